@@ -1,0 +1,64 @@
+//! `piimap patterns list` and `piimap patterns check`.
+
+use std::io::Write;
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use super::{EXIT_CLEAN, EXIT_ERROR, PatternArgs};
+use piimap::detect::{catalog::Catalog, check::check};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum PatternsCommand {
+    /// List every detector: id, category, validator, context rule and description.
+    List(PatternArgs),
+    /// Run every detector's examples and negative examples; exit 2 on a failure.
+    Check(PatternArgs),
+}
+
+fn load(args: &PatternArgs) -> anyhow::Result<Catalog> {
+    let mut catalog = Catalog::builtin().context("loading built-in patterns")?;
+    for dir in &args.dirs {
+        catalog.add_dir(dir).with_context(|| format!("loading patterns from {}", dir.display()))?;
+    }
+    Ok(catalog)
+}
+
+pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        PatternsCommand::List(args) => {
+            let catalog = load(&args)?;
+            for (spec, source) in catalog.specs.iter().zip(&catalog.sources) {
+                let validator = spec.validator.map(|v| format!("{v:?}")).unwrap_or_else(|| "-".into());
+                writeln!(
+                    out,
+                    "{:<28} {:<13} {:<16} {:<8} {}  [{source}]\n{:<28} {}",
+                    spec.id,
+                    spec.category.id(),
+                    validator,
+                    format!("{:?}", spec.context).to_lowercase(),
+                    spec.description.en,
+                    "",
+                    spec.description.ja,
+                )?;
+            }
+            Ok(EXIT_CLEAN)
+        }
+        PatternsCommand::Check(args) => {
+            let catalog = load(&args)?;
+            let problems = check(&catalog);
+            for p in &problems {
+                writeln!(out, "{}: {}", p.detector, p.message)?;
+            }
+            let examples: usize = catalog.specs.iter().map(|s| s.examples.len() + s.negative_examples.len()).sum();
+            writeln!(
+                out,
+                "{} detectors, {examples} examples: {} problems",
+                catalog.specs.len(),
+                problems.len()
+            )?;
+            Ok(if problems.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `piimap scan`: arguments → [`ScanConfig`] → [`piimap::scan::scan`] → report
+//! → exit code. Also owns the progress bar (stderr, terminals only).
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
+use piimap::Confidence;
+use piimap::detect::DetectorSet;
+use piimap::report::{self, Format};
+use piimap::scan::{Progress, ScanConfig, scan};
+use piimap::source::WalkOptions;
+
+#[derive(Debug, Args)]
+pub(super) struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    targets: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long)]
+    jobs: Option<usize>,
+    /// Exit 1 when a finding has at least this confidence (`none`: never).
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    fail_on: FailOn,
+    /// Print raw values instead of masked ones. They are personal data: handle the output accordingly.
+    #[arg(long)]
+    show_values: bool,
+    /// Do not honour .gitignore, .ignore or .piimapignore files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Follow symbolic links.
+    #[arg(short = 'L', long)]
+    follow: bool,
+    /// Skip (and report) files larger than SIZE (e.g. 512K, 100M, 2G).
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    max_filesize: u64,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    patterns: PatternArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Low,
+    Medium,
+    High,
+    None,
+}
+
+/// Parses `123`, `512K`, `100M`, `2G` (binary units).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 30),
+        _ => (s, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("not a size: {s:?} (use e.g. 512K, 100M, 2G)"))
+}
+
+pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    let detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let config = ScanConfig {
+        targets: args.targets,
+        jobs,
+        walk: WalkOptions {
+            no_ignore: args.no_ignore,
+            follow: args.follow,
+            max_filesize: args.max_filesize,
+            threads: jobs,
+        },
+        show_values: args.show_values,
+    };
+    // Open the output before scanning so a bad -o fails fast.
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
+    let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
+    if let Some(bar) = bar {
+        bar.bar.finish_and_clear();
+    }
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Jsonl => Format::Jsonl,
+    };
+    report::write(format, &inventory, &mut out).context("writing the report")?;
+    let threshold = match args.fail_on {
+        FailOn::Low => Some(Confidence::Low),
+        FailOn::Medium => Some(Confidence::Medium),
+        FailOn::High => Some(Confidence::High),
+        FailOn::None => None,
+    };
+    Ok(if !inventory.errors.is_empty() {
+        EXIT_ERROR
+    } else if threshold.is_some_and(|t| inventory.has_findings_at(t)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// The progress bar: items, bytes, findings and rate on stderr.
+struct Bar {
+    bar: ProgressBar,
+    bytes: AtomicU64,
+    findings: AtomicU64,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos} files  {msg}  {per_sec}  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Bar { bar, bytes: AtomicU64::new(0), findings: AtomicU64::new(0) }
+    }
+}
+
+impl Progress for Bar {
+    fn item_done(&self, bytes: u64, findings: usize) {
+        let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        let found = self.findings.fetch_add(findings as u64, Ordering::Relaxed) + findings as u64;
+        self.bar.inc(1);
+        self.bar.set_message(format!("{}  {found} findings", indicatif::HumanBytes(total)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("12X").is_err());
+    }
+}

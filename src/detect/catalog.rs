@@ -1,0 +1,217 @@
+//! The catalog: detector definitions as data, loaded from `patterns/*.toml`.
+//!
+//! This is the parsed, not yet compiled, form of every detector (the
+//! `DetectorSpec`s). Built-in pattern files are embedded in the binary; users
+//! add their own with `--patterns DIR`, and a user detector whose id equals a
+//! built-in one replaces it. Compiling the specs into something that can match
+//! is `detect::DetectorSet`'s job.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::validate::Validator;
+use crate::finding::{Category, Confidence};
+
+/// The built-in pattern files, embedded at compile time. A test checks this list
+/// against `patterns/*.toml` on disk so a new file cannot be forgotten.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("contact.toml", include_str!("../../patterns/contact.toml")),
+    ("address.toml", include_str!("../../patterns/address.toml")),
+    ("financial.toml", include_str!("../../patterns/financial.toml")),
+    ("government-id.toml", include_str!("../../patterns/government-id.toml")),
+    ("demographic.toml", include_str!("../../patterns/demographic.toml")),
+];
+
+/// A detector as written in a pattern file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorSpec {
+    /// Stable public id (appears in reports, SARIF rule ids and baselines): never reuse one.
+    pub id: String,
+    /// The policy category this detector finds.
+    pub category: Category,
+    /// What it finds, in Japanese and English.
+    pub description: Description,
+    /// A regex with exactly one capture group: the personal data itself.
+    pub pattern: String,
+    /// A check that needs code (check digits, numbering plans).
+    pub validator: Option<Validator>,
+    /// Confidence of a validated match before context is considered.
+    #[serde(default = "default_confidence")]
+    pub confidence: Confidence,
+    /// How keywords and column headers affect a match.
+    #[serde(default)]
+    pub context: ContextRule,
+    /// Words near a match that make it more likely to be personal data (ja and en;
+    /// matched case-insensitively on folded text).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Column headers that count as context for every value in their column.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// Characters before the match searched for keywords.
+    #[serde(default = "default_window")]
+    pub window: usize,
+    /// Characters after the match searched for keywords.
+    #[serde(default = "default_window_after")]
+    pub window_after: usize,
+    /// What may not touch the match on either side.
+    #[serde(default)]
+    pub guard: Guard,
+    /// Texts that must yield this detector's finding; `«…»` marks the exact value.
+    pub examples: Vec<String>,
+    /// Texts that must not yield this detector's finding.
+    pub negative_examples: Vec<String>,
+    /// Where the format or its rules are documented.
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// A bilingual description.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Description {
+    /// 日本語.
+    pub ja: String,
+    /// English.
+    pub en: String,
+}
+
+/// How context keywords and headers change a match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContextRule {
+    /// Context raises confidence by one level.
+    #[default]
+    Boost,
+    /// Without context the match is dropped (for shapes that are common in
+    /// ordinary text, such as 12-digit numbers).
+    Required,
+}
+
+/// What may not sit directly next to a match. Kanji and kana are word
+/// characters, so `\b` cannot do this job in Japanese text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Guard {
+    /// No ASCII digit, nor a `-`/`.` joined to one, on either side: the match is
+    /// not a piece of a longer number.
+    #[default]
+    Digits,
+    /// No ASCII letter or digit on either side.
+    Alnum,
+    /// Nothing is checked.
+    None,
+}
+
+fn default_confidence() -> Confidence {
+    Confidence::Medium
+}
+fn default_window() -> usize {
+    24
+}
+fn default_window_after() -> usize {
+    8
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternFile {
+    detector: Vec<DetectorSpec>,
+}
+
+/// Errors that stop a scan before it starts: bad patterns must never scan silently.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file is not valid TOML or does not follow the schema.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The pattern file.
+        file: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A pattern directory or file could not be read.
+    #[error("{file}: {source}")]
+    Io {
+        /// The path.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A detector's regex does not compile or has the wrong number of groups.
+    #[error("detector {id}: {message}")]
+    Pattern {
+        /// The detector.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Every detector definition, before compilation.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// The specs, in load order (built-ins first).
+    pub specs: Vec<DetectorSpec>,
+    /// Where each spec came from (file name), parallel to `specs`.
+    pub sources: Vec<String>,
+}
+
+impl Catalog {
+    /// The built-in detectors.
+    pub fn builtin() -> Result<Catalog, LoadError> {
+        let mut catalog = Catalog::default();
+        for (name, text) in BUILTIN {
+            catalog.add_file(name, text, false)?;
+        }
+        Ok(catalog)
+    }
+
+    /// Adds every `*.toml` file in `dir` (sorted by name, so loading is
+    /// deterministic). A spec whose id is already present replaces the old one.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), LoadError> {
+        let io = |source| LoadError::Io { file: dir.display().to_string(), source };
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| LoadError::Io { file: path.display().to_string(), source })?;
+            self.add_file(&path.display().to_string(), &text, true)?;
+        }
+        Ok(())
+    }
+
+    /// Parses one pattern file's text and adds its detectors. With `replace`, a
+    /// detector whose id is already loaded from another file replaces it (how
+    /// users override a built-in); otherwise a repeated id is an error.
+    pub fn add_file(&mut self, name: &str, text: &str, replace: bool) -> Result<(), LoadError> {
+        let file: PatternFile = toml::from_str(text)
+            .map_err(|e| LoadError::Parse { file: name.to_string(), message: e.to_string() })?;
+        for spec in file.detector {
+            match self.specs.iter().position(|s| s.id == spec.id) {
+                Some(i) if !replace || self.sources[i] == name => {
+                    return Err(LoadError::Pattern {
+                        id: spec.id,
+                        message: format!("defined twice ({} and {name})", self.sources[i]),
+                    });
+                }
+                Some(i) => {
+                    self.specs[i] = spec;
+                    self.sources[i] = name.to_string();
+                }
+                None => {
+                    self.specs.push(spec);
+                    self.sources.push(name.to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,413 @@
+//! Detection: finds personal data in text, and knows nothing of files.
+//!
+//! The input is a block of decoded text (one or more whole lines of a record
+//! source) and, for delimited text, its header; the output is [`Hit`]s with
+//! byte offsets into that text. Detectors are data (`patterns/*.toml`, parsed
+//! by [`catalog`]); this module compiles them once into a [`DetectorSet`] that
+//! all worker threads share.
+//!
+//! Matching is two-phase so that no detector scans text it cannot match:
+//!
+//! 1. one multi-pattern pass of every detector's regex over the folded text
+//!    finds the lines that can hold a match at all (most lines cannot);
+//! 2. on such a line, a second multi-pattern query says which detectors match
+//!    it, and only those run their own regex with captures, then their guard,
+//!    validator and context rule.
+//!
+//! Japanese text defeats `\b` (kanji are word characters), so digit guards are
+//! checked here in code rather than written into the regexes.
+
+pub mod catalog;
+pub mod check;
+pub mod normalize;
+pub mod validate;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use regex_automata::{Input, MatchKind, PatternSet, meta};
+
+use crate::finding::{Category, Confidence};
+use crate::read::delimited::Header;
+use catalog::{Catalog, ContextRule, DetectorSpec, Guard, LoadError};
+use normalize::Folded;
+use validate::Verdict;
+
+/// How many times one detector may retry inside one line after a rejected
+/// candidate: bounds the work on long runs of digits.
+const MAX_RETRIES_PER_LINE: usize = 64;
+
+/// One detector, compiled.
+#[derive(Debug)]
+struct Compiled {
+    spec: DetectorSpec,
+    regex: Regex,
+    keywords: Option<AhoCorasick>,
+}
+
+/// Every selected detector, compiled once and shared by all workers.
+#[derive(Debug)]
+pub struct DetectorSet {
+    detectors: Vec<Compiled>,
+    /// Leftmost-first search over all patterns: finds candidate lines.
+    prefilter: meta::Regex,
+    /// Overlapping search over all patterns: which detectors match a line.
+    which: meta::Regex,
+}
+
+/// A match that passed every check, with offsets into the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the detector in the set ([`DetectorSet::spec`]).
+    pub detector: usize,
+    /// 0-based line within the text given to [`DetectorSet::detect`].
+    pub line: usize,
+    /// Byte offset of that line's start.
+    pub line_start: usize,
+    /// Byte range of the value.
+    pub start: usize,
+    /// End of the value (exclusive).
+    pub end: usize,
+    /// Field (column) index under the header, for delimited text.
+    pub field: Option<usize>,
+    /// How sure the hit is.
+    pub confidence: Confidence,
+}
+
+/// Per-worker buffers, reused from one text to the next.
+#[derive(Debug)]
+pub struct Scratch {
+    folded: Folded,
+    which: PatternSet,
+    locs: Vec<regex::CaptureLocations>,
+    line_hits: Vec<Hit>,
+}
+
+/// Which detectors each column's header speaks for, computed once per file.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    /// The parsed header.
+    pub header: Header,
+    /// For each field, the detectors whose `headers` name it.
+    hints: Vec<Vec<usize>>,
+}
+
+impl Columns {
+    fn hints(&self, field: usize, detector: usize) -> bool {
+        self.hints.get(field).is_some_and(|h| h.contains(&detector))
+    }
+}
+
+impl DetectorSet {
+    /// Compiles every spec in the catalog.
+    pub fn new(catalog: &Catalog) -> Result<DetectorSet, LoadError> {
+        let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
+        let mut detectors = Vec::with_capacity(catalog.specs.len());
+        for spec in &catalog.specs {
+            let regex = regex::RegexBuilder::new(&spec.pattern)
+                .multi_line(true)
+                .crlf(true)
+                .build()
+                .map_err(|e| err(&spec.id, e.to_string()))?;
+            if regex.captures_len() != 2 {
+                return Err(err(&spec.id, "the pattern needs exactly one capture group".into()));
+            }
+            let keywords = if spec.keywords.is_empty() {
+                None
+            } else {
+                Some(
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .build(&spec.keywords)
+                        .map_err(|e| err(&spec.id, e.to_string()))?,
+                )
+            };
+            if spec.context == ContextRule::Required && keywords.is_none() && spec.headers.is_empty() {
+                return Err(err(&spec.id, "context = \"required\" needs keywords or headers".into()));
+            }
+            detectors.push(Compiled { spec: spec.clone(), regex, keywords });
+        }
+        let patterns: Vec<&str> = catalog.specs.iter().map(|s| s.pattern.as_str()).collect();
+        let build = |kind: MatchKind| {
+            meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().multi_line(true).crlf(true))
+                .configure(meta::Config::new().match_kind(kind))
+                .build_many(&patterns)
+                .map_err(|e| err("(all detectors)", e.to_string()))
+        };
+        Ok(DetectorSet { prefilter: build(MatchKind::LeftmostFirst)?, which: build(MatchKind::All)?, detectors })
+    }
+
+    /// The built-in detectors plus any pattern directories, compiled.
+    pub fn load(extra: &[std::path::PathBuf]) -> Result<DetectorSet, LoadError> {
+        let mut catalog = Catalog::builtin()?;
+        for dir in extra {
+            catalog.add_dir(dir)?;
+        }
+        DetectorSet::new(&catalog)
+    }
+
+    /// Number of detectors.
+    pub fn len(&self) -> usize {
+        self.detectors.len()
+    }
+
+    /// True when the set has no detectors.
+    pub fn is_empty(&self) -> bool {
+        self.detectors.is_empty()
+    }
+
+    /// The spec of detector `i`.
+    pub fn spec(&self, i: usize) -> &DetectorSpec {
+        &self.detectors[i].spec
+    }
+
+    /// Fresh per-worker buffers for this set.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            folded: Folded::default(),
+            which: PatternSet::new(self.detectors.len()),
+            locs: self.detectors.iter().map(|d| d.regex.capture_locations()).collect(),
+            line_hits: Vec::new(),
+        }
+    }
+
+    /// Matches a header's field names against every detector's `headers`.
+    pub fn columns(&self, header: Header) -> Columns {
+        let hints = header
+            .names
+            .iter()
+            .map(|name| {
+                let name = header_key(name);
+                self.detectors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.spec.headers.iter().any(|h| header_matches(&name, h)))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        Columns { header, hints }
+    }
+
+    /// Finds personal data in `text`, appending hits (in text order) to `out`.
+    ///
+    /// `columns` describes delimited text whose first line (when
+    /// `first_is_header`) is the header row.
+    pub fn detect(
+        &self,
+        text: &str,
+        columns: Option<&Columns>,
+        first_is_header: bool,
+        scratch: &mut Scratch,
+        out: &mut Vec<Hit>,
+    ) {
+        let Scratch { folded, which, locs, line_hits } = scratch;
+        folded.fold(text);
+        let t = folded.text(text);
+        let bytes = t.as_bytes();
+        let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        while pos < t.len() {
+            let Some(m) = self.prefilter.search(&Input::new(t).range(pos..)) else { break };
+            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(t.len(), |i| m.start() + i);
+            line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
+            counted_to = line_start;
+            pos = line_end + 1;
+            if line == 0 && first_is_header {
+                continue;
+            }
+            which.clear();
+            self.which.which_overlapping_matches(&Input::new(t).range(line_start..line_end), which);
+            line_hits.clear();
+            let orig_line_start = folded.original_offset(line_start);
+            let orig_line = &text[orig_line_start..];
+            let field_of = |folded_start: usize| {
+                columns.map(|c| c.header.field_at(orig_line, folded.original_offset(folded_start) - orig_line_start))
+            };
+            for d in which.iter() {
+                let d = d.as_usize();
+                self.detect_in_line(d, t, line_start..line_end, &mut locs[d], columns, &field_of, |start, end, field, confidence| {
+                    line_hits.push(Hit {
+                        detector: d,
+                        line,
+                        line_start: orig_line_start,
+                        start: folded.original_offset(start),
+                        end: folded.original_offset(end),
+                        field,
+                        confidence,
+                    });
+                });
+            }
+            resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
+            out.extend(line_hits.drain(..));
+        }
+    }
+
+    /// Runs detector `d` over the line `t[line]` and reports each accepted
+    /// value's folded byte range, field and confidence.
+    #[allow(clippy::too_many_arguments)]
+    fn detect_in_line(
+        &self,
+        d: usize,
+        t: &str,
+        line: std::ops::Range<usize>,
+        locs: &mut regex::CaptureLocations,
+        columns: Option<&Columns>,
+        field_of: &dyn Fn(usize) -> Option<usize>,
+        mut report: impl FnMut(usize, usize, Option<usize>, Confidence),
+    ) {
+        let det = &self.detectors[d];
+        let spec = &det.spec;
+        let ls = line.start;
+        let line = &t[line];
+        let mut at = 0;
+        let mut retries = 0;
+        while at <= line.len() {
+            let Some(m) = det.regex.captures_read_at(locs, line, at) else { break };
+            let next_char = |i: usize| i + line[i..].chars().next().map_or(1, char::len_utf8);
+            let Some((cs, ce)) = locs.get(1).filter(|(s, e)| s < e) else {
+                at = if m.end() > m.start() { m.end() } else { next_char(m.start()) };
+                continue;
+            };
+            let verdict = if !guard_ok(spec.guard, line, cs, ce) {
+                Verdict::Reject
+            } else {
+                spec.validator.map_or(Verdict::Pass, |v| v.check(&line[cs..ce]))
+            };
+            if verdict == Verdict::Reject {
+                // A longer number or a failed check digit: the real value, if
+                // any, starts later inside this match.
+                retries += 1;
+                if retries > MAX_RETRIES_PER_LINE || m.start() >= line.len() {
+                    break;
+                }
+                at = next_char(m.start());
+                continue;
+            }
+            at = m.end().max(next_char(m.start()).min(line.len() + 1));
+            let field = field_of(ls + cs);
+            let in_context = field.is_some_and(|f| columns.is_some_and(|c| c.hints(f, d)))
+                || det.keywords.as_ref().is_some_and(|k| {
+                    let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
+                    let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
+                    k.is_match(before) || k.is_match(after)
+                });
+            let mut confidence = spec.confidence;
+            if verdict == Verdict::Weak {
+                confidence = confidence.lower();
+            }
+            if in_context {
+                confidence = confidence.raise();
+            } else if spec.context == ContextRule::Required {
+                continue;
+            }
+            report(ls + cs, ls + ce, field, confidence);
+        }
+    }
+}
+
+/// Keeps one hit where hits of the same category overlap: the most confident,
+/// then the longest, then the first-defined detector.
+fn resolve_overlaps(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
+    if hits.len() < 2 {
+        return;
+    }
+    hits.sort_by(|a, b| {
+        (category(a.detector), b.confidence, b.end - b.start, a.detector, a.start).cmp(&(
+            category(b.detector),
+            a.confidence,
+            a.end - a.start,
+            b.detector,
+            b.start,
+        ))
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits.drain(..) {
+        let clash = kept.iter().any(|k| {
+            category(k.detector) == category(h.detector) && k.start < h.end && h.start < k.end
+        });
+        if !clash {
+            kept.push(h);
+        }
+    }
+    kept.sort_by_key(|h| (h.start, h.detector));
+    *hits = kept;
+}
+
+/// The guard rule: what may not touch the value on either side.
+fn guard_ok(guard: Guard, line: &str, start: usize, end: usize) -> bool {
+    let before = &line[..start];
+    let after = &line[end..];
+    match guard {
+        Guard::None => true,
+        Guard::Alnum => {
+            let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            !alnum(before.chars().next_back()) && !alnum(after.chars().next())
+        }
+        Guard::Digits => {
+            let touches = |mut it: std::str::Chars<'_>, back: bool| {
+                let mut next = || if back { it.next_back() } else { it.next() };
+                match next() {
+                    Some(c) if c.is_ascii_digit() => true,
+                    Some('-' | '.') => next().is_some_and(|c| c.is_ascii_digit()),
+                    _ => false,
+                }
+            };
+            !touches(before.chars(), true) && !touches(after.chars(), false)
+        }
+    }
+}
+
+/// The byte offset `n` characters before `i` (or 0).
+fn back_chars(t: &str, i: usize, n: usize) -> usize {
+    t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j)
+}
+
+/// The byte offset `n` characters after `i` (or the end).
+fn forward_chars(t: &str, i: usize, n: usize) -> usize {
+    t[i..].char_indices().nth(n).map_or(t.len(), |(j, _)| i + j)
+}
+
+/// A header name reduced for comparison: lower case, without spaces, `_` or `-`.
+fn header_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{3000}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// ASCII header words must equal the column name (`tel` must not hit `hotel`);
+/// Japanese ones may sit inside it (`電話番号` in `お客様電話番号`).
+fn header_matches(name_key: &str, header: &str) -> bool {
+    let h = header_key(header);
+    if h.is_ascii() { name_key == h } else { name_key.contains(&h) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_guard_sees_through_kanji_but_not_digits() {
+        assert!(guard_ok(Guard::Digits, "電話090-1234-5678です", 6, 19));
+        assert!(!guard_ok(Guard::Digits, "1090-1234-5678", 1, 14));
+        assert!(!guard_ok(Guard::Digits, "12-090-1234", 3, 11));
+        assert!(guard_ok(Guard::Digits, "TEL:090-1234-5678.", 4, 17));
+        assert!(!guard_ok(Guard::Alnum, "XTK1234567", 1, 10));
+    }
+
+    #[test]
+    fn windows_count_characters() {
+        let t = "生年月日：1985";
+        assert_eq!(&t[back_chars(t, t.find('1').unwrap(), 3)..], "日：1985");
+        assert_eq!(&t[..forward_chars(t, 0, 2)], "生年");
+        assert_eq!(forward_chars(t, 0, 100), t.len());
+    }
+
+    #[test]
+    fn header_words() {
+        assert!(header_matches(&header_key("お客様電話番号"), "電話番号"));
+        assert!(header_matches(&header_key("Phone_Number"), "phone number"));
+        assert!(!header_matches(&header_key("hotel"), "tel"));
+    }
+}

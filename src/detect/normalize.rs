@@ -1,0 +1,154 @@
+//! Folding of Japanese text variants before matching, with a map back to the
+//! original offsets.
+//!
+//! Japanese documents write the same number many ways: full-width digits
+//! (`０９０`), full-width punctuation (`＠`, `：`, `（`) and a family of dash-like
+//! characters (`−‐―ーｰ－`) between digits. Detectors are written against plain
+//! ASCII, so this module folds those forms into ASCII first. Every fold maps one
+//! character to one character, which keeps the offset map tiny: it only records
+//! the points where the two texts drift apart, and a lookup is a binary search.
+//!
+//! What is folded:
+//! - U+FF01..=U+FF5E (full-width ASCII) to ASCII;
+//! - the dash family to `-`, but only between two digits (`ー` after a katakana
+//!   is a long vowel, not a dash).
+//!
+//! This module knows nothing of detectors or files.
+
+use memchr::memmem;
+
+/// Characters that read as a hyphen when they sit between two digits.
+const DASHES: &[char] = &[
+    '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}', '\u{2043}', '\u{2212}',
+    '\u{23AF}', '\u{23E4}', '\u{2500}', '\u{2501}', '\u{30FC}', '\u{FE58}', '\u{FE63}', '\u{FF0D}',
+    '\u{FF70}',
+];
+
+/// A folded copy of a text and the map back to the original byte offsets.
+///
+/// Reused across texts so the hot path does not allocate.
+#[derive(Debug, Default)]
+pub struct Folded {
+    text: String,
+    /// `(folded offset, original offset)` at every point where the two texts
+    /// start or stop differing; sorted by both fields.
+    points: Vec<(u32, u32)>,
+    changed: bool,
+}
+
+impl Folded {
+    /// Folds `src`; afterwards [`Folded::text`] returns either `src` itself (when
+    /// nothing needed folding) or the folded copy.
+    pub fn fold(&mut self, src: &str) {
+        self.text.clear();
+        self.points.clear();
+        self.changed = needs_folding(src);
+        if !self.changed {
+            return;
+        }
+        self.text.reserve(src.len());
+        let mut copied = 0;
+        let mut chars = src.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let replacement = match c {
+                '\u{FF01}'..='\u{FF5E}' => {
+                    Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c))
+                }
+                _ if DASHES.contains(&c) => {
+                    let before_digit = src[..i].chars().next_back().is_some_and(is_digit);
+                    let after_digit = chars.peek().is_some_and(|&(_, n)| is_digit(n));
+                    (before_digit && after_digit).then_some('-')
+                }
+                _ => None,
+            };
+            let Some(r) = replacement else { continue };
+            self.text.push_str(&src[copied..i]);
+            self.points.push((self.text.len() as u32, i as u32));
+            self.text.push(r);
+            copied = i + c.len_utf8();
+            self.points.push((self.text.len() as u32, copied as u32));
+        }
+        self.text.push_str(&src[copied..]);
+    }
+
+    /// The text to match against: the folded copy, or `src` when nothing changed.
+    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
+        if self.changed { &self.text } else { src }
+    }
+
+    /// Maps a byte offset in the folded text (at a character boundary) back to
+    /// the original text.
+    pub fn original_offset(&self, offset: usize) -> usize {
+        if !self.changed {
+            return offset;
+        }
+        let o = offset as u32;
+        match self.points.partition_point(|&(f, _)| f <= o) {
+            0 => offset,
+            n => {
+                let (f, s) = self.points[n - 1];
+                (s + (o - f)) as usize
+            }
+        }
+    }
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
+}
+
+/// Cheap test for whether [`Folded::fold`] would change anything.
+///
+/// Full-width forms start with byte 0xEF and most dashes with 0xE2; both are
+/// rare in plain text. `ー` (E3 83 BC) is common in katakana, so it only counts
+/// when an ASCII digit precedes it.
+fn needs_folding(src: &str) -> bool {
+    let bytes = src.as_bytes();
+    if memchr::memchr2(0xEF, 0xE2, bytes).is_some() {
+        return true;
+    }
+    memmem::find_iter(bytes, "ー".as_bytes())
+        .any(|i| i > 0 && bytes[i - 1].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(s: &str) -> (String, Folded) {
+        let mut f = Folded::default();
+        f.fold(s);
+        (f.text(s).to_string(), f)
+    }
+
+    #[test]
+    fn folds_full_width_digits_and_dashes_between_digits() {
+        let (t, _) = fold("電話：０９０－１２３４ー５６７８");
+        assert_eq!(t, "電話:090-1234-5678");
+        let (t, _) = fold("100ー0001 と データー");
+        assert_eq!(t, "100-0001 と データー");
+        let (t, _) = fold("03−1234‐5678 ｱｰｽ");
+        assert_eq!(t, "03-1234-5678 ｱｰｽ");
+    }
+
+    #[test]
+    fn plain_text_is_not_copied() {
+        let mut f = Folded::default();
+        let s = "plain ascii 090-1234-5678 と カタカナー";
+        f.fold(s);
+        assert!(std::ptr::eq(f.text(s), s));
+        assert_eq!(f.original_offset(7), 7);
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_original() {
+        let src = "TEL：０３ー1234";
+        let (t, f) = fold(src);
+        assert_eq!(t, "TEL:03-1234");
+        let start = t.find("03").unwrap();
+        assert_eq!(&src[f.original_offset(start)..], "０３ー1234");
+        assert_eq!(f.original_offset(t.len()), src.len());
+        let dash = t.find('-').unwrap();
+        assert_eq!(&src[f.original_offset(dash)..], "ー1234");
+    }
+}

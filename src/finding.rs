@@ -1,0 +1,236 @@
+//! Findings: what was found, where, and how sure we are — and masking, so that
+//! no raw personal data leaves the process unless the user asks for it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The policy's categories of personal data (a closed vocabulary: these ids are
+/// a public contract, see DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 氏名.
+    Name,
+    /// 住所.
+    Address,
+    /// 郵便番号.
+    PostalCode,
+    /// 電話番号.
+    Phone,
+    /// 電子メールアドレス.
+    Email,
+    /// 生年月日.
+    BirthDate,
+    /// 性別.
+    Gender,
+    /// 職業.
+    Occupation,
+    /// 口座番号.
+    BankAccount,
+    /// クレジットカード番号.
+    PaymentCard,
+    /// 個人番号 (My Number).
+    MyNumber,
+    /// 公的な識別番号.
+    GovernmentId,
+    /// 住宅の図面.
+    FloorPlan,
+}
+
+impl Category {
+    /// Every category, in contract order.
+    pub const ALL: [Category; 13] = [
+        Category::Name,
+        Category::Address,
+        Category::PostalCode,
+        Category::Phone,
+        Category::Email,
+        Category::BirthDate,
+        Category::Gender,
+        Category::Occupation,
+        Category::BankAccount,
+        Category::PaymentCard,
+        Category::MyNumber,
+        Category::GovernmentId,
+        Category::FloorPlan,
+    ];
+
+    /// The contract id (`postal_code`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Name => "name",
+            Category::Address => "address",
+            Category::PostalCode => "postal_code",
+            Category::Phone => "phone",
+            Category::Email => "email",
+            Category::BirthDate => "birth_date",
+            Category::Gender => "gender",
+            Category::Occupation => "occupation",
+            Category::BankAccount => "bank_account",
+            Category::PaymentCard => "payment_card",
+            Category::MyNumber => "my_number",
+            Category::GovernmentId => "government_id",
+            Category::FloorPlan => "floor_plan",
+        }
+    }
+
+    /// The Japanese label used in the policy.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Category::Name => "氏名",
+            Category::Address => "住所",
+            Category::PostalCode => "郵便番号",
+            Category::Phone => "電話番号",
+            Category::Email => "電子メールアドレス",
+            Category::BirthDate => "生年月日",
+            Category::Gender => "性別",
+            Category::Occupation => "職業",
+            Category::BankAccount => "口座番号",
+            Category::PaymentCard => "クレジットカード番号",
+            Category::MyNumber => "個人番号",
+            Category::GovernmentId => "公的な識別番号",
+            Category::FloorPlan => "住宅の図面",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How sure a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Right shape, little else.
+    Low,
+    /// Right shape and a passing check, or context.
+    Medium,
+    /// Validated and in context.
+    High,
+}
+
+impl Confidence {
+    /// One level up (saturating).
+    pub fn raise(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+
+    /// One level down (saturating).
+    pub fn lower(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+
+    /// `low`, `medium` or `high`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// One piece of personal data found at one place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// The item's path as the user gave the target (`share/a/b.txt`).
+    pub path: String,
+    /// 1-based line of the original text.
+    pub line: u64,
+    /// 1-based column, in characters of the original (decoded) line.
+    pub column: u64,
+    /// The policy category.
+    pub category: Category,
+    /// The detector id.
+    pub detector: String,
+    /// The column header the value sits under, for delimited text.
+    pub field: Option<String>,
+    /// How sure the finding is.
+    pub confidence: Confidence,
+    /// The value with most of it hidden.
+    pub masked: String,
+    /// The raw value, only kept with `--show-values`.
+    pub value: Option<String>,
+}
+
+/// Hides most of a value while keeping enough to recognise it: the first two
+/// characters of an e-mail's local part and its domain; the first three
+/// characters of an address (the prefecture); otherwise the last few digits or
+/// letters, with separators kept so the shape stays readable.
+pub fn mask(category: Category, value: &str) -> String {
+    match category {
+        Category::Email => match value.rsplit_once('@') {
+            Some((local, domain)) => {
+                let keep: String = local.chars().take(2.min(local.chars().count() / 2)).collect();
+                format!("{keep}***@{domain}")
+            }
+            None => "***".to_string(),
+        },
+        Category::Address | Category::Occupation | Category::Name => {
+            let keep = if category == Category::Address { 3 } else { 1 };
+            let shown: String = value.chars().take(keep).collect();
+            format!("{shown}***")
+        }
+        _ => {
+            let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
+            let keep = match significant {
+                0..=5 => 0,
+                6..=9 => 2,
+                _ => 4,
+            };
+            let mut seen = 0;
+            value
+                .chars()
+                .map(|c| {
+                    if !c.is_alphanumeric() {
+                        return c;
+                    }
+                    seen += 1;
+                    if seen > significant - keep { c } else { '*' }
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_little() {
+        assert_eq!(mask(Category::Email, "taro.yamada@example.co.jp"), "ta***@example.co.jp");
+        assert_eq!(mask(Category::Email, "a@example.com"), "***@example.com");
+        assert_eq!(mask(Category::Phone, "090-1234-5678"), "***-****-5678");
+        assert_eq!(mask(Category::PostalCode, "100-0001"), "***-**01");
+        assert_eq!(mask(Category::Gender, "女性"), "**");
+        assert_eq!(mask(Category::Address, "東京都千代田区千代田1-1"), "東京都***");
+        assert_eq!(mask(Category::MyNumber, "6214 9832 0257"), "**** **** 0257");
+    }
+
+    #[test]
+    fn category_ids_are_the_contract() {
+        let ids: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
+        assert_eq!(
+            ids,
+            [
+                "name", "address", "postal_code", "phone", "email", "birth_date", "gender",
+                "occupation", "bank_account", "payment_card", "my_number", "government_id",
+                "floor_plan"
+            ]
+        );
+        for c in Category::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.id());
+        }
+    }
+}

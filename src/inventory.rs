@@ -1,0 +1,87 @@
+//! The inventory: everything a scan learned, folded into one mergeable, sorted
+//! value that every report renders.
+//!
+//! Workers each build a partial inventory; partials merge in any order and
+//! [`Inventory::finish`] sorts, so two scans of the same data give the same
+//! output byte for byte.
+
+use std::collections::BTreeMap;
+
+use crate::finding::{Category, Confidence, Finding};
+
+/// An item that could not be read (drives exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ItemError {
+    /// The item's path.
+    pub path: String,
+    /// What went wrong; never the item's content.
+    pub message: String,
+}
+
+/// An item deliberately not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// The item's path.
+    pub path: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Counters for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Files read and scanned as text.
+    pub files: u64,
+    /// Bytes of those files.
+    pub bytes: u64,
+    /// Files recognised as binary and not scanned.
+    pub binary: u64,
+}
+
+/// The result of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// Every finding (sorted after [`Inventory::finish`]).
+    pub findings: Vec<Finding>,
+    /// Items that could not be read.
+    pub errors: Vec<ItemError>,
+    /// Items skipped on purpose (size limit).
+    pub skipped: Vec<Skipped>,
+    /// Counters.
+    pub stats: Stats,
+}
+
+impl Inventory {
+    /// Adds everything in `other`.
+    pub fn merge(mut self, other: Inventory) -> Inventory {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        self.stats.files += other.stats.files;
+        self.stats.bytes += other.stats.bytes;
+        self.stats.binary += other.stats.binary;
+        self
+    }
+
+    /// Sorts everything into its reporting order: by path, then position.
+    pub fn finish(mut self) -> Inventory {
+        self.findings.sort();
+        self.errors.sort();
+        self.skipped.sort();
+        self
+    }
+
+    /// Findings per category, in category order.
+    pub fn counts(&self) -> BTreeMap<Category, usize> {
+        let mut counts = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry(f.category).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// True when some finding has at least confidence `threshold`.
+    pub fn has_findings_at(&self, threshold: Confidence) -> bool {
+        self.findings.iter().any(|f| f.confidence >= threshold)
+    }
+}

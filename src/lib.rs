@@ -1,0 +1,42 @@
+//! piimap finds personal data in files and maps every location to the
+//! categories of personal data it holds.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! targets ─▶ source ─▶ read ─▶ detect ─▶ scan (fold) ─▶ inventory ─▶ report
+//!  paths     files     decoded  hits      findings      sorted        text,
+//!                      text               per item      Inventory     jsonl
+//! ```
+//!
+//! - [`source`] lists files (parallel walk, ignore files, size limit);
+//! - [`read`] sniffs and decodes a file into chunks of whole lines;
+//! - [`detect`] runs the data-driven detectors (`patterns/*.toml`) over text;
+//! - [`scan`] wires the stages on a thread pool and never lets one item abort;
+//! - [`inventory`] is the mergeable, sorted result;
+//! - [`report`] renders an inventory.
+//!
+//! ```no_run
+//! use piimap::{detect::DetectorSet, scan::{scan, ScanConfig}, source::WalkOptions};
+//!
+//! let detectors = DetectorSet::load(&[]).expect("built-in patterns compile");
+//! let config = ScanConfig {
+//!     targets: vec!["share".into()],
+//!     jobs: 4,
+//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, threads: 2 },
+//!     show_values: false,
+//! };
+//! let inventory = scan(&config, &detectors, None);
+//! piimap::report::write(piimap::report::Format::Jsonl, &inventory, &mut std::io::stdout()).unwrap();
+//! ```
+
+pub mod detect;
+pub mod finding;
+pub mod inventory;
+pub mod read;
+pub mod report;
+pub mod scan;
+pub mod source;
+
+pub use finding::{Category, Confidence, Finding};
+pub use inventory::Inventory;

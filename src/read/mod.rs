@@ -1,0 +1,111 @@
+//! Reading: turns one file into decoded text, and knows nothing of detection.
+//!
+//! A file is opened once: small files are read into a reused buffer, large ones
+//! memory-mapped so they are never copied whole. The bytes are sniffed —
+//! binary formats are recognised by signature or NUL bytes and skipped, text is
+//! decoded ([`text`]) — and handed on in chunks of whole lines with the number
+//! of their first line, so findings keep the original line and column.
+
+pub mod delimited;
+pub mod text;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+pub use text::Encoding;
+
+/// Files at least this large are memory-mapped instead of read into a buffer.
+const MMAP_THRESHOLD: u64 = 4 << 20;
+
+/// Why an item could not be read. Messages never quote the file's content.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The operating system refused or failed the read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Decoded text in this encoding.
+    Text(Encoding),
+    /// A binary format no reader handles yet.
+    Binary,
+}
+
+/// One piece of decoded text: whole lines, and the 1-based number of the first.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    /// The text (whole lines, the last possibly without its newline).
+    pub text: &'a str,
+    /// 1-based line number of the first line in the file.
+    pub first_line: u64,
+    /// True for the file's first chunk (which holds any header row).
+    pub is_first: bool,
+}
+
+/// Per-worker buffers, reused from file to file.
+#[derive(Debug, Default)]
+pub struct ReadScratch {
+    bytes: Vec<u8>,
+    decoded: String,
+}
+
+/// Reads `path` and calls `on_chunk` for each chunk of its text.
+pub fn read_file(
+    path: &Path,
+    scratch: &mut ReadScratch,
+    on_chunk: &mut dyn FnMut(Chunk<'_>),
+) -> Result<Kind, ReadError> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len >= MMAP_THRESHOLD {
+        // SAFETY: the map is read-only and dropped before this function returns.
+        // If another process truncates the file meanwhile, reads past the new
+        // end fault (SIGBUS); ripgrep accepts the same risk for large files,
+        // and the alternative is copying every large file whole.
+        #[allow(unsafe_code)]
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        Ok(decode(&map, &mut scratch.decoded, on_chunk))
+    } else {
+        scratch.bytes.clear();
+        file.read_to_end(&mut scratch.bytes)?;
+        Ok(decode(&scratch.bytes, &mut scratch.decoded, on_chunk))
+    }
+}
+
+/// Sniffs and decodes `bytes` (the whole content of an item).
+pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk<'_>)) -> Kind {
+    if is_binary_signature(bytes) {
+        return Kind::Binary;
+    }
+    match text::sniff(bytes) {
+        Some(encoding) => {
+            text::decode_chunks(bytes, encoding, decoded, on_chunk);
+            Kind::Text(encoding)
+        }
+        None => Kind::Binary,
+    }
+}
+
+/// Formats later readers will handle (archives, office files, PDFs, images,
+/// databases): never decoded as text, even when they hold no NUL early on.
+fn is_binary_signature(b: &[u8]) -> bool {
+    const SIGNATURES: &[&[u8]] = &[
+        b"%PDF-",
+        b"PK\x03\x04",
+        b"\x89PNG",
+        b"\xFF\xD8\xFF",
+        b"GIF8",
+        b"\xD0\xCF\x11\xE0",
+        b"\x1F\x8B",
+        b"7z\xBC\xAF",
+        b"Rar!",
+        b"SQLite format 3",
+        b"II*\0",
+        b"MM\0*",
+    ];
+    SIGNATURES.iter().any(|s| b.starts_with(s))
+}

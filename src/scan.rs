@@ -1,0 +1,186 @@
+//! The pipeline: wires source → read → detect in parallel and folds the
+//! results into an [`Inventory`].
+//!
+//! The walker runs on its own threads and feeds a bounded channel; a rayon
+//! pool of `jobs` workers drains it, each with its own read and detect
+//! buffers, so the hot path allocates nothing per line. Whatever happens to one
+//! item — an I/O error, undecodable bytes, a panic in a reader — becomes an
+//! error entry in the inventory and the scan goes on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+use crate::detect::{Columns, DetectorSet, Hit, Scratch};
+use crate::finding::{Finding, mask};
+use crate::inventory::{Inventory, ItemError, Skipped};
+use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
+use crate::source::{self, Entry, WalkOptions};
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    /// Paths to scan (files or directories).
+    pub targets: Vec<PathBuf>,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Walk behaviour.
+    pub walk: WalkOptions,
+    /// Keep raw values in findings (`--show-values`).
+    pub show_values: bool,
+}
+
+/// Receives progress as items finish (for a progress bar); must be cheap.
+pub trait Progress: Sync {
+    /// One item is done: its size and how many findings it had.
+    fn item_done(&self, bytes: u64, findings: usize);
+}
+
+/// Scans every target with `detectors`.
+pub fn scan(config: &ScanConfig, detectors: &DetectorSet, progress: Option<&dyn Progress>) -> Inventory {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build();
+    let (tx, rx) = mpsc::sync_channel::<Entry>(1024);
+    let inventory = std::thread::scope(|s| {
+        s.spawn(move || source::walk(&config.targets, &config.walk, &tx));
+        let work = move || {
+            rx.into_iter()
+                .par_bridge()
+                .map_init(
+                    || Worker::new(detectors, config.show_values),
+                    |w, entry| {
+                        let part = w.process(entry);
+                        if let Some(p) = progress {
+                            p.item_done(part.stats.bytes, part.findings.len());
+                        }
+                        part
+                    },
+                )
+                .reduce(Inventory::default, Inventory::merge)
+        };
+        match &pool {
+            Ok(pool) => pool.install(work),
+            // Without a dedicated pool, rayon's global one does the work.
+            Err(_) => work(),
+        }
+    });
+    inventory.finish()
+}
+
+/// Scans one in-memory text as if it were a file named `name`: the same
+/// decoding, header sniffing and detection as [`scan`]. Used by the pattern
+/// self-test and by anything that has text rather than files.
+pub fn scan_bytes(detectors: &DetectorSet, name: &str, bytes: &[u8], show_values: bool) -> Inventory {
+    let mut worker = Worker::new(detectors, show_values);
+    let mut decoded = String::new();
+    let mut inv = Inventory::default();
+    let mut file = FileScan::new(Path::new(name), name, &mut inv);
+    let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(&mut worker, chunk));
+    file.finish(kind, bytes.len() as u64);
+    inv.finish()
+}
+
+/// One worker thread's state.
+struct Worker<'a> {
+    detectors: &'a DetectorSet,
+    show_values: bool,
+    read: ReadScratch,
+    detect: Scratch,
+    hits: Vec<Hit>,
+}
+
+impl<'a> Worker<'a> {
+    fn new(detectors: &'a DetectorSet, show_values: bool) -> Worker<'a> {
+        Worker { detectors, show_values, read: ReadScratch::default(), detect: detectors.scratch(), hits: Vec::new() }
+    }
+
+    fn process(&mut self, entry: Entry) -> Inventory {
+        let mut inv = Inventory::default();
+        match entry {
+            Entry::File { path, display, size } => {
+                let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, &display, size, &mut inv)));
+                if outcome.is_err() {
+                    // The partial results of a file that crashed a reader are
+                    // dropped: the error entry stands for the whole file.
+                    inv = Inventory::default();
+                    inv.errors.push(ItemError {
+                        path: display,
+                        message: "internal error while scanning this file (please report it)".into(),
+                    });
+                }
+            }
+            Entry::TooLarge { display, size } => inv.skipped.push(Skipped {
+                path: display,
+                reason: format!("larger than --max-filesize ({size} bytes)"),
+            }),
+            Entry::Error { display, message } => inv.errors.push(ItemError { path: display, message }),
+        }
+        inv
+    }
+
+    fn scan_file(&mut self, path: &Path, display: &str, size: u64, inv: &mut Inventory) {
+        let mut read = std::mem::take(&mut self.read);
+        let mut file = FileScan::new(path, display, inv);
+        let result = read::read_file(path, &mut read, &mut |chunk| file.chunk(self, chunk));
+        self.read = read;
+        match result {
+            Ok(kind) => file.finish(kind, size),
+            Err(e) => {
+                file.inv.findings.clear();
+                file.inv.errors.push(ItemError { path: display.to_string(), message: e.to_string() });
+            }
+        }
+    }
+}
+
+/// The state of one file while its chunks go by.
+struct FileScan<'p, 'i> {
+    path: &'p Path,
+    display: &'p str,
+    columns: Option<Columns>,
+    inv: &'i mut Inventory,
+}
+
+impl<'p, 'i> FileScan<'p, 'i> {
+    fn new(path: &'p Path, display: &'p str, inv: &'i mut Inventory) -> Self {
+        FileScan { path, display, columns: None, inv }
+    }
+
+    fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) {
+        if chunk.is_first {
+            self.columns = Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h));
+        }
+        let header_row = chunk.is_first && self.columns.is_some();
+        w.hits.clear();
+        w.detectors.detect(chunk.text, self.columns.as_ref(), header_row, &mut w.detect, &mut w.hits);
+        for hit in &w.hits {
+            let spec = w.detectors.spec(hit.detector);
+            let value = &chunk.text[hit.start..hit.end];
+            self.inv.findings.push(Finding {
+                path: self.display.to_string(),
+                line: chunk.first_line + hit.line as u64,
+                column: chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1,
+                category: spec.category,
+                detector: spec.id.clone(),
+                field: hit
+                    .field
+                    .and_then(|f| self.columns.as_ref().and_then(|c| c.header.name(f)))
+                    .map(str::to_string),
+                confidence: hit.confidence,
+                masked: mask(spec.category, value),
+                value: w.show_values.then(|| value.to_string()),
+            });
+        }
+    }
+
+    fn finish(self, kind: Kind, size: u64) {
+        match kind {
+            Kind::Text(_) => {
+                self.inv.stats.files += 1;
+                self.inv.stats.bytes += size;
+            }
+            Kind::Binary => self.inv.stats.binary += 1,
+        }
+    }
+}
