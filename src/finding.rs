@@ -122,14 +122,6 @@ impl Confidence {
         }
     }
 
-    /// One level down (saturating).
-    pub fn lower(self) -> Confidence {
-        match self {
-            Confidence::High => Confidence::Medium,
-            _ => Confidence::Low,
-        }
-    }
-
     /// `low`, `medium` or `high`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -171,7 +163,10 @@ pub fn mask(category: Category, value: &str) -> String {
     match category {
         Category::Email => match value.rsplit_once('@') {
             Some((local, domain)) => {
-                let keep: String = local.chars().take(2.min(local.chars().count() / 2)).collect();
+                let keep: String = local
+                    .chars()
+                    .take(2.min(local.chars().count() / 2))
+                    .collect();
                 format!("{keep}***@{domain}")
             }
             None => "***".to_string(),
@@ -183,7 +178,10 @@ pub fn mask(category: Category, value: &str) -> String {
         }
         _ => {
             let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
+            // Gender and birth dates are low-entropy: any visible part gives
+            // most of the value away, so they are hidden whole.
             let keep = match significant {
+                _ if matches!(category, Category::Gender | Category::BirthDate) => 0,
                 0..=5 => 0,
                 6..=9 => 2,
                 _ => 4,
@@ -209,12 +207,20 @@ mod tests {
 
     #[test]
     fn masks_keep_little() {
-        assert_eq!(mask(Category::Email, "taro.yamada@example.co.jp"), "ta***@example.co.jp");
+        assert_eq!(
+            mask(Category::Email, "taro.yamada@example.co.jp"),
+            "ta***@example.co.jp"
+        );
         assert_eq!(mask(Category::Email, "a@example.com"), "***@example.com");
         assert_eq!(mask(Category::Phone, "090-1234-5678"), "***-****-5678");
         assert_eq!(mask(Category::PostalCode, "100-0001"), "***-**01");
         assert_eq!(mask(Category::Gender, "女性"), "**");
-        assert_eq!(mask(Category::Address, "東京都千代田区千代田1-1"), "東京都***");
+        assert_eq!(mask(Category::Gender, "Female"), "******");
+        assert_eq!(mask(Category::BirthDate, "1985年4月1日"), "****年*月*日");
+        assert_eq!(
+            mask(Category::Address, "東京都千代田区千代田1-1"),
+            "東京都***"
+        );
         assert_eq!(mask(Category::MyNumber, "6214 9832 0257"), "**** **** 0257");
     }
 
@@ -224,8 +230,18 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "name", "address", "postal_code", "phone", "email", "birth_date", "gender",
-                "occupation", "bank_account", "payment_card", "my_number", "government_id",
+                "name",
+                "address",
+                "postal_code",
+                "phone",
+                "email",
+                "birth_date",
+                "gender",
+                "occupation",
+                "bank_account",
+                "payment_card",
+                "my_number",
+                "government_id",
                 "floor_plan"
             ]
         );

@@ -39,8 +39,14 @@ pub trait Progress: Sync {
 }
 
 /// Scans every target with `detectors`.
-pub fn scan(config: &ScanConfig, detectors: &DetectorSet, progress: Option<&dyn Progress>) -> Inventory {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build();
+pub fn scan(
+    config: &ScanConfig,
+    detectors: &DetectorSet,
+    progress: Option<&dyn Progress>,
+) -> Inventory {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs.max(1))
+        .build();
     let (tx, rx) = mpsc::sync_channel::<Entry>(1024);
     let inventory = std::thread::scope(|s| {
         s.spawn(move || source::walk(&config.targets, &config.walk, &tx));
@@ -71,12 +77,19 @@ pub fn scan(config: &ScanConfig, detectors: &DetectorSet, progress: Option<&dyn 
 /// Scans one in-memory text as if it were a file named `name`: the same
 /// decoding, header sniffing and detection as [`scan`]. Used by the pattern
 /// self-test and by anything that has text rather than files.
-pub fn scan_bytes(detectors: &DetectorSet, name: &str, bytes: &[u8], show_values: bool) -> Inventory {
+pub fn scan_bytes(
+    detectors: &DetectorSet,
+    name: &str,
+    bytes: &[u8],
+    show_values: bool,
+) -> Inventory {
     let mut worker = Worker::new(detectors, show_values);
     let mut decoded = String::new();
     let mut inv = Inventory::default();
     let mut file = FileScan::new(Path::new(name), name, &mut inv);
-    let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(&mut worker, chunk));
+    let kind = read::decode(bytes, &mut decoded, &mut |chunk| {
+        file.chunk(&mut worker, chunk)
+    });
     file.finish(kind, bytes.len() as u64);
     inv.finish()
 }
@@ -92,21 +105,34 @@ struct Worker<'a> {
 
 impl<'a> Worker<'a> {
     fn new(detectors: &'a DetectorSet, show_values: bool) -> Worker<'a> {
-        Worker { detectors, show_values, read: ReadScratch::default(), detect: detectors.scratch(), hits: Vec::new() }
+        Worker {
+            detectors,
+            show_values,
+            read: ReadScratch::default(),
+            detect: detectors.scratch(),
+            hits: Vec::new(),
+        }
     }
 
     fn process(&mut self, entry: Entry) -> Inventory {
         let mut inv = Inventory::default();
         match entry {
-            Entry::File { path, display, size } => {
-                let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, &display, size, &mut inv)));
+            Entry::File {
+                path,
+                display,
+                size,
+            } => {
+                let outcome = catch_unwind(AssertUnwindSafe(|| {
+                    self.scan_file(&path, &display, size, &mut inv)
+                }));
                 if outcome.is_err() {
                     // The partial results of a file that crashed a reader are
                     // dropped: the error entry stands for the whole file.
                     inv = Inventory::default();
                     inv.errors.push(ItemError {
                         path: display,
-                        message: "internal error while scanning this file (please report it)".into(),
+                        message: "internal error while scanning this file (please report it)"
+                            .into(),
                     });
                 }
             }
@@ -114,7 +140,10 @@ impl<'a> Worker<'a> {
                 path: display,
                 reason: format!("larger than --max-filesize ({size} bytes)"),
             }),
-            Entry::Error { display, message } => inv.errors.push(ItemError { path: display, message }),
+            Entry::Error { display, message } => inv.errors.push(ItemError {
+                path: display,
+                message,
+            }),
         }
         inv
     }
@@ -128,7 +157,10 @@ impl<'a> Worker<'a> {
             Ok(kind) => file.finish(kind, size),
             Err(e) => {
                 file.inv.findings.clear();
-                file.inv.errors.push(ItemError { path: display.to_string(), message: e.to_string() });
+                file.inv.errors.push(ItemError {
+                    path: display.to_string(),
+                    message: e.to_string(),
+                });
             }
         }
     }
@@ -144,7 +176,12 @@ struct FileScan<'p, 'i> {
 
 impl<'p, 'i> FileScan<'p, 'i> {
     fn new(path: &'p Path, display: &'p str, inv: &'i mut Inventory) -> Self {
-        FileScan { path, display, columns: None, inv }
+        FileScan {
+            path,
+            display,
+            columns: None,
+            inv,
+        }
     }
 
     fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) {
@@ -153,7 +190,13 @@ impl<'p, 'i> FileScan<'p, 'i> {
         }
         let header_row = chunk.is_first && self.columns.is_some();
         w.hits.clear();
-        w.detectors.detect(chunk.text, self.columns.as_ref(), header_row, &mut w.detect, &mut w.hits);
+        w.detectors.detect(
+            chunk.text,
+            self.columns.as_ref(),
+            header_row,
+            &mut w.detect,
+            &mut w.hits,
+        );
         for hit in &w.hits {
             let spec = w.detectors.spec(hit.detector);
             let value = &chunk.text[hit.start..hit.end];

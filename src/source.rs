@@ -56,13 +56,19 @@ pub enum Entry {
 /// The report form of a path: as given, with `/` separators.
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' { s.into_owned() } else { s.replace(std::path::MAIN_SEPARATOR, "/") }
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// Walks `targets` and sends every entry to `tx`; returns when the walk is done
 /// or the receiver has gone.
 pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
-    let Some((first, rest)) = targets.split_first() else { return };
+    let Some((first, rest)) = targets.split_first() else {
+        return;
+    };
     let mut builder = WalkBuilder::new(first);
     for t in rest {
         builder.add(t);
@@ -88,16 +94,33 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
         Box::new(move |result| {
             let entry = match result {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
-                    Ok(m) if m.len() > max => Entry::TooLarge { display: display_path(e.path()), size: m.len() },
-                    Ok(m) => Entry::File { display: display_path(e.path()), path: e.into_path(), size: m.len() },
-                    Err(err) => Entry::Error { display: display_path(e.path()), message: describe(&err) },
+                    Ok(m) if m.len() > max => Entry::TooLarge {
+                        display: display_path(e.path()),
+                        size: m.len(),
+                    },
+                    Ok(m) => Entry::File {
+                        display: display_path(e.path()),
+                        path: e.into_path(),
+                        size: m.len(),
+                    },
+                    Err(err) => Entry::Error {
+                        display: display_path(e.path()),
+                        message: describe(&err),
+                    },
                 },
                 // Directories are walked into; symlinks not followed are skipped
                 // (as ripgrep does), and so are sockets, FIFOs and devices.
                 Ok(_) => return WalkState::Continue,
-                Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
+                Err(err) => Entry::Error {
+                    display: error_path(&err),
+                    message: describe(&err),
+                },
             };
-            if tx.send(entry).is_err() { WalkState::Quit } else { WalkState::Continue }
+            if tx.send(entry).is_err() {
+                WalkState::Quit
+            } else {
+                WalkState::Continue
+            }
         })
     });
 }
@@ -106,7 +129,9 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
 fn error_path(err: &ignore::Error) -> String {
     match err {
         ignore::Error::WithPath { path, .. } => display_path(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         ignore::Error::Loop { child, .. } => display_path(child),
         ignore::Error::Partial(errs) => errs.first().map(error_path).unwrap_or_default(),
         _ => String::new(),

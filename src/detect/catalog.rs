@@ -18,9 +18,18 @@ use crate::finding::{Category, Confidence};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("contact.toml", include_str!("../../patterns/contact.toml")),
     ("address.toml", include_str!("../../patterns/address.toml")),
-    ("financial.toml", include_str!("../../patterns/financial.toml")),
-    ("government-id.toml", include_str!("../../patterns/government-id.toml")),
-    ("demographic.toml", include_str!("../../patterns/demographic.toml")),
+    (
+        "financial.toml",
+        include_str!("../../patterns/financial.toml"),
+    ),
+    (
+        "government-id.toml",
+        include_str!("../../patterns/government-id.toml"),
+    ),
+    (
+        "demographic.toml",
+        include_str!("../../patterns/demographic.toml"),
+    ),
 ];
 
 /// A detector as written in a pattern file.
@@ -172,7 +181,10 @@ impl Catalog {
     /// Adds every `*.toml` file in `dir` (sorted by name, so loading is
     /// deterministic). A spec whose id is already present replaces the old one.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), LoadError> {
-        let io = |source| LoadError::Io { file: dir.display().to_string(), source };
+        let io = |source| LoadError::Io {
+            file: dir.display().to_string(),
+            source,
+        };
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(Result::ok)
@@ -181,8 +193,10 @@ impl Catalog {
             .collect();
         files.sort();
         for path in files {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| LoadError::Io { file: path.display().to_string(), source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+                file: path.display().to_string(),
+                source,
+            })?;
             self.add_file(&path.display().to_string(), &text, true)?;
         }
         Ok(())
@@ -192,8 +206,10 @@ impl Catalog {
     /// detector whose id is already loaded from another file replaces it (how
     /// users override a built-in); otherwise a repeated id is an error.
     pub fn add_file(&mut self, name: &str, text: &str, replace: bool) -> Result<(), LoadError> {
-        let file: PatternFile = toml::from_str(text)
-            .map_err(|e| LoadError::Parse { file: name.to_string(), message: e.to_string() })?;
+        let file: PatternFile = toml::from_str(text).map_err(|e| LoadError::Parse {
+            file: name.to_string(),
+            message: e.to_string(),
+        })?;
         for spec in file.detector {
             match self.specs.iter().position(|s| s.id == spec.id) {
                 Some(i) if !replace || self.sources[i] == name => {

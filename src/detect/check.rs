@@ -22,16 +22,27 @@ pub struct Problem {
 /// first), so an author sees everything at once.
 pub fn check(catalog: &Catalog) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut problem = |id: &str, message: String| problems.push(Problem { detector: id.to_string(), message });
+    let mut problem = |id: &str, message: String| {
+        problems.push(Problem {
+            detector: id.to_string(),
+            message,
+        })
+    };
     for spec in &catalog.specs {
         if !valid_id(&spec.id) {
-            problem(&spec.id, "id must be kebab-case ascii, optionally with a country prefix (`jp.`)".into());
+            problem(
+                &spec.id,
+                "id must be kebab-case ascii, optionally with a country prefix (`jp.`)".into(),
+            );
         }
         if spec.description.ja.trim().is_empty() || spec.description.en.trim().is_empty() {
             problem(&spec.id, "description needs both ja and en".into());
         }
         if spec.examples.is_empty() || spec.negative_examples.is_empty() {
-            problem(&spec.id, "needs at least one example and one negative example".into());
+            problem(
+                &spec.id,
+                "needs at least one example and one negative example".into(),
+            );
         }
         if let Some(why) = lint_pattern(&spec.pattern) {
             problem(&spec.id, why.into());
@@ -49,17 +60,23 @@ pub fn check(catalog: &Catalog) -> Vec<Problem> {
             let (text, marked) = unmark(example);
             let found = findings_of(&set, &spec.id, &text);
             let ok = match marked {
-                Some(value) => found.iter().any(|v| *v == value),
+                Some(value) => found.contains(&value),
                 None => !found.is_empty(),
             };
             if !ok {
-                problem(&spec.id, format!("example not found as marked: {example:?} (found {found:?})"));
+                problem(
+                    &spec.id,
+                    format!("example not found as marked: {example:?} (found {found:?})"),
+                );
             }
         }
         for negative in &spec.negative_examples {
             let found = findings_of(&set, &spec.id, negative);
             if !found.is_empty() {
-                problem(&spec.id, format!("negative example matched: {negative:?} (found {found:?})"));
+                problem(
+                    &spec.id,
+                    format!("negative example matched: {negative:?} (found {found:?})"),
+                );
             }
         }
     }
@@ -81,7 +98,12 @@ fn unmark(example: &str) -> (String, Option<String>) {
     match (example.find('«'), example.find('»')) {
         (Some(s), Some(e)) if s < e => {
             let value = &example[s + '«'.len_utf8()..e];
-            let text = format!("{}{}{}", &example[..s], value, &example[e + '»'.len_utf8()..]);
+            let text = format!(
+                "{}{}{}",
+                &example[..s],
+                value,
+                &example[e + '»'.len_utf8()..]
+            );
             (text, Some(value.to_string()))
         }
         _ => (example.to_string(), None),
@@ -95,7 +117,11 @@ fn valid_id(id: &str) -> bool {
         None => id,
     };
     !body.is_empty()
-        && body.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && body.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Regex features that misbehave on Japanese text or across lines.
@@ -118,8 +144,16 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(unmark("TEL «03-1234-5678» まで"), ("TEL 03-1234-5678 まで".into(), Some("03-1234-5678".into())));
-        assert!(valid_id("jp.my-number") && valid_id("email") && !valid_id("Email") && !valid_id("jpn.x"));
+        assert_eq!(
+            unmark("TEL «03-1234-5678» まで"),
+            ("TEL 03-1234-5678 まで".into(), Some("03-1234-5678".into()))
+        );
+        assert!(
+            valid_id("jp.my-number")
+                && valid_id("email")
+                && !valid_id("Email")
+                && !valid_id("jpn.x")
+        );
         assert!(lint_pattern("(?-u:\\b)[A-Z]{2}").is_none());
         assert!(lint_pattern("\\b[0-9]").is_some());
     }

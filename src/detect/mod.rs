@@ -30,7 +30,6 @@ use crate::finding::{Category, Confidence};
 use crate::read::delimited::Header;
 use catalog::{Catalog, ContextRule, DetectorSpec, Guard, LoadError};
 use normalize::Folded;
-use validate::Verdict;
 
 /// How many times one detector may retry inside one line after a rejected
 /// candidate: bounds the work on long runs of digits.
@@ -100,7 +99,10 @@ impl Columns {
 impl DetectorSet {
     /// Compiles every spec in the catalog.
     pub fn new(catalog: &Catalog) -> Result<DetectorSet, LoadError> {
-        let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
+        let err = |id: &str, message: String| LoadError::Pattern {
+            id: id.to_string(),
+            message,
+        };
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         for spec in &catalog.specs {
             let regex = regex::RegexBuilder::new(&spec.pattern)
@@ -109,7 +111,10 @@ impl DetectorSet {
                 .build()
                 .map_err(|e| err(&spec.id, e.to_string()))?;
             if regex.captures_len() != 2 {
-                return Err(err(&spec.id, "the pattern needs exactly one capture group".into()));
+                return Err(err(
+                    &spec.id,
+                    "the pattern needs exactly one capture group".into(),
+                ));
             }
             let keywords = if spec.keywords.is_empty() {
                 None
@@ -121,20 +126,38 @@ impl DetectorSet {
                         .map_err(|e| err(&spec.id, e.to_string()))?,
                 )
             };
-            if spec.context == ContextRule::Required && keywords.is_none() && spec.headers.is_empty() {
-                return Err(err(&spec.id, "context = \"required\" needs keywords or headers".into()));
+            if spec.context == ContextRule::Required
+                && keywords.is_none()
+                && spec.headers.is_empty()
+            {
+                return Err(err(
+                    &spec.id,
+                    "context = \"required\" needs keywords or headers".into(),
+                ));
             }
-            detectors.push(Compiled { spec: spec.clone(), regex, keywords });
+            detectors.push(Compiled {
+                spec: spec.clone(),
+                regex,
+                keywords,
+            });
         }
         let patterns: Vec<&str> = catalog.specs.iter().map(|s| s.pattern.as_str()).collect();
         let build = |kind: MatchKind| {
             meta::Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().multi_line(true).crlf(true))
+                .syntax(
+                    regex_automata::util::syntax::Config::new()
+                        .multi_line(true)
+                        .crlf(true),
+                )
                 .configure(meta::Config::new().match_kind(kind))
                 .build_many(&patterns)
                 .map_err(|e| err("(all detectors)", e.to_string()))
         };
-        Ok(DetectorSet { prefilter: build(MatchKind::LeftmostFirst)?, which: build(MatchKind::All)?, detectors })
+        Ok(DetectorSet {
+            prefilter: build(MatchKind::LeftmostFirst)?,
+            which: build(MatchKind::All)?,
+            detectors,
+        })
     }
 
     /// The built-in detectors plus any pattern directories, compiled.
@@ -166,7 +189,11 @@ impl DetectorSet {
         Scratch {
             folded: Folded::default(),
             which: PatternSet::new(self.detectors.len()),
-            locs: self.detectors.iter().map(|d| d.regex.capture_locations()).collect(),
+            locs: self
+                .detectors
+                .iter()
+                .map(|d| d.regex.capture_locations())
+                .collect(),
             line_hits: Vec::new(),
         }
     }
@@ -201,15 +228,23 @@ impl DetectorSet {
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) {
-        let Scratch { folded, which, locs, line_hits } = scratch;
+        let Scratch {
+            folded,
+            which,
+            locs,
+            line_hits,
+        } = scratch;
         folded.fold(text);
         let t = folded.text(text);
         let bytes = t.as_bytes();
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
         while pos < t.len() {
-            let Some(m) = self.prefilter.search(&Input::new(t).range(pos..)) else { break };
+            let Some(m) = self.prefilter.search(&Input::new(t).range(pos..)) else {
+                break;
+            };
             let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(t.len(), |i| m.start() + i);
+            let line_end =
+                memchr::memchr(b'\n', &bytes[m.start()..]).map_or(t.len(), |i| m.start() + i);
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
             counted_to = line_start;
             pos = line_end + 1;
@@ -217,29 +252,43 @@ impl DetectorSet {
                 continue;
             }
             which.clear();
-            self.which.which_overlapping_matches(&Input::new(t).range(line_start..line_end), which);
+            self.which
+                .which_overlapping_matches(&Input::new(t).range(line_start..line_end), which);
             line_hits.clear();
             let orig_line_start = folded.original_offset(line_start);
             let orig_line = &text[orig_line_start..];
             let field_of = |folded_start: usize| {
-                columns.map(|c| c.header.field_at(orig_line, folded.original_offset(folded_start) - orig_line_start))
+                columns.map(|c| {
+                    c.header.field_at(
+                        orig_line,
+                        folded.original_offset(folded_start) - orig_line_start,
+                    )
+                })
             };
             for d in which.iter() {
                 let d = d.as_usize();
-                self.detect_in_line(d, t, line_start..line_end, &mut locs[d], columns, &field_of, |start, end, field, confidence| {
-                    line_hits.push(Hit {
-                        detector: d,
-                        line,
-                        line_start: orig_line_start,
-                        start: folded.original_offset(start),
-                        end: folded.original_offset(end),
-                        field,
-                        confidence,
-                    });
-                });
+                self.detect_in_line(
+                    d,
+                    t,
+                    line_start..line_end,
+                    &mut locs[d],
+                    columns,
+                    &field_of,
+                    |start, end, field, confidence| {
+                        line_hits.push(Hit {
+                            detector: d,
+                            line,
+                            line_start: orig_line_start,
+                            start: folded.original_offset(start),
+                            end: folded.original_offset(end),
+                            field,
+                            confidence,
+                        });
+                    },
+                );
             }
             resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
-            out.extend(line_hits.drain(..));
+            out.append(line_hits);
         }
     }
 
@@ -263,18 +312,21 @@ impl DetectorSet {
         let mut at = 0;
         let mut retries = 0;
         while at <= line.len() {
-            let Some(m) = det.regex.captures_read_at(locs, line, at) else { break };
+            let Some(m) = det.regex.captures_read_at(locs, line, at) else {
+                break;
+            };
             let next_char = |i: usize| i + line[i..].chars().next().map_or(1, char::len_utf8);
             let Some((cs, ce)) = locs.get(1).filter(|(s, e)| s < e) else {
-                at = if m.end() > m.start() { m.end() } else { next_char(m.start()) };
+                at = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    next_char(m.start())
+                };
                 continue;
             };
-            let verdict = if !guard_ok(spec.guard, line, cs, ce) {
-                Verdict::Reject
-            } else {
-                spec.validator.map_or(Verdict::Pass, |v| v.check(&line[cs..ce]))
-            };
-            if verdict == Verdict::Reject {
+            let valid = guard_ok(spec.guard, line, cs, ce)
+                && spec.validator.is_none_or(|v| v.check(&line[cs..ce]));
+            if !valid {
                 // A longer number or a failed check digit: the real value, if
                 // any, starts later inside this match.
                 retries += 1;
@@ -290,17 +342,17 @@ impl DetectorSet {
                 || det.keywords.as_ref().is_some_and(|k| {
                     let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
                     let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
-                    k.is_match(before) || k.is_match(after)
+                    k.is_match(&before[after_last_number(before)..])
+                        || k.is_match(&after[..before_first_number(after)])
                 });
-            let mut confidence = spec.confidence;
-            if verdict == Verdict::Weak {
-                confidence = confidence.lower();
-            }
-            if in_context {
-                confidence = confidence.raise();
-            } else if spec.context == ContextRule::Required {
+            if !in_context && spec.context == ContextRule::Required {
                 continue;
             }
+            let confidence = if in_context {
+                spec.confidence.raise()
+            } else {
+                spec.confidence
+            };
             report(ls + cs, ls + ce, field, confidence);
         }
     }
@@ -313,13 +365,20 @@ fn resolve_overlaps(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
         return;
     }
     hits.sort_by(|a, b| {
-        (category(a.detector), b.confidence, b.end - b.start, a.detector, a.start).cmp(&(
-            category(b.detector),
-            a.confidence,
-            a.end - a.start,
-            b.detector,
-            b.start,
-        ))
+        (
+            category(a.detector),
+            b.confidence,
+            b.end - b.start,
+            a.detector,
+            a.start,
+        )
+            .cmp(&(
+                category(b.detector),
+                a.confidence,
+                a.end - a.start,
+                b.detector,
+                b.start,
+            ))
     });
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {
@@ -358,9 +417,43 @@ fn guard_ok(guard: Guard, line: &str, start: usize, end: usize) -> bool {
     }
 }
 
+/// Where the text after the last run of four or more digits in `s` starts (0
+/// when there is none). A keyword with another number between it and a match
+/// labels that number, not the match: in `個人番号 123456789018 電話
+/// 0312345678` the words 個人番号 do not speak for the phone number.
+fn after_last_number(s: &str) -> usize {
+    let mut run = 0;
+    let mut cut = 0;
+    for (i, b) in s.bytes().enumerate() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 4 {
+            cut = i + 1;
+        }
+    }
+    cut
+}
+
+/// Where the first run of four or more digits in `s` starts (`s.len()` when
+/// there is none): the mirror of [`after_last_number`] for the text after a match.
+fn before_first_number(s: &str) -> usize {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run == 4 {
+            return i + 1 - 4;
+        }
+    }
+    s.len()
+}
+
 /// The byte offset `n` characters before `i` (or 0).
 fn back_chars(t: &str, i: usize, n: usize) -> usize {
-    t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j)
+    t[..i]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(i, |(j, _)| j)
 }
 
 /// The byte offset `n` characters after `i` (or the end).
@@ -380,7 +473,11 @@ fn header_key(name: &str) -> String {
 /// Japanese ones may sit inside it (`電話番号` in `お客様電話番号`).
 fn header_matches(name_key: &str, header: &str) -> bool {
     let h = header_key(header);
-    if h.is_ascii() { name_key == h } else { name_key.contains(&h) }
+    if h.is_ascii() {
+        name_key == h
+    } else {
+        name_key.contains(&h)
+    }
 }
 
 #[cfg(test)]
@@ -399,9 +496,18 @@ mod tests {
     #[test]
     fn windows_count_characters() {
         let t = "生年月日：1985";
-        assert_eq!(&t[back_chars(t, t.find('1').unwrap(), 3)..], "日：1985");
+        assert_eq!(&t[back_chars(t, t.find('1').unwrap(), 3)..], "月日：1985");
         assert_eq!(&t[..forward_chars(t, 0, 2)], "生年");
         assert_eq!(forward_chars(t, 0, 100), t.len());
+    }
+
+    #[test]
+    fn keywords_belong_to_the_nearest_number() {
+        let s = "個人番号 123456789018 電話 ";
+        assert_eq!(&s[after_last_number(s)..], " 電話 ");
+        assert_eq!(after_last_number("マイナンバー（12桁）："), 0);
+        let a = "生まれ 電話 0312345678";
+        assert_eq!(&a[..before_first_number(a)], "生まれ 電話 ");
     }
 
     #[test]

@@ -51,9 +51,7 @@ impl Folded {
         let mut chars = src.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             let replacement = match c {
-                '\u{FF01}'..='\u{FF5E}' => {
-                    Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c))
-                }
+                '\u{FF01}'..='\u{FF5E}' => Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
                 _ if DASHES.contains(&c) => {
                     let before_digit = src[..i].chars().next_back().is_some_and(is_digit);
                     let after_digit = chars.peek().is_some_and(|&(_, n)| is_digit(n));
@@ -107,8 +105,7 @@ fn needs_folding(src: &str) -> bool {
     if memchr::memchr2(0xEF, 0xE2, bytes).is_some() {
         return true;
     }
-    memmem::find_iter(bytes, "ー".as_bytes())
-        .any(|i| i > 0 && bytes[i - 1].is_ascii_digit())
+    memmem::find_iter(bytes, "ー".as_bytes()).any(|i| i > 0 && bytes[i - 1].is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //!
 //! A detector's regex finds the shape; its validator, named in the pattern file,
 //! decides whether the shape is real. A validator sees only the captured value
-//! (already folded to ASCII by `normalize`) and answers with a [`Verdict`]. The
-//! set is closed: pattern files name one of these variants, and a typo is a
+//! (already folded to ASCII by `normalize`) and answers yes or no. The set is
+//! closed: pattern files name one of these variants, and a typo is a
 //! load error.
 
 use serde::Deserialize;
@@ -36,34 +36,21 @@ pub enum Validator {
     Yucho,
 }
 
-/// What a validator says about a captured value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Not this kind of data.
-    Reject,
-    /// Plausible, but the form is ambiguous (e.g. a phone number written without
-    /// separators): confidence drops one level.
-    Weak,
-    /// Valid.
-    Pass,
-}
-
 impl Validator {
-    /// Checks `value`.
-    pub fn check(self, value: &str) -> Verdict {
-        let ok = |b: bool| if b { Verdict::Pass } else { Verdict::Reject };
+    /// True when `value` passes the check.
+    pub fn check(self, value: &str) -> bool {
         match self {
-            Validator::Luhn => ok(payment_card(value)),
-            Validator::IbanMod97 => ok(iban(value)),
-            Validator::MyNumber => ok(my_number(&digits(value))),
+            Validator::Luhn => payment_card(value),
+            Validator::IbanMod97 => iban(value),
+            Validator::MyNumber => my_number(&digits(value)),
             Validator::PhoneJp => phone_jp(value),
             Validator::PhoneIntl => phone_intl(value),
-            Validator::Email => ok(email(value)),
-            Validator::BirthDate => ok(birth_date(value)),
-            Validator::PostalJp => ok(!digits(value).starts_with("000")),
-            Validator::DriversLicenceJp => ok(drivers_licence_jp(&digits(value))),
-            Validator::UsSsn => ok(us_ssn(&digits(value))),
-            Validator::Yucho => ok(yucho(value)),
+            Validator::Email => email(value),
+            Validator::BirthDate => birth_date(value),
+            Validator::PostalJp => !digits(value).starts_with("000"),
+            Validator::DriversLicenceJp => drivers_licence_jp(&digits(value)),
+            Validator::UsSsn => us_ssn(&digits(value)),
+            Validator::Yucho => yucho(value),
         }
     }
 }
@@ -82,9 +69,15 @@ fn luhn(d: &[u32]) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &x)| if i % 2 == 1 { if x * 2 > 9 { x * 2 - 9 } else { x * 2 } } else { x })
+        .map(|(i, &x)| {
+            if i % 2 == 1 {
+                if x * 2 > 9 { x * 2 - 9 } else { x * 2 }
+            } else {
+                x
+            }
+        })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn payment_card(value: &str) -> bool {
@@ -93,18 +86,18 @@ fn payment_card(value: &str) -> bool {
     let p = |len: usize| d[..len].parse::<u32>().unwrap_or(0);
     // Issuer prefixes and lengths (ISO/IEC 7812 IIN ranges as published by the schemes).
     let issuer = match d.as_bytes().first() {
-        Some(b'4') => matches!(n, 13 | 16 | 19),                                        // Visa
-        Some(b'5') => (51..=55).contains(&p(2)) && n == 16,                              // Mastercard
-        Some(b'2') => (2221..=2720).contains(&p(4)) && n == 16,                          // Mastercard 2-series
+        Some(b'4') => matches!(n, 13 | 16 | 19),            // Visa
+        Some(b'5') => (51..=55).contains(&p(2)) && n == 16, // Mastercard
+        Some(b'2') => (2221..=2720).contains(&p(4)) && n == 16, // Mastercard 2-series
         Some(b'3') => {
             ((p(2) == 34 || p(2) == 37) && n == 15)                                      // Amex
                 || ((3528..=3589).contains(&p(4)) && (16..=19).contains(&n))             // JCB
                 || ((p(2) == 36 || p(2) == 38 || p(2) == 39 || (300..=305).contains(&p(3)))
-                    && (14..=19).contains(&n))                                          // Diners
+                    && (14..=19).contains(&n)) // Diners
         }
         Some(b'6') => {
             (p(4) == 6011 || p(2) == 65 || (644..=649).contains(&p(3)) || p(2) == 62)
-                && (16..=19).contains(&n)                                                // Discover, UnionPay
+                && (16..=19).contains(&n) // Discover, UnionPay
         }
         _ => false,
     };
@@ -114,16 +107,75 @@ fn payment_card(value: &str) -> bool {
 
 /// IBAN lengths per country (ISO 13616 registry, SWIFT IBAN Registry release 99).
 const IBAN_LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16),
-    ("BG", 22), ("BH", 22), ("BR", 29), ("CH", 21), ("CR", 22), ("CY", 28), ("CZ", 24),
-    ("DE", 22), ("DK", 18), ("DO", 28), ("EE", 20), ("EG", 29), ("ES", 24), ("FI", 18),
-    ("FO", 18), ("FR", 27), ("GB", 22), ("GE", 22), ("GI", 23), ("GL", 18), ("GR", 27),
-    ("GT", 28), ("HR", 21), ("HU", 28), ("IE", 22), ("IL", 23), ("IS", 26), ("IT", 27),
-    ("JO", 30), ("KW", 30), ("KZ", 20), ("LB", 28), ("LI", 21), ("LT", 20), ("LU", 20),
-    ("LV", 21), ("MC", 27), ("MD", 24), ("ME", 22), ("MK", 19), ("MR", 27), ("MT", 31),
-    ("MU", 30), ("NL", 18), ("NO", 15), ("PK", 24), ("PL", 28), ("PS", 29), ("PT", 25),
-    ("QA", 29), ("RO", 24), ("RS", 22), ("SA", 24), ("SE", 24), ("SI", 19), ("SK", 24),
-    ("SM", 27), ("TN", 24), ("TR", 26), ("UA", 29), ("VG", 24), ("XK", 20),
+    ("AD", 24),
+    ("AE", 23),
+    ("AL", 28),
+    ("AT", 20),
+    ("AZ", 28),
+    ("BA", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BR", 29),
+    ("CH", 21),
+    ("CR", 22),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("DO", 28),
+    ("EE", 20),
+    ("EG", 29),
+    ("ES", 24),
+    ("FI", 18),
+    ("FO", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GE", 22),
+    ("GI", 23),
+    ("GL", 18),
+    ("GR", 27),
+    ("GT", 28),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("JO", 30),
+    ("KW", 30),
+    ("KZ", 20),
+    ("LB", 28),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MC", 27),
+    ("MD", 24),
+    ("ME", 22),
+    ("MK", 19),
+    ("MR", 27),
+    ("MT", 31),
+    ("MU", 30),
+    ("NL", 18),
+    ("NO", 15),
+    ("PK", 24),
+    ("PL", 28),
+    ("PS", 29),
+    ("PT", 25),
+    ("QA", 29),
+    ("RO", 24),
+    ("RS", 22),
+    ("SA", 24),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("TN", 24),
+    ("TR", 26),
+    ("UA", 29),
+    ("VG", 24),
+    ("XK", 20),
 ];
 
 fn iban(value: &str) -> bool {
@@ -131,14 +183,26 @@ fn iban(value: &str) -> bool {
     let Some(&(_, len)) = IBAN_LENGTHS.iter().find(|(cc, _)| s.starts_with(cc)) else {
         return false;
     };
-    if s.len() != len || !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+    if s.len() != len
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
         return false;
     }
     let rearranged = s[4..].bytes().chain(s[..4].bytes());
     let mut rem: u32 = 0;
     for b in rearranged {
-        let v = if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b - b'A') + 10 };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        let v = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -158,53 +222,61 @@ fn my_number(d: &str) -> bool {
 }
 
 /// Japanese numbering plan (総務省): see `../shared/reference/japan-formats.md` §2.
-fn phone_jp(value: &str) -> Verdict {
+fn phone_jp(value: &str) -> bool {
     let international = value.trim_start().starts_with('+');
     // Groups of digits as written, e.g. ["03", "1234", "5678"].
-    let mut groups: Vec<String> =
-        value.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).map(String::from).collect();
+    let mut groups: Vec<String> = value
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(String::from)
+        .collect();
     if international {
         // +81 drops the trunk 0; "+81 (0)3 ..." writes it in parentheses.
-        if groups.first().map(String::as_str) != Some("81") {
-            return Verdict::Reject;
+        match groups.first_mut() {
+            Some(g) if g == "81" => {
+                groups.remove(0);
+            }
+            // +819012345678: the country code runs into the number.
+            Some(g) if g.starts_with("81") => {
+                g.drain(..2);
+            }
+            _ => return false,
         }
-        groups.remove(0);
         match groups.first_mut() {
             Some(g) if g == "0" => {
                 groups.remove(0);
             }
-            Some(g) if g.starts_with('0') => return Verdict::Reject,
+            Some(g) if g.starts_with('0') => return false,
             _ => {}
         }
         match groups.first_mut() {
             Some(g) => g.insert(0, '0'),
-            None => return Verdict::Reject,
+            None => return false,
         }
     }
     let d: String = groups.concat();
     let b = d.as_bytes();
     if b.len() < 10 || b[0] != b'0' || b[1] == b'0' {
-        return Verdict::Reject;
+        return false;
     }
-    // 0AB0 special services have fixed lengths; 0A0 is mobile/IP/M2M (11 digits,
-    // 4th digit not 0); everything else is a geographic fixed line (10 digits).
-    let special = ["0120", "0570", "0990", "0180", "0800"].iter().find(|p| d.starts_with(*p));
+    // 0AB0 special services have fixed lengths; 0A0 is mobile/IP/M2M (11
+    // digits); everything else is a geographic fixed line (10 digits).
+    let special = ["0120", "0570", "0990", "0180", "0800"]
+        .iter()
+        .find(|p| d.starts_with(*p));
     let fixed = special.is_none() && b[2] != b'0';
     let valid = match special {
         Some(&"0800") => b.len() == 11,
         Some(_) => b.len() == 10,
+        // MIC leaves 0A0-0xxx unassigned, but generated and sample data use it
+        // freely; the prefix and length alone are what set a mobile number apart.
         None if b[2] == b'0' => {
-            matches!(b[1], b'2' | b'5' | b'6' | b'7' | b'8' | b'9') && b.len() == 11 && b[3] != b'0'
+            matches!(b[1], b'2' | b'5' | b'6' | b'7' | b'8' | b'9') && b.len() == 11
         }
         None => b.len() == 10,
     };
     if !valid {
-        return Verdict::Reject;
-    }
-    if groups.len() == 1 {
-        // No separators: a bare digit run may be an order number, so only the
-        // +81 form is trusted.
-        return if international { Verdict::Pass } else { Verdict::Weak };
+        return false;
     }
     if fixed && groups.len() == 3 {
         // 市外局番 + 市内局番 is always 6 digits and the subscriber number 4.
@@ -213,18 +285,15 @@ fn phone_jp(value: &str) -> Verdict {
         // ubiquitous 03-1234-5678) ignore that rule.
         let (area, local, sub) = (&groups[0], &groups[1], &groups[2]);
         if area.len() + local.len() != 6 || sub.len() != 4 {
-            return Verdict::Reject;
+            return false;
         }
     }
-    Verdict::Pass
+    true
 }
 
-fn phone_intl(value: &str) -> Verdict {
+fn phone_intl(value: &str) -> bool {
     let d = digits(value);
-    if d.starts_with("81") || !(8..=15).contains(&d.len()) {
-        return Verdict::Reject;
-    }
-    Verdict::Pass
+    !d.starts_with("81") && (8..=15).contains(&d.len())
 }
 
 /// File extensions that follow `@` in asset names (`icon@2x.png`), never real TLDs in use
@@ -235,12 +304,16 @@ const ASSET_EXTENSIONS: &[&str] = &[
 ];
 
 fn email(value: &str) -> bool {
-    let Some((_, domain)) = value.rsplit_once('@') else { return false };
+    let Some((_, domain)) = value.rsplit_once('@') else {
+        return false;
+    };
     let tld = domain.rsplit('.').next().unwrap_or("");
     let first_label = domain.split('.').next().unwrap_or("");
     let retina = first_label.len() >= 2
         && first_label.ends_with('x')
-        && first_label[..first_label.len() - 1].bytes().all(|b| b.is_ascii_digit());
+        && first_label[..first_label.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_digit());
     !retina && !ASSET_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str())
 }
 
@@ -250,9 +323,16 @@ const MONTHS: &[&str] = &[
 
 /// Japanese eras: name, initial, first Western year.
 const ERAS: &[(&str, char, u32)] = &[
-    ("明治", 'M', 1868), ("大正", 'T', 1912), ("昭和", 'S', 1926), ("平成", 'H', 1989),
-    ("令和", 'R', 2019), ("㍾", 'M', 1868), ("㍽", 'T', 1912), ("㍼", 'S', 1926),
-    ("㍻", 'H', 1989), ("㋿", 'R', 2019),
+    ("明治", 'M', 1868),
+    ("大正", 'T', 1912),
+    ("昭和", 'S', 1926),
+    ("平成", 'H', 1989),
+    ("令和", 'R', 2019),
+    ("㍾", 'M', 1868),
+    ("㍽", 'T', 1912),
+    ("㍼", 'S', 1926),
+    ("㍻", 'H', 1989),
+    ("㋿", 'R', 2019),
 ];
 
 /// Era lengths in years, to reject 昭和70年 and the like.
@@ -270,7 +350,10 @@ fn birth_date(value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     // Month name forms: "April 1, 1985", "1 Apr 1985".
-    let month_by_name = MONTHS.iter().position(|m| lower.contains(m)).map(|i| i as u32 + 1);
+    let month_by_name = MONTHS
+        .iter()
+        .position(|m| lower.contains(m))
+        .map(|i| i as u32 + 1);
     let nums: Vec<u32> = {
         let mut out = Vec::new();
         let mut cur = String::new();
@@ -290,8 +373,9 @@ fn birth_date(value: &str) -> bool {
     let (year, month, day) = if let Some(m) = month_by_name {
         let [a, b] = nums[..] else { return false };
         if a > 31 { (a, m, b) } else { (b, m, a) }
-    } else if let Some(&(_, _, start)) =
-        ERAS.iter().find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
+    } else if let Some(&(_, _, start)) = ERAS
+        .iter()
+        .find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
     {
         let [y, m, d] = nums[..] else { return false };
         if y == 0 || y > era_max_year(start) {
@@ -304,7 +388,11 @@ fn birth_date(value: &str) -> bool {
             [y, m, d] if y >= 1000 => (y, m, d),
             // 04/01/1985 (US) or 01/04/1985 (UK): either reading must be a date.
             [a, b, y] if y >= 1000 => {
-                if a <= 12 { (y, a, b) } else { (y, b, a) }
+                if a <= 12 {
+                    (y, a, b)
+                } else {
+                    (y, b, a)
+                }
             }
             _ => return false,
         }
@@ -338,7 +426,10 @@ fn us_ssn(d: &str) -> bool {
 }
 
 fn yucho(value: &str) -> bool {
-    let groups: Vec<&str> = value.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
+    let groups: Vec<&str> = value
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
     let (kigo, bango) = match groups[..] {
         [k, b] => (k, b),
         [all] if all.len() >= 6 => (&all[..5], &all[5..]),
@@ -349,56 +440,117 @@ fn yucho(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Verdict::{Pass, Reject, Weak};
     use super::*;
 
     #[test]
     fn my_number_check_digit() {
         // Test vectors: python-stdnum doctest and the worked example in japan-formats.md §1.1.
-        for ok in ["621498320257", "123456789018", "548836529885", "895980423139"] {
-            assert_eq!(Validator::MyNumber.check(ok), Pass, "{ok}");
+        for ok in [
+            "621498320257",
+            "123456789018",
+            "548836529885",
+            "895980423139",
+        ] {
+            assert!(Validator::MyNumber.check(ok), "{ok}");
         }
-        for bad in ["621498320258", "123456789019", "111111111111", "12345678901"] {
-            assert_eq!(Validator::MyNumber.check(bad), Reject, "{bad}");
+        for bad in [
+            "621498320258",
+            "123456789019",
+            "111111111111",
+            "12345678901",
+        ] {
+            assert!(!Validator::MyNumber.check(bad), "{bad}");
         }
     }
 
     #[test]
     fn payment_cards() {
-        for ok in ["4111 1111 1111 1111", "5555-5555-5555-4444", "378282246310005", "3530111333300000", "2223003122003222"] {
-            assert_eq!(Validator::Luhn.check(ok), Pass, "{ok}");
+        for ok in [
+            "4111 1111 1111 1111",
+            "5555-5555-5555-4444",
+            "378282246310005",
+            "3530111333300000",
+            "2223003122003222",
+        ] {
+            assert!(Validator::Luhn.check(ok), "{ok}");
         }
-        for bad in ["4111 1111 1111 1112", "1234567812345670", "0000000000000000", "5555555555554444000"] {
-            assert_eq!(Validator::Luhn.check(bad), Reject, "{bad}");
+        for bad in [
+            "4111 1111 1111 1112",
+            "1234567812345670",
+            "0000000000000000",
+            "5555555555554444000",
+        ] {
+            assert!(!Validator::Luhn.check(bad), "{bad}");
         }
     }
 
     #[test]
     fn ibans() {
-        assert_eq!(Validator::IbanMod97.check("GB82 WEST 1234 5698 7654 32"), Pass);
-        assert_eq!(Validator::IbanMod97.check("DE89370400440532013000"), Pass);
-        assert_eq!(Validator::IbanMod97.check("DE89370400440532013001"), Reject);
-        assert_eq!(Validator::IbanMod97.check("DE8937040044053201300"), Reject);
+        assert!(Validator::IbanMod97.check("GB82 WEST 1234 5698 7654 32"));
+        assert!(Validator::IbanMod97.check("DE89370400440532013000"));
+        assert!(!Validator::IbanMod97.check("DE89370400440532013001"));
+        assert!(!Validator::IbanMod97.check("DE8937040044053201300"));
     }
 
     #[test]
     fn japanese_phone_numbering_plan() {
-        for ok in ["090-1234-5678", "03-1234-5678", "011-234-5678", "0120-123-456", "0800-123-4567", "050-1234-5678", "060-1234-5678", "+81 90 1234 5678", "+81-3-1234-5678", "+81 (0)3-1234-5678", "0570-123-456", "(03)1234-5678"] {
-            assert_eq!(Validator::PhoneJp.check(ok), Pass, "{ok}");
+        for ok in [
+            "090-1234-5678",
+            "03-1234-5678",
+            "011-234-5678",
+            "0120-123-456",
+            "0800-123-4567",
+            "050-1234-5678",
+            "060-1234-5678",
+            "+81 90 1234 5678",
+            "+81-3-1234-5678",
+            "+81 (0)3-1234-5678",
+            "0570-123-456",
+            "(03)1234-5678",
+        ] {
+            assert!(Validator::PhoneJp.check(ok), "{ok}");
         }
-        assert_eq!(Validator::PhoneJp.check("09012345678"), Weak);
-        assert_eq!(Validator::PhoneJp.check("+819012345678"), Pass);
-        for bad in ["0120-1234-567", "090-123-4567", "03-123-45678", "0112-345-678", "010-1234-5678", "030-1234-5678", "+82 10 1234 5678", "0312-345-6789"] {
-            assert_eq!(Validator::PhoneJp.check(bad), Reject, "{bad}");
+        assert!(Validator::PhoneJp.check("09012345678"));
+        assert!(Validator::PhoneJp.check("+819012345678"));
+        for bad in [
+            "0120-1234-567",
+            "090-123-4567",
+            "03-123-45678",
+            "0112-345-678",
+            "010-1234-5678",
+            "030-1234-5678",
+            "+82 10 1234 5678",
+            "0312-345-6789",
+        ] {
+            assert!(!Validator::PhoneJp.check(bad), "{bad}");
         }
     }
 
     #[test]
     fn birth_dates() {
-        for ok in ["1985年4月1日", "1985/04/01", "19850401", "昭和60年4月1日", "H2.4.1", "平成元年1月8日", "April 1, 1985", "1 Apr 1985", "04/01/1985", "31/12/1999", "S60-04-01"] {
+        for ok in [
+            "1985年4月1日",
+            "1985/04/01",
+            "19850401",
+            "昭和60年4月1日",
+            "H2.4.1",
+            "平成元年1月8日",
+            "April 1, 1985",
+            "1 Apr 1985",
+            "04/01/1985",
+            "31/12/1999",
+            "S60-04-01",
+        ] {
             assert!(birth_date(ok), "{ok}");
         }
-        for bad in ["1985/13/01", "1985/02/30", "昭和70年1月1日", "2031/01/01", "1850/01/01", "13/13/1999"] {
+        for bad in [
+            "1985/13/01",
+            "1985/02/30",
+            "昭和70年1月1日",
+            "2031/01/01",
+            "1850/01/01",
+            "13/13/1999",
+        ] {
             assert!(!birth_date(bad), "{bad}");
         }
     }
@@ -413,17 +565,17 @@ mod tests {
 
     #[test]
     fn other_identifiers() {
-        assert_eq!(Validator::DriversLicenceJp.check("301234567890"), Pass);
-        assert_eq!(Validator::DriversLicenceJp.check("991234567890"), Reject);
-        assert_eq!(Validator::UsSsn.check("123-45-6789"), Pass);
-        assert_eq!(Validator::UsSsn.check("666-45-6789"), Reject);
-        assert_eq!(Validator::UsSsn.check("123-00-6789"), Reject);
-        assert_eq!(Validator::Yucho.check("10530-12345671"), Pass);
-        assert_eq!(Validator::Yucho.check("10530-12345678"), Reject);
-        assert_eq!(Validator::Yucho.check("00150-123456"), Pass);
-        assert_eq!(Validator::PostalJp.check("000-1234"), Reject);
-        assert_eq!(Validator::PostalJp.check("100-0001"), Pass);
-        assert_eq!(Validator::PhoneIntl.check("+44 20 7946 0958"), Pass);
-        assert_eq!(Validator::PhoneIntl.check("+81 3 1234 5678"), Reject);
+        assert!(Validator::DriversLicenceJp.check("301234567890"));
+        assert!(!Validator::DriversLicenceJp.check("991234567890"));
+        assert!(Validator::UsSsn.check("123-45-6789"));
+        assert!(!Validator::UsSsn.check("666-45-6789"));
+        assert!(!Validator::UsSsn.check("123-00-6789"));
+        assert!(Validator::Yucho.check("10530-12345671"));
+        assert!(!Validator::Yucho.check("10530-12345678"));
+        assert!(Validator::Yucho.check("00150-123456"));
+        assert!(!Validator::PostalJp.check("000-1234"));
+        assert!(Validator::PostalJp.check("100-0001"));
+        assert!(Validator::PhoneIntl.check("+44 20 7946 0958"));
+        assert!(!Validator::PhoneIntl.check("+81 3 1234 5678"));
     }
 }

@@ -48,6 +48,10 @@ pub fn sniff(bytes: &[u8]) -> Option<Encoding> {
     if memchr::memchr(0, head).is_some() {
         return utf16_without_bom(head).and_then(|e| enc(e, 0));
     }
+    // ISO-2022-JP is 7-bit, so it is valid UTF-8 too: look for its escapes first.
+    if memchr::memmem::find(head, b"\x1B$").is_some() && head.is_ascii() {
+        return enc(ISO_2022_JP, 0);
+    }
     match std::str::from_utf8(bytes) {
         Ok(_) => return enc(UTF_8, 0),
         // Mostly UTF-8 with a damaged sequence: decode as UTF-8 with
@@ -55,16 +59,20 @@ pub fn sniff(bytes: &[u8]) -> Option<Encoding> {
         Err(e) if !bytes[..e.valid_up_to()].is_ascii() => return enc(UTF_8, 0),
         Err(_) => {}
     }
-    if head.is_ascii() && memchr::memmem::find(head, b"\x1B$").is_some() {
-        return enc(ISO_2022_JP, 0);
-    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(head, head.len() == bytes.len());
     let guess = detector.guess(Some(b"jp"), chardetng::Utf8Detection::Deny);
     // chardetng answers with a single-byte encoding for short or ambiguous
     // data; Japanese shares hold these three far more often.
     let japanese = [SHIFT_JIS, EUC_JP, ISO_2022_JP];
-    enc(if japanese.contains(&guess) { guess } else { fallback_japanese(head) }, 0)
+    enc(
+        if japanese.contains(&guess) {
+            guess
+        } else {
+            fallback_japanese(head)
+        },
+        0,
+    )
 }
 
 /// UTF-16 text without a BOM shows NULs in every other byte (the high byte of
@@ -74,7 +82,13 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     if pairs < 4 {
         return None;
     }
-    let zeros_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
     let (even, odd) = (zeros_at(0), zeros_at(1));
     if odd * 3 > pairs && even * 20 < pairs {
         Some(UTF_16LE)
@@ -89,7 +103,9 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// first: it is by far the more common on Windows shares).
 fn fallback_japanese(head: &[u8]) -> &'static encoding_rs::Encoding {
     for e in [SHIFT_JIS, EUC_JP] {
-        if e.decode_without_bom_handling_and_without_replacement(head).is_some() {
+        if e.decode_without_bom_handling_and_without_replacement(head)
+            .is_some()
+        {
             return e;
         }
     }
@@ -107,41 +123,46 @@ pub fn decode_chunks(
     let mut first_line = 1;
     let mut is_first = true;
     let mut emit = |text: &str, on_chunk: &mut dyn FnMut(Chunk<'_>)| {
-        on_chunk(Chunk { text, first_line, is_first });
+        on_chunk(Chunk {
+            text,
+            first_line,
+            is_first,
+        });
         first_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         is_first = false;
     };
-    if encoding.encoding == UTF_8 {
-        if let Ok(text) = std::str::from_utf8(bytes) {
+    if encoding.encoding == UTF_8
+        && let Ok(text) = std::str::from_utf8(bytes) {
             // Zero-copy: chunks are slices of the file's own bytes.
             let mut rest = text;
             while !rest.is_empty() {
                 let cut = if rest.len() <= CHUNK {
                     rest.len()
                 } else {
-                    memchr::memchr(b'\n', &rest.as_bytes()[CHUNK..]).map_or(rest.len(), |i| CHUNK + i + 1)
+                    memchr::memchr(b'\n', &rest.as_bytes()[CHUNK..])
+                        .map_or(rest.len(), |i| CHUNK + i + 1)
                 };
                 emit(&rest[..cut], on_chunk);
                 rest = &rest[cut..];
             }
             return;
         }
-    }
     let mut decoder = encoding.encoding.new_decoder_without_bom_handling();
     decoded.clear();
     let pieces = bytes.len().div_ceil(CHUNK).max(1);
     for i in 0..pieces {
         let piece = &bytes[(i * CHUNK).min(bytes.len())..((i + 1) * CHUNK).min(bytes.len())];
         let last = i + 1 == pieces;
-        let need = decoder.max_utf8_buffer_length(piece.len()).unwrap_or(piece.len() * 3 + 16);
+        let need = decoder
+            .max_utf8_buffer_length(piece.len())
+            .unwrap_or(piece.len() * 3 + 16);
         decoded.reserve(need);
         let _ = decoder.decode_to_string(piece, decoded, last);
-        if !last {
-            if let Some(nl) = decoded.rfind('\n') {
+        if !last
+            && let Some(nl) = decoded.rfind('\n') {
                 emit(&decoded[..=nl], on_chunk);
                 decoded.drain(..=nl);
             }
-        }
     }
     if !decoded.is_empty() {
         emit(decoded, on_chunk);
@@ -153,10 +174,14 @@ mod tests {
     use super::*;
 
     fn chunks(bytes: &[u8]) -> (Option<&'static str>, Vec<(String, u64)>) {
-        let Some(enc) = sniff(bytes) else { return (None, vec![]) };
+        let Some(enc) = sniff(bytes) else {
+            return (None, vec![]);
+        };
         let mut out = Vec::new();
         let mut buf = String::new();
-        decode_chunks(bytes, enc, &mut buf, &mut |c| out.push((c.text.to_string(), c.first_line)));
+        decode_chunks(bytes, enc, &mut buf, &mut |c| {
+            out.push((c.text.to_string(), c.first_line))
+        });
         (Some(enc.name()), out)
     }
 
@@ -175,9 +200,18 @@ mod tests {
     fn boms_and_utf16() {
         let (name, got) = chunks(b"\xEF\xBB\xBFabc\n");
         assert_eq!((name, got), (Some("UTF-8"), vec![("abc\n".to_string(), 1)]));
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a\nb".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        assert_eq!(chunks(&le), (Some("UTF-16LE"), vec![("a\nb".to_string(), 1)]));
-        let be: Vec<u8> = "tel 03-1234-5678".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a\nb".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(
+            chunks(&le),
+            (Some("UTF-16LE"), vec![("a\nb".to_string(), 1)])
+        );
+        let be: Vec<u8> = "tel 03-1234-5678"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
         assert_eq!(chunks(&be).0, Some("UTF-16BE"));
     }
 

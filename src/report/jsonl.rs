@@ -44,36 +44,56 @@ struct SummaryLine<'a> {
 
 pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     for f in &inv.findings {
-        line(out, &FindingLine {
-            r#type: "finding",
-            path: &f.path,
-            line: f.line,
-            column: f.column,
-            field: f.field.as_deref(),
-            category: f.category,
-            detector: &f.detector,
-            confidence: f.confidence,
-            masked: &f.masked,
-            value: f.value.as_deref(),
-        })?;
+        line(
+            out,
+            &FindingLine {
+                r#type: "finding",
+                path: &f.path,
+                line: f.line,
+                column: f.column,
+                field: f.field.as_deref(),
+                category: f.category,
+                detector: &f.detector,
+                confidence: f.confidence,
+                masked: &f.masked,
+                value: f.value.as_deref(),
+            },
+        )?;
     }
     for e in &inv.errors {
-        line(out, &MessageLine { r#type: "error", path: &e.path, message: &e.message })?;
+        line(
+            out,
+            &MessageLine {
+                r#type: "error",
+                path: &e.path,
+                message: &e.message,
+            },
+        )?;
     }
     for s in &inv.skipped {
-        line(out, &MessageLine { r#type: "skipped", path: &s.path, message: &s.reason })?;
+        line(
+            out,
+            &MessageLine {
+                r#type: "skipped",
+                path: &s.path,
+                message: &s.reason,
+            },
+        )?;
     }
     let counts = inv.counts();
-    line(out, &SummaryLine {
-        r#type: "summary",
-        files: inv.stats.files,
-        bytes: inv.stats.bytes,
-        binary_skipped: inv.stats.binary,
-        skipped: inv.skipped.len(),
-        errors: inv.errors.len(),
-        findings: inv.findings.len(),
-        by_category: &counts,
-    })
+    line(
+        out,
+        &SummaryLine {
+            r#type: "summary",
+            files: inv.stats.files,
+            bytes: inv.stats.bytes,
+            binary_skipped: inv.stats.binary,
+            skipped: inv.skipped.len(),
+            errors: inv.errors.len(),
+            findings: inv.findings.len(),
+            by_category: &counts,
+        },
+    )
 }
 
 fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Precision and recall of a piimap JSONL report against a truth file.
+
+    eval.py TRUTH.tsv REPORT.jsonl [--root PREFIX] [--show N]
+
+TRUTH.tsv has `path<TAB>line<TAB>category` rows (scripts/synth.py writes them);
+a finding matches a truth row with the same path (after removing PREFIX/),
+line and category, each row matched at most once.
+"""
+import argparse
+import collections
+import json
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("truth")
+    ap.add_argument("report")
+    ap.add_argument("--root", default="")
+    ap.add_argument("--show", type=int, default=0, help="print up to N misses and false alarms")
+    a = ap.parse_args()
+    truth = collections.Counter()
+    for row in open(a.truth, encoding="utf-8"):
+        if row.startswith("#") or not row.strip():
+            continue
+        path, line, cat = row.rstrip("\n").split("\t")
+        truth[(path, int(line), cat)] += 1
+    found = collections.Counter()
+    prefix = a.root.rstrip("/") + "/" if a.root else ""
+    for row in open(a.report, encoding="utf-8"):
+        f = json.loads(row)
+        if f.get("type") != "finding":
+            continue
+        path = f["path"][len(prefix):] if f["path"].startswith(prefix) else f["path"]
+        found[(path, f["line"], f["category"])] += 1
+    cats = sorted({k[2] for k in truth} | {k[2] for k in found})
+    print(f"{'category':<14} {'truth':>6} {'found':>6} {'tp':>6} {'precision':>9} {'recall':>7}")
+    tot = [0, 0, 0]
+    for c in cats:
+        t = sum(v for k, v in truth.items() if k[2] == c)
+        f = sum(v for k, v in found.items() if k[2] == c)
+        tp = sum(min(v, found[k]) for k, v in truth.items() if k[2] == c)
+        tot = [tot[0] + t, tot[1] + f, tot[2] + tp]
+        print(f"{c:<14} {t:>6} {f:>6} {tp:>6} {tp / f if f else 1:>9.3f} {tp / t if t else 1:>7.3f}")
+    t, f, tp = tot
+    print(f"{'all':<14} {t:>6} {f:>6} {tp:>6} {tp / f if f else 1:>9.3f} {tp / t if t else 1:>7.3f}")
+    if a.show:
+        misses = [k for k, v in truth.items() for _ in range(v - found[k]) if v > found[k]]
+        alarms = [k for k, v in found.items() for _ in range(v - truth[k]) if v > truth[k]]
+        for k in sorted(misses)[: a.show]:
+            print("miss ", *k)
+        for k in sorted(alarms)[: a.show]:
+            print("false", *k)
+
+
+if __name__ == "__main__":
+    main()

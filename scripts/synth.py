@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Synthetic personal data for piimap: fixtures, evaluation corpora, benchmark corpora.
+
+Every value is made up here, from documented rules, never copied from real
+people:
+
+- names: common surnames/given names (written out below), combined at random;
+- phone numbers: prefixes and digit counts of the MIC numbering plan, random digits;
+- postal codes/addresses: real prefecture and city names, random town numbers;
+- My Number: 11 random digits plus the check digit of 総務省令第85号 第5条;
+- payment cards: issuer prefixes (ISO/IEC 7812) plus a Luhn check digit;
+- IBAN: country format plus the ISO 13616 mod-97 check digits;
+- dates: random calendar dates, Western and Japanese-era forms.
+
+Each planted value is recorded as (path, line, category): the ground truth that
+tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
+
+    synth.py fixtures DIR             the small committed fixture set (seed 1)
+    synth.py eval DIR [--docs N] [--seed S]   an evaluation corpus + truth.tsv
+    synth.py bench DIR [--mb N] [--seed S]    a large mixed ja/en corpus for timing
+"""
+import argparse
+import os
+import random
+
+SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
+            "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水"]
+GIVEN = ["太郎", "花子", "健一", "美咲", "翔太", "陽菜", "大輔", "さくら", "直樹", "結衣"]
+ROMAJI_SURNAMES = ["sato", "suzuki", "takahashi", "tanaka", "ito", "watanabe", "yamamoto", "nakamura"]
+ROMAJI_GIVEN = ["taro", "hanako", "kenichi", "misaki", "shota", "hina", "daisuke", "sakura"]
+EN_FIRST = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda"]
+EN_LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis"]
+DOMAINS = ["example.co.jp", "example.com", "example.ne.jp", "docomo.ne.jp", "ezweb.ne.jp",
+           "softbank.ne.jp", "i.softbank.jp", "mail.example.org"]
+# (prefecture, city, towns) – real names; house numbers are random.
+PLACES = [("東京都", "千代田区", ["千代田", "丸の内", "神田"]), ("東京都", "新宿区", ["西新宿", "高田馬場"]),
+          ("東京都", "世田谷区", ["三軒茶屋", "太子堂"]), ("大阪府", "大阪市北区", ["梅田", "中之島"]),
+          ("神奈川県", "横浜市中区", ["山下町", "元町"]), ("愛知県", "名古屋市中村区", ["名駅", "太閤"]),
+          ("北海道", "札幌市中央区", ["大通西", "南一条西"]), ("福岡県", "福岡市博多区", ["博多駅前", "中洲"]),
+          ("京都府", "京都市下京区", ["東塩小路町", "四条通"]), ("宮城県", "仙台市青葉区", ["一番町", "本町"])]
+BUILDINGS = ["サンプルマンション", "グリーンハイツ", "コーポ桜", "メゾン青葉"]
+JOBS = ["会社員", "公務員", "自営業", "看護師", "教員", "エンジニア", "学生", "パート"]
+EN_JOBS = ["Software Engineer", "Nurse", "Teacher", "Accountant"]
+BANKS = [("みずほ銀行", "本店"), ("三菱UFJ銀行", "渋谷支店"), ("三井住友銀行", "梅田支店"), ("りそな銀行", "新宿支店")]
+US_CITIES = [("Springfield", "IL", "62704"), ("San Jose", "CA", "95112"), ("Austin", "TX", "73301")]
+US_STREETS = ["Main Street", "Oak Avenue", "Maple Road", "Elm Street", "Cedar Lane"]
+ERAS = [("昭和", "S", 1926), ("平成", "H", 1989)]
+FILLER_JA = ["お世話になっております。", "本件について確認をお願いします。", "次回の打ち合わせは来週です。",
+             "資料を添付いたします。", "ご不明点があればご連絡ください。", "工事日程を調整しております。",
+             "見積書の内容をご確認ください。", "サービス内容の変更について", "以上、よろしくお願いいたします。"]
+FILLER_EN = ["Thanks for your message.", "Please review the attached document.", "The meeting moved to Friday.",
+             "Let me know if anything is unclear.", "Installation is scheduled next week.", "Best regards."]
+
+
+def fw(s):
+    """Full-width digits, letters and hyphens (as Japanese forms write them)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
+
+
+class Gen:
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def digits(self, n):
+        return "".join(self.r.choice("0123456789") for _ in range(n))
+
+    def name(self):
+        return self.r.choice(SURNAMES) + self.r.choice(["", " ", "　"]) + self.r.choice(GIVEN)
+
+    def email(self):
+        local = self.r.choice(ROMAJI_GIVEN) + self.r.choice([".", "_", ""]) + self.r.choice(ROMAJI_SURNAMES)
+        if self.r.random() < 0.2:
+            local += self.digits(2)
+        return local + "@" + self.r.choice(DOMAINS)
+
+    def mobile(self):
+        return f"{self.r.choice(['090', '080', '070'])}-{self.digits(4)}-{self.digits(4)}"
+
+    def phone(self):
+        k = self.r.randrange(8)
+        if k == 0:
+            return f"03-{self.r.choice('2345679')}{self.digits(3)}-{self.digits(4)}"
+        if k == 1:
+            return f"06-{self.r.choice('2345679')}{self.digits(3)}-{self.digits(4)}"
+        if k == 2:
+            return f"0{self.r.choice(['45', '52', '92', '11'])}-{self.r.choice('2345679')}{self.digits(2)}-{self.digits(4)}"
+        if k == 3:
+            return f"0120-{self.digits(3)}-{self.digits(3)}"
+        if k == 4:
+            return f"050-{self.r.choice('123456789')}{self.digits(3)}-{self.digits(4)}"
+        if k == 5:
+            return f"+81-{self.r.choice(['90', '80', '3'])}-{self.digits(4)}-{self.digits(4)}"
+        if k == 6:
+            return f"(03){self.r.choice('2345679')}{self.digits(3)}-{self.digits(4)}"
+        return self.mobile()
+
+    def postal(self):
+        return f"{self.r.randrange(100, 999)}-{self.digits(4)}"
+
+    def address(self):
+        pref, city, towns = self.r.choice(PLACES)
+        town = self.r.choice(towns)
+        if self.r.random() < 0.5:
+            num = f"{self.r.randrange(1, 9)}丁目{self.r.randrange(1, 30)}番{self.r.randrange(1, 20)}号"
+        else:
+            num = f"{self.r.randrange(1, 9)}-{self.r.randrange(1, 30)}-{self.r.randrange(1, 20)}"
+        addr = pref + city + town + num
+        if self.r.random() < 0.3:
+            addr += " " + self.r.choice(BUILDINGS) + f"{self.r.randrange(1, 12)}0{self.r.randrange(1, 9)}号室"
+        return addr
+
+    def my_number(self):
+        while True:
+            d = [int(c) for c in self.digits(11)]
+            s = sum(a * b for a, b in zip(d, [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))
+            cd = 0 if s % 11 <= 1 else 11 - s % 11
+            n = "".join(map(str, d)) + str(cd)
+            if len(set(n)) > 1:
+                return n
+
+    def bad_my_number(self):
+        n = self.my_number()
+        return n[:11] + str((int(n[11]) + 1) % 10)
+
+    def card(self):
+        prefix, length = self.r.choice([("4", 16), ("5" + self.r.choice("12345"), 16), ("35" + str(self.r.randrange(28, 90)), 16)])
+        body = prefix + self.digits(length - len(prefix) - 1)
+        for cd in "0123456789":
+            n = body + cd
+            total = 0
+            for i, c in enumerate(reversed(n)):
+                x = int(c) * (2 if i % 2 else 1)
+                total += x - 9 if x > 9 else x
+            if total % 10 == 0:
+                return n
+
+    def birth(self):
+        y, m, d = self.r.randrange(1940, 2005), self.r.randrange(1, 13), self.r.randrange(1, 29)
+        k = self.r.randrange(4)
+        if k == 0:
+            return f"{y}年{m}月{d}日"
+        if k == 1:
+            return f"{y}/{m:02d}/{d:02d}"
+        era = ERAS[1] if y >= 1990 else ERAS[0]
+        ey = y - era[2] + 1
+        return f"{era[0]}{ey}年{m}月{d}日" if k == 2 else f"{era[1]}{ey}.{m}.{d}"
+
+    def iban(self):
+        bban = self.digits(18)  # DE: 8-digit bank code + 10-digit account
+        n = int(bban + "1314" + "00")  # D=13 E=14
+        return f"DE{98 - n % 97:02d}{bban}"
+
+
+# ----------------------------------------------------------------------------
+# Documents: each builder returns lines [(text, [categories planted on it])].
+
+def doc_ja_form(g):
+    name = g.name()
+    lines = [("【お申込書】", []), (f"お名前：{name} 様", [])]
+    lines.append((f"生年月日：{g.birth()}", ["birth_date"]))
+    lines.append((f"性別：{g.r.choice(['男性', '女性'])}", ["gender"]))
+    lines.append((f"ご職業：{g.r.choice(JOBS)}", ["occupation"]))
+    lines.append((f"〒{g.postal()}", ["postal_code"]))
+    lines.append((f"住所：{g.address()}", ["address"]))
+    ph = g.phone()
+    if g.r.random() < 0.3:
+        ph = fw(ph)
+    lines.append((f"電話番号：{ph}", ["phone"]))
+    lines.append((f"メール：{g.email()}", ["email"]))
+    if g.r.random() < 0.5:
+        lines.append((f"マイナンバー：{g.my_number()}", ["my_number"]))
+    bank, branch = g.r.choice(BANKS)
+    lines.append((f"引落口座：{bank} {branch} 普通 {g.digits(7)}", ["bank_account"]))
+    lines.append((f"受付番号：{g.digits(10)}　受付日：2024年{g.r.randrange(1, 13)}月{g.r.randrange(1, 28)}日", []))
+    return lines
+
+
+def doc_ja_mail(g):
+    lines = [(f"{g.r.choice(SURNAMES)}様", []), ("", []), (g.r.choice(FILLER_JA), [])]
+    lines.append((f"工事担当の携帯は{g.mobile()}です。", ["phone"]))
+    lines.append((f"設置場所は{g.address()}でお間違いないでしょうか。", ["address"]))
+    lines.append((f"見積番号 Q-{g.digits(8)} の金額は ￥{g.r.randrange(1, 999)},{g.digits(3)} です。", []))
+    lines.append((g.r.choice(FILLER_JA), []))
+    lines.append((f"返信先：{g.email()}", ["email"]))
+    lines.append((f"送信日時 2024-{g.r.randrange(1, 13):02d}-{g.r.randrange(1, 28):02d} {g.r.randrange(0, 24):02d}:{g.r.randrange(60):02d}:{g.r.randrange(60):02d}", []))
+    return lines
+
+
+def doc_ja_ids(g):
+    lines = [("本人確認書類の控え", [])]
+    lines.append((f"運転免許証番号：{g.r.choice(['30', '44', '62', '91'])}{g.digits(10)}", ["government_id"]))
+    lines.append((f"旅券番号：T{g.r.choice('KRZ')}{g.digits(7)}", ["government_id"]))
+    lines.append((f"基礎年金番号：{g.digits(4)}-{g.digits(6)}", ["government_id"]))
+    lines.append((f"在留カード番号：{g.r.choice(['AB', 'CD', 'EF'])}{g.digits(8)}{g.r.choice(['GH', 'JK'])}", ["government_id"]))
+    lines.append((f"個人番号：{g.my_number()}", ["my_number"]))
+    lines.append((f"ゆうちょ銀行 記号番号 1{g.digits(4)}-{g.digits(7)}1", ["bank_account"]))
+    lines.append((f"カード番号：{g.card()}", ["payment_card"]))
+    lines.append((f"管理番号：{g.bad_my_number()}　請求番号：{g.my_number()}", []))
+    return lines
+
+
+def doc_en(g):
+    first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
+    city, st, zipc = g.r.choice(US_CITIES)
+    lines = [(f"Customer: {first} {last}", [])]
+    lines.append((f"Address: {g.r.randrange(10, 9999)} {g.r.choice(US_STREETS)}, {city}, {st} {zipc}", ["address"]))
+    lines.append((f"Phone: +1 {g.r.randrange(201, 989)} 555 {g.digits(4)}", ["phone"]))
+    lines.append((f"Email: {first.lower()}.{last.lower()}@example.com", ["email"]))
+    lines.append((f"Date of birth: {g.r.choice(['January', 'March', 'July', 'October'])} {g.r.randrange(1, 28)}, {g.r.randrange(1950, 2000)}", ["birth_date"]))
+    lines.append((f"Gender: {g.r.choice(['Male', 'Female'])}", ["gender"]))
+    lines.append((f"Occupation: {g.r.choice(EN_JOBS)}", ["occupation"]))
+    lines.append((f"SSN: {g.r.randrange(100, 665)}-{g.r.randrange(10, 99)}-{g.r.randrange(1000, 9999)}", ["government_id"]))
+    lines.append((f"IBAN: {g.iban()}", ["bank_account"]))
+    lines.append((f"Order 4111-{g.digits(4)} shipped 2024-03-{g.r.randrange(10, 28)}, version 2.{g.r.randrange(1, 9)}.{g.r.randrange(0, 20)}, server 10.0.{g.r.randrange(0, 255)}.{g.r.randrange(1, 255)}", []))
+    lines.append((g.r.choice(FILLER_EN), []))
+    return lines
+
+
+def doc_lookalikes(g):
+    """Numbers that look like personal data and are not."""
+    return [
+        (f"注文番号：{g.digits(11)}", []),
+        (f"請求番号 {g.my_number()}", []),
+        (f"登録日時 2024/{g.r.randrange(1, 13):02d}/{g.r.randrange(1, 28):02d} {g.r.randrange(0, 24):02d}:{g.r.randrange(60):02d}", []),
+        (f"価格 ￥{g.r.randrange(1, 99)},{g.digits(3)},{g.digits(3)}", []),
+        (f"バージョン {g.r.randrange(1, 9)}.{g.r.randrange(0, 20)}.{g.r.randrange(0, 99)}", []),
+        (f"IPアドレス 192.168.{g.r.randrange(0, 255)}.{g.r.randrange(1, 255)}", []),
+        (f"追跡番号 {g.digits(4)}-{g.digits(4)}-{g.digits(4)}", []),
+        (f"型番 TK{g.digits(7)}", []),
+        (f"ISBN 978-4-{g.digits(2)}-{g.digits(6)}-{g.r.randrange(0, 9)}", []),
+        (f"カード番号 4111 1111 1111 111{g.r.choice('23456789')}", []),
+        (f"フリーダイヤル 0120-{g.digits(4)}-{g.digits(3)}", []),
+        (f"部品 {g.r.choice(['AB', 'XY'])}{g.digits(8)}", []),
+        ("東京都の人口は約1400万人です。", []),
+        (f"会議室 3-{g.r.randrange(1, 20)}、大阪市内で開催", []),
+    ]
+
+
+def doc_csv(g):
+    header = "顧客ID,氏名,フリガナ,生年月日,性別,郵便番号,住所,電話番号,メールアドレス,職業"
+    lines = [(header, [])]
+    for i in range(g.r.randrange(3, 8)):
+        row = [f"C{g.digits(6)}", g.name(), "ヤマダ タロウ", g.birth(),
+               g.r.choice(["男", "女"]), g.postal(), g.address(), g.r.choice([g.mobile(), g.mobile().replace("-", "")]),
+               g.email(), g.r.choice(JOBS)]
+        lines.append((",".join(row), ["birth_date", "gender", "postal_code", "address", "phone", "email", "occupation"]))
+    return lines
+
+
+BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_csv]
+
+
+def write_doc(root, rel, lines, truth, encoding="utf-8"):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    text = "\n".join(t for t, _ in lines) + "\n"
+    if encoding == "euc_jp":
+        # EUC-JP has no U+FF0D; its full-width minus decodes to U+2212.
+        text = text.replace("\uff0d", "\u2212")
+    with open(path, "wb") as f:
+        if encoding == "utf-16":
+            f.write(text.encode("utf-16"))  # with BOM
+        else:
+            f.write(text.encode(encoding))
+    for i, (_, cats) in enumerate(lines, start=1):
+        for c in cats:
+            truth.append((rel, i, c))
+
+
+def fixtures(root):
+    g = Gen(1)
+    truth = []
+    form = doc_ja_form(g)
+    # One Japanese form in five encodings: the same findings at the same lines.
+    write_doc(root, "ja/moushikomi_utf8.txt", form, truth)
+    write_doc(root, "ja/moushikomi_sjis.txt", form, truth, "cp932")
+    write_doc(root, "ja/moushikomi_eucjp.txt", form, truth, "euc_jp")
+    write_doc(root, "ja/moushikomi_utf16.txt", form, truth, "utf-16")
+    write_doc(root, "ja/moushikomi_iso2022jp.txt", form, truth, "iso2022_jp")
+    write_doc(root, "ja/koji_mail.txt", doc_ja_mail(g), truth)
+    write_doc(root, "ja/honnin_kakunin.txt", doc_ja_ids(g), truth)
+    write_doc(root, "ja/kokyaku.csv", doc_csv(g), truth, "cp932")
+    write_doc(root, "en/customer.txt", doc_en(g), truth)
+    write_doc(root, "negative/lookalikes.txt", doc_lookalikes(g), truth)
+    write_doc(root, ".hidden/notes.txt", [("memo", []), (f"tel {g.mobile()}", ["phone"])], truth)
+    with open(os.path.join(root, "negative/logo.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with open(os.path.join(root, "expected.tsv"), "w") as f:
+        f.write("# path\tline\tcategory — written by scripts/synth.py fixtures; do not edit by hand\n")
+        for rel, line, cat in sorted(truth):
+            f.write(f"{rel}\t{line}\t{cat}\n")
+
+
+def corpus(root, docs, seed):
+    g = Gen(seed)
+    truth = []
+    for i in range(docs):
+        builder = g.r.choice(BUILDERS)
+        lines = builder(g)
+        ext = ".csv" if builder is doc_csv else ".txt"
+        enc = g.r.choice(["utf-8", "utf-8", "utf-8", "cp932", "euc_jp"]) if builder is not doc_en else "utf-8"
+        write_doc(root, f"d{i // 100:03d}/doc{i:05d}{ext}", lines, truth, enc)
+    with open(os.path.join(root, "truth.tsv"), "w") as f:
+        for rel, line, cat in sorted(truth):
+            f.write(f"{rel}\t{line}\t{cat}\n")
+
+
+def bench(root, mb, seed):
+    """Mixed ja/en text in 8 MiB files: mostly prose, ~2% of lines with personal
+    data, plus look-alike numbers."""
+    g = Gen(seed)
+    target = mb << 20
+    written, n = 0, 0
+    os.makedirs(root, exist_ok=True)
+    while written < target:
+        out = []
+        size = 0
+        while size < (8 << 20):
+            r = g.r.random()
+            if r < 0.02:
+                lines = g.r.choice(BUILDERS)(g)
+                line = g.r.choice(lines)[0]
+            elif r < 0.06:
+                line = g.r.choice(doc_lookalikes(g))[0]
+            elif r < 0.55:
+                line = "".join(g.r.choice(FILLER_JA) for _ in range(g.r.randrange(1, 5)))
+            else:
+                line = " ".join(g.r.choice(FILLER_EN) for _ in range(g.r.randrange(1, 6)))
+            out.append(line)
+            size += len(line.encode()) + 1
+        data = ("\n".join(out) + "\n").encode()
+        with open(os.path.join(root, f"part{n:04d}.txt"), "wb") as f:
+            f.write(data)
+        written += len(data)
+        n += 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", choices=["fixtures", "eval", "bench"])
+    ap.add_argument("dir")
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--mb", type=int, default=512)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    if a.mode == "fixtures":
+        fixtures(a.dir)
+    elif a.mode == "eval":
+        corpus(a.dir, a.docs, a.seed)
+    else:
+        bench(a.dir, a.mb, a.seed)
+
+
+if __name__ == "__main__":
+    main()
