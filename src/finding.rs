@@ -157,8 +157,9 @@ pub struct Finding {
 
 /// Hides most of a value while keeping enough to recognise it: the first two
 /// characters of an e-mail's local part and its domain; the first three
-/// characters of an address (the prefecture); otherwise the last few digits or
-/// letters, with separators kept so the shape stays readable.
+/// characters of an address (the prefecture); nothing of a gender or birth date;
+/// otherwise the last few digits or letters, with separators kept so the shape
+/// stays readable.
 pub fn mask(category: Category, value: &str) -> String {
     match category {
         Category::Email => match value.rsplit_once('@') {
@@ -171,17 +172,22 @@ pub fn mask(category: Category, value: &str) -> String {
             }
             None => "***".to_string(),
         },
+        // Two or three possible values: even the length would tell.
+        Category::Gender => "***".to_string(),
         Category::Address | Category::Occupation | Category::Name => {
             let keep = if category == Category::Address { 3 } else { 1 };
             let shown: String = value.chars().take(keep).collect();
             format!("{shown}***")
         }
         _ => {
-            let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
-            // Gender and birth dates are low-entropy: any visible part gives
-            // most of the value away, so they are hidden whole.
+            // Digits and Latin letters (half- or full-width) carry the value;
+            // kanji such as 年月日 or 平成 are structure and stay visible.
+            let is_significant =
+                |c: char| c.is_ascii_alphanumeric() || ('\u{FF10}'..='\u{FF5A}').contains(&c);
+            let significant = value.chars().filter(|&c| is_significant(c)).count();
+            // A birth date is low-entropy: any visible digit gives much of it away.
             let keep = match significant {
-                _ if matches!(category, Category::Gender | Category::BirthDate) => 0,
+                _ if category == Category::BirthDate => 0,
                 0..=5 => 0,
                 6..=9 => 2,
                 _ => 4,
@@ -190,7 +196,7 @@ pub fn mask(category: Category, value: &str) -> String {
             value
                 .chars()
                 .map(|c| {
-                    if !c.is_alphanumeric() {
+                    if !is_significant(c) {
                         return c;
                     }
                     seen += 1;
@@ -214,8 +220,8 @@ mod tests {
         assert_eq!(mask(Category::Email, "a@example.com"), "***@example.com");
         assert_eq!(mask(Category::Phone, "090-1234-5678"), "***-****-5678");
         assert_eq!(mask(Category::PostalCode, "100-0001"), "***-**01");
-        assert_eq!(mask(Category::Gender, "女性"), "**");
-        assert_eq!(mask(Category::Gender, "Female"), "******");
+        assert_eq!(mask(Category::Gender, "女性"), "***");
+        assert_eq!(mask(Category::Gender, "F"), "***");
         assert_eq!(mask(Category::BirthDate, "1985年4月1日"), "****年*月*日");
         assert_eq!(
             mask(Category::Address, "東京都千代田区千代田1-1"),

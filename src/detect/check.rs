@@ -110,9 +110,11 @@ fn unmark(example: &str) -> (String, Option<String>) {
     }
 }
 
+/// `kebab-case`, optionally behind a namespace: a country (`jp.`) or, for user
+/// patterns, an organisation (`acme.`).
 fn valid_id(id: &str) -> bool {
     let body = match id.split_once('.') {
-        Some((cc, body)) if cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_lowercase()) => body,
+        Some((ns, body)) if !ns.is_empty() && ns.bytes().all(|b| b.is_ascii_lowercase()) => body,
         Some(_) => return false,
         None => id,
     };
@@ -148,12 +150,8 @@ mod tests {
             unmark("TEL «03-1234-5678» まで"),
             ("TEL 03-1234-5678 まで".into(), Some("03-1234-5678".into()))
         );
-        assert!(
-            valid_id("jp.my-number")
-                && valid_id("email")
-                && !valid_id("Email")
-                && !valid_id("jpn.x")
-        );
+        assert!(valid_id("jp.my-number") && valid_id("email") && valid_id("acme.customer-id"));
+        assert!(!valid_id("Email") && !valid_id("jp.") && !valid_id("a.b.c") && !valid_id("x--y"));
         assert!(lint_pattern("(?-u:\\b)[A-Z]{2}").is_none());
         assert!(lint_pattern("\\b[0-9]").is_some());
     }

@@ -132,21 +132,22 @@ pub fn decode_chunks(
         is_first = false;
     };
     if encoding.encoding == UTF_8
-        && let Ok(text) = std::str::from_utf8(bytes) {
-            // Zero-copy: chunks are slices of the file's own bytes.
-            let mut rest = text;
-            while !rest.is_empty() {
-                let cut = if rest.len() <= CHUNK {
-                    rest.len()
-                } else {
-                    memchr::memchr(b'\n', &rest.as_bytes()[CHUNK..])
-                        .map_or(rest.len(), |i| CHUNK + i + 1)
-                };
-                emit(&rest[..cut], on_chunk);
-                rest = &rest[cut..];
-            }
-            return;
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        // Zero-copy: chunks are slices of the file's own bytes.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let cut = if rest.len() <= CHUNK {
+                rest.len()
+            } else {
+                memchr::memchr(b'\n', &rest.as_bytes()[CHUNK..])
+                    .map_or(rest.len(), |i| CHUNK + i + 1)
+            };
+            emit(&rest[..cut], on_chunk);
+            rest = &rest[cut..];
         }
+        return;
+    }
     let mut decoder = encoding.encoding.new_decoder_without_bom_handling();
     decoded.clear();
     let pieces = bytes.len().div_ceil(CHUNK).max(1);
@@ -158,11 +159,10 @@ pub fn decode_chunks(
             .unwrap_or(piece.len() * 3 + 16);
         decoded.reserve(need);
         let _ = decoder.decode_to_string(piece, decoded, last);
-        if !last
-            && let Some(nl) = decoded.rfind('\n') {
-                emit(&decoded[..=nl], on_chunk);
-                decoded.drain(..=nl);
-            }
+        if !last && let Some(nl) = decoded.rfind('\n') {
+            emit(&decoded[..=nl], on_chunk);
+            decoded.drain(..=nl);
+        }
     }
     if !decoded.is_empty() {
         emit(decoded, on_chunk);

@@ -1,0 +1,202 @@
+//! The command line contract: exit codes, JSONL keys, masking, errors that do
+//! not stop a scan, output files, determinism.
+
+use crate::util::*;
+
+const CANARY_PHONE: &str = "090-8765-4321";
+const CANARY_MAIL: &str = "canary.person@example.co.jp";
+
+fn canary_tree() -> Tree {
+    let t = Tree::new();
+    t.file(
+        "a/contact.txt",
+        format!("担当：佐藤\n携帯：{CANARY_PHONE}\nmail {CANARY_MAIL}\n"),
+    );
+    t.file("b/clean.txt", "nothing personal here\n");
+    t
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let t = canary_tree();
+    assert_eq!(code(&piimap_in(t.path(), &["scan", "a"])), 1);
+    assert_eq!(code(&piimap_in(t.path(), &["scan", "b"])), 0);
+    assert_eq!(
+        code(&piimap_in(t.path(), &["scan", "a", "--fail-on", "none"])),
+        0
+    );
+    // The phone has its keyword (high); --fail-on high still fails.
+    assert_eq!(
+        code(&piimap_in(t.path(), &["scan", "a", "--fail-on", "high"])),
+        1
+    );
+    // A missing target is an error entry and exit 2, and the rest is still scanned.
+    let out = piimap_in(t.path(), &["scan", "a", "missing", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2);
+    let values = jsonl(&out);
+    assert_eq!(findings(&values).len(), 2);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["path"], "missing");
+    // A usage error is exit 2 too.
+    assert_eq!(code(&piimap(&["scan", "--format", "yaml"])), 2);
+}
+
+#[test]
+fn jsonl_lines_carry_the_contract_keys() {
+    let t = canary_tree();
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let phone = values.iter().find(|v| v["category"] == "phone").unwrap();
+    for key in [
+        "type",
+        "path",
+        "line",
+        "column",
+        "field",
+        "category",
+        "detector",
+        "confidence",
+        "masked",
+    ] {
+        assert!(phone.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(phone["path"], "./a/contact.txt");
+    assert_eq!(phone["line"], 2);
+    assert_eq!(phone["column"], 4);
+    assert_eq!(phone["detector"], "jp.phone");
+    assert_eq!(phone["confidence"], "high");
+    assert_eq!(phone["masked"], "***-****-4321");
+    assert!(phone["field"].is_null());
+    assert!(phone.get("value").is_none());
+    let summary = of_type(&values, "summary")[0];
+    assert_eq!(summary["findings"], 2);
+    assert_eq!(summary["by_category"]["email"], 1);
+}
+
+#[test]
+fn no_raw_values_without_show_values() {
+    let t = canary_tree();
+    for format in ["text", "jsonl"] {
+        let out = piimap_in(t.path(), &["scan", ".", "--format", format]);
+        let all = [out.stdout, out.stderr].concat();
+        let all = String::from_utf8_lossy(&all);
+        assert!(
+            !all.contains(CANARY_PHONE) && !all.contains("8765"),
+            "{format}: {all}"
+        );
+        assert!(!all.contains(CANARY_MAIL), "{format}: {all}");
+    }
+    let out = piimap_in(
+        t.path(),
+        &["scan", ".", "--format", "jsonl", "--show-values"],
+    );
+    let values = jsonl(&out);
+    let phone = values.iter().find(|v| v["category"] == "phone").unwrap();
+    assert_eq!(phone["value"], CANARY_PHONE);
+    let text = piimap_in(t.path(), &["scan", ".", "--show-values"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains(CANARY_MAIL));
+}
+
+#[test]
+fn text_report_groups_by_file_with_a_bilingual_summary() {
+    let t = canary_tree();
+    let out = piimap_in(t.path(), &["scan", "a"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let expected = "a/contact.txt\n      2:4    phone         high   ***-****-4321  (jp.phone)\n      3:6    email         high   ca***@example.co.jp  (email)\n";
+    assert!(text.starts_with(expected), "{text}");
+    assert!(text.contains("summary / 概要: 1 files scanned"), "{text}");
+    assert!(text.contains("phone         電話番号"), "{text}");
+}
+
+#[test]
+fn output_file_and_determinism() {
+    let t = Tree::new();
+    for i in 0..40 {
+        t.file(
+            &format!("d{}/f{i}.txt", i % 7),
+            format!("TEL 03-1234-{i:04}\nメール u{i}@example.com\n"),
+        );
+    }
+    let one = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "-j", "1"]);
+    let four = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "-j", "4"]);
+    let one = String::from_utf8(one.stdout).unwrap();
+    assert_eq!(one, String::from_utf8(four.stdout).unwrap());
+    assert_eq!(
+        one.lines().filter(|l| l.contains("\"finding\"")).count(),
+        80
+    );
+    let report = Tree::new();
+    let report_path = report.path().join("report.jsonl");
+    let out = piimap_in(
+        t.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "jsonl",
+            "-o",
+            report_path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&report_path).unwrap(), one);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_items_become_errors_and_the_scan_goes_on() {
+    let t = canary_tree();
+    // A dangling symlink followed with --follow fails even for root (CI runs as root,
+    // where chmod 000 would not stop a read).
+    std::os::unix::fs::symlink(t.path().join("gone.txt"), t.path().join("a/dangling.txt")).unwrap();
+    let out = piimap_in(t.path(), &["scan", "a", "--follow", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2);
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    assert_eq!(errors[0]["path"], "a/dangling.txt");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("No such file"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(
+        findings(&values).len(),
+        2,
+        "the readable file is still scanned"
+    );
+    let text = piimap_in(t.path(), &["scan", "a", "--follow"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("errors / エラー:\n  a/dangling.txt: "));
+    // Without --follow the symlink is simply not followed.
+    assert_eq!(code(&piimap_in(t.path(), &["scan", "a"])), 1);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let t = Tree::new();
+    for i in 0..2000 {
+        t.file(&format!("f{i}.txt"), format!("TEL 03-1234-{i:04}\n"));
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+        .args(["scan", ".", "--format", "jsonl"])
+        .current_dir(t.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

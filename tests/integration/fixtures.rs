@@ -1,0 +1,107 @@
+//! The committed fixtures: every planted value found at its line, nothing else,
+//! in every encoding.
+
+use std::collections::BTreeMap;
+
+use crate::util::*;
+
+/// `fixtures/expected.tsv`, written by `scripts/synth.py fixtures` as it plants
+/// each value, as `(path, line, category)` with paths as a scan of `fixtures` prints them.
+fn expected() -> Vec<(String, u64, String)> {
+    let text = std::fs::read_to_string(root().join("fixtures/expected.tsv")).unwrap();
+    let mut rows: Vec<_> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let mut f = l.split('\t');
+            let (p, n, c) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+            (format!("fixtures/{p}"), n.parse().unwrap(), c.to_string())
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn every_fixture_finding_is_exactly_the_planted_one() {
+    let out = piimap(&["scan", "fixtures", "--format", "jsonl"]);
+    assert_eq!(
+        code(&out),
+        1,
+        "findings → exit 1; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut found = findings(&jsonl(&out));
+    found.sort();
+    let want = expected();
+    assert!(want.len() > 80, "the fixture set plants every category");
+    assert_eq!(found, want);
+}
+
+#[test]
+fn every_encoding_gives_the_same_findings_at_the_same_places() {
+    let out = piimap(&["scan", "fixtures/ja", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let mut per_file: BTreeMap<&str, Vec<(u64, u64, &str, &str)>> = BTreeMap::new();
+    for v in values.iter().filter(|v| v["type"] == "finding") {
+        let path = v["path"].as_str().unwrap();
+        if path.contains("moushikomi_") {
+            per_file.entry(path).or_default().push((
+                v["line"].as_u64().unwrap(),
+                v["column"].as_u64().unwrap(),
+                v["category"].as_str().unwrap(),
+                v["masked"].as_str().unwrap(),
+            ));
+        }
+    }
+    let utf8 = per_file["fixtures/ja/moushikomi_utf8.txt"].clone();
+    assert_eq!(utf8.len(), 8);
+    for twin in ["sjis", "eucjp", "utf16", "iso2022jp"] {
+        assert_eq!(
+            per_file[format!("fixtures/ja/moushikomi_{twin}.txt").as_str()],
+            utf8,
+            "{twin}"
+        );
+    }
+}
+
+#[test]
+fn shift_jis_csv_reports_fields_and_columns() {
+    let out = piimap(&[
+        "scan",
+        "fixtures/ja/kokyaku.csv",
+        "--format",
+        "jsonl",
+        "--show-values",
+    ]);
+    let values = jsonl(&out);
+    let phone = values
+        .iter()
+        .find(|v| v["category"] == "phone" && v["line"] == 2)
+        .expect("phone on the first data row");
+    assert_eq!(phone["field"], "電話番号");
+    assert_eq!(phone["path"], "fixtures/ja/kokyaku.csv");
+    // The column counts characters of the decoded line.
+    let text = encoding_rs::SHIFT_JIS
+        .decode(&std::fs::read(root().join("fixtures/ja/kokyaku.csv")).unwrap())
+        .0
+        .into_owned();
+    let line2 = text.lines().nth(1).unwrap();
+    let value = phone["value"].as_str().unwrap();
+    let col = line2[..line2.find(value).unwrap()].chars().count() as u64 + 1;
+    assert_eq!(phone["column"].as_u64().unwrap(), col);
+}
+
+#[test]
+fn look_alike_numbers_are_not_personal_data() {
+    let out = piimap(&["scan", "fixtures/negative", "--format", "jsonl"]);
+    assert_eq!(code(&out), 0);
+    let values = jsonl(&out);
+    assert!(findings(&values).is_empty(), "{values:?}");
+    let summary = of_type(&values, "summary")[0];
+    assert_eq!(summary["files"], 1);
+    assert_eq!(
+        summary["binary_skipped"], 1,
+        "logo.png is recognised as binary"
+    );
+}

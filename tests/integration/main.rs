@@ -1,0 +1,9 @@
+//! The one integration test binary (one binary keeps link time down): runs the
+//! `piimap` executable and the library on fixtures and on trees built at run time.
+
+mod util;
+
+mod cli;
+mod fixtures;
+mod patterns;
+mod walk;

@@ -1,0 +1,99 @@
+//! What a scan covers: hidden files, ignore files, .git, size limit, binaries.
+
+use crate::util::*;
+
+fn paths(out: &std::process::Output) -> Vec<String> {
+    let mut p: Vec<String> = findings(&jsonl(out)).into_iter().map(|f| f.0).collect();
+    p.dedup();
+    p
+}
+
+#[test]
+fn hidden_files_yes_git_no_ignore_files_honoured() {
+    let t = Tree::new();
+    let pii = "TEL 090-1111-2222\n";
+    t.file(".hidden/secret.txt", pii)
+        .file(".env", pii)
+        .file(".git/config", pii)
+        .file("build/out.txt", pii)
+        .file("tmp/x.txt", pii)
+        .file("keep/y.txt", pii)
+        .file("keep/z.log", pii)
+        .file(".gitignore", "build/\n")
+        .file(".piimapignore", "tmp/\n")
+        .file("keep/.ignore", "*.log\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(
+        paths(&out),
+        ["./.env", "./.hidden/secret.txt", "./keep/y.txt"]
+    );
+    let all = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--no-ignore"]);
+    assert_eq!(
+        paths(&all),
+        [
+            "./.env",
+            "./.hidden/secret.txt",
+            "./build/out.txt",
+            "./keep/y.txt",
+            "./keep/z.log",
+            "./tmp/x.txt"
+        ]
+    );
+}
+
+#[test]
+fn files_over_the_size_limit_are_reported_as_skipped() {
+    let t = Tree::new();
+    t.file("big.txt", "TEL 090-1111-2222\n".repeat(100))
+        .file("small.txt", "TEL 090-1111-2222\n");
+    let out = piimap_in(
+        t.path(),
+        &["scan", ".", "--format", "jsonl", "--max-filesize", "1K"],
+    );
+    let values = jsonl(&out);
+    assert_eq!(paths(&out), ["./small.txt"]);
+    let skipped = of_type(&values, "skipped");
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["path"], "./big.txt");
+    assert!(
+        skipped[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1800 bytes")
+    );
+    assert_eq!(code(&out), 1, "a skip is not an error");
+}
+
+#[test]
+fn large_files_are_read_in_chunks_with_exact_lines() {
+    // Over the 4 MiB memory-map threshold and the 4 MiB chunk size, in Shift_JIS
+    // so the decoding path (not the zero-copy one) is taken.
+    let t = Tree::new();
+    let filler = "これは個人情報を含まない行です。\n";
+    let mut text = filler.repeat(200_000);
+    text.push_str("電話番号：03-9876-5432\n");
+    text.push_str(&filler.repeat(10));
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+    assert!(bytes.len() > 5 << 20);
+    t.file("big_sjis.txt", &bytes);
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(
+        findings(&jsonl(&out)),
+        [("./big_sjis.txt".to_string(), 200_001, "phone".to_string())]
+    );
+}
+
+#[test]
+fn binary_files_are_skipped_and_counted() {
+    let t = Tree::new();
+    t.file("img.png", b"\x89PNG\r\n\x1a\nTEL 090-1111-2222")
+        .file(
+            "blob.bin",
+            b"\x00\x01\x02TEL 090-1111-2222\x00\xff\xfe\x00\x00\x00\x07\x08",
+        )
+        .file("doc.txt", "TEL 090-1111-2222");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    assert_eq!(paths(&out), ["./doc.txt"]);
+    assert_eq!(of_type(&values, "summary")[0]["binary_skipped"], 2);
+}
