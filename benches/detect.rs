@@ -87,17 +87,10 @@ fn detect(c: &mut Criterion) {
     }
     let text = corpus(8 << 20, 20);
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
-    for (name, bytes) in [
-        ("file-utf8", text.as_bytes()),
-        ("file-shift-jis", &sjis[..]),
-    ] {
+    for (name, bytes) in [("file-utf8", text.as_bytes()), ("file-shift-jis", &sjis[..])] {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(name, |b| {
-            b.iter(|| {
-                scan_bytes(&detectors, "bench.txt", black_box(bytes), false)
-                    .findings
-                    .len()
-            })
+            b.iter(|| scan_bytes(&detectors, "bench.txt", black_box(bytes), false).findings.len())
         });
     }
     group.finish();

@@ -164,10 +164,7 @@ pub fn mask(category: Category, value: &str) -> String {
     match category {
         Category::Email => match value.rsplit_once('@') {
             Some((local, domain)) => {
-                let keep: String = local
-                    .chars()
-                    .take(2.min(local.chars().count() / 2))
-                    .collect();
+                let keep: String = local.chars().take(2.min(local.chars().count() / 2)).collect();
                 format!("{keep}***@{domain}")
             }
             None => "***".to_string(),
@@ -213,20 +210,14 @@ mod tests {
 
     #[test]
     fn masks_keep_little() {
-        assert_eq!(
-            mask(Category::Email, "taro.yamada@example.co.jp"),
-            "ta***@example.co.jp"
-        );
+        assert_eq!(mask(Category::Email, "taro.yamada@example.co.jp"), "ta***@example.co.jp");
         assert_eq!(mask(Category::Email, "a@example.com"), "***@example.com");
         assert_eq!(mask(Category::Phone, "090-1234-5678"), "***-****-5678");
         assert_eq!(mask(Category::PostalCode, "100-0001"), "***-**01");
         assert_eq!(mask(Category::Gender, "女性"), "***");
         assert_eq!(mask(Category::Gender, "F"), "***");
         assert_eq!(mask(Category::BirthDate, "1985年4月1日"), "****年*月*日");
-        assert_eq!(
-            mask(Category::Address, "東京都千代田区千代田1-1"),
-            "東京都***"
-        );
+        assert_eq!(mask(Category::Address, "東京都千代田区千代田1-1"), "東京都***");
         assert_eq!(mask(Category::MyNumber, "6214 9832 0257"), "**** **** 0257");
     }
 

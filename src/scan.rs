@@ -9,7 +9,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, mpsc};
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
@@ -44,25 +44,27 @@ pub fn scan(
     detectors: &DetectorSet,
     progress: Option<&dyn Progress>,
 ) -> Inventory {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.jobs.max(1))
-        .build();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build();
     let (tx, rx) = mpsc::sync_channel::<Entry>(1024);
     let inventory = std::thread::scope(|s| {
         s.spawn(move || source::walk(&config.targets, &config.walk, &tx));
+        // Workers (and their buffers, sized for the largest chunk seen) are
+        // pooled rather than built per rayon job, which `map_init` would do.
+        let workers = Mutex::new(Vec::new());
         let work = move || {
             rx.into_iter()
                 .par_bridge()
-                .map_init(
-                    || Worker::new(detectors, config.show_values),
-                    |w, entry| {
-                        let part = w.process(entry);
-                        if let Some(p) = progress {
-                            p.item_done(part.stats.bytes, part.findings.len());
-                        }
-                        part
-                    },
-                )
+                .map(|entry| {
+                    let mut w = lock(&workers)
+                        .pop()
+                        .unwrap_or_else(|| Worker::new(detectors, config.show_values));
+                    let part = w.process(entry);
+                    lock(&workers).push(w);
+                    if let Some(p) = progress {
+                        p.item_done(part.stats.bytes, part.findings.len());
+                    }
+                    part
+                })
                 .reduce(Inventory::default, Inventory::merge)
         };
         match &pool {
@@ -72,6 +74,12 @@ pub fn scan(
         }
     });
     inventory.finish()
+}
+
+/// Locks the worker pool; a worker that panicked was never returned to it, so
+/// a poisoned lock still holds only sound workers.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Scans one in-memory text as if it were a file named `name`: the same
@@ -87,9 +95,7 @@ pub fn scan_bytes(
     let mut decoded = String::new();
     let mut inv = Inventory::default();
     let mut file = FileScan::new(Path::new(name), name, &mut inv);
-    let kind = read::decode(bytes, &mut decoded, &mut |chunk| {
-        file.chunk(&mut worker, chunk)
-    });
+    let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(&mut worker, chunk));
     file.finish(kind, bytes.len() as u64);
     inv.finish()
 }
@@ -117,11 +123,7 @@ impl<'a> Worker<'a> {
     fn process(&mut self, entry: Entry) -> Inventory {
         let mut inv = Inventory::default();
         match entry {
-            Entry::File {
-                path,
-                display,
-                size,
-            } => {
+            Entry::File { path, display, size } => {
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
                     self.scan_file(&path, &display, size, &mut inv)
                 }));
@@ -140,10 +142,9 @@ impl<'a> Worker<'a> {
                 path: display,
                 reason: format!("larger than --max-filesize ({size} bytes)"),
             }),
-            Entry::Error { display, message } => inv.errors.push(ItemError {
-                path: display,
-                message,
-            }),
+            Entry::Error { display, message } => {
+                inv.errors.push(ItemError { path: display, message })
+            }
         }
         inv
     }
@@ -157,10 +158,9 @@ impl<'a> Worker<'a> {
             Ok(kind) => file.finish(kind, size),
             Err(e) => {
                 file.inv.findings.clear();
-                file.inv.errors.push(ItemError {
-                    path: display.to_string(),
-                    message: e.to_string(),
-                });
+                file.inv
+                    .errors
+                    .push(ItemError { path: display.to_string(), message: e.to_string() });
             }
         }
     }
@@ -176,12 +176,7 @@ struct FileScan<'p, 'i> {
 
 impl<'p, 'i> FileScan<'p, 'i> {
     fn new(path: &'p Path, display: &'p str, inv: &'i mut Inventory) -> Self {
-        FileScan {
-            path,
-            display,
-            columns: None,
-            inv,
-        }
+        FileScan { path, display, columns: None, inv }
     }
 
     fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) {

@@ -94,33 +94,24 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
         Box::new(move |result| {
             let entry = match result {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
-                    Ok(m) if m.len() > max => Entry::TooLarge {
-                        display: display_path(e.path()),
-                        size: m.len(),
-                    },
+                    Ok(m) if m.len() > max => {
+                        Entry::TooLarge { display: display_path(e.path()), size: m.len() }
+                    }
                     Ok(m) => Entry::File {
                         display: display_path(e.path()),
                         path: e.into_path(),
                         size: m.len(),
                     },
-                    Err(err) => Entry::Error {
-                        display: display_path(e.path()),
-                        message: describe(&err),
-                    },
+                    Err(err) => {
+                        Entry::Error { display: display_path(e.path()), message: describe(&err) }
+                    }
                 },
                 // Directories are walked into; symlinks not followed are skipped
                 // (as ripgrep does), and so are sockets, FIFOs and devices.
                 Ok(_) => return WalkState::Continue,
-                Err(err) => Entry::Error {
-                    display: error_path(&err),
-                    message: describe(&err),
-                },
+                Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
             };
-            if tx.send(entry).is_err() {
-                WalkState::Quit
-            } else {
-                WalkState::Continue
-            }
+            if tx.send(entry).is_err() { WalkState::Quit } else { WalkState::Continue }
         })
     });
 }

@@ -19,9 +19,7 @@ pub(super) enum PatternsCommand {
 fn load(args: &PatternArgs) -> anyhow::Result<Catalog> {
     let mut catalog = Catalog::builtin().context("loading built-in patterns")?;
     for dir in &args.dirs {
-        catalog
-            .add_dir(dir)
-            .with_context(|| format!("loading patterns from {}", dir.display()))?;
+        catalog.add_dir(dir).with_context(|| format!("loading patterns from {}", dir.display()))?;
     }
     Ok(catalog)
 }
@@ -32,10 +30,8 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
         PatternsCommand::List(args) => {
             let catalog = load(&args)?;
             for (spec, source) in catalog.specs.iter().zip(&catalog.sources) {
-                let validator = spec
-                    .validator
-                    .map(|v| format!("{v:?}"))
-                    .unwrap_or_else(|| "-".into());
+                let validator =
+                    spec.validator.map(|v| format!("{v:?}")).unwrap_or_else(|| "-".into());
                 writeln!(
                     out,
                     "{:<28} {:<13} {:<16} {:<8} {}  [{source}]\n{:<28} {}",
@@ -56,22 +52,15 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
             for p in &problems {
                 writeln!(out, "{}: {}", p.detector, p.message)?;
             }
-            let examples: usize = catalog
-                .specs
-                .iter()
-                .map(|s| s.examples.len() + s.negative_examples.len())
-                .sum();
+            let examples: usize =
+                catalog.specs.iter().map(|s| s.examples.len() + s.negative_examples.len()).sum();
             writeln!(
                 out,
                 "{} detectors, {examples} examples: {} problems",
                 catalog.specs.len(),
                 problems.len()
             )?;
-            Ok(if problems.is_empty() {
-                EXIT_CLEAN
-            } else {
-                EXIT_ERROR
-            })
+            Ok(if problems.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })
         }
     }
 }

@@ -85,9 +85,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs =
+        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let config = ScanConfig {
         targets: args.targets,
         jobs,
@@ -107,11 +106,7 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
-    let inventory = scan(
-        &config,
-        &detectors,
-        bar.as_ref().map(|b| b as &dyn Progress),
-    );
+    let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
     if let Some(bar) = bar {
         bar.bar.finish_and_clear();
     }
@@ -150,11 +145,7 @@ impl Bar {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Bar {
-            bar,
-            bytes: AtomicU64::new(0),
-            findings: AtomicU64::new(0),
-        }
+        Bar { bar, bytes: AtomicU64::new(0), findings: AtomicU64::new(0) }
     }
 }
 
@@ -163,10 +154,7 @@ impl Progress for Bar {
         let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let found = self.findings.fetch_add(findings as u64, Ordering::Relaxed) + findings as u64;
         self.bar.inc(1);
-        self.bar.set_message(format!(
-            "{}  {found} findings",
-            indicatif::HumanBytes(total)
-        ));
+        self.bar.set_message(format!("{}  {found} findings", indicatif::HumanBytes(total)));
     }
 }
 

@@ -18,18 +18,9 @@ use crate::finding::{Category, Confidence};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("contact.toml", include_str!("../../patterns/contact.toml")),
     ("address.toml", include_str!("../../patterns/address.toml")),
-    (
-        "financial.toml",
-        include_str!("../../patterns/financial.toml"),
-    ),
-    (
-        "government-id.toml",
-        include_str!("../../patterns/government-id.toml"),
-    ),
-    (
-        "demographic.toml",
-        include_str!("../../patterns/demographic.toml"),
-    ),
+    ("financial.toml", include_str!("../../patterns/financial.toml")),
+    ("government-id.toml", include_str!("../../patterns/government-id.toml")),
+    ("demographic.toml", include_str!("../../patterns/demographic.toml")),
 ];
 
 /// A detector as written in a pattern file.
@@ -65,6 +56,12 @@ pub struct DetectorSpec {
     /// Characters after the match searched for keywords.
     #[serde(default = "default_window_after")]
     pub window_after: usize,
+    /// Literals of which every line this detector can match holds at least one
+    /// (ASCII case-insensitive); the ten ASCII digits when absent. Lines with
+    /// none of any detector's anchors never reach the regexes, which is what
+    /// keeps prose cheap to scan.
+    #[serde(default = "default_anchors")]
+    pub anchors: Vec<String>,
     /// What may not touch the match on either side.
     #[serde(default)]
     pub guard: Guard,
@@ -116,6 +113,9 @@ pub enum Guard {
 
 fn default_confidence() -> Confidence {
     Confidence::Medium
+}
+fn default_anchors() -> Vec<String> {
+    (b'0'..=b'9').map(|d| char::from(d).to_string()).collect()
 }
 fn default_window() -> usize {
     24
@@ -181,10 +181,7 @@ impl Catalog {
     /// Adds every `*.toml` file in `dir` (sorted by name, so loading is
     /// deterministic). A spec whose id is already present replaces the old one.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), LoadError> {
-        let io = |source| LoadError::Io {
-            file: dir.display().to_string(),
-            source,
-        };
+        let io = |source| LoadError::Io { file: dir.display().to_string(), source };
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(Result::ok)
@@ -193,10 +190,8 @@ impl Catalog {
             .collect();
         files.sort();
         for path in files {
-            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
-                file: path.display().to_string(),
-                source,
-            })?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| LoadError::Io { file: path.display().to_string(), source })?;
             self.add_file(&path.display().to_string(), &text, true)?;
         }
         Ok(())
@@ -206,10 +201,8 @@ impl Catalog {
     /// detector whose id is already loaded from another file replaces it (how
     /// users override a built-in); otherwise a repeated id is an error.
     pub fn add_file(&mut self, name: &str, text: &str, replace: bool) -> Result<(), LoadError> {
-        let file: PatternFile = toml::from_str(text).map_err(|e| LoadError::Parse {
-            file: name.to_string(),
-            message: e.to_string(),
-        })?;
+        let file: PatternFile = toml::from_str(text)
+            .map_err(|e| LoadError::Parse { file: name.to_string(), message: e.to_string() })?;
         for spec in file.detector {
             match self.specs.iter().position(|s| s.id == spec.id) {
                 Some(i) if !replace || self.sources[i] == name => {

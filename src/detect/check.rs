@@ -22,12 +22,8 @@ pub struct Problem {
 /// first), so an author sees everything at once.
 pub fn check(catalog: &Catalog) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut problem = |id: &str, message: String| {
-        problems.push(Problem {
-            detector: id.to_string(),
-            message,
-        })
-    };
+    let mut problem =
+        |id: &str, message: String| problems.push(Problem { detector: id.to_string(), message });
     for spec in &catalog.specs {
         if !valid_id(&spec.id) {
             problem(
@@ -39,10 +35,7 @@ pub fn check(catalog: &Catalog) -> Vec<Problem> {
             problem(&spec.id, "description needs both ja and en".into());
         }
         if spec.examples.is_empty() || spec.negative_examples.is_empty() {
-            problem(
-                &spec.id,
-                "needs at least one example and one negative example".into(),
-            );
+            problem(&spec.id, "needs at least one example and one negative example".into());
         }
         if let Some(why) = lint_pattern(&spec.pattern) {
             problem(&spec.id, why.into());
@@ -98,12 +91,7 @@ fn unmark(example: &str) -> (String, Option<String>) {
     match (example.find('«'), example.find('»')) {
         (Some(s), Some(e)) if s < e => {
             let value = &example[s + '«'.len_utf8()..e];
-            let text = format!(
-                "{}{}{}",
-                &example[..s],
-                value,
-                &example[e + '»'.len_utf8()..]
-            );
+            let text = format!("{}{}{}", &example[..s], value, &example[e + '»'.len_utf8()..]);
             (text, Some(value.to_string()))
         }
         _ => (example.to_string(), None),
@@ -120,9 +108,7 @@ fn valid_id(id: &str) -> bool {
     };
     !body.is_empty()
         && body.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 

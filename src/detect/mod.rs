@@ -6,17 +6,22 @@
 //! by [`catalog`]); this module compiles them once into a [`DetectorSet`] that
 //! all worker threads share.
 //!
-//! Matching is two-phase so that no detector scans text it cannot match:
+//! Matching is staged so that no detector scans text it cannot match:
 //!
-//! 1. one multi-pattern pass of every detector's regex over the folded text
-//!    finds the lines that can hold a match at all (most lines cannot);
-//! 2. on such a line, a second multi-pattern query says which detectors match
-//!    it, and only those run their own regex with captures, then their guard,
-//!    validator and context rule.
+//! 1. the anchors of every detector (literals such as digits, `@` or `性別`
+//!    that any match must share a line with) pick the lines worth a look —
+//!    most lines of prose have none;
+//! 2. one multi-pattern regex over every detector's pattern confirms that such
+//!    a line can hold a match;
+//! 3. on a confirmed line each detector runs its own regex with captures, then
+//!    its guard, validator and context rule. (An overlapping multi-pattern
+//!    query to pick the detectors first was measured slower: its lazy DFA
+//!    keeps building states on Japanese text.)
 //!
 //! Japanese text defeats `\b` (kanji are word characters), so digit guards are
 //! checked here in code rather than written into the regexes.
 
+mod anchor;
 pub mod catalog;
 pub mod check;
 pub mod normalize;
@@ -24,7 +29,7 @@ pub mod validate;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
-use regex_automata::{Input, MatchKind, PatternSet, meta};
+use regex_automata::{Input, meta};
 
 use crate::finding::{Category, Confidence};
 use crate::read::delimited::Header;
@@ -35,22 +40,36 @@ use normalize::Folded;
 /// candidate: bounds the work on long runs of digits.
 const MAX_RETRIES_PER_LINE: usize = 64;
 
+/// Lazy-DFA cache of the multi-pattern regexes, per thread. The default
+/// (2 MiB) is too small for thirty patterns over Japanese text: the DFA keeps
+/// clearing its cache and can fall back to the much slower PikeVM.
+const CACHE: usize = 32 << 20;
+
 /// One detector, compiled.
 #[derive(Debug)]
 struct Compiled {
     spec: DetectorSpec,
     regex: Regex,
     keywords: Option<AhoCorasick>,
+    /// Needs a column header for context and has no keywords: it can only
+    /// match in delimited text whose header names it, so it stays out of the
+    /// anchors and prefilter everywhere else (such patterns, like "any seven
+    /// digits", would otherwise make most lines candidates).
+    column_only: bool,
 }
 
 /// Every selected detector, compiled once and shared by all workers.
 #[derive(Debug)]
 pub struct DetectorSet {
     detectors: Vec<Compiled>,
-    /// Leftmost-first search over all patterns: finds candidate lines.
+    /// The anchors of the detectors that can match without a header.
+    anchors: anchor::Anchors,
+    /// Leftmost-first search over the patterns that can match without a
+    /// header: confirms candidate lines.
     prefilter: meta::Regex,
-    /// Overlapping search over all patterns: which detectors match a line.
-    which: meta::Regex,
+    /// The same over every pattern, for text whose header activates a
+    /// column-only detector.
+    prefilter_columns: meta::Regex,
 }
 
 /// A match that passed every check, with offsets into the original text.
@@ -76,7 +95,6 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Scratch {
     folded: Folded,
-    which: PatternSet,
     locs: Vec<regex::CaptureLocations>,
     line_hits: Vec<Hit>,
 }
@@ -88,6 +106,8 @@ pub struct Columns {
     pub header: Header,
     /// For each field, the detectors whose `headers` name it.
     hints: Vec<Vec<usize>>,
+    /// Column-only detectors that some field's header names.
+    active: Vec<usize>,
 }
 
 impl Columns {
@@ -99,10 +119,7 @@ impl Columns {
 impl DetectorSet {
     /// Compiles every spec in the catalog.
     pub fn new(catalog: &Catalog) -> Result<DetectorSet, LoadError> {
-        let err = |id: &str, message: String| LoadError::Pattern {
-            id: id.to_string(),
-            message,
-        };
+        let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         for spec in &catalog.specs {
             let regex = regex::RegexBuilder::new(&spec.pattern)
@@ -111,10 +128,7 @@ impl DetectorSet {
                 .build()
                 .map_err(|e| err(&spec.id, e.to_string()))?;
             if regex.captures_len() != 2 {
-                return Err(err(
-                    &spec.id,
-                    "the pattern needs exactly one capture group".into(),
-                ));
+                return Err(err(&spec.id, "the pattern needs exactly one capture group".into()));
             }
             let keywords = if spec.keywords.is_empty() {
                 None
@@ -135,27 +149,30 @@ impl DetectorSet {
                     "context = \"required\" needs keywords or headers".into(),
                 ));
             }
-            detectors.push(Compiled {
-                spec: spec.clone(),
-                regex,
-                keywords,
-            });
+            let column_only = spec.context == ContextRule::Required && keywords.is_none();
+            detectors.push(Compiled { spec: spec.clone(), regex, keywords, column_only });
         }
-        let patterns: Vec<&str> = catalog.specs.iter().map(|s| s.pattern.as_str()).collect();
-        let build = |kind: MatchKind| {
+        let anchors = anchor::Anchors::new(
+            detectors
+                .iter()
+                .filter(|d| !d.column_only)
+                .flat_map(|d| d.spec.anchors.iter().map(String::as_str)),
+        )
+        .map_err(|e| err("(anchors)", e))?;
+        let build = |patterns: &[&str]| {
             meta::Regex::builder()
-                .syntax(
-                    regex_automata::util::syntax::Config::new()
-                        .multi_line(true)
-                        .crlf(true),
-                )
-                .configure(meta::Config::new().match_kind(kind))
-                .build_many(&patterns)
+                .syntax(regex_automata::util::syntax::Config::new().multi_line(true).crlf(true))
+                .configure(meta::Config::new().hybrid_cache_capacity(CACHE))
+                .build_many(patterns)
                 .map_err(|e| err("(all detectors)", e.to_string()))
         };
+        let all: Vec<&str> = detectors.iter().map(|d| d.spec.pattern.as_str()).collect();
+        let text: Vec<&str> =
+            detectors.iter().filter(|d| !d.column_only).map(|d| d.spec.pattern.as_str()).collect();
         Ok(DetectorSet {
-            prefilter: build(MatchKind::LeftmostFirst)?,
-            which: build(MatchKind::All)?,
+            anchors,
+            prefilter: build(&text)?,
+            prefilter_columns: build(&all)?,
             detectors,
         })
     }
@@ -188,19 +205,14 @@ impl DetectorSet {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             folded: Folded::default(),
-            which: PatternSet::new(self.detectors.len()),
-            locs: self
-                .detectors
-                .iter()
-                .map(|d| d.regex.capture_locations())
-                .collect(),
+            locs: self.detectors.iter().map(|d| d.regex.capture_locations()).collect(),
             line_hits: Vec::new(),
         }
     }
 
     /// Matches a header's field names against every detector's `headers`.
     pub fn columns(&self, header: Header) -> Columns {
-        let hints = header
+        let hints: Vec<Vec<usize>> = header
             .names
             .iter()
             .map(|name| {
@@ -213,7 +225,11 @@ impl DetectorSet {
                     .collect()
             })
             .collect();
-        Columns { header, hints }
+        let mut active: Vec<usize> =
+            hints.iter().flatten().copied().filter(|&d| self.detectors[d].column_only).collect();
+        active.sort_unstable();
+        active.dedup();
+        Columns { header, hints, active }
     }
 
     /// Finds personal data in `text`, appending hits (in text order) to `out`.
@@ -228,45 +244,33 @@ impl DetectorSet {
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) {
-        let Scratch {
-            folded,
-            which,
-            locs,
-            line_hits,
-        } = scratch;
+        let Scratch { folded, locs, line_hits } = scratch;
         folded.fold(text);
         let t = folded.text(text);
         let bytes = t.as_bytes();
+        let active = columns.map_or(&[][..], |c| &c.active);
+        let mut anchors = active.is_empty().then(|| self.anchors.cursor(t));
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
-        while pos < t.len() {
-            let Some(m) = self.prefilter.search(&Input::new(t).range(pos..)) else {
-                break;
-            };
-            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
-            let line_end =
-                memchr::memchr(b'\n', &bytes[m.start()..]).map_or(t.len(), |i| m.start() + i);
+        while let Some((line_start, line_end)) = self.next_line(t, pos, anchors.as_mut()) {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
             counted_to = line_start;
             pos = line_end + 1;
             if line == 0 && first_is_header {
                 continue;
             }
-            which.clear();
-            self.which
-                .which_overlapping_matches(&Input::new(t).range(line_start..line_end), which);
             line_hits.clear();
             let orig_line_start = folded.original_offset(line_start);
             let orig_line = &text[orig_line_start..];
             let field_of = |folded_start: usize| {
                 columns.map(|c| {
-                    c.header.field_at(
-                        orig_line,
-                        folded.original_offset(folded_start) - orig_line_start,
-                    )
+                    c.header
+                        .field_at(orig_line, folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            for d in which.iter() {
-                let d = d.as_usize();
+            for d in 0..self.detectors.len() {
+                if self.detectors[d].column_only && !active.contains(&d) {
+                    continue;
+                }
                 self.detect_in_line(
                     d,
                     t,
@@ -290,6 +294,39 @@ impl DetectorSet {
             resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
             out.append(line_hits);
         }
+    }
+
+    /// The next line at or after `pos` that some pattern matches. With an
+    /// anchor cursor, only lines holding an anchor are tried; without one (a
+    /// header activated column-only detectors, which match any line) the
+    /// prefilter over all patterns runs over the rest of the text.
+    fn next_line(
+        &self,
+        t: &str,
+        mut pos: usize,
+        anchors: Option<&mut anchor::Cursor<'_>>,
+    ) -> Option<(usize, usize)> {
+        let bytes = t.as_bytes();
+        let line_around = |i: usize| {
+            let start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |n| n + 1);
+            let end = memchr::memchr(b'\n', &bytes[i..]).map_or(t.len(), |n| i + n);
+            (start, end)
+        };
+        if pos >= t.len() {
+            return None;
+        }
+        let Some(anchors) = anchors else {
+            let m = self.prefilter_columns.search(&Input::new(t).range(pos..))?;
+            return Some(line_around(m.start()));
+        };
+        while pos < t.len() {
+            let (start, end) = line_around(anchors.next(pos)?);
+            if self.prefilter.is_match(Input::new(t).range(start..end)) {
+                return Some((start, end));
+            }
+            pos = end + 1;
+        }
+        None
     }
 
     /// Runs detector `d` over the line `t[line]` and reports each accepted
@@ -317,11 +354,7 @@ impl DetectorSet {
             };
             let next_char = |i: usize| i + line[i..].chars().next().map_or(1, char::len_utf8);
             let Some((cs, ce)) = locs.get(1).filter(|(s, e)| s < e) else {
-                at = if m.end() > m.start() {
-                    m.end()
-                } else {
-                    next_char(m.start())
-                };
+                at = if m.end() > m.start() { m.end() } else { next_char(m.start()) };
                 continue;
             };
             let valid = guard_ok(spec.guard, line, cs, ce)
@@ -348,11 +381,7 @@ impl DetectorSet {
             if !in_context && spec.context == ContextRule::Required {
                 continue;
             }
-            let confidence = if in_context {
-                spec.confidence.raise()
-            } else {
-                spec.confidence
-            };
+            let confidence = if in_context { spec.confidence.raise() } else { spec.confidence };
             report(ls + cs, ls + ce, field, confidence);
         }
     }
@@ -365,20 +394,13 @@ fn resolve_overlaps(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
         return;
     }
     hits.sort_by(|a, b| {
-        (
-            category(a.detector),
-            b.confidence,
-            b.end - b.start,
-            a.detector,
-            a.start,
-        )
-            .cmp(&(
-                category(b.detector),
-                a.confidence,
-                a.end - a.start,
-                b.detector,
-                b.start,
-            ))
+        (category(a.detector), b.confidence, b.end - b.start, a.detector, a.start).cmp(&(
+            category(b.detector),
+            a.confidence,
+            a.end - a.start,
+            b.detector,
+            b.start,
+        ))
     });
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {
@@ -448,12 +470,7 @@ fn before_first_number(s: &str) -> usize {
 
 /// The byte offset `n` characters before `i` (or 0).
 fn back_chars(t: &str, i: usize, n: usize) -> usize {
-    t[..i]
-        .char_indices()
-        .rev()
-        .take(n)
-        .last()
-        .map_or(i, |(j, _)| j)
+    t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j)
 }
 
 /// The byte offset `n` characters after `i` (or the end).
@@ -473,11 +490,7 @@ fn header_key(name: &str) -> String {
 /// Japanese ones may sit inside it (`電話番号` in `お客様電話番号`).
 fn header_matches(name_key: &str, header: &str) -> bool {
     let h = header_key(header);
-    if h.is_ascii() {
-        name_key == h
-    } else {
-        name_key.contains(&h)
-    }
+    if h.is_ascii() { name_key == h } else { name_key.contains(&h) }
 }
 
 #[cfg(test)]

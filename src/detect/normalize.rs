@@ -39,34 +39,52 @@ pub struct Folded {
 impl Folded {
     /// Folds `src`; afterwards [`Folded::text`] returns either `src` itself (when
     /// nothing needed folding) or the folded copy.
+    ///
+    /// Only the places that can fold are visited: lead bytes 0xEF (full-width
+    /// forms) and 0xE2 (most dashes) found with `memchr`, and `ー` found with
+    /// `memmem` — Japanese text is full of other three-byte characters that
+    /// never fold. The copy is only made once something actually changes.
     pub fn fold(&mut self, src: &str) {
         self.text.clear();
         self.points.clear();
-        self.changed = needs_folding(src);
-        if !self.changed {
-            return;
-        }
-        self.text.reserve(src.len());
+        self.changed = false;
+        let bytes = src.as_bytes();
+        let mut leads = memchr::memchr2_iter(0xEF, 0xE2, bytes).peekable();
+        let mut long_vowels = memmem::find_iter(bytes, "ー".as_bytes()).peekable();
         let mut copied = 0;
-        let mut chars = src.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        loop {
+            let i = match (leads.peek(), long_vowels.peek()) {
+                (Some(&a), Some(&b)) if b < a => long_vowels.next(),
+                (Some(_), _) => leads.next(),
+                (None, Some(_)) => long_vowels.next(),
+                (None, None) => None,
+            };
+            let Some(i) = i else { break };
+            // 0xE2 and 0xEF only ever lead a character, so `i` is a boundary.
+            let Some(c) = src[i..].chars().next() else { continue };
             let replacement = match c {
-                '\u{FF01}'..='\u{FF5E}' => Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
                 _ if DASHES.contains(&c) => {
                     let before_digit = src[..i].chars().next_back().is_some_and(is_digit);
-                    let after_digit = chars.peek().is_some_and(|&(_, n)| is_digit(n));
+                    let after_digit = src[i + c.len_utf8()..].chars().next().is_some_and(is_digit);
                     (before_digit && after_digit).then_some('-')
                 }
                 _ => None,
             };
             let Some(r) = replacement else { continue };
+            if !self.changed {
+                self.changed = true;
+                self.text.reserve(src.len());
+            }
             self.text.push_str(&src[copied..i]);
             self.points.push((self.text.len() as u32, i as u32));
             self.text.push(r);
             copied = i + c.len_utf8();
             self.points.push((self.text.len() as u32, copied as u32));
         }
-        self.text.push_str(&src[copied..]);
+        if self.changed {
+            self.text.push_str(&src[copied..]);
+        }
     }
 
     /// The text to match against: the folded copy, or `src` when nothing changed.
@@ -93,19 +111,6 @@ impl Folded {
 
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
-}
-
-/// Cheap test for whether [`Folded::fold`] would change anything.
-///
-/// Full-width forms start with byte 0xEF and most dashes with 0xE2; both are
-/// rare in plain text. `ー` (E3 83 BC) is common in katakana, so it only counts
-/// when an ASCII digit precedes it.
-fn needs_folding(src: &str) -> bool {
-    let bytes = src.as_bytes();
-    if memchr::memchr2(0xEF, 0xE2, bytes).is_some() {
-        return true;
-    }
-    memmem::find_iter(bytes, "ー".as_bytes()).any(|i| i > 0 && bytes[i - 1].is_ascii_digit())
 }
 
 #[cfg(test)]

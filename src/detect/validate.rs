@@ -69,13 +69,7 @@ fn luhn(d: &[u32]) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &x)| {
-            if i % 2 == 1 {
-                if x * 2 > 9 { x * 2 - 9 } else { x * 2 }
-            } else {
-                x
-            }
-        })
+        .map(|(i, &x)| if i % 2 == 1 { if x * 2 > 9 { x * 2 - 9 } else { x * 2 } } else { x })
         .sum();
     sum.is_multiple_of(10)
 }
@@ -183,26 +177,14 @@ fn iban(value: &str) -> bool {
     let Some(&(_, len)) = IBAN_LENGTHS.iter().find(|(cc, _)| s.starts_with(cc)) else {
         return false;
     };
-    if s.len() != len
-        || !s
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if s.len() != len || !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
         return false;
     }
     let rearranged = s[4..].bytes().chain(s[..4].bytes());
     let mut rem: u32 = 0;
     for b in rearranged {
-        let v = if b.is_ascii_digit() {
-            u32::from(b - b'0')
-        } else {
-            u32::from(b - b'A') + 10
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
+        let v = if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b - b'A') + 10 };
+        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
     }
     rem == 1
 }
@@ -261,9 +243,7 @@ fn phone_jp(value: &str) -> bool {
     }
     // 0AB0 special services have fixed lengths; 0A0 is mobile/IP/M2M (11
     // digits); everything else is a geographic fixed line (10 digits).
-    let special = ["0120", "0570", "0990", "0180", "0800"]
-        .iter()
-        .find(|p| d.starts_with(*p));
+    let special = ["0120", "0570", "0990", "0180", "0800"].iter().find(|p| d.starts_with(*p));
     let fixed = special.is_none() && b[2] != b'0';
     let valid = match special {
         Some(&"0800") => b.len() == 11,
@@ -311,15 +291,12 @@ fn email(value: &str) -> bool {
     let first_label = domain.split('.').next().unwrap_or("");
     let retina = first_label.len() >= 2
         && first_label.ends_with('x')
-        && first_label[..first_label.len() - 1]
-            .bytes()
-            .all(|b| b.is_ascii_digit());
+        && first_label[..first_label.len() - 1].bytes().all(|b| b.is_ascii_digit());
     !retina && !ASSET_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str())
 }
 
-const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: &[&str] =
+    &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /// Japanese eras: name, initial, first Western year.
 const ERAS: &[(&str, char, u32)] = &[
@@ -350,10 +327,7 @@ fn birth_date(value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     // Month name forms: "April 1, 1985", "1 Apr 1985".
-    let month_by_name = MONTHS
-        .iter()
-        .position(|m| lower.contains(m))
-        .map(|i| i as u32 + 1);
+    let month_by_name = MONTHS.iter().position(|m| lower.contains(m)).map(|i| i as u32 + 1);
     let nums: Vec<u32> = {
         let mut out = Vec::new();
         let mut cur = String::new();
@@ -373,9 +347,8 @@ fn birth_date(value: &str) -> bool {
     let (year, month, day) = if let Some(m) = month_by_name {
         let [a, b] = nums[..] else { return false };
         if a > 31 { (a, m, b) } else { (b, m, a) }
-    } else if let Some(&(_, _, start)) = ERAS
-        .iter()
-        .find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
+    } else if let Some(&(_, _, start)) =
+        ERAS.iter().find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
     {
         let [y, m, d] = nums[..] else { return false };
         if y == 0 || y > era_max_year(start) {
@@ -426,10 +399,8 @@ fn us_ssn(d: &str) -> bool {
 }
 
 fn yucho(value: &str) -> bool {
-    let groups: Vec<&str> = value
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .collect();
+    let groups: Vec<&str> =
+        value.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
     let (kigo, bango) = match groups[..] {
         [k, b] => (k, b),
         [all] if all.len() >= 6 => (&all[..5], &all[5..]),
@@ -445,20 +416,10 @@ mod tests {
     #[test]
     fn my_number_check_digit() {
         // Test vectors: python-stdnum doctest and the worked example in japan-formats.md §1.1.
-        for ok in [
-            "621498320257",
-            "123456789018",
-            "548836529885",
-            "895980423139",
-        ] {
+        for ok in ["621498320257", "123456789018", "548836529885", "895980423139"] {
             assert!(Validator::MyNumber.check(ok), "{ok}");
         }
-        for bad in [
-            "621498320258",
-            "123456789019",
-            "111111111111",
-            "12345678901",
-        ] {
+        for bad in ["621498320258", "123456789019", "111111111111", "12345678901"] {
             assert!(!Validator::MyNumber.check(bad), "{bad}");
         }
     }
@@ -474,12 +435,9 @@ mod tests {
         ] {
             assert!(Validator::Luhn.check(ok), "{ok}");
         }
-        for bad in [
-            "4111 1111 1111 1112",
-            "1234567812345670",
-            "0000000000000000",
-            "5555555555554444000",
-        ] {
+        for bad in
+            ["4111 1111 1111 1112", "1234567812345670", "0000000000000000", "5555555555554444000"]
+        {
             assert!(!Validator::Luhn.check(bad), "{bad}");
         }
     }
@@ -543,14 +501,9 @@ mod tests {
         ] {
             assert!(birth_date(ok), "{ok}");
         }
-        for bad in [
-            "1985/13/01",
-            "1985/02/30",
-            "昭和70年1月1日",
-            "2031/01/01",
-            "1850/01/01",
-            "13/13/1999",
-        ] {
+        for bad in
+            ["1985/13/01", "1985/02/30", "昭和70年1月1日", "2031/01/01", "1850/01/01", "13/13/1999"]
+        {
             assert!(!birth_date(bad), "{bad}");
         }
     }

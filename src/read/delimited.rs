@@ -24,16 +24,10 @@ impl Header {
     /// first line reads as a name: non-empty, short, no `@` and no run of
     /// three digits (a first line of data is not mistaken for a header).
     pub fn sniff(path: &Path, text: &str) -> Option<Header> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         let mut lines = text.lines();
         let first = lines.next()?.trim_end_matches('\r');
-        let delimiter = [b'\t', b',', b';']
-            .into_iter()
-            .find(|&d| first.as_bytes().contains(&d))?;
+        let delimiter = [b'\t', b',', b';'].into_iter().find(|&d| first.as_bytes().contains(&d))?;
         let names: Vec<String> = split(first, delimiter)
             .map(|f| f.trim().trim_matches('"').trim().to_string())
             .collect();
@@ -41,9 +35,8 @@ impl Header {
             return None;
         }
         let declared = matches!(ext.as_str(), "csv" | "tsv");
-        let second_agrees = lines
-            .next()
-            .is_some_and(|l| split(l, delimiter).count() == names.len());
+        let second_agrees =
+            lines.next().is_some_and(|l| split(l, delimiter).count() == names.len());
         (declared || second_agrees).then_some(Header { names, delimiter })
     }
 
@@ -93,11 +86,8 @@ mod tests {
 
     #[test]
     fn recognises_headers_and_fields() {
-        let h = Header::sniff(
-            Path::new("a.csv"),
-            "氏名,\"電話番号\",生年月日\n山田,090,1985\n",
-        )
-        .unwrap();
+        let h = Header::sniff(Path::new("a.csv"), "氏名,\"電話番号\",生年月日\n山田,090,1985\n")
+            .unwrap();
         assert_eq!(h.names, ["氏名", "電話番号", "生年月日"]);
         let line = "\"山田, 太郎\",090-1234-5678,1985/04/01";
         assert_eq!(h.field_at(line, line.find("090").unwrap()), 1);
@@ -107,16 +97,10 @@ mod tests {
 
     #[test]
     fn data_is_not_a_header() {
-        assert_eq!(
-            Header::sniff(Path::new("a.csv"), "山田,090-1234-5678\n"),
-            None
-        );
+        assert_eq!(Header::sniff(Path::new("a.csv"), "山田,090-1234-5678\n"), None);
         assert_eq!(Header::sniff(Path::new("a.csv"), "a@example.com,x\n"), None);
         // Prose with a comma is not a table.
-        assert_eq!(
-            Header::sniff(Path::new("a.txt"), "Hello, world\nSecond line\n"),
-            None
-        );
+        assert_eq!(Header::sniff(Path::new("a.txt"), "Hello, world\nSecond line\n"), None);
         assert!(Header::sniff(Path::new("a.txt"), "name\tphone\nA\tB\n").is_some());
     }
 }

@@ -82,9 +82,9 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
         return Kind::Binary;
     }
     match text::sniff(bytes) {
-        Some(encoding) => {
-            text::decode_chunks(bytes, encoding, decoded, on_chunk);
-            Kind::Text(encoding)
+        Some(sniffed) => {
+            text::decode_chunks(bytes, sniffed, decoded, on_chunk);
+            Kind::Text(sniffed.encoding)
         }
         None => Kind::Binary,
     }

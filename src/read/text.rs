@@ -32,11 +32,22 @@ impl Encoding {
     }
 }
 
+/// What sniffing found: the encoding, and for valid UTF-8 the text itself
+/// (validated once, here, and never copied).
+#[derive(Debug, Clone, Copy)]
+pub struct Sniffed<'a> {
+    /// The encoding.
+    pub encoding: Encoding,
+    /// The whole text (without BOM) when it is valid UTF-8.
+    pub utf8: Option<&'a str>,
+}
+
 /// Detects the encoding of `bytes`, or `None` for binary data.
-pub fn sniff(bytes: &[u8]) -> Option<Encoding> {
-    let enc = |encoding, bom| Some(Encoding { encoding, bom });
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return enc(UTF_8, 3);
+pub fn sniff(bytes: &[u8]) -> Option<Sniffed<'_>> {
+    let enc = |encoding, bom| Some(Sniffed { encoding: Encoding { encoding, bom }, utf8: None });
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let utf8 = std::str::from_utf8(rest).ok();
+        return Some(Sniffed { encoding: Encoding { encoding: UTF_8, bom: 3 }, utf8 });
     }
     if bytes.starts_with(b"\xFF\xFE") {
         return enc(UTF_16LE, 2);
@@ -53,7 +64,12 @@ pub fn sniff(bytes: &[u8]) -> Option<Encoding> {
         return enc(ISO_2022_JP, 0);
     }
     match std::str::from_utf8(bytes) {
-        Ok(_) => return enc(UTF_8, 0),
+        Ok(text) => {
+            return Some(Sniffed {
+                encoding: Encoding { encoding: UTF_8, bom: 0 },
+                utf8: Some(text),
+            });
+        }
         // Mostly UTF-8 with a damaged sequence: decode as UTF-8 with
         // replacement rather than guessing a legacy encoding.
         Err(e) if !bytes[..e.valid_up_to()].is_ascii() => return enc(UTF_8, 0),
@@ -65,14 +81,7 @@ pub fn sniff(bytes: &[u8]) -> Option<Encoding> {
     // chardetng answers with a single-byte encoding for short or ambiguous
     // data; Japanese shares hold these three far more often.
     let japanese = [SHIFT_JIS, EUC_JP, ISO_2022_JP];
-    enc(
-        if japanese.contains(&guess) {
-            guess
-        } else {
-            fallback_japanese(head)
-        },
-        0,
-    )
+    enc(if japanese.contains(&guess) { guess } else { fallback_japanese(head) }, 0)
 }
 
 /// UTF-16 text without a BOM shows NULs in every other byte (the high byte of
@@ -82,13 +91,7 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     if pairs < 4 {
         return None;
     }
-    let zeros_at = |parity: usize| {
-        head.iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count()
-    };
+    let zeros_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
     let (even, odd) = (zeros_at(0), zeros_at(1));
     if odd * 3 > pairs && even * 20 < pairs {
         Some(UTF_16LE)
@@ -103,9 +106,7 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// first: it is by far the more common on Windows shares).
 fn fallback_japanese(head: &[u8]) -> &'static encoding_rs::Encoding {
     for e in [SHIFT_JIS, EUC_JP] {
-        if e.decode_without_bom_handling_and_without_replacement(head)
-            .is_some()
-        {
+        if e.decode_without_bom_handling_and_without_replacement(head).is_some() {
             return e;
         }
     }
@@ -115,25 +116,20 @@ fn fallback_japanese(head: &[u8]) -> &'static encoding_rs::Encoding {
 /// Decodes `bytes` and calls `on_chunk` with whole lines at a time.
 pub fn decode_chunks(
     bytes: &[u8],
-    encoding: Encoding,
+    sniffed: Sniffed<'_>,
     decoded: &mut String,
     on_chunk: &mut dyn FnMut(Chunk<'_>),
 ) {
+    let encoding = sniffed.encoding;
     let bytes = &bytes[encoding.bom..];
     let mut first_line = 1;
     let mut is_first = true;
     let mut emit = |text: &str, on_chunk: &mut dyn FnMut(Chunk<'_>)| {
-        on_chunk(Chunk {
-            text,
-            first_line,
-            is_first,
-        });
+        on_chunk(Chunk { text, first_line, is_first });
         first_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         is_first = false;
     };
-    if encoding.encoding == UTF_8
-        && let Ok(text) = std::str::from_utf8(bytes)
-    {
+    if let Some(text) = sniffed.utf8 {
         // Zero-copy: chunks are slices of the file's own bytes.
         let mut rest = text;
         while !rest.is_empty() {
@@ -154,9 +150,7 @@ pub fn decode_chunks(
     for i in 0..pieces {
         let piece = &bytes[(i * CHUNK).min(bytes.len())..((i + 1) * CHUNK).min(bytes.len())];
         let last = i + 1 == pieces;
-        let need = decoder
-            .max_utf8_buffer_length(piece.len())
-            .unwrap_or(piece.len() * 3 + 16);
+        let need = decoder.max_utf8_buffer_length(piece.len()).unwrap_or(piece.len() * 3 + 16);
         decoded.reserve(need);
         let _ = decoder.decode_to_string(piece, decoded, last);
         if !last && let Some(nl) = decoded.rfind('\n') {
@@ -174,15 +168,15 @@ mod tests {
     use super::*;
 
     fn chunks(bytes: &[u8]) -> (Option<&'static str>, Vec<(String, u64)>) {
-        let Some(enc) = sniff(bytes) else {
+        let Some(sniffed) = sniff(bytes) else {
             return (None, vec![]);
         };
         let mut out = Vec::new();
         let mut buf = String::new();
-        decode_chunks(bytes, enc, &mut buf, &mut |c| {
+        decode_chunks(bytes, sniffed, &mut buf, &mut |c| {
             out.push((c.text.to_string(), c.first_line))
         });
-        (Some(enc.name()), out)
+        (Some(sniffed.encoding.name()), out)
     }
 
     #[test]
@@ -204,19 +198,13 @@ mod tests {
             .into_iter()
             .chain("a\nb".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        assert_eq!(
-            chunks(&le),
-            (Some("UTF-16LE"), vec![("a\nb".to_string(), 1)])
-        );
-        let be: Vec<u8> = "tel 03-1234-5678"
-            .encode_utf16()
-            .flat_map(u16::to_be_bytes)
-            .collect();
+        assert_eq!(chunks(&le), (Some("UTF-16LE"), vec![("a\nb".to_string(), 1)]));
+        let be: Vec<u8> = "tel 03-1234-5678".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(chunks(&be).0, Some("UTF-16BE"));
     }
 
     #[test]
     fn nul_bytes_mean_binary() {
-        assert_eq!(sniff(b"\x00\x01\x02\x03\xFF\x00\x10\x00\x00\x00abc"), None);
+        assert!(sniff(b"\x00\x01\x02\x03\xFF\x00\x10\x00\x00\x00abc").is_none());
     }
 }

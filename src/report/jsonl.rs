@@ -61,24 +61,10 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for e in &inv.errors {
-        line(
-            out,
-            &MessageLine {
-                r#type: "error",
-                path: &e.path,
-                message: &e.message,
-            },
-        )?;
+        line(out, &MessageLine { r#type: "error", path: &e.path, message: &e.message })?;
     }
     for s in &inv.skipped {
-        line(
-            out,
-            &MessageLine {
-                r#type: "skipped",
-                path: &s.path,
-                message: &s.reason,
-            },
-        )?;
+        line(out, &MessageLine { r#type: "skipped", path: &s.path, message: &s.reason })?;
     }
     let counts = inv.counts();
     line(

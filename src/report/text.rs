@@ -16,11 +16,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             current = Some(&f.path);
         }
         let shown = f.value.as_deref().unwrap_or(&f.masked);
-        let field = f
-            .field
-            .as_deref()
-            .map(|n| format!("  [{n}]"))
-            .unwrap_or_default();
+        let field = f.field.as_deref().map(|n| format!("  [{n}]")).unwrap_or_default();
         writeln!(
             out,
             "  {:>5}:{:<4} {:<13} {:<6} {}  ({}){}",
@@ -62,12 +58,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         inv.findings.len()
     )?;
     for (category, n) in inv.counts() {
-        writeln!(
-            out,
-            "  {:<13} {:<10} {n}",
-            category.id(),
-            category.label_ja()
-        )?;
+        writeln!(out, "  {:<13} {:<10} {n}", category.id(), category.label_ja())?;
     }
     Ok(())
 }

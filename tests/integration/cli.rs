@@ -8,10 +8,7 @@ const CANARY_MAIL: &str = "canary.person@example.co.jp";
 
 fn canary_tree() -> Tree {
     let t = Tree::new();
-    t.file(
-        "a/contact.txt",
-        format!("担当：佐藤\n携帯：{CANARY_PHONE}\nmail {CANARY_MAIL}\n"),
-    );
+    t.file("a/contact.txt", format!("担当：佐藤\n携帯：{CANARY_PHONE}\nmail {CANARY_MAIL}\n"));
     t.file("b/clean.txt", "nothing personal here\n");
     t
 }
@@ -21,15 +18,9 @@ fn exit_codes_follow_the_contract() {
     let t = canary_tree();
     assert_eq!(code(&piimap_in(t.path(), &["scan", "a"])), 1);
     assert_eq!(code(&piimap_in(t.path(), &["scan", "b"])), 0);
-    assert_eq!(
-        code(&piimap_in(t.path(), &["scan", "a", "--fail-on", "none"])),
-        0
-    );
+    assert_eq!(code(&piimap_in(t.path(), &["scan", "a", "--fail-on", "none"])), 0);
     // The phone has its keyword (high); --fail-on high still fails.
-    assert_eq!(
-        code(&piimap_in(t.path(), &["scan", "a", "--fail-on", "high"])),
-        1
-    );
+    assert_eq!(code(&piimap_in(t.path(), &["scan", "a", "--fail-on", "high"])), 1);
     // A missing target is an error entry and exit 2, and the rest is still scanned.
     let out = piimap_in(t.path(), &["scan", "a", "missing", "--format", "jsonl"]);
     assert_eq!(code(&out), 2);
@@ -48,17 +39,9 @@ fn jsonl_lines_carry_the_contract_keys() {
     let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
     let values = jsonl(&out);
     let phone = values.iter().find(|v| v["category"] == "phone").unwrap();
-    for key in [
-        "type",
-        "path",
-        "line",
-        "column",
-        "field",
-        "category",
-        "detector",
-        "confidence",
-        "masked",
-    ] {
+    for key in
+        ["type", "path", "line", "column", "field", "category", "detector", "confidence", "masked"]
+    {
         assert!(phone.get(key).is_some(), "missing {key}");
     }
     assert_eq!(phone["path"], "./a/contact.txt");
@@ -81,16 +64,10 @@ fn no_raw_values_without_show_values() {
         let out = piimap_in(t.path(), &["scan", ".", "--format", format]);
         let all = [out.stdout, out.stderr].concat();
         let all = String::from_utf8_lossy(&all);
-        assert!(
-            !all.contains(CANARY_PHONE) && !all.contains("8765"),
-            "{format}: {all}"
-        );
+        assert!(!all.contains(CANARY_PHONE) && !all.contains("8765"), "{format}: {all}");
         assert!(!all.contains(CANARY_MAIL), "{format}: {all}");
     }
-    let out = piimap_in(
-        t.path(),
-        &["scan", ".", "--format", "jsonl", "--show-values"],
-    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--show-values"]);
     let values = jsonl(&out);
     let phone = values.iter().find(|v| v["category"] == "phone").unwrap();
     assert_eq!(phone["value"], CANARY_PHONE);
@@ -122,22 +99,12 @@ fn output_file_and_determinism() {
     let four = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "-j", "4"]);
     let one = String::from_utf8(one.stdout).unwrap();
     assert_eq!(one, String::from_utf8(four.stdout).unwrap());
-    assert_eq!(
-        one.lines().filter(|l| l.contains("\"finding\"")).count(),
-        80
-    );
+    assert_eq!(one.lines().filter(|l| l.contains("\"finding\"")).count(), 80);
     let report = Tree::new();
     let report_path = report.path().join("report.jsonl");
     let out = piimap_in(
         t.path(),
-        &[
-            "scan",
-            ".",
-            "--format",
-            "jsonl",
-            "-o",
-            report_path.to_str().unwrap(),
-        ],
+        &["scan", ".", "--format", "jsonl", "-o", report_path.to_str().unwrap()],
     );
     assert!(out.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&report_path).unwrap(), one);
@@ -156,19 +123,8 @@ fn unreadable_items_become_errors_and_the_scan_goes_on() {
     let errors = of_type(&values, "error");
     assert_eq!(errors.len(), 1, "{values:?}");
     assert_eq!(errors[0]["path"], "a/dangling.txt");
-    assert!(
-        errors[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("No such file"),
-        "{}",
-        errors[0]
-    );
-    assert_eq!(
-        findings(&values).len(),
-        2,
-        "the readable file is still scanned"
-    );
+    assert!(errors[0]["message"].as_str().unwrap().contains("No such file"), "{}", errors[0]);
+    assert_eq!(findings(&values).len(), 2, "the readable file is still scanned");
     let text = piimap_in(t.path(), &["scan", "a", "--follow"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("errors / エラー:\n  a/dangling.txt: "));
     // Without --follow the symlink is simply not followed.
@@ -193,10 +149,6 @@ fn a_closed_pipe_is_not_an_error() {
     std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
     drop(stdout);
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0));
 }

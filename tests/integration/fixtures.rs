@@ -57,23 +57,13 @@ fn every_encoding_gives_the_same_findings_at_the_same_places() {
     let utf8 = per_file["fixtures/ja/moushikomi_utf8.txt"].clone();
     assert_eq!(utf8.len(), 8);
     for twin in ["sjis", "eucjp", "utf16", "iso2022jp"] {
-        assert_eq!(
-            per_file[format!("fixtures/ja/moushikomi_{twin}.txt").as_str()],
-            utf8,
-            "{twin}"
-        );
+        assert_eq!(per_file[format!("fixtures/ja/moushikomi_{twin}.txt").as_str()], utf8, "{twin}");
     }
 }
 
 #[test]
 fn shift_jis_csv_reports_fields_and_columns() {
-    let out = piimap(&[
-        "scan",
-        "fixtures/ja/kokyaku.csv",
-        "--format",
-        "jsonl",
-        "--show-values",
-    ]);
+    let out = piimap(&["scan", "fixtures/ja/kokyaku.csv", "--format", "jsonl", "--show-values"]);
     let values = jsonl(&out);
     let phone = values
         .iter()
@@ -100,8 +90,5 @@ fn look_alike_numbers_are_not_personal_data() {
     assert!(findings(&values).is_empty(), "{values:?}");
     let summary = of_type(&values, "summary")[0];
     assert_eq!(summary["files"], 1);
-    assert_eq!(
-        summary["binary_skipped"], 1,
-        "logo.png is recognised as binary"
-    );
+    assert_eq!(summary["binary_skipped"], 1, "logo.png is recognised as binary");
 }

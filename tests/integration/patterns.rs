@@ -27,10 +27,7 @@ fn every_example_and_negative_example_holds() {
         "my_number",
         "government_id",
     ] {
-        assert!(
-            catalog.specs.iter().any(|s| s.category.id() == category),
-            "{category}"
-        );
+        assert!(catalog.specs.iter().any(|s| s.category.id() == category), "{category}");
     }
 }
 
@@ -74,38 +71,22 @@ negative_examples = ["ACME-12345"]
 #[test]
 fn user_patterns_add_detectors_and_are_self_tested() {
     let t = Tree::new();
-    t.file("pat/acme.toml", CUSTOMER_ID)
-        .file("data/x.txt", "会員 ACME-654321 様\n");
-    let out = piimap_in(
-        t.path(),
-        &["scan", "data", "--patterns", "pat", "--format", "jsonl"],
-    );
+    t.file("pat/acme.toml", CUSTOMER_ID).file("data/x.txt", "会員 ACME-654321 様\n");
+    let out = piimap_in(t.path(), &["scan", "data", "--patterns", "pat", "--format", "jsonl"]);
     let values = jsonl(&out);
     let f: Vec<_> = values.iter().filter(|v| v["type"] == "finding").collect();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["detector"], "acme.customer-id");
     assert_eq!(f[0]["column"], 4);
-    assert_eq!(
-        code(&piimap_in(
-            t.path(),
-            &["patterns", "check", "--patterns", "pat"]
-        )),
-        0
-    );
+    assert_eq!(code(&piimap_in(t.path(), &["patterns", "check", "--patterns", "pat"])), 0);
 
     // A broken example is reported by the self-test…
-    t.file(
-        "bad/acme.toml",
-        CUSTOMER_ID.replace("«ACME-123456»", "«ACME-12345»"),
-    );
+    t.file("bad/acme.toml", CUSTOMER_ID.replace("«ACME-123456»", "«ACME-12345»"));
     let out = piimap_in(t.path(), &["patterns", "check", "--patterns", "bad"]);
     assert_eq!(code(&out), 2);
     assert!(String::from_utf8_lossy(&out.stdout).contains("acme.customer-id: example not found"));
     // …and a schema error stops a scan before it starts, naming the file.
-    t.file(
-        "typo/acme.toml",
-        CUSTOMER_ID.replace("pattern =", "patern ="),
-    );
+    t.file("typo/acme.toml", CUSTOMER_ID.replace("pattern =", "patern ="));
     let out = piimap_in(t.path(), &["scan", "data", "--patterns", "typo"]);
     assert_eq!(code(&out), 2);
     let err = String::from_utf8_lossy(&out.stderr);

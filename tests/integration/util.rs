@@ -65,9 +65,7 @@ pub(crate) struct Tree {
 
 impl Tree {
     pub(crate) fn new() -> Tree {
-        Tree {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        Tree { dir: tempfile::tempdir().expect("tempdir") }
     }
 
     pub(crate) fn path(&self) -> &Path {

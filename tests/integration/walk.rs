@@ -23,10 +23,7 @@ fn hidden_files_yes_git_no_ignore_files_honoured() {
         .file(".piimapignore", "tmp/\n")
         .file("keep/.ignore", "*.log\n");
     let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
-    assert_eq!(
-        paths(&out),
-        ["./.env", "./.hidden/secret.txt", "./keep/y.txt"]
-    );
+    assert_eq!(paths(&out), ["./.env", "./.hidden/secret.txt", "./keep/y.txt"]);
     let all = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--no-ignore"]);
     assert_eq!(
         paths(&all),
@@ -44,23 +41,14 @@ fn hidden_files_yes_git_no_ignore_files_honoured() {
 #[test]
 fn files_over_the_size_limit_are_reported_as_skipped() {
     let t = Tree::new();
-    t.file("big.txt", "TEL 090-1111-2222\n".repeat(100))
-        .file("small.txt", "TEL 090-1111-2222\n");
-    let out = piimap_in(
-        t.path(),
-        &["scan", ".", "--format", "jsonl", "--max-filesize", "1K"],
-    );
+    t.file("big.txt", "TEL 090-1111-2222\n".repeat(100)).file("small.txt", "TEL 090-1111-2222\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--max-filesize", "1K"]);
     let values = jsonl(&out);
     assert_eq!(paths(&out), ["./small.txt"]);
     let skipped = of_type(&values, "skipped");
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0]["path"], "./big.txt");
-    assert!(
-        skipped[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("1800 bytes")
-    );
+    assert!(skipped[0]["message"].as_str().unwrap().contains("1800 bytes"));
     assert_eq!(code(&out), 1, "a skip is not an error");
 }
 
@@ -87,10 +75,7 @@ fn large_files_are_read_in_chunks_with_exact_lines() {
 fn binary_files_are_skipped_and_counted() {
     let t = Tree::new();
     t.file("img.png", b"\x89PNG\r\n\x1a\nTEL 090-1111-2222")
-        .file(
-            "blob.bin",
-            b"\x00\x01\x02TEL 090-1111-2222\x00\xff\xfe\x00\x00\x00\x07\x08",
-        )
+        .file("blob.bin", b"\x00\x01\x02TEL 090-1111-2222\x00\xff\xfe\x00\x00\x00\x07\x08")
         .file("doc.txt", "TEL 090-1111-2222");
     let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
     let values = jsonl(&out);
