@@ -3,12 +3,13 @@
 //! one; lines without any anchor are skipped before a regex looks at them.
 //!
 //! Digits are found eight bytes at a time (SWAR), up to three other one-byte
-//! anchors (`@`) with `memchr`, and the longer literals (`性別`, `丁目` …) with
-//! Aho-Corasick. Keeping one-byte anchors out of the automaton matters: its
-//! SIMD prefilter fingerprints as many leading bytes as its shortest literal
-//! has, and one byte of a kanji's UTF-8 matches nearly every Japanese
-//! character. The [`Cursor`] remembers the next hit of each kind so that no
-//! byte is searched twice.
+//! anchors (`@`, `:`) with `memchr`, a single longer literal (`丁目`) with
+//! `memmem`, and several longer literals with Aho-Corasick. The cheap searches
+//! matter on Japanese text: an Aho-Corasick prefilter over kanji literals
+//! fingerprints their lead bytes, which nearly every Japanese character shares,
+//! and then verifies almost every position (measured: a fifth of scan time).
+//! The [`Cursor`] remembers the next hit of each kind so that no byte is
+//! searched twice.
 
 use aho_corasick::AhoCorasick;
 
@@ -19,8 +20,16 @@ pub(crate) struct Anchors {
     digits: bool,
     /// Other one-byte anchors, at most three (for `memchr3`).
     bytes: Vec<u8>,
-    /// Every other anchor literal (ASCII case-insensitive).
-    literals: Option<AhoCorasick>,
+    /// Every other anchor literal, in its usual case forms.
+    literals: Literals,
+}
+
+/// The multi-byte anchors, searched the cheapest way their number allows.
+#[derive(Debug)]
+enum Literals {
+    None,
+    One(Box<memchr::memmem::Finder<'static>>),
+    Many(AhoCorasick),
 }
 
 impl Anchors {
@@ -45,15 +54,18 @@ impl Anchors {
             bytes = literals.iter().filter(|l| one_byte(l)).map(|l| l.as_bytes()[0]).collect();
             literals.retain(|l| !one_byte(l));
         }
-        let literals = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(&literals)
-                    .map_err(|e| e.to_string())?,
-            )
+        // Case forms are spelled out rather than matched case-insensitively:
+        // an ASCII-case-insensitive automaton gets no SIMD prefilter and walks
+        // every byte.
+        let mut forms: Vec<String> = literals.iter().flat_map(|l| case_forms(l)).collect();
+        forms.sort_unstable();
+        forms.dedup();
+        let literals = match &forms[..] {
+            [] => Literals::None,
+            [one] => {
+                Literals::One(Box::new(memchr::memmem::Finder::new(one.as_bytes()).into_owned()))
+            }
+            _ => Literals::Many(AhoCorasick::new(&forms).map_err(|e| e.to_string())?),
         };
         Ok(Anchors { digits, bytes, literals })
     }
@@ -66,7 +78,7 @@ impl Anchors {
             hay,
             digit: unknown_if(self.digits),
             byte: unknown_if(!self.bytes.is_empty()),
-            literal: unknown_if(self.literals.is_some()),
+            literal: unknown_if(!matches!(self.literals, Literals::None)),
         }
     }
 }
@@ -117,17 +129,33 @@ impl Cursor<'_> {
             };
             self.byte = found.map_or(Next::None, |i| Next::At(pos + i));
         }
-        if let Some(ac) = &self.anchors.literals
-            && self.literal.stale(pos)
-        {
-            let input = aho_corasick::Input::new(self.hay).span(pos..self.hay.len());
-            self.literal = ac.find(input).map_or(Next::None, |m| Next::At(m.start()));
+        if self.literal.stale(pos) {
+            let found = match &self.anchors.literals {
+                Literals::None => None,
+                Literals::One(finder) => finder.find(&self.hay.as_bytes()[pos..]).map(|i| pos + i),
+                Literals::Many(ac) => ac
+                    .find(aho_corasick::Input::new(self.hay).span(pos..self.hay.len()))
+                    .map(|m| m.start()),
+            };
+            self.literal = found.map_or(Next::None, Next::At);
         }
         [self.digit, self.byte, self.literal]
             .into_iter()
             .filter_map(|n| if let Next::At(at) = n { Some(at) } else { None })
             .min()
     }
+}
+
+/// `job title`, `JOB TITLE`, `Job title` and `Job Title`: the ways a label is
+/// written. Anything else (`gEnder`) is not an anchor.
+fn case_forms(literal: &str) -> Vec<String> {
+    let capitalise = |w: &str| {
+        let mut c = w.chars();
+        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    };
+    let lower = literal.to_ascii_lowercase();
+    let title: Vec<String> = lower.split(' ').map(capitalise).collect();
+    vec![lower.clone(), literal.to_ascii_uppercase(), capitalise(&lower), title.join(" ")]
 }
 
 /// The first ASCII digit at or after `from`, eight bytes at a time.
@@ -177,8 +205,9 @@ mod tests {
         let at = text.find('@').unwrap();
         assert_eq!(c.next(text.find('2').unwrap() + 1), Some(at));
         assert_eq!(c.next(at + 1), None);
-        let only_words = Anchors::new(["gender"]).unwrap();
+        let only_words = Anchors::new(["gender", "job title"]).unwrap();
         assert_eq!(only_words.cursor("GENDER: 1").next(0), Some(0));
+        assert_eq!(only_words.cursor("x Job Title: nurse").next(0), Some(2));
         assert_eq!(only_words.cursor("no 1 2 3").next(0), None);
     }
 }

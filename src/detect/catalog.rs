@@ -57,7 +57,7 @@ pub struct DetectorSpec {
     #[serde(default = "default_window_after")]
     pub window_after: usize,
     /// Literals of which every line this detector can match holds at least one
-    /// (ASCII case-insensitive); the ten ASCII digits when absent. Lines with
+    /// (in lower, upper, capitalised or title case); the ten ASCII digits when absent. Lines with
     /// none of any detector's anchors never reach the regexes, which is what
     /// keeps prose cheap to scan.
     #[serde(default = "default_anchors")]

@@ -267,7 +267,7 @@ impl DetectorSet {
                         .field_at(orig_line, folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            for d in 0..self.detectors.len() {
+            for (d, locs) in locs.iter_mut().enumerate() {
                 if self.detectors[d].column_only && !active.contains(&d) {
                     continue;
                 }
@@ -275,7 +275,7 @@ impl DetectorSet {
                     d,
                     t,
                     line_start..line_end,
-                    &mut locs[d],
+                    locs,
                     columns,
                     &field_of,
                     |start, end, field, confidence| {

@@ -46,7 +46,7 @@ pub struct Sniffed<'a> {
 pub fn sniff(bytes: &[u8]) -> Option<Sniffed<'_>> {
     let enc = |encoding, bom| Some(Sniffed { encoding: Encoding { encoding, bom }, utf8: None });
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let utf8 = std::str::from_utf8(rest).ok();
+        let utf8 = simdutf8::basic::from_utf8(rest).ok();
         return Some(Sniffed { encoding: Encoding { encoding: UTF_8, bom: 3 }, utf8 });
     }
     if bytes.starts_with(b"\xFF\xFE") {
@@ -63,17 +63,17 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed<'_>> {
     if memchr::memmem::find(head, b"\x1B$").is_some() && head.is_ascii() {
         return enc(ISO_2022_JP, 0);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            return Some(Sniffed {
-                encoding: Encoding { encoding: UTF_8, bom: 0 },
-                utf8: Some(text),
-            });
-        }
-        // Mostly UTF-8 with a damaged sequence: decode as UTF-8 with
-        // replacement rather than guessing a legacy encoding.
-        Err(e) if !bytes[..e.valid_up_to()].is_ascii() => return enc(UTF_8, 0),
-        Err(_) => {}
+    // simdutf8 validates several times faster than std on Japanese text; std
+    // runs only on failure, to find where the damage is.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Some(Sniffed { encoding: Encoding { encoding: UTF_8, bom: 0 }, utf8: Some(text) });
+    }
+    // Mostly UTF-8 with a damaged sequence: decode as UTF-8 with replacement
+    // rather than guessing a legacy encoding.
+    if let Err(e) = std::str::from_utf8(bytes)
+        && !bytes[..e.valid_up_to()].is_ascii()
+    {
+        return enc(UTF_8, 0);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(head, head.len() == bytes.len());
