@@ -1,6 +1,8 @@
 //! Anchors: the cheap first stage of detection. Every detector names literals
 //! (by default the ASCII digits) of which any line it can match holds at least
-//! one; lines without any anchor are skipped before a regex looks at them.
+//! one. A pass over the text finds the lines that hold any anchor — most lines
+//! of prose hold none and are never seen by a regex — and, for each such line,
+//! which anchors it holds, so that only the detectors anchored there run.
 //!
 //! Digits are found eight bytes at a time (SWAR), up to three other one-byte
 //! anchors (`@`, `:`) with `memchr`, a single longer literal (`丁目`) with
@@ -12,15 +14,19 @@
 //! searched twice.
 
 use aho_corasick::AhoCorasick;
+use memchr::memmem::Finder;
+
+/// The bit of the digit anchor in a line's or a detector's anchor mask.
+const DIGITS: u64 = 1;
 
 /// The compiled anchors of a detector set.
 #[derive(Debug)]
 pub(crate) struct Anchors {
     /// Some detector is anchored on ASCII digits.
     digits: bool,
-    /// Other one-byte anchors, at most three (for `memchr3`).
-    bytes: Vec<u8>,
-    /// Every other anchor literal, in its usual case forms.
+    /// One-byte anchors (at most three, for `memchr3`) and their bits.
+    bytes: Vec<(u8, u64)>,
+    /// The other anchors, in their usual case forms.
     literals: Literals,
 }
 
@@ -28,46 +34,92 @@ pub(crate) struct Anchors {
 #[derive(Debug)]
 enum Literals {
     None,
-    One(Box<memchr::memmem::Finder<'static>>),
-    Many(AhoCorasick),
+    One(Box<Finder<'static>>, u64),
+    /// The automaton and, per pattern, the bit of the anchor it spells.
+    Many(AhoCorasick, Vec<u64>),
 }
 
 impl Anchors {
-    /// Compiles anchor literals. A single ASCII digit stands for the class of
-    /// all digits (the default anchors are the ten of them).
-    pub(crate) fn new<'a>(anchors: impl IntoIterator<Item = &'a str>) -> Result<Anchors, String> {
-        let mut digits = false;
-        let mut literals: Vec<&str> = Vec::new();
-        for a in anchors {
-            if a.len() == 1 && a.as_bytes()[0].is_ascii_digit() {
-                digits = true;
+    /// Compiles the anchors of every detector (an empty list: the detector
+    /// takes no part) and returns each detector's anchor mask with them. A
+    /// single ASCII digit stands for the class of all digits (the default
+    /// anchors are the ten of them).
+    pub(crate) fn new(per_detector: &[&[String]]) -> Result<(Anchors, Vec<u64>), String> {
+        let is_digit = |a: &str| a.len() == 1 && a.as_bytes()[0].is_ascii_digit();
+        let mut others: Vec<&str> = per_detector
+            .iter()
+            .flat_map(|list| list.iter().map(String::as_str))
+            .filter(|a| !is_digit(a))
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        // One bit per distinct anchor; past 63 of them the rest share a bit,
+        // which only costs a few needless regex runs.
+        let bit = |a: &str| -> u64 {
+            if is_digit(a) {
+                DIGITS
             } else {
-                literals.push(a);
+                let i = others.binary_search(&a).unwrap_or(0);
+                1 << (i + 1).min(63)
             }
-        }
-        literals.sort_unstable();
-        literals.dedup();
-        // Letters stay in the automaton, which matches them case-insensitively.
+        };
+        let masks =
+            per_detector.iter().map(|list| list.iter().fold(0, |m, a| m | bit(a))).collect();
+        let digits = per_detector.iter().flat_map(|l| l.iter()).any(|a| is_digit(a));
+
+        // Letters stay with the literals, which spell out their case forms.
         let one_byte = |l: &str| l.len() == 1 && !l.as_bytes()[0].is_ascii_alphabetic();
-        let mut bytes: Vec<u8> = Vec::new();
-        if literals.iter().filter(|l| one_byte(l)).count() <= 3 {
-            bytes = literals.iter().filter(|l| one_byte(l)).map(|l| l.as_bytes()[0]).collect();
+        let mut bytes = Vec::new();
+        let mut literals = others.clone();
+        if others.iter().filter(|l| one_byte(l)).count() <= 3 {
+            bytes =
+                others.iter().filter(|l| one_byte(l)).map(|l| (l.as_bytes()[0], bit(l))).collect();
             literals.retain(|l| !one_byte(l));
         }
         // Case forms are spelled out rather than matched case-insensitively:
         // an ASCII-case-insensitive automaton gets no SIMD prefilter and walks
         // every byte.
-        let mut forms: Vec<String> = literals.iter().flat_map(|l| case_forms(l)).collect();
+        let mut forms: Vec<(String, u64)> =
+            literals.iter().flat_map(|l| case_forms(l).into_iter().map(|f| (f, bit(l)))).collect();
         forms.sort_unstable();
-        forms.dedup();
+        forms.dedup_by(|a, b| a.0 == b.0);
         let literals = match &forms[..] {
             [] => Literals::None,
-            [one] => {
-                Literals::One(Box::new(memchr::memmem::Finder::new(one.as_bytes()).into_owned()))
-            }
-            _ => Literals::Many(AhoCorasick::new(&forms).map_err(|e| e.to_string())?),
+            [(one, bit)] => Literals::One(Box::new(Finder::new(one.as_bytes()).into_owned()), *bit),
+            _ => Literals::Many(
+                AhoCorasick::new(forms.iter().map(|(f, _)| f)).map_err(|e| e.to_string())?,
+                forms.iter().map(|(_, b)| *b).collect(),
+            ),
         };
-        Ok(Anchors { digits, bytes, literals })
+        Ok((Anchors { digits, bytes, literals }, masks))
+    }
+
+    /// The anchors `line` holds, as a mask to test detector masks against.
+    pub(crate) fn line_mask(&self, line: &str) -> u64 {
+        let bytes = line.as_bytes();
+        let mut mask = 0;
+        if self.digits && next_digit(bytes, 0).is_some() {
+            mask |= DIGITS;
+        }
+        for &(b, bit) in &self.bytes {
+            if memchr::memchr(b, bytes).is_some() {
+                mask |= bit;
+            }
+        }
+        match &self.literals {
+            Literals::None => {}
+            Literals::One(finder, bit) => {
+                if finder.find(bytes).is_some() {
+                    mask |= bit;
+                }
+            }
+            Literals::Many(ac, bits) => {
+                for m in ac.find_overlapping_iter(line) {
+                    mask |= bits[m.pattern().as_usize()];
+                }
+            }
+        }
+        mask
     }
 
     /// A cursor over `hay`.
@@ -116,15 +168,16 @@ pub(crate) struct Cursor<'a> {
 impl Cursor<'_> {
     /// The first anchor at or after `pos`. Calls must not go backwards.
     pub(crate) fn next(&mut self, pos: usize) -> Option<usize> {
+        let hay = self.hay.as_bytes();
         if self.digit.stale(pos) {
-            self.digit = next_digit(self.hay.as_bytes(), pos).map_or(Next::None, Next::At);
+            self.digit = next_digit(hay, pos).map_or(Next::None, Next::At);
         }
         if self.byte.stale(pos) {
-            let rest = &self.hay.as_bytes()[pos..];
+            let rest = &hay[pos..];
             let found = match self.anchors.bytes[..] {
-                [a] => memchr::memchr(a, rest),
-                [a, b] => memchr::memchr2(a, b, rest),
-                [a, b, c] => memchr::memchr3(a, b, c, rest),
+                [(a, _)] => memchr::memchr(a, rest),
+                [(a, _), (b, _)] => memchr::memchr2(a, b, rest),
+                [(a, _), (b, _), (c, _)] => memchr::memchr3(a, b, c, rest),
                 _ => None,
             };
             self.byte = found.map_or(Next::None, |i| Next::At(pos + i));
@@ -132,8 +185,8 @@ impl Cursor<'_> {
         if self.literal.stale(pos) {
             let found = match &self.anchors.literals {
                 Literals::None => None,
-                Literals::One(finder) => finder.find(&self.hay.as_bytes()[pos..]).map(|i| pos + i),
-                Literals::Many(ac) => ac
+                Literals::One(finder, _) => finder.find(&hay[pos..]).map(|i| pos + i),
+                Literals::Many(ac, _) => ac
                     .find(aho_corasick::Input::new(self.hay).span(pos..self.hay.len()))
                     .map(|m| m.start()),
             };
@@ -181,6 +234,13 @@ fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn anchors(lists: &[&[&str]]) -> (Anchors, Vec<u64>) {
+        let owned: Vec<Vec<String>> =
+            lists.iter().map(|l| l.iter().map(|s| s.to_string()).collect()).collect();
+        let refs: Vec<&[String]> = owned.iter().map(Vec::as_slice).collect();
+        Anchors::new(&refs).unwrap()
+    }
+
     #[test]
     fn digits_are_found_at_every_offset() {
         let text = "あいうえおかきくけこabcdefghij/:9".as_bytes();
@@ -196,18 +256,31 @@ mod tests {
     }
 
     #[test]
-    fn cursor_merges_digits_and_literals() {
-        let anchors = Anchors::new(["0", "1", "@", "性別"]).unwrap();
+    fn cursor_merges_digits_bytes_and_literals() {
+        let (a, _) = anchors(&[&["0", "1"], &["@"], &["性別", "gender"]]);
         let text = "性別 x 2 @ abc";
-        let mut c = anchors.cursor(text);
+        let mut c = a.cursor(text);
         assert_eq!(c.next(0), Some(0));
         assert_eq!(c.next(1), Some(text.find('2').unwrap()));
         let at = text.find('@').unwrap();
         assert_eq!(c.next(text.find('2').unwrap() + 1), Some(at));
         assert_eq!(c.next(at + 1), None);
-        let only_words = Anchors::new(["gender", "job title"]).unwrap();
-        assert_eq!(only_words.cursor("GENDER: 1").next(0), Some(0));
-        assert_eq!(only_words.cursor("x Job Title: nurse").next(0), Some(2));
-        assert_eq!(only_words.cursor("no 1 2 3").next(0), None);
+        let (words, _) = anchors(&[&["gender", "job title"]]);
+        assert_eq!(words.cursor("GENDER: 1").next(0), Some(0));
+        assert_eq!(words.cursor("x Job Title: nurse").next(0), Some(2));
+        assert_eq!(words.cursor("no 1 2 3").next(0), None);
+    }
+
+    #[test]
+    fn lines_say_which_detectors_can_match() {
+        let (a, masks) = anchors(&[&["0", "9"], &["@"], &[":", "="], &["丁目", "0"], &[]]);
+        let runs = |line: &str| -> Vec<usize> {
+            let m = a.line_mask(line);
+            masks.iter().enumerate().filter(|(_, d)| *d & m != 0).map(|(i, _)| i).collect()
+        };
+        assert_eq!(runs("TEL 03-1234-5678"), [0, 3]);
+        assert_eq!(runs("mail: a@example.com"), [1, 2]);
+        assert_eq!(runs("梅田三丁目"), [3]);
+        assert_eq!(runs("nothing here"), Vec::<usize>::new());
     }
 }

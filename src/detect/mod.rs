@@ -8,15 +8,17 @@
 //!
 //! Matching is staged so that no detector scans text it cannot match:
 //!
-//! 1. the anchors of every detector (literals such as digits, `@` or `性別`
-//!    that any match must share a line with) pick the lines worth a look —
-//!    most lines of prose have none;
-//! 2. one multi-pattern regex over every detector's pattern confirms that such
-//!    a line can hold a match;
-//! 3. on a confirmed line each detector runs its own regex with captures, then
-//!    its guard, validator and context rule. (An overlapping multi-pattern
-//!    query to pick the detectors first was measured slower: its lazy DFA
-//!    keeps building states on Japanese text.)
+//! 1. a multi-pattern pass over every detector's anchors (literals such as
+//!    digits, `@` or `丁目` that any match must share a line with) picks the
+//!    lines worth a look — most lines of prose have none — and says which
+//!    anchors each holds ([`anchor`]);
+//! 2. on such a line, only the detectors anchored there run their own regex
+//!    with captures, then their guard, validator and context rule.
+//!
+//! Two alternatives were measured slower on mixed Japanese/English text and
+//! dropped: a multi-pattern regex of all detectors confirming each candidate
+//! line (its lazy DFA keeps building states: +35% scan time), and an
+//! overlapping multi-pattern query picking the detectors (+100%).
 //!
 //! Japanese text defeats `\b` (kanji are word characters), so digit guards are
 //! checked here in code rather than written into the regexes.
@@ -28,7 +30,7 @@ pub mod normalize;
 pub mod validate;
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
+use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
 
 use crate::finding::{Category, Confidence};
@@ -40,22 +42,19 @@ use normalize::Folded;
 /// candidate: bounds the work on long runs of digits.
 const MAX_RETRIES_PER_LINE: usize = 64;
 
-/// Lazy-DFA cache of the multi-pattern regexes, per thread. The default
-/// (2 MiB) is too small for thirty patterns over Japanese text: the DFA keeps
-/// clearing its cache and can fall back to the much slower PikeVM.
-const CACHE: usize = 32 << 20;
-
 /// One detector, compiled.
 #[derive(Debug)]
 struct Compiled {
     spec: DetectorSpec,
-    regex: Regex,
+    regex: meta::Regex,
     keywords: Option<AhoCorasick>,
     /// Needs a column header for context and has no keywords: it can only
-    /// match in delimited text whose header names it, so it stays out of the
-    /// anchors and prefilter everywhere else (such patterns, like "any seven
-    /// digits", would otherwise make most lines candidates).
+    /// match in delimited text whose header names it, so it takes no part in
+    /// the anchors (such patterns, like "any seven digits", would otherwise
+    /// make most lines candidates) and runs only where a header activates it.
     column_only: bool,
+    /// Bits of the anchors this detector needs on a line.
+    anchor_mask: u64,
 }
 
 /// Every selected detector, compiled once and shared by all workers.
@@ -64,12 +63,6 @@ pub struct DetectorSet {
     detectors: Vec<Compiled>,
     /// The anchors of the detectors that can match without a header.
     anchors: anchor::Anchors,
-    /// Leftmost-first search over the patterns that can match without a
-    /// header: confirms candidate lines.
-    prefilter: meta::Regex,
-    /// The same over every pattern, for text whose header activates a
-    /// column-only detector.
-    prefilter_columns: meta::Regex,
 }
 
 /// A match that passed every check, with offsets into the original text.
@@ -91,11 +84,15 @@ pub struct Hit {
     pub confidence: Confidence,
 }
 
-/// Per-worker buffers, reused from one text to the next.
+/// Per-worker buffers, reused from one text to the next. Every regex gets its
+/// cache from here rather than from the regex's internal pool, whose
+/// non-owner path (a lock, and fresh caches under contention) showed up in
+/// multi-threaded profiles.
 #[derive(Debug)]
 pub struct Scratch {
     folded: Folded,
-    locs: Vec<regex::CaptureLocations>,
+    /// Per detector: its regex cache and capture slots.
+    matchers: Vec<(meta::Cache, Captures)>,
     line_hits: Vec<Hit>,
 }
 
@@ -122,10 +119,9 @@ impl DetectorSet {
         let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         for spec in &catalog.specs {
-            let regex = regex::RegexBuilder::new(&spec.pattern)
-                .multi_line(true)
-                .crlf(true)
-                .build()
+            let regex = meta::Regex::builder()
+                .syntax(syntax())
+                .build(&spec.pattern)
                 .map_err(|e| err(&spec.id, e.to_string()))?;
             if regex.captures_len() != 2 {
                 return Err(err(&spec.id, "the pattern needs exactly one capture group".into()));
@@ -150,31 +146,23 @@ impl DetectorSet {
                 ));
             }
             let column_only = spec.context == ContextRule::Required && keywords.is_none();
-            detectors.push(Compiled { spec: spec.clone(), regex, keywords, column_only });
+            detectors.push(Compiled {
+                spec: spec.clone(),
+                regex,
+                keywords,
+                column_only,
+                anchor_mask: 0,
+            });
         }
-        let anchors = anchor::Anchors::new(
-            detectors
-                .iter()
-                .filter(|d| !d.column_only)
-                .flat_map(|d| d.spec.anchors.iter().map(String::as_str)),
-        )
-        .map_err(|e| err("(anchors)", e))?;
-        let build = |patterns: &[&str]| {
-            meta::Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().multi_line(true).crlf(true))
-                .configure(meta::Config::new().hybrid_cache_capacity(CACHE))
-                .build_many(patterns)
-                .map_err(|e| err("(all detectors)", e.to_string()))
-        };
-        let all: Vec<&str> = detectors.iter().map(|d| d.spec.pattern.as_str()).collect();
-        let text: Vec<&str> =
-            detectors.iter().filter(|d| !d.column_only).map(|d| d.spec.pattern.as_str()).collect();
-        Ok(DetectorSet {
-            anchors,
-            prefilter: build(&text)?,
-            prefilter_columns: build(&all)?,
-            detectors,
-        })
+        let lists: Vec<&[String]> = detectors
+            .iter()
+            .map(|d| if d.column_only { &[][..] } else { &d.spec.anchors[..] })
+            .collect();
+        let (anchors, masks) = anchor::Anchors::new(&lists).map_err(|e| err("(anchors)", e))?;
+        for (d, mask) in detectors.iter_mut().zip(masks) {
+            d.anchor_mask = mask;
+        }
+        Ok(DetectorSet { detectors, anchors })
     }
 
     /// The built-in detectors plus any pattern directories, compiled.
@@ -205,7 +193,11 @@ impl DetectorSet {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             folded: Folded::default(),
-            locs: self.detectors.iter().map(|d| d.regex.capture_locations()).collect(),
+            matchers: self
+                .detectors
+                .iter()
+                .map(|d| (d.regex.create_cache(), d.regex.create_captures()))
+                .collect(),
             line_hits: Vec::new(),
         }
     }
@@ -244,14 +236,14 @@ impl DetectorSet {
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) {
-        let Scratch { folded, locs, line_hits } = scratch;
+        let Scratch { folded, matchers, line_hits } = scratch;
         folded.fold(text);
         let t = folded.text(text);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
         let mut anchors = active.is_empty().then(|| self.anchors.cursor(t));
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
-        while let Some((line_start, line_end)) = self.next_line(t, pos, anchors.as_mut()) {
+        while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
             counted_to = line_start;
             pos = line_end + 1;
@@ -267,15 +259,22 @@ impl DetectorSet {
                         .field_at(orig_line, folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            for (d, locs) in locs.iter_mut().enumerate() {
-                if self.detectors[d].column_only && !active.contains(&d) {
+            let present = self.anchors.line_mask(&t[line_start..line_end]);
+            for (d, matcher) in matchers.iter_mut().enumerate() {
+                let det = &self.detectors[d];
+                let runs = if det.column_only {
+                    active.contains(&d)
+                } else {
+                    det.anchor_mask & present != 0
+                };
+                if !runs {
                     continue;
                 }
                 self.detect_in_line(
                     d,
                     t,
                     line_start..line_end,
-                    locs,
+                    matcher,
                     columns,
                     &field_of,
                     |start, end, field, confidence| {
@@ -296,39 +295,6 @@ impl DetectorSet {
         }
     }
 
-    /// The next line at or after `pos` that some pattern matches. With an
-    /// anchor cursor, only lines holding an anchor are tried; without one (a
-    /// header activated column-only detectors, which match any line) the
-    /// prefilter over all patterns runs over the rest of the text.
-    fn next_line(
-        &self,
-        t: &str,
-        mut pos: usize,
-        anchors: Option<&mut anchor::Cursor<'_>>,
-    ) -> Option<(usize, usize)> {
-        let bytes = t.as_bytes();
-        let line_around = |i: usize| {
-            let start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |n| n + 1);
-            let end = memchr::memchr(b'\n', &bytes[i..]).map_or(t.len(), |n| i + n);
-            (start, end)
-        };
-        if pos >= t.len() {
-            return None;
-        }
-        let Some(anchors) = anchors else {
-            let m = self.prefilter_columns.search(&Input::new(t).range(pos..))?;
-            return Some(line_around(m.start()));
-        };
-        while pos < t.len() {
-            let (start, end) = line_around(anchors.next(pos)?);
-            if self.prefilter.is_match(Input::new(t).range(start..end)) {
-                return Some((start, end));
-            }
-            pos = end + 1;
-        }
-        None
-    }
-
     /// Runs detector `d` over the line `t[line]` and reports each accepted
     /// value's folded byte range, field and confidence.
     #[allow(clippy::too_many_arguments)]
@@ -337,7 +303,7 @@ impl DetectorSet {
         d: usize,
         t: &str,
         line: std::ops::Range<usize>,
-        locs: &mut regex::CaptureLocations,
+        (cache, caps): &mut (meta::Cache, Captures),
         columns: Option<&Columns>,
         field_of: &dyn Fn(usize) -> Option<usize>,
         mut report: impl FnMut(usize, usize, Option<usize>, Confidence),
@@ -349,11 +315,11 @@ impl DetectorSet {
         let mut at = 0;
         let mut retries = 0;
         while at <= line.len() {
-            let Some(m) = det.regex.captures_read_at(locs, line, at) else {
-                break;
-            };
+            det.regex.search_captures_with(cache, &Input::new(line).range(at..), caps);
+            let Some(m) = caps.get_match() else { break };
             let next_char = |i: usize| i + line[i..].chars().next().map_or(1, char::len_utf8);
-            let Some((cs, ce)) = locs.get(1).filter(|(s, e)| s < e) else {
+            let Some((cs, ce)) = caps.get_group(1).map(|g| (g.start, g.end)).filter(|(s, e)| s < e)
+            else {
                 at = if m.end() > m.start() { m.end() } else { next_char(m.start()) };
                 continue;
             };
@@ -385,6 +351,31 @@ impl DetectorSet {
             report(ls + cs, ls + ce, field, confidence);
         }
     }
+}
+
+/// The next line at or after `pos` that holds an anchor, as a byte range
+/// without its newline; without a cursor (a header activated column-only
+/// detectors, which match any line) simply the next line.
+fn next_line(
+    t: &str,
+    mut pos: usize,
+    anchors: Option<&mut anchor::Cursor<'_>>,
+) -> Option<(usize, usize)> {
+    let bytes = t.as_bytes();
+    if pos >= t.len() {
+        return None;
+    }
+    if let Some(anchors) = anchors {
+        pos = anchors.next(pos)?;
+    }
+    let start = memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(t.len(), |n| pos + n);
+    Some((start, end))
+}
+
+/// Regex syntax for every pattern: `^`/`$` at line boundaries, CRLF-aware.
+fn syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new().multi_line(true).crlf(true)
 }
 
 /// Keeps one hit where hits of the same category overlap: the most confident,
