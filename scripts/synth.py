@@ -247,7 +247,57 @@ def doc_csv(g):
     return lines
 
 
-BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_csv]
+def doc_ja_prose(g):
+    """Running Japanese text: values inside sentences, labels in other words."""
+    name = g.r.choice(SURNAMES)
+    lines = [(f"{name}様より、ご契約内容の確認のお問い合わせがありました。", [])]
+    lines.append((f"折り返しのご連絡先は{g.mobile().replace('-', '')}（携帯）とのことです。", ["phone"]))
+    lines.append((f"工事場所：{g.address().split(' ')[0]}", ["address"]))
+    pref, city, towns = g.r.choice(PLACES)
+    lines.append((f"設置場所は{city}{g.r.choice(towns)}{g.r.randrange(1, 9)}-{g.r.randrange(1, 30)}-{g.r.randrange(1, 20)}になります。", ["address"]))
+    lines.append((f"お客様の生年月日は{g.birth()}と伺っております。", ["birth_date"]))
+    lines.append((f"なお、同地区{g.r.randrange(1, 9)}-{g.r.randrange(1, 9)}の工事は来月予定です。", []))
+    lines.append((f"見積書No.{g.digits(4)}-{g.digits(4)}を{g.r.randrange(1, 13)}月{g.r.randrange(1, 28)}日に送付済みです。", []))
+    lines.append((f"代表番号 {fw('03-' + g.r.choice('2345679') + g.digits(3) + '-' + g.digits(4))} までお電話ください。", ["phone"]))
+    return lines
+
+
+def doc_en_prose(g):
+    first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
+    lines = [(f"Dear {first},", [])]
+    lines.append((f"We tried to reach you at ({g.r.randrange(201, 989)}) 555-{g.digits(4)} regarding order #{g.digits(3)}-{g.digits(3)}-{g.digits(4)}.", ["phone"]))
+    lines.append((f"Please confirm that you were born on {g.r.randrange(1, 28)} {g.r.choice(['Jan', 'Apr', 'Sep', 'Dec'])} {g.r.randrange(1950, 2001)}.", ["birth_date"]))
+    lines.append((f"Your invoice {g.digits(4)}-{g.digits(2)}-{g.digits(2)} totals ${g.r.randrange(10, 999)}.{g.digits(2)}.", []))
+    lines.append((f"Reply to {first.lower()}{g.digits(2)}@example.org or write to {g.r.randrange(10, 999)} {g.r.choice(US_STREETS)}, Springfield, IL 62704.", ["email", "address"]))
+    lines.append((f"Reference UUID {g.digits(8)}-{g.digits(4)}-{g.digits(4)}-{g.digits(4)}-{g.digits(12)}", []))
+    return lines
+
+
+def doc_log(g):
+    """Application logs: timestamps, IPs and ids everywhere, personal data rarely."""
+    lines = []
+    for _ in range(g.r.randrange(5, 12)):
+        ts = f"2024-{g.r.randrange(1, 13):02d}-{g.r.randrange(1, 28):02d}T{g.r.randrange(24):02d}:{g.r.randrange(60):02d}:{g.r.randrange(60):02d}.{g.digits(3)}Z"
+        lines.append((f"{ts} INFO req={g.digits(12)} ip=10.{g.r.randrange(256)}.{g.r.randrange(256)}.{g.r.randrange(256)} status=200 bytes={g.digits(5)} latency_ms={g.r.randrange(1, 900)}", []))
+    if g.r.random() < 0.5:
+        lines.append((f"2024-05-01T10:00:00.000Z WARN login failed for user={g.email()}", ["email"]))
+    return lines
+
+
+def doc_csv_en(g):
+    lines = [("id,full_name,email,phone,dob,gender,job_title,ssn", [])]
+    for _ in range(g.r.randrange(3, 8)):
+        first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
+        dob = f"{g.r.randrange(1950, 2001)}-{g.r.randrange(1, 13):02d}-{g.r.randrange(1, 28):02d}"
+        row = [g.digits(6), f"{first} {last}", f"{first.lower()}.{last.lower()}@example.com",
+               f"+1 {g.r.randrange(201, 989)} 555 {g.digits(4)}", dob, g.r.choice(["F", "M"]),
+               g.r.choice(EN_JOBS), f"{g.r.randrange(100, 665)}-{g.r.randrange(10, 99)}-{g.r.randrange(1000, 9999)}"]
+        lines.append((",".join(row), ["email", "phone", "birth_date", "gender", "occupation", "government_id"]))
+    return lines
+
+
+BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_csv,
+            doc_ja_prose, doc_en_prose, doc_log, doc_csv_en]
 
 
 def write_doc(root, rel, lines, truth, encoding="utf-8"):
@@ -297,8 +347,9 @@ def corpus(root, docs, seed):
     for i in range(docs):
         builder = g.r.choice(BUILDERS)
         lines = builder(g)
-        ext = ".csv" if builder is doc_csv else ".txt"
-        enc = g.r.choice(["utf-8", "utf-8", "utf-8", "cp932", "euc_jp"]) if builder is not doc_en else "utf-8"
+        ext = ".csv" if builder in (doc_csv, doc_csv_en) else ".log" if builder is doc_log else ".txt"
+        japanese = builder in (doc_ja_form, doc_ja_mail, doc_ja_ids, doc_lookalikes, doc_csv, doc_ja_prose)
+        enc = g.r.choice(["utf-8", "utf-8", "utf-8", "cp932", "euc_jp"]) if japanese else "utf-8"
         write_doc(root, f"d{i // 100:03d}/doc{i:05d}{ext}", lines, truth, enc)
     with open(os.path.join(root, "truth.tsv"), "w") as f:
         for rel, line, cat in sorted(truth):

@@ -47,6 +47,11 @@ pub struct DetectorSpec {
     /// matched case-insensitively on folded text).
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Words near a match that say it is something else (注文番号, order,
+    /// invoice …): without positive context, the match is dropped. The same
+    /// window and nearest-number rule as `keywords` apply.
+    #[serde(default)]
+    pub negative_keywords: Vec<String>,
     /// Column headers that count as context for every value in their column.
     #[serde(default)]
     pub headers: Vec<String>,

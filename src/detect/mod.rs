@@ -48,6 +48,7 @@ struct Compiled {
     spec: DetectorSpec,
     regex: meta::Regex,
     keywords: Option<AhoCorasick>,
+    negative_keywords: Option<AhoCorasick>,
     /// Needs a column header for context and has no keywords: it can only
     /// match in delimited text whose header names it, so it takes no part in
     /// the anchors (such patterns, like "any seven digits", would otherwise
@@ -126,16 +127,18 @@ impl DetectorSet {
             if regex.captures_len() != 2 {
                 return Err(err(&spec.id, "the pattern needs exactly one capture group".into()));
             }
-            let keywords = if spec.keywords.is_empty() {
-                None
-            } else {
-                Some(
-                    AhoCorasick::builder()
-                        .ascii_case_insensitive(true)
-                        .build(&spec.keywords)
-                        .map_err(|e| err(&spec.id, e.to_string()))?,
-                )
+            let words = |list: &[String]| {
+                if list.is_empty() {
+                    return Ok(None);
+                }
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(list)
+                    .map(Some)
+                    .map_err(|e| err(&spec.id, e.to_string()))
             };
+            let keywords = words(&spec.keywords)?;
+            let negative_keywords = words(&spec.negative_keywords)?;
             if spec.context == ContextRule::Required
                 && keywords.is_none()
                 && spec.headers.is_empty()
@@ -150,6 +153,7 @@ impl DetectorSet {
                 spec: spec.clone(),
                 regex,
                 keywords,
+                negative_keywords,
                 column_only,
                 anchor_mask: 0,
             });
@@ -337,14 +341,20 @@ impl DetectorSet {
             }
             at = m.end().max(next_char(m.start()).min(line.len() + 1));
             let field = field_of(ls + cs);
+            // The text around the value that can speak for it: a window each
+            // side, cut at the nearest other number.
+            let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
+            let before = &before[after_last_number(before)..];
+            let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
+            let after = &after[..before_first_number(after)];
+            let near = |words: &Option<AhoCorasick>| {
+                words.as_ref().is_some_and(|w| w.is_match(before) || w.is_match(after))
+            };
             let in_context = field.is_some_and(|f| columns.is_some_and(|c| c.hints(f, d)))
-                || det.keywords.as_ref().is_some_and(|k| {
-                    let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
-                    let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
-                    k.is_match(&before[after_last_number(before)..])
-                        || k.is_match(&after[..before_first_number(after)])
-                });
-            if !in_context && spec.context == ContextRule::Required {
+                || near(&det.keywords);
+            if !in_context
+                && (spec.context == ContextRule::Required || near(&det.negative_keywords))
+            {
                 continue;
             }
             let confidence = if in_context { spec.confidence.raise() } else { spec.confidence };

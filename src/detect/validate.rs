@@ -242,15 +242,20 @@ fn phone_jp(value: &str) -> bool {
         return false;
     }
     // 0AB0 special services have fixed lengths; 0A0 is mobile/IP/M2M (11
-    // digits); everything else is a geographic fixed line (10 digits).
+    // digits); everything else is a geographic fixed line (10 digits). Where
+    // the number is written in groups, its first group tells 0A0 apart from
+    // a two-digit area code: 03-0763-5333 is a Tokyo number, not 030.
     let special = ["0120", "0570", "0990", "0180", "0800"].iter().find(|p| d.starts_with(*p));
-    let fixed = special.is_none() && b[2] != b'0';
+    let first = groups[0].as_bytes();
+    let zero_a_zero =
+        if groups.len() > 1 { first.len() == 3 && first[2] == b'0' } else { b[2] == b'0' };
+    let fixed = special.is_none() && !zero_a_zero;
     let valid = match special {
         Some(&"0800") => b.len() == 11,
         Some(_) => b.len() == 10,
         // MIC leaves 0A0-0xxx unassigned, but generated and sample data use it
         // freely; the prefix and length alone are what set a mobile number apart.
-        None if b[2] == b'0' => {
+        None if zero_a_zero => {
             matches!(b[1], b'2' | b'5' | b'6' | b'7' | b'8' | b'9') && b.len() == 11
         }
         None => b.len() == 10,
@@ -465,6 +470,8 @@ mod tests {
             "+81 (0)3-1234-5678",
             "0570-123-456",
             "(03)1234-5678",
+            "+81-3-0763-5333",
+            "03-0123-4567",
         ] {
             assert!(Validator::PhoneJp.check(ok), "{ok}");
         }

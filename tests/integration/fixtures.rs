@@ -92,3 +92,47 @@ fn look_alike_numbers_are_not_personal_data() {
     assert_eq!(summary["files"], 1);
     assert_eq!(summary["binary_skipped"], 1, "logo.png is recognised as binary");
 }
+
+#[test]
+fn fixtures_are_what_the_generator_writes() {
+    let Ok(python) = which_python() else {
+        eprintln!("skipped: python3 not found, cannot regenerate fixtures");
+        return;
+    };
+    let out = Tree::new();
+    let status = std::process::Command::new(python)
+        .args(["scripts/synth.py", "fixtures"])
+        .arg(out.path())
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut generated = Vec::new();
+    collect(out.path(), out.path(), &mut generated);
+    let mut committed = Vec::new();
+    collect(&root().join("fixtures"), &root().join("fixtures"), &mut committed);
+    committed.retain(|(p, _)| p != "README.md");
+    assert_eq!(generated, committed, "run `python3 scripts/synth.py fixtures fixtures`");
+}
+
+fn which_python() -> Result<&'static str, ()> {
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok { Ok("python3") } else { Err(()) }
+}
+
+/// Every file under `dir` as (relative path, bytes), sorted.
+fn collect(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect(base, &p, out);
+        } else {
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            out.push((rel, std::fs::read(&p).unwrap()));
+        }
+    }
+}
