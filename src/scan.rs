@@ -76,8 +76,8 @@ pub fn scan(
     inventory.finish()
 }
 
-/// Locks the worker pool; a worker that panicked was never returned to it, so
-/// a poisoned lock still holds only sound workers.
+/// Locks the worker pool. Its critical sections only pop and push, which
+/// cannot leave it inconsistent, so a poisoned lock is still safe to use.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
