@@ -5,11 +5,13 @@
 //! which anchors it holds, so that only the detectors anchored there run.
 //!
 //! Digits are found eight bytes at a time (SWAR), up to three other one-byte
-//! anchors (`@`, `:`) with `memchr`, a single longer literal (`丁目`) with
-//! `memmem`, and several longer literals with Aho-Corasick. The cheap searches
-//! matter on Japanese text: an Aho-Corasick prefilter over kanji literals
-//! fingerprints their lead bytes, which nearly every Japanese character shares,
-//! and then verifies almost every position (measured: a fifth of scan time).
+//! anchors (`@`, `:`) with `memchr`, a few longer literals (`丁目`, `性別`)
+//! with one `memmem` finder each, and many literals with Aho-Corasick. The
+//! cheap searches matter on Japanese text: an Aho-Corasick prefilter over kanji
+//! literals fingerprints their lead bytes, which nearly every Japanese
+//! character shares, and then verifies almost every position (measured: a
+//! fifth of scan time), while `memmem` keys on a pair of bytes inside the
+//! literal.
 //! The [`Cursor`] remembers the next hit of each kind so that no byte is
 //! searched twice.
 
@@ -18,6 +20,9 @@ use memchr::memmem::Finder;
 
 /// The bit of the digit anchor in a line's or a detector's anchor mask.
 const DIGITS: u64 = 1;
+
+/// Up to this many literal spellings get a `memmem` finder each.
+const FINDERS: usize = 8;
 
 /// The compiled anchors of a detector set.
 #[derive(Debug)]
@@ -33,8 +38,8 @@ pub(crate) struct Anchors {
 /// The multi-byte anchors, searched the cheapest way their number allows.
 #[derive(Debug)]
 enum Literals {
-    None,
-    One(Box<Finder<'static>>, u64),
+    /// A `memmem` finder per spelling, with the bit of its anchor.
+    Few(Vec<(Finder<'static>, u64)>),
     /// The automaton and, per pattern, the bit of the anchor it spells.
     Many(AhoCorasick, Vec<u64>),
 }
@@ -83,13 +88,15 @@ impl Anchors {
             literals.iter().flat_map(|l| case_forms(l).into_iter().map(|f| (f, bit(l)))).collect();
         forms.sort_unstable();
         forms.dedup_by(|a, b| a.0 == b.0);
-        let literals = match &forms[..] {
-            [] => Literals::None,
-            [(one, bit)] => Literals::One(Box::new(Finder::new(one.as_bytes()).into_owned()), *bit),
-            _ => Literals::Many(
+        let literals = if forms.len() <= FINDERS {
+            Literals::Few(
+                forms.iter().map(|(f, b)| (Finder::new(f.as_bytes()).into_owned(), *b)).collect(),
+            )
+        } else {
+            Literals::Many(
                 AhoCorasick::new(forms.iter().map(|(f, _)| f)).map_err(|e| e.to_string())?,
                 forms.iter().map(|(_, b)| *b).collect(),
-            ),
+            )
         };
         Ok((Anchors { digits, bytes, literals }, masks))
     }
@@ -107,10 +114,11 @@ impl Anchors {
             }
         }
         match &self.literals {
-            Literals::None => {}
-            Literals::One(finder, bit) => {
-                if finder.find(bytes).is_some() {
-                    mask |= bit;
+            Literals::Few(finders) => {
+                for (finder, bit) in finders {
+                    if finder.find(bytes).is_some() {
+                        mask |= bit;
+                    }
                 }
             }
             Literals::Many(ac, bits) => {
@@ -125,12 +133,16 @@ impl Anchors {
     /// A cursor over `hay`.
     pub(crate) fn cursor<'a>(&'a self, hay: &'a str) -> Cursor<'a> {
         let unknown_if = |b: bool| if b { Next::Unknown } else { Next::None };
+        let literals = match &self.literals {
+            Literals::Few(finders) => finders.len(),
+            Literals::Many(..) => 1,
+        };
         Cursor {
             anchors: self,
             hay,
             digit: unknown_if(self.digits),
             byte: unknown_if(!self.bytes.is_empty()),
-            literal: unknown_if(!matches!(self.literals, Literals::None)),
+            literals: vec![Next::Unknown; literals],
         }
     }
 }
@@ -162,7 +174,8 @@ pub(crate) struct Cursor<'a> {
     hay: &'a str,
     digit: Next,
     byte: Next,
-    literal: Next,
+    /// One per finder, or one for the automaton.
+    literals: Vec<Next>,
 }
 
 impl Cursor<'_> {
@@ -182,19 +195,21 @@ impl Cursor<'_> {
             };
             self.byte = found.map_or(Next::None, |i| Next::At(pos + i));
         }
-        if self.literal.stale(pos) {
-            let found = match &self.anchors.literals {
-                Literals::None => None,
-                Literals::One(finder, _) => finder.find(&hay[pos..]).map(|i| pos + i),
-                Literals::Many(ac, _) => ac
-                    .find(aho_corasick::Input::new(self.hay).span(pos..self.hay.len()))
-                    .map(|m| m.start()),
-            };
-            self.literal = found.map_or(Next::None, Next::At);
+        for (i, next) in self.literals.iter_mut().enumerate() {
+            if next.stale(pos) {
+                let found = match &self.anchors.literals {
+                    Literals::Few(finders) => finders[i].0.find(&hay[pos..]).map(|at| pos + at),
+                    Literals::Many(ac, _) => ac
+                        .find(aho_corasick::Input::new(self.hay).span(pos..self.hay.len()))
+                        .map(|m| m.start()),
+                };
+                *next = found.map_or(Next::None, Next::At);
+            }
         }
-        [self.digit, self.byte, self.literal]
-            .into_iter()
-            .filter_map(|n| if let Next::At(at) = n { Some(at) } else { None })
+        [self.digit, self.byte]
+            .iter()
+            .chain(&self.literals)
+            .filter_map(|n| if let Next::At(at) = *n { Some(at) } else { None })
             .min()
     }
 }
@@ -269,6 +284,19 @@ mod tests {
         assert_eq!(words.cursor("GENDER: 1").next(0), Some(0));
         assert_eq!(words.cursor("x Job Title: nurse").next(0), Some(2));
         assert_eq!(words.cursor("no 1 2 3").next(0), None);
+    }
+
+    #[test]
+    fn many_literals_share_one_automaton() {
+        let words = ["gender", "occupation", "profession", "job title", "丁目"];
+        let (a, masks) = anchors(&[&words[..2], &words[2..]]);
+        assert!(matches!(a.literals, Literals::Many(..)));
+        let mut c = a.cursor("x PROFESSION: y");
+        assert_eq!(c.next(0), Some(2));
+        let occupation = a.line_mask("Occupation: nurse");
+        assert!(occupation & masks[0] != 0 && occupation & masks[1] == 0);
+        let town = a.line_mask("三丁目");
+        assert!(town & masks[0] == 0 && town & masks[1] != 0);
     }
 
     #[test]
