@@ -131,6 +131,21 @@ fn unreadable_items_become_errors_and_the_scan_goes_on() {
     assert_eq!(code(&piimap_in(t.path(), &["scan", "a"])), 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_directory_that_cannot_be_walked_is_an_error_entry() {
+    let t = canary_tree();
+    std::os::unix::fs::symlink("..", t.path().join("a/loop")).unwrap();
+    let out = piimap_in(t.path(), &["scan", "a", "--follow", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2);
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    assert_eq!(errors[0]["path"], "a/loop");
+    assert_eq!(errors[0]["message"], "symbolic link loop");
+    assert_eq!(findings(&values).len(), 2);
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let t = Tree::new();
