@@ -274,48 +274,39 @@ impl DetectorSet {
                 if !runs {
                     continue;
                 }
-                self.detect_in_line(
-                    d,
-                    t,
-                    line_start..line_end,
-                    matcher,
-                    columns,
-                    &field_of,
-                    |start, end, field, confidence| {
-                        line_hits.push(Hit {
-                            detector: d,
-                            line,
-                            line_start: orig_line_start,
-                            start: folded.original_offset(start),
-                            end: folded.original_offset(end),
-                            field,
-                            confidence,
-                        });
-                    },
-                );
+                let candidate =
+                    Line { text: t, range: line_start..line_end, columns, field_of: &field_of };
+                self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
+                    line_hits.push(Hit {
+                        detector: d,
+                        line,
+                        line_start: orig_line_start,
+                        start: folded.original_offset(start),
+                        end: folded.original_offset(end),
+                        field,
+                        confidence,
+                    });
+                });
             }
             resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
             out.append(line_hits);
         }
     }
 
-    /// Runs detector `d` over the line `t[line]` and reports each accepted
+    /// Runs detector `d` over a candidate line and reports each accepted
     /// value's folded byte range, field and confidence.
-    #[allow(clippy::too_many_arguments)]
     fn detect_in_line(
         &self,
         d: usize,
-        t: &str,
-        line: std::ops::Range<usize>,
+        candidate: &Line<'_>,
         (cache, caps): &mut (meta::Cache, Captures),
-        columns: Option<&Columns>,
-        field_of: &dyn Fn(usize) -> Option<usize>,
         mut report: impl FnMut(usize, usize, Option<usize>, Confidence),
     ) {
         let det = &self.detectors[d];
         let spec = &det.spec;
-        let ls = line.start;
-        let line = &t[line];
+        let Line { text: t, columns, field_of, .. } = *candidate;
+        let ls = candidate.range.start;
+        let line = &t[candidate.range.clone()];
         let mut at = 0;
         let mut retries = 0;
         while at <= line.len() {
@@ -361,6 +352,18 @@ impl DetectorSet {
             report(ls + cs, ls + ce, field, confidence);
         }
     }
+}
+
+/// A line worth running detectors on.
+struct Line<'a> {
+    /// The whole folded text (keyword windows may reach past the line).
+    text: &'a str,
+    /// The line's byte range in `text`, without its newline.
+    range: std::ops::Range<usize>,
+    /// The header of delimited text.
+    columns: Option<&'a Columns>,
+    /// The field index of a folded byte offset, for delimited text.
+    field_of: &'a dyn Fn(usize) -> Option<usize>,
 }
 
 /// The next line at or after `pos` that holds an anchor, as a byte range
