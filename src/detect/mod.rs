@@ -38,9 +38,11 @@ use crate::read::delimited::Header;
 use catalog::{Catalog, ContextRule, DetectorSpec, Guard, LoadError};
 use normalize::Folded;
 
-/// How many times one detector may retry inside one line after a rejected
-/// candidate: bounds the work on long runs of digits.
-const MAX_RETRIES_PER_LINE: usize = 64;
+/// How many rejected candidates in a row one detector retries a character
+/// later before jumping past the furthest candidate seen: bounds the work on a
+/// long run of digits (which is no personal data) while values after it are
+/// still found.
+const MAX_RETRIES_PER_RUN: usize = 64;
 
 /// One detector, compiled.
 #[derive(Debug)]
@@ -308,10 +310,14 @@ impl DetectorSet {
         let ls = candidate.range.start;
         let line = &t[candidate.range.clone()];
         let mut at = 0;
-        let mut retries = 0;
+        let (mut retries, mut run_end) = (0, 0);
         while at <= line.len() {
             det.regex.search_captures_with(cache, &Input::new(line).range(at..), caps);
             let Some(m) = caps.get_match() else { break };
+            if m.start() >= run_end {
+                retries = 0;
+            }
+            run_end = run_end.max(m.end());
             let next_char = |i: usize| i + line[i..].chars().next().map_or(1, char::len_utf8);
             let Some((cs, ce)) = caps.get_group(1).map(|g| (g.start, g.end)).filter(|(s, e)| s < e)
             else {
@@ -324,10 +330,10 @@ impl DetectorSet {
                 // A longer number or a failed check digit: the real value, if
                 // any, starts later inside this match.
                 retries += 1;
-                if retries > MAX_RETRIES_PER_LINE || m.start() >= line.len() {
+                at = if retries > MAX_RETRIES_PER_RUN { run_end } else { next_char(m.start()) };
+                if m.start() >= line.len() {
                     break;
                 }
-                at = next_char(m.start());
                 continue;
             }
             at = m.end().max(next_char(m.start()).min(line.len() + 1));
@@ -393,28 +399,47 @@ fn syntax() -> regex_automata::util::syntax::Config {
 
 /// Keeps one hit where hits of the same category overlap: the most confident,
 /// then the longest, then the first-defined detector.
+///
+/// Hits are sorted by category and start and cut into clusters of
+/// transitively overlapping hits, so the work stays O(n log n) even for a
+/// single huge line holding thousands of values; inside a cluster (a handful
+/// of hits) the best are kept greedily.
 fn resolve_overlaps(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
     if hits.len() < 2 {
         return;
     }
-    hits.sort_by(|a, b| {
-        (category(a.detector), b.confidence, b.end - b.start, a.detector, a.start).cmp(&(
-            category(b.detector),
+    hits.sort_by_key(|h| (category(h.detector), h.start, h.end));
+    let better = |a: &Hit, b: &Hit| {
+        (b.confidence, b.end - b.start, a.detector).cmp(&(
             a.confidence,
             a.end - a.start,
             b.detector,
-            b.start,
         ))
-    });
+    };
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-    for h in hits.drain(..) {
-        let clash = kept.iter().any(|k| {
-            category(k.detector) == category(h.detector) && k.start < h.end && h.start < k.end
-        });
-        if !clash {
-            kept.push(h);
+    let mut cluster: Vec<Hit> = Vec::new();
+    let flush = |cluster: &mut Vec<Hit>, kept: &mut Vec<Hit>| {
+        cluster.sort_by(&better);
+        let from = kept.len();
+        for h in cluster.drain(..) {
+            if !kept[from..].iter().any(|k| k.start < h.end && h.start < k.end) {
+                kept.push(h);
+            }
         }
+    };
+    let mut reach = 0;
+    for h in hits.drain(..) {
+        let joins = cluster
+            .last()
+            .is_some_and(|last| category(last.detector) == category(h.detector) && h.start < reach);
+        if !joins {
+            flush(&mut cluster, &mut kept);
+            reach = 0;
+        }
+        reach = reach.max(h.end);
+        cluster.push(h);
     }
+    flush(&mut cluster, &mut kept);
     kept.sort_by_key(|h| (h.start, h.detector));
     *hits = kept;
 }
@@ -508,6 +533,36 @@ mod tests {
         assert!(!guard_ok(Guard::Digits, "12-090-1234", 3, 11));
         assert!(guard_ok(Guard::Digits, "TEL:090-1234-5678.", 4, 17));
         assert!(!guard_ok(Guard::Alnum, "XTK1234567", 1, 10));
+    }
+
+    #[test]
+    fn overlapping_hits_of_one_category_keep_the_best() {
+        let hit = |detector, start, end, confidence| Hit {
+            detector,
+            line: 0,
+            line_start: 0,
+            start,
+            end,
+            field: None,
+            confidence,
+        };
+        // Detectors 0 and 1 are phones, 2 is a postal code.
+        let category = |d: usize| if d == 2 { Category::PostalCode } else { Category::Phone };
+        let mut hits = vec![
+            hit(1, 0, 13, Confidence::Medium),
+            hit(0, 0, 13, Confidence::High),
+            hit(2, 4, 12, Confidence::High),
+            hit(1, 20, 30, Confidence::Medium),
+            hit(0, 22, 28, Confidence::Medium),
+        ];
+        resolve_overlaps(&mut hits, category);
+        let kept: Vec<_> = hits.iter().map(|h| (h.detector, h.start)).collect();
+        assert_eq!(kept, [(0, 0), (2, 4), (1, 20)]);
+        // Thousands of values on one line stay cheap and all survive.
+        let mut many: Vec<Hit> =
+            (0..20_000).map(|i| hit(0, i * 20, i * 20 + 13, Confidence::High)).collect();
+        resolve_overlaps(&mut many, category);
+        assert_eq!(many.len(), 20_000);
     }
 
     #[test]

@@ -82,3 +82,22 @@ fn binary_files_are_skipped_and_counted() {
     assert_eq!(paths(&out), ["./doc.txt"]);
     assert_eq!(of_type(&values, "summary")[0]["binary_skipped"], 2);
 }
+
+#[test]
+fn values_after_a_long_run_of_digits_are_still_found() {
+    let t = Tree::new();
+    let line = format!(
+        "{} 電話 03-1234-5678 {}\nTEL 090-1234-5678\n",
+        "7".repeat(100_000),
+        "8".repeat(50_000)
+    );
+    t.file("long.txt", line);
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let cols: Vec<_> = values
+        .iter()
+        .filter(|v| v["type"] == "finding")
+        .map(|v| (v["line"].as_u64(), v["column"].as_u64()))
+        .collect();
+    assert_eq!(cols, [(Some(1), Some(20_005)), (Some(2), Some(5))]);
+}
