@@ -16,7 +16,7 @@ Each planted value is recorded as (path, line, category): the ground truth that
 tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
 
     synth.py fixtures DIR             the small committed fixture set (seed 1)
-    synth.py eval DIR [--docs N] [--seed S]   an evaluation corpus + truth.tsv
+    synth.py eval DIR [--docs N] [--seed S] [--faker]   an evaluation corpus + truth.tsv
     synth.py bench DIR [--mb N] [--seed S]    a large mixed ja/en corpus for timing
 """
 import argparse
@@ -300,6 +300,40 @@ BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_cs
             doc_ja_prose, doc_en_prose, doc_log, doc_csv_en]
 
 
+def faker_builders(seed):
+    """Documents whose values come from Faker (pip install faker): formats this
+    generator did not choose, such as Faker's 2-4-4 ja_JP phone numbers without
+    a leading 0, US numbers with extensions and USPS street suffixes."""
+    from faker import Faker
+    ja, en = Faker("ja_JP"), Faker("en_US")
+    Faker.seed(seed)
+
+    def doc_faker_ja(g):
+        return [
+            (f"氏名：{ja.name()}", []),
+            (f"電話番号：{ja.phone_number()}", ["phone"]),
+            (f"〒{ja.zipcode()} {ja.address()}", ["postal_code", "address"]),
+            (f"メールアドレス：{ja.email()}", ["email"]),
+            (f"生年月日：{ja.date_of_birth().strftime(g.r.choice(['%Y年%m月%d日', '%Y/%m/%d', '%Y-%m-%d']))}", ["birth_date"]),
+            (f"職業：{ja.job()}", ["occupation"]),
+            (f"受付番号：{ja.random_number(digits=10, fix_len=True)}", []),
+        ]
+
+    def doc_faker_en(g):
+        return [
+            (f"Name: {en.name()}", []),
+            (f"Phone: {en.phone_number()}", ["phone"]),
+            (f"Address: {en.street_address()}, {en.city()}, {en.state_abbr()} {en.zipcode()}", ["address"]),
+            (f"Email: {en.email()}", ["email"]),
+            (f"SSN: {en.ssn()}", ["government_id"]),
+            (f"Credit card: {en.credit_card_number()}", ["payment_card"]),
+            (f"Date of birth: {en.date_of_birth().strftime(g.r.choice(['%m/%d/%Y', '%B %d, %Y', '%Y-%m-%d']))}", ["birth_date"]),
+            (f"Order {en.random_number(digits=8, fix_len=True)} shipped on {en.date_this_year()}", []),
+        ]
+
+    return [doc_faker_ja, doc_faker_en]
+
+
 def write_doc(root, rel, lines, truth, encoding="utf-8"):
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -341,11 +375,12 @@ def fixtures(root):
             f.write(f"{rel}\t{line}\t{cat}\n")
 
 
-def corpus(root, docs, seed):
+def corpus(root, docs, seed, faker=False):
     g = Gen(seed)
     truth = []
+    builders = BUILDERS + (faker_builders(seed) if faker else [])
     for i in range(docs):
-        builder = g.r.choice(BUILDERS)
+        builder = g.r.choice(builders)
         lines = builder(g)
         ext = ".csv" if builder in (doc_csv, doc_csv_en) else ".log" if builder is doc_log else ".txt"
         japanese = builder in (doc_ja_form, doc_ja_mail, doc_ja_ids, doc_lookalikes, doc_csv, doc_ja_prose)
@@ -393,11 +428,12 @@ def main():
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--mb", type=int, default=512)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--faker", action="store_true", help="eval: also documents with Faker values")
     a = ap.parse_args()
     if a.mode == "fixtures":
         fixtures(a.dir)
     elif a.mode == "eval":
-        corpus(a.dir, a.docs, a.seed)
+        corpus(a.dir, a.docs, a.seed, a.faker)
     else:
         bench(a.dir, a.mb, a.seed)
 
