@@ -37,9 +37,10 @@ pub struct DetectorSpec {
     pub pattern: String,
     /// A check that needs code (check digits, numbering plans).
     pub validator: Option<Validator>,
-    /// Confidence of a validated match before context is considered.
-    #[serde(default = "default_confidence")]
-    pub confidence: Confidence,
+    /// Confidence of a validated match: with `context = "boost"`, before
+    /// context raises it (default medium); with `context = "required"`, as
+    /// reported (default high).
+    pub confidence: Option<Confidence>,
     /// How keywords and column headers affect a match.
     #[serde(default)]
     pub context: ContextRule,
@@ -116,9 +117,6 @@ pub enum Guard {
     None,
 }
 
-fn default_confidence() -> Confidence {
-    Confidence::Medium
-}
 fn default_anchors() -> Vec<String> {
     (b'0'..=b'9').map(|d| char::from(d).to_string()).collect()
 }
@@ -127,6 +125,20 @@ fn default_window() -> usize {
 }
 fn default_window_after() -> usize {
     8
+}
+
+impl DetectorSpec {
+    /// The confidence of a match that passed every check, given whether it had
+    /// context.
+    pub fn confidence(&self, in_context: bool) -> Confidence {
+        match (self.context, self.confidence) {
+            (ContextRule::Required, c) => c.unwrap_or(Confidence::High),
+            (ContextRule::Boost, c) => {
+                let base = c.unwrap_or(Confidence::Medium);
+                if in_context { base.raise() } else { base }
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]

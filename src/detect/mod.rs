@@ -345,7 +345,7 @@ impl DetectorSet {
             let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
             let after = &after[..before_first_number(after)];
             let near = |words: &Option<AhoCorasick>| {
-                words.as_ref().is_some_and(|w| w.is_match(before) || w.is_match(after))
+                words.as_ref().is_some_and(|w| has_keyword(w, before) || has_keyword(w, after))
             };
             let in_context = field.is_some_and(|f| columns.is_some_and(|c| c.hints(f, d)))
                 || near(&det.keywords);
@@ -354,8 +354,7 @@ impl DetectorSet {
             {
                 continue;
             }
-            let confidence = if in_context { spec.confidence.raise() } else { spec.confidence };
-            report(ls + cs, ls + ce, field, confidence);
+            report(ls + cs, ls + ce, field, spec.confidence(in_context));
         }
     }
 }
@@ -497,6 +496,21 @@ fn before_first_number(s: &str) -> usize {
     s.len()
 }
 
+/// Whether `text` holds one of `words`. Keywords that start or end with an
+/// ASCII letter count only as whole words there, so `tel` is not found in
+/// `hotel` nor `mobile` in `automobile`; kanji keywords count anywhere
+/// (Japanese has no spaces between words).
+fn has_keyword(words: &AhoCorasick, text: &str) -> bool {
+    let b = text.as_bytes();
+    let letter = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_alphabetic);
+    words.find_overlapping_iter(text).any(|m| {
+        let (s, e) = (m.start(), m.end());
+        let open_start = b[s].is_ascii_alphabetic() && letter(s.checked_sub(1));
+        let open_end = b[e - 1].is_ascii_alphabetic() && letter(Some(e));
+        !open_start && !open_end
+    })
+}
+
 /// The byte offset `n` characters before `i` (or 0).
 fn back_chars(t: &str, i: usize, n: usize) -> usize {
     t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j)
@@ -580,6 +594,21 @@ mod tests {
         assert_eq!(after_last_number("マイナンバー（12桁）："), 0);
         let a = "生まれ 電話 0312345678";
         assert_eq!(&a[..before_first_number(a)], "生まれ 電話 ");
+    }
+
+    #[test]
+    fn ascii_keywords_are_whole_words() {
+        let words = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["tel", "mobile", "電話"])
+            .unwrap();
+        assert!(has_keyword(&words, "TEL:"));
+        assert!(has_keyword(&words, "Tel."));
+        assert!(has_keyword(&words, "tel03"));
+        assert!(has_keyword(&words, "携帯電話番号"));
+        assert!(!has_keyword(&words, "hotel "));
+        assert!(!has_keyword(&words, "automobile"));
+        assert!(has_keyword(&words, "hotel tel"));
     }
 
     #[test]
