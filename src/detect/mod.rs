@@ -678,7 +678,8 @@ mod tests {
         let set = DetectorSet::load(&[]).unwrap();
         let id = |name: &str| (0..set.len()).find(|&d| set.spec(d).id == name).unwrap();
         let (my_number, licence) = (id("jp.my-number"), id("jp.drivers-licence"));
-        let t = "マイナンバー：\n123456789018\nご注文ありがとうございました。次回もよろしく。\n注文 123456789018";
+        let t = "マイナンバー：\n123456789018\nご注文ありがとうございました。次回もどうぞよろしくお願いいたします。\n\
+                 ご注文ありがとうございました。\n注文 123456789018";
         let first = t.find('1').unwrap();
         let near = set.context_words.near(t, first..first + 12);
         assert_ne!(
@@ -687,6 +688,7 @@ mod tests {
             "keyword on the line before, within the window"
         );
         assert_eq!(near & detector_bit(licence), 0);
+        // Beyond the widest window (48 characters), the keyword is out of reach.
         let last = t.rfind("123").unwrap();
         assert_eq!(set.context_words.near(t, last..t.len()) & detector_bit(my_number), 0);
     }
