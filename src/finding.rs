@@ -2,6 +2,7 @@
 //! no raw personal data leaves the process unless the user asks for it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -135,8 +136,9 @@ impl Confidence {
 /// One piece of personal data found at one place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
-    /// The item's path as the user gave the target (`share/a/b.txt`).
-    pub path: String,
+    /// The item's path as the user gave the target (`share/a/b.txt`); shared
+    /// by every finding of the item.
+    pub path: Arc<str>,
     /// 1-based line of the original text.
     pub line: u64,
     /// 1-based column, in characters of the original (decoded) line.
@@ -144,9 +146,9 @@ pub struct Finding {
     /// The policy category.
     pub category: Category,
     /// The detector id.
-    pub detector: String,
+    pub detector: Arc<str>,
     /// The column header the value sits under, for delimited text.
-    pub field: Option<String>,
+    pub field: Option<Arc<str>>,
     /// How sure the finding is.
     pub confidence: Confidence,
     /// The value with most of it hidden.

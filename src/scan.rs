@@ -9,7 +9,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, mpsc};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
@@ -169,14 +169,14 @@ impl<'a> Worker<'a> {
 /// The state of one file while its chunks go by.
 struct FileScan<'p, 'i> {
     path: &'p Path,
-    display: &'p str,
+    display: Arc<str>,
     columns: Option<Columns>,
     inv: &'i mut Inventory,
 }
 
 impl<'p, 'i> FileScan<'p, 'i> {
-    fn new(path: &'p Path, display: &'p str, inv: &'i mut Inventory) -> Self {
-        FileScan { path, display, columns: None, inv }
+    fn new(path: &'p Path, display: &str, inv: &'i mut Inventory) -> Self {
+        FileScan { path, display: Arc::from(display), columns: None, inv }
     }
 
     fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) {
@@ -196,15 +196,15 @@ impl<'p, 'i> FileScan<'p, 'i> {
             let spec = w.detectors.spec(hit.detector);
             let value = &chunk.text[hit.start..hit.end];
             self.inv.findings.push(Finding {
-                path: self.display.to_string(),
+                path: Arc::clone(&self.display),
                 line: chunk.first_line + hit.line as u64,
                 column: chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1,
                 category: spec.category,
-                detector: spec.id.clone(),
+                detector: Arc::clone(w.detectors.id(hit.detector)),
                 field: hit
                     .field
-                    .and_then(|f| self.columns.as_ref().and_then(|c| c.header.name(f)))
-                    .map(str::to_string),
+                    .and_then(|f| self.columns.as_ref().and_then(|c| c.name(f)))
+                    .cloned(),
                 confidence: hit.confidence,
                 masked: mask(spec.category, value),
                 value: w.show_values.then(|| value.to_string()),

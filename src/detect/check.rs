@@ -81,7 +81,7 @@ fn findings_of(set: &DetectorSet, id: &str, text: &str) -> Vec<String> {
     scan_bytes(set, "example.txt", text.as_bytes(), true)
         .findings
         .into_iter()
-        .filter(|f| f.detector == id)
+        .filter(|f| &*f.detector == id)
         .filter_map(|f| f.value)
         .collect()
 }

@@ -32,6 +32,8 @@ pub mod check;
 pub mod normalize;
 pub mod validate;
 
+use std::sync::Arc;
+
 use aho_corasick::AhoCorasick;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
@@ -51,6 +53,8 @@ const MAX_RETRIES_PER_RUN: usize = 64;
 #[derive(Debug)]
 struct Compiled {
     spec: DetectorSpec,
+    /// The id, shared by every finding of this detector.
+    id: Arc<str>,
     regex: meta::Regex,
     keywords: Option<AhoCorasick>,
     negative_keywords: Option<AhoCorasick>,
@@ -173,6 +177,8 @@ pub struct Scratch {
 pub struct Columns {
     /// The parsed header.
     pub header: Header,
+    /// The field names, shareable by findings.
+    names: Vec<Arc<str>>,
     /// For each field, the detectors whose `headers` name it.
     hints: Vec<Vec<usize>>,
     /// Column-only detectors that some field's header names.
@@ -182,6 +188,11 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// The name of field `i`, if the header has one.
+    pub fn name(&self, i: usize) -> Option<&Arc<str>> {
+        self.names.get(i)
+    }
+
     fn hints(&self, field: usize, detector: usize) -> bool {
         self.hints.get(field).is_some_and(|h| h.contains(&detector))
     }
@@ -223,6 +234,7 @@ impl DetectorSet {
             }
             let column_only = spec.context == ContextRule::Required && keywords.is_none();
             detectors.push(Compiled {
+                id: Arc::from(spec.id.as_str()),
                 spec: spec.clone(),
                 regex,
                 keywords,
@@ -267,6 +279,11 @@ impl DetectorSet {
         &self.detectors[i].spec
     }
 
+    /// The id of detector `i`, shareable.
+    pub fn id(&self, i: usize) -> &Arc<str> {
+        &self.detectors[i].id
+    }
+
     /// Fresh per-worker buffers for this set.
     pub fn scratch(&self) -> Scratch {
         Scratch {
@@ -300,7 +317,8 @@ impl DetectorSet {
         active.sort_unstable();
         active.dedup();
         let named = hints.iter().flatten().fold(0, |m, &d| m | detector_bit(d));
-        Columns { header, hints, active, named }
+        let names = header.names.iter().map(|n| Arc::from(n.as_str())).collect();
+        Columns { header, names, hints, active, named }
     }
 
     /// Finds personal data in `text`, appending hits (in text order) to `out`.

@@ -53,11 +53,6 @@ impl Header {
         }
         field
     }
-
-    /// The name of field `i`, if the header has one.
-    pub fn name(&self, i: usize) -> Option<&str> {
-        self.names.get(i).map(String::as_str)
-    }
 }
 
 /// Splits a line on `delimiter` outside double quotes.

@@ -8,7 +8,7 @@ use crate::inventory::Inventory;
 pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     let mut current: Option<&str> = None;
     for f in &inv.findings {
-        if current != Some(f.path.as_str()) {
+        if current != Some(&*f.path) {
             if current.is_some() {
                 writeln!(out)?;
             }
