@@ -296,8 +296,27 @@ def doc_csv_en(g):
     return lines
 
 
+def doc_lookalikes_hard(g):
+    """Numbers shaped like personal data, in contexts that say they are not."""
+    card = g.card()
+    return [
+        (f"製品コード 0{g.r.choice('1257')}-{g.digits(4)}-{g.digits(4)}", []),
+        (f"部品番号 {g.r.choice(['AB', 'XY', 'KL'])}{g.digits(8)}{g.r.choice(['CD', 'ZZ'])}", []),
+        (f"シリアル番号 {card}", []),
+        (f"注文番号 {g.mobile()}", []),
+        (f"Invoice ({g.r.randrange(201, 989)}) 555-{g.digits(4)} due {g.r.randrange(1, 13)}/{g.r.randrange(1, 28)}", []),
+        (f"座標 35.{g.digits(6)}, 139.{g.digits(6)}", []),
+        (f"統計表 市区町村別 第{g.r.randrange(1, 9)}-{g.r.randrange(1, 9)}表", []),
+        (f"更新日 {g.r.randrange(2000, 2025)}年{g.r.randrange(1, 13)}月{g.r.randrange(1, 28)}日　作成者ID {g.digits(6)}", []),
+        (f"チケット #{g.digits(3)}-{g.digits(3)}-{g.digits(4)}", []),
+        (f"金額 {g.r.randrange(1, 999)},{g.digits(3)},{g.digits(3)}円 (税率 10%)", []),
+        (f"hash {''.join(g.r.choice('0123456789abcdef') for _ in range(40))}", []),
+        (f"build {g.r.randrange(1, 9)}.{g.r.randrange(0, 30)}.{g.r.randrange(0, 300)}+{g.digits(8)}", []),
+    ]
+
+
 BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_csv,
-            doc_ja_prose, doc_en_prose, doc_log, doc_csv_en]
+            doc_ja_prose, doc_en_prose, doc_log, doc_csv_en, doc_lookalikes_hard]
 
 
 def faker_builders(seed):
@@ -366,6 +385,7 @@ def fixtures(root):
     write_doc(root, "ja/kokyaku.csv", doc_csv(g), truth, "cp932")
     write_doc(root, "en/customer.txt", doc_en(g), truth)
     write_doc(root, "negative/lookalikes.txt", doc_lookalikes(g), truth)
+    write_doc(root, "negative/lookalikes_hard.txt", doc_lookalikes_hard(g), truth)
     write_doc(root, ".hidden/notes.txt", [("memo", []), (f"tel {g.mobile()}", ["phone"])], truth)
     with open(os.path.join(root, "negative/logo.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -383,7 +403,8 @@ def corpus(root, docs, seed, faker=False):
         builder = g.r.choice(builders)
         lines = builder(g)
         ext = ".csv" if builder in (doc_csv, doc_csv_en) else ".log" if builder is doc_log else ".txt"
-        japanese = builder in (doc_ja_form, doc_ja_mail, doc_ja_ids, doc_lookalikes, doc_csv, doc_ja_prose)
+        japanese = builder in (doc_ja_form, doc_ja_mail, doc_ja_ids, doc_lookalikes, doc_csv, doc_ja_prose,
+                               doc_lookalikes_hard)
         enc = g.r.choice(["utf-8", "utf-8", "utf-8", "cp932", "euc_jp"]) if japanese else "utf-8"
         write_doc(root, f"d{i // 100:03d}/doc{i:05d}{ext}", lines, truth, enc)
     with open(os.path.join(root, "truth.tsv"), "w") as f:

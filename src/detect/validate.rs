@@ -83,6 +83,8 @@ fn payment_card(value: &str) -> bool {
     let p = |len: usize| d[..len].parse::<u32>().unwrap_or(0);
     // Issuer prefixes and lengths (ISO/IEC 7812 IIN ranges as published by the schemes).
     let maestro = |two: u32| (two == 50 || (56..=69).contains(&two)) && (12..=19).contains(&n);
+    // Maestro UK used 0604; generators still issue it.
+    let maestro_uk = p(4) == 604 && d.starts_with('0') && (12..=19).contains(&n);
     let issuer = match d.as_bytes().first() {
         Some(b'4') => matches!(n, 13 | 16 | 19), // Visa
         Some(b'5') => ((51..=55).contains(&p(2)) && n == 16) || maestro(p(2)), // Mastercard, Maestro
@@ -91,6 +93,7 @@ fn payment_card(value: &str) -> bool {
                 || (p(4) == 2131 && n == 15) // JCB 15-digit
         }
         Some(b'1') => p(4) == 1800 && n == 15, // JCB 15-digit
+        Some(b'0') => maestro_uk,
         Some(b'3') => {
             ((p(2) == 34 || p(2) == 37) && n == 15)                                      // Amex
                 || (p(2) == 35 && (16..=19).contains(&n)) // JCB: 3528-3589 issued; generators use all of 35xx
@@ -281,6 +284,11 @@ fn phone_jp(value: &str) -> bool {
         if area.len() + local.len() != 6 || sub.len() != 4 {
             return false;
         }
+        // The only two-digit area codes are 03 (Tokyo), 04 and 06 (Osaka):
+        // 01-2345-6789 or 05-… is a code, not a phone number.
+        if area.len() == 2 && !matches!(area.as_bytes()[1], b'3' | b'4' | b'6') {
+            return false;
+        }
     }
     true
 }
@@ -455,6 +463,7 @@ mod tests {
             "180003962657637",
             "6759649826438453",
             "566571050350",
+            "060406285431",
         ] {
             assert!(Validator::Luhn.check(ok), "{ok}");
         }
@@ -500,6 +509,8 @@ mod tests {
             "090-123-4567",
             "03-123-45678",
             "0112-345-678",
+            "01-2345-6789",
+            "05-1234-5678",
             "010-1234-5678",
             "030-1234-5678",
             "+82 10 1234 5678",
