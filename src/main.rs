@@ -7,6 +7,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A panic message can quote the text being scanned (a string slicing
+    // panic shows the string), so only the location is ever printed. The
+    // scan catches the panic and reports the file as an error entry.
+    std::panic::set_hook(Box::new(|info| {
+        let at =
+            info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("piimap: internal error{at} (details withheld: they may quote personal data)");
+    }));
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
