@@ -5,5 +5,6 @@ mod util;
 
 mod cli;
 mod fixtures;
+mod library;
 mod patterns;
 mod walk;
