@@ -4,9 +4,12 @@
 //! Japanese file shares hold UTF-8 (with or without BOM), UTF-16 (Windows
 //! exports), Shift_JIS/CP932 (Excel CSV exports, old systems), EUC-JP (old
 //! Unix systems) and ISO-2022-JP (mail). Detection order: BOM, NUL-byte
-//! patterns (UTF-16 without BOM, else binary), valid UTF-8, ISO-2022-JP escape
-//! sequences, then chardetng with a Japanese bias. UTF-8 text is never copied;
-//! everything else is decoded through `encoding_rs` a chunk at a time.
+//! patterns (UTF-16 without BOM, else binary), ISO-2022-JP escape sequences
+//! (7-bit, so also valid UTF-8), valid UTF-8, mostly-valid UTF-8 (decoded with
+//! replacement), then chardetng with a Japanese bias. UTF-8 text is never
+//! copied; everything else is decoded through `encoding_rs` a chunk at a time.
+//! Undecodable bytes become U+FFFD rather than errors: the rest of the file is
+//! still worth scanning.
 
 use encoding_rs::{EUC_JP, ISO_2022_JP, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
@@ -152,6 +155,8 @@ pub fn decode_chunks(
         let last = i + 1 == pieces;
         let need = decoder.max_utf8_buffer_length(piece.len()).unwrap_or(piece.len() * 3 + 16);
         decoded.reserve(need);
+        // With the capacity reserved above the decoder consumes the whole
+        // piece; malformed sequences come out as U+FFFD.
         let _ = decoder.decode_to_string(piece, decoded, last);
         if !last && let Some(nl) = decoded.rfind('\n') {
             emit(&decoded[..=nl], on_chunk);
