@@ -141,7 +141,7 @@ impl Bar {
     fn new() -> Bar {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} files  {msg}  {per_sec}  {elapsed}")
+            ProgressStyle::with_template("{spinner} {pos} files  {msg}  {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -157,7 +157,12 @@ impl Progress for Bar {
         // The bar redraws a few times a second; formatting the message for
         // every one of a million small files would only add lock traffic.
         if self.bar.position() % 64 == 1 {
-            self.bar.set_message(format!("{}  {found} findings", indicatif::HumanBytes(total)));
+            let rate = (total as f64 / self.bar.elapsed().as_secs_f64().max(0.001)) as u64;
+            self.bar.set_message(format!(
+                "{} ({}/s)  {found} findings",
+                indicatif::HumanBytes(total),
+                indicatif::HumanBytes(rate)
+            ));
         }
     }
 }
