@@ -44,8 +44,9 @@ pub struct DetectorSpec {
     /// How keywords and column headers affect a match.
     #[serde(default)]
     pub context: ContextRule,
-    /// Words near a match that make it more likely to be personal data (ja and en;
-    /// matched case-insensitively on folded text).
+    /// Words near a match that make it more likely to be personal data (ja and
+    /// en; folded like the text, ASCII case-insensitive, ASCII words only as
+    /// whole words).
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Words near a match that say it is something else (注文番号, order,

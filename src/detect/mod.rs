@@ -204,6 +204,14 @@ impl DetectorSet {
         let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         for spec in &catalog.specs {
+            // Keywords and anchors are matched on folded text: fold them too.
+            let mut spec = spec.clone();
+            for word in
+                spec.keywords.iter_mut().chain(&mut spec.negative_keywords).chain(&mut spec.anchors)
+            {
+                *word = normalize::fold_str(word);
+            }
+            let spec = &spec;
             let regex = meta::Regex::builder()
                 .syntax(syntax())
                 .build(&spec.pattern)
@@ -616,9 +624,11 @@ fn forward_chars(t: &str, i: usize, n: usize) -> usize {
     t[i..].char_indices().nth(n).map_or(t.len(), |(j, _)| i + j)
 }
 
-/// A header name reduced for comparison: lower case, without spaces, `_` or `-`.
+/// A header name reduced for comparison: folded, lower case, without spaces,
+/// `_` or `-`.
 fn header_key(name: &str) -> String {
-    name.chars()
+    normalize::fold_str(name)
+        .chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{3000}'))
         .flat_map(char::to_lowercase)
         .collect()
@@ -724,6 +734,21 @@ mod tests {
         assert!(!has_keyword(&words, "hotel "));
         assert!(!has_keyword(&words, "automobile"));
         assert!(has_keyword(&words, "hotel tel"));
+    }
+
+    #[test]
+    fn full_width_headers_and_keywords_are_folded() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let found = |text: &str| {
+            crate::scan::scan_bytes(&set, "t.txt", text.as_bytes(), false)
+                .findings
+                .iter()
+                .map(|f| f.detector.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("ＴＥＬ,氏名\n09012345678,山田\n"), ["jp.phone-digits"]);
+        assert_eq!(found("ＴＥＬ：09012345678\n"), ["jp.phone-digits"]);
+        assert!(found("09012345678\n").is_empty());
     }
 
     #[test]

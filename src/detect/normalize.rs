@@ -109,6 +109,14 @@ impl Folded {
     }
 }
 
+/// `s` folded, as an owned string: for keywords and anchors, which are
+/// matched against folded text and so must be folded themselves (`ＴＥＬ`).
+pub fn fold_str(s: &str) -> String {
+    let mut f = Folded::default();
+    f.fold(s);
+    f.text(s).to_string()
+}
+
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
 }
