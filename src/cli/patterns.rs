@@ -30,8 +30,7 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
         PatternsCommand::List(args) => {
             let catalog = load(&args)?;
             for (spec, source) in catalog.specs.iter().zip(&catalog.sources) {
-                let validator =
-                    spec.validator.map(|v| format!("{v:?}")).unwrap_or_else(|| "-".into());
+                let validator = spec.validator.map_or("-", |v| v.name());
                 writeln!(
                     out,
                     "{:<28} {:<13} {:<16} {:<8} {}  [{source}]\n{:<28} {}",

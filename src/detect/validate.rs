@@ -39,6 +39,24 @@ pub enum Validator {
 }
 
 impl Validator {
+    /// The name pattern files use (`phone-jp`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Validator::Luhn => "luhn",
+            Validator::IbanMod97 => "iban-mod97",
+            Validator::MyNumber => "my-number",
+            Validator::PhoneJp => "phone-jp",
+            Validator::PhoneIntl => "phone-intl",
+            Validator::PhoneLoose => "phone-loose",
+            Validator::Email => "email",
+            Validator::BirthDate => "birth-date",
+            Validator::PostalJp => "postal-jp",
+            Validator::DriversLicenceJp => "drivers-licence-jp",
+            Validator::UsSsn => "us-ssn",
+            Validator::Yucho => "yucho",
+        }
+    }
+
     /// True when `value` passes the check.
     pub fn check(self, value: &str) -> bool {
         match self {
@@ -550,6 +568,27 @@ mod tests {
         assert!(email("docomo..ab1234yz.@docomo.ne.jp"));
         assert!(!email("icon@2x.png"));
         assert!(!email("logo@example.svg"));
+    }
+
+    #[test]
+    fn names_are_what_pattern_files_write() {
+        for v in [
+            Validator::Luhn,
+            Validator::IbanMod97,
+            Validator::MyNumber,
+            Validator::PhoneJp,
+            Validator::PhoneIntl,
+            Validator::PhoneLoose,
+            Validator::Email,
+            Validator::BirthDate,
+            Validator::PostalJp,
+            Validator::DriversLicenceJp,
+            Validator::UsSsn,
+            Validator::Yucho,
+        ] {
+            let parsed: Validator = serde_json::from_value(serde_json::json!(v.name())).unwrap();
+            assert_eq!(parsed, v);
+        }
     }
 
     #[test]
