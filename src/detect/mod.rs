@@ -442,13 +442,16 @@ impl DetectorSet {
             at = m.end().max(next_char(m.start()).min(line.len() + 1));
             let field = field_of(ls + cs);
             // The text around the value that can speak for it: a window each
-            // side, cut at the nearest other number.
-            let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
-            let before = &before[after_last_number(before)..];
-            let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
-            let after = &after[..before_first_number(after)];
+            // side, cut at the nearest other number (only worked out for a
+            // detector that has words to look for).
             let near = |words: &Option<AhoCorasick>| {
-                words.as_ref().is_some_and(|w| has_keyword(w, before) || has_keyword(w, after))
+                words.as_ref().is_some_and(|w| {
+                    let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
+                    let before = &before[after_last_number(before)..];
+                    let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
+                    let after = &after[..before_first_number(after)];
+                    has_keyword(w, before) || has_keyword(w, after)
+                })
             };
             let in_context = field.is_some_and(|f| columns.is_some_and(|c| c.hints(f, d)))
                 || near(&det.keywords);
