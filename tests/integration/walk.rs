@@ -101,3 +101,36 @@ fn values_after_a_long_run_of_digits_are_still_found() {
         .collect();
     assert_eq!(cols, [(Some(1), Some(20_005)), (Some(2), Some(5))]);
 }
+
+#[test]
+fn bom_and_crlf_do_not_shift_lines_or_columns() {
+    let t = Tree::new();
+    t.file("crlf.txt", "\u{feff}氏名：山田\r\n電話：090-1234-5678\r\n\r\nmail a.b@example.com\r\n");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("電話番号,氏名\r\n09012345678,山田\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    t.file("utf16.csv", utf16);
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let got: Vec<_> = values
+        .iter()
+        .filter(|v| v["type"] == "finding")
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+                v["column"].as_u64().unwrap(),
+                v["field"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("./crlf.txt".to_string(), 2, 4, None),
+            ("./crlf.txt".to_string(), 4, 6, None),
+            ("./utf16.csv".to_string(), 2, 1, Some("電話番号".to_string())),
+        ]
+    );
+}
