@@ -332,7 +332,7 @@ impl DetectorSet {
     /// Finds personal data in `text`, appending hits (in text order) to `out`.
     ///
     /// `columns` describes delimited text whose first line (when
-    /// `first_is_header`) is the header row.
+    /// `first_is_header`) is the header row; that row is scanned as plain text.
     pub fn detect(
         &self,
         text: &str,
@@ -352,25 +352,27 @@ impl DetectorSet {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
             counted_to = line_start;
             pos = line_end + 1;
-            if line == 0 && first_is_header {
-                continue;
-            }
+            // The header row is scanned like any line, but without its
+            // columns: its names are no values of theirs, and a line taken
+            // for a header by mistake must still have its data found.
+            let header_row = line == 0 && first_is_header;
+            let row_columns = if header_row { None } else { columns };
             line_hits.clear();
             let orig_line_start = folded.original_offset(line_start);
             let orig_line = &text[orig_line_start..];
             let field_of = |folded_start: usize| {
-                columns.map(|c| {
+                row_columns.map(|c| {
                     c.header
                         .field_at(orig_line, folded.original_offset(folded_start) - orig_line_start)
                 })
             };
             let present = self.anchors.line_mask(&t[line_start..line_end]);
-            let may_have_context =
-                self.context_words.near(t, line_start..line_end) | columns.map_or(0, |c| c.named);
+            let may_have_context = self.context_words.near(t, line_start..line_end)
+                | row_columns.map_or(0, |c| c.named);
             for (d, matcher) in matchers.iter_mut().enumerate() {
                 let det = &self.detectors[d];
                 let runs = if det.column_only {
-                    active.contains(&d)
+                    !header_row && active.contains(&d)
                 } else {
                     det.anchor_mask & present != 0
                         && (det.spec.context != ContextRule::Required
@@ -379,8 +381,12 @@ impl DetectorSet {
                 if !runs {
                     continue;
                 }
-                let candidate =
-                    Line { text: t, range: line_start..line_end, columns, field_of: &field_of };
+                let candidate = Line {
+                    text: t,
+                    range: line_start..line_end,
+                    columns: row_columns,
+                    field_of: &field_of,
+                };
                 self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
                     line_hits.push(Hit {
                         detector: d,

@@ -1,6 +1,7 @@
-//! Delimited text (CSV/TSV): recognising a header row and telling which column
-//! a byte of a data row falls in, so each value gets its header as `field` and
-//! a header such as `生年月日` can stand in for a keyword next to every value.
+//! Delimited text (CSV/TSV, and tables aligned with runs of spaces):
+//! recognising a header row and telling which column a byte of a data row
+//! falls in, so each value gets its header as `field` and a header such as
+//! `生年月日` can stand in for a keyword next to every value.
 //!
 //! This is the light-weight, line-based view a text scan needs; it does not
 //! parse quoted fields that span lines.
@@ -12,47 +13,123 @@ use std::path::Path;
 pub struct Header {
     /// The field names, in order, without quotes.
     pub names: Vec<String>,
-    /// The delimiter byte (`,`, `\t` or `;`).
-    pub delimiter: u8,
+    /// What separates the fields.
+    pub delimiter: Delimiter,
+}
+
+/// What separates the fields of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    /// One byte: `,`, `\t` or `;` (double quotes protect it).
+    Byte(u8),
+    /// A run of two or more spaces, or an ideographic space: plain-text
+    /// reports whose columns are aligned by padding.
+    Spaces,
 }
 
 impl Header {
     /// Recognises a header in the first line of `text`.
     ///
     /// A `.csv`/`.tsv` file, or any text whose first two lines have the same
-    /// number (≥ 2) of delimited fields, has a header when every field of its
-    /// first line reads as a name: non-empty, short, no `@` and no run of
-    /// three digits (a first line of data is not mistaken for a header).
+    /// number (≥ 2) of fields, has a header when every field of its first line
+    /// reads as a name: non-empty, short, no `@` and no run of three digits (a
+    /// first line of data is not mistaken for a header). Fields are separated
+    /// by a tab, comma or semicolon, or else by runs of spaces.
     pub fn sniff(path: &Path, text: &str) -> Option<Header> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         let mut lines = text.lines();
         let first = lines.next()?.trim_end_matches('\r');
-        let delimiter = [b'\t', b',', b';'].into_iter().find(|&d| first.as_bytes().contains(&d))?;
-        let names: Vec<String> = split(first, delimiter)
+        let delimiter = [b'\t', b',', b';']
+            .into_iter()
+            .find(|&d| first.as_bytes().contains(&d))
+            .map_or(Delimiter::Spaces, Delimiter::Byte);
+        let names: Vec<String> = fields(first, delimiter)
+            .iter()
             .map(|f| f.trim().trim_matches('"').trim().to_string())
             .collect();
-        if names.len() < 2 || !names.iter().all(|n| looks_like_name(n)) {
+        // Space-aligned tables are guessed from prose-like text, so their
+        // names must be plainer still: short, and without any digit.
+        let plain = |n: &String| {
+            delimiter != Delimiter::Spaces
+                || (n.chars().count() <= 20 && !n.bytes().any(|b| b.is_ascii_digit()))
+        };
+        if names.len() < 2 || !names.iter().all(|n| looks_like_name(n) && plain(n)) {
             return None;
         }
-        let declared = matches!(ext.as_str(), "csv" | "tsv");
-        let second_agrees =
-            lines.next().is_some_and(|l| split(l, delimiter).count() == names.len());
+        let declared = matches!(ext.as_str(), "csv" | "tsv") && delimiter != Delimiter::Spaces;
+        let second_agrees = lines
+            .next()
+            .is_some_and(|l| fields(l.trim_end_matches('\r'), delimiter).len() == names.len());
         (declared || second_agrees).then_some(Header { names, delimiter })
     }
 
     /// The 0-based field index of byte `offset` in a data `line`.
     pub fn field_at(&self, line: &str, offset: usize) -> usize {
-        let mut quoted = false;
-        let mut field = 0;
-        for &b in &line.as_bytes()[..offset.min(line.len())] {
-            if b == b'"' {
-                quoted = !quoted;
-            } else if b == self.delimiter && !quoted {
-                field += 1;
+        let before = &line[..floor_boundary(line, offset)];
+        match self.delimiter {
+            Delimiter::Byte(d) => {
+                let mut quoted = false;
+                let mut field = 0;
+                for &b in before.as_bytes() {
+                    if b == b'"' {
+                        quoted = !quoted;
+                    } else if b == d && !quoted {
+                        field += 1;
+                    }
+                }
+                field
+            }
+            // Split up to and including the character at the offset: the
+            // value's own field is then the last one.
+            Delimiter::Spaces => {
+                let through = line[before.len()..].chars().next().map_or(0, char::len_utf8);
+                split_spaces(&line[..before.len() + through]).len().saturating_sub(1)
             }
         }
-        field
     }
+}
+
+/// The largest character boundary of `s` not past `i`.
+fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The fields of a line.
+fn fields(line: &str, delimiter: Delimiter) -> Vec<&str> {
+    match delimiter {
+        Delimiter::Byte(d) => split(line, d).collect(),
+        Delimiter::Spaces => split_spaces(line),
+    }
+}
+
+/// Splits on runs of two or more spaces, or on tabs and ideographic spaces;
+/// leading padding makes no empty field.
+fn split_spaces(line: &str) -> Vec<&str> {
+    let is_gap_char = |c: char| c == ' ' || c == '\u{3000}' || c == '\t';
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let gap = c == '\u{3000}'
+            || c == '\t'
+            || (c == ' ' && chars.peek().is_some_and(|&(_, n)| n == ' '));
+        if gap {
+            if let Some(s) = start.take() {
+                out.push(&line[s..i]);
+            }
+            while chars.next_if(|&(_, n)| is_gap_char(n)).is_some() {}
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&line[s..]);
+    }
+    out
 }
 
 /// Splits a line on `delimiter` outside double quotes.
@@ -97,5 +174,23 @@ mod tests {
         // Prose with a comma is not a table.
         assert_eq!(Header::sniff(Path::new("a.txt"), "Hello, world\nSecond line\n"), None);
         assert!(Header::sniff(Path::new("a.txt"), "name\tphone\nA\tB\n").is_some());
+    }
+
+    #[test]
+    fn tables_aligned_with_spaces() {
+        let text = "氏名        生年月日      電話番号\n山田 太郎   1985/04/01    090-1234-5678\n";
+        let h = Header::sniff(Path::new("report.txt"), text).unwrap();
+        assert_eq!(h.names, ["氏名", "生年月日", "電話番号"]);
+        assert_eq!(h.delimiter, Delimiter::Spaces);
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(h.field_at(line, 0), 0);
+        assert_eq!(h.field_at(line, line.find("太郎").unwrap()), 0);
+        assert_eq!(h.field_at(line, line.find("1985").unwrap()), 1);
+        assert_eq!(h.field_at(line, line.find("090").unwrap()), 2);
+        // Prose with single spaces is no table.
+        assert_eq!(Header::sniff(Path::new("a.txt"), "Dear Mr Tanaka\nThank you\n"), None);
+        // Nor are two lines that happen to have double spaces but data first.
+        assert_eq!(Header::sniff(Path::new("a.txt"), "090-1234-5678  x\na  b\n"), None);
+        assert_eq!(Header::sniff(Path::new("a.txt"), "住所　千代田1番1号\n電話　03\n"), None);
     }
 }

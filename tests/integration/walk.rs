@@ -134,3 +134,32 @@ fn bom_and_crlf_do_not_shift_lines_or_columns() {
         ]
     );
 }
+
+#[test]
+fn tables_aligned_with_spaces_have_headers_and_line_one_is_still_scanned() {
+    let t = Tree::new();
+    t.file(
+        "report.txt",
+        "氏名        生年月日      電話番号\n山田 太郎   1985/04/01    090-1234-5678\n",
+    );
+    // Two lines that look like a header and a row: line 1 keeps its address.
+    t.file("form.txt", "住所　東京都千代田区千代田一丁目\n電話　090-1234-5678\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        findings(&values),
+        [
+            (s("./form.txt"), 1, s("address")),
+            (s("./form.txt"), 2, s("phone")),
+            (s("./report.txt"), 2, s("birth_date")),
+            (s("./report.txt"), 2, s("phone")),
+        ]
+    );
+    let fields: Vec<_> = values
+        .iter()
+        .filter(|v| v["path"] == "./report.txt")
+        .map(|v| v["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["生年月日", "電話番号"]);
+}
