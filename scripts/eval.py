@@ -32,7 +32,9 @@ def main():
         if f.get("type") != "finding":
             continue
         path = f["path"][len(prefix):] if f["path"].startswith(prefix) else f["path"]
-        found[(path, f["line"], f["category"])] += 1
+        # Line 0 in the truth stands for null: whole-file findings (floor
+        # plans) and text from binary formats have no line.
+        found[(path, f["line"] or 0, f["category"])] += 1
     cats = sorted({k[2] for k in truth} | {k[2] for k in found})
     print(f"{'category':<14} {'truth':>6} {'found':>6} {'tp':>6} {'precision':>9} {'recall':>7}")
     tot = [0, 0, 0]

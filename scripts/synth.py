@@ -353,6 +353,163 @@ def faker_builders(seed):
     return [doc_faker_ja, doc_faker_en]
 
 
+# ----------------------------------------------------------------------------
+# CAD drawings (floor plans and other drawings), written byte by byte from the
+# formats' published layouts (../shared/reference/japan-formats.md §7).
+
+PLAN_LAYERS = ["壁", "建具", "室名"]
+PLAN_TEXTS = ["1階平面図", "洋室 6帖", "LDK 16帖", "玄関", "浴室", "縮尺 1/100"]
+
+
+def title_block(g):
+    """Owner, site and phone of a title block, with the categories each holds."""
+    return [(f"施主 {g.name()} 様", []),
+            (f"建築地 {g.address().split(' ')[0]}", ["address"]),
+            (f"TEL {g.phone()}", ["phone"])]
+
+
+def dxf_ascii(layers, texts, version="AC1032", codepage="ANSI_1252", escape=False):
+    """Returns DXF lines and, per text, the 1-based line its value sits on."""
+    def esc(text):
+        return "".join(c if ord(c) < 128 else f"\\U+{ord(c):04X}" for c in text) if escape else text
+    lines = ["999", "piimap synthetic drawing", "0", "SECTION", "2", "HEADER",
+             "9", "$ACADVER", "1", version, "9", "$DWGCODEPAGE", "3", codepage,
+             "0", "ENDSEC", "0", "SECTION", "2", "TABLES", "0", "TABLE", "2", "LAYER"]
+    for name in layers:
+        lines += ["0", "LAYER", "2", esc(name), "70", "0"]
+    lines += ["0", "ENDTAB", "0", "ENDSEC", "0", "SECTION", "2", "ENTITIES"]
+    at = []
+    for i, (text, layer) in enumerate(texts):
+        lines += ["0", "TEXT", "8", esc(layer), "10", f"{100 + i * 10}.0", "20", "50.0", "40", "2.5", "1", esc(text)]
+        at.append(len(lines))
+        lines += ["0", "LINE", "8", esc(layer), "10", "0.0", "20", "0.0", "11", "910.0", "21", "0.0"]
+    lines += ["0", "ENDSEC", "0", "EOF"]
+    return lines, at
+
+
+def dxf_binary(texts):
+    import struct
+    out = bytearray(b"AutoCAD Binary DXF\r\n\x1a\x00")
+
+    def tag(code, value):
+        out.extend(struct.pack("<H", code))
+        if isinstance(value, float):
+            out.extend(struct.pack("<d", value))
+        else:
+            out.extend(value.encode("utf-8") + b"\x00")
+    for c, v in [(0, "SECTION"), (2, "HEADER"), (9, "$ACADVER"), (1, "AC1032"), (0, "ENDSEC"),
+                 (0, "SECTION"), (2, "ENTITIES")]:
+        tag(c, v)
+    for i, (text, layer) in enumerate(texts):
+        tag(0, "TEXT"); tag(8, layer); tag(10, 100.0 + i); tag(20, 50.0); tag(30, 0.0); tag(40, 2.5); tag(1, text)
+    tag(0, "ENDSEC"); tag(0, "EOF")
+    return bytes(out)
+
+
+def jww(layers, texts):
+    """A Jw_cad 7.00 file as its readers see it: the signature, the version,
+    then MFC CStrings (FF FE FF, a length, UTF-16LE) among binary numbers."""
+    import struct
+
+    def cstring(s):
+        return b"\xff\xfe\xff" + bytes([len(s)]) + s.encode("utf-16-le")
+    out = bytearray(b"JwwData." + struct.pack("<I", 700))
+    out += cstring("")
+    out += struct.pack("<I", 3) + bytes(16 * 16)
+    for name in layers:
+        out += cstring(name) + struct.pack("<ddI", 0.0, 1.0, 0)
+    for text in texts:
+        out += struct.pack("<dddd", 100.0, 50.0, 2.5, 0.0) + cstring(text)
+    return bytes(out)
+
+
+def step_file(schema, description, entities, escape):
+    def q(s):
+        if not escape:
+            return s.replace("'", "''")
+        return "".join(c if ord(c) < 128 else f"\\X2\\{ord(c):04X}\\X0\\" for c in s.replace("'", "''"))
+    lines = ["ISO-10303-21;", "HEADER;", f"FILE_DESCRIPTION(('{description}'),'2;1');",
+             "FILE_NAME('drawing','2024-01-01T00:00:00',('piimap'),('synthetic'),'','','');",
+             f"FILE_SCHEMA(('{schema}'));", "ENDSEC;", "DATA;"]
+    at = []
+    for i, (fmt, value) in enumerate(entities):
+        lines.append(fmt.format(n=10 + i, v=q(value)))
+        at.append(len(lines))
+    lines += ["ENDSEC;", "END-ISO-10303-21;"]
+    return lines, at
+
+
+def cad_fixtures(root, g, truth):
+    os.makedirs(os.path.join(root, "cad"), exist_ok=True)
+
+    def put(rel, data, rows):
+        with open(os.path.join(root, rel), "wb") as f:
+            f.write(data)
+        truth.extend((rel, line, cat) for line, cat in rows)
+
+    def plan_texts():
+        block = title_block(g)
+        texts = [(t, "室名") for t in PLAN_TEXTS] + [(t, "図枠") for t, _ in block]
+        cats = [[] for _ in PLAN_TEXTS] + [c for _, c in block]
+        return texts, cats
+
+    # DXF text in three code pages: UTF-8 (R2018), CP932 (R2000) and \U+ escapes.
+    for rel, version, codepage, encoding, escape in [
+        ("cad/house_utf8.dxf", "AC1032", "ANSI_1252", "utf-8", False),
+        ("cad/house_cp932.dxf", "AC1015", "ANSI_932", "cp932", False),
+        ("cad/house_escaped.dxf", "AC1015", "ANSI_1252", "ascii", True),
+    ]:
+        texts, cats = plan_texts()
+        lines, at = dxf_ascii(PLAN_LAYERS + ["図枠"], texts, version, codepage, escape)
+        rows = [(at[i], c) for i, cs in enumerate(cats) for c in cs] + [(0, "floor_plan")]
+        put(rel, ("\r\n".join(lines) + "\r\n").encode(encoding), rows)
+
+    texts, cats = plan_texts()
+    put("cad/house_binary.dxf", dxf_binary(texts),
+        [(0, c) for cs in cats for c in cs] + [(0, "floor_plan")])
+    texts, cats = plan_texts()
+    put("cad/house.jww", jww(PLAN_LAYERS, [t for t, _ in texts]),
+        [(0, c) for cs in cats for c in cs] + [(0, "floor_plan")])
+
+    # SXF: SFC (feature comments, raw CP932) and P21 (AP202 entities, \X2\ escapes).
+    texts, cats = plan_texts()
+    ents = [("/*SXF #{n} = layer_feature('{v}','1') SXF*/", l) for l in PLAN_LAYERS]
+    ents += [("/*SXF #{n} = text_string_feature('4','1','1','{v}','100.0','50.0','2.5') SXF*/", t) for t, _ in texts]
+    lines, at = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2 feature_mode", ents, escape=False)
+    put("cad/house.sfc", ("\n".join(lines) + "\n").encode("cp932"),
+        [(at[len(PLAN_LAYERS) + i], c) for i, cs in enumerate(cats) for c in cs] + [(0, "floor_plan")])
+    texts, cats = plan_texts()
+    ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in PLAN_LAYERS]
+    ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t, _ in texts]
+    lines, at = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2 AP202_mode", ents, escape=True)
+    put("cad/house.p21", ("\n".join(lines) + "\n").encode("ascii"),
+        [(at[len(PLAN_LAYERS) + i], c) for i, cs in enumerate(cats) for c in cs] + [(0, "floor_plan")])
+
+    # IFC: spaces named like rooms, the owner and the site address.
+    address = g.address().split(" ")[0]
+    ents = [("#{n}=IFCBUILDINGSTOREY('0001',$,'{v}',$,$,$,$,$,.ELEMENT.,0.);", "1階平面図")]
+    ents += [("#{n}=IFCSPACE('000{n}',$,'{v}',$,$,$,$,$,.ELEMENT.,.INTERNAL.,$);", r) for r in ["洋室", "LDK", "玄関", "浴室"]]
+    ents += [("#{n}=IFCPERSON($,'{v}','Taro',$,$,$,$,$);", "Yamada")]
+    ents += [("#{n}=IFCPOSTALADDRESS(.HOME.,$,$,$,('{v}'),$,$,$,$,'JP');", address)]
+    lines, at = step_file("IFC4", "ViewDefinition [CoordinationView]", ents, escape=True)
+    put("cad/house.ifc", ("\n".join(lines) + "\n").encode("ascii"), [(at[-1], "address"), (0, "floor_plan")])
+
+    # Not floor plans: a mechanical part, an elevation, a site plan, lines only.
+    for rel, layers, texts in [
+        ("cad/negative/part.dxf", ["0", "外形"], [("部品図 ブラケット", "0"), ("公差 ±0.05", "0"), ("M6 ボルト 4本", "0")]),
+        ("cad/negative/elevation.dxf", ["壁", "窓"], [("南立面図", "壁"), ("GL", "壁")]),
+        ("cad/negative/site.dxf", ["敷地"], [("配置図", "敷地"), ("道路", "敷地"), ("隣地境界線", "敷地")]),
+        ("cad/negative/lines_only.dxf", ["0"], []),
+    ]:
+        os.makedirs(os.path.join(root, "cad/negative"), exist_ok=True)
+        lines, _ = dxf_ascii(layers, texts)
+        put(rel, ("\n".join(lines) + "\n").encode("utf-8"), [])
+    # A DWG (recognised, its text out of reach) whose name says nothing, and
+    # an image whose name says it all.
+    put("cad/negative/drawing.dwg", b"AC1032" + bytes(range(256)) * 4, [])
+    put(f"cad/{g.r.choice(SURNAMES)}様邸_間取り図.png", b"\x89PNG\r\n\x1a\n" + bytes(64), [(0, "floor_plan")])
+
+
 def write_doc(root, rel, lines, truth, encoding="utf-8"):
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -387,6 +544,7 @@ def fixtures(root):
     write_doc(root, "negative/lookalikes.txt", doc_lookalikes(g), truth)
     write_doc(root, "negative/lookalikes_hard.txt", doc_lookalikes_hard(g), truth)
     write_doc(root, ".hidden/notes.txt", [("memo", []), (f"tel {g.mobile()}", ["phone"])], truth)
+    cad_fixtures(root, g, truth)
     with open(os.path.join(root, "negative/logo.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
     with open(os.path.join(root, "expected.tsv"), "w") as f:

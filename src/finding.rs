@@ -139,10 +139,11 @@ pub struct Finding {
     /// The item's path as the user gave the target (`share/a/b.txt`); shared
     /// by every finding of the item.
     pub path: Arc<str>,
-    /// 1-based line of the original text.
-    pub line: u64,
+    /// 1-based line of the original text; `None` for whole-file findings
+    /// (floor plans) and for text pulled out of binary formats.
+    pub line: Option<u64>,
     /// 1-based column, in characters of the original (decoded) line.
-    pub column: u64,
+    pub column: Option<u64>,
     /// The policy category.
     pub category: Category,
     /// The detector id.
@@ -155,6 +156,8 @@ pub struct Finding {
     pub masked: String,
     /// The raw value, only kept with `--show-values`.
     pub value: Option<String>,
+    /// Why a whole-file finding was made (the floor-plan signals that fired).
+    pub reasons: Vec<String>,
 }
 
 /// Hides most of a value while keeping enough to recognise it: the first two

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
-use crate::finding::{Finding, mask};
+use crate::finding::{Category, Confidence, Finding, mask};
 use crate::inventory::{Inventory, ItemError, Skipped};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
 use crate::source::{self, Entry, WalkOptions};
@@ -96,7 +96,7 @@ pub fn scan_bytes(
     let mut inv = Inventory::default();
     let mut file = FileScan::new(Path::new(name), name, &mut inv);
     let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(&mut worker, chunk));
-    file.finish(kind, bytes.len() as u64);
+    file.finish(&worker, kind, bytes.len() as u64);
     inv.finish()
 }
 
@@ -155,7 +155,7 @@ impl<'a> Worker<'a> {
         let result = read::read_file(path, &mut read, &mut |chunk| file.chunk(self, chunk));
         self.read = read;
         match result {
-            Ok(kind) => file.finish(kind, size),
+            Ok(kind) => file.finish(self, kind, size),
             Err(e) => {
                 file.inv.findings.clear();
                 file.inv
@@ -197,8 +197,10 @@ impl<'p, 'i> FileScan<'p, 'i> {
             let value = &chunk.text[hit.start..hit.end];
             self.inv.findings.push(Finding {
                 path: Arc::clone(&self.display),
-                line: chunk.first_line + hit.line as u64,
-                column: chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1,
+                line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
+                column: chunk
+                    .positions
+                    .then(|| chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1),
                 category: spec.category,
                 detector: Arc::clone(w.detectors.id(hit.detector)),
                 field: hit
@@ -208,17 +210,62 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 confidence: hit.confidence,
                 masked: mask(spec.category, value),
                 value: w.show_values.then(|| value.to_string()),
+                reasons: Vec::new(),
             });
         }
     }
 
-    fn finish(self, kind: Kind, size: u64) {
+    fn finish(self, w: &Worker<'_>, kind: Kind, size: u64) {
         match kind {
             Kind::Text(_) => {
                 self.inv.stats.files += 1;
                 self.inv.stats.bytes += size;
             }
+            Kind::Cad(drawing) => {
+                self.inv.stats.files += 1;
+                self.inv.stats.bytes += size;
+                self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name());
+            }
+            Kind::Document => {
+                self.inv.stats.binary += 1;
+                self.floor_plan(w, &[], &[], "PDF/image");
+            }
             Kind::Binary => self.inv.stats.binary += 1,
         }
+    }
+
+    /// Classifies the file as a floor plan (住宅の図面) or not, from what it
+    /// says and its name, and records a whole-file finding if it is one. A
+    /// floor plan in the same file as an address or contact data identifies
+    /// a home.
+    fn floor_plan(self, w: &Worker<'_>, layers: &[String], texts: &[String], format: &str) {
+        let name = self.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let verdict = w.detectors.floor_plans().classify(layers, texts, &name);
+        if !verdict.is_floor_plan {
+            return;
+        }
+        let mut reasons = verdict.reasons;
+        let mut confidence = verdict.confidence;
+        let identifying = [Category::Address, Category::Phone, Category::Email, Category::Name];
+        if self.inv.findings.iter().any(|f| identifying.contains(&f.category)) {
+            confidence = Confidence::High;
+            reasons.push(
+                "identifies-home: an address or contact in the same file ties the plan to a home \
+                 / 同じファイルの住所・連絡先と合わせて住宅を特定できる"
+                    .to_string(),
+            );
+        }
+        self.inv.findings.push(Finding {
+            path: Arc::clone(&self.display),
+            line: None,
+            column: None,
+            category: Category::FloorPlan,
+            detector: Arc::from("floor-plan"),
+            field: None,
+            confidence,
+            masked: format!("{format} 住宅の図面 / floor plan"),
+            value: None,
+            reasons,
+        });
     }
 }

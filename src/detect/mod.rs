@@ -29,6 +29,7 @@
 mod anchor;
 pub mod catalog;
 pub mod check;
+pub mod floorplan;
 pub mod normalize;
 pub mod validate;
 
@@ -75,6 +76,8 @@ pub struct DetectorSet {
     anchors: anchor::Anchors,
     /// The keywords of the detectors that need context.
     context_words: ContextWords,
+    /// The floor-plan classifier.
+    floor_plans: floorplan::Rules,
 }
 
 /// The keywords of every detector with `context = "required"` in one
@@ -260,7 +263,11 @@ impl DetectorSet {
             d.anchor_mask = mask;
         }
         let context_words = ContextWords::new(&detectors).map_err(|e| err("(keywords)", e))?;
-        Ok(DetectorSet { detectors, anchors, context_words })
+        let floor_plans = floorplan::Rules::builtin().map_err(|e| LoadError::Parse {
+            file: "floorplan.toml".into(),
+            message: e.to_string(),
+        })?;
+        Ok(DetectorSet { detectors, anchors, context_words, floor_plans })
     }
 
     /// The built-in detectors plus any pattern directories, compiled.
@@ -285,6 +292,11 @@ impl DetectorSet {
     /// The spec of detector `i`.
     pub fn spec(&self, i: usize) -> &DetectorSpec {
         &self.detectors[i].spec
+    }
+
+    /// The floor-plan classifier.
+    pub fn floor_plans(&self) -> &floorplan::Rules {
+        &self.floor_plans
     }
 
     /// The id of detector `i`, shareable.

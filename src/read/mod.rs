@@ -6,6 +6,7 @@
 //! decoded ([`text`]) — and handed on in chunks of whole lines with the number
 //! of their first line, so findings keep the original line and column.
 
+pub mod cad;
 pub mod delimited;
 pub mod text;
 
@@ -27,10 +28,15 @@ pub enum ReadError {
 }
 
 /// What a file turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// Decoded text in this encoding.
     Text(Encoding),
+    /// A CAD drawing, with its layer names and texts (its text went to the
+    /// chunks already).
+    Cad(Box<cad::Drawing>),
+    /// A PDF or an image: not read yet, but its name can still say what it is.
+    Document,
     /// A binary format no reader handles yet.
     Binary,
 }
@@ -44,6 +50,9 @@ pub struct Chunk<'a> {
     pub first_line: u64,
     /// True for the file's first chunk (which holds any header row).
     pub is_first: bool,
+    /// Whether the chunk's lines are the file's own lines (not for text
+    /// pulled out of a binary format).
+    pub positions: bool,
 }
 
 /// Per-worker buffers, reused from file to file.
@@ -78,6 +87,22 @@ pub fn read_file(
 
 /// Sniffs and decodes `bytes` (the whole content of an item).
 pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk<'_>)) -> Kind {
+    if let Some(kind) = cad::sniff(bytes) {
+        let mut drawing = cad::extract(kind, bytes);
+        let text = std::mem::take(&mut drawing.scan_text);
+        if !text.is_empty() {
+            on_chunk(Chunk {
+                text: &text,
+                first_line: 1,
+                is_first: true,
+                positions: drawing.positions,
+            });
+        }
+        return Kind::Cad(Box::new(drawing));
+    }
+    if is_document_signature(bytes) {
+        return Kind::Document;
+    }
     if is_binary_signature(bytes) {
         return Kind::Binary;
     }
@@ -90,22 +115,24 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     }
 }
 
-/// Formats later readers will handle (archives, office files, PDFs, images,
-/// databases): never decoded as text, even when they hold no NUL early on.
+/// PDFs and images (PNG, JPEG, GIF, TIFF): their text is for later readers,
+/// but a name such as 間取り図.pdf already says they hold a floor plan.
+fn is_document_signature(b: &[u8]) -> bool {
+    const SIGNATURES: &[&[u8]] =
+        &[b"%PDF-", b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"II*\0", b"MM\0*"];
+    SIGNATURES.iter().any(|s| b.starts_with(s))
+}
+
+/// Formats later readers will handle (archives, office files, databases):
+/// never decoded as text, even when they hold no NUL early on.
 fn is_binary_signature(b: &[u8]) -> bool {
     const SIGNATURES: &[&[u8]] = &[
-        b"%PDF-",
         b"PK\x03\x04",
-        b"\x89PNG",
-        b"\xFF\xD8\xFF",
-        b"GIF8",
         b"\xD0\xCF\x11\xE0",
         b"\x1F\x8B",
         b"7z\xBC\xAF",
         b"Rar!",
         b"SQLite format 3",
-        b"II*\0",
-        b"MM\0*",
     ];
     SIGNATURES.iter().any(|s| b.starts_with(s))
 }

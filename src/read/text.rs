@@ -128,7 +128,7 @@ pub fn decode_chunks(
     let mut first_line = 1;
     let mut is_first = true;
     let mut emit = |text: &str, on_chunk: &mut dyn FnMut(Chunk<'_>)| {
-        on_chunk(Chunk { text, first_line, is_first });
+        on_chunk(Chunk { text, first_line, is_first, positions: true });
         first_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         is_first = false;
     };

@@ -12,8 +12,8 @@ use crate::inventory::Inventory;
 struct FindingLine<'a> {
     r#type: &'static str,
     path: &'a str,
-    line: u64,
-    column: u64,
+    line: Option<u64>,
+    column: Option<u64>,
     field: Option<&'a str>,
     category: Category,
     detector: &'a str,
@@ -21,6 +21,8 @@ struct FindingLine<'a> {
     masked: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    reasons: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -57,6 +59,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 confidence: f.confidence,
                 masked: &f.masked,
                 value: f.value.as_deref(),
+                reasons: &f.reasons,
             },
         )?;
     }

@@ -17,17 +17,21 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         }
         let shown = f.value.as_deref().unwrap_or(&f.masked);
         let field = f.field.as_deref().map(|n| format!("  [{n}]")).unwrap_or_default();
+        let at = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
         writeln!(
             out,
             "  {:>5}:{:<4} {:<13} {:<6} {}  ({}){}",
-            f.line,
-            f.column,
+            at(f.line),
+            at(f.column),
             f.category.id(),
             f.confidence.as_str(),
             shown,
             f.detector,
             field
         )?;
+        for reason in &f.reasons {
+            writeln!(out, "               - {reason}")?;
+        }
     }
     if !inv.findings.is_empty() {
         writeln!(out)?;

@@ -136,3 +136,82 @@ fn collect(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String,
         }
     }
 }
+
+#[test]
+fn drawings_of_homes_are_floor_plans_and_others_are_not() {
+    let out = piimap(&["scan", "fixtures/cad", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let plans: Vec<(&str, &str, Vec<String>)> = values
+        .iter()
+        .filter(|v| v["category"] == "floor_plan")
+        .map(|v| {
+            assert!(v["line"].is_null() && v["column"].is_null(), "whole-file finding: {v}");
+            let reasons = v["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().split(':').next().unwrap().to_string())
+                .collect();
+            (v["path"].as_str().unwrap(), v["confidence"].as_str().unwrap(), reasons)
+        })
+        .collect();
+    let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let full = ids(&["plan-title", "rooms", "mat-area", "wall-layers", "owner", "identifies-home"]);
+    let expected = [
+        ("fixtures/cad/house.ifc", "high", ids(&["plan-title", "rooms", "identifies-home"])),
+        ("fixtures/cad/house.jww", "high", full.clone()),
+        ("fixtures/cad/house.p21", "high", full.clone()),
+        ("fixtures/cad/house.sfc", "high", full.clone()),
+        ("fixtures/cad/house_binary.dxf", "high", full.clone()),
+        ("fixtures/cad/house_cp932.dxf", "high", full.clone()),
+        ("fixtures/cad/house_escaped.dxf", "high", full.clone()),
+        ("fixtures/cad/house_utf8.dxf", "high", full.clone()),
+    ];
+    assert_eq!(plans.len(), 9, "{plans:#?}");
+    for (want, got) in expected.iter().zip(&plans) {
+        assert_eq!((want.0, want.1, &want.2), (got.0, got.1, &got.2));
+    }
+    // The image counts by its name alone.
+    assert!(plans[8].0.ends_with("様邸_間取り図.png"));
+    assert_eq!((plans[8].1, &plans[8].2), ("medium", &ids(&["plan-name"])));
+    // Elevation, site plan, mechanical part, a drawing without rooms, a DWG
+    // whose name says nothing: no findings at all.
+    assert!(values.iter().all(|v| !v["path"].as_str().is_some_and(|p| p.contains("/negative/"))));
+}
+
+#[test]
+fn text_in_drawings_is_scanned_and_located() {
+    let out = piimap(&["scan", "fixtures/cad", "--format", "jsonl", "--show-values"]);
+    let values = jsonl(&out);
+    let phones: Vec<(&str, Option<u64>)> = values
+        .iter()
+        .filter(|v| v["category"] == "phone")
+        .map(|v| (v["path"].as_str().unwrap(), v["line"].as_u64()))
+        .collect();
+    // Text formats keep the physical line of the TEXT value; binary ones have none.
+    assert_eq!(
+        phones,
+        [
+            ("fixtures/cad/house.jww", None),
+            ("fixtures/cad/house.p21", Some(19)),
+            ("fixtures/cad/house.sfc", Some(19)),
+            ("fixtures/cad/house_binary.dxf", None),
+            ("fixtures/cad/house_cp932.dxf", Some(260)),
+            ("fixtures/cad/house_escaped.dxf", Some(260)),
+            ("fixtures/cad/house_utf8.dxf", Some(260)),
+        ]
+    );
+    // The same address is read from CP932, \U+ escapes and UTF-8 alike.
+    let address = |p: &str| {
+        values
+            .iter()
+            .find(|v| v["path"] == p && v["category"] == "address")
+            .map(|v| v["value"].as_str().unwrap().to_string())
+    };
+    let utf8 = address("fixtures/cad/house_utf8.dxf").unwrap();
+    assert!(
+        utf8.contains('都') || utf8.contains('県') || utf8.contains('府') || utf8.contains('道')
+    );
+    assert!(address("fixtures/cad/house_cp932.dxf").is_some());
+    assert!(address("fixtures/cad/house_escaped.dxf").is_some());
+}

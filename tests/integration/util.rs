@@ -46,7 +46,7 @@ pub(crate) fn findings(values: &[Value]) -> Vec<(String, u64, String)> {
         .map(|v| {
             (
                 v["path"].as_str().unwrap().to_string(),
-                v["line"].as_u64().unwrap(),
+                v["line"].as_u64().unwrap_or(0),
                 v["category"].as_str().unwrap().to_string(),
             )
         })

@@ -1,0 +1,160 @@
+//! Floor plans (住宅の図面): a scored, explainable classification of a drawing
+//! (or a PDF or image, by its name) from the signals in
+//! `patterns/floorplan.toml` — plan titles, room names, wall layers, file
+//! names for; elevations, site plans and mechanical vocabulary against.
+//!
+//! It sees only words (layer names, texts, a file name), never files.
+
+use serde::Deserialize;
+
+use crate::finding::Confidence;
+
+/// The built-in rules.
+const BUILTIN: &str = include_str!("../../patterns/floorplan.toml");
+
+/// Where a signal looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Where {
+    /// Text entities, titles, room labels.
+    Text,
+    /// Layer names.
+    Layer,
+    /// The file name.
+    Name,
+}
+
+/// One piece of evidence.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    /// Stable id, shown in reasons.
+    pub id: String,
+    /// Where the words are looked for.
+    #[serde(rename = "where")]
+    pub place: Where,
+    /// Words (case-insensitive substrings).
+    pub words: Vec<String>,
+    /// How many distinct words must appear.
+    #[serde(default = "one")]
+    pub min: usize,
+    /// Added to the score when the signal fires (negative: evidence against).
+    pub weight: i32,
+    /// The reason in Japanese.
+    pub ja: String,
+    /// The reason in English.
+    pub en: String,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// The classifier.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// A floor plan from this score on.
+    pub threshold: i32,
+    /// High confidence from this score on.
+    pub high: i32,
+    /// The evidence.
+    #[serde(rename = "signal")]
+    pub signals: Vec<Signal>,
+}
+
+/// The outcome for one drawing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The total score.
+    pub score: i32,
+    /// Whether the score reaches the threshold.
+    pub is_floor_plan: bool,
+    /// Medium at the threshold, high at `high`.
+    pub confidence: Confidence,
+    /// `id: en / ja (+weight)` for every signal that fired, in rule order.
+    pub reasons: Vec<String>,
+}
+
+impl Rules {
+    /// The built-in rules.
+    pub fn builtin() -> Result<Rules, toml::de::Error> {
+        toml::from_str(BUILTIN)
+    }
+
+    /// Scores a drawing from its layer names, texts and file name.
+    pub fn classify(&self, layers: &[String], texts: &[String], name: &str) -> Verdict {
+        let lower = |items: &[String]| items.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let (layers, texts, name) = (lower(layers), lower(texts), name.to_lowercase());
+        let mut score = 0;
+        let mut reasons = Vec::new();
+        for s in &self.signals {
+            let found = s
+                .words
+                .iter()
+                .filter(|w| {
+                    let w = w.to_lowercase();
+                    match s.place {
+                        Where::Text => texts.iter().any(|t| t.contains(&w)),
+                        Where::Layer => layers.iter().any(|l| l.contains(&w)),
+                        Where::Name => name.contains(&w),
+                    }
+                })
+                .count();
+            if found >= s.min {
+                score += s.weight;
+                reasons.push(format!("{}: {} / {} ({:+})", s.id, s.en, s.ja, s.weight));
+            }
+        }
+        let confidence = if score >= self.high { Confidence::High } else { Confidence::Medium };
+        Verdict { score, is_floor_plan: score >= self.threshold, confidence, reasons }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(w: &[&str]) -> Vec<String> {
+        w.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn house_plans_score_and_say_why() {
+        let rules = Rules::builtin().unwrap();
+        let v = rules.classify(
+            &words(&["壁", "建具", "室名"]),
+            &words(&["1階平面図", "洋室 6帖", "LDK 16帖", "玄関", "浴室"]),
+            "plan.dxf",
+        );
+        assert!(v.is_floor_plan);
+        assert_eq!(v.confidence, Confidence::High);
+        let ids: Vec<_> = v.reasons.iter().map(|r| r.split(':').next().unwrap()).collect();
+        assert_eq!(ids, ["plan-title", "rooms", "mat-area", "wall-layers"]);
+        assert_eq!(v.score, 10);
+    }
+
+    #[test]
+    fn other_drawings_do_not() {
+        let rules = Rules::builtin().unwrap();
+        let elevation = rules.classify(&words(&["壁", "窓"]), &words(&["南立面図", "GL"]), "a.dxf");
+        assert!(!elevation.is_floor_plan);
+        let part =
+            rules.classify(&words(&["0"]), &words(&["部品図", "公差 ±0.1", "M6 ボルト"]), "p.dxf");
+        assert!(!part.is_floor_plan);
+        let site =
+            rules.classify(&words(&["敷地"]), &words(&["配置図", "道路", "隣地境界線"]), "s.dxf");
+        assert!(!site.is_floor_plan);
+        let empty = rules.classify(&words(&["0"]), &[], "x.dxf");
+        assert_eq!((empty.is_floor_plan, empty.score), (false, 0));
+    }
+
+    #[test]
+    fn a_file_name_alone_can_say_it() {
+        let rules = Rules::builtin().unwrap();
+        let v = rules.classify(&[], &[], "山田様邸_間取り図.png");
+        assert!(v.is_floor_plan);
+        assert_eq!(v.confidence, Confidence::Medium);
+        assert!(!rules.classify(&[], &[], "holiday.jpg").is_floor_plan);
+    }
+}
