@@ -485,6 +485,27 @@ def cad_fixtures(root, g, truth):
     put("cad/house.p21", ("\n".join(lines) + "\n").encode("ascii"),
         [(at[len(PLAN_LAYERS) + i], c) for i, cs in enumerate(cats) for c in cs] + [(0, "floor_plan")])
 
+    # The same P21 zipped (.p2z): its text has no line numbers in the archive.
+    import io
+    import zipfile
+    texts, cats = plan_texts()
+    ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in PLAN_LAYERS]
+    ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t, _ in texts]
+    lines, _ = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2 AP202_mode", ents, escape=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("house.p21", date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, "\n".join(lines) + "\n")
+    put("cad/house.p2z", buf.getvalue(), [(0, c) for cs in cats for c in cs] + [(0, "floor_plan")])
+
+    # Jw_cad for DOS: the signature, then CP932 strings between binary records.
+    texts, cats = plan_texts()
+    body = b"jw_cad(c)data" + bytes(27)
+    for text in PLAN_LAYERS + [t for t, _ in texts]:
+        body += b"\x01\x00\x10\x00" + text.encode("cp932") + b"\x00"
+    put("cad/house.jwc", body, [(0, c) for cs in cats for c in cs] + [(0, "floor_plan")])
+
     # IFC: spaces named like rooms, the owner and the site address.
     address = g.address().split(" ")[0]
     ents = [("#{n}=IFCBUILDINGSTOREY('0001',$,'{v}',$,$,$,$,$,.ELEMENT.,0.);", "1階平面図")]

@@ -6,8 +6,9 @@
 //! Text formats (ASCII DXF, ISO 10303-21 files) are decoded with their own code
 //! page and their escapes (`\U+6D0B`, `\X2\6D0B5BA4\X0\`) resolved in place, so
 //! findings keep their physical line. Binary formats (binary DXF, JWW, JWC)
-//! give up their strings without positions. DWG is compressed: it is
-//! recognised, but its text is out of reach without a DWG decoder.
+//! and zipped SXF/IFC (`.p2z`, `.sfz`, `.ifczip`) give up their strings without
+//! positions. DWG is compressed: it is recognised, but its text is out of reach
+//! without a DWG decoder.
 //! Signatures and layouts: `../shared/reference/japan-formats.md` §7.
 
 use encoding_rs::{SHIFT_JIS, UTF_8, UTF_16LE, WINDOWS_1252};
@@ -111,13 +112,46 @@ fn is_ascii_dxf(text: &str) -> bool {
     }
 }
 
+/// The largest drawing taken out of a zip (`.p2z`, `.sfz`, `.ifczip`).
+const MAX_ZIPPED: u64 = 64 << 20;
+
+/// A zip whose member is an SXF or IFC drawing, read with the member's text
+/// (positions refer to the member, so they are dropped).
+pub fn unzip(bytes: &[u8]) -> Option<Drawing> {
+    use std::io::Read;
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    for i in 0..archive.len().min(16) {
+        let Ok(member) = archive.by_index(i) else { continue };
+        let Ok(name) = member.name().map(|n| n.to_ascii_lowercase()) else { continue };
+        if !(name.ends_with(".p21") || name.ends_with(".sfc") || name.ends_with(".ifc"))
+            || member.size() > MAX_ZIPPED
+        {
+            continue;
+        }
+        let mut inner = Vec::new();
+        if member.take(MAX_ZIPPED).read_to_end(&mut inner).is_err() {
+            continue;
+        }
+        if let Some(kind @ (CadKind::Sxf | CadKind::Ifc)) = sniff(&inner) {
+            let mut drawing = extract(kind, &inner);
+            drawing.positions = false;
+            return Some(drawing);
+        }
+    }
+    None
+}
+
 /// Reads a drawing of kind `kind` from its bytes.
 pub fn extract(kind: CadKind, bytes: &[u8]) -> Drawing {
     match kind {
         CadKind::DxfAscii => dxf_ascii(bytes),
         CadKind::DxfBinary => dxf_binary(bytes),
         CadKind::Sxf | CadKind::Ifc => step(kind, bytes),
-        CadKind::Jww | CadKind::Jwc => jw_cad(kind, bytes),
+        CadKind::Jww => jw_cad(kind, bytes),
+        CadKind::Jwc => jwc(bytes),
         CadKind::Dwg => Drawing {
             kind,
             layers: vec![],
@@ -434,6 +468,20 @@ fn jw_cad(kind: CadKind, bytes: &[u8]) -> Drawing {
     let scan_text = texts.join("\n");
     // Layer names are among the strings, not told apart from the rest.
     Drawing { kind, layers: texts.clone(), texts, scan_text, positions: false }
+}
+
+/// Jw_cad for DOS: CP932 text among binary records, without length prefixes.
+/// Runs of printable CP932 between control bytes are taken.
+fn jwc(bytes: &[u8]) -> Drawing {
+    let texts: Vec<String> = bytes
+        .split(|&b| b < 0x20 || b == 0x7F || b == 0xFF)
+        .filter(|run| run.len() >= 2)
+        .filter_map(|run| SHIFT_JIS.decode_without_bom_handling_and_without_replacement(run))
+        .filter(|s| meaningful(s))
+        .map(|s| s.into_owned())
+        .collect();
+    let scan_text = texts.join("\n");
+    Drawing { kind: CadKind::Jwc, layers: texts.clone(), texts, scan_text, positions: false }
 }
 
 /// A string worth keeping from a binary file: a kana or kanji, or at least

@@ -87,8 +87,9 @@ pub fn read_file(
 
 /// Sniffs and decodes `bytes` (the whole content of an item).
 pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk<'_>)) -> Kind {
-    if let Some(kind) = cad::sniff(bytes) {
-        let mut drawing = cad::extract(kind, bytes);
+    if let Some(mut drawing) =
+        cad::sniff(bytes).map(|k| cad::extract(k, bytes)).or_else(|| cad::unzip(bytes))
+    {
         let text = std::mem::take(&mut drawing.scan_text);
         if !text.is_empty() {
             on_chunk(Chunk {

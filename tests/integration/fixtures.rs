@@ -159,21 +159,23 @@ fn drawings_of_homes_are_floor_plans_and_others_are_not() {
     let full = ids(&["plan-title", "rooms", "mat-area", "wall-layers", "owner", "identifies-home"]);
     let expected = [
         ("fixtures/cad/house.ifc", "high", ids(&["plan-title", "rooms", "identifies-home"])),
+        ("fixtures/cad/house.jwc", "high", full.clone()),
         ("fixtures/cad/house.jww", "high", full.clone()),
         ("fixtures/cad/house.p21", "high", full.clone()),
+        ("fixtures/cad/house.p2z", "high", full.clone()),
         ("fixtures/cad/house.sfc", "high", full.clone()),
         ("fixtures/cad/house_binary.dxf", "high", full.clone()),
         ("fixtures/cad/house_cp932.dxf", "high", full.clone()),
         ("fixtures/cad/house_escaped.dxf", "high", full.clone()),
         ("fixtures/cad/house_utf8.dxf", "high", full.clone()),
     ];
-    assert_eq!(plans.len(), 9, "{plans:#?}");
+    assert_eq!(plans.len(), 11, "{plans:#?}");
     for (want, got) in expected.iter().zip(&plans) {
         assert_eq!((want.0, want.1, &want.2), (got.0, got.1, &got.2));
     }
     // The image counts by its name alone.
-    assert!(plans[8].0.ends_with("様邸_間取り図.png"));
-    assert_eq!((plans[8].1, &plans[8].2), ("medium", &ids(&["plan-name"])));
+    assert!(plans[10].0.ends_with("様邸_間取り図.png"));
+    assert_eq!((plans[10].1, &plans[10].2), ("medium", &ids(&["plan-name"])));
     // Elevation, site plan, mechanical part, a drawing without rooms, a DWG
     // whose name says nothing: no findings at all.
     assert!(values.iter().all(|v| !v["path"].as_str().is_some_and(|p| p.contains("/negative/"))));
@@ -192,8 +194,10 @@ fn text_in_drawings_is_scanned_and_located() {
     assert_eq!(
         phones,
         [
+            ("fixtures/cad/house.jwc", None),
             ("fixtures/cad/house.jww", None),
             ("fixtures/cad/house.p21", Some(19)),
+            ("fixtures/cad/house.p2z", None),
             ("fixtures/cad/house.sfc", Some(19)),
             ("fixtures/cad/house_binary.dxf", None),
             ("fixtures/cad/house_cp932.dxf", Some(260)),
