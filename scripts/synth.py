@@ -18,6 +18,7 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
     synth.py fixtures DIR             the small committed fixture set (seed 1)
     synth.py eval DIR [--docs N] [--seed S] [--faker]   an evaluation corpus + truth.tsv
     synth.py bench DIR [--mb N] [--seed S]    a large mixed ja/en corpus for timing
+    synth.py drawings DIR [--docs N] [--seed S]   labelled drawings for the floor-plan classifier
 """
 import argparse
 import os
@@ -621,9 +622,84 @@ def bench(root, mb, seed):
         n += 1
 
 
+def drawings(root, docs, seed):
+    """A labelled set of drawings for the floor-plan classifier: house plans
+    written in every format with varied titles, rooms and layers, against
+    elevations, sections, site plans, office layouts, electrical drawings and
+    mechanical parts. truth.tsv lists the floor plans (line 0)."""
+    import io
+    import zipfile
+    g = Gen(seed)
+    titles = ["1階平面図", "2階平面図", "平面図", "間取り図", "間取図", "平面詳細図", "FLOOR PLAN", None, None]
+    rooms = ["洋室", "和室", "LDK", "DK", "玄関", "浴室", "洗面所", "トイレ", "寝室", "子供室", "納戸", "押入",
+             "クローゼット", "WIC", "UB", "廊下", "ホール", "バルコニー", "キッチン", "リビング"]
+    plan_layers = ["壁", "建具", "窓", "間仕切", "通り芯", "柱", "室名", "A-WALL", "A-DOOR", "A-GLAZ"]
+    other = {
+        "elevation": (["南立面図", "北立面図", "東立面図"], ["GL", "FL", "軒高", "最高高さ", "外壁 サイディング"], ["壁", "窓", "外装"]),
+        "section": (["A-A断面図", "矩計図", "断面図"], ["GL", "1FL", "2FL", "天井高", "基礎"], ["構造", "仕上"]),
+        "site": (["配置図", "敷地配置図"], ["道路", "隣地境界線", "敷地面積", "方位", "駐車場"], ["敷地", "外構"]),
+        "office": (["3階平面図", "事務所平面図", "平面図"], ["会議室", "執務室", "給湯室", "応接室", "倉庫", "トイレ"], ["壁", "建具"]),
+        "electrical": (["電気設備図", "照明配置図"], ["分電盤", "コンセント", "スイッチ", "照明器具"], ["電気", "E-LITE"]),
+        "part": (["部品図", "組立図"], ["公差 ±0.05", "M6 ボルト", "面取り C1", "材質 SS400", "はめあい H7"], ["0", "外形"]),
+    }
+    truth = []
+    os.makedirs(root, exist_ok=True)
+    formats = ["dxf", "dxf-cp932", "dxf-binary", "jww", "p21", "sfc", "ifc", "p2z"]
+    for i in range(docs):
+        is_plan = g.r.random() < 0.5
+        if is_plan:
+            title = g.r.choice(titles)
+            texts = ([title] if title else []) + g.r.sample(rooms, g.r.randrange(2, 7))
+            if g.r.random() < 0.6:
+                texts = [t + f" {g.r.choice(['4.5', '6', '8', '10'])}帖" if t in ("洋室", "和室") else t for t in texts]
+            layers = g.r.sample(plan_layers, g.r.randrange(0, 4)) or ["0"]
+        else:
+            kind = g.r.choice(list(other))
+            ttl, words, layers = other[kind]
+            texts = [g.r.choice(ttl)] + g.r.sample(words, g.r.randrange(2, len(words)))
+        if g.r.random() < 0.3:
+            texts += [f"施主 {g.name()} 様", f"建築地 {g.address().split(' ')[0]}"]
+        fmt = g.r.choice(formats)
+        rel = f"d{i // 100:03d}/drawing{i:05d}"
+        pairs = [(t, g.r.choice(layers)) for t in texts]
+        if fmt.startswith("dxf") and fmt != "dxf-binary":
+            cp932 = fmt == "dxf-cp932"
+            lines, _ = dxf_ascii(layers, pairs, "AC1015" if cp932 else "AC1032", "ANSI_932" if cp932 else "ANSI_1252")
+            data, ext = ("\r\n".join(lines) + "\r\n").encode("cp932" if cp932 else "utf-8"), ".dxf"
+        elif fmt == "dxf-binary":
+            data, ext = dxf_binary(pairs), ".dxf"
+        elif fmt == "jww":
+            data, ext = jww(layers, texts), ".jww"
+        elif fmt == "ifc":
+            ents = [("#{n}=IFCSPACE('x',$,'{v}',$,$,$,$,$,.ELEMENT.,.INTERNAL.,$);", t) for t in texts]
+            lines, _ = step_file("IFC4", "ViewDefinition", ents, escape=True)
+            data, ext = ("\n".join(lines) + "\n").encode("ascii"), ".ifc"
+        else:
+            ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in layers]
+            ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t in texts]
+            escape = fmt != "sfc"
+            lines, _ = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2", ents, escape=escape)
+            text = "\n".join(lines) + "\n"
+            if fmt == "p2z":
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                    z.writestr("drawing.p21", text)
+                data, ext = buf.getvalue(), ".p2z"
+            else:
+                data, ext = text.encode("cp932" if fmt == "sfc" else "ascii"), "." + fmt
+        os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
+        with open(os.path.join(root, rel + ext), "wb") as f:
+            f.write(data)
+        if is_plan:
+            truth.append((rel + ext, 0, "floor_plan"))
+    with open(os.path.join(root, "truth.tsv"), "w") as f:
+        for rel, line, cat in sorted(truth):
+            f.write(f"{rel}\t{line}\t{cat}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "bench"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings"])
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--mb", type=int, default=512)
@@ -634,6 +710,8 @@ def main():
         fixtures(a.dir)
     elif a.mode == "eval":
         corpus(a.dir, a.docs, a.seed, a.faker)
+    elif a.mode == "drawings":
+        drawings(a.dir, a.docs, a.seed)
     else:
         bench(a.dir, a.mb, a.seed)
 

@@ -130,8 +130,8 @@ mod tests {
         assert!(v.is_floor_plan);
         assert_eq!(v.confidence, Confidence::High);
         let ids: Vec<_> = v.reasons.iter().map(|r| r.split(':').next().unwrap()).collect();
-        assert_eq!(ids, ["plan-title", "rooms", "mat-area", "wall-layers"]);
-        assert_eq!(v.score, 10);
+        assert_eq!(ids, ["plan-title", "rooms", "many-rooms", "mat-area", "wall-layers"]);
+        assert_eq!(v.score, 3 + 3 + 2 + 1 + 2);
     }
 
     #[test]
@@ -147,6 +147,21 @@ mod tests {
         assert!(!site.is_floor_plan);
         let empty = rules.classify(&words(&["0"]), &[], "x.dxf");
         assert_eq!((empty.is_floor_plan, empty.score), (false, 0));
+    }
+
+    #[test]
+    fn office_plans_and_bare_titles_are_not_homes() {
+        let rules = Rules::builtin().unwrap();
+        let office = rules.classify(
+            &words(&["壁", "建具"]),
+            &words(&["3階平面図", "会議室", "執務室", "給湯室"]),
+            "f3.dxf",
+        );
+        assert!(!office.is_floor_plan, "{office:?}");
+        // An owner counts as a reason but adds nothing: every building has one.
+        let owner = rules.classify(&[], &words(&["平面図", "施主 山田様"]), "a.dxf");
+        assert!(!owner.is_floor_plan);
+        assert!(owner.reasons.iter().any(|r| r.starts_with("owner:")));
     }
 
     #[test]
