@@ -231,3 +231,20 @@ fn text_in_drawings_is_scanned_and_located() {
     assert!(address("fixtures/cad/house_cp932.dxf").is_some());
     assert!(address("fixtures/cad/house_escaped.dxf").is_some());
 }
+
+#[test]
+fn truncated_drawings_give_what_they_hold_and_never_crash() {
+    let t = Tree::new();
+    for name in
+        ["house_binary.dxf", "house.jww", "house.jwc", "house.p2z", "house.p21", "house_cp932.dxf"]
+    {
+        let bytes = std::fs::read(root().join("fixtures/cad").join(name)).unwrap();
+        for cut in [1, 7, 23, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
+            t.file(&format!("{cut}_{name}"), &bytes[..cut.min(bytes.len())]);
+        }
+    }
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(of_type(&jsonl(&out), "error").is_empty());
+}
