@@ -440,6 +440,13 @@ def step_file(schema, description, entities, escape):
     return lines, at
 
 
+def p21_lines(layers, texts, escape=True):
+    """An SXF AP202 file (P21): layer assignments, then text literals."""
+    ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in layers]
+    ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t in texts]
+    return step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2 AP202_mode", ents, escape=escape)
+
+
 def cad_fixtures(root, g, truth):
     os.makedirs(os.path.join(root, "cad"), exist_ok=True)
 
@@ -480,9 +487,7 @@ def cad_fixtures(root, g, truth):
     put("cad/house.sfc", ("\n".join(lines) + "\n").encode("cp932"),
         [(at[len(PLAN_LAYERS) + i], c) for i, cs in enumerate(cats) for c in cs] + [(0, "floor_plan")])
     texts, cats = plan_texts()
-    ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in PLAN_LAYERS]
-    ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t, _ in texts]
-    lines, at = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2 AP202_mode", ents, escape=True)
+    lines, at = p21_lines(PLAN_LAYERS, [t for t, _ in texts])
     put("cad/house.p21", ("\n".join(lines) + "\n").encode("ascii"),
         [(at[len(PLAN_LAYERS) + i], c) for i, cs in enumerate(cats) for c in cs] + [(0, "floor_plan")])
 
@@ -490,9 +495,7 @@ def cad_fixtures(root, g, truth):
     import io
     import zipfile
     texts, cats = plan_texts()
-    ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in PLAN_LAYERS]
-    ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t, _ in texts]
-    lines, _ = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2 AP202_mode", ents, escape=True)
+    lines, _ = p21_lines(PLAN_LAYERS, [t for t, _ in texts])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         info = zipfile.ZipInfo("house.p21", date_time=(2024, 1, 1, 0, 0, 0))
@@ -675,10 +678,7 @@ def drawings(root, docs, seed):
             lines, _ = step_file("IFC4", "ViewDefinition", ents, escape=True)
             data, ext = ("\n".join(lines) + "\n").encode("ascii"), ".ifc"
         else:
-            ents = [("#{n}=PRESENTATION_LAYER_ASSIGNMENT('{v}','',());", l) for l in layers]
-            ents += [("#{n}=TEXT_LITERAL_WITH_EXTENT('','{v}',#1,'',.LEFT.,#2,#3);", t) for t in texts]
-            escape = fmt != "sfc"
-            lines, _ = step_file("ASSOCIATIVE_DRAUGHTING", "SCADEC level2", ents, escape=escape)
+            lines, _ = p21_lines(layers, texts, escape=fmt != "sfc")
             text = "\n".join(lines) + "\n"
             if fmt == "p2z":
                 buf = io.BytesIO()
