@@ -49,6 +49,20 @@ pub struct Inventory {
     pub skipped: Vec<Skipped>,
     /// Counters.
     pub stats: Stats,
+    /// What each detector that reported something finds, by id: reports
+    /// that describe their rules (SARIF) read it from here.
+    pub rules: BTreeMap<String, Rule>,
+}
+
+/// A detector as reports describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// The category it finds.
+    pub category: Category,
+    /// What it finds, in English.
+    pub en: String,
+    /// What it finds, in Japanese.
+    pub ja: String,
 }
 
 impl Inventory {
@@ -60,6 +74,7 @@ impl Inventory {
         self.stats.files += other.stats.files;
         self.stats.bytes += other.stats.bytes;
         self.stats.binary += other.stats.binary;
+        self.rules.extend(other.rules);
         self
     }
 

@@ -73,7 +73,13 @@ pub fn scan(
             Err(_) => work(),
         }
     });
-    inventory.finish()
+    let mut inventory = inventory.finish();
+    for f in &inventory.findings {
+        if !inventory.rules.contains_key(&*f.detector) {
+            inventory.rules.insert(f.detector.to_string(), detectors.rule(&f.detector));
+        }
+    }
+    inventory
 }
 
 /// Locks the worker pool. Its critical sections only pop and push, which

@@ -57,6 +57,7 @@ pub(super) struct ScanArgs {
 enum FormatArg {
     Text,
     Jsonl,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -113,6 +114,7 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Sarif => Format::Sarif,
     };
     report::write(format, &inventory, &mut out).context("writing the report")?;
     let threshold = match args.fail_on {

@@ -12,6 +12,15 @@ use crate::finding::Confidence;
 /// The built-in rules.
 const BUILTIN: &str = include_str!("../../patterns/floorplan.toml");
 
+/// What a `floor-plan` finding means, in English.
+pub const DESCRIPTION_EN: &str = "A drawing of a home (floor plan): scored from plan titles, room \
+     names, wall layers and the file name; with an address or contact in the same file it \
+     identifies the home.";
+
+/// What a `floor-plan` finding means, in Japanese.
+pub const DESCRIPTION_JA: &str = "住宅の図面（間取り図・平面図）。表題・部屋名・画層・ファイル名から判定し、\
+     同じファイルに住所や連絡先があれば住宅を特定できる。";
+
 /// Where a signal looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -294,6 +294,22 @@ impl DetectorSet {
         &self.detectors[i].spec
     }
 
+    /// How reports describe detector `id` (including `floor-plan`).
+    pub fn rule(&self, id: &str) -> crate::inventory::Rule {
+        match self.detectors.iter().find(|d| &*d.id == id) {
+            Some(d) => crate::inventory::Rule {
+                category: d.spec.category,
+                en: d.spec.description.en.clone(),
+                ja: d.spec.description.ja.clone(),
+            },
+            None => crate::inventory::Rule {
+                category: Category::FloorPlan,
+                en: floorplan::DESCRIPTION_EN.to_string(),
+                ja: floorplan::DESCRIPTION_JA.to_string(),
+            },
+        }
+    }
+
     /// The floor-plan classifier.
     pub fn floor_plans(&self) -> &floorplan::Rules {
         &self.floor_plans

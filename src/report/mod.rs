@@ -4,6 +4,7 @@
 //! skipped items, in the inventory's sorted order.
 
 mod jsonl;
+mod sarif;
 mod text;
 
 use std::io::{self, Write};
@@ -17,6 +18,8 @@ pub enum Format {
     Text,
     /// One JSON object per line (the contract in DESIGN.md).
     Jsonl,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 /// Writes `inventory` to `out` in `format`.
@@ -24,6 +27,7 @@ pub fn write(format: Format, inventory: &Inventory, out: &mut dyn Write) -> io::
     match format {
         Format::Text => text::write(inventory, out),
         Format::Jsonl => jsonl::write(inventory, out),
+        Format::Sarif => sarif::write(inventory, out),
     }?;
     out.flush()
 }

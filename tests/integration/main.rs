@@ -7,4 +7,5 @@ mod cli;
 mod fixtures;
 mod library;
 mod patterns;
+mod sarif;
 mod walk;

@@ -1,0 +1,112 @@
+//! `--format sarif`: valid SARIF 2.1.0 (checked against the official schema),
+//! rules for what was found, exact locations, and no raw values.
+
+use serde_json::Value;
+
+use crate::util::*;
+
+/// Validates `sarif` against the OASIS schema kept in `../shared/reference/`
+/// with Python's jsonschema. CI installs it (`.ci/run`) and must not skip.
+fn validate(sarif: &str) {
+    let schema = root().join("../shared/reference/sarif-schema-2.1.0.json");
+    let ci = std::env::var_os("CI").is_some();
+    let has_validator = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !schema.exists() || !has_validator {
+        assert!(
+            !ci,
+            "CI needs python3 with jsonschema and ../shared/reference/sarif-schema-2.1.0.json"
+        );
+        eprintln!("skipped schema validation: python3 jsonschema or the SARIF schema is missing");
+        return;
+    }
+    let t = Tree::new();
+    t.file("report.sarif", sarif);
+    let script = "import json, sys, jsonschema\n\
+                  schema = json.load(open(sys.argv[1]))\n\
+                  doc = json.load(open(sys.argv[2]))\n\
+                  jsonschema.validators.validator_for(schema)(schema).validate(doc)\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(t.path().join("report.sarif"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn sarif_validates_and_locates_findings_without_raw_values() {
+    let out = piimap(&[
+        "scan",
+        "fixtures/ja/koji_mail.txt",
+        "fixtures/cad/house_utf8.dxf",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(code(&out), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    validate(&text);
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["email", "floor-plan", "jp.address", "jp.phone"]);
+    let results = run["results"].as_array().unwrap();
+    let located: Vec<(String, Option<u64>, &str)> = results
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                loc["region"]["startLine"].as_u64(),
+                r["ruleId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        located,
+        [
+            (s("fixtures/cad/house_utf8.dxf"), None, "floor-plan"),
+            (s("fixtures/cad/house_utf8.dxf"), Some(236), "jp.address"),
+            (s("fixtures/cad/house_utf8.dxf"), Some(260), "jp.phone"),
+            (s("fixtures/ja/koji_mail.txt"), Some(4), "jp.phone"),
+            (s("fixtures/ja/koji_mail.txt"), Some(5), "jp.address"),
+            (s("fixtures/ja/koji_mail.txt"), Some(8), "email"),
+        ]
+    );
+    // Every result points at its rule, and the floor plan says why.
+    for r in results {
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], r["ruleId"]);
+    }
+    assert!(results[0]["properties"]["reasons"].as_array().unwrap().len() >= 3);
+    // The raw values of the mail fixture appear nowhere.
+    let mail = std::fs::read_to_string(root().join("fixtures/ja/koji_mail.txt")).unwrap();
+    let phone = mail.lines().nth(3).unwrap().split('は').nth(1).unwrap().trim_end_matches("です。");
+    assert!(!text.contains(phone), "{phone}");
+}
+
+#[test]
+fn unreadable_items_are_tool_notifications() {
+    let out = piimap(&["scan", "fixtures/ja/koji_mail.txt", "no/such/file", "--format", "sarif"]);
+    assert_eq!(code(&out), 2);
+    let text = String::from_utf8(out.stdout).unwrap();
+    validate(&text);
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "no/such/file"
+    );
+}
