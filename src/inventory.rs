@@ -36,6 +36,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Files recognised as binary and not scanned.
     pub binary: u64,
+    /// Findings silenced by `piimap:allow` comments.
+    pub suppressed: u64,
 }
 
 /// The result of a scan.
@@ -74,6 +76,7 @@ impl Inventory {
         self.stats.files += other.stats.files;
         self.stats.bytes += other.stats.bytes;
         self.stats.binary += other.stats.binary;
+        self.stats.suppressed += other.stats.suppressed;
         self.rules.extend(other.rules);
         self
     }

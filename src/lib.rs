@@ -37,6 +37,7 @@ pub mod read;
 pub mod report;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 
 pub use finding::{Category, Confidence, Finding};
 pub use inventory::Inventory;

@@ -18,6 +18,7 @@ use crate::finding::{Category, Confidence, Finding, mask};
 use crate::inventory::{Inventory, ItemError, Skipped};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
 use crate::source::{self, Entry, WalkOptions};
+use crate::suppress;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -200,6 +201,10 @@ impl<'p, 'i> FileScan<'p, 'i> {
         );
         for hit in &w.hits {
             let spec = w.detectors.spec(hit.detector);
+            if chunk.positions && suppress::allowed(chunk.text, hit.line_start, spec.category) {
+                self.inv.stats.suppressed += 1;
+                continue;
+            }
             let value = &chunk.text[hit.start..hit.end];
             self.inv.findings.push(Finding {
                 path: Arc::clone(&self.display),

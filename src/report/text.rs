@@ -61,6 +61,13 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         inv.errors.len(),
         inv.findings.len()
     )?;
+    if s.suppressed > 0 {
+        writeln!(
+            out,
+            "  {} findings suppressed by piimap:allow / piimap:allow で抑止",
+            s.suppressed
+        )?;
+    }
     for (category, n) in inv.counts() {
         writeln!(out, "  {:<13} {:<10} {n}", category.id(), category.label_ja())?;
     }

@@ -167,3 +167,25 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn piimap_allow_comments_silence_findings_and_are_counted() {
+    let t = Tree::new();
+    t.file(
+        "config.txt",
+        "support TEL 090-1111-2222  # piimap:allow\n\
+         # piimap:allow=phone\n\
+         TEL 090-3333-4444 mail a.b@example.co.jp\n\
+         TEL 090-5555-6666\n",
+    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let values = jsonl(&out);
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        findings(&values),
+        [(s("./config.txt"), 3, s("email")), (s("./config.txt"), 4, s("phone"))]
+    );
+    assert_eq!(of_type(&values, "summary")[0]["suppressed"], 2);
+    let text = String::from_utf8(piimap_in(t.path(), &["scan", "."]).stdout).unwrap();
+    assert!(text.contains("2 findings suppressed by piimap:allow"), "{text}");
+}
