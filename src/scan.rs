@@ -11,12 +11,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 
-use rayon::iter::{ParallelBridge, ParallelIterator};
+use rayon::iter::{IntoParallelRefIterator, ParallelBridge, ParallelIterator};
 
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
 use crate::finding::{Category, Confidence, Finding, mask};
 use crate::inventory::{Inventory, ItemError, Skipped};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
+use crate::source::git::{self, GitError, Scope};
 use crate::source::{self, Entry, WalkOptions};
 use crate::suppress;
 
@@ -74,7 +75,39 @@ pub fn scan(
             Err(_) => work(),
         }
     });
-    let mut inventory = inventory.finish();
+    describe_rules(inventory.finish(), detectors)
+}
+
+/// Scans what a git scope adds (`--staged`, `--diff`): every changed file at
+/// its new content, keeping the findings on added lines (and whole-file ones,
+/// which the change touched).
+pub fn scan_git(
+    repo: &Path,
+    scope: &Scope,
+    detectors: &DetectorSet,
+    show_values: bool,
+    jobs: usize,
+) -> Result<Inventory, GitError> {
+    let changes = git::changes(repo, scope)?;
+    let work = || {
+        changes
+            .par_iter()
+            .map(|change| {
+                let mut inv = scan_bytes(detectors, &change.path, &change.content, show_values);
+                inv.findings.retain(|f| f.line.is_none_or(|l| change.added.contains(&l)));
+                inv
+            })
+            .reduce(Inventory::default, Inventory::merge)
+    };
+    let inventory = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
+    Ok(describe_rules(inventory.finish(), detectors))
+}
+
+/// Adds to `inventory` the description of every detector that reported.
+fn describe_rules(mut inventory: Inventory, detectors: &DetectorSet) -> Inventory {
     for f in &inventory.findings {
         if !inventory.rules.contains_key(&*f.detector) {
             inventory.rules.insert(f.detector.to_string(), detectors.rule(&f.detector));

@@ -14,8 +14,9 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
 use piimap::Confidence;
 use piimap::detect::DetectorSet;
 use piimap::report::{self, Format};
-use piimap::scan::{Progress, ScanConfig, scan};
+use piimap::scan::{Progress, ScanConfig, scan, scan_git};
 use piimap::source::WalkOptions;
+use piimap::source::git::Scope;
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
@@ -49,6 +50,16 @@ pub(super) struct ScanArgs {
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
+    /// Scan only what the next commit adds (the staged lines of the git
+    /// repository at TARGET), for pre-commit hooks.
+    #[arg(long, conflicts_with_all = ["diff", "since"])]
+    staged: bool,
+    /// Scan only the lines BASE..HEAD adds, for pull requests.
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "since")]
+    diff: Option<String>,
+    /// Scan only the lines added since REV (REV..HEAD).
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
     #[command(flatten)]
     patterns: PatternArgs,
 }
@@ -106,11 +117,31 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
-    let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
-    if let Some(bar) = bar {
-        bar.bar.finish_and_clear();
-    }
+    let scope = if args.staged {
+        Some(Scope::Staged)
+    } else if let Some(range) = &args.diff {
+        Some(
+            Scope::range(range)
+                .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
+        )
+    } else {
+        args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
+    };
+    let inventory = match scope {
+        Some(scope) => {
+            let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
+            scan_git(&repo, &scope, &detectors, config.show_values, jobs)
+                .with_context(|| format!("reading the change in {}", repo.display()))?
+        }
+        None => {
+            let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
+            let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
+            if let Some(bar) = bar {
+                bar.bar.finish_and_clear();
+            }
+            inventory
+        }
+    };
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Jsonl => Format::Jsonl,

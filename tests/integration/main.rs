@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod fixtures;
+mod git;
 mod library;
 mod patterns;
 mod sarif;
