@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piimap::detect::DetectorSet;
-use piimap::scan::scan_bytes;
+use piimap::scan::{Evidence, scan_bytes};
 
 const PROSE: &[&str] = &[
     "お世話になっております。本件について確認をお願いします。",
@@ -90,7 +90,11 @@ fn detect(c: &mut Criterion) {
     for (name, bytes) in [("file-utf8", text.as_bytes()), ("file-shift-jis", &sjis[..])] {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(name, |b| {
-            b.iter(|| scan_bytes(&detectors, "bench.txt", black_box(bytes), false).findings.len())
+            b.iter(|| {
+                scan_bytes(&detectors, "bench.txt", black_box(bytes), &Evidence::default())
+                    .findings
+                    .len()
+            })
         });
     }
     group.finish();

@@ -158,6 +158,64 @@ pub struct Finding {
     pub value: Option<String>,
     /// Why a whole-file finding was made (the floor-plan signals that fired).
     pub reasons: Vec<String>,
+    /// A keyed hash of the category and normalised value, for baselines and
+    /// de-duplication; empty for whole-file findings and when the scan has no
+    /// key.
+    pub fingerprint: String,
+}
+
+/// The key of the keyed hash that fingerprints values. Never a plain hash: a
+/// phone number's plain hash is found by hashing every possible number.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FingerprintKey([u8; 32]);
+
+impl fmt::Debug for FingerprintKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FingerprintKey(…)")
+    }
+}
+
+impl FingerprintKey {
+    /// A key from a secret or a stored salt (any length).
+    pub fn derive(secret: &str) -> FingerprintKey {
+        FingerprintKey(blake3::derive_key("piimap 2026 value fingerprint v1", secret.as_bytes()))
+    }
+
+    /// A fresh key for one run: its fingerprints only compare within the run.
+    pub fn random() -> FingerprintKey {
+        FingerprintKey::derive(&random_hex())
+    }
+
+    /// The fingerprint of a value: 128 bits of `keyed_hash(category ∥ value)`,
+    /// hex, with the value reduced to its letters and digits in lower case so
+    /// `090-1234-5678` and `０９０１２３４５６７８` are one value.
+    pub fn fingerprint(&self, category: Category, value: &str) -> String {
+        let mut input = String::with_capacity(value.len() + 16);
+        input.push_str(category.id());
+        input.push('\0');
+        for c in value.chars().filter(|c| c.is_alphanumeric()) {
+            let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            };
+            input.extend(c.to_lowercase());
+        }
+        let hash = blake3::keyed_hash(&self.0, input.as_bytes());
+        hash.as_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// 128 random bits, hex: from the OS-seeded keys of std's `RandomState`.
+pub fn random_hex() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    (0..2)
+        .map(|i| {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u8(i);
+            format!("{:016x}", h.finish())
+        })
+        .collect()
 }
 
 /// Hides most of a value while keeping enough to recognise it: the first two
@@ -224,6 +282,20 @@ mod tests {
         assert_eq!(mask(Category::BirthDate, "1985年4月1日"), "****年*月*日");
         assert_eq!(mask(Category::Address, "東京都千代田区千代田1-1"), "東京都***");
         assert_eq!(mask(Category::MyNumber, "6214 9832 0257"), "**** **** 0257");
+    }
+
+    #[test]
+    fn fingerprints_are_keyed_and_ignore_formatting() {
+        let key = FingerprintKey::derive("secret");
+        let a = key.fingerprint(Category::Phone, "090-1234-5678");
+        assert_eq!(a, key.fingerprint(Category::Phone, "０９０１２３４５６７８"));
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, key.fingerprint(Category::MyNumber, "090-1234-5678"));
+        assert_ne!(
+            a,
+            FingerprintKey::derive("other").fingerprint(Category::Phone, "090-1234-5678")
+        );
+        assert_ne!(random_hex(), random_hex());
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Stats {
     pub binary: u64,
     /// Findings silenced by `piimap:allow` comments.
     pub suppressed: u64,
+    /// Findings accepted in the baseline.
+    pub baselined: u64,
 }
 
 /// The result of a scan.
@@ -77,6 +79,7 @@ impl Inventory {
         self.stats.bytes += other.stats.bytes;
         self.stats.binary += other.stats.binary;
         self.stats.suppressed += other.stats.suppressed;
+        self.stats.baselined += other.stats.baselined;
         self.rules.extend(other.rules);
         self
     }

@@ -17,19 +17,20 @@
 //! - [`report`] renders an inventory.
 //!
 //! ```no_run
-//! use piimap::{detect::DetectorSet, scan::{scan, ScanConfig}, source::WalkOptions};
+//! use piimap::{detect::DetectorSet, scan::{scan, Evidence, ScanConfig}, source::WalkOptions};
 //!
 //! let detectors = DetectorSet::load(&[]).expect("built-in patterns compile");
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],
 //!     jobs: 4,
 //!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, threads: 2 },
-//!     show_values: false,
+//!     evidence: Evidence::default(),
 //! };
 //! let inventory = scan(&config, &detectors, None);
 //! piimap::report::write(piimap::report::Format::Jsonl, &inventory, &mut std::io::stdout()).unwrap();
 //! ```
 
+pub mod baseline;
 pub mod detect;
 pub mod finding;
 pub mod inventory;

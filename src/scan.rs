@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use rayon::iter::{IntoParallelRefIterator, ParallelBridge, ParallelIterator};
 
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
-use crate::finding::{Category, Confidence, Finding, mask};
+use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask};
 use crate::inventory::{Inventory, ItemError, Skipped};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
 use crate::source::git::{self, GitError, Scope};
@@ -30,8 +30,26 @@ pub struct ScanConfig {
     pub jobs: usize,
     /// Walk behaviour.
     pub walk: WalkOptions,
+    /// What findings carry besides their position.
+    pub evidence: Evidence,
+}
+
+/// What findings carry besides their position.
+#[derive(Debug, Clone)]
+pub struct Evidence {
     /// Keep raw values in findings (`--show-values`).
     pub show_values: bool,
+    /// The key of the value fingerprints. Without one, findings carry none:
+    /// fingerprints under a throw-away key would make two scans of the same
+    /// data differ, and a fixed key would make them a plain hash.
+    pub key: Option<FingerprintKey>,
+}
+
+impl Default for Evidence {
+    /// No raw values, no fingerprints.
+    fn default() -> Evidence {
+        Evidence { show_values: false, key: None }
+    }
 }
 
 /// Receives progress as items finish (for a progress bar); must be cheap.
@@ -59,7 +77,7 @@ pub fn scan(
                 .map(|entry| {
                     let mut w = lock(&workers)
                         .pop()
-                        .unwrap_or_else(|| Worker::new(detectors, config.show_values));
+                        .unwrap_or_else(|| Worker::new(detectors, &config.evidence));
                     let part = w.process(entry);
                     lock(&workers).push(w);
                     if let Some(p) = progress {
@@ -85,7 +103,7 @@ pub fn scan_git(
     repo: &Path,
     scope: &Scope,
     detectors: &DetectorSet,
-    show_values: bool,
+    evidence: &Evidence,
     jobs: usize,
 ) -> Result<Inventory, GitError> {
     let changes = git::changes(repo, scope)?;
@@ -93,7 +111,7 @@ pub fn scan_git(
         changes
             .par_iter()
             .map(|change| {
-                let mut inv = scan_bytes(detectors, &change.path, &change.content, show_values);
+                let mut inv = scan_bytes(detectors, &change.path, &change.content, evidence);
                 inv.findings.retain(|f| f.line.is_none_or(|l| change.added.contains(&l)));
                 inv
             })
@@ -129,9 +147,9 @@ pub fn scan_bytes(
     detectors: &DetectorSet,
     name: &str,
     bytes: &[u8],
-    show_values: bool,
+    evidence: &Evidence,
 ) -> Inventory {
-    let mut worker = Worker::new(detectors, show_values);
+    let mut worker = Worker::new(detectors, evidence);
     let mut decoded = String::new();
     let mut inv = Inventory::default();
     let mut file = FileScan::new(Path::new(name), name, &mut inv);
@@ -143,17 +161,17 @@ pub fn scan_bytes(
 /// One worker thread's state.
 struct Worker<'a> {
     detectors: &'a DetectorSet,
-    show_values: bool,
+    evidence: &'a Evidence,
     read: ReadScratch,
     detect: Scratch,
     hits: Vec<Hit>,
 }
 
 impl<'a> Worker<'a> {
-    fn new(detectors: &'a DetectorSet, show_values: bool) -> Worker<'a> {
+    fn new(detectors: &'a DetectorSet, evidence: &'a Evidence) -> Worker<'a> {
         Worker {
             detectors,
-            show_values,
+            evidence,
             read: ReadScratch::default(),
             detect: detectors.scratch(),
             hits: Vec::new(),
@@ -253,8 +271,14 @@ impl<'p, 'i> FileScan<'p, 'i> {
                     .cloned(),
                 confidence: hit.confidence,
                 masked: mask(spec.category, value),
-                value: w.show_values.then(|| value.to_string()),
+                value: w.evidence.show_values.then(|| value.to_string()),
                 reasons: Vec::new(),
+                fingerprint: w
+                    .evidence
+                    .key
+                    .as_ref()
+                    .map(|k| k.fingerprint(spec.category, value))
+                    .unwrap_or_default(),
             });
         }
     }
@@ -310,6 +334,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             masked: format!("{format} 住宅の図面 / floor plan"),
             value: None,
             reasons,
+            fingerprint: String::new(),
         });
     }
 }

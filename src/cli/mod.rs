@@ -31,6 +31,15 @@ enum Command {
     /// List or self-test the detectors.
     #[command(subcommand)]
     Patterns(patterns::PatternsCommand),
+    /// Record accepted findings, so that CI fails on new ones only.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BaselineCommand {
+    /// Scan like `scan` and write every finding to the baseline given with -o.
+    Create(scan::ScanArgs),
 }
 
 /// Extra pattern directories, shared by the subcommands.
@@ -47,5 +56,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Patterns(cmd) => patterns::run(cmd),
+        Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
     }
 }

@@ -12,9 +12,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
 use piimap::Confidence;
+use piimap::baseline::Baseline;
 use piimap::detect::DetectorSet;
+use piimap::finding::FingerprintKey;
+use piimap::inventory::Inventory;
 use piimap::report::{self, Format};
-use piimap::scan::{Progress, ScanConfig, scan, scan_git};
+use piimap::scan::{Evidence, Progress, ScanConfig, scan, scan_git};
 use piimap::source::WalkOptions;
 use piimap::source::git::Scope;
 
@@ -60,6 +63,9 @@ pub(super) struct ScanArgs {
     /// Scan only the lines added since REV (REV..HEAD).
     #[arg(long, value_name = "REV")]
     since: Option<String>,
+    /// Do not report findings accepted in this baseline (see `piimap baseline create`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     #[command(flatten)]
     patterns: PatternArgs,
 }
@@ -96,52 +102,28 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    let detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
-    let jobs =
-        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let config = ScanConfig {
-        targets: args.targets,
-        jobs,
-        walk: WalkOptions {
-            no_ignore: args.no_ignore,
-            follow: args.follow,
-            max_filesize: args.max_filesize,
-            threads: jobs,
-        },
-        show_values: args.show_values,
+    let baseline = match &args.baseline {
+        Some(path) => Some(
+            Baseline::read(path)
+                .with_context(|| format!("reading the baseline {}", path.display()))?,
+        ),
+        None => None,
+    };
+    // Fingerprints are comparable across runs only under one key: the
+    // baseline's, or one derived from the CI secret; without either, none.
+    let key = match &baseline {
+        Some(b) => Some(b.key()?),
+        None => std::env::var(piimap::baseline::KEY_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .map(|secret| FingerprintKey::derive(&secret)),
     };
     // Open the output before scanning so a bad -o fails fast.
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-    };
-    let scope = if args.staged {
-        Some(Scope::Staged)
-    } else if let Some(range) = &args.diff {
-        Some(
-            Scope::range(range)
-                .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
-        )
-    } else {
-        args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
-    };
-    let inventory = match scope {
-        Some(scope) => {
-            let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
-            scan_git(&repo, &scope, &detectors, config.show_values, jobs)
-                .with_context(|| format!("reading the change in {}", repo.display()))?
-        }
-        None => {
-            let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
-            let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
-            if let Some(bar) = bar {
-                bar.bar.finish_and_clear();
-            }
-            inventory
-        }
-    };
+    let mut out = output(args.output.as_deref())?;
+    let mut inventory = inventory(&args, key)?;
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut inventory);
+    }
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Jsonl => Format::Jsonl,
@@ -160,6 +142,76 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    })
+}
+
+/// `piimap baseline create`: scans like `scan` and records every finding as
+/// accepted in the file given with `-o`.
+pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
+    let path = args.output.clone().context("baseline create needs -o FILE")?;
+    let mut baseline = Baseline::new();
+    let mut out = output(Some(&path))?;
+    let inventory = inventory(&args, Some(baseline.key()?))?;
+    baseline.accept(&inventory);
+    baseline.write(&mut out).context("writing the baseline")?;
+    out.flush()?;
+    for e in &inventory.errors {
+        eprintln!("piimap: {}: {}", e.path, e.message);
+    }
+    eprintln!("piimap: {} findings accepted in {}", baseline.len(), path.display());
+    Ok(if inventory.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })
+}
+
+/// Where the report goes: `-o FILE` or standard output.
+fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// Runs the scan the arguments describe: a walk of the targets, or a git scope.
+fn inventory(args: &ScanArgs, key: Option<FingerprintKey>) -> anyhow::Result<Inventory> {
+    let detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
+    let jobs =
+        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let config = ScanConfig {
+        targets: args.targets.clone(),
+        jobs,
+        walk: WalkOptions {
+            no_ignore: args.no_ignore,
+            follow: args.follow,
+            max_filesize: args.max_filesize,
+            threads: jobs,
+        },
+        evidence: Evidence { show_values: args.show_values, key },
+    };
+    let scope = if args.staged {
+        Some(Scope::Staged)
+    } else if let Some(range) = &args.diff {
+        Some(
+            Scope::range(range)
+                .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
+        )
+    } else {
+        args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
+    };
+    Ok(match scope {
+        Some(scope) => {
+            let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
+            scan_git(&repo, &scope, &detectors, &config.evidence, jobs)
+                .with_context(|| format!("reading the change in {}", repo.display()))?
+        }
+        None => {
+            let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
+            let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
+            if let Some(bar) = bar {
+                bar.bar.finish_and_clear();
+            }
+            inventory
+        }
     })
 }
 

@@ -7,7 +7,7 @@
 
 use super::DetectorSet;
 use super::catalog::Catalog;
-use crate::scan::scan_bytes;
+use crate::scan::{Evidence, scan_bytes};
 
 /// One thing wrong with one detector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +78,8 @@ pub fn check(catalog: &Catalog) -> Vec<Problem> {
 
 /// The values detector `id` reports in `text`.
 fn findings_of(set: &DetectorSet, id: &str, text: &str) -> Vec<String> {
-    scan_bytes(set, "example.txt", text.as_bytes(), true)
+    let evidence = Evidence { show_values: true, ..Evidence::default() };
+    scan_bytes(set, "example.txt", text.as_bytes(), &evidence)
         .findings
         .into_iter()
         .filter(|f| &*f.detector == id)

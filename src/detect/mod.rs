@@ -777,7 +777,7 @@ mod tests {
     fn full_width_headers_and_keywords_are_folded() {
         let set = DetectorSet::load(&[]).unwrap();
         let found = |text: &str| {
-            crate::scan::scan_bytes(&set, "t.txt", text.as_bytes(), false)
+            crate::scan::scan_bytes(&set, "t.txt", text.as_bytes(), &Default::default())
                 .findings
                 .iter()
                 .map(|f| f.detector.to_string())

@@ -23,6 +23,8 @@ struct FindingLine<'a> {
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     reasons: &'a [String],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -39,6 +41,7 @@ struct SummaryLine<'a> {
     bytes: u64,
     binary_skipped: u64,
     suppressed: u64,
+    baselined: u64,
     skipped: usize,
     errors: usize,
     findings: usize,
@@ -61,6 +64,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 masked: &f.masked,
                 value: f.value.as_deref(),
                 reasons: &f.reasons,
+                fingerprint: &f.fingerprint,
             },
         )?;
     }
@@ -79,6 +83,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             bytes: inv.stats.bytes,
             binary_skipped: inv.stats.binary,
             suppressed: inv.stats.suppressed,
+            baselined: inv.stats.baselined,
             skipped: inv.skipped.len(),
             errors: inv.errors.len(),
             findings: inv.findings.len(),

@@ -50,6 +50,11 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             if !f.reasons.is_empty() {
                 result["properties"]["reasons"] = json!(f.reasons);
             }
+            // A keyed hash of the value: stable across runs under one key
+            // (PIIMAP_BASELINE_KEY or a baseline's), never the value itself.
+            if !f.fingerprint.is_empty() {
+                result["partialFingerprints"] = json!({ "piimapValue/v1": f.fingerprint });
+            }
             result
         })
         .collect();

@@ -68,6 +68,13 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             s.suppressed
         )?;
     }
+    if s.baselined > 0 {
+        writeln!(
+            out,
+            "  {} findings accepted in the baseline / ベースラインで承認済み",
+            s.baselined
+        )?;
+    }
     for (category, n) in inv.counts() {
         writeln!(out, "  {:<13} {:<10} {n}", category.id(), category.label_ja())?;
     }

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use piimap::detect::DetectorSet;
-use piimap::scan::{Progress, ScanConfig, scan};
+use piimap::scan::{Evidence, Progress, ScanConfig, scan};
 use piimap::source::WalkOptions;
 
 use crate::util::*;
@@ -35,7 +35,7 @@ fn scan_reports_progress_and_returns_a_sorted_inventory() {
         targets: vec![t.path().to_path_buf()],
         jobs: 2,
         walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 1 << 20, threads: 2 },
-        show_values: false,
+        evidence: Evidence::default(),
     };
     let count = Count::default();
     let inventory = scan(&config, &detectors, Some(&count));

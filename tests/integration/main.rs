@@ -3,6 +3,7 @@
 
 mod util;
 
+mod baseline;
 mod cli;
 mod fixtures;
 mod git;

@@ -1,0 +1,130 @@
+//! Baselines: the findings a team has looked at and accepted, so that CI fails
+//! on new personal data only. An entry is a detector, a path and the value's
+//! keyed fingerprint — no line number (the entry survives lines moving) and no
+//! value. The key is derived from a random salt stored in the file and, when
+//! the environment holds `PIIMAP_BASELINE_KEY` (a CI secret), from that too:
+//! with the secret, the file gives nothing away even to someone who tries
+//! every phone number; without it, the salt still rules out precomputed
+//! tables and comparing baselines across repositories.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{FingerprintKey, random_hex};
+use crate::inventory::Inventory;
+
+/// The environment variable holding the optional secret part of the key.
+pub const KEY_ENV: &str = "PIIMAP_BASELINE_KEY";
+
+/// Accepted findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    version: u32,
+    salt: String,
+    /// `salt`, or `salt+PIIMAP_BASELINE_KEY`.
+    key: String,
+    findings: BTreeSet<Entry>,
+}
+
+/// One accepted finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    detector: String,
+    path: String,
+    fingerprint: String,
+}
+
+/// Why a baseline cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file could not be read or written.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The file is not a baseline.
+    #[error("not a piimap baseline: {0}")]
+    Format(#[from] serde_json::Error),
+    /// The key needs the secret and the environment lacks it.
+    #[error("this baseline was made with {KEY_ENV}; set it to the same secret")]
+    MissingSecret,
+}
+
+impl Baseline {
+    /// A new, empty baseline with a fresh salt (and the secret, if set).
+    pub fn new() -> Baseline {
+        let secret = std::env::var(KEY_ENV).is_ok_and(|s| !s.is_empty());
+        Baseline {
+            version: 1,
+            salt: random_hex(),
+            key: if secret { format!("salt+{KEY_ENV}") } else { "salt".into() },
+            findings: BTreeSet::new(),
+        }
+    }
+
+    /// The fingerprint key a scan compared with this baseline must use.
+    pub fn key(&self) -> Result<FingerprintKey, BaselineError> {
+        if self.key == "salt" {
+            return Ok(FingerprintKey::derive(&self.salt));
+        }
+        let secret = std::env::var(KEY_ENV).ok().filter(|s| !s.is_empty());
+        let secret = secret.ok_or(BaselineError::MissingSecret)?;
+        Ok(FingerprintKey::derive(&format!("{secret}:{}", self.salt)))
+    }
+
+    /// Records every finding of `inventory` (scanned with [`Baseline::key`]).
+    pub fn accept(&mut self, inventory: &Inventory) {
+        for f in inventory.findings.iter().filter(|f| !f.fingerprint.is_empty()) {
+            self.findings.insert(Entry {
+                detector: f.detector.to_string(),
+                path: f.path.to_string(),
+                fingerprint: f.fingerprint.clone(),
+            });
+        }
+    }
+
+    /// Removes the accepted findings from `inventory`, counting them.
+    pub fn apply(&self, inventory: &mut Inventory) {
+        let before = inventory.findings.len();
+        inventory.findings.retain(|f| {
+            !self.findings.contains(&Entry {
+                detector: f.detector.to_string(),
+                path: f.path.to_string(),
+                fingerprint: f.fingerprint.clone(),
+            })
+        });
+        inventory.stats.baselined += (before - inventory.findings.len()) as u64;
+    }
+
+    /// Number of accepted findings.
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// True when nothing is accepted.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// Reads a baseline file.
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        Ok(serde_json::from_slice(&std::fs::read(path)?)?)
+    }
+
+    /// Writes the baseline as sorted, pretty JSON (one entry per few lines,
+    /// so a change to it diffs and merges cleanly).
+    pub fn write(&self, out: &mut dyn Write) -> Result<(), BaselineError> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+}
+
+impl Default for Baseline {
+    fn default() -> Baseline {
+        Baseline::new()
+    }
+}
