@@ -158,6 +158,8 @@ pub struct Finding {
     pub value: Option<String>,
     /// Why a whole-file finding was made (the floor-plan signals that fired).
     pub reasons: Vec<String>,
+    /// The commit that added the value, in a `--history` scan.
+    pub commit: Option<Arc<str>>,
     /// A keyed hash of the category and normalised value, for baselines and
     /// de-duplication; empty for whole-file findings and when the scan has no
     /// key.

@@ -7,17 +7,18 @@
 //! item — an I/O error, undecodable bytes, a panic in a reader — becomes an
 //! error entry in the inventory and the scan goes on.
 
+use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 
-use rayon::iter::{IntoParallelRefIterator, ParallelBridge, ParallelIterator};
+use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
 use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask};
 use crate::inventory::{Inventory, ItemError, Skipped};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
-use crate::source::git::{self, GitError, Scope};
+use crate::source::git::{self, GitError, Scope, Unread};
 use crate::source::{self, Entry, WalkOptions};
 use crate::suppress;
 
@@ -64,36 +65,48 @@ pub fn scan(
     detectors: &DetectorSet,
     progress: Option<&dyn Progress>,
 ) -> Inventory {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build();
     let (tx, rx) = mpsc::sync_channel::<Entry>(1024);
     let inventory = std::thread::scope(|s| {
         s.spawn(move || source::walk(&config.targets, &config.walk, &tx));
-        // Workers (and their buffers, sized for the largest chunk seen) are
-        // pooled rather than built per rayon job, which `map_init` would do.
-        let workers = Mutex::new(Vec::new());
-        let work = move || {
-            rx.into_iter()
-                .par_bridge()
-                .map(|entry| {
-                    let mut w = lock(&workers)
-                        .pop()
-                        .unwrap_or_else(|| Worker::new(detectors, &config.evidence));
-                    let part = w.process(entry);
-                    lock(&workers).push(w);
-                    if let Some(p) = progress {
-                        p.item_done(part.stats.bytes, part.findings.len());
-                    }
-                    part
-                })
-                .reduce(Inventory::default, Inventory::merge)
-        };
-        match &pool {
-            Ok(pool) => pool.install(work),
-            // Without a dedicated pool, rayon's global one does the work.
-            Err(_) => work(),
-        }
+        fold(rx, config.jobs, detectors, &config.evidence, progress, Worker::process)
     });
-    describe_rules(inventory.finish(), detectors)
+    describe_rules(inventory, detectors)
+}
+
+/// Runs `each` on every item on `jobs` threads and merges the results, sorted.
+/// Workers (and their buffers, sized for the largest chunk seen) are pooled
+/// rather than built per rayon job, which `map_init` would do.
+fn fold<'a, T: Send>(
+    items: impl IntoIterator<Item = T, IntoIter: Send> + Send,
+    jobs: usize,
+    detectors: &'a DetectorSet,
+    evidence: &'a Evidence,
+    progress: Option<&dyn Progress>,
+    each: impl Fn(&mut Worker<'a>, T) -> Inventory + Sync,
+) -> Inventory {
+    let workers = Mutex::new(Vec::new());
+    let work = || {
+        items
+            .into_iter()
+            .par_bridge()
+            .map(|item| {
+                let mut w =
+                    lock(&workers).pop().unwrap_or_else(|| Worker::new(detectors, evidence));
+                let part = each(&mut w, item);
+                lock(&workers).push(w);
+                if let Some(p) = progress {
+                    p.item_done(part.stats.bytes, part.findings.len());
+                }
+                part
+            })
+            .reduce(Inventory::default, Inventory::merge)
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(work),
+        // Without a dedicated pool, rayon's global one does the work.
+        Err(_) => work(),
+    }
+    .finish()
 }
 
 /// Scans what a git scope adds (`--staged`, `--diff`): every changed file at
@@ -107,20 +120,86 @@ pub fn scan_git(
     jobs: usize,
 ) -> Result<Inventory, GitError> {
     let changes = git::changes(repo, scope)?;
-    let work = || {
-        changes
-            .par_iter()
-            .map(|change| {
-                let mut inv = scan_bytes(detectors, &change.path, &change.content, evidence);
-                inv.findings.retain(|f| f.line.is_none_or(|l| change.added.contains(&l)));
-                inv
+    let inventory = fold(changes, jobs, detectors, evidence, None, |w, change| {
+        let mut inv = w.scan_bytes(&change.path, &change.content);
+        inv.findings.retain(|f| f.line.is_none_or(|l| change.added.contains(&l)));
+        inv
+    });
+    Ok(describe_rules(inventory, detectors))
+}
+
+/// Scans every file version in the repository's history (`--history`), each
+/// blob once, and reports each value once per path and detector: at the
+/// first commit that added it, with that commit's line. Values are told apart
+/// by fingerprint; without a key of the user's a throw-away one serves and
+/// the fingerprints are dropped afterwards.
+pub fn scan_history(
+    repo: &Path,
+    detectors: &DetectorSet,
+    evidence: &Evidence,
+    max_filesize: u64,
+    jobs: usize,
+    progress: Option<&dyn Progress>,
+) -> Result<Inventory, GitError> {
+    let blobs = git::history(repo)?;
+    let keyed = Evidence {
+        show_values: evidence.show_values,
+        key: Some(evidence.key.clone().unwrap_or_else(FingerprintKey::random)),
+    };
+    let (tx, rx) = mpsc::sync_channel(64);
+    let (read, mut inventory) = std::thread::scope(|s| {
+        let blobs = &blobs;
+        let reader = s.spawn(move || {
+            git::read_blobs(repo, blobs, max_filesize, |blob, content| {
+                // A send fails only when the workers are gone; nothing to do.
+                let _ = tx.send((blob, content));
             })
-            .reduce(Inventory::default, Inventory::merge)
-    };
-    let inventory = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+        });
+        let inventory = fold(rx, jobs, detectors, &keyed, progress, |w, (blob, content)| {
+            let at = || format!("{} (commit {})", blob.path, &blob.commit[..12]);
+            match content {
+                Ok(bytes) => {
+                    let mut inv = w.scan_bytes(&blob.path, &bytes);
+                    let commit: Arc<str> = Arc::from(&*blob.commit);
+                    for f in &mut inv.findings {
+                        f.commit = Some(Arc::clone(&commit));
+                    }
+                    for e in &mut inv.errors {
+                        e.path = at();
+                    }
+                    inv
+                }
+                Err(Unread::Missing) => Inventory {
+                    errors: vec![ItemError { path: at(), message: "git object missing".into() }],
+                    ..Inventory::default()
+                },
+                Err(Unread::TooLarge(size)) => Inventory {
+                    skipped: vec![Skipped {
+                        path: at(),
+                        reason: format!("larger than --max-filesize ({size} bytes)"),
+                    }],
+                    ..Inventory::default()
+                },
+            }
+        });
+        (reader.join(), inventory)
+    });
+    match read {
+        Ok(result) => result?,
+        Err(_) => return Err(std::io::Error::other("the git reader thread panicked").into()),
+    }
+    // Earliest commit first, so the first of each (path, detector, value) kept
+    // is where it was introduced.
+    let order: HashMap<&str, usize> = blobs.iter().map(|b| (&*b.commit, b.order)).collect();
+    let when = |f: &Finding| f.commit.as_deref().and_then(|c| order.get(c)).copied();
+    inventory.findings.sort_by_key(|f| when(f));
+    let mut seen = HashSet::new();
+    inventory.findings.retain(|f| {
+        seen.insert((Arc::clone(&f.path), Arc::clone(&f.detector), f.fingerprint.clone()))
+    });
+    if evidence.key.is_none() {
+        inventory.findings.iter_mut().for_each(|f| f.fingerprint.clear());
+    }
     Ok(describe_rules(inventory.finish(), detectors))
 }
 
@@ -149,13 +228,7 @@ pub fn scan_bytes(
     bytes: &[u8],
     evidence: &Evidence,
 ) -> Inventory {
-    let mut worker = Worker::new(detectors, evidence);
-    let mut decoded = String::new();
-    let mut inv = Inventory::default();
-    let mut file = FileScan::new(Path::new(name), name, &mut inv);
-    let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(&mut worker, chunk));
-    file.finish(&worker, kind, bytes.len() as u64);
-    inv.finish()
+    Worker::new(detectors, evidence).scan_bytes(name, bytes)
 }
 
 /// One worker thread's state.
@@ -205,6 +278,26 @@ impl<'a> Worker<'a> {
             }
         }
         inv
+    }
+
+    /// Scans in-memory content named `name`; a reader's panic becomes an
+    /// error entry, as in [`Worker::process`].
+    fn scan_bytes(&mut self, name: &str, bytes: &[u8]) -> Inventory {
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut decoded = String::new();
+            let mut inv = Inventory::default();
+            let mut file = FileScan::new(Path::new(name), name, &mut inv);
+            let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(self, chunk));
+            file.finish(self, kind, bytes.len() as u64);
+            inv.finish()
+        }));
+        outcome.unwrap_or_else(|_| Inventory {
+            errors: vec![ItemError {
+                path: name.to_string(),
+                message: "internal error while scanning this file (please report it)".into(),
+            }],
+            ..Inventory::default()
+        })
     }
 
     fn scan_file(&mut self, path: &Path, display: &str, size: u64, inv: &mut Inventory) {
@@ -273,6 +366,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 masked: mask(spec.category, value),
                 value: w.evidence.show_values.then(|| value.to_string()),
                 reasons: Vec::new(),
+                commit: None,
                 fingerprint: w
                     .evidence
                     .key
@@ -334,6 +428,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             masked: format!("{format} 住宅の図面 / floor plan"),
             value: None,
             reasons,
+            commit: None,
             fingerprint: String::new(),
         });
     }

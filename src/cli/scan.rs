@@ -17,7 +17,7 @@ use piimap::detect::DetectorSet;
 use piimap::finding::FingerprintKey;
 use piimap::inventory::Inventory;
 use piimap::report::{self, Format};
-use piimap::scan::{Evidence, Progress, ScanConfig, scan, scan_git};
+use piimap::scan::{Evidence, Progress, ScanConfig, scan, scan_git, scan_history};
 use piimap::source::WalkOptions;
 use piimap::source::git::Scope;
 
@@ -55,14 +55,18 @@ pub(super) struct ScanArgs {
     quiet: bool,
     /// Scan only what the next commit adds (the staged lines of the git
     /// repository at TARGET), for pre-commit hooks.
-    #[arg(long, conflicts_with_all = ["diff", "since"])]
+    #[arg(long, conflicts_with_all = ["diff", "since", "history"])]
     staged: bool,
     /// Scan only the lines BASE..HEAD adds, for pull requests.
-    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "since")]
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since", "history"])]
     diff: Option<String>,
     /// Scan only the lines added since REV (REV..HEAD).
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", conflicts_with = "history")]
     since: Option<String>,
+    /// Scan every file version in the git history of TARGET (all refs), each
+    /// value reported once, at the commit that added it.
+    #[arg(long)]
+    history: bool,
     /// Do not report findings accepted in this baseline (see `piimap baseline create`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -198,21 +202,25 @@ fn inventory(args: &ScanArgs, key: Option<FingerprintKey>) -> anyhow::Result<Inv
     } else {
         args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
     };
-    Ok(match scope {
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
+    let progress = bar.as_ref().map(|b| b as &dyn Progress);
+    let inventory = match scope {
+        _ if args.history => {
+            let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
+            scan_history(&repo, &detectors, &config.evidence, args.max_filesize, jobs, progress)
+                .with_context(|| format!("reading the history of {}", repo.display()))?
+        }
         Some(scope) => {
             let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
             scan_git(&repo, &scope, &detectors, &config.evidence, jobs)
                 .with_context(|| format!("reading the change in {}", repo.display()))?
         }
-        None => {
-            let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
-            let inventory = scan(&config, &detectors, bar.as_ref().map(|b| b as &dyn Progress));
-            if let Some(bar) = bar {
-                bar.bar.finish_and_clear();
-            }
-            inventory
-        }
-    })
+        None => scan(&config, &detectors, progress),
+    };
+    if let Some(bar) = bar {
+        bar.bar.finish_and_clear();
+    }
+    Ok(inventory)
 }
 
 /// The progress bar: items, bytes, findings and rate on stderr.

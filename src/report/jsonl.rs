@@ -23,6 +23,8 @@ struct FindingLine<'a> {
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     reasons: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     fingerprint: &'a str,
 }
@@ -64,6 +66,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 masked: &f.masked,
                 value: f.value.as_deref(),
                 reasons: &f.reasons,
+                commit: f.commit.as_deref(),
                 fingerprint: &f.fingerprint,
             },
         )?;

@@ -47,6 +47,9 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             if let Some(field) = &f.field {
                 result["properties"]["field"] = json!(&**field);
             }
+            if let Some(commit) = &f.commit {
+                result["properties"]["commit"] = json!(&**commit);
+            }
             if !f.reasons.is_empty() {
                 result["properties"]["reasons"] = json!(f.reasons);
             }

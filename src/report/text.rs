@@ -17,17 +17,19 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         }
         let shown = f.value.as_deref().unwrap_or(&f.masked);
         let field = f.field.as_deref().map(|n| format!("  [{n}]")).unwrap_or_default();
+        let commit = f.commit.as_deref().map(|c| format!("  @{}", &c[..c.len().min(12)]));
         let at = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
         writeln!(
             out,
-            "  {:>5}:{:<4} {:<13} {:<6} {}  ({}){}",
+            "  {:>5}:{:<4} {:<13} {:<6} {}  ({}){}{}",
             at(f.line),
             at(f.column),
             f.category.id(),
             f.confidence.as_str(),
             shown,
             f.detector,
-            field
+            field,
+            commit.unwrap_or_default()
         )?;
         for reason in &f.reasons {
             writeln!(out, "               - {reason}")?;

@@ -6,6 +6,11 @@
 //! repository format): `git diff -U0` gives the added lines of each file, and
 //! `git show` its content at the index or at the head revision. Only findings
 //! on added lines count; a file-level finding counts when the file changed.
+//!
+//! `--history` goes further back: every file version any ref ever held, each
+//! read once (`git log --all --raw` names the blobs, one `git cat-file
+//! --batch` streams them), attributed to the first commit that added it — so
+//! data deleted long ago, which every clone still carries, is found too.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -43,6 +48,128 @@ pub struct Change {
     pub added: BTreeSet<u64>,
     /// The file's content after the change.
     pub content: Vec<u8>,
+}
+
+/// A blob as history first shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstSeen {
+    /// The blob id.
+    pub blob: String,
+    /// The commit that first adds it.
+    pub commit: String,
+    /// Where that commit puts it.
+    pub path: String,
+    /// The commit's place in history (0 = oldest).
+    pub order: usize,
+}
+
+/// Every file blob reachable from any ref, once each, oldest commits first,
+/// with the commit and path where it first appears. Merges are listed
+/// against each parent (`-m`) so that a conflict resolution's new content is
+/// not missed; renames are not followed, since a renamed blob is already seen.
+pub fn history(repo: &Path) -> Result<Vec<FirstSeen>, GitError> {
+    let log = git(
+        repo,
+        &["log", "--all", "--reverse", "-m", "--no-renames", "--raw", "--no-abbrev", "--format=%H"],
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let (mut commit, mut order) = (String::new(), 0);
+    for line in String::from_utf8_lossy(&log).lines() {
+        if line.len() == 40 && line.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if line != commit {
+                order += 1;
+                commit = line.to_string();
+            }
+        } else if let Some(raw) = line.strip_prefix(':') {
+            // :100644 100644 <old blob> <new blob> M<TAB>path
+            let Some((meta, path)) = raw.split_once('\t') else { continue };
+            let fields: Vec<&str> = meta.split(' ').collect();
+            let [_, mode, _, blob, status] = fields[..] else { continue };
+            // Regular files only: not symlinks (120000) or submodules (160000).
+            let file = mode.starts_with("100");
+            let adds =
+                status.starts_with('A') || status.starts_with('M') || status.starts_with('T');
+            if file && adds && seen.insert(blob.to_string()) {
+                out.push(FirstSeen {
+                    blob: blob.to_string(),
+                    commit: commit.clone(),
+                    path: unquote(path),
+                    order,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Why a blob was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// The object is not in the repository (a partial clone).
+    Missing,
+    /// Over the size limit: its size in bytes.
+    TooLarge(u64),
+}
+
+/// Reads `blobs` through one `git cat-file --batch` and hands each to `each`
+/// in order, with its content or why it was not read. A writer thread feeds the ids so
+/// that neither pipe can fill up while the other waits.
+pub fn read_blobs<'a>(
+    repo: &Path,
+    blobs: &'a [FirstSeen],
+    max: u64,
+    mut each: impl FnMut(&'a FirstSeen, Result<Vec<u8>, Unread>),
+) -> Result<(), GitError> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let mut stdin = child.stdin.take().ok_or_else(|| std::io::Error::other("no stdin"))?;
+    let ids: Vec<String> = blobs.iter().map(|b| b.blob.clone()).collect();
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        for id in ids {
+            writeln!(stdin, "{id}")?;
+        }
+        Ok(())
+    });
+    let mut reader =
+        BufReader::new(child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout"))?);
+    let mut header = String::new();
+    for blob in blobs {
+        header.clear();
+        reader.read_line(&mut header)?;
+        // `<id> blob <size>` then the content and a newline, or `<id> missing`.
+        let Some(size) = header
+            .trim_end()
+            .strip_prefix(&*blob.blob)
+            .and_then(|rest| rest.strip_prefix(" blob ").and_then(|n| n.parse::<u64>().ok()))
+        else {
+            if header.is_empty() {
+                return Err(std::io::Error::other("git cat-file stopped early").into());
+            }
+            each(blob, Err(Unread::Missing));
+            continue;
+        };
+        let mut content = Vec::new();
+        if size > max {
+            std::io::copy(&mut (&mut reader).take(size + 1), &mut std::io::sink())?;
+            each(blob, Err(Unread::TooLarge(size)));
+            continue;
+        }
+        (&mut reader).take(size).read_to_end(&mut content)?;
+        let mut newline = [0u8; 1];
+        reader.read_exact(&mut newline)?;
+        each(blob, Ok(content));
+    }
+    writer.join().map_err(|_| std::io::Error::other("git cat-file writer"))??;
+    child.wait()?;
+    Ok(())
 }
 
 /// Why a git scope could not be read.

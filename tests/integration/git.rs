@@ -71,3 +71,89 @@ fn ranges_scan_only_the_lines_they_add() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("git diff failed") && err.contains("shallow clone"), "{err}");
 }
+
+fn head(dir: &std::path::Path, rev: &str) -> String {
+    let out = Command::new("git").args(["rev-parse", rev]).current_dir(dir).output().expect("git");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn history_finds_each_value_once_at_the_commit_that_added_it() {
+    let t = repo();
+    let first = head(t.path(), "HEAD");
+    // The phone moves down a line; a file with an e-mail comes and goes.
+    t.file("a.txt", "intro\nTEL 090-1111-2222\n");
+    t.file("b.txt", "mail: hanako.sato@example.co.jp\n");
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-q", "-m", "add b"]);
+    let second = head(t.path(), "HEAD");
+    git(t.path(), &["rm", "-q", "b.txt"]);
+    git(t.path(), &["commit", "-q", "-m", "remove b"]);
+    // A branch that is not checked out still ships with every clone.
+    git(t.path(), &["checkout", "-q", "-b", "side"]);
+    t.file("c.txt", "〒100-0001\n");
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-q", "-m", "side"]);
+    let side = head(t.path(), "HEAD");
+    git(t.path(), &["checkout", "-q", "main"]);
+
+    let out = piimap_in(t.path(), &["scan", "--history", "--format", "jsonl", "."]);
+    assert_eq!(code(&out), 1);
+    let lines = jsonl(&out);
+    let got: Vec<(String, u64, String, String)> = of_type(&lines, "finding")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["category"].as_str().unwrap_or_default().to_string(),
+                f["commit"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (s("a.txt"), 1, s("phone"), first),
+            (s("b.txt"), 1, s("email"), second),
+            (s("c.txt"), 1, s("postal_code"), side),
+        ]
+    );
+    // Four blobs: a.txt twice, b.txt, c.txt. No fingerprints without a key.
+    let summary = of_type(&lines, "summary")[0];
+    assert_eq!(summary["files"], 4);
+    assert!(lines.iter().all(|l| l.get("fingerprint").is_none()));
+    // Masked in every format; the commit is shown.
+    let text = piimap_in(t.path(), &["scan", "--history", "."]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(!text.contains("hanako.sato") && !text.contains("1111-2222"), "{text}");
+    assert!(text.contains(&format!("@{}", &head(t.path(), "HEAD~2")[..12])), "{text}");
+    // Versions over the size limit are listed as skipped, the rest scanned.
+    let out = piimap_in(
+        t.path(),
+        &["scan", "--history", "--format", "jsonl", "--max-filesize", "20", "."],
+    );
+    let lines = jsonl(&out);
+    let skipped: Vec<_> =
+        of_type(&lines, "skipped").iter().map(|l| l["path"].to_string()).collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped.iter().all(|p| p.contains("(commit ")), "{skipped:?}");
+    assert_eq!(
+        findings(&lines),
+        vec![(s("a.txt"), 1, s("phone")), (s("c.txt"), 1, s("postal_code"))]
+    );
+}
+
+#[test]
+fn history_outside_a_repository_is_a_clear_error() {
+    let t = Tree::new();
+    t.file("a.txt", "TEL 090-1111-2222\n");
+    let out = piimap_in(t.path(), &["scan", "--history", "."]);
+    assert_eq!(code(&out), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("reading the history of") && err.contains("not a git repository"),
+        "{err}"
+    );
+}
