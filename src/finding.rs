@@ -158,6 +158,9 @@ pub struct Finding {
     pub value: Option<String>,
     /// Why a whole-file finding was made (the floor-plan signals that fired).
     pub reasons: Vec<String>,
+    /// A well-known dummy value (`patterns/test-data.toml`): reported at low
+    /// confidence, and not failing the scan unless asked.
+    pub test_data: bool,
     /// The commit that added the value, in a `--history` scan.
     pub commit: Option<Arc<str>>,
     /// A keyed hash of the category and normalised value, for baselines and
@@ -192,19 +195,44 @@ impl FingerprintKey {
     /// hex, with the value reduced to its letters and digits in lower case so
     /// `090-1234-5678` and `０９０１２３４５６７８` are one value.
     pub fn fingerprint(&self, category: Category, value: &str) -> String {
-        let mut input = String::with_capacity(value.len() + 16);
-        input.push_str(category.id());
-        input.push('\0');
-        for c in value.chars().filter(|c| c.is_alphanumeric()) {
-            let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            } else {
-                c
-            };
-            input.extend(c.to_lowercase());
-        }
+        let input = format!("{}\0{}", category.id(), canonical(value));
         let hash = blake3::keyed_hash(&self.0, input.as_bytes());
         hash.as_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// A value reduced to its letters and digits, lower case, full-width folded:
+/// the form in which two writings of one value compare equal.
+pub fn canonical(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars().filter(|c| c.is_alphanumeric()) {
+        let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        } else {
+            c
+        };
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// A set of values compared in [`canonical`] form: allowlisted values and a
+/// project's own test data.
+#[derive(Debug, Clone, Default)]
+pub struct ValueList(Vec<String>);
+
+impl ValueList {
+    /// The list of `values`.
+    pub fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> ValueList {
+        let mut list: Vec<String> = values.into_iter().map(canonical).collect();
+        list.sort();
+        list.dedup();
+        ValueList(list)
+    }
+
+    /// Whether `value` is one of them, however written.
+    pub fn contains(&self, value: &str) -> bool {
+        !self.0.is_empty() && self.0.binary_search(&canonical(value)).is_ok()
     }
 }
 

@@ -102,7 +102,12 @@ impl Inventory {
     }
 
     /// True when some finding has at least confidence `threshold`.
-    pub fn has_findings_at(&self, threshold: Confidence) -> bool {
-        self.findings.iter().any(|f| f.confidence >= threshold)
+    pub fn has_findings_at(&self, threshold: Confidence, test_data: bool) -> bool {
+        self.findings.iter().any(|f| f.confidence >= threshold && (test_data || !f.test_data))
+    }
+
+    /// How many findings are known test data.
+    pub fn test_data(&self) -> usize {
+        self.findings.iter().filter(|f| f.test_data).count()
     }
 }

@@ -16,6 +16,10 @@
 //! - [`inventory`] is the mergeable, sorted result;
 //! - [`report`] renders an inventory.
 //!
+//! What a team has already accepted is decided by [`suppress`] (inline
+//! `piimap:allow`), [`config`] (`.piimap.toml` allowlists and test data) and
+//! [`baseline`] (accepted findings by fingerprint).
+//!
 //! ```no_run
 //! use piimap::{detect::DetectorSet, scan::{scan, Evidence, ScanConfig}, source::WalkOptions};
 //!
@@ -31,6 +35,7 @@
 //! ```
 
 pub mod baseline;
+pub mod config;
 pub mod detect;
 pub mod finding;
 pub mod inventory;

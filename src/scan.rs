@@ -350,6 +350,11 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 continue;
             }
             let value = &chunk.text[hit.start..hit.end];
+            if w.detectors.allowed(value) {
+                self.inv.stats.suppressed += 1;
+                continue;
+            }
+            let test_data = w.detectors.test_data().recognise(spec.category, value);
             self.inv.findings.push(Finding {
                 path: Arc::clone(&self.display),
                 line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
@@ -362,10 +367,11 @@ impl<'p, 'i> FileScan<'p, 'i> {
                     .field
                     .and_then(|f| self.columns.as_ref().and_then(|c| c.name(f)))
                     .cloned(),
-                confidence: hit.confidence,
+                confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
                 masked: mask(spec.category, value),
                 value: w.evidence.show_values.then(|| value.to_string()),
-                reasons: Vec::new(),
+                reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
+                test_data: test_data.is_some(),
                 commit: None,
                 fingerprint: w
                     .evidence
@@ -428,6 +434,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             masked: format!("{format} 住宅の図面 / floor plan"),
             value: None,
             reasons,
+            test_data: false,
             commit: None,
             fingerprint: String::new(),
         });

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
 use piimap::Confidence;
 use piimap::baseline::Baseline;
+use piimap::config::Config;
 use piimap::detect::DetectorSet;
 use piimap::finding::FingerprintKey;
 use piimap::inventory::Inventory;
@@ -67,6 +68,14 @@ pub(super) struct ScanArgs {
     /// value reported once, at the commit that added it.
     #[arg(long)]
     history: bool,
+    /// Let well-known test data (example.com addresses, 090-0000-0000, 4111…)
+    /// fail the scan too; it is always reported, at low confidence.
+    #[arg(long)]
+    fail_on_test_data: bool,
+    /// Project configuration (allowlists, test data); default: .piimap.toml in
+    /// the first target, if there is one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Do not report findings accepted in this baseline (see `piimap baseline create`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -122,9 +131,10 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
             .filter(|s| !s.is_empty())
             .map(|secret| FingerprintKey::derive(&secret)),
     };
+    let config = config(&args)?;
     // Open the output before scanning so a bad -o fails fast.
     let mut out = output(args.output.as_deref())?;
-    let mut inventory = inventory(&args, key)?;
+    let mut inventory = inventory(&args, key, &config)?;
     if let Some(baseline) = &baseline {
         baseline.apply(&mut inventory);
     }
@@ -142,7 +152,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     };
     Ok(if !inventory.errors.is_empty() {
         EXIT_ERROR
-    } else if threshold.is_some_and(|t| inventory.has_findings_at(t)) {
+    } else if threshold.is_some_and(|t| {
+        inventory.has_findings_at(t, args.fail_on_test_data || config.test_data.fail)
+    }) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -155,7 +167,8 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     let path = args.output.clone().context("baseline create needs -o FILE")?;
     let mut baseline = Baseline::new();
     let mut out = output(Some(&path))?;
-    let inventory = inventory(&args, Some(baseline.key()?))?;
+    let config = config(&args)?;
+    let inventory = inventory(&args, Some(baseline.key()?), &config)?;
     baseline.accept(&inventory);
     baseline.write(&mut out).context("writing the baseline")?;
     out.flush()?;
@@ -176,9 +189,26 @@ fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
-/// Runs the scan the arguments describe: a walk of the targets, or a git scope.
-fn inventory(args: &ScanArgs, key: Option<FingerprintKey>) -> anyhow::Result<Inventory> {
-    let detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
+/// The project configuration: `--config`, or `.piimap.toml` in the first
+/// target, or none.
+fn config(args: &ScanArgs) -> anyhow::Result<Config> {
+    Ok(match (&args.config, args.targets.first()) {
+        (Some(path), _) => Config::read(path)?,
+        (None, Some(dir)) if dir.is_dir() => Config::discover(dir)?.unwrap_or_default(),
+        (None, _) => Config::default(),
+    })
+}
+
+/// Runs the scan the arguments describe (a walk of the targets, or a git
+/// scope) and applies the configuration's allowlists.
+fn inventory(
+    args: &ScanArgs,
+    key: Option<FingerprintKey>,
+    project: &Config,
+) -> anyhow::Result<Inventory> {
+    let mut detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
+    detectors.set_project_values(project.allowed_values(), project.test_values());
+    let allowlist = project.allowlist()?;
     let jobs =
         args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let config = ScanConfig {
@@ -204,7 +234,8 @@ fn inventory(args: &ScanArgs, key: Option<FingerprintKey>) -> anyhow::Result<Inv
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
     let progress = bar.as_ref().map(|b| b as &dyn Progress);
-    let inventory = match scope {
+    let git_mode = args.history || scope.is_some();
+    let mut inventory = match scope {
         _ if args.history => {
             let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
             scan_history(&repo, &detectors, &config.evidence, args.max_filesize, jobs, progress)
@@ -220,6 +251,14 @@ fn inventory(args: &ScanArgs, key: Option<FingerprintKey>) -> anyhow::Result<Inv
     if let Some(bar) = bar {
         bar.bar.finish_and_clear();
     }
+    // Git scopes report repository-relative paths; a walk names them from
+    // the target, which is where the configuration file sits.
+    let base = match (&args.config, config.targets.first()) {
+        _ if git_mode => None,
+        (Some(file), _) => file.parent(),
+        (None, target) => target.map(PathBuf::as_path),
+    };
+    allowlist.apply(&mut inventory, base);
     Ok(inventory)
 }
 

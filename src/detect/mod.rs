@@ -31,6 +31,7 @@ pub mod catalog;
 pub mod check;
 pub mod floorplan;
 pub mod normalize;
+pub mod testdata;
 pub mod validate;
 
 use std::sync::Arc;
@@ -39,7 +40,7 @@ use aho_corasick::AhoCorasick;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
 
-use crate::finding::{Category, Confidence};
+use crate::finding::{Category, Confidence, ValueList};
 use crate::read::delimited::Header;
 use catalog::{Catalog, ContextRule, DetectorSpec, Guard, LoadError};
 use normalize::Folded;
@@ -78,6 +79,10 @@ pub struct DetectorSet {
     context_words: ContextWords,
     /// The floor-plan classifier.
     floor_plans: floorplan::Rules,
+    /// Known dummy values.
+    test_data: testdata::TestData,
+    /// Values never reported (`allow.values` of `.piimap.toml`).
+    allowed: ValueList,
 }
 
 /// The keywords of every detector with `context = "required"` in one
@@ -267,7 +272,16 @@ impl DetectorSet {
             file: "floorplan.toml".into(),
             message: e.to_string(),
         })?;
-        Ok(DetectorSet { detectors, anchors, context_words, floor_plans })
+        let test_data = testdata::TestData::builtin()
+            .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
+        Ok(DetectorSet {
+            detectors,
+            anchors,
+            context_words,
+            floor_plans,
+            test_data,
+            allowed: ValueList::default(),
+        })
     }
 
     /// The built-in detectors plus any pattern directories, compiled.
@@ -313,6 +327,23 @@ impl DetectorSet {
     /// The floor-plan classifier.
     pub fn floor_plans(&self) -> &floorplan::Rules {
         &self.floor_plans
+    }
+
+    /// The test-data recogniser.
+    pub fn test_data(&self) -> &testdata::TestData {
+        &self.test_data
+    }
+
+    /// Adds a project's own values: `allowed` are never reported, `test`
+    /// are reported as test data.
+    pub fn set_project_values(&mut self, allowed: ValueList, test: ValueList) {
+        self.allowed = allowed;
+        self.test_data.set_values(test);
+    }
+
+    /// Whether `value` is allowlisted.
+    pub fn allowed(&self, value: &str) -> bool {
+        self.allowed.contains(value)
     }
 
     /// The id of detector `i`, shareable.

@@ -23,6 +23,8 @@ struct FindingLine<'a> {
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     reasons: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    test_data: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -44,6 +46,7 @@ struct SummaryLine<'a> {
     binary_skipped: u64,
     suppressed: u64,
     baselined: u64,
+    test_data: usize,
     skipped: usize,
     errors: usize,
     findings: usize,
@@ -66,6 +69,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 masked: &f.masked,
                 value: f.value.as_deref(),
                 reasons: &f.reasons,
+                test_data: f.test_data,
                 commit: f.commit.as_deref(),
                 fingerprint: &f.fingerprint,
             },
@@ -87,6 +91,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             binary_skipped: inv.stats.binary,
             suppressed: inv.stats.suppressed,
             baselined: inv.stats.baselined,
+            test_data: inv.test_data(),
             skipped: inv.skipped.len(),
             errors: inv.errors.len(),
             findings: inv.findings.len(),

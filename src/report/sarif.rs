@@ -47,6 +47,9 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             if let Some(field) = &f.field {
                 result["properties"]["field"] = json!(&**field);
             }
+            if f.test_data {
+                result["properties"]["test_data"] = json!(true);
+            }
             if let Some(commit) = &f.commit {
                 result["properties"]["commit"] = json!(&**commit);
             }

@@ -66,7 +66,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     if s.suppressed > 0 {
         writeln!(
             out,
-            "  {} findings suppressed by piimap:allow / piimap:allow で抑止",
+            "  {} findings suppressed by piimap:allow or .piimap.toml / piimap:allow・.piimap.toml で抑止",
             s.suppressed
         )?;
     }
@@ -75,6 +75,13 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             out,
             "  {} findings accepted in the baseline / ベースラインで承認済み",
             s.baselined
+        )?;
+    }
+    let test_data = inv.test_data();
+    if test_data > 0 {
+        writeln!(
+            out,
+            "  {test_data} findings are well-known test data (low) / 既知の試験用データ（低）",
         )?;
     }
     for (category, n) in inv.counts() {

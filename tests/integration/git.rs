@@ -58,7 +58,7 @@ fn ranges_scan_only_the_lines_they_add() {
     let t = repo();
     t.file("a.txt", "TEL 090-1111-2222\nclean line\n");
     git(t.path(), &["commit", "-q", "-am", "clean"]);
-    t.file("a.txt", "TEL 090-1111-2222\nclean line\n〒100-0001 東京都千代田区千代田1-1\n");
+    t.file("a.txt", "TEL 090-1111-2222\nclean line\n〒150-0002 東京都渋谷区渋谷2-21-1\n");
     git(t.path(), &["commit", "-q", "-am", "address"]);
     let s = |x: &str| x.to_string();
     let address = vec![(s("a.txt"), 3, s("postal_code")), (s("a.txt"), 3, s("address"))];

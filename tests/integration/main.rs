@@ -9,5 +9,6 @@ mod fixtures;
 mod git;
 mod library;
 mod patterns;
+mod project;
 mod sarif;
 mod walk;

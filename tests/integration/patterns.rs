@@ -32,8 +32,10 @@ fn every_pattern_file_on_disk_is_built_in() {
         .collect();
     on_disk.sort();
     let mut built_in: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
-    // The floor-plan classifier's rules are data too, loaded by detect::floorplan.
+    // The floor-plan classifier's rules and the test-data rules are data too,
+    // loaded by detect::floorplan and detect::testdata.
     built_in.push("floorplan.toml".to_string());
+    built_in.push("test-data.toml".to_string());
     built_in.sort();
     assert_eq!(on_disk, built_in);
 }

@@ -1,0 +1,156 @@
+//! Project configuration: `.piimap.toml` at the root of what is scanned (or
+//! `--config FILE`) — path and value allowlists, and the project's own test
+//! data. Owns loading the file and applying the allowlists to an inventory.
+//!
+//! ```toml
+//! [allow]
+//! paths = ["docs/samples/**", "*.snap"]     # globs, relative to the file
+//! values = ["0120-000-111"]                 # published numbers, shared inboxes
+//!
+//! [test_data]
+//! values = ["taro.test@acme.co.jp"]         # the project's own dummies
+//! fail = false                              # true: test data fails the scan too
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::finding::ValueList;
+use crate::inventory::Inventory;
+
+/// The file looked for at the root of a scan.
+pub const FILE_NAME: &str = ".piimap.toml";
+
+/// `.piimap.toml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// What is never reported.
+    #[serde(default)]
+    pub allow: Allow,
+    /// The project's dummy values.
+    #[serde(default)]
+    pub test_data: TestDataConfig,
+}
+
+/// Allowlists.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    /// Globs of paths (relative to the configuration file) whose findings are
+    /// not reported.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Values never reported, in any category (compared by letters and
+    /// digits: `0120-000-111` also allows `0120000111`).
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// The project's test data.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestDataConfig {
+    /// Values to treat as test data, besides `patterns/test-data.toml`.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Let test data fail the scan (`--fail-on-test-data`).
+    #[serde(default)]
+    pub fail: bool,
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("reading {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `path`.
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
+    }
+
+    /// `.piimap.toml` in `dir`, if there is one.
+    pub fn discover(dir: &Path) -> Result<Option<Config>, ConfigError> {
+        let path = dir.join(FILE_NAME);
+        if path.is_file() { Config::read(&path).map(Some) } else { Ok(None) }
+    }
+
+    /// The allowlists, compiled.
+    pub fn allowlist(&self) -> Result<Allowlist, ConfigError> {
+        let mut globs = GlobSetBuilder::new();
+        // The file lists allowed and dummy values by design.
+        globs.add(globset::Glob::new(FILE_NAME).map_err(|e| ConfigError::Invalid {
+            path: FILE_NAME.into(),
+            message: e.to_string(),
+        })?);
+        for pattern in &self.allow.paths {
+            // `/` in a path is not matched by `*`, as in .gitignore; `**` crosses it.
+            let glob = GlobBuilder::new(pattern).literal_separator(true).build().map_err(|e| {
+                ConfigError::Invalid { path: FILE_NAME.into(), message: e.to_string() }
+            })?;
+            globs.add(glob);
+        }
+        let paths = globs
+            .build()
+            .map_err(|e| ConfigError::Invalid { path: FILE_NAME.into(), message: e.to_string() })?;
+        Ok(Allowlist { paths })
+    }
+
+    /// The allowlisted values (checked during the scan, while the raw value
+    /// is at hand).
+    pub fn allowed_values(&self) -> ValueList {
+        ValueList::new(self.allow.values.iter().map(String::as_str))
+    }
+
+    /// The project's test-data values.
+    pub fn test_values(&self) -> ValueList {
+        ValueList::new(self.test_data.values.iter().map(String::as_str))
+    }
+}
+
+/// The compiled path allowlist.
+#[derive(Debug)]
+pub struct Allowlist {
+    paths: GlobSet,
+}
+
+impl Allowlist {
+    /// Drops the findings in allowlisted paths, counting them as suppressed.
+    /// `base` is stripped from finding paths before the globs see them (the
+    /// directory the configuration file is in, as the scan names it); paths
+    /// that do not start with it are matched as they are.
+    pub fn apply(&self, inventory: &mut Inventory, base: Option<&Path>) {
+        let before = inventory.findings.len();
+        inventory.findings.retain(|f| {
+            let path = Path::new(&*f.path);
+            let rel = base.and_then(|b| path.strip_prefix(b).ok()).unwrap_or(path);
+            let rel = rel.strip_prefix(".").unwrap_or(rel);
+            !self.paths.is_match(rel)
+        });
+        inventory.stats.suppressed += (before - inventory.findings.len()) as u64;
+    }
+}

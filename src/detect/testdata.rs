@@ -1,0 +1,152 @@
+//! Test-data recognition: whether a found value is a well-known dummy
+//! (a documentation domain, a placeholder phone number, a published test
+//! card number, …), from the rules in `patterns/test-data.toml` and the
+//! extra values of `.piimap.toml`.
+//!
+//! It only labels findings; the scan still reports them, so that nobody has
+//! to guess why something was not flagged.
+
+use regex_automata::meta::Regex;
+use serde::Deserialize;
+
+use crate::finding::{Category, ValueList};
+
+/// The built-in rules.
+const BUILTIN: &str = include_str!("../../patterns/test-data.toml");
+
+/// The reason given for a value listed in `.piimap.toml`.
+const USER_REASON: &str =
+    "test-data: listed in .piimap.toml (test_data.values) / .piimap.toml で試験用の値として登録";
+
+/// What a rule's pattern sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum On {
+    /// The value folded to ASCII, in lower case.
+    Value,
+    /// The value's ASCII digits.
+    Digits,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: String,
+    category: Category,
+    on: On,
+    pattern: String,
+    ja: String,
+    en: String,
+    examples: Vec<String>,
+    negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    test_data: Vec<RuleSpec>,
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: String,
+    /// `test-data <id>: <en> / <ja>`, the finding's reason.
+    reason: String,
+    category: Category,
+    on: On,
+    regex: Regex,
+}
+
+/// The test-data rules, compiled.
+#[derive(Debug)]
+pub struct TestData {
+    rules: Vec<Rule>,
+    /// Extra values the project declares test data.
+    values: ValueList,
+}
+
+impl TestData {
+    /// The built-in rules, with their examples checked.
+    pub fn builtin() -> Result<TestData, String> {
+        let file: File = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
+        let mut rules = Vec::new();
+        let mut problems = Vec::new();
+        for spec in file.test_data {
+            let regex = Regex::new(&format!("^(?:{})$", spec.pattern))
+                .map_err(|e| format!("{}: {e}", spec.id))?;
+            let reason = format!("test-data {}: {} / {}", spec.id, spec.en, spec.ja);
+            let rule = Rule { id: spec.id, reason, category: spec.category, on: spec.on, regex };
+            for example in &spec.examples {
+                if !rule.matches(example) {
+                    problems.push(format!("{}: example does not match: {example:?}", rule.id));
+                }
+            }
+            for negative in &spec.negative_examples {
+                if rule.matches(negative) {
+                    problems.push(format!("{}: negative example matches: {negative:?}", rule.id));
+                }
+            }
+            rules.push(rule);
+        }
+        if problems.is_empty() {
+            Ok(TestData { rules, values: ValueList::default() })
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+
+    /// Sets the values the project declares test data, in any category.
+    pub fn set_values(&mut self, values: ValueList) {
+        self.values = values;
+    }
+
+    /// Why `value`, found as `category`, is known test data, if it is.
+    pub fn recognise(&self, category: Category, value: &str) -> Option<&str> {
+        if let Some(rule) = self.rules.iter().find(|r| r.category == category && r.matches(value)) {
+            return Some(&rule.reason);
+        }
+        self.values.contains(value).then_some(USER_REASON)
+    }
+}
+
+impl Rule {
+    fn matches(&self, value: &str) -> bool {
+        let folded = super::normalize::fold_str(value);
+        match self.on {
+            On::Value => self.regex.is_match(&folded.to_lowercase()),
+            On::Digits => {
+                let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
+                self.regex.is_match(&digits)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_pass_their_examples() {
+        let t = TestData::builtin().expect("test-data.toml is valid and its examples hold");
+        assert!(t.recognise(Category::Email, "Jane@EXAMPLE.com").is_some());
+        assert!(
+            t.recognise(Category::Phone, "jane@example.com").is_none(),
+            "rules are per category"
+        );
+        assert!(
+            t.recognise(Category::Phone, "０９０−１２３４−５６７８").is_some(),
+            "full-width folds"
+        );
+        assert!(t.recognise(Category::Phone, "090-1111-2222").is_none());
+    }
+
+    #[test]
+    fn user_values_compare_canonically() {
+        let mut t = TestData::builtin().expect("valid");
+        t.set_values(ValueList::new(["090-1111-2222"]));
+        assert!(t.recognise(Category::Phone, "09011112222").is_some());
+        assert!(t.recognise(Category::Phone, "０９０（１１１１）２２２２").is_some());
+        assert!(t.recognise(Category::Phone, "090-1111-2223").is_none());
+    }
+}
