@@ -141,19 +141,20 @@ pub fn scan_history(
     jobs: usize,
     progress: Option<&dyn Progress>,
 ) -> Result<Inventory, GitError> {
-    let blobs = git::history(repo)?;
     let keyed = Evidence {
         show_values: evidence.show_values,
         key: Some(evidence.key.clone().unwrap_or_else(FingerprintKey::random)),
     };
     let (tx, rx) = mpsc::sync_channel(64);
-    let (read, mut inventory) = std::thread::scope(|s| {
-        let blobs = &blobs;
+    let (read, order, mut inventory) = std::thread::scope(|s| {
         let reader = s.spawn(move || {
-            git::read_blobs(repo, blobs, max_filesize, |blob, content| {
+            let mut order: HashMap<String, usize> = HashMap::new();
+            let read = git::history(repo, max_filesize, |blob, content| {
+                order.entry(blob.commit.clone()).or_insert(blob.order);
                 // A send fails only when the workers are gone; nothing to do.
                 let _ = tx.send((blob, content));
-            })
+            });
+            (read, order)
         });
         let inventory = fold(rx, jobs, detectors, &keyed, progress, |w, (blob, content)| {
             let at = || format!("{} (commit {})", blob.path, &blob.commit[..12]);
@@ -182,15 +183,18 @@ pub fn scan_history(
                 },
             }
         });
-        (reader.join(), inventory)
+        match reader.join() {
+            Ok((read, order)) => (read, order, inventory),
+            Err(_) => (
+                Err(std::io::Error::other("the git reader panicked").into()),
+                HashMap::new(),
+                inventory,
+            ),
+        }
     });
-    match read {
-        Ok(result) => result?,
-        Err(_) => return Err(std::io::Error::other("the git reader thread panicked").into()),
-    }
+    read?;
     // Earliest commit first, so the first of each (path, detector, value) kept
     // is where it was introduced.
-    let order: HashMap<&str, usize> = blobs.iter().map(|b| (&*b.commit, b.order)).collect();
     let when = |f: &Finding| f.commit.as_deref().and_then(|c| order.get(c)).copied();
     inventory.findings.sort_by_key(|f| when(f));
     let mut seen = HashSet::new();

@@ -59,48 +59,8 @@ pub struct FirstSeen {
     pub commit: String,
     /// Where that commit puts it.
     pub path: String,
-    /// The commit's place in history (0 = oldest).
+    /// The commit's place in history (1 = oldest).
     pub order: usize,
-}
-
-/// Every file blob reachable from any ref, once each, oldest commits first,
-/// with the commit and path where it first appears. Merges are listed
-/// against each parent (`-m`) so that a conflict resolution's new content is
-/// not missed; renames are not followed, since a renamed blob is already seen.
-pub fn history(repo: &Path) -> Result<Vec<FirstSeen>, GitError> {
-    let log = git(
-        repo,
-        &["log", "--all", "--reverse", "-m", "--no-renames", "--raw", "--no-abbrev", "--format=%H"],
-    )?;
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    let (mut commit, mut order) = (String::new(), 0);
-    for line in String::from_utf8_lossy(&log).lines() {
-        if line.len() == 40 && line.bytes().all(|b| b.is_ascii_hexdigit()) {
-            if line != commit {
-                order += 1;
-                commit = line.to_string();
-            }
-        } else if let Some(raw) = line.strip_prefix(':') {
-            // :100644 100644 <old blob> <new blob> M<TAB>path
-            let Some((meta, path)) = raw.split_once('\t') else { continue };
-            let fields: Vec<&str> = meta.split(' ').collect();
-            let [_, mode, _, blob, status] = fields[..] else { continue };
-            // Regular files only: not symlinks (120000) or submodules (160000).
-            let file = mode.starts_with("100");
-            let adds =
-                status.starts_with('A') || status.starts_with('M') || status.starts_with('T');
-            if file && adds && seen.insert(blob.to_string()) {
-                out.push(FirstSeen {
-                    blob: blob.to_string(),
-                    commit: commit.clone(),
-                    path: unquote(path),
-                    order,
-                });
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Why a blob was not read.
@@ -112,64 +72,148 @@ pub enum Unread {
     TooLarge(u64),
 }
 
-/// Reads `blobs` through one `git cat-file --batch` and hands each to `each`
-/// in order, with its content or why it was not read. A writer thread feeds the ids so
-/// that neither pipe can fill up while the other waits.
-pub fn read_blobs<'a>(
+/// Every file blob reachable from any ref, once each, oldest commits first,
+/// handed to `each` with its content (or why it was not read).
+///
+/// Two git processes form a pipeline: `git log --all --raw` lists the blobs
+/// each commit adds, and each blob not seen before is at once requested from
+/// `git cat-file --batch`, so listing, reading and the caller's scanning
+/// overlap. Merges are listed against each parent (`-m`) so that a conflict
+/// resolution's new content is not missed; renames are not followed, as a
+/// renamed blob is already seen. Blobs over `max` bytes are not read.
+pub fn history(
     repo: &Path,
-    blobs: &'a [FirstSeen],
     max: u64,
-    mut each: impl FnMut(&'a FirstSeen, Result<Vec<u8>, Unread>),
+    mut each: impl FnMut(FirstSeen, Result<Vec<u8>, Unread>),
 ) -> Result<(), GitError> {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = Command::new("git")
+    use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+    use std::process::Stdio;
+    let mut log = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "core.quotePath=false", "log", "--all", "--reverse", "-m", "--no-renames"])
+        .args(["--raw", "--no-abbrev", "--format=%H"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut cat = Command::new("git")
         .arg("-C")
         .arg(repo)
         .args(["cat-file", "--batch"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()?;
-    let mut stdin = child.stdin.take().ok_or_else(|| std::io::Error::other("no stdin"))?;
-    let ids: Vec<String> = blobs.iter().map(|b| b.blob.clone()).collect();
-    let writer = std::thread::spawn(move || -> std::io::Result<()> {
-        for id in ids {
-            writeln!(stdin, "{id}")?;
-        }
-        Ok(())
-    });
-    let mut reader =
-        BufReader::new(child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout"))?);
-    let mut header = String::new();
-    for blob in blobs {
-        header.clear();
-        reader.read_line(&mut header)?;
-        // `<id> blob <size>` then the content and a newline, or `<id> missing`.
-        let Some(size) = header
-            .trim_end()
-            .strip_prefix(&*blob.blob)
-            .and_then(|rest| rest.strip_prefix(" blob ").and_then(|n| n.parse::<u64>().ok()))
-        else {
-            if header.is_empty() {
-                return Err(std::io::Error::other("git cat-file stopped early").into());
+    let (Some(listing), Some(requests), Some(replies)) =
+        (log.stdout.take(), cat.stdin.take(), cat.stdout.take())
+    else {
+        return Err(std::io::Error::other("git pipes missing").into());
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<FirstSeen>();
+    let read = std::thread::scope(|s| {
+        let lister = s.spawn(move || -> std::io::Result<()> {
+            let mut requests = BufWriter::new(requests);
+            let mut parser = LogParser::default();
+            let mut listing = BufReader::new(listing);
+            let mut line = Vec::new();
+            while listing.read_until(b'\n', &mut line)? > 0 {
+                if let Some(seen) = parser.line(String::from_utf8_lossy(&line).trim_end()) {
+                    writeln!(requests, "{}", seen.blob)?;
+                    if tx.send(seen).is_err() {
+                        break;
+                    }
+                }
+                line.clear();
             }
-            each(blob, Err(Unread::Missing));
-            continue;
+            requests.flush()
+        });
+        let mut replies = BufReader::new(replies);
+        let read_all = || -> std::io::Result<()> {
+            let mut header = String::new();
+            for blob in rx {
+                header.clear();
+                replies.read_line(&mut header)?;
+                // `<id> blob <size>` then the content and a newline, or `<id> missing`.
+                let size = header.trim_end().strip_prefix(&*blob.blob).and_then(|rest| {
+                    rest.strip_prefix(" blob ").and_then(|n| n.parse::<u64>().ok())
+                });
+                match size {
+                    None if header.is_empty() => {
+                        return Err(std::io::Error::other("git cat-file stopped early"));
+                    }
+                    None => each(blob, Err(Unread::Missing)),
+                    Some(size) if size > max => {
+                        std::io::copy(&mut (&mut replies).take(size + 1), &mut std::io::sink())?;
+                        each(blob, Err(Unread::TooLarge(size)));
+                    }
+                    Some(size) => {
+                        let mut content = Vec::with_capacity(size as usize);
+                        (&mut replies).take(size).read_to_end(&mut content)?;
+                        let mut newline = [0u8; 1];
+                        replies.read_exact(&mut newline)?;
+                        each(blob, Ok(content));
+                    }
+                }
+            }
+            Ok(())
         };
-        let mut content = Vec::new();
-        if size > max {
-            std::io::copy(&mut (&mut reader).take(size + 1), &mut std::io::sink())?;
-            each(blob, Err(Unread::TooLarge(size)));
-            continue;
+        let read = read_all();
+        if read.is_err() {
+            // The lister may be blocked writing to cat-file: unblock it.
+            let _ = cat.kill();
+            let _ = log.kill();
         }
-        (&mut reader).take(size).read_to_end(&mut content)?;
-        let mut newline = [0u8; 1];
-        reader.read_exact(&mut newline)?;
-        each(blob, Ok(content));
+        let listed =
+            lister.join().unwrap_or_else(|_| Err(std::io::Error::other("lister panicked")));
+        read.and(listed)
+    });
+    let mut message = String::new();
+    if let Some(mut stderr) = log.stderr.take() {
+        stderr.read_to_string(&mut message)?;
     }
-    writer.join().map_err(|_| std::io::Error::other("git cat-file writer"))??;
-    child.wait()?;
-    Ok(())
+    let status = log.wait()?;
+    let _ = cat.wait();
+    // git log's own failure (not a repository, …) explains any pipe error.
+    if !status.success() {
+        return Err(GitError::Failed { command: "log".into(), message: message.trim().into() });
+    }
+    read.map_err(GitError::from)
+}
+
+/// Turns `git log --raw --format=%H` lines into first sightings of blobs.
+#[derive(Default)]
+struct LogParser {
+    seen: std::collections::HashSet<String>,
+    commit: String,
+    order: usize,
+}
+
+impl LogParser {
+    fn line(&mut self, line: &str) -> Option<FirstSeen> {
+        if line.len() == 40 && line.bytes().all(|b| b.is_ascii_hexdigit()) {
+            // With -m a merge is printed once per parent.
+            if line != self.commit {
+                self.order += 1;
+                self.commit = line.to_string();
+            }
+            return None;
+        }
+        // :100644 100644 <old blob> <new blob> M<TAB>path
+        let (meta, path) = line.strip_prefix(':')?.split_once('\t')?;
+        let fields: Vec<&str> = meta.split(' ').collect();
+        let [_, mode, _, blob, status] = fields[..] else { return None };
+        // Regular files only: not symlinks (120000) or submodules (160000).
+        let adds = status.starts_with(['A', 'M', 'T']);
+        if !mode.starts_with("100") || !adds || !self.seen.insert(blob.to_string()) {
+            return None;
+        }
+        Some(FirstSeen {
+            blob: blob.to_string(),
+            commit: self.commit.clone(),
+            path: unquote(path),
+            order: self.order,
+        })
+    }
 }
 
 /// Why a git scope could not be read.
@@ -269,6 +313,31 @@ fn unquote(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_parser_keeps_first_sightings_of_file_blobs() {
+        let (c1, c2) = ("a".repeat(40), "b".repeat(40));
+        let (b1, b2) = ("1".repeat(40), "2".repeat(40));
+        let zero = "0".repeat(40);
+        let mut p = LogParser::default();
+        let lines = [
+            c1.clone(),
+            format!(":000000 100644 {zero} {b1} A\tdocs/a.txt"),
+            format!(":000000 120000 {zero} {b2} A\tlink"),
+            c2.clone(),
+            format!(":100644 100644 {b1} {b2} M\t\"d\\\"q.txt\""),
+            format!(":000000 100644 {zero} {b1} A\tcopy.txt"),
+            format!(":100644 000000 {b2} {zero} D\td.txt"),
+        ];
+        let got: Vec<FirstSeen> = lines.iter().filter_map(|l| p.line(l)).collect();
+        let seen = |blob: &str, commit: &str, path: &str, order| FirstSeen {
+            blob: blob.into(),
+            commit: commit.into(),
+            path: path.into(),
+            order,
+        };
+        assert_eq!(got, [seen(&b1, &c1, "docs/a.txt", 1), seen(&b2, &c2, "d\"q.txt", 2)]);
+    }
 
     #[test]
     fn added_lines_from_a_zero_context_patch() {
