@@ -16,10 +16,7 @@ fn validate(sarif: &str) {
         .output()
         .is_ok_and(|o| o.status.success());
     if !schema.exists() || !has_validator {
-        assert!(
-            !ci,
-            "CI needs python3 with jsonschema and tests/data/sarif-schema-2.1.0.json"
-        );
+        assert!(!ci, "CI needs python3 with jsonschema and tests/data/sarif-schema-2.1.0.json");
         eprintln!("skipped schema validation: python3 jsonschema or the SARIF schema is missing");
         return;
     }
