@@ -29,6 +29,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
+    let mut occurrences: std::collections::HashMap<(&str, &str, &str), u32> = Default::default();
     let results: Vec<Value> = inv
         .findings
         .iter()
@@ -58,9 +59,18 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             }
             // A keyed hash of the value: stable across runs under one key
             // (PIIMAP_BASELINE_KEY or a baseline's), never the value itself.
-            if !f.fingerprint.is_empty() {
-                result["partialFingerprints"] = json!({ "piimapValue/v1": f.fingerprint });
-            }
+            // Without a key, a hash of what the result already shows (rule,
+            // file, masked value, and which occurrence of those it is): stable
+            // when lines move, and it reveals nothing the message does not.
+            result["partialFingerprints"] = if f.fingerprint.is_empty() {
+                let n = occurrences.entry((&f.detector, &f.path, &f.masked)).or_insert(0);
+                *n += 1;
+                let shown = format!("{}\0{}\0{}\0{n}", f.detector, f.path, f.masked);
+                let hash = blake3::hash(shown.as_bytes()).to_hex();
+                json!({ "piimapLocation/v1": &hash.as_str()[..32] })
+            } else {
+                json!({ "piimapValue/v1": f.fingerprint })
+            };
             result
         })
         .collect();

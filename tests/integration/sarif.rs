@@ -86,6 +86,13 @@ fn sarif_validates_and_locates_findings_without_raw_values() {
         assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], r["ruleId"]);
     }
     assert!(results[0]["properties"]["reasons"].as_array().unwrap().len() >= 3);
+    // Without a key, fingerprints come from what the result shows: one per
+    // result, all different.
+    let prints: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["piimapLocation/v1"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), results.len());
     // The raw values of the mail fixture appear nowhere.
     let mail = std::fs::read_to_string(root().join("fixtures/ja/koji_mail.txt")).unwrap();
     let phone = mail.lines().nth(3).unwrap().split('は').nth(1).unwrap().trim_end_matches("です。");
