@@ -112,7 +112,7 @@ pub enum Guard {
     /// not a piece of a longer number.
     #[default]
     Digits,
-    /// No ASCII letter or digit on either side.
+    /// As `Digits`, and no ASCII letter on either side either.
     Alnum,
     /// Nothing is checked.
     None,

@@ -514,7 +514,14 @@ impl DetectorSet {
                     let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
                     let before = &before[after_last_number(before)..];
                     let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
-                    let after = &after[..before_first_number(after)];
+                    let mut after = &after[..before_first_number(after)];
+                    // A keyword on the next line that leads to digits there
+                    // (`…555-0123⏎〒100-0001`) is their label, not this value's.
+                    if let Some(nl) = after.find('\n')
+                        && after[nl..].bytes().any(|b| b.is_ascii_digit())
+                    {
+                        after = &after[..nl];
+                    }
                     has_keyword(w, before) || has_keyword(w, after)
                 })
             };
@@ -618,23 +625,23 @@ fn resolve_overlaps(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
 fn guard_ok(guard: Guard, line: &str, start: usize, end: usize) -> bool {
     let before = &line[..start];
     let after = &line[end..];
+    // A digit, or `-`/`.` and a digit, continues a number.
+    let continues = |mut it: std::str::Chars<'_>, back: bool| {
+        let mut next = || if back { it.next_back() } else { it.next() };
+        match next() {
+            Some(c) if c.is_ascii_digit() => true,
+            Some('-' | '.') => next().is_some_and(|c| c.is_ascii_digit()),
+            _ => false,
+        }
+    };
+    let digits_ok = || !continues(before.chars(), true) && !continues(after.chars(), false);
     match guard {
         Guard::None => true,
         Guard::Alnum => {
             let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            !alnum(before.chars().next_back()) && !alnum(after.chars().next())
+            !alnum(before.chars().next_back()) && !alnum(after.chars().next()) && digits_ok()
         }
-        Guard::Digits => {
-            let touches = |mut it: std::str::Chars<'_>, back: bool| {
-                let mut next = || if back { it.next_back() } else { it.next() };
-                match next() {
-                    Some(c) if c.is_ascii_digit() => true,
-                    Some('-' | '.') => next().is_some_and(|c| c.is_ascii_digit()),
-                    _ => false,
-                }
-            };
-            !touches(before.chars(), true) && !touches(after.chars(), false)
-        }
+        Guard::Digits => digits_ok(),
     }
 }
 
@@ -767,6 +774,23 @@ mod tests {
         assert_eq!(after_last_number("マイナンバー（12桁）："), 0);
         let a = "生まれ 電話 0312345678";
         assert_eq!(&a[..before_first_number(a)], "生まれ 電話 ");
+    }
+
+    #[test]
+    fn a_label_on_the_next_line_belongs_to_the_number_there() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let evidence = crate::scan::Evidence { show_values: true, key: None };
+        let postal = |t: &str| -> Vec<String> {
+            crate::scan::scan_bytes(&set, "t.txt", t.as_bytes(), &evidence)
+                .findings
+                .into_iter()
+                .filter(|f| f.category == Category::PostalCode)
+                .filter_map(|f| f.value)
+                .collect()
+        };
+        assert_eq!(postal("注文 555-0123\n〒150-0002\n"), ["150-0002"]);
+        // With no number after it, the next line still speaks for the value.
+        assert_eq!(postal("150-0002\n東京都渋谷区渋谷2-21-1\n"), ["150-0002"]);
     }
 
     #[test]
