@@ -30,7 +30,8 @@ python3 - "$patterns" <<'PY'
 import glob, sys, tomllib
 with open(sys.argv[1], "w") as out:
     for f in sorted(glob.glob("patterns/*.toml")):
-        for d in tomllib.load(open(f, "rb"))["detector"]:
+        # Files without detectors (floor-plan signals, test data) are skipped.
+        for d in tomllib.load(open(f, "rb")).get("detector", []):
             if d.get("context") == "required" and not d.get("keywords"):
                 continue
             out.write(d["pattern"] + "\n")
