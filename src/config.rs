@@ -33,6 +33,9 @@ pub struct Config {
     /// The project's dummy values.
     #[serde(default)]
     pub test_data: TestDataConfig,
+    /// Where it was read from, for error messages.
+    #[serde(skip)]
+    source: PathBuf,
 }
 
 /// Allowlists.
@@ -87,10 +90,12 @@ impl Config {
     pub fn read(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
-        toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+        let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
             message: e.message().to_string(),
-        })
+        })?;
+        config.source = path.to_path_buf();
+        Ok(config)
     }
 
     /// `.piimap.toml` in `dir`, if there is one.
@@ -101,23 +106,18 @@ impl Config {
 
     /// The allowlists, compiled.
     pub fn allowlist(&self) -> Result<Allowlist, ConfigError> {
+        let invalid = |e: globset::Error| ConfigError::Invalid {
+            path: self.source.clone(),
+            message: e.to_string(),
+        };
         let mut globs = GlobSetBuilder::new();
         // The file lists allowed and dummy values by design.
-        globs.add(globset::Glob::new(FILE_NAME).map_err(|e| ConfigError::Invalid {
-            path: FILE_NAME.into(),
-            message: e.to_string(),
-        })?);
-        for pattern in &self.allow.paths {
+        let own = std::iter::once(FILE_NAME).chain(self.allow.paths.iter().map(String::as_str));
+        for pattern in own {
             // `/` in a path is not matched by `*`, as in .gitignore; `**` crosses it.
-            let glob = GlobBuilder::new(pattern).literal_separator(true).build().map_err(|e| {
-                ConfigError::Invalid { path: FILE_NAME.into(), message: e.to_string() }
-            })?;
-            globs.add(glob);
+            globs.add(GlobBuilder::new(pattern).literal_separator(true).build().map_err(invalid)?);
         }
-        let paths = globs
-            .build()
-            .map_err(|e| ConfigError::Invalid { path: FILE_NAME.into(), message: e.to_string() })?;
-        Ok(Allowlist { paths })
+        Ok(Allowlist { paths: globs.build().map_err(invalid)? })
     }
 
     /// The allowlisted values (checked during the scan, while the raw value

@@ -70,6 +70,17 @@ pub struct Rule {
 }
 
 impl Inventory {
+    /// An inventory of one item that could not be read.
+    pub fn error(path: String, message: String) -> Inventory {
+        Inventory { errors: vec![ItemError { path, message }], ..Inventory::default() }
+    }
+
+    /// An inventory of one item skipped for its size.
+    pub fn too_large(path: String, size: u64) -> Inventory {
+        let reason = format!("larger than --max-filesize ({size} bytes)");
+        Inventory { skipped: vec![Skipped { path, reason }], ..Inventory::default() }
+    }
+
     /// Adds everything in `other`.
     pub fn merge(mut self, other: Inventory) -> Inventory {
         self.findings.extend(other.findings);

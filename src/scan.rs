@@ -16,7 +16,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
 use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask};
-use crate::inventory::{Inventory, ItemError, Skipped};
+use crate::inventory::{Inventory, ItemError};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
 use crate::source::git::{self, GitError, Scope, Unread};
 use crate::source::{self, Entry, WalkOptions};
@@ -170,17 +170,8 @@ pub fn scan_history(
                     }
                     inv
                 }
-                Err(Unread::Missing) => Inventory {
-                    errors: vec![ItemError { path: at(), message: "git object missing".into() }],
-                    ..Inventory::default()
-                },
-                Err(Unread::TooLarge(size)) => Inventory {
-                    skipped: vec![Skipped {
-                        path: at(),
-                        reason: format!("larger than --max-filesize ({size} bytes)"),
-                    }],
-                    ..Inventory::default()
-                },
+                Err(Unread::Missing) => Inventory::error(at(), "git object missing".into()),
+                Err(Unread::TooLarge(size)) => Inventory::too_large(at(), size),
             }
         });
         match reader.join() {
@@ -235,6 +226,9 @@ pub fn scan_bytes(
     Worker::new(detectors, evidence).scan_bytes(name, bytes)
 }
 
+/// The error entry of an item whose reader panicked.
+const CRASHED: &str = "internal error while scanning this file (please report it)";
+
 /// One worker thread's state.
 struct Worker<'a> {
     detectors: &'a DetectorSet,
@@ -256,32 +250,22 @@ impl<'a> Worker<'a> {
     }
 
     fn process(&mut self, entry: Entry) -> Inventory {
-        let mut inv = Inventory::default();
         match entry {
             Entry::File { path, display, size } => {
+                let mut inv = Inventory::default();
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
                     self.scan_file(&path, &display, size, &mut inv)
                 }));
-                if outcome.is_err() {
-                    // The partial results of a file that crashed a reader are
-                    // dropped: the error entry stands for the whole file.
-                    inv = Inventory::default();
-                    inv.errors.push(ItemError {
-                        path: display,
-                        message: "internal error while scanning this file (please report it)"
-                            .into(),
-                    });
+                // The partial results of a file that crashed a reader are
+                // dropped: the error entry stands for the whole file.
+                match outcome {
+                    Ok(()) => inv,
+                    Err(_) => Inventory::error(display, CRASHED.into()),
                 }
             }
-            Entry::TooLarge { display, size } => inv.skipped.push(Skipped {
-                path: display,
-                reason: format!("larger than --max-filesize ({size} bytes)"),
-            }),
-            Entry::Error { display, message } => {
-                inv.errors.push(ItemError { path: display, message })
-            }
+            Entry::TooLarge { display, size } => Inventory::too_large(display, size),
+            Entry::Error { display, message } => Inventory::error(display, message),
         }
-        inv
     }
 
     /// Scans in-memory content named `name`; a reader's panic becomes an
@@ -295,13 +279,7 @@ impl<'a> Worker<'a> {
             file.finish(self, kind, bytes.len() as u64);
             inv.finish()
         }));
-        outcome.unwrap_or_else(|_| Inventory {
-            errors: vec![ItemError {
-                path: name.to_string(),
-                message: "internal error while scanning this file (please report it)".into(),
-            }],
-            ..Inventory::default()
-        })
+        outcome.unwrap_or_else(|_| Inventory::error(name.to_string(), CRASHED.into()))
     }
 
     fn scan_file(&mut self, path: &Path, display: &str, size: u64, inv: &mut Inventory) {
