@@ -157,7 +157,7 @@ class Gen:
 
 def doc_ja_form(g):
     name = g.name()
-    lines = [("【お申込書】", []), (f"お名前：{name} 様", [])]
+    lines = [("【お申込書】", []), (f"お名前：{name} 様", ["name"])]
     lines.append((f"生年月日：{g.birth()}", ["birth_date"]))
     lines.append((f"性別：{g.r.choice(['男性', '女性'])}", ["gender"]))
     lines.append((f"ご職業：{g.r.choice(JOBS)}", ["occupation"]))
@@ -177,7 +177,7 @@ def doc_ja_form(g):
 
 
 def doc_ja_mail(g):
-    lines = [(f"{g.r.choice(SURNAMES)}様", []), ("", []), (g.r.choice(FILLER_JA), [])]
+    lines = [(f"{g.r.choice(SURNAMES)}様", ["name"]), ("", []), (g.r.choice(FILLER_JA), [])]
     lines.append((f"工事担当の携帯は{g.mobile()}です。", ["phone"]))
     lines.append((f"設置場所は{g.address()}でお間違いないでしょうか。", ["address"]))
     lines.append((f"見積番号 Q-{g.digits(8)} の金額は ￥{g.r.randrange(1, 999)},{g.digits(3)} です。", []))
@@ -203,7 +203,7 @@ def doc_ja_ids(g):
 def doc_en(g):
     first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
     city, st, zipc = g.r.choice(US_CITIES)
-    lines = [(f"Customer: {first} {last}", [])]
+    lines = [(f"Customer: {first} {last}", ["name"])]
     lines.append((f"Address: {g.r.randrange(10, 9999)} {g.r.choice(US_STREETS)}, {city}, {st} {zipc}", ["address"]))
     lines.append((f"Phone: +1 {g.r.randrange(201, 989)} 555 {g.digits(4)}", ["phone"]))
     lines.append((f"Email: {first.lower()}.{last.lower()}@example.com", ["email"]))
@@ -244,14 +244,14 @@ def doc_csv(g):
         row = [f"C{g.digits(6)}", g.name(), "ヤマダ タロウ", g.birth(),
                g.r.choice(["男", "女"]), g.postal(), g.address(), g.r.choice([g.mobile(), g.mobile().replace("-", "")]),
                g.email(), g.r.choice(JOBS)]
-        lines.append((",".join(row), ["birth_date", "gender", "postal_code", "address", "phone", "email", "occupation"]))
+        lines.append((",".join(row), ["name", "name", "birth_date", "gender", "postal_code", "address", "phone", "email", "occupation"]))
     return lines
 
 
 def doc_ja_prose(g):
     """Running Japanese text: values inside sentences, labels in other words."""
     name = g.r.choice(SURNAMES)
-    lines = [(f"{name}様より、ご契約内容の確認のお問い合わせがありました。", [])]
+    lines = [(f"{name}様より、ご契約内容の確認のお問い合わせがありました。", ["name"])]
     lines.append((f"折り返しのご連絡先は{g.mobile().replace('-', '')}（携帯）とのことです。", ["phone"]))
     lines.append((f"工事場所：{g.address().split(' ')[0]}", ["address"]))
     pref, city, towns = g.r.choice(PLACES)
@@ -293,7 +293,7 @@ def doc_csv_en(g):
         row = [g.digits(6), f"{first} {last}", f"{first.lower()}.{last.lower()}@example.com",
                f"+1 {g.r.randrange(201, 989)} 555 {g.digits(4)}", dob, g.r.choice(["F", "M"]),
                g.r.choice(EN_JOBS), f"{g.r.randrange(100, 665)}-{g.r.randrange(10, 99)}-{g.r.randrange(1000, 9999)}"]
-        lines.append((",".join(row), ["email", "phone", "birth_date", "gender", "occupation", "government_id"]))
+        lines.append((",".join(row), ["name", "email", "phone", "birth_date", "gender", "occupation", "government_id"]))
     return lines
 
 
@@ -330,7 +330,7 @@ def faker_builders(seed):
 
     def doc_faker_ja(g):
         return [
-            (f"氏名：{ja.name()}", []),
+            (f"氏名：{ja.name()}", ["name"]),
             (f"電話番号：{ja.phone_number()}", ["phone"]),
             (f"〒{ja.zipcode()} {ja.address()}", ["postal_code", "address"]),
             (f"メールアドレス：{ja.email()}", ["email"]),
@@ -341,7 +341,7 @@ def faker_builders(seed):
 
     def doc_faker_en(g):
         return [
-            (f"Name: {en.name()}", []),
+            (f"Name: {en.name()}", ["name"]),
             (f"Phone: {en.phone_number()}", ["phone"]),
             (f"Address: {en.street_address()}, {en.city()}, {en.state_abbr()} {en.zipcode()}", ["address"]),
             (f"Email: {en.email()}", ["email"]),
@@ -364,7 +364,7 @@ PLAN_TEXTS = ["1階平面図", "洋室 6帖", "LDK 16帖", "玄関", "浴室", "
 
 def title_block(g):
     """Owner, site and phone of a title block, with the categories each holds."""
-    return [(f"施主 {g.name()} 様", []),
+    return [(f"施主 {g.name()} 様", ["name"]),
             (f"建築地 {g.address().split(' ')[0]}", ["address"]),
             (f"TEL {g.phone()}", ["phone"])]
 

@@ -390,7 +390,8 @@ impl<'p, 'i> FileScan<'p, 'i> {
     /// a home.
     fn floor_plan(self, w: &Worker<'_>, layers: &[String], texts: &[String], format: &str) {
         let name = self.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        let verdict = w.detectors.floor_plans().classify(layers, texts, &name);
+        let Some(rules) = w.detectors.floor_plans() else { return };
+        let verdict = rules.classify(layers, texts, &name);
         if !verdict.is_floor_plan {
             return;
         }

@@ -15,7 +15,7 @@ use piimap::Confidence;
 use piimap::baseline::Baseline;
 use piimap::config::Config;
 use piimap::detect::DetectorSet;
-use piimap::finding::FingerprintKey;
+use piimap::finding::{Category, FingerprintKey};
 use piimap::inventory::Inventory;
 use piimap::report::{self, Format};
 use piimap::scan::{Evidence, Progress, ScanConfig, scan, scan_git, scan_history};
@@ -79,8 +79,20 @@ pub(super) struct ScanArgs {
     /// Do not report findings accepted in this baseline (see `piimap baseline create`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Do not look for these categories (comma-separated ids, e.g.
+    /// `name,gender`): their detectors are not even compiled.
+    #[arg(long, value_name = "CATEGORIES", value_delimiter = ',', value_parser = category)]
+    skip_categories: Vec<Category>,
     #[command(flatten)]
     patterns: PatternArgs,
+}
+
+/// Parses a category id (`postal_code`).
+fn category(id: &str) -> Result<Category, String> {
+    Category::ALL.into_iter().find(|c| c.id() == id).ok_or_else(|| {
+        let ids: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
+        format!("unknown category `{id}` (one of {})", ids.join(", "))
+    })
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -206,7 +218,8 @@ fn inventory(
     key: Option<FingerprintKey>,
     project: &Config,
 ) -> anyhow::Result<Inventory> {
-    let mut detectors = DetectorSet::load(&args.patterns.dirs).context("loading patterns")?;
+    let mut detectors = DetectorSet::load_except(&args.patterns.dirs, &args.skip_categories)
+        .context("loading patterns")?;
     detectors.set_project_values(project.allowed_values(), project.test_values());
     let allowlist = project.allowlist()?;
     let jobs =

@@ -21,6 +21,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("financial.toml", include_str!("../../patterns/financial.toml")),
     ("government-id.toml", include_str!("../../patterns/government-id.toml")),
     ("demographic.toml", include_str!("../../patterns/demographic.toml")),
+    ("names.toml", include_str!("../../patterns/names.toml")),
 ];
 
 /// A detector as written in a pattern file.
@@ -34,7 +35,12 @@ pub struct DetectorSpec {
     /// What it finds, in Japanese and English.
     pub description: Description,
     /// A regex with exactly one capture group: the personal data itself.
+    /// Empty for a detector with an `engine`.
+    #[serde(default)]
     pub pattern: String,
+    /// Code that finds what no regex can (person names): the detector's
+    /// keywords are its labels and its headers its columns.
+    pub engine: Option<Engine>,
     /// A check that needs code (check digits, numbering plans).
     pub validator: Option<Validator>,
     /// Confidence of a validated match: with `context = "boost"`, before
@@ -79,6 +85,22 @@ pub struct DetectorSpec {
     /// Where the format or its rules are documented.
     #[serde(default)]
     pub references: Vec<String>,
+}
+
+/// The detectors written in code, by what they find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    /// Japanese names in kanji (山田太郎, 山田 太郎様).
+    NameKanji,
+    /// Japanese names in full-width katakana or hiragana (ヤマダ タロウ).
+    NameKana,
+    /// Half-width katakana names, as banks write account holders (ﾔﾏﾀﾞ ﾀﾛｳ).
+    NameHalfwidth,
+    /// Japanese names in Latin letters (Taro Yamada, YAMADA Taro).
+    NameRomaji,
+    /// English names (John Smith).
+    NameEnglish,
 }
 
 /// A bilingual description.
@@ -222,6 +244,12 @@ impl Catalog {
         let file: PatternFile = toml::from_str(text)
             .map_err(|e| LoadError::Parse { file: name.to_string(), message: e.to_string() })?;
         for spec in file.detector {
+            if spec.pattern.is_empty() == spec.engine.is_none() {
+                return Err(LoadError::Pattern {
+                    id: spec.id,
+                    message: "needs either a pattern or an engine, not both".into(),
+                });
+            }
             match self.specs.iter().position(|s| s.id == spec.id) {
                 Some(i) if !replace || self.sources[i] == name => {
                     return Err(LoadError::Pattern {

@@ -30,6 +30,7 @@ mod anchor;
 pub mod catalog;
 pub mod check;
 pub mod floorplan;
+pub mod names;
 pub mod normalize;
 pub mod testdata;
 pub mod validate;
@@ -42,7 +43,7 @@ use regex_automata::{Input, meta};
 
 use crate::finding::{Category, Confidence, ValueList};
 use crate::read::delimited::Header;
-use catalog::{Catalog, ContextRule, DetectorSpec, Guard, LoadError};
+use catalog::{Catalog, ContextRule, DetectorSpec, Engine, Guard, LoadError};
 use normalize::Folded;
 
 /// How many rejected candidates in a row one detector retries a character
@@ -57,7 +58,9 @@ struct Compiled {
     spec: DetectorSpec,
     /// The id, shared by every finding of this detector.
     id: Arc<str>,
-    regex: meta::Regex,
+    /// None for a detector with an engine (person names), which [`Names`]
+    /// runs for all its forms at once.
+    regex: Option<meta::Regex>,
     keywords: Option<AhoCorasick>,
     negative_keywords: Option<AhoCorasick>,
     /// Needs a column header for context and has no keywords: it can only
@@ -79,8 +82,18 @@ pub struct DetectorSet {
     context_words: ContextWords,
     /// The floor-plan classifier.
     floor_plans: floorplan::Rules,
+    /// Whether files are classified as floor plans at all.
+    floor_plans_enabled: bool,
     /// Known dummy values.
     test_data: testdata::TestData,
+    /// The person-name engine, when any name detector is selected.
+    names: Option<names::Names>,
+    /// Per name form: the index of its detector.
+    name_detectors: Vec<(Engine, usize)>,
+    /// Anchor bits of the Japanese name detectors: a line holding one (or
+    /// half-width katakana, as in bank transfer records) runs the Japanese
+    /// name engine. Latin names are looked for on every line with a capital.
+    japanese_names: u64,
     /// Values never reported (`allow.values` of `.piimap.toml`).
     allowed: ValueList,
 }
@@ -175,9 +188,11 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Scratch {
     folded: Folded,
-    /// Per detector: its regex cache and capture slots.
-    matchers: Vec<(meta::Cache, Captures)>,
+    /// Per detector: its regex cache and capture slots (none for engines).
+    matchers: Vec<Option<(meta::Cache, Captures)>>,
     line_hits: Vec<Hit>,
+    name_hits: Vec<names::NameHit>,
+    names: names::Scratch,
 }
 
 /// Which detectors each column's header speaks for, computed once per file.
@@ -220,13 +235,22 @@ impl DetectorSet {
                 *word = normalize::fold_str(word);
             }
             let spec = &spec;
-            let regex = meta::Regex::builder()
-                .syntax(syntax())
-                .build(&spec.pattern)
-                .map_err(|e| err(&spec.id, e.to_string()))?;
-            if regex.captures_len() != 2 {
-                return Err(err(&spec.id, "the pattern needs exactly one capture group".into()));
-            }
+            let regex = match spec.engine {
+                Some(_) => None,
+                None => {
+                    let regex = meta::Regex::builder()
+                        .syntax(syntax())
+                        .build(&spec.pattern)
+                        .map_err(|e| err(&spec.id, e.to_string()))?;
+                    if regex.captures_len() != 2 {
+                        return Err(err(
+                            &spec.id,
+                            "the pattern needs exactly one capture group".into(),
+                        ));
+                    }
+                    Some(regex)
+                }
+            };
             let words = |list: &[String]| {
                 if list.is_empty() {
                     return Ok(None);
@@ -239,7 +263,8 @@ impl DetectorSet {
             };
             let keywords = words(&spec.keywords)?;
             let negative_keywords = words(&spec.negative_keywords)?;
-            if spec.context == ContextRule::Required
+            if spec.engine.is_none()
+                && spec.context == ContextRule::Required
                 && keywords.is_none()
                 && spec.headers.is_empty()
             {
@@ -248,7 +273,9 @@ impl DetectorSet {
                     "context = \"required\" needs keywords or headers".into(),
                 ));
             }
-            let column_only = spec.context == ContextRule::Required && keywords.is_none();
+            let column_only = spec.engine.is_none()
+                && spec.context == ContextRule::Required
+                && keywords.is_none();
             detectors.push(Compiled {
                 id: Arc::from(spec.id.as_str()),
                 spec: spec.clone(),
@@ -268,6 +295,24 @@ impl DetectorSet {
             d.anchor_mask = mask;
         }
         let context_words = ContextWords::new(&detectors).map_err(|e| err("(keywords)", e))?;
+        let name_detectors: Vec<(Engine, usize)> =
+            detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
+        let names = if name_detectors.is_empty() {
+            None
+        } else {
+            let labels: Vec<(Engine, &[String], &[String])> = name_detectors
+                .iter()
+                .map(|&(form, i)| {
+                    let spec = &detectors[i].spec;
+                    (form, &spec.keywords[..], &spec.negative_keywords[..])
+                })
+                .collect();
+            Some(names::Names::new(&labels).map_err(|e| err("(names)", e))?)
+        };
+        let japanese_names = name_detectors
+            .iter()
+            .filter(|(form, _)| !matches!(form, Engine::NameRomaji | Engine::NameEnglish))
+            .fold(0, |m, &(_, i)| m | detectors[i].anchor_mask);
         let floor_plans = floorplan::Rules::builtin().map_err(|e| LoadError::Parse {
             file: "floorplan.toml".into(),
             message: e.to_string(),
@@ -280,17 +325,33 @@ impl DetectorSet {
             context_words,
             floor_plans,
             test_data,
+            floor_plans_enabled: true,
             allowed: ValueList::default(),
+            names,
+            name_detectors,
+            japanese_names,
         })
     }
 
     /// The built-in detectors plus any pattern directories, compiled.
     pub fn load(extra: &[std::path::PathBuf]) -> Result<DetectorSet, LoadError> {
+        DetectorSet::load_except(extra, &[])
+    }
+
+    /// As [`DetectorSet::load`], without the detectors (and the floor-plan
+    /// classifier) of the `skipped` categories.
+    pub fn load_except(
+        extra: &[std::path::PathBuf],
+        skipped: &[Category],
+    ) -> Result<DetectorSet, LoadError> {
         let mut catalog = Catalog::builtin()?;
         for dir in extra {
             catalog.add_dir(dir)?;
         }
-        DetectorSet::new(&catalog)
+        catalog.specs.retain(|s| !skipped.contains(&s.category));
+        let mut set = DetectorSet::new(&catalog)?;
+        set.floor_plans_enabled = !skipped.contains(&Category::FloorPlan);
+        Ok(set)
     }
 
     /// Number of detectors.
@@ -324,9 +385,9 @@ impl DetectorSet {
         }
     }
 
-    /// The floor-plan classifier.
-    pub fn floor_plans(&self) -> &floorplan::Rules {
-        &self.floor_plans
+    /// The floor-plan classifier, unless floor plans are skipped.
+    pub fn floor_plans(&self) -> Option<&floorplan::Rules> {
+        self.floor_plans_enabled.then_some(&self.floor_plans)
     }
 
     /// The test-data recogniser.
@@ -358,9 +419,11 @@ impl DetectorSet {
             matchers: self
                 .detectors
                 .iter()
-                .map(|d| (d.regex.create_cache(), d.regex.create_captures()))
+                .map(|d| d.regex.as_ref().map(|r| (r.create_cache(), r.create_captures())))
                 .collect(),
             line_hits: Vec::new(),
+            name_hits: Vec::new(),
+            names: names::Scratch::default(),
         }
     }
 
@@ -379,8 +442,14 @@ impl DetectorSet {
                     .collect()
             })
             .collect();
-        let mut active: Vec<usize> =
-            hints.iter().flatten().copied().filter(|&d| self.detectors[d].column_only).collect();
+        // Column-only detectors, and name detectors whose column is named,
+        // look at every row.
+        let mut active: Vec<usize> = hints
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&d| self.detectors[d].column_only || self.detectors[d].spec.engine.is_some())
+            .collect();
         active.sort_unstable();
         active.dedup();
         let named = hints.iter().flatten().fold(0, |m, &d| m | detector_bit(d));
@@ -400,7 +469,7 @@ impl DetectorSet {
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) {
-        let Scratch { folded, matchers, line_hits } = scratch;
+        let Scratch { folded, matchers, line_hits, name_hits, names: name_scratch } = scratch;
         folded.fold(text);
         let t = folded.text(text);
         let bytes = t.as_bytes();
@@ -430,6 +499,7 @@ impl DetectorSet {
                 | row_columns.map_or(0, |c| c.named);
             for (d, matcher) in matchers.iter_mut().enumerate() {
                 let det = &self.detectors[d];
+                let Some(matcher) = matcher else { continue };
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
@@ -458,8 +528,148 @@ impl DetectorSet {
                     });
                 });
             }
+            if let Some(names) = &self.names {
+                let name_fields = row_columns.map(|c| self.name_fields(c)).unwrap_or_default();
+                let line_text = &t[line_start..line_end];
+                if present & self.japanese_names != 0
+                    || !name_fields.is_empty()
+                    || names::has_halfwidth_kana(line_text)
+                {
+                    let push = |hits: &mut Vec<Hit>, form, start, end, field, confidence| {
+                        if let Some(d) = self.name_detector(form) {
+                            hits.push(Hit {
+                                detector: d,
+                                line,
+                                line_start: orig_line_start,
+                                start: folded.original_offset(line_start + start),
+                                end: folded.original_offset(line_start + end),
+                                field,
+                                confidence,
+                            });
+                        }
+                    };
+                    // Values under a name header are judged as a whole.
+                    if let Some(c) = row_columns.filter(|_| !name_fields.is_empty()) {
+                        for (f, span) in c.header.spans(line_text).into_iter().enumerate() {
+                            if !name_fields.contains(&f) {
+                                continue;
+                            }
+                            if let Some(form) = names.column_value(&line_text[span.clone()]) {
+                                push(
+                                    line_hits,
+                                    form,
+                                    span.start,
+                                    span.end,
+                                    Some(f),
+                                    Confidence::High,
+                                );
+                            }
+                        }
+                    }
+                    let in_name_column = |at: usize| {
+                        field_of(line_start + at).is_some_and(|f| name_fields.contains(&f))
+                    };
+                    name_hits.clear();
+                    names.japanese(line_text, &in_name_column, name_scratch, name_hits);
+                    for h in name_hits.iter() {
+                        let field = field_of(line_start + h.range.start);
+                        push(line_hits, h.form, h.range.start, h.range.end, field, h.confidence);
+                    }
+                }
+            }
             resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
             out.append(line_hits);
+        }
+        if let Some(names) = &self.names {
+            self.latin_names(
+                names,
+                text,
+                t,
+                columns,
+                first_is_header,
+                folded,
+                name_hits,
+                name_scratch,
+                out,
+            );
+        }
+    }
+
+    /// The detector of a name form, if selected.
+    fn name_detector(&self, form: Engine) -> Option<usize> {
+        self.name_detectors.iter().find(|(f, _)| *f == form).map(|&(_, d)| d)
+    }
+
+    /// The fields whose header names a name detector.
+    fn name_fields(&self, columns: &Columns) -> Vec<usize> {
+        (0..columns.header.names.len())
+            .filter(|&f| self.name_detectors.iter().any(|&(_, d)| columns.hints(f, d)))
+            .collect()
+    }
+
+    /// Latin-letter names, looked for on every line that has a capital letter
+    /// (no anchor can pick those lines out more cheaply).
+    #[allow(clippy::too_many_arguments)]
+    fn latin_names(
+        &self,
+        names: &names::Names,
+        text: &str,
+        t: &str,
+        columns: Option<&Columns>,
+        first_is_header: bool,
+        folded: &Folded,
+        name_hits: &mut Vec<names::NameHit>,
+        name_scratch: &mut names::Scratch,
+        out: &mut Vec<Hit>,
+    ) {
+        if !self
+            .name_detectors
+            .iter()
+            .any(|(f, _)| matches!(f, Engine::NameRomaji | Engine::NameEnglish))
+        {
+            return;
+        }
+        let name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
+        let bytes = t.as_bytes();
+        let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        for capital in names.capital_pairs(bytes) {
+            if capital < pos {
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &bytes[..capital]).map_or(0, |n| n + 1);
+            let end = memchr::memchr(b'\n', &bytes[capital..]).map_or(t.len(), |n| capital + n);
+            line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
+            counted_to = start;
+            pos = end + 1;
+            let line_text = &t[start..end];
+            let header_row = line == 0 && first_is_header;
+            let row_columns = if header_row { None } else { columns };
+            // Offsets are mapped back only where a hit needs them.
+            let field_of = |at: usize| {
+                row_columns.map(|c| {
+                    let orig_line_start = folded.original_offset(start);
+                    c.header.field_at(
+                        &text[orig_line_start..],
+                        folded.original_offset(start + at) - orig_line_start,
+                    )
+                })
+            };
+            let in_name_column = |at: usize| field_of(at).is_some_and(|f| name_fields.contains(&f));
+            name_hits.clear();
+            names.latin(line_text, &in_name_column, name_scratch, name_hits);
+            for h in name_hits.iter() {
+                if let Some(d) = self.name_detector(h.form) {
+                    out.push(Hit {
+                        detector: d,
+                        line,
+                        line_start: folded.original_offset(start),
+                        start: folded.original_offset(start + h.range.start),
+                        end: folded.original_offset(start + h.range.end),
+                        field: field_of(h.range.start),
+                        confidence: h.confidence,
+                    });
+                }
+            }
         }
     }
 
@@ -473,6 +683,7 @@ impl DetectorSet {
         mut report: impl FnMut(usize, usize, Option<usize>, Confidence),
     ) {
         let det = &self.detectors[d];
+        let Some(regex) = &det.regex else { return };
         let spec = &det.spec;
         let Line { text: t, columns, field_of, .. } = *candidate;
         let ls = candidate.range.start;
@@ -480,7 +691,7 @@ impl DetectorSet {
         let mut at = 0;
         let (mut retries, mut run_end) = (0, 0);
         while at <= line.len() {
-            det.regex.search_captures_with(cache, &Input::new(line).range(at..), caps);
+            regex.search_captures_with(cache, &Input::new(line).range(at..), caps);
             let Some(m) = caps.get_match() else { break };
             if m.start() >= run_end {
                 retries = 0;
@@ -838,7 +1049,7 @@ mod tests {
                 .map(|f| f.detector.to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(found("ＴＥＬ,氏名\n09012345678,山田\n"), ["jp.phone-digits"]);
+        assert_eq!(found("ＴＥＬ,氏名\n09012345678,山田\n"), ["jp.phone-digits", "jp.name-kanji"]);
         assert_eq!(found("ＴＥＬ：09012345678\n"), ["jp.phone-digits"]);
         assert!(found("09012345678\n").is_empty());
     }

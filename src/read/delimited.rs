@@ -89,6 +89,22 @@ impl Header {
     }
 }
 
+impl Header {
+    /// The byte range of each field's value in a data `line`, without
+    /// surrounding spaces and quotes.
+    pub fn spans(&self, line: &str) -> Vec<std::ops::Range<usize>> {
+        let base = line.as_ptr() as usize;
+        fields(line, self.delimiter)
+            .into_iter()
+            .map(|f| {
+                let value = f.trim().trim_matches('"').trim();
+                let start = value.as_ptr() as usize - base;
+                start..start + value.len()
+            })
+            .collect()
+    }
+}
+
 /// The largest character boundary of `s` not past `i`.
 fn floor_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
@@ -165,6 +181,8 @@ mod tests {
         assert_eq!(h.field_at(line, line.find("090").unwrap()), 1);
         assert_eq!(h.field_at(line, line.find("1985").unwrap()), 2);
         assert_eq!(h.field_at(line, 3), 0);
+        let spans: Vec<&str> = h.spans(line).into_iter().map(|r| &line[r]).collect();
+        assert_eq!(spans, ["山田, 太郎", "090-1234-5678", "1985/04/01"]);
     }
 
     #[test]

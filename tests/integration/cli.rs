@@ -25,7 +25,7 @@ fn exit_codes_follow_the_contract() {
     let out = piimap_in(t.path(), &["scan", "a", "missing", "--format", "jsonl"]);
     assert_eq!(code(&out), 2);
     let values = jsonl(&out);
-    assert_eq!(findings(&values).len(), 2);
+    assert_eq!(findings(&values).len(), 3);
     let errors = of_type(&values, "error");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["path"], "missing");
@@ -53,7 +53,8 @@ fn jsonl_lines_carry_the_contract_keys() {
     assert!(phone["field"].is_null());
     assert!(phone.get("value").is_none());
     let summary = of_type(&values, "summary")[0];
-    assert_eq!(summary["findings"], 2);
+    assert_eq!(summary["findings"], 3);
+    assert_eq!(summary["by_category"]["name"], 1);
     assert_eq!(summary["by_category"]["email"], 1);
 }
 
@@ -80,7 +81,7 @@ fn text_report_groups_by_file_with_a_bilingual_summary() {
     let t = canary_tree();
     let out = piimap_in(t.path(), &["scan", "a"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let expected = "a/contact.txt\n      2:4    phone         high   ***-****-4321  (jp.phone)\n      3:6    email         high   ca***@example.co.jp  (email)\n";
+    let expected = "a/contact.txt\n      1:4    name          high   佐***  (jp.name-kanji)\n      2:4    phone         high   ***-****-4321  (jp.phone)\n      3:6    email         high   ca***@example.co.jp  (email)\n";
     assert!(text.starts_with(expected), "{text}");
     assert!(text.contains("summary / 概要: 1 files scanned"), "{text}");
     assert!(text.contains("phone         電話番号"), "{text}");
@@ -124,7 +125,7 @@ fn unreadable_items_become_errors_and_the_scan_goes_on() {
     assert_eq!(errors.len(), 1, "{values:?}");
     assert_eq!(errors[0]["path"], "a/dangling.txt");
     assert!(errors[0]["message"].as_str().unwrap().contains("No such file"), "{}", errors[0]);
-    assert_eq!(findings(&values).len(), 2, "the readable file is still scanned");
+    assert_eq!(findings(&values).len(), 3, "the readable file is still scanned");
     let text = piimap_in(t.path(), &["scan", "a", "--follow"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("errors / エラー:\n  a/dangling.txt: "));
     // Without --follow the symlink is simply not followed.
@@ -143,7 +144,7 @@ fn a_directory_that_cannot_be_walked_is_an_error_entry() {
     assert_eq!(errors.len(), 1, "{values:?}");
     assert_eq!(errors[0]["path"], "a/loop");
     assert_eq!(errors[0]["message"], "symbolic link loop");
-    assert_eq!(findings(&values).len(), 2);
+    assert_eq!(findings(&values).len(), 3);
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn sarif_validates_and_locates_findings_without_raw_values() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["email", "floor-plan", "jp.address", "jp.phone"]);
+    assert_eq!(rules, ["email", "floor-plan", "jp.address", "jp.name-kanji", "jp.phone"]);
     let results = run["results"].as_array().unwrap();
     let located: Vec<(String, Option<u64>, &str)> = results
         .iter()
@@ -74,8 +74,10 @@ fn sarif_validates_and_locates_findings_without_raw_values() {
         located,
         [
             (s("fixtures/cad/house_utf8.dxf"), None, "floor-plan"),
+            (s("fixtures/cad/house_utf8.dxf"), Some(212), "jp.name-kanji"),
             (s("fixtures/cad/house_utf8.dxf"), Some(236), "jp.address"),
             (s("fixtures/cad/house_utf8.dxf"), Some(260), "jp.phone"),
+            (s("fixtures/ja/koji_mail.txt"), Some(1), "jp.name-kanji"),
             (s("fixtures/ja/koji_mail.txt"), Some(4), "jp.phone"),
             (s("fixtures/ja/koji_mail.txt"), Some(5), "jp.address"),
             (s("fixtures/ja/koji_mail.txt"), Some(8), "email"),

@@ -128,9 +128,11 @@ fn bom_and_crlf_do_not_shift_lines_or_columns() {
     assert_eq!(
         got,
         [
+            ("./crlf.txt".to_string(), 1, 4, None),
             ("./crlf.txt".to_string(), 2, 4, None),
             ("./crlf.txt".to_string(), 4, 6, None),
             ("./utf16.csv".to_string(), 2, 1, Some("電話番号".to_string())),
+            ("./utf16.csv".to_string(), 2, 13, Some("氏名".to_string())),
         ]
     );
 }
@@ -152,6 +154,7 @@ fn tables_aligned_with_spaces_have_headers_and_line_one_is_still_scanned() {
         [
             (s("./form.txt"), 1, s("address")),
             (s("./form.txt"), 2, s("phone")),
+            (s("./report.txt"), 2, s("name")),
             (s("./report.txt"), 2, s("birth_date")),
             (s("./report.txt"), 2, s("phone")),
         ]
@@ -161,5 +164,5 @@ fn tables_aligned_with_spaces_have_headers_and_line_one_is_still_scanned() {
         .filter(|v| v["path"] == "./report.txt")
         .map(|v| v["field"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(fields, ["生年月日", "電話番号"]);
+    assert_eq!(fields, ["氏名", "生年月日", "電話番号"]);
 }

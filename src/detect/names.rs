@@ -1,0 +1,1235 @@
+//! Person names: the engine behind the `engine = "name-…"` detectors of
+//! `patterns/names.toml`.
+//!
+//! A name has no shape a regex can check, so this module decides with
+//! dictionaries and context. The dictionaries (`patterns/names/`, sources and
+//! licences in `patterns/README.md`) are loaded once into hash sets: every
+//! candidate is already cut at script boundaries (a run of kanji, of katakana,
+//! a capitalised word), so a lookup per possible surname length is all the
+//! matching there is, and no automaton would do less.
+//!
+//! What makes a candidate a name, strongest first:
+//! - a label of the detector before it (`氏名：`, `フリガナ`, `Name:`, `Dear`)
+//!   or a column header naming its column (`氏名`, `full_name`);
+//! - an honorific after it (`様`, `さん`, `殿`, `氏`, `君`) and a dictionary
+//!   surname (or given name) in it;
+//! - with neither, both a surname and a given name from the dictionaries that
+//!   are not also ordinary words (`上田` and `健康` are nouns too).
+//!
+//! Guards keep what only looks like a name out: company and organisation names
+//! (株式会社…, …銀行, …支店, …御中, `ｶ)` in a holder name), a prefecture or
+//! city, common English words (`May`, `Grant`), and words inside code
+//! identifiers (`taro_yamada`, `user.Name`).
+//!
+//! This module knows nothing of files or findings: it reports byte ranges of
+//! the text it is given.
+
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::catalog::Engine;
+use crate::finding::Confidence;
+
+const JA_SURNAMES: &str = include_str!("../../patterns/names/ja-surnames.tsv");
+const JA_GIVEN: &str = include_str!("../../patterns/names/ja-given.tsv");
+const JA_ROMAJI: &str = include_str!("../../patterns/names/ja-romaji.tsv");
+const EN_GIVEN: &str = include_str!("../../patterns/names/en-given.txt");
+const EN_SURNAMES: &str = include_str!("../../patterns/names/en-surnames.txt");
+const EN_COMMON: &str = include_str!("../../patterns/names/en-common.txt");
+
+/// Honorifics that follow a name (`山田様`, `花子さん`).
+const HONORIFICS: &[&str] = &["様", "さま", "さん", "殿", "氏", "君", "くん", "ちゃん", "サマ"];
+
+/// One-kanji words that take an honorific without being anyone's name
+/// (お客様, 皆様, 奥様, 神様, 王様 …) and that the dictionary also lists as
+/// surnames.
+const TITLED_WORDS: &[&str] = &[
+    "客", "皆", "奥", "神", "王", "殿", "仏", "姫", "貴", "父", "母", "兄", "姉", "弟", "妹", "嬢",
+    "主", "方", "君", "彼", "人", "子", "家", "親", "孫", "娘", "息", "坊", "殿", "上", "外",
+];
+
+/// Words that make a kanji or kana run an organisation or a place, wherever
+/// they sit in it.
+const ORGANISATION_WORDS: &[&str] = &[
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "会社",
+    "銀行",
+    "支店",
+    "本店",
+    "信用金庫",
+    "信金",
+    "組合",
+    "協会",
+    "法人",
+    "事務所",
+    "大学",
+    "学校",
+    "学園",
+    "病院",
+    "医院",
+    "商事",
+    "商店",
+    "工業",
+    "建設",
+    "工務店",
+    "不動産",
+    "製作所",
+    "産業",
+    "興業",
+    "物産",
+    "電機",
+    "電気",
+    "通信",
+    "証券",
+    "保険",
+    "ホールディングス",
+    "センター",
+    "委員会",
+    "役所",
+    "役場",
+    "営業所",
+    "出張所",
+    "研究所",
+    "財団",
+    "社団",
+    "カブシキガイシャ",
+    "ユウゲンガイシャ",
+    "ギンコウ",
+    "シテン",
+    "シンキン",
+    "クミアイ",
+    "御中",
+];
+
+/// Endings that make a kanji run a place or an organisational unit.
+const PLACE_ENDINGS: &[char] = &[
+    '都', '道', '府', '県', '市', '区', '町', '村', '郡', '駅', '部', '課', '係', '室', '店', '局',
+];
+
+/// The 47 prefectures without their suffix, and the designated cities: a
+/// place, not a person, when a label is followed by one alone.
+const PLACES: &[&str] = &[
+    "北海道",
+    "青森",
+    "岩手",
+    "宮城",
+    "秋田",
+    "山形",
+    "福島",
+    "茨城",
+    "栃木",
+    "群馬",
+    "埼玉",
+    "千葉",
+    "東京",
+    "神奈川",
+    "新潟",
+    "富山",
+    "石川",
+    "福井",
+    "山梨",
+    "長野",
+    "岐阜",
+    "静岡",
+    "愛知",
+    "三重",
+    "滋賀",
+    "京都",
+    "大阪",
+    "兵庫",
+    "奈良",
+    "和歌山",
+    "鳥取",
+    "島根",
+    "岡山",
+    "広島",
+    "山口",
+    "徳島",
+    "香川",
+    "愛媛",
+    "高知",
+    "福岡",
+    "佐賀",
+    "長崎",
+    "熊本",
+    "大分",
+    "宮崎",
+    "鹿児島",
+    "沖縄",
+    "札幌",
+    "仙台",
+    "横浜",
+    "川崎",
+    "相模原",
+    "名古屋",
+    "神戸",
+    "北九州",
+    "堺",
+    "浜松",
+    "新宿",
+    "渋谷",
+    "池袋",
+    "品川",
+    "上野",
+    "梅田",
+    "難波",
+    "博多",
+];
+
+/// Half-width marks of a corporate holder name (`ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ`, `ﾔﾏﾀﾞ(ﾕ`):
+/// 株式会社, 有限会社, 合同会社, 医療法人, 財団, 社団, 学校法人 ….
+const COMPANY_MARKS: &[&str] =
+    &["ｶ", "ﾕ", "ﾄﾞ", "ﾒ", "ｼ", "ｲ", "ｻﾞｲ", "ｼﾔ", "ｼｬ", "ｶﾞｸ", "ﾌｸ", "ﾄｸﾋ", "ﾄｸ", "ｾｲ", "ﾉｳ", "ｷﾞﾖ"];
+
+/// English words after a capitalised pair that make it an organisation or a
+/// place (`John Smith Ltd`, `Grace Hill Station`).
+const ENGLISH_ORGANISATION: &[&str] = &[
+    "inc",
+    "corp",
+    "corporation",
+    "ltd",
+    "llc",
+    "llp",
+    "plc",
+    "co",
+    "company",
+    "bank",
+    "hotel",
+    "university",
+    "college",
+    "school",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "park",
+    "station",
+    "center",
+    "centre",
+    "building",
+    "tower",
+    "hall",
+    "hospital",
+    "clinic",
+    "foundation",
+    "group",
+    "partners",
+    "associates",
+    "airport",
+    "bridge",
+    "river",
+    "lake",
+    "city",
+    "county",
+    "state",
+    "institute",
+    "museum",
+    "library",
+    "church",
+    "trust",
+    "holdings",
+    "port",
+    "ville",
+    "mission",
+    "way",
+    "drive",
+    "court",
+    "place",
+    "square",
+    "heights",
+    "harbor",
+    "junction",
+    "crossing",
+    "mount",
+    "valley",
+    "springs",
+    "parkway",
+    "boulevard",
+    "blvd",
+    "lane",
+];
+
+/// Titles and salutations that may stand before a Latin name.
+const TITLES: &[&str] =
+    &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dear", "madam", "mister"];
+
+/// How a name was recognised, which sets its confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// A label or a column header.
+    Label,
+    /// An honorific after it.
+    Honorific,
+    /// The dictionaries alone.
+    Bare,
+}
+
+impl Evidence {
+    fn confidence(self) -> Confidence {
+        match self {
+            Evidence::Label | Evidence::Honorific => Confidence::High,
+            Evidence::Bare => Confidence::Medium,
+        }
+    }
+}
+
+/// One name found: which engine's, where, how sure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameHit {
+    /// The kind of name.
+    pub form: Engine,
+    /// Byte range in the line.
+    pub range: Range<usize>,
+    /// How sure.
+    pub confidence: Confidence,
+}
+
+/// The dictionaries and the labels of every name detector, built once.
+#[derive(Debug)]
+pub struct Names {
+    /// Kanji surnames → whether the word is also an ordinary word.
+    surnames: FxHashMap<&'static str, bool>,
+    /// Given names (kanji or kana) → whether also an ordinary word.
+    given: FxHashMap<&'static str, bool>,
+    kana_surnames: FxHashSet<&'static str>,
+    kana_given: FxHashSet<&'static str>,
+    romaji_surnames: FxHashSet<&'static str>,
+    romaji_given: FxHashSet<&'static str>,
+    en_given: FxHashSet<&'static str>,
+    en_surnames: FxHashSet<&'static str>,
+    en_common: FxHashSet<&'static str>,
+    /// Every name detector's keywords, then its negative keywords.
+    labels: Option<AhoCorasick>,
+    /// Per label pattern: the forms it labels, or 0 for a negative keyword
+    /// (`会社名`, `file name`), which cancels any label it overlaps.
+    label_forms: Vec<u8>,
+}
+
+/// Buffers reused from line to line.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    runs: Vec<Run>,
+    labels: Vec<Label>,
+}
+
+/// A label found on a line.
+#[derive(Debug, Clone, Copy)]
+pub struct Label {
+    start: usize,
+    end: usize,
+    /// The forms it labels (a mask of [`form_bit`]s).
+    forms: u8,
+}
+
+/// The bit of a form in a label mask.
+fn form_bit(form: Engine) -> u8 {
+    1 << form as u8
+}
+
+/// The label mask of every form.
+const ANY_FORM: u8 = 0xFF;
+
+impl Names {
+    /// Loads the dictionaries; `labels` are each form's keywords and negative
+    /// keywords (already folded like the text).
+    pub fn new(labels: &[(Engine, &[String], &[String])]) -> Result<Names, String> {
+        let tsv = |text: &'static str| {
+            lines(text).filter(|l| !l.starts_with('#')).filter_map(|l| {
+                let mut cols = l.split('\t');
+                Some((cols.next()?, cols.next()?, cols.next().unwrap_or("")))
+            })
+        };
+        let words = |text: &'static str| -> FxHashSet<&'static str> {
+            lines(text).filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+        };
+        let mut names = Names {
+            surnames: FxHashMap::default(),
+            given: FxHashMap::default(),
+            kana_surnames: FxHashSet::default(),
+            kana_given: FxHashSet::default(),
+            romaji_surnames: FxHashSet::default(),
+            romaji_given: FxHashSet::default(),
+            en_given: words(EN_GIVEN),
+            en_surnames: words(EN_SURNAMES),
+            en_common: words(EN_COMMON),
+            labels: None,
+            label_forms: Vec::new(),
+        };
+        let rows = |text: &str| memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        names.surnames.reserve(rows(JA_SURNAMES));
+        names.kana_surnames.reserve(rows(JA_SURNAMES));
+        names.given.reserve(rows(JA_GIVEN));
+        names.kana_given.reserve(rows(JA_GIVEN));
+        names.romaji_surnames.reserve(rows(JA_ROMAJI));
+        names.romaji_given.reserve(rows(JA_ROMAJI));
+        for (surface, reading, common) in tsv(JA_SURNAMES) {
+            *names.surnames.entry(surface).or_default() |= common == "1";
+            names.kana_surnames.insert(reading);
+        }
+        for (surface, reading, common) in tsv(JA_GIVEN) {
+            *names.given.entry(surface).or_default() |= common == "1";
+            names.kana_given.insert(reading);
+        }
+        for (spelling, kind, _) in tsv(JA_ROMAJI) {
+            match kind {
+                "s" => names.romaji_surnames.insert(spelling),
+                _ => names.romaji_given.insert(spelling),
+            };
+        }
+        let mut patterns: Vec<&str> = Vec::new();
+        for (form, keywords, negative) in labels {
+            for k in keywords.iter() {
+                patterns.push(k);
+                names.label_forms.push(form_bit(*form));
+            }
+            for k in negative.iter() {
+                patterns.push(k);
+                names.label_forms.push(0);
+            }
+        }
+        if !patterns.is_empty() {
+            names.labels = Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&patterns)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        Ok(names)
+    }
+
+    /// The labels on `line`: where each ends and the forms it labels.
+    fn labels_in(&self, line: &str, out: &mut Vec<Label>) {
+        out.clear();
+        let Some(ac) = &self.labels else { return };
+        let b = line.as_bytes();
+        let letter = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphabetic);
+        let mut negatives: Vec<Range<usize>> = Vec::new();
+        for m in ac.find_overlapping_iter(line) {
+            let (s, e) = (m.start(), m.end());
+            // ASCII labels only as whole words: `name` is no label in `rename`.
+            if (b[s].is_ascii_alphabetic() && s > 0 && letter(s - 1))
+                || (b[e - 1].is_ascii_alphabetic() && letter(e))
+            {
+                continue;
+            }
+            match self.label_forms[m.pattern().as_usize()] {
+                0 => negatives.push(s..e),
+                forms => out.push(Label { start: s, end: e, forms }),
+            }
+        }
+        if !negatives.is_empty() {
+            // A label inside `会社名` or `file name` labels no person.
+            out.retain(|l| !negatives.iter().any(|n| n.start < l.end && l.end <= n.end));
+        }
+    }
+
+    /// Whether a label of one of the `forms` (a mask) ends before `start`
+    /// with only separators (and at most one short parenthesis, `氏名（漢字）：`)
+    /// between. Any name detector's label labels every form (`氏名：Taro
+    /// Yamada`), except that only reading labels make hiragana a name.
+    fn labelled(line: &str, labels: &[Label], start: usize, forms: u8) -> bool {
+        labels
+            .iter()
+            .any(|l| l.forms & forms != 0 && l.end <= start && separators_only(&line[l.end..start]))
+    }
+
+    /// Japanese names (kanji, kana, half-width kana) on one line of folded
+    /// text. `skip` tells which byte offsets sit in a column that the column
+    /// path reports on its own.
+    pub fn japanese(
+        &self,
+        line: &str,
+        skip: &dyn Fn(usize) -> bool,
+        scratch: &mut Scratch,
+        out: &mut Vec<NameHit>,
+    ) {
+        let Scratch { runs: line_runs, labels } = scratch;
+        runs(line, line_runs);
+        if line_runs.is_empty() {
+            return;
+        }
+        let runs = &line_runs[..];
+        self.labels_in(line, labels);
+        let mut i = 0;
+        while i < runs.len() {
+            let run = &runs[i];
+            // A second part after one space or middle dot: 山田 太郎, ヤマダ・タロウ.
+            let second = runs.get(i + 1).filter(|next| {
+                let gap = &line[run.range.end..next.range.start];
+                let next_text = &line[next.range.clone()];
+                let spaced = next.script.joins(run.script)
+                    && is_name_gap(gap)
+                    && !HONORIFICS.contains(&next_text);
+                // 林さくら: a given name in hiragana right after the surname.
+                // After a label, any short hiragana run that ends the value
+                // is one too (お名前：林さくら 様).
+                let ends_value = || {
+                    (2..=4).contains(&next_text.chars().count())
+                        && line[next.range.end..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| is_gap_char(c) || c == '様' || c.is_ascii_punctuation())
+                        && Names::labelled(line, labels, run.range.start, ANY_FORM)
+                };
+                let adjacent = gap.is_empty()
+                    && run.script == Script::Kanji
+                    && next.script == Script::Hiragana
+                    && (self.given.contains_key(next_text) || ends_value());
+                spaced || adjacent
+            });
+            let parts: Vec<Range<usize>> = match second {
+                Some(next) => vec![run.range.clone(), next.range.clone()],
+                None => vec![run.range.clone()],
+            };
+            let whole = parts[0].start..parts[parts.len() - 1].end;
+            // A label is no name (`氏名,フリガナ` in a header row).
+            if skip(whole.start) || labels.iter().any(|l| l.start == whole.start) {
+                i += 1;
+                continue;
+            }
+            let found = match run.script {
+                Script::Kanji => self.kanji_name(line, labels, &parts),
+                // Hiragana is mostly grammar: only a reading label
+                // (ふりがな：やまだ たろう) makes it a name.
+                Script::Hiragana => {
+                    let n = line[whole.clone()].chars().count();
+                    (Names::labelled(line, labels, whole.start, form_bit(Engine::NameKana))
+                        && (2..=20).contains(&n))
+                    .then(|| (Engine::NameKana, whole.clone(), Confidence::High))
+                }
+                Script::Katakana => self.kana_name(line, labels, &parts, Engine::NameKana),
+                Script::Halfwidth => self.kana_name(line, labels, &parts, Engine::NameHalfwidth),
+            };
+            // A kana reading in brackets right after a kanji name is that
+            // name's reading: 山田太郎（ヤマダタロウ）.
+            let found = found.or_else(|| {
+                let prev = out.last()?;
+                (prev.form == Engine::NameKanji
+                    && matches!(run.script, Script::Katakana | Script::Hiragana)
+                    && matches!(line[prev.range.end..whole.start].trim(), "(" | "（"))
+                .then(|| (Engine::NameKana, whole.clone(), Confidence::High))
+            });
+            if let Some((form, range, confidence)) = found {
+                out.push(NameHit { form, range, confidence });
+                i += parts.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// A kanji name (the given name may be in kana after a space).
+    fn kanji_name(
+        &self,
+        line: &str,
+        labels: &[Label],
+        parts: &[Range<usize>],
+    ) -> Option<(Engine, Range<usize>, Confidence)> {
+        let whole = parts[0].start..parts[parts.len() - 1].end;
+        let text = &line[whole.clone()];
+        let before = &line[..whole.start];
+        let after = &line[whole.end..];
+        let evidence = if Names::labelled(line, labels, whole.start, ANY_FORM) {
+            Evidence::Label
+        } else if HONORIFICS
+            .iter()
+            .any(|h| after.trim_start_matches([' ', '\u{3000}']).starts_with(h))
+        {
+            Evidence::Honorific
+        } else {
+            Evidence::Bare
+        };
+        // The dictionaries first (most runs of prose fail there), then the
+        // guards. 中村 and 阿部 end like places, but the dictionaries know
+        // them as names: only a run they cannot explain is checked. A
+        // prefecture or city that is also a surname (山口, 千葉) is a person
+        // only with an honorific.
+        let ok = match parts {
+            [s, g] => self.kanji_pair(&line[s.clone()], &line[g.clone()], evidence),
+            _ => self.kanji_run(text, evidence),
+        };
+        let place_ok = !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
+        let city_ok = !PLACES.contains(&text) || evidence == Evidence::Honorific;
+        let ok = ok && place_ok && city_ok && !is_organisation(before, text, after);
+        ok.then(|| (Engine::NameKanji, whole, evidence.confidence()))
+    }
+
+    /// Whether the dictionaries read `text` as a surname (and given name).
+    fn explains(&self, text: &str, parts: &[Range<usize>]) -> bool {
+        if parts.len() == 2 {
+            let first = &text[..parts[0].end - parts[0].start];
+            return self.surnames.contains_key(first);
+        }
+        let n = text.chars().count();
+        (1..=n.min(4)).any(|k| {
+            let cut = text.char_indices().nth(k).map_or(text.len(), |(i, _)| i);
+            let (s, rest) = text.split_at(cut);
+            self.surnames.contains_key(s) && (rest.is_empty() || self.given.contains_key(rest))
+        })
+    }
+
+    /// 山田 太郎: a surname and a given name written apart.
+    fn kanji_pair(&self, surname: &str, given: &str, evidence: Evidence) -> bool {
+        let (sn, gn) = (surname.chars().count(), given.chars().count());
+        if !(1..=4).contains(&sn) || !(1..=4).contains(&gn) {
+            return false;
+        }
+        let s = self.surnames.get(surname).copied();
+        let g = self.given.get(given).copied();
+        match evidence {
+            Evidence::Label => true,
+            Evidence::Honorific => s.is_some() || g.is_some(),
+            Evidence::Bare => s == Some(false) && g == Some(false),
+        }
+    }
+
+    /// 山田太郎 or 山田: a kanji run split into a dictionary surname and a
+    /// given name (or nothing, with an honorific or a label).
+    fn kanji_run(&self, run: &str, evidence: Evidence) -> bool {
+        let n = run.chars().count();
+        if !(1..=8).contains(&n) {
+            return false;
+        }
+        let cut = |k: usize| run.char_indices().nth(k).map_or(run.len(), |(i, _)| i);
+        for k in (1..=n.min(4)).rev() {
+            let (surname, rest) = run.split_at(cut(k));
+            let Some(&common) = self.surnames.get(surname) else { continue };
+            let given = if rest.is_empty() { None } else { Some(self.given.get(rest).copied()) };
+            let ok = match (evidence, given) {
+                // 山田様, 林様: a surname alone needs the honorific, and is no
+                // one's when the two make a word (客様, 皆様, 奥様, 神様).
+                (Evidence::Honorific, None) => !(common && TITLED_WORDS.contains(&surname)),
+                (Evidence::Label, None) => n >= 2,
+                (Evidence::Bare, None) => false,
+                (Evidence::Label | Evidence::Honorific, Some(Some(_))) => true,
+                // A label vouches for a rare given name the dictionary lacks.
+                (Evidence::Label, Some(None)) => rest.chars().count() <= 3,
+                (Evidence::Honorific, Some(None)) => false,
+                (Evidence::Bare, Some(g)) => !common && g == Some(false) && k >= 2,
+            };
+            if ok {
+                return true;
+            }
+        }
+        match evidence {
+            // A rare surname: the label vouches for the whole run.
+            Evidence::Label => (2..=6).contains(&n),
+            // 花子さん: a given name alone, when not an ordinary word.
+            Evidence::Honorific => n >= 2 && self.given.get(run) == Some(&false),
+            Evidence::Bare => false,
+        }
+    }
+
+    /// A katakana (or, with `NameHalfwidth`, half-width katakana) name.
+    fn kana_name(
+        &self,
+        line: &str,
+        labels: &[Label],
+        parts: &[Range<usize>],
+        form: Engine,
+    ) -> Option<(Engine, Range<usize>, Confidence)> {
+        let whole = parts[0].start..parts[parts.len() - 1].end;
+        let before = &line[..whole.start];
+        let after = &line[whole.end..];
+        let full: Vec<String> = parts.iter().map(|p| to_full_katakana(&line[p.clone()])).collect();
+        let joined: String = full.concat();
+        if form == Engine::NameHalfwidth && is_company_holder(before, after) {
+            return None;
+        }
+        if ORGANISATION_WORDS.iter().any(|w| joined.contains(w)) {
+            return None;
+        }
+        let evidence = if Names::labelled(line, labels, whole.start, ANY_FORM) {
+            Evidence::Label
+        } else if HONORIFICS
+            .iter()
+            .any(|h| after.trim_start_matches([' ', '\u{3000}']).starts_with(h))
+        {
+            Evidence::Honorific
+        } else {
+            Evidence::Bare
+        };
+        let n = joined.chars().count();
+        let known_pair =
+            |s: &str, g: &str| self.kana_surnames.contains(s) && self.kana_given.contains(g);
+        let ok = match (evidence, &full[..]) {
+            (Evidence::Label, _) => (2..=20).contains(&n),
+            (_, [s, g]) => known_pair(s, g),
+            (Evidence::Honorific, [one]) => {
+                self.kana_surnames.contains(one.as_str())
+                    || split_points(one).any(|i| known_pair(&one[..i], &one[i..]))
+            }
+            _ => false,
+        };
+        ok.then(|| (form, whole, evidence.confidence()))
+    }
+
+    /// The form of a value under a name column header, if it reads as a
+    /// person's name: not empty, no digits or `@`, not an organisation or a
+    /// place. Half-width holder names with a company mark (`ｶ)…`) have a
+    /// bracket, which no name has.
+    pub fn column_value(&self, value: &str) -> Option<Engine> {
+        let n = value.chars().count();
+        if n == 0 || n > 40 || value.chars().any(|c| c.is_ascii_digit() || c == '@') {
+            return None;
+        }
+        if is_organisation("", value, "")
+            || PLACES.contains(&value)
+            || value.ends_with(PLACE_ENDINGS) && !self.explains(value, &[])
+        {
+            return None;
+        }
+        let scripts: Option<Vec<Script>> =
+            value.chars().filter(|c| !is_gap_char(*c)).map(script_of).collect();
+        if let Some(scripts) = scripts {
+            let all = |f: fn(&Script) -> bool| scripts.iter().all(f);
+            return if all(|s| *s == Script::Halfwidth) {
+                Some(Engine::NameHalfwidth)
+            } else if all(|s| matches!(s, Script::Katakana | Script::Hiragana)) {
+                Some(Engine::NameKana)
+            } else if !scripts.contains(&Script::Halfwidth) {
+                Some(Engine::NameKanji)
+            } else {
+                None
+            };
+        }
+        let latin = value.chars().all(|c| c.is_ascii_alphabetic() || " .,'-".contains(c));
+        if !latin || !value.chars().any(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let romaji = value
+            .split([' ', ','])
+            .filter(|w| !w.is_empty())
+            .map(|w| w.trim_end_matches('.').to_ascii_lowercase())
+            .all(|w| {
+                self.romaji_surnames.contains(w.as_str()) || self.romaji_given.contains(w.as_str())
+            });
+        Some(if romaji { Engine::NameRomaji } else { Engine::NameEnglish })
+    }
+
+    /// Latin-letter names on one line: pairs of capitalised words (`Taro
+    /// Yamada`, `YAMADA Taro`, `John A. Smith`), each checked against the
+    /// romaji and English dictionaries.
+    pub fn latin(
+        &self,
+        line: &str,
+        skip: &dyn Fn(usize) -> bool,
+        scratch: &mut Scratch,
+        out: &mut Vec<NameHit>,
+    ) {
+        let labels = &mut scratch.labels;
+        let b = line.as_bytes();
+        let mut words: Vec<Range<usize>> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_alphabetic() && (i == 0 || !is_word_byte(b[i - 1])) {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'\'') {
+                    i += 1;
+                }
+                words.push(start..i);
+            } else {
+                i += 1;
+            }
+        }
+        if words.len() < 2 {
+            return;
+        }
+        let mut labels_done = false;
+        let mut w = 0;
+        while w + 1 < words.len() {
+            let first = &words[w];
+            let word = |r: &Range<usize>| &line[r.clone()];
+            // A middle initial: John A. Smith.
+            let (last_index, gap_ok) = {
+                let next = &words[w + 1];
+                let gap = &line[first.end..next.start];
+                if gap == " " {
+                    if next.len() == 1 && line[next.end..].starts_with(". ") && w + 2 < words.len()
+                    {
+                        let after = &words[w + 2];
+                        (w + 2, &line[next.end..after.start] == ". ")
+                    } else {
+                        (w + 1, true)
+                    }
+                } else {
+                    (w + 1, false)
+                }
+            };
+            let last = &words[last_index];
+            let (t1, t2) = (word(first), word(last));
+            if !gap_ok || !capitalised(t1) || !capitalised(t2) || skip(first.start) {
+                w += 1;
+                continue;
+            }
+            // Inside an identifier or a path: `user.Name`, `John_Smith`, `Smith()`.
+            let before_ok = first.start == 0
+                || !matches!(b[first.start - 1], b'.' | b'/' | b'\\' | b'$' | b'#');
+            let after = &line[last.end..];
+            let after_ok =
+                !after.starts_with(['_', '(', '@', '.']) || after.starts_with(". ") || after == ".";
+            if !before_ok || !after_ok {
+                w += 1;
+                continue;
+            }
+            if !labels_done {
+                self.labels_in(line, labels);
+                labels_done = true;
+            }
+            let (l1, l2) = (t1.to_ascii_lowercase(), t2.to_ascii_lowercase());
+            let prev_word = (w > 0 && matches!(&line[words[w - 1].end..first.start], " " | ". "))
+                .then(|| line[words[w - 1].clone()].to_ascii_lowercase());
+            let prev_title = prev_word.as_deref().is_some_and(|p| TITLES.contains(&p));
+            let prev_word = prev_word.filter(|_| &line[words[w - 1].end..first.start] == " ");
+            let labelled = prev_title || Names::labelled(line, labels, first.start, ANY_FORM);
+            let next_word = words
+                .get(last_index + 1)
+                .filter(|n| &line[last.end..n.start] == " ")
+                .map(|n| line[n.clone()].to_ascii_lowercase());
+            // A house number before it (`8976 Richard Port`) or an
+            // organisation word after it makes it an address or a company.
+            let numbered = line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
+            if next_word.as_deref().is_some_and(|n| ENGLISH_ORGANISATION.contains(&n))
+                || (!labelled && (numbered || ENGLISH_ORGANISATION.contains(&l2.as_str())))
+            {
+                w += 1;
+                continue;
+            }
+            // Part of a longer run of capitalised words (a title, a product):
+            // only a label makes it a name.
+            let in_title = prev_word.as_deref().is_some_and(|p| {
+                !prev_title
+                    && capitalised(&line[words[w - 1].clone()])
+                    && !self.en_common.contains(p)
+            }) || words
+                .get(last_index + 1)
+                .is_some_and(|n| &line[last.end..n.start] == " " && capitalised(&line[n.clone()]));
+            // `Will Power`, `May Day`, `Grant Park`: an ordinary word as the
+            // given name, or as a surname no census lists (Brown and Young
+            // are both words and surnames).
+            let common = self.en_common.contains(l1.as_str())
+                || (self.en_common.contains(l2.as_str())
+                    && !self.en_surnames.contains(l2.as_str()));
+            let romaji = (self.romaji_surnames.contains(l1.as_str())
+                && self.romaji_given.contains(l2.as_str()))
+                || (self.romaji_given.contains(l1.as_str())
+                    && self.romaji_surnames.contains(l2.as_str()));
+            let english = self.en_given.contains(l1.as_str())
+                && (self.en_surnames.contains(l2.as_str()) || labelled);
+            let form = if romaji {
+                Some(Engine::NameRomaji)
+            } else if english || labelled {
+                Some(Engine::NameEnglish)
+            } else {
+                None
+            };
+            let accept = form.is_some() && (labelled || (!common && !in_title));
+            if let (true, Some(form)) = (accept, form) {
+                let evidence = if labelled { Evidence::Label } else { Evidence::Bare };
+                out.push(NameHit {
+                    form,
+                    range: first.start..last.end,
+                    confidence: evidence.confidence(),
+                });
+                w = last_index + 1;
+            } else {
+                w += 1;
+            }
+        }
+    }
+}
+
+/// Whether folded text holds half-width katakana (U+FF61..U+FF9F, encoded
+/// EF BD xx or EF BE xx; the full-width letters that share those lead bytes
+/// are folded to ASCII before this is asked).
+pub fn has_halfwidth_kana(line: &str) -> bool {
+    memchr::memmem::find(line.as_bytes(), &[0xEF, 0xBD]).is_some()
+        || memchr::memmem::find(line.as_bytes(), &[0xEF, 0xBE]).is_some()
+}
+
+impl Names {
+    /// The Latin-name candidates: the offset of each capital that follows a
+    /// space, after a capitalised word (`Taro Yamada`)
+    /// or an initial (`John A. Smith`). Most text has few spaces before
+    /// capitals (a sentence starts after `. `, which follows no capitalised
+    /// word), so the pass costs little more than the SIMD search.
+    pub fn capital_pairs<'a>(&'a self, b: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let c = next_space_capital(b, at)?;
+            at = c + 1;
+            Some(c)
+        })
+        .filter(move |&c| capitalised_word_before(b, c - 1))
+    }
+}
+
+/// Whether the bytes before the space at `space` end a capitalised word or
+/// an initial (`A.`), which itself starts a word.
+fn capitalised_word_before(b: &[u8], space: usize) -> bool {
+    let end = if space >= 2 && b[space - 1] == b'.' && b[space - 2].is_ascii_uppercase() {
+        space - 1
+    } else {
+        space
+    };
+    let mut start = end;
+    while start > 0 && (b[start - 1].is_ascii_alphabetic() || b[start - 1] == b'\'') {
+        start -= 1;
+    }
+    start < end && b[start].is_ascii_uppercase() && (start == 0 || !is_word_byte(b[start - 1]))
+}
+
+/// The offset of the next capital right after a space that follows a
+/// letter (`o Y` in `Taro Yamada`, not `. T` at a sentence start), at or
+/// after `from`.
+fn next_space_capital(b: &[u8], mut from: usize) -> Option<usize> {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let word = |chunk: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        u64::from_le_bytes(w)
+    };
+    'search: loop {
+        let rest = b.get(from..)?;
+        // The eight bytes before `from`, for a pair that straddles it.
+        let mut prev = from.checked_sub(8).map_or(0, |p| word(&b[p..from]));
+        let mut done = 0;
+        for chunk in rest.as_chunks::<8>().0 {
+            let x = u64::from_le_bytes(*chunk);
+            let upper = upper_bytes(x);
+            // Most words hold no capital: one test and on.
+            if upper != 0 {
+                // High bits at spaces (and, rarely, just above one:
+                // checked below) and at letters, in this word and at the end
+                // of the one before.
+                let spaces = (zero_bytes(x ^ SPACES) << 8) | (zero_bytes(prev ^ SPACES) >> 56);
+                let letters = ((upper | lower_bytes(x)) << 16)
+                    | ((upper_bytes(prev) | lower_bytes(prev)) >> 48);
+                let hits = spaces & letters & upper;
+                if hits != 0 {
+                    let c = from + done + (hits.trailing_zeros() / 8) as usize;
+                    if c > 1 && b[c - 1] == b' ' {
+                        return Some(c);
+                    }
+                    from = c + 1;
+                    continue 'search;
+                }
+            }
+            prev = x;
+            done += 8;
+        }
+        let start = (from + done).saturating_sub(2);
+        return b[start..]
+            .windows(3)
+            .position(|w| w[0].is_ascii_alphabetic() && w[1] == b' ' && w[2].is_ascii_uppercase())
+            .map(|p| start + p + 2)
+            .filter(|&c| c >= from);
+    }
+}
+
+/// Non-zero when any byte of `x` is an ASCII small letter (high bit of
+/// each such byte).
+#[inline(always)]
+fn lower_bytes(x: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    let low = x & (L * 127);
+    (L * (127 + 0x7B)).wrapping_sub(low) & !x & (low + L * (127 - 0x60)) & H
+}
+
+/// High bit set in each byte of `x` that is zero (and possibly in bytes
+/// above a zero byte: callers check).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    x.wrapping_sub(L) & !x & H
+}
+
+/// Non-zero when any byte of `x` is an ASCII capital (`hasbetween` of the
+/// well-known bit hacks, with the bounds 0x40 and 0x5B exclusive).
+#[inline(always)]
+fn upper_bytes(x: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    let low = x & (L * 127);
+    (L * (127 + 0x5B)).wrapping_sub(low) & !x & (low + L * (127 - 0x40)) & H
+}
+
+/// The lines of a dictionary file (found with SIMD `memchr`: the files are
+/// a megabyte, read at every start).
+fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())).map(move |end| {
+        let line = &text[start.min(end)..end];
+        start = end + 1;
+        line
+    })
+}
+
+/// Whether `b` continues an identifier or a number.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'\''
+}
+
+/// `Yamada`, `YAMADA`, `O'Brien`: a capital and then letters (two at least).
+fn capitalised(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_uppercase()
+        && (b[1..].iter().all(|c| c.is_ascii_lowercase() || *c == b'\'')
+            || b[1..].iter().all(u8::is_ascii_uppercase))
+}
+
+/// The script of a character, for cutting a line into runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Kanji,
+    Hiragana,
+    Katakana,
+    Halfwidth,
+}
+
+impl Script {
+    /// Whether a run of `self` may be the second part of a name after a run
+    /// of `first`.
+    fn joins(self, first: Script) -> bool {
+        match first {
+            Script::Kanji => matches!(self, Script::Kanji | Script::Hiragana),
+            Script::Hiragana => self == Script::Hiragana,
+            Script::Katakana => self == Script::Katakana,
+            Script::Halfwidth => self == Script::Halfwidth,
+        }
+    }
+}
+
+fn script_of(c: char) -> Option<Script> {
+    match c {
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '々' => {
+            Some(Script::Kanji)
+        }
+        '\u{3041}'..='\u{3096}' => Some(Script::Hiragana),
+        '\u{30A1}'..='\u{30FA}' | 'ー' => Some(Script::Katakana),
+        '\u{FF66}'..='\u{FF9F}' => Some(Script::Halfwidth),
+        _ => None,
+    }
+}
+
+/// A run of one script in a line.
+#[derive(Debug)]
+struct Run {
+    script: Script,
+    range: Range<usize>,
+}
+
+/// The script runs of a line, into `runs`. `ノ` and `ヶ` between kanji stay
+/// in the kanji run (一ノ瀬, 八ヶ代); lines without Japanese characters cost
+/// one byte scan.
+fn runs(line: &str, runs: &mut Vec<Run>) {
+    runs.clear();
+    // Every Japanese character is three bytes from 0xE3 to 0xEF.
+    if !line.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
+        return;
+    }
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = i + c.len_utf8();
+        let mut script = script_of(c);
+        if matches!(c, 'ノ' | 'ヶ' | 'ケ')
+            && runs.last().is_some_and(|r| r.script == Script::Kanji && r.range.end == i)
+            && chars.peek().is_some_and(|&(_, n)| script_of(n) == Some(Script::Kanji))
+        {
+            script = Some(Script::Kanji);
+        }
+        let Some(script) = script else { continue };
+        // An honorific written in kanji (様, 殿, 氏, 君) ends the name before
+        // it: 山田様 is the name 山田 and its honorific.
+        let honorific = matches!(c, '様' | '殿' | '氏' | '君');
+        match runs.last_mut() {
+            Some(r)
+                if r.script == script
+                    && r.range.end == i
+                    && !(honorific && r.honorific_next(line, end)) =>
+            {
+                r.range.end = end
+            }
+            _ => runs.push(Run { script, range: i..end }),
+        }
+    }
+}
+
+impl Run {
+    /// Whether the honorific ending at `end` ends this kanji run too (it is
+    /// not the start of a word such as 氏名 or 様式).
+    fn honorific_next(&self, line: &str, end: usize) -> bool {
+        self.script == Script::Kanji
+            && !line[end..].chars().next().is_some_and(|n| script_of(n) == Some(Script::Kanji))
+    }
+}
+
+/// Characters that separate the parts of a name.
+fn is_gap_char(c: char) -> bool {
+    matches!(c, ' ' | '\u{3000}' | '・' | '･')
+}
+
+/// One space, ideographic space or middle dot.
+fn is_name_gap(gap: &str) -> bool {
+    let mut it = gap.chars();
+    matches!((it.next(), it.next()), (Some(c), None) if is_gap_char(c))
+}
+
+/// Label separators: the gap between `氏名` and the name (`：`, spaces, a
+/// bracket, `(漢字)`).
+fn separators_only(gap: &str) -> bool {
+    if gap.chars().count() > 12 {
+        return false;
+    }
+    // More than a few spaces is column padding: the next column's value is
+    // no label's (a header row `氏名        生年月日`).
+    if gap.chars().filter(|c| c.is_whitespace()).count() > 3 {
+        return false;
+    }
+    let mut depth = 0;
+    let mut inside = 0;
+    for c in gap.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth -= 1,
+            _ if depth > 0 => {
+                inside += 1;
+                if inside > 6 {
+                    return false;
+                }
+            }
+            ':' | '：' | '=' | ' ' | '\t' | '\u{3000}' | '.' | '「' | '」' | '『' | '』' | '【'
+            | '】' | '[' | ']' | '"' | '/' | '|' | '-' | '>' => {}
+            _ => return false,
+        }
+    }
+    depth == 0
+}
+
+/// Whether a kanji or kana candidate is (part of) an organisation or a place.
+fn is_organisation(before: &str, text: &str, after: &str) -> bool {
+    ORGANISATION_WORDS.iter().any(|w| text.contains(w))
+        || after.starts_with(PLACE_ENDINGS)
+        || ["御中", "株式会社", "(株)", "（株）", "㈱", "銀行", "支店", "有限会社", "法人"]
+            .iter()
+            .any(|w| after.starts_with(w) || before.ends_with(w))
+}
+
+/// A half-width holder name marked as a company: `ｶ)` before it or `(ｶ`
+/// after it.
+fn is_company_holder(before: &str, after: &str) -> bool {
+    let before = before.trim_end_matches(' ');
+    let marked_before =
+        before.strip_suffix(')').is_some_and(|b| COMPANY_MARKS.iter().any(|m| b.ends_with(m)));
+    let marked_after = after
+        .trim_start_matches(' ')
+        .strip_prefix('(')
+        .is_some_and(|a| COMPANY_MARKS.iter().any(|m| a.starts_with(m)));
+    marked_before || marked_after
+}
+
+/// Half-width katakana to full-width, with voiced marks composed (`ﾀﾞ` → `ダ`).
+fn to_full_katakana(s: &str) -> String {
+    const BASE: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+    let table: Vec<char> = BASE.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'ﾞ' | 'ﾟ' => {
+                let voiced = out.pop().map(|p| {
+                    let step = if c == 'ﾞ' { 1 } else { 2 };
+                    let can = if c == 'ﾞ' {
+                        "カキクケコサシスセソタチツテトハヒフヘホ"
+                    } else {
+                        "ハヒフヘホ"
+                    };
+                    if can.contains(p) {
+                        char::from_u32(p as u32 + step).unwrap_or(p)
+                    } else if p == 'ウ' && c == 'ﾞ' {
+                        'ヴ'
+                    } else {
+                        p
+                    }
+                });
+                out.extend(voiced);
+            }
+            '\u{FF66}'..='\u{FF9D}' => out.push(table[(c as u32 - 0xFF66) as usize]),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Byte offsets inside `s` where it could split into surname and given name.
+fn split_points(s: &str) -> impl Iterator<Item = usize> + '_ {
+    s.char_indices().skip(2).map(|(i, _)| i).filter(move |&i| s.len() - i >= 6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capital_pairs_are_found_eight_bytes_at_a_time() {
+        for (i, c) in (0u8..=255).enumerate() {
+            let x = u64::from_le_bytes([b'a', 0xE3, c, b'z', 0x80, b'@', b'[', 0xFF]);
+            assert_eq!(upper_bytes(x) != 0, c.is_ascii_uppercase(), "byte {i}");
+        }
+        for c in 0u8..=255 {
+            let x = u64::from_le_bytes([b'a', 0xE3, c, b'z', 0x80, b'@', b'[', 0xFF]);
+            assert_eq!(lower_bytes(x) & (0x80 << 16) != 0, c.is_ascii_lowercase(), "byte {c}");
+        }
+        let names = Names::new(&[]).unwrap();
+        let pair = |b: &[u8]| names.capital_pairs(b).next();
+        let text = "これは山田のメモです。これは山田のメモです。Taro Yamada".as_bytes();
+        assert_eq!(pair(text), Some(text.len() - "Yamada".len()));
+        assert_eq!(pair(b"see John A. Smith"), Some(9));
+        assert_eq!(pair(b"user_Name Smith; x"), None);
+        assert_eq!(pair(b"some document. Thanks for your message. Bye"), None);
+        // Every offset of a pair, across the eight-byte words.
+        for pad in 0..40 {
+            let line = format!("{}Jo Smith", "x ".repeat(pad));
+            assert_eq!(pair(line.as_bytes()), Some(line.len() - 5), "{line}");
+            // A failed candidate just before does not hide the pair.
+            let line = format!("{}x a Jo Smith", "x ".repeat(pad));
+            assert_eq!(pair(line.as_bytes()), Some(line.len() - 5), "{line}");
+        }
+    }
+
+    #[test]
+    fn half_width_kana_compose() {
+        assert_eq!(to_full_katakana("ﾔﾏﾀﾞ ﾀﾛｳ"), "ヤマダ タロウ");
+        assert_eq!(to_full_katakana("ﾊﾟﾋﾟﾌﾟ"), "パピプ");
+        assert_eq!(to_full_katakana("ｽｽﾞｷ"), "スズキ");
+    }
+
+    #[test]
+    fn label_gaps() {
+        assert!(separators_only("："));
+        assert!(separators_only("（漢字）："));
+        assert!(separators_only(" "));
+        assert!(!separators_only("は"));
+        assert!(!separators_only("（とても長い括弧の中身です）"));
+    }
+
+    #[test]
+    fn dictionaries_are_large_enough() {
+        let names = Names::new(&[]).unwrap();
+        assert!(names.surnames.len() >= 10_000, "{}", names.surnames.len());
+        assert!(names.given.len() >= 10_000);
+        assert!(names.en_given.len() >= 5_000);
+        assert!(names.romaji_surnames.contains("yamada") && names.romaji_given.contains("taro"));
+    }
+}
