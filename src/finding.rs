@@ -133,6 +133,41 @@ impl Confidence {
     }
 }
 
+/// Whether data identifies a person (`identify` decides it per record and
+/// per location from `patterns/combinations.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Identifies only when collated with other data (a bare postal code,
+    /// birth date or phone number).
+    Linkable,
+    /// Identifies in combination, without a name (birth date + gender +
+    /// postal code).
+    Combination,
+    /// Identifies a person (a name, a My Number; a name with contact data).
+    Direct,
+}
+
+impl Level {
+    /// `linkable`, `combination` or `direct`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Linkable => "linkable",
+            Level::Combination => "combination",
+            Level::Direct => "direct",
+        }
+    }
+
+    /// The Japanese label.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Level::Linkable => "照合により識別可能",
+            Level::Combination => "組み合わせで識別",
+            Level::Direct => "直接識別",
+        }
+    }
+}
+
 /// One piece of personal data found at one place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
@@ -167,6 +202,30 @@ pub struct Finding {
     /// de-duplication; empty for whole-file findings and when the scan has no
     /// key.
     pub fingerprint: String,
+    /// The record the value belongs to, by its first line: the row of a
+    /// table, the paragraph of a form, else the line. `None` for whole-file
+    /// findings and text from binary formats (the file is the record).
+    pub record: Option<u64>,
+    /// What the finding's record identifies (set by `identify`).
+    pub identifiability: Option<Level>,
+    /// The value under a key that lives only in this process (0 for
+    /// whole-file findings): tells values apart when people are counted,
+    /// never written anywhere.
+    pub subject: u64,
+}
+
+/// The in-process key of [`subject_key`]: random per run, never stored.
+static SUBJECT_KEY: std::sync::OnceLock<FingerprintKey> = std::sync::OnceLock::new();
+
+/// The value's [`canonical`] form under a key that lives only in this
+/// process, as 64 bits: enough to tell the values of one scan apart.
+pub fn subject_key(category: Category, value: &str) -> u64 {
+    let key = SUBJECT_KEY.get_or_init(FingerprintKey::random);
+    let input = format!("{}\0{}", category.id(), canonical(value));
+    let hash = blake3::keyed_hash(&key.0, input.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(first)
 }
 
 /// The key of the keyed hash that fingerprints values. Never a plain hash: a

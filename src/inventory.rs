@@ -6,8 +6,9 @@
 //! output byte for byte.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::finding::{Category, Confidence, Finding};
+use crate::finding::{Category, Confidence, Finding, Level};
 
 /// An item that could not be read (drives exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,6 +57,26 @@ pub struct Inventory {
     /// What each detector that reported something finds, by id: reports
     /// that describe their rules (SARIF) read it from here.
     pub rules: BTreeMap<String, Rule>,
+    /// One entry per path with findings, sorted by path (built by
+    /// `identify::apply`).
+    pub locations: Vec<Location>,
+}
+
+/// What one location (a file) holds, for the inventory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The item's path, as findings give it.
+    pub path: Arc<str>,
+    /// Findings per category.
+    pub categories: BTreeMap<Category, usize>,
+    /// The highest level among its records (and whole-file rules).
+    pub identifiability: Option<Level>,
+    /// The ids of the combination rules that fired, sorted.
+    pub rules: Vec<String>,
+    /// The estimated number of people it holds data about.
+    pub subjects: usize,
+    /// How many records hold personal data.
+    pub records: usize,
 }
 
 /// A detector as reports describe it.
@@ -92,6 +113,7 @@ impl Inventory {
         self.stats.suppressed += other.stats.suppressed;
         self.stats.baselined += other.stats.baselined;
         self.rules.extend(other.rules);
+        self.locations.extend(other.locations);
         self
     }
 
@@ -100,6 +122,7 @@ impl Inventory {
         self.findings.sort();
         self.errors.sort();
         self.skipped.sort();
+        self.locations.sort_by(|a, b| a.path.cmp(&b.path));
         self
     }
 

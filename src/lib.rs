@@ -38,6 +38,7 @@ pub mod baseline;
 pub mod config;
 pub mod detect;
 pub mod finding;
+pub mod identify;
 pub mod inventory;
 pub mod read;
 pub mod report;

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
-use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask};
+use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask, subject_key};
 use crate::inventory::{Inventory, ItemError};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
 use crate::source::git::{self, GitError, Scope, Unread};
@@ -198,13 +198,15 @@ pub fn scan_history(
     Ok(describe_rules(inventory.finish(), detectors))
 }
 
-/// Adds to `inventory` the description of every detector that reported.
+/// Adds to `inventory` the description of every detector that reported,
+/// and decides identifiability and the locations (`identify`).
 fn describe_rules(mut inventory: Inventory, detectors: &DetectorSet) -> Inventory {
     for f in &inventory.findings {
         if !inventory.rules.contains_key(&*f.detector) {
             inventory.rules.insert(f.detector.to_string(), detectors.rule(&f.detector));
         }
     }
+    crate::identify::apply(&mut inventory, detectors.combinations());
     inventory
 }
 
@@ -317,6 +319,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             self.columns = Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h));
         }
         let header_row = chunk.is_first && self.columns.is_some();
+        let first_new = self.inv.findings.len();
         w.hits.clear();
         w.detectors.detect(
             chunk.text,
@@ -361,7 +364,14 @@ impl<'p, 'i> FileScan<'p, 'i> {
                     .as_ref()
                     .map(|k| k.fingerprint(spec.category, value))
                     .unwrap_or_default(),
+                record: None,
+                identifiability: None,
+                subject: subject_key(spec.category, value),
             });
+        }
+        let new = &mut self.inv.findings[first_new..];
+        if chunk.positions {
+            assign_records(new, &chunk, self.columns.is_some());
         }
     }
 
@@ -420,6 +430,66 @@ impl<'p, 'i> FileScan<'p, 'i> {
             test_data: false,
             commit: None,
             fingerprint: String::new(),
+            record: None,
+            identifiability: None,
+            subject: 0,
+        });
+    }
+}
+
+/// Paragraphs longer than this are logs or listings, not one person's form:
+/// each of their lines is a record.
+const MAX_PARAGRAPH_LINES: u64 = 40;
+
+/// Categories one person's record holds once: a paragraph with two
+/// different names (or e-mail addresses …) is a list, one record per line.
+const ONCE_PER_PERSON: [Category; 4] =
+    [Category::Name, Category::Email, Category::BirthDate, Category::MyNumber];
+
+/// Sets the record of each finding of one chunk. A table row is a record; in
+/// other text a paragraph (lines between blank lines) is, when it reads as
+/// one person's form — a form puts name, address and phone on lines of
+/// their own — and each line is otherwise. A paragraph cut by a chunk
+/// boundary (a megabyte of text without a blank line) becomes two.
+fn assign_records(findings: &mut [Finding], chunk: &Chunk<'_>, delimited: bool) {
+    if findings.is_empty() {
+        return;
+    }
+    if delimited {
+        findings.iter_mut().for_each(|f| f.record = f.line);
+        return;
+    }
+    // The blank lines of the chunk, by absolute line number.
+    let mut blanks: Vec<u64> = Vec::new();
+    let mut end = chunk.first_line;
+    for line in chunk.text.split('\n') {
+        if line.trim().is_empty() {
+            blanks.push(end);
+        }
+        end += 1;
+    }
+    let paragraph = |line: u64| {
+        let after = blanks.partition_point(|&b| b < line);
+        let start = if after == 0 { chunk.first_line } else { blanks[after - 1] + 1 };
+        let stop = blanks.get(after).copied().unwrap_or(end);
+        (start, stop - start)
+    };
+    // Per paragraph: the distinct values of the once-per-person categories.
+    let mut seen: HashMap<(u64, Category), HashSet<u64>> = HashMap::new();
+    for f in findings.iter() {
+        if let Some(line) = f.line
+            && ONCE_PER_PERSON.contains(&f.category)
+        {
+            seen.entry((paragraph(line).0, f.category)).or_default().insert(f.subject);
+        }
+    }
+    let is_list = |start: u64| {
+        ONCE_PER_PERSON.iter().any(|&c| seen.get(&(start, c)).is_some_and(|v| v.len() > 1))
+    };
+    for f in findings.iter_mut() {
+        f.record = f.line.map(|line| {
+            let (start, len) = paragraph(line);
+            if len > MAX_PARAGRAPH_LINES || is_list(start) { line } else { start }
         });
     }
 }

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, PatternArgs};
-use piimap::detect::{catalog::Catalog, check::check};
+use piimap::detect::{DetectorSet, catalog::Catalog, check::check};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum PatternsCommand {
@@ -47,16 +47,25 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
         }
         PatternsCommand::Check(args) => {
             let catalog = load(&args)?;
-            let problems = check(&catalog);
+            let mut problems = check(&catalog);
+            let rules = piimap::identify::Rules::builtin()
+                .map_err(|e| anyhow::anyhow!("combinations.toml: {e}"))?;
+            if let Ok(set) = DetectorSet::new(&catalog) {
+                problems.extend(piimap::identify::check(&rules, &set));
+            }
             for p in &problems {
                 writeln!(out, "{}: {}", p.detector, p.message)?;
             }
             let examples: usize =
                 catalog.specs.iter().map(|s| s.examples.len() + s.negative_examples.len()).sum();
+            let rule_examples: usize =
+                rules.rules.iter().map(|r| r.examples.len() + r.negative_examples.len()).sum();
             writeln!(
                 out,
-                "{} detectors, {examples} examples: {} problems",
+                "{} detectors, {} combination rules, {} examples: {} problems",
                 catalog.specs.len(),
+                rules.rules.len(),
+                examples + rule_examples,
                 problems.len()
             )?;
             Ok(if problems.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })

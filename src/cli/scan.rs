@@ -150,6 +150,11 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(baseline) = &baseline {
         baseline.apply(&mut inventory);
     }
+    // Allowlists and the baseline dropped findings: decide again what the
+    // remaining ones identify.
+    let rules = piimap::identify::Rules::builtin()
+        .map_err(|e| anyhow::anyhow!("patterns/combinations.toml: {e}"))?;
+    piimap::identify::apply(&mut inventory, &rules);
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Jsonl => Format::Jsonl,

@@ -86,6 +86,8 @@ pub struct DetectorSet {
     floor_plans_enabled: bool,
     /// Known dummy values.
     test_data: testdata::TestData,
+    /// The combination rules that decide identifiability.
+    combinations: crate::identify::Rules,
     /// The person-name engine, when any name detector is selected.
     names: Option<names::Names>,
     /// Per name form: the index of its detector.
@@ -319,12 +321,15 @@ impl DetectorSet {
         })?;
         let test_data = testdata::TestData::builtin()
             .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
+        let combinations = crate::identify::Rules::builtin()
+            .map_err(|message| LoadError::Parse { file: "combinations.toml".into(), message })?;
         Ok(DetectorSet {
             detectors,
             anchors,
             context_words,
             floor_plans,
             test_data,
+            combinations,
             floor_plans_enabled: true,
             allowed: ValueList::default(),
             names,
@@ -388,6 +393,11 @@ impl DetectorSet {
     /// The floor-plan classifier, unless floor plans are skipped.
     pub fn floor_plans(&self) -> Option<&floorplan::Rules> {
         self.floor_plans_enabled.then_some(&self.floor_plans)
+    }
+
+    /// The combination rules (`patterns/combinations.toml`).
+    pub fn combinations(&self) -> &crate::identify::Rules {
+        &self.combinations
     }
 
     /// The test-data recogniser.

@@ -1,11 +1,14 @@
-//! `--format jsonl`: one JSON object per line — findings, then errors, then
-//! skipped items, then one summary line.
+//! `--format jsonl`: one JSON object per line — findings, then one location
+//! line per file with findings, then errors, then skipped items, then one
+//! summary line.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::{Category, Confidence};
+use std::collections::BTreeMap;
+
+use crate::finding::{Category, Confidence, Level};
 use crate::inventory::Inventory;
 
 #[derive(Serialize)]
@@ -29,6 +32,19 @@ struct FindingLine<'a> {
     commit: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     fingerprint: &'a str,
+    record: Option<u64>,
+    identifiability: Option<Level>,
+}
+
+#[derive(Serialize)]
+struct LocationLine<'a> {
+    r#type: &'static str,
+    path: &'a str,
+    categories: &'a BTreeMap<Category, usize>,
+    identifiability: Option<Level>,
+    rules: &'a [String],
+    subjects: usize,
+    records: usize,
 }
 
 #[derive(Serialize)]
@@ -50,7 +66,9 @@ struct SummaryLine<'a> {
     skipped: usize,
     errors: usize,
     findings: usize,
-    by_category: &'a std::collections::BTreeMap<Category, usize>,
+    by_category: &'a BTreeMap<Category, usize>,
+    locations: usize,
+    subjects: usize,
 }
 
 pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
@@ -72,6 +90,22 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 test_data: f.test_data,
                 commit: f.commit.as_deref(),
                 fingerprint: &f.fingerprint,
+                record: f.record,
+                identifiability: f.identifiability,
+            },
+        )?;
+    }
+    for l in &inv.locations {
+        line(
+            out,
+            &LocationLine {
+                r#type: "location",
+                path: &l.path,
+                categories: &l.categories,
+                identifiability: l.identifiability,
+                rules: &l.rules,
+                subjects: l.subjects,
+                records: l.records,
             },
         )?;
     }
@@ -96,6 +130,8 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             errors: inv.errors.len(),
             findings: inv.findings.len(),
             by_category: &counts,
+            locations: inv.locations.len(),
+            subjects: inv.locations.iter().map(|l| l.subjects).sum(),
         },
     )
 }

@@ -1,9 +1,11 @@
-//! `--format text`: findings grouped by file, then errors, skipped items and a
-//! bilingual summary of counts per category.
+//! `--format text`: findings grouped by file, each file headed by what it
+//! identifies and for how many people, then errors, skipped items and a
+//! bilingual summary of counts per category and identifiability.
 
 use std::io::{self, Write};
 
-use crate::inventory::Inventory;
+use crate::finding::Level;
+use crate::inventory::{Inventory, Location};
 
 pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     let mut current: Option<&str> = None;
@@ -13,6 +15,9 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out)?;
             }
             writeln!(out, "{}", f.path)?;
+            if let Some(l) = location(inv, &f.path) {
+                write_location(out, l)?;
+            }
             current = Some(&f.path);
         }
         let shown = f.value.as_deref().unwrap_or(&f.masked);
@@ -87,5 +92,41 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     for (category, n) in inv.counts() {
         writeln!(out, "  {:<13} {:<10} {n}", category.id(), category.label_ja())?;
     }
+    if !inv.locations.is_empty() {
+        let people: usize = inv.locations.iter().map(|l| l.subjects).sum();
+        writeln!(
+            out,
+            "  {} files with personal data, about {people} people / 個人データを含むファイル {} 件、推定 {people} 名",
+            inv.locations.len(),
+            inv.locations.len()
+        )?;
+        for level in [Level::Direct, Level::Combination, Level::Linkable] {
+            let n = inv.locations.iter().filter(|l| l.identifiability == Some(level)).count();
+            if n > 0 {
+                writeln!(out, "  {:<13} {:<10} {n} files", level.as_str(), level.label_ja())?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// The location entry of `path`.
+fn location<'a>(inv: &'a Inventory, path: &str) -> Option<&'a Location> {
+    let i = inv.locations.binary_search_by(|l| (*l.path).cmp(path)).ok()?;
+    inv.locations.get(i)
+}
+
+/// `  identifies / 識別性: direct 直接識別 (name, name-with-contact); about 1 person / 推定 1 名`
+fn write_location(out: &mut dyn Write, l: &Location) -> io::Result<()> {
+    let Some(level) = l.identifiability else { return Ok(()) };
+    writeln!(
+        out,
+        "  identifies / 識別性: {} {} ({}); about {} {} / 推定 {} 名",
+        level.as_str(),
+        level.label_ja(),
+        l.rules.join(", "),
+        l.subjects,
+        if l.subjects == 1 { "person" } else { "people" },
+        l.subjects
+    )
 }

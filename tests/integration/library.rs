@@ -50,6 +50,14 @@ fn scan_reports_progress_and_returns_a_sorted_inventory() {
     let mut out = Vec::new();
     piimap::report::write(piimap::report::Format::Jsonl, &inventory, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert_eq!(text.lines().count(), 3, "two findings and the summary");
+    assert_eq!(text.lines().count(), 5, "two findings, two locations and the summary");
+    // Each file is a location: a bare phone number identifies someone only
+    // when collated; an example.com address is test data and identifies no one.
+    let levels: Vec<_> = inventory
+        .locations
+        .iter()
+        .map(|l| (l.path.rsplit('/').next().unwrap(), l.identifiability))
+        .collect();
+    assert_eq!(levels, [("a.txt", None), ("b.txt", Some(piimap::finding::Level::Linkable))]);
     assert!(!text.contains("1111-2222") && !text.contains("x.y@"));
 }

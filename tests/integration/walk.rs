@@ -161,7 +161,7 @@ fn tables_aligned_with_spaces_have_headers_and_line_one_is_still_scanned() {
     );
     let fields: Vec<_> = values
         .iter()
-        .filter(|v| v["path"] == "./report.txt")
+        .filter(|v| v["type"] == "finding" && v["path"] == "./report.txt")
         .map(|v| v["field"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(fields, ["氏名", "生年月日", "電話番号"]);
