@@ -552,6 +552,56 @@ def write_doc(root, rel, lines, truth, encoding="utf-8"):
             truth.append((rel, i, c))
 
 
+def names_fixtures():
+    """One line per name form, and look-alikes that are no one's name."""
+    forms = [
+        ("氏名：山田太郎", ["name"]),                                # label, no space
+        ("お名前：佐藤 花子 様", ["name"]),                          # label and honorific
+        ("高橋様より、お問い合わせがありました。", ["name"]),         # honorific, surname alone
+        ("担当：渡辺", ["name"]),                                    # label, surname alone
+        ("氏名（漢字）：勅使河原 宏", ["name"]),                      # rare surname
+        ("フリガナ：ヤマダ タロウ", ["name"]),                        # katakana reading
+        ("ふりがな：さとう はなこ", ["name"]),                        # hiragana reading
+        ("口座名義：ﾀｶﾊｼ ｲﾁﾛｳ", ["name"]),                            # half-width holder
+        ("Contact Taro Yamada about the installation.", ["name"]),  # romaji, given name first
+        ("YAMADA Hanako", ["name"]),                                # romaji, surname first
+        ("Customer: John Smith", ["name"]),                         # English, labelled
+        ("Please call Mary A. Johnson tomorrow.", ["name"]),        # English, middle initial
+        ("Dear Dr. Emily Clark,", ["name"]),                        # title
+    ]
+    negatives = [
+        ("株式会社山田商事 御中", []),
+        ("口座名義：ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", []),
+        ("会社名：佐藤建設株式会社", []),
+        ("お客様各位、皆様へのお知らせです。", []),
+        ("千葉県千葉市中央区の工事は来週です。", []),
+        ("taro_yamada = load_user(user.Name)", []),
+        ("The May Day parade starts at Grant Park.", []),
+        ("Sales Manager meeting at The Grand Hotel", []),
+        ("三井住友銀行 渋谷支店", []),
+    ]
+    header = ("氏名,フリガナ,口座名義,メモ", [])
+    rows = [
+        ("中村 翔,ナカムラ ショウ,ﾅｶﾑﾗ ｼﾖｳ,新規", ["name", "name", "name"]),
+        ("小林 結衣,コバヤシ ユイ,ｶ)ｺﾊﾞﾔｼｺｳｷﾞﾖｳ,法人口座", ["name", "name"]),
+    ]
+    return forms, negatives, [header] + rows
+
+
+def identify_fixtures():
+    """Records that identify a person in combination, or only when collated."""
+    # Birth date, gender and postal code without a name: one survey answer
+    # per paragraph.
+    survey = []
+    for birth, gender, postal in [("1985年4月1日", "女性", "150-0002"), ("1979年11月23日", "男性", "530-0001")]:
+        survey += [(f"生年月日：{birth}", ["birth_date"]), (f"性別：{gender}", ["gender"]),
+                   (f"〒{postal}", ["postal_code"]), ("", [])]
+    # One customer per line, all in one paragraph: a list, one record a line.
+    listing = [(f"{n} {m}@docomo.ne.jp", ["name", "email"]) for n, m in
+               [("Taro Yamada", "taro.yamada"), ("Hanako Sato", "hanako.sato"), ("Taro Yamada", "taro.yamada")]]
+    return survey[:-1], [("〒150-0002", ["postal_code"])], listing
+
+
 def fixtures(root):
     g = Gen(1)
     truth = []
@@ -570,6 +620,14 @@ def fixtures(root):
     write_doc(root, "negative/lookalikes_hard.txt", doc_lookalikes_hard(g), truth)
     write_doc(root, ".hidden/notes.txt", [("memo", []), (f"tel {g.mobile()}", ["phone"])], truth)
     cad_fixtures(root, g, truth)
+    forms, negatives, table = names_fixtures()
+    write_doc(root, "names/forms.txt", forms, truth)
+    write_doc(root, "names/negative.txt", negatives, truth)
+    write_doc(root, "names/accounts.csv", table, truth, "cp932")
+    survey, postal, listing = identify_fixtures()
+    write_doc(root, "identify/survey.txt", survey, truth)
+    write_doc(root, "identify/postal_only.txt", postal, truth)
+    write_doc(root, "identify/customers.txt", listing, truth)
     with open(os.path.join(root, "negative/logo.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
     with open(os.path.join(root, "expected.tsv"), "w") as f:

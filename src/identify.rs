@@ -12,11 +12,8 @@
 //!
 //! People are counted without keeping any value: findings carry a keyed hash
 //! of their value under a key that never leaves the process
-//! ([`crate::finding::subject_key`]), and a location's estimate is the
-//! largest number of distinct values of one identifying kind (names — told
-//! apart by birth date where a record has one —, e-mail addresses, phone
-//! numbers, My Numbers …), so that one person mentioned ten times counts
-//! once and a list of a hundred customers counts a hundred.
+//! ([`crate::finding::subject_key`]), and records that share an identifying
+//! value are taken for one person's (see [`subjects`]).
 //!
 //! This module knows nothing of files or detectors: it reads findings.
 
@@ -87,11 +84,11 @@ pub struct Rules {
     pub rules: Vec<Rule>,
 }
 
-/// The kinds of value that tell people apart, for counting them.
-const IDENTIFIERS: [Category; 7] = [
+/// The kinds of value that tell people apart, for counting them (phone
+/// numbers only where a record has none of these).
+const IDENTIFIERS: [Category; 6] = [
     Category::Name,
     Category::Email,
-    Category::Phone,
     Category::MyNumber,
     Category::GovernmentId,
     Category::BankAccount,
@@ -161,38 +158,80 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
         }
         location.identifiability = levels.values().copied().flatten().max().max(file_level);
         location.rules = fired.into_iter().collect();
-        location.records = records.keys().filter(|(_, r)| r.is_some()).count();
+        location.records = records.len();
         location.subjects = subjects(&inv.findings, &indices, &levels);
         locations.push(location);
     }
     inv.locations = locations;
 }
 
-/// The estimated number of people in one location's findings.
+/// The estimated number of people in one location's findings: records that
+/// share an identifying value (a name — with the record's birth date, when
+/// it has one —, an e-mail address, a My Number …) are one person's, so one
+/// person mentioned ten times counts once, a row with a name in kanji, kana
+/// and half-width kana counts once, and a list of a hundred customers a
+/// hundred. Phone numbers are shared by households and offices: they join
+/// records only where nothing else identifies them. Records with no
+/// identifying value count one each when they identify in combination
+/// (birth date + gender + postal code), not at all when only linkable.
 fn subjects(
     findings: &[Finding],
     indices: &[usize],
     levels: &HashMap<RecordKey, Option<Level>>,
 ) -> usize {
-    let usable = || indices.iter().map(|&i| &findings[i]).filter(|f| !f.test_data);
-    // A record's birth date tells two people of one name apart.
-    let mut birth: HashMap<(Option<&str>, Option<u64>), u64> = HashMap::new();
-    for f in usable().filter(|f| f.category == Category::BirthDate) {
-        birth.insert((f.commit.as_deref(), f.record), f.subject);
+    let mut records: BTreeMap<(Option<&str>, Option<u64>), Vec<&Finding>> = BTreeMap::new();
+    for f in indices.iter().map(|&i| &findings[i]).filter(|f| !f.test_data) {
+        records.entry((f.commit.as_deref(), f.record)).or_default().push(f);
     }
-    let mut distinct: HashMap<Category, HashSet<(u64, u64)>> = HashMap::new();
-    for f in usable().filter(|f| IDENTIFIERS.contains(&f.category)) {
-        let born = match f.category {
-            Category::Name => birth.get(&(f.commit.as_deref(), f.record)).copied().unwrap_or(0),
-            _ => 0,
+    let mut parent: Vec<usize> = (0..records.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: HashMap<(Category, u64, u64), usize> = HashMap::new();
+    let mut identified = vec![false; records.len()];
+    for (r, found) in records.values().enumerate() {
+        let born = found
+            .iter()
+            .find(|f| f.category == Category::BirthDate && f.record.is_some())
+            .map_or(0, |f| f.subject);
+        let key = |f: &&Finding| {
+            (f.category, f.subject, if f.category == Category::Name { born } else { 0 })
         };
-        distinct.entry(f.category).or_default().insert((f.subject, born));
+        let mut keys: Vec<_> =
+            found.iter().filter(|f| IDENTIFIERS.contains(&f.category)).map(key).collect();
+        if keys.is_empty() {
+            keys = found.iter().filter(|f| f.category == Category::Phone).map(key).collect();
+        }
+        for k in keys {
+            identified[r] = true;
+            match owner.get(&k) {
+                Some(&other) => {
+                    let (a, b) = (root(&mut parent, r), root(&mut parent, other));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(k, r);
+                }
+            }
+        }
     }
-    let by_identifier = distinct.values().map(HashSet::len).max().unwrap_or(0);
-    // Without any identifier, records that identify in combination (birth
-    // date + gender + postal code) are people too, one each.
-    let by_combination = levels.values().filter(|l| **l >= Some(Level::Combination)).count();
-    if by_identifier > 0 { by_identifier } else { by_combination }
+    let mut people: HashSet<usize> = HashSet::new();
+    let mut unnamed = 0;
+    for (r, (key, _)) in records.iter().enumerate() {
+        if identified[r] {
+            people.insert(root(&mut parent, r));
+        } else {
+            let level = levels.get(&(key.0.map(Arc::from), key.1)).copied().flatten();
+            if level >= Some(Level::Combination) {
+                unnamed += 1;
+            }
+        }
+    }
+    people.len() + unnamed
 }
 
 /// One thing wrong with one rule.

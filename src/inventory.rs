@@ -75,7 +75,8 @@ pub struct Location {
     pub rules: Vec<String>,
     /// The estimated number of people it holds data about.
     pub subjects: usize,
-    /// How many records hold personal data.
+    /// How many records hold personal data (a drawing, or any file read
+    /// without line numbers, is one).
     pub records: usize,
 }
 

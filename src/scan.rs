@@ -384,6 +384,9 @@ impl<'p, 'i> FileScan<'p, 'i> {
             Kind::Cad(drawing) => {
                 self.inv.stats.files += 1;
                 self.inv.stats.bytes += size;
+                // A drawing is one record: its title block names the owner,
+                // the site and a phone number on lines of their own.
+                self.inv.findings.iter_mut().for_each(|f| f.record = None);
                 self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name());
             }
             Kind::Document => {

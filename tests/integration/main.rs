@@ -7,6 +7,7 @@ mod baseline;
 mod cli;
 mod fixtures;
 mod git;
+mod identify;
 mod library;
 mod patterns;
 mod project;
