@@ -14,7 +14,8 @@ Writes:
   surface is also an ordinary word in IPADIC (a noun, verb, adverb … outside
   the person-name file), which the engine then accepts only with context;
 - ja-romaji.tsv: the Hepburn spellings of those readings (with and without
-  long vowels: ようこ → youko, yoko; おおた → oota, ota, ohta), `s` or `g`;
+  long vowels: ようこ → youko, yoko; おおた → oota, ota, ohta) and their
+  Kunrei-shiki twins (みつる → mitsuru, mituru), `s` or `g`;
 - en-given.txt: every census first name; en-surnames.txt: the 20,000 most
   frequent census surnames (rank ≤ 20,000), all lower case.
 """
@@ -87,7 +88,18 @@ def variants(kana):
     short = re.sub(r"ou|oo", "o", full)
     short = re.sub(r"uu", "u", short)
     oh = re.sub(r"o[ou](?=[^aeiou]|$)", "oh", full)
-    return {full, short, oh}
+    spellings = {full, short, oh}
+    # Kunrei-shiki, which passports never use but many forms do (Mituru).
+    kunrei = [("sh", "sy"), ("ch", "ty"), ("tsu", "tu"), ("fu", "hu"), ("j", "zy")]
+    for s in list(spellings):
+        k = s
+        for a, b in kunrei:
+            k = k.replace(a, b)
+        k = re.sub(r"sy([i])", r"s\1", k)
+        k = re.sub(r"ty([i])", r"t\1", k)
+        k = re.sub(r"zy([i])", r"z\1", k)
+        spellings.add(k)
+    return spellings
 
 
 def katakana(s):

@@ -19,6 +19,7 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
     synth.py eval DIR [--docs N] [--seed S] [--faker]   an evaluation corpus + truth.tsv
     synth.py bench DIR [--mb N] [--seed S]    a large mixed ja/en corpus for timing
     synth.py drawings DIR [--docs N] [--seed S]   labelled drawings for the floor-plan classifier
+    synth.py names DIR [--docs N] [--seed S]      person names (Faker, rare surnames) among look-alikes
 """
 import argparse
 import os
@@ -653,6 +654,136 @@ def corpus(root, docs, seed, faker=False):
             f.write(f"{rel}\t{line}\t{cat}\n")
 
 
+# ----------------------------------------------------------------------------
+# A held-out corpus for person names: names from Faker (pip install faker), from
+# the dictionaries' long tail and rare surnames the dictionaries lack, in
+# Japanese and English documents, among look-alikes that are no one's name.
+
+RARE_SURNAMES = ["小鳥遊", "勘解由小路", "一番ヶ瀬", "四十物", "百目鬼", "十八女", "薬袋", "月見里",
+                 "八月一日", "栗花落", "廿楽", "鴨志田", "雲母", "四月一日", "御手洗", "東海林", "五月女"]
+HALF = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォャュョッー",
+                "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｬｭｮｯｰ"))
+VOICED = {"ヰ": "ｲ", "ヱ": "ｴ", "ヮ": "ﾜ", "ヵ": "ｶ", "ヶ": "ｹ", "ガ": "ｶﾞ", "ギ": "ｷﾞ", "グ": "ｸﾞ", "ゲ": "ｹﾞ", "ゴ": "ｺﾞ", "ザ": "ｻﾞ", "ジ": "ｼﾞ", "ズ": "ｽﾞ", "ゼ": "ｾﾞ",
+          "ゾ": "ｿﾞ", "ダ": "ﾀﾞ", "ヂ": "ﾁﾞ", "ヅ": "ﾂﾞ", "デ": "ﾃﾞ", "ド": "ﾄﾞ", "バ": "ﾊﾞ", "ビ": "ﾋﾞ", "ブ": "ﾌﾞ",
+          "ベ": "ﾍﾞ", "ボ": "ﾎﾞ", "パ": "ﾊﾟ", "ピ": "ﾋﾟ", "プ": "ﾌﾟ", "ペ": "ﾍﾟ", "ポ": "ﾎﾟ", "ヴ": "ｳﾞ"}
+
+
+def half_width(kana):
+    return "".join(VOICED.get(c) or HALF.get(c, c) for c in kana)
+
+
+def load_dictionary(path):
+    rows = []
+    for line in open(path, encoding="utf-8"):
+        if not line.startswith("#"):
+            surface, reading, common = line.rstrip("\n").split("\t")
+            rows.append((surface, reading))
+    return rows
+
+
+def names_corpus(root, docs, seed):
+    from faker import Faker
+    ja, en = Faker("ja_JP"), Faker("en_US")
+    Faker.seed(seed)
+    r = random.Random(seed)
+    here = os.path.dirname(os.path.abspath(__file__))
+    surnames = load_dictionary(os.path.join(here, "../patterns/names/ja-surnames.tsv"))
+    given = [g for g in load_dictionary(os.path.join(here, "../patterns/names/ja-given.tsv"))]
+
+    def person():
+        """(surname, given, surname reading, given reading) from Faker, the
+        dictionaries' tail, or a rare surname they lack."""
+        roll = r.random()
+        if roll < 0.4:
+            # Faker's readings are drawn apart from its kanji: pair each with its own.
+            return ja.last_name(), ja.first_name(), ja.last_kana_name(), ja.first_kana_name()
+        g, gr = r.choice(given)
+        if roll < 0.8:
+            sn, sr = r.choice(surnames)
+            return sn, g, sr, gr
+        return r.choice(RARE_SURNAMES), g, None, gr
+
+    truth = []
+    for i in range(docs):
+        lines = []
+        kind = r.random()
+        if kind < 0.45:
+            for _ in range(r.randrange(4, 10)):
+                sn, gn, sr, gr = person()
+                rare = sr is None
+                forms = [
+                    (f"氏名：{sn}{gn}", 1), (f"お名前：{sn} {gn} 様", 1), (f"契約者：{sn} {gn}", 1),
+                    (f"施主 {sn} {gn} 様", 1), (f"担当：{sn}", 1), (f"{sn}様、いつもお世話になっております。", 1),
+                    (f"{sn}{gn}さんから折り返しの連絡がありました。", 1),
+                ]
+                if not rare:
+                    forms += [(f"フリガナ：{sr} {gr}", 1), (f"口座名義：{half_width(sr)} {half_width(gr)}", 1),
+                              (f"振込依頼 0001 001 1 {r.randrange(1000000, 9999999)} {half_width(sr)} {half_width(gr)}", 1),
+                              (f"{sr} {gr} 様", 1)]
+                line, n = r.choice(forms)
+                if rare and r.random() < 0.5:
+                    line, n = (f"氏名：{sn} {gn}", 1)
+                lines.append((line, ["name"] * n))
+                if r.random() < 0.5:
+                    lines.append((r.choice(NAME_NEGATIVES_JA)(ja, r), []))
+            if r.random() < 0.3:
+                lines.append((f"Contact: {ja.first_romanized_name()} {ja.last_romanized_name()}", ["name"]))
+            if r.random() < 0.3:
+                lines.append((f"{ja.last_romanized_name().upper()} {ja.first_romanized_name()}", ["name"]))
+            ext = ".txt"
+        elif kind < 0.6:
+            lines.append(("氏名,フリガナ,口座名義,備考", []))
+            for _ in range(r.randrange(3, 10)):
+                sn, gn, sr, gr = person()
+                if sr is None:
+                    sr = ja.last_kana_name()
+                if r.random() < 0.15:
+                    # A corporate account: the holder is a company.
+                    lines.append((f"{sn} {gn},{sr} {gr},ｶ){half_width(sr)}ｼﾖｳｼﾞ,法人", ["name", "name"]))
+                else:
+                    lines.append((f"{sn} {gn},{sr} {gr},{half_width(sr)} {half_width(gr)},", ["name"] * 3))
+            ext = ".csv"
+        else:
+            for _ in range(r.randrange(4, 10)):
+                first, last = en.first_name(), en.last_name()
+                forms = [f"Customer: {first} {last}", f"Dear {first} {last},", f"Please call {first} {last} tomorrow.",
+                         f"Signed: {first} {last}", f"Name: {first} {en.random_uppercase_letter()}. {last}",
+                         f"Mr. {first} {last} will visit on Friday.", f"Account holder: {first.upper()} {last.upper()}"]
+                lines.append((r.choice(forms), ["name"]))
+                if r.random() < 0.6:
+                    lines.append((r.choice(NAME_NEGATIVES_EN)(en, r), []))
+            ext = ".txt"
+        rel = f"n{i // 100:03d}/doc{i:05d}{ext}"
+        write_doc(root, rel, lines, truth, "cp932" if ext == ".csv" and r.random() < 0.5 else "utf-8")
+    with open(os.path.join(root, "truth.tsv"), "w") as f:
+        for rel, line, cat in sorted(truth):
+            f.write(f"{rel}\t{line}\t{cat}\n")
+
+
+NAME_NEGATIVES_JA = [
+    lambda ja, r: f"{ja.company()} 御中",
+    lambda ja, r: f"会社名：{ja.company()}",
+    lambda ja, r: f"{ja.city()}の工事は来週の予定です。",
+    lambda ja, r: f"お振込先：{r.choice(['みずほ銀行', '三井住友銀行', 'りそな銀行'])} {ja.city()[:2]}支店",
+    lambda ja, r: r.choice(["お客様各位", "皆様にはご迷惑をおかけします。", "奥様によろしくお伝えください。",
+                            "お疲れ様です。", "ご担当者様", "神様にお願いした。"]),
+    lambda ja, r: f"口座名義：ｶ){half_width(ja.last_kana_name())}ｺｳｷﾞﾖｳ",
+    lambda ja, r: f"担当部署：{r.choice(['営業部', '総務課', 'カスタマーサポート', 'システム開発室'])}",
+    lambda ja, r: f"商品名：{r.choice(['北海道', '京都', '大阪'])}限定セット",
+    lambda ja, r: "サービス センターまでご連絡ください。",
+]
+
+NAME_NEGATIVES_EN = [
+    lambda en, r: f"Vendor: {en.company()}",
+    lambda en, r: f"{en.first_name().lower()}_{en.last_name().lower()} = load_user(request.User)",
+    lambda en, r: f"class {en.first_name()}{en.last_name()}Controller(BaseController):",
+    lambda en, r: r.choice(["The Annual General Meeting is in May.", "Will you grant access to the Sales Team?",
+                            "Quarterly Business Review", "See the Rose Garden near Grand Central Station.",
+                            "Customer Support Team", "Happy New Year from the Marketing Department!"]),
+    lambda en, r: f"Weather in {en.city()} is fine.",
+]
+
+
 def bench(root, mb, seed):
     """Mixed ja/en text in 8 MiB files: mostly prose, ~2% of lines with personal
     data, plus look-alike numbers."""
@@ -757,7 +888,7 @@ def drawings(root, docs, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names"])
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--mb", type=int, default=512)
@@ -770,6 +901,8 @@ def main():
         corpus(a.dir, a.docs, a.seed, a.faker)
     elif a.mode == "drawings":
         drawings(a.dir, a.docs, a.seed)
+    elif a.mode == "names":
+        names_corpus(a.dir, a.docs, a.seed)
     else:
         bench(a.dir, a.mb, a.seed)
 

@@ -50,6 +50,16 @@ const TITLED_WORDS: &[&str] = &[
     "主", "方", "君", "彼", "人", "子", "家", "親", "孫", "娘", "息", "坊", "殿", "上", "外",
 ];
 
+/// Kanji that end given names written mostly in kana (くみ子, より江, みち代).
+const MIXED_GIVEN_ENDINGS: &[char] = &['子', '江', '代', '美', '恵', '枝', '乃', '世', '香'];
+
+/// Endings of words for roles and relations, which take an honorific without
+/// being names (担当者様, 会員様, 社長さん, 運転手さん, 大家さん, 貴社様).
+const ROLE_ENDINGS: &[char] = &[
+    '者', '員', '主', '社', '先', '方', '家', '長', '位', '人', '手', '師', '官', '士', '屋', '様',
+    '殿', '中', '客', '生', '達', '族', '所', '局', '課', '部', '会', '店', '内', '上', '下', '側',
+];
+
 /// Words that make a kanji or kana run an organisation or a place, wherever
 /// they sit in it.
 const ORGANISATION_WORDS: &[&str] = &[
@@ -462,37 +472,54 @@ impl Names {
         let mut i = 0;
         while i < runs.len() {
             let run = &runs[i];
-            // A second part after one space or middle dot: 山田 太郎, ヤマダ・タロウ.
-            let second = runs.get(i + 1).filter(|next| {
+            // A second part after one space or middle dot: 山田 太郎, ヤマダ・タロウ,
+            // 廿楽 フタバ; or a given name in hiragana right after the surname
+            // (林さくら), which may end in one kanji (くみ子, より江).
+            let second = runs.get(i + 1).and_then(|next| {
                 let gap = &line[run.range.end..next.range.start];
-                let next_text = &line[next.range.clone()];
+                let mixed = runs.get(i + 2).filter(|k| {
+                    next.script == Script::Hiragana
+                        && k.range.start == next.range.end
+                        && k.script == Script::Kanji
+                        && line[k.range.clone()].chars().count() == 1
+                        && line[k.range.clone()].starts_with(MIXED_GIVEN_ENDINGS)
+                });
+                let range = next.range.start..mixed.map_or(next.range.end, |k| k.range.end);
+                let consumed = if mixed.is_some() { 3 } else { 2 };
+                let text = &line[range.clone()];
                 let spaced = next.script.joins(run.script)
                     && is_name_gap(gap)
-                    && !HONORIFICS.contains(&next_text);
-                // 林さくら: a given name in hiragana right after the surname.
-                // After a label, any short hiragana run that ends the value
-                // is one too (お名前：林さくら 様).
+                    && !HONORIFICS.contains(&text);
+                let short = (2..=if next.script == Script::Katakana { 8 } else { 4 })
+                    .contains(&text.chars().count());
+                let after = &line[range.end..];
+                // After a label, a short hiragana given name that ends the
+                // value (お名前：林さくら 様).
                 let ends_value = || {
-                    (2..=4).contains(&next_text.chars().count())
-                        && line[next.range.end..]
+                    short
+                        && after
                             .chars()
                             .next()
                             .is_none_or(|c| is_gap_char(c) || c == '様' || c.is_ascii_punctuation())
                         && Names::labelled(line, labels, run.range.start, ANY_FORM)
                 };
+                // Or before an honorific (山本さゆりさん).
+                let before_honorific = || short && HONORIFICS.iter().any(|h| after.starts_with(h));
                 let adjacent = gap.is_empty()
                     && run.script == Script::Kanji
-                    && next.script == Script::Hiragana
-                    && (self.given.contains_key(next_text) || ends_value());
-                spaced || adjacent
+                    && matches!(next.script, Script::Hiragana | Script::Katakana)
+                    && (self.given.contains_key(text) || before_honorific() || ends_value());
+                (spaced || adjacent).then_some((range, consumed))
             });
-            let parts: Vec<Range<usize>> = match second {
-                Some(next) => vec![run.range.clone(), next.range.clone()],
-                None => vec![run.range.clone()],
+            let (parts, consumed): (Vec<Range<usize>>, usize) = match second {
+                Some((range, consumed)) => (vec![run.range.clone(), range], consumed),
+                None => (vec![run.range.clone()], 1),
             };
             let whole = parts[0].start..parts[parts.len() - 1].end;
-            // A label is no name (`氏名,フリガナ` in a header row).
-            if skip(whole.start) || labels.iter().any(|l| l.start == whole.start) {
+            // A label is no name (`氏名,フリガナ` in a header row), though a
+            // name may start like one (カナクボ).
+            let is_label = labels.iter().any(|l| l.start == whole.start && l.end >= run.range.end);
+            if skip(whole.start) || is_label {
                 i += 1;
                 continue;
             }
@@ -520,7 +547,7 @@ impl Names {
             });
             if let Some((form, range, confidence)) = found {
                 out.push(NameHit { form, range, confidence });
-                i += parts.len();
+                i += consumed;
             } else {
                 i += 1;
             }
@@ -551,14 +578,19 @@ impl Names {
         // The dictionaries first (most runs of prose fail there), then the
         // guards. 中村 and 阿部 end like places, but the dictionaries know
         // them as names: only a run they cannot explain is checked. A
-        // prefecture or city that is also a surname (山口, 千葉) is a person
-        // only with an honorific.
+        // prefecture or city is a person only when it is also a surname
+        // (山口, 千葉) or takes an honorific.
         let ok = match parts {
             [s, g] => self.kanji_pair(&line[s.clone()], &line[g.clone()], evidence),
             _ => self.kanji_run(text, evidence),
         };
-        let place_ok = !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
-        let city_ok = !PLACES.contains(&text) || evidence == Evidence::Honorific;
+        // A surname and given name written apart with a label or an
+        // honorific (八月一日 金市 様) are a name whatever they end in.
+        let vouched = parts.len() == 2 && evidence != Evidence::Bare;
+        let place_ok = vouched || !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
+        let city_ok = !PLACES.contains(&text)
+            || evidence == Evidence::Honorific
+            || self.surnames.contains_key(text);
         let ok = ok && place_ok && city_ok && !is_organisation(before, text, after);
         ok.then(|| (Engine::NameKanji, whole, evidence.confidence()))
     }
@@ -580,7 +612,9 @@ impl Names {
     /// 山田 太郎: a surname and a given name written apart.
     fn kanji_pair(&self, surname: &str, given: &str, evidence: Evidence) -> bool {
         let (sn, gn) = (surname.chars().count(), given.chars().count());
-        if !(1..=4).contains(&sn) || !(1..=4).contains(&gn) {
+        // Given names in kana run longer (パトリック, ジョシュア).
+        let kana = given.chars().all(|c| script_of(c) != Some(Script::Kanji));
+        if !(1..=5).contains(&sn) || !(1..=if kana { 8 } else { 5 }).contains(&gn) {
             return false;
         }
         let s = self.surnames.get(surname).copied();
@@ -608,12 +642,14 @@ impl Names {
                 // 山田様, 林様: a surname alone needs the honorific, and is no
                 // one's when the two make a word (客様, 皆様, 奥様, 神様).
                 (Evidence::Honorific, None) => !(common && TITLED_WORDS.contains(&surname)),
-                (Evidence::Label, None) => n >= 2,
+                (Evidence::Label, None) => true,
                 (Evidence::Bare, None) => false,
                 (Evidence::Label | Evidence::Honorific, Some(Some(_))) => true,
                 // A label vouches for a rare given name the dictionary lacks.
                 (Evidence::Label, Some(None)) => rest.chars().count() <= 3,
-                (Evidence::Honorific, Some(None)) => false,
+                // 吉田裕太さん: with an honorific, a surname the dictionary
+                // knows vouches for a short given name it lacks.
+                (Evidence::Honorific, Some(None)) => !common && rest.chars().count() <= 2,
                 (Evidence::Bare, Some(g)) => !common && g == Some(false) && k >= 2,
             };
             if ok {
@@ -622,9 +658,14 @@ impl Names {
         }
         match evidence {
             // A rare surname: the label vouches for the whole run.
-            Evidence::Label => (2..=6).contains(&n),
-            // 花子さん: a given name alone, when not an ordinary word.
-            Evidence::Honorific => n >= 2 && self.given.get(run) == Some(&false),
+            Evidence::Label => (2..=8).contains(&n),
+            // 花子さん: a given name alone, when not an ordinary word; 百目鬼様:
+            // a rare surname the dictionary lacks, when it does not end like
+            // a role (ご担当者様, 会員様, 社長さん, 大家さん).
+            Evidence::Honorific => {
+                (n >= 2 && self.given.get(run) == Some(&false))
+                    || ((2..=7).contains(&n) && !run.ends_with(ROLE_ENDINGS))
+            }
             Evidence::Bare => false,
         }
     }
@@ -663,6 +704,10 @@ impl Names {
             |s: &str, g: &str| self.kana_surnames.contains(s) && self.kana_given.contains(g);
         let ok = match (evidence, &full[..]) {
             (Evidence::Label, _) => (2..=20).contains(&n),
+            // フジワラ マアヤ様: with an honorific, one known part will do.
+            (Evidence::Honorific, [s, g]) => {
+                self.kana_surnames.contains(s.as_str()) || self.kana_given.contains(g.as_str())
+            }
             (_, [s, g]) => known_pair(s, g),
             (Evidence::Honorific, [one]) => {
                 self.kana_surnames.contains(one.as_str())
@@ -684,7 +729,9 @@ impl Names {
         }
         if is_organisation("", value, "")
             || PLACES.contains(&value)
-            || value.ends_with(PLACE_ENDINGS) && !self.explains(value, &[])
+            || (value.ends_with(PLACE_ENDINGS)
+                && !value.contains([' ', '\u{3000}'])
+                && !self.explains(value, &[]))
         {
             return None;
         }
@@ -786,6 +833,8 @@ impl Names {
                 labels_done = true;
             }
             let (l1, l2) = (t1.to_ascii_lowercase(), t2.to_ascii_lowercase());
+            let (c1, c2) =
+                (self.en_common.contains(l1.as_str()), self.en_common.contains(l2.as_str()));
             let prev_word = (w > 0 && matches!(&line[words[w - 1].end..first.start], " " | ". "))
                 .then(|| line[words[w - 1].clone()].to_ascii_lowercase());
             let prev_title = prev_word.as_deref().is_some_and(|p| TITLES.contains(&p));
@@ -799,7 +848,10 @@ impl Names {
             // organisation word after it makes it an address or a company.
             let numbered = line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
             if next_word.as_deref().is_some_and(|n| ENGLISH_ORGANISATION.contains(&n))
-                || (!labelled && (numbered || ENGLISH_ORGANISATION.contains(&l2.as_str())))
+                || (!labelled
+                    && (numbered
+                        || (ENGLISH_ORGANISATION.contains(&l2.as_str())
+                            && (c1 || !self.en_surnames.contains(l2.as_str())))))
             {
                 w += 1;
                 continue;
@@ -816,9 +868,18 @@ impl Names {
             // `Will Power`, `May Day`, `Grant Park`: an ordinary word as the
             // given name, or as a surname no census lists (Brown and Young
             // are both words and surnames).
-            let common = self.en_common.contains(l1.as_str())
-                || (self.en_common.contains(l2.as_str())
-                    && !self.en_surnames.contains(l2.as_str()));
+            let known = |w: &str| {
+                self.en_given.contains(w)
+                    || self.en_surnames.contains(w)
+                    || self.romaji_surnames.contains(w)
+                    || self.romaji_given.contains(w)
+            };
+            // Ordinary words: `Will Power`, `May Day` (both words), `Grant
+            // Park`; `Grace Murphy` is a name (Murphy is no word).
+            let common = c2 && (c1 || !self.en_surnames.contains(l2.as_str()));
+            // After a label, words no dictionary knows as names (`Customer
+            // Support Team`) are still no name.
+            let label_words = (c1 && !known(&l1)) || (c2 && !known(&l2));
             let romaji = (self.romaji_surnames.contains(l1.as_str())
                 && self.romaji_given.contains(l2.as_str()))
                 || (self.romaji_given.contains(l1.as_str())
@@ -832,7 +893,8 @@ impl Names {
             } else {
                 None
             };
-            let accept = form.is_some() && (labelled || (!common && !in_title));
+            let accept =
+                form.is_some() && if labelled { !label_words } else { !common && !in_title };
             if let (true, Some(form)) = (accept, form) {
                 let evidence = if labelled { Evidence::Label } else { Evidence::Bare };
                 out.push(NameHit {
@@ -1004,7 +1066,7 @@ impl Script {
     /// of `first`.
     fn joins(self, first: Script) -> bool {
         match first {
-            Script::Kanji => matches!(self, Script::Kanji | Script::Hiragana),
+            Script::Kanji => matches!(self, Script::Kanji | Script::Hiragana | Script::Katakana),
             Script::Hiragana => self == Script::Hiragana,
             Script::Katakana => self == Script::Katakana,
             Script::Halfwidth => self == Script::Halfwidth,
@@ -1052,8 +1114,12 @@ fn runs(line: &str, runs: &mut Vec<Run>) {
         }
         let Some(script) = script else { continue };
         // An honorific written in kanji (様, 殿, 氏, 君) ends the name before
-        // it: 山田様 is the name 山田 and its honorific.
-        let honorific = matches!(c, '様' | '殿' | '氏' | '君');
+        // it: 山田様 is the name 山田 and its honorific; in hiragana (さん,
+        // さま, ちゃん, くん) it starts a run of its own, so that さゆり in
+        // 山本さゆりさんから is a run.
+        let honorific = matches!(c, '様' | '殿' | '氏' | '君')
+            || (script == Script::Hiragana
+                && ["さん", "さま", "ちゃん", "くん"].iter().any(|h| line[i..].starts_with(h)));
         match runs.last_mut() {
             Some(r)
                 if r.script == script
@@ -1068,11 +1134,17 @@ fn runs(line: &str, runs: &mut Vec<Run>) {
 }
 
 impl Run {
-    /// Whether the honorific ending at `end` ends this kanji run too (it is
-    /// not the start of a word such as 氏名 or 様式).
+    /// Whether the honorific starting at the character that ends at `end`
+    /// ends this run: a kanji one unless it starts a word (氏名, 様式); a
+    /// hiragana one always.
     fn honorific_next(&self, line: &str, end: usize) -> bool {
-        self.script == Script::Kanji
-            && !line[end..].chars().next().is_some_and(|n| script_of(n) == Some(Script::Kanji))
+        match self.script {
+            Script::Kanji => {
+                !line[end..].chars().next().is_some_and(|n| script_of(n) == Some(Script::Kanji))
+            }
+            Script::Hiragana => true,
+            _ => false,
+        }
     }
 }
 
