@@ -215,17 +215,20 @@ pub struct Finding {
 }
 
 /// The in-process key of [`subject_key`]: random per run, never stored.
-static SUBJECT_KEY: std::sync::OnceLock<FingerprintKey> = std::sync::OnceLock::new();
+static SUBJECT_KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+    std::sync::OnceLock::new();
 
-/// The value's [`canonical`] form under a key that lives only in this
-/// process, as 64 bits: enough to tell the values of one scan apart.
+/// The value's [`canonical`] form hashed under a key that lives only in this
+/// process (SipHash with std's random keys): enough to tell the values of one
+/// scan apart, cheap enough for every finding, and never written anywhere.
 pub fn subject_key(category: Category, value: &str) -> u64 {
-    let key = SUBJECT_KEY.get_or_init(FingerprintKey::random);
-    let input = format!("{}\0{}", category.id(), canonical(value));
-    let hash = blake3::keyed_hash(&key.0, input.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&hash.as_bytes()[..8]);
-    u64::from_le_bytes(first)
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = SUBJECT_KEY.get_or_init(Default::default).build_hasher();
+    h.write_u8(category as u8);
+    for c in canonical_chars(value) {
+        h.write_u32(c as u32);
+    }
+    h.finish()
 }
 
 /// The key of the keyed hash that fingerprints values. Never a plain hash: a
@@ -263,16 +266,19 @@ impl FingerprintKey {
 /// A value reduced to its letters and digits, lower case, full-width folded:
 /// the form in which two writings of one value compare equal.
 pub fn canonical(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars().filter(|c| c.is_alphanumeric()) {
+    canonical_chars(value).collect()
+}
+
+/// The characters of [`canonical`], without building the string.
+fn canonical_chars(value: &str) -> impl Iterator<Item = char> + '_ {
+    value.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| {
         let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
             char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
         } else {
             c
         };
-        out.extend(c.to_lowercase());
-    }
-    out
+        c.to_lowercase()
+    })
 }
 
 /// A set of values compared in [`canonical`] form: allowlisted values and a

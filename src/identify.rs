@@ -17,7 +17,7 @@
 //!
 //! This module knows nothing of files or detectors: it reads findings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -63,14 +63,6 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
 }
 
-impl Rule {
-    fn fires(&self, present: &BTreeSet<Category>) -> bool {
-        (!self.all.is_empty() || !self.any.is_empty())
-            && self.all.iter().all(|c| present.contains(c))
-            && (self.any.is_empty() || self.any.iter().any(|c| present.contains(c)))
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -101,71 +93,117 @@ impl Rules {
         let file: File = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
         Ok(Rules { rules: file.rule })
     }
-
-    /// The rules of `scope` that fire on `present`, and the highest level.
-    fn fire(&self, scope: Scope, present: &BTreeSet<Category>) -> (Option<Level>, Vec<&str>) {
-        let fired: Vec<&Rule> =
-            self.rules.iter().filter(|r| r.scope == scope && r.fires(present)).collect();
-        (fired.iter().map(|r| r.level).max(), fired.iter().map(|r| r.id.as_str()).collect())
-    }
 }
 
-/// A record: the commit (in a history scan) and its first line (`None`: the
-/// whole file).
-type RecordKey = (Option<Arc<str>>, Option<u64>);
+/// The bit of a category in a set of categories.
+fn bit(c: Category) -> u16 {
+    1 << c as u16
+}
+
+/// A set of categories as bits.
+fn bits(list: &[Category]) -> u16 {
+    list.iter().fold(0, |m, &c| m | bit(c))
+}
 
 /// Sets every finding's `identifiability` and rebuilds the inventory's
 /// locations (one per path with findings). Well-known test data takes no
 /// part: a dummy 090-0000-0000 identifies no one. Running it again after
 /// findings were dropped (baselines, allowlists) gives the new answer.
 pub fn apply(inv: &mut Inventory, rules: &Rules) {
-    let mut by_path: BTreeMap<Arc<str>, Vec<usize>> = BTreeMap::new();
-    for (i, f) in inv.findings.iter().enumerate() {
-        by_path.entry(Arc::clone(&f.path)).or_default().push(i);
-    }
-    let mut locations = Vec::with_capacity(by_path.len());
-    for (path, indices) in by_path {
-        let mut location = Location { path, ..Location::default() };
-        let mut records: BTreeMap<RecordKey, BTreeSet<Category>> = BTreeMap::new();
-        let mut file_categories = BTreeSet::new();
-        for &i in &indices {
-            let f = &inv.findings[i];
+    let masks: Vec<(u16, u16)> = rules.rules.iter().map(|r| (bits(&r.all), bits(&r.any))).collect();
+    // The rules of `scope` that hold for `present`, as bits, and their level.
+    let fire = |scope: Scope, present: u16| {
+        let mut fired = 0u64;
+        let mut level = None;
+        for (k, (rule, &(all, any))) in rules.rules.iter().zip(&masks).enumerate() {
+            let holds =
+                (all | any) != 0 && all & present == all && (any == 0 || any & present != 0);
+            if rule.scope == scope && holds {
+                fired |= 1 << k.min(63);
+                level = level.max(Some(rule.level));
+            }
+        }
+        (level, fired)
+    };
+    let mut levels: Vec<Option<Level>> = vec![None; inv.findings.len()];
+    let mut locations = Vec::new();
+    let findings = &inv.findings;
+    // Findings are sorted by path: each run of one path is a location.
+    let mut start = 0;
+    while start < findings.len() {
+        let path = &findings[start].path;
+        let end = start + findings[start..].iter().take_while(|f| f.path == *path).count();
+        let group = start..end;
+        start = end;
+        let mut location = Location { path: Arc::clone(path), ..Location::default() };
+        // Records, keyed by commit (a history scan) and first line; `None`
+        // is the file itself (whole-file findings, drawings).
+        let mut record_of: HashMap<(Option<&str>, Option<u64>), usize> = HashMap::new();
+        let mut records: Vec<Record> = Vec::new();
+        let mut file_present = 0u16;
+        for i in group.clone() {
+            let f = &findings[i];
             *location.categories.entry(f.category).or_insert(0) += 1;
             if f.test_data {
                 continue;
             }
-            file_categories.insert(f.category);
-            records.entry((f.commit.clone(), f.record)).or_default().insert(f.category);
+            file_present |= bit(f.category);
+            let r = *record_of.entry((f.commit.as_deref(), f.record)).or_insert_with(|| {
+                records.push(Record::default());
+                records.len() - 1
+            });
+            records[r].present |= bit(f.category);
+            records[r].findings.push(i);
         }
-        let mut fired: BTreeSet<String> = BTreeSet::new();
-        let mut levels: HashMap<RecordKey, Option<Level>> = HashMap::new();
-        for (key, present) in &records {
-            let (level, ids) = rules.fire(Scope::Record, present);
-            fired.extend(ids.into_iter().map(str::to_string));
-            levels.insert(key.clone(), level);
+        let mut fired = 0u64;
+        for record in &mut records {
+            let (level, ids) = fire(Scope::Record, record.present);
+            record.level = level;
+            fired |= ids;
         }
-        let (file_level, ids) = rules.fire(Scope::File, &file_categories);
-        fired.extend(ids.into_iter().map(str::to_string));
-        for &i in &indices {
-            let f = &mut inv.findings[i];
-            f.identifiability = if f.test_data {
-                None
-            } else {
-                let record = levels.get(&(f.commit.clone(), f.record)).copied().flatten();
+        let (file_level, ids) = fire(Scope::File, file_present);
+        fired |= ids;
+        for record in &records {
+            for &i in &record.findings {
                 // A whole-file finding stands for the file.
-                if f.record.is_none() { record.max(file_level) } else { record }
-            };
+                levels[i] = if findings[i].record.is_none() {
+                    record.level.max(file_level)
+                } else {
+                    record.level
+                };
+            }
         }
-        location.identifiability = levels.values().copied().flatten().max().max(file_level);
-        location.rules = fired.into_iter().collect();
+        location.identifiability = records.iter().map(|r| r.level).max().flatten().max(file_level);
+        location.rules = rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| fired & (1 << (*k).min(63)) != 0)
+            .map(|(_, r)| r.id.clone())
+            .collect();
+        location.rules.sort();
         location.records = records.len();
-        location.subjects = subjects(&inv.findings, &indices, &levels);
+        location.subjects = subjects(findings, &records);
         locations.push(location);
+    }
+    for (f, level) in inv.findings.iter_mut().zip(levels) {
+        f.identifiability = level;
     }
     inv.locations = locations;
 }
 
-/// The estimated number of people in one location's findings: records that
+/// The findings of one record and what they identify.
+#[derive(Debug, Default)]
+struct Record {
+    /// Its categories, as bits.
+    present: u16,
+    /// Indices of its findings.
+    findings: Vec<usize>,
+    /// The highest level of the record rules that hold.
+    level: Option<Level>,
+}
+
+/// The estimated number of people in one location's records: records that
 /// share an identifying value (a name — with the record's birth date, when
 /// it has one —, an e-mail address, a My Number …) are one person's, so one
 /// person mentioned ten times counts once, a row with a name in kanji, kana
@@ -174,15 +212,7 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
 /// records only where nothing else identifies them. Records with no
 /// identifying value count one each when they identify in combination
 /// (birth date + gender + postal code), not at all when only linkable.
-fn subjects(
-    findings: &[Finding],
-    indices: &[usize],
-    levels: &HashMap<RecordKey, Option<Level>>,
-) -> usize {
-    let mut records: BTreeMap<(Option<&str>, Option<u64>), Vec<&Finding>> = BTreeMap::new();
-    for f in indices.iter().map(|&i| &findings[i]).filter(|f| !f.test_data) {
-        records.entry((f.commit.as_deref(), f.record)).or_default().push(f);
-    }
+fn subjects(findings: &[Finding], records: &[Record]) -> usize {
     let mut parent: Vec<usize> = (0..records.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -193,20 +223,21 @@ fn subjects(
     }
     let mut owner: HashMap<(Category, u64, u64), usize> = HashMap::new();
     let mut identified = vec![false; records.len()];
-    for (r, found) in records.values().enumerate() {
-        let born = found
-            .iter()
+    let mut keys = Vec::new();
+    for (r, record) in records.iter().enumerate() {
+        let found = || record.findings.iter().map(|&i| &findings[i]);
+        let born = found()
             .find(|f| f.category == Category::BirthDate && f.record.is_some())
             .map_or(0, |f| f.subject);
-        let key = |f: &&Finding| {
+        let key = |f: &Finding| {
             (f.category, f.subject, if f.category == Category::Name { born } else { 0 })
         };
-        let mut keys: Vec<_> =
-            found.iter().filter(|f| IDENTIFIERS.contains(&f.category)).map(key).collect();
+        keys.clear();
+        keys.extend(found().filter(|f| IDENTIFIERS.contains(&f.category)).map(key));
         if keys.is_empty() {
-            keys = found.iter().filter(|f| f.category == Category::Phone).map(key).collect();
+            keys.extend(found().filter(|f| f.category == Category::Phone).map(key));
         }
-        for k in keys {
+        for &k in &keys {
             identified[r] = true;
             match owner.get(&k) {
                 Some(&other) => {
@@ -219,16 +250,13 @@ fn subjects(
             }
         }
     }
-    let mut people: HashSet<usize> = HashSet::new();
+    let mut people = HashSet::new();
     let mut unnamed = 0;
-    for (r, (key, _)) in records.iter().enumerate() {
+    for (r, record) in records.iter().enumerate() {
         if identified[r] {
             people.insert(root(&mut parent, r));
-        } else {
-            let level = levels.get(&(key.0.map(Arc::from), key.1)).copied().flatten();
-            if level >= Some(Level::Combination) {
-                unnamed += 1;
-            }
+        } else if record.level >= Some(Level::Combination) {
+            unnamed += 1;
         }
     }
     people.len() + unnamed

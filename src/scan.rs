@@ -320,6 +320,8 @@ impl<'p, 'i> FileScan<'p, 'i> {
         }
         let header_row = chunk.is_first && self.columns.is_some();
         let first_new = self.inv.findings.len();
+        // Where each new finding's line starts in the chunk, for records.
+        let mut line_starts: Vec<usize> = Vec::new();
         w.hits.clear();
         w.detectors.detect(
             chunk.text,
@@ -340,6 +342,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 continue;
             }
             let test_data = w.detectors.test_data().recognise(spec.category, value);
+            line_starts.push(hit.line_start);
             self.inv.findings.push(Finding {
                 path: Arc::clone(&self.display),
                 line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
@@ -371,7 +374,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
         }
         let new = &mut self.inv.findings[first_new..];
         if chunk.positions {
-            assign_records(new, &chunk, self.columns.is_some());
+            assign_records(new, &line_starts, chunk.text, self.columns.is_some());
         }
     }
 
@@ -440,59 +443,71 @@ impl<'p, 'i> FileScan<'p, 'i> {
     }
 }
 
-/// Paragraphs longer than this are logs or listings, not one person's form:
-/// each of their lines is a record.
-const MAX_PARAGRAPH_LINES: u64 = 40;
+/// Findings further apart than this many lines are in different records.
+const MAX_GAP_LINES: u64 = 12;
 
-/// Categories one person's record holds once: a paragraph with two
-/// different names (or e-mail addresses …) is a list, one record per line.
+/// A group of findings spanning more lines than this is a log or a listing,
+/// not one person's form: each of its lines is a record.
+const MAX_RECORD_LINES: u64 = 40;
+
+/// Categories one person's record holds once: a group with two different
+/// names (or e-mail addresses …) is a list, one record per line.
 const ONCE_PER_PERSON: [Category; 4] =
     [Category::Name, Category::Email, Category::BirthDate, Category::MyNumber];
 
-/// Sets the record of each finding of one chunk. A table row is a record; in
-/// other text a paragraph (lines between blank lines) is, when it reads as
-/// one person's form — a form puts name, address and phone on lines of
-/// their own — and each line is otherwise. A paragraph cut by a chunk
-/// boundary (a megabyte of text without a blank line) becomes two.
-fn assign_records(findings: &mut [Finding], chunk: &Chunk<'_>, delimited: bool) {
-    if findings.is_empty() {
-        return;
-    }
+/// Sets the record of each finding of one chunk (`line_starts`: where each
+/// finding's line starts in `text`). A table row is a record. In other text,
+/// findings on nearby lines with no blank line between them are one record
+/// — a form puts name, address and phone on lines of their own — unless
+/// the group spans more than 40 lines or holds two different names, e-mail
+/// addresses, birth dates or My Numbers (a list), when each line is one. A
+/// record is known by its first finding's line. Only the text between
+/// nearby findings is searched, so a chunk costs nothing more than its
+/// findings.
+fn assign_records(findings: &mut [Finding], line_starts: &[usize], text: &str, delimited: bool) {
     if delimited {
         findings.iter_mut().for_each(|f| f.record = f.line);
         return;
     }
-    // The blank lines of the chunk, by absolute line number.
-    let mut blanks: Vec<u64> = Vec::new();
-    let mut end = chunk.first_line;
-    for line in chunk.text.split('\n') {
-        if line.trim().is_empty() {
-            blanks.push(end);
-        }
-        end += 1;
-    }
-    let paragraph = |line: u64| {
-        let after = blanks.partition_point(|&b| b < line);
-        let start = if after == 0 { chunk.first_line } else { blanks[after - 1] + 1 };
-        let stop = blanks.get(after).copied().unwrap_or(end);
-        (start, stop - start)
+    let mut order: Vec<usize> =
+        (0..findings.len()).filter(|&i| findings[i].line.is_some()).collect();
+    order.sort_by_key(|&i| (findings[i].line, line_starts[i]));
+    let bytes = text.as_bytes();
+    let blank_between = |a: usize, b: usize| {
+        let between = &bytes[a.min(b)..a.max(b)];
+        memchr::memmem::find(between, b"\n\n").is_some()
+            || memchr::memmem::find(between, b"\n\r\n").is_some()
     };
-    // Per paragraph: the distinct values of the once-per-person categories.
-    let mut seen: HashMap<(u64, Category), HashSet<u64>> = HashMap::new();
-    for f in findings.iter() {
-        if let Some(line) = f.line
-            && ONCE_PER_PERSON.contains(&f.category)
-        {
-            seen.entry((paragraph(line).0, f.category)).or_default().insert(f.subject);
+    let mut group: Vec<usize> = Vec::new();
+    let flush = |group: &mut Vec<usize>, findings: &mut [Finding]| {
+        let line = |i: usize| findings[i].line.unwrap_or_default();
+        let (Some(&first), Some(&last)) = (group.first(), group.last()) else { return };
+        let mut seen: HashMap<Category, HashSet<u64>> = HashMap::new();
+        for &i in group.iter() {
+            if ONCE_PER_PERSON.contains(&findings[i].category) {
+                seen.entry(findings[i].category).or_default().insert(findings[i].subject);
+            }
         }
-    }
-    let is_list = |start: u64| {
-        ONCE_PER_PERSON.iter().any(|&c| seen.get(&(start, c)).is_some_and(|v| v.len() > 1))
+        let list = seen.values().any(|v| v.len() > 1);
+        let long = line(last) - line(first) > MAX_RECORD_LINES;
+        let start = line(first);
+        for &i in group.iter() {
+            let own = findings[i].line.unwrap_or_default();
+            findings[i].record = Some(if list || long { own } else { start });
+        }
+        group.clear();
     };
-    for f in findings.iter_mut() {
-        f.record = f.line.map(|line| {
-            let (start, len) = paragraph(line);
-            if len > MAX_PARAGRAPH_LINES || is_list(start) { line } else { start }
-        });
+    for &i in &order {
+        if let Some(&prev) = group.last() {
+            let (a, b) =
+                (findings[prev].line.unwrap_or_default(), findings[i].line.unwrap_or_default());
+            let joined = a == b
+                || (b - a <= MAX_GAP_LINES && !blank_between(line_starts[prev], line_starts[i]));
+            if !joined {
+                flush(&mut group, findings);
+            }
+        }
+        group.push(i);
     }
+    flush(&mut group, findings);
 }

@@ -104,15 +104,15 @@ fn locations_carry_identifiability_rules_and_people() {
     );
     assert_eq!((form["records"].as_u64(), form["subjects"].as_u64()), (Some(1), Some(1)));
     assert_eq!(form["categories"]["name"], 1);
-    // Every finding of the form carries its record (the paragraph's first
-    // line) and the record's level.
+    // Every finding of the form carries its record (known by its first
+    // finding's line: the name on line 2) and the record's level.
     for f in values
         .iter()
         .filter(|v| v["type"] == "finding" && v["path"] == "fixtures/ja/moushikomi_utf8.txt")
     {
         assert_eq!(
             (f["record"].as_u64(), f["identifiability"].as_str()),
-            (Some(1), Some("direct"))
+            (Some(2), Some("direct"))
         );
     }
     // Birth date, gender and postal code without a name: two answers, each
