@@ -1,11 +1,13 @@
 //! Detector throughput (bytes/s) over generated in-memory text: prose with no
 //! personal data, mixed ja/en text with about 2% personal-data lines, and a
 //! dense customer CSV; plus the whole per-file path (decoding included) for
-//! UTF-8 and Shift_JIS. `cargo bench --bench detect`.
+//! UTF-8 and Shift_JIS; and the cost of the name engine (the same texts with
+//! and without the name detectors). `cargo bench --bench detect`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use piimap::Category;
 use piimap::detect::DetectorSet;
 use piimap::scan::{Evidence, scan_bytes};
 
@@ -26,6 +28,8 @@ const PII: &[&str] = &[
     "生年月日：昭和60年4月1日",
     "カード番号：4111 1111 1111 1111",
     "Phone: +44 20 7946 0958",
+    "お名前：山田 太郎 様",
+    "Customer: John Smith, account holder",
 ];
 
 /// Deterministic text of about `size` bytes; `pii_per_mille` lines in 1000 hold personal data.
@@ -96,6 +100,26 @@ fn detect(c: &mut Criterion) {
                     .len()
             })
         });
+    }
+    group.finish();
+
+    // What person names cost: the same texts without the name detectors.
+    let without = DetectorSet::load_except(&[], &[Category::Name]).expect("built-in patterns");
+    let mut group = c.benchmark_group("names");
+    group.sample_size(10);
+    for (name, text) in [("prose", corpus(8 << 20, 0)), ("mixed-2pct-pii", corpus(8 << 20, 20))] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        for (engine, set) in [("with-names", &detectors), ("without-names", &without)] {
+            let mut scratch = set.scratch();
+            let mut hits = Vec::new();
+            group.bench_function(format!("{name}/{engine}"), |b| {
+                b.iter(|| {
+                    hits.clear();
+                    set.detect(black_box(&text), None, false, &mut scratch, &mut hits);
+                    hits.len()
+                })
+            });
+        }
     }
     group.finish();
 }
