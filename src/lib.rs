@@ -4,15 +4,19 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! targets ─▶ source ─▶ read ─▶ detect ─▶ scan (fold) ─▶ inventory ─▶ report
-//!  paths     files     decoded  hits      findings      sorted        text,
-//!                      text               per item      Inventory     jsonl
+//! targets ─▶ source ─▶ read ─▶ detect ─▶ scan (fold) ─▶ identify ─▶ inventory ─▶ report
+//!  paths     files     decoded  hits      findings in   levels,      sorted        text,
+//!                      text               records       locations    Inventory     jsonl
 //! ```
 //!
 //! - [`source`] lists files (parallel walk, ignore files, size limit);
 //! - [`read`] sniffs and decodes a file into chunks of whole lines;
-//! - [`detect`] runs the data-driven detectors (`patterns/*.toml`) over text;
-//! - [`scan`] wires the stages on a thread pool and never lets one item abort;
+//! - [`detect`] runs the data-driven detectors (`patterns/*.toml`) and the
+//!   person-name engine over text;
+//! - [`scan`] wires the stages on a thread pool, groups findings into
+//!   records, and never lets one item abort;
+//! - [`identify`] applies the combination rules (`patterns/combinations.toml`)
+//!   per record and per file and estimates the people in each location;
 //! - [`inventory`] is the mergeable, sorted result;
 //! - [`report`] renders an inventory.
 //!

@@ -1,5 +1,6 @@
-//! The pipeline: wires source → read → detect in parallel and folds the
-//! results into an [`Inventory`].
+//! The pipeline: wires source → read → detect in parallel, groups each
+//! item's findings into records, folds the results into an [`Inventory`] and
+//! hands it to `identify`.
 //!
 //! The walker runs on its own threads and feeds a bounded channel; a rayon
 //! pool of `jobs` workers drains it, each with its own read and detect
