@@ -48,6 +48,9 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             if let Some(field) = &f.field {
                 result["properties"]["field"] = json!(&**field);
             }
+            if let Some(level) = f.identifiability {
+                result["properties"]["identifiability"] = json!(level.as_str());
+            }
             if f.test_data {
                 result["properties"]["test_data"] = json!(true);
             }

@@ -116,8 +116,13 @@ fn location<'a>(inv: &'a Inventory, path: &str) -> Option<&'a Location> {
     inv.locations.get(i)
 }
 
+/// `  name 1, phone 1 / 氏名 1、電話番号 1` and
 /// `  identifies / 識別性: direct 直接識別 (name, name-with-contact); about 1 person / 推定 1 名`
 fn write_location(out: &mut dyn Write, l: &Location) -> io::Result<()> {
+    let en: Vec<String> = l.categories.iter().map(|(c, n)| format!("{} {n}", c.id())).collect();
+    let ja: Vec<String> =
+        l.categories.iter().map(|(c, n)| format!("{} {n}", c.label_ja())).collect();
+    writeln!(out, "  {} / {}", en.join(", "), ja.join("、"))?;
     let Some(level) = l.identifiability else { return Ok(()) };
     writeln!(
         out,

@@ -115,6 +115,10 @@ fn locations_carry_identifiability_rules_and_people() {
             (Some(2), Some("direct"))
         );
     }
+    // ID copies: a My Number identifies alone.
+    let ids = location(&values, "fixtures/ja/honnin_kakunin.txt");
+    assert_eq!(ids["identifiability"], "direct");
+    assert_eq!(rules(ids), ["attribute", "national-id"]);
     // Birth date, gender and postal code without a name: two answers, each
     // identifying in combination.
     let survey = location(&values, "fixtures/identify/survey.txt");

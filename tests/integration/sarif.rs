@@ -88,6 +88,14 @@ fn sarif_validates_and_locates_findings_without_raw_values() {
         assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], r["ruleId"]);
     }
     assert!(results[0]["properties"]["reasons"].as_array().unwrap().len() >= 3);
+    // Each result says what its record identifies: the plan with its owner's
+    // name identifies a home; the mail's installer phone only links.
+    let levels: Vec<&str> =
+        results.iter().map(|r| r["properties"]["identifiability"].as_str().unwrap()).collect();
+    assert_eq!(
+        levels,
+        ["direct", "direct", "direct", "direct", "direct", "linkable", "linkable", "linkable"]
+    );
     // Without a key, fingerprints come from what the result shows: one per
     // result, all different.
     let prints: std::collections::BTreeSet<&str> = results
