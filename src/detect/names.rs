@@ -50,6 +50,46 @@ const TITLED_WORDS: &[&str] = &[
     "主", "方", "君", "彼", "人", "子", "家", "親", "孫", "娘", "息", "坊", "殿", "上", "外",
 ];
 
+/// Roles that take an honorific and that the dictionaries could read as a
+/// surname and given name (社 + 長): 社長さん, 大家さん are no one's name.
+const ROLE_WORDS: &[&str] = &[
+    "社長",
+    "部長",
+    "課長",
+    "係長",
+    "店長",
+    "会長",
+    "院長",
+    "校長",
+    "所長",
+    "局長",
+    "室長",
+    "次長",
+    "大家",
+    "先生",
+    "先輩",
+    "後輩",
+    "担当",
+    "運転手",
+    "医師",
+    "会員",
+    "社員",
+    "職員",
+    "店員",
+    "駅員",
+    "係員",
+    "主人",
+    "家族",
+    "親御",
+    "業者",
+    "貴社",
+    "御社",
+    "役員",
+    "代表",
+    "理事",
+    "委員",
+];
+
 /// Kanji that end given names written mostly in kana (くみ子, より江, みち代).
 const MIXED_GIVEN_ENDINGS: &[char] = &['子', '江', '代', '美', '恵', '枝', '乃', '世', '香'];
 
@@ -580,10 +620,15 @@ impl Names {
         // them as names: only a run they cannot explain is checked. A
         // prefecture or city is a person only when it is also a surname
         // (山口, 千葉) or takes an honorific.
-        let ok = match parts {
-            [s, g] => self.kanji_pair(&line[s.clone()], &line[g.clone()], evidence),
-            _ => self.kanji_run(text, evidence),
-        };
+        // 社長さん, 担当者様: a role takes an honorific too.
+        let role = evidence == Evidence::Honorific
+            && parts.len() == 1
+            && ROLE_WORDS.iter().any(|w| text.ends_with(w));
+        let ok = !role
+            && match parts {
+                [s, g] => self.kanji_pair(&line[s.clone()], &line[g.clone()], evidence),
+                _ => self.kanji_run(text, evidence),
+            };
         // A surname and given name written apart with a label or an
         // honorific (八月一日 金市 様) are a name whatever they end in.
         let vouched = parts.len() == 2 && evidence != Evidence::Bare;
