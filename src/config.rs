@@ -10,6 +10,16 @@
 //! [test_data]
 //! values = ["taro.test@acme.co.jp"]         # the project's own dummies
 //! fail = false                              # true: test data fails the scan too
+//!
+//! [[purpose]]                               # a purpose of its own (or one
+//! id = "recruiting"                         # replacing a built-in id)
+//! ja = "採用"
+//! en = "Recruiting"
+//! categories = ["name", "email", "phone", "birth_date"]
+//!
+//! [[location_rule]]                         # tried before the built-in rules
+//! purposes = ["recruiting"]
+//! paths = ["**/hr/**"]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -33,6 +43,12 @@ pub struct Config {
     /// The project's dummy values.
     #[serde(default)]
     pub test_data: TestDataConfig,
+    /// Purposes added to (or, by id, replacing) the built-in ones.
+    #[serde(default)]
+    pub purpose: Vec<crate::inventory::purposes::Purpose>,
+    /// Location rules tried before the built-in ones.
+    #[serde(default)]
+    pub location_rule: Vec<crate::inventory::purposes::RuleSpec>,
     /// Where it was read from, for error messages.
     #[serde(skip)]
     source: PathBuf,
@@ -90,9 +106,10 @@ impl Config {
     pub fn read(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        // The whole message: it says the line and column.
         let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
-            message: e.message().to_string(),
+            message: e.to_string().trim_end().to_string(),
         })?;
         config.source = path.to_path_buf();
         Ok(config)

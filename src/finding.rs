@@ -76,6 +76,25 @@ impl Category {
         }
     }
 
+    /// The English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Category::Name => "Name",
+            Category::Address => "Address",
+            Category::PostalCode => "Postal code",
+            Category::Phone => "Phone number",
+            Category::Email => "E-mail address",
+            Category::BirthDate => "Birth date",
+            Category::Gender => "Gender",
+            Category::Occupation => "Occupation",
+            Category::BankAccount => "Bank account",
+            Category::PaymentCard => "Payment card",
+            Category::MyNumber => "My Number",
+            Category::GovernmentId => "Government ID",
+            Category::FloorPlan => "Floor plan",
+        }
+    }
+
     /// The Japanese label used in the policy.
     pub fn label_ja(self) -> &'static str {
         match self {

@@ -135,7 +135,16 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
         let end = start + findings[start..].iter().take_while(|f| f.path == *path).count();
         let group = start..end;
         start = end;
-        let mut location = Location { path: Arc::clone(path), ..Location::default() };
+        let meta = inv.meta.get(path).copied().unwrap_or_default();
+        let known = inv.meta.contains_key(path);
+        let mut location = Location {
+            path: Arc::clone(path),
+            size: known.then_some(meta.size),
+            modified: meta.modified,
+            owner: meta.owner,
+            world_readable: meta.world_readable,
+            ..Location::default()
+        };
         // Records, keyed by commit (a history scan) and first line; `None`
         // is the file itself (whole-file findings, drawings).
         let mut record_of: HashMap<(Option<&str>, Option<u64>), usize> = HashMap::new();

@@ -254,7 +254,7 @@ impl<'a> Worker<'a> {
 
     fn process(&mut self, entry: Entry) -> Inventory {
         match entry {
-            Entry::File { path, display, size } => {
+            Entry::File { path, display, size, meta } => {
                 let mut inv = Inventory::default();
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
                     self.scan_file(&path, &display, size, &mut inv)
@@ -262,7 +262,12 @@ impl<'a> Worker<'a> {
                 // The partial results of a file that crashed a reader are
                 // dropped: the error entry stands for the whole file.
                 match outcome {
-                    Ok(()) => inv,
+                    Ok(()) => {
+                        if let Some(f) = inv.findings.first() {
+                            inv.meta.insert(Arc::clone(&f.path), meta);
+                        }
+                        inv
+                    }
                     Err(_) => Inventory::error(display, CRASHED.into()),
                 }
             }

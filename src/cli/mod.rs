@@ -34,6 +34,24 @@ enum Command {
     /// Record accepted findings, so that CI fails on new ones only.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Render a saved inventory (`scan --format json`) again, without rescanning.
+    Report(ReportArgs),
+}
+
+/// `piimap report INVENTORY.json`.
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// The inventory written by `scan --format json`.
+    inventory: PathBuf,
+    /// Output format: json, csv, markdown or html.
+    #[arg(long, value_enum, default_value_t = scan::FormatArg::Html)]
+    format: scan::FormatArg,
+    /// Language of the html and markdown reports.
+    #[arg(long, value_enum, default_value_t = scan::LangArg::Ja)]
+    lang: scan::LangArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,5 +75,28 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan::run(args),
         Command::Patterns(cmd) => patterns::run(cmd),
         Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
+        Command::Report(args) => report(args),
     }
+}
+
+/// Reads a saved inventory and renders it.
+fn report(args: ReportArgs) -> anyhow::Result<u8> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(&args.inventory)
+        .with_context(|| format!("reading {}", args.inventory.display()))?;
+    let doc: piimap::report::document::Document =
+        serde_json::from_str(&text).with_context(|| {
+            format!("{} is not a piimap inventory (scan --format json)", args.inventory.display())
+        })?;
+    anyhow::ensure!(
+        doc.schema == piimap::report::document::SCHEMA,
+        "{}: schema {:?}, this piimap reads {:?}",
+        args.inventory.display(),
+        doc.schema,
+        piimap::report::document::SCHEMA
+    );
+    let mut out = scan::output(args.output.as_deref())?;
+    piimap::report::render(args.format.format(), &doc, args.lang.lang(), &mut out)
+        .context("writing the report")?;
+    Ok(EXIT_CLEAN)
 }

@@ -1,7 +1,6 @@
 //! `piimap scan`: arguments → [`ScanConfig`] → [`piimap::scan::scan`] → report
 //! → exit code. Also owns the progress bar (stderr, terminals only).
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +16,8 @@ use piimap::config::Config;
 use piimap::detect::DetectorSet;
 use piimap::finding::{Category, FingerprintKey};
 use piimap::inventory::Inventory;
-use piimap::report::{self, Format};
+use piimap::inventory::purposes::{self, Purposes, PurposesFile};
+use piimap::report::{self, Format, labels::Lang};
 use piimap::scan::{Evidence, Progress, ScanConfig, scan, scan_git, scan_history};
 use piimap::source::WalkOptions;
 use piimap::source::git::Scope;
@@ -30,6 +30,9 @@ pub(super) struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
+    /// Language of the html and markdown reports.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    lang: LangArg,
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -83,6 +86,10 @@ pub(super) struct ScanArgs {
     /// `name,gender`): their detectors are not even compiled.
     #[arg(long, value_name = "CATEGORIES", value_delimiter = ',', value_parser = category)]
     skip_categories: Vec<Category>,
+    /// Purposes of use and the location rules assigning them (TOML, as
+    /// patterns/purposes.toml), instead of the privacy policy's built-in ones.
+    #[arg(long, value_name = "FILE")]
+    purposes: Option<PathBuf>,
     #[command(flatten)]
     patterns: PatternArgs,
 }
@@ -95,11 +102,47 @@ fn category(id: &str) -> Result<Category, String> {
     })
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum FormatArg {
+/// `--format`: the scan-time formats and the inventory's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum FormatArg {
     Text,
     Jsonl,
     Sarif,
+    Json,
+    Csv,
+    Markdown,
+    Html,
+}
+
+impl FormatArg {
+    pub(super) fn format(self) -> Format {
+        match self {
+            FormatArg::Text => Format::Text,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+/// `--lang`: the language of the HTML and Markdown reports.
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub(super) enum LangArg {
+    #[default]
+    Ja,
+    En,
+}
+
+impl LangArg {
+    pub(super) fn lang(self) -> Lang {
+        match self {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -155,12 +198,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let rules = piimap::identify::Rules::builtin()
         .map_err(|e| anyhow::anyhow!("patterns/combinations.toml: {e}"))?;
     piimap::identify::apply(&mut inventory, &rules);
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Jsonl => Format::Jsonl,
-        FormatArg::Sarif => Format::Sarif,
-    };
-    report::write(format, &inventory, &mut out).context("writing the report")?;
+    purposes::assess(&mut inventory, &load_purposes(&args, &config)?, std::time::SystemTime::now());
+    report::write_lang(args.format.format(), &inventory, args.lang.lang(), &mut out)
+        .context("writing the report")?;
     let threshold = match args.fail_on {
         FailOn::Low => Some(Confidence::Low),
         FailOn::Medium => Some(Confidence::Medium),
@@ -196,12 +236,39 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     Ok(if inventory.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })
 }
 
-/// Where the report goes: `-o FILE` or standard output.
-fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+/// The purposes: `--purposes FILE` or the built-in ones, with the project's
+/// own from `.piimap.toml`.
+fn load_purposes(args: &ScanArgs, config: &Config) -> anyhow::Result<Purposes> {
+    let base = match &args.purposes {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Purposes::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Purposes::builtin().map_err(|e| anyhow::anyhow!("patterns/purposes.toml: {e}"))?,
+    };
+    if config.purpose.is_empty() && config.location_rule.is_empty() {
+        return Ok(base);
+    }
+    let extra =
+        PurposesFile { purpose: config.purpose.clone(), rule: config.location_rule.clone() };
+    base.extend(extra).map_err(|e| anyhow::anyhow!(".piimap.toml: {e}"))
+}
+
+/// Where the report goes: `-o FILE` or standard output. A report file is
+/// created readable by its owner only (it maps where personal data is); an
+/// existing file keeps its mode.
+pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
-        )),
+        Some(path) => {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file =
+                options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+            Box::new(BufWriter::new(file))
+        }
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     })
 }

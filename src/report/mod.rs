@@ -1,10 +1,17 @@
 //! Reports: render an [`Inventory`] and nothing else.
 //!
 //! Every format shows findings (masked unless the scan kept values), errors and
-//! skipped items, in the inventory's sorted order.
+//! skipped items, in the inventory's sorted order. `text`, `jsonl` and
+//! `sarif` are for people and tools at the scan; `json`, `csv`, `markdown`
+//! and `html` are the privacy officer's inventory, rendered from one
+//! [`document::Document`] that `piimap report` can read back.
 
+pub mod document;
+mod html;
 mod jsonl;
+pub mod labels;
 mod sarif;
+mod tabular;
 mod text;
 
 use std::io::{self, Write};
@@ -20,14 +27,57 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// The whole inventory as one JSON document (`schemas/inventory.schema.json`).
+    Json,
+    /// One row per location.
+    Csv,
+    /// A summary and the locations, as Markdown.
+    Markdown,
+    /// One self-contained page.
+    Html,
 }
 
-/// Writes `inventory` to `out` in `format`.
-pub fn write(format: Format, inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+/// Writes `inventory` to `out` in `format` (`lang`: for HTML and Markdown).
+pub fn write_lang(
+    format: Format,
+    inventory: &Inventory,
+    lang: labels::Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::write(inventory, out),
         Format::Jsonl => jsonl::write(inventory, out),
         Format::Sarif => sarif::write(inventory, out),
+        _ => return render(format, &document::Document::new(inventory), lang, out),
+    }?;
+    out.flush()
+}
+
+/// Writes `inventory` to `out` in `format`, in Japanese where it has words.
+pub fn write(format: Format, inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+    write_lang(format, inventory, labels::Lang::Ja, out)
+}
+
+/// Renders a saved inventory document (`piimap report`): `json`, `csv`,
+/// `markdown` or `html`; the scan-time formats need the scan.
+pub fn render(
+    format: Format,
+    doc: &document::Document,
+    lang: labels::Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, doc)?;
+            out.write_all(b"\n")
+        }
+        Format::Csv => tabular::write_csv(doc, out),
+        Format::Markdown => tabular::write_markdown(doc, lang, out),
+        Format::Html => html::write(doc, lang, out),
+        Format::Text | Format::Jsonl | Format::Sarif => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "text, jsonl and sarif are written at the scan: use json, csv, markdown or html",
+        )),
     }?;
     out.flush()
 }

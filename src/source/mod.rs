@@ -38,6 +38,8 @@ pub enum Entry {
         display: String,
         /// Its size in bytes.
         size: u64,
+        /// What else the file system says of it (time, owner, exposure).
+        meta: crate::inventory::ItemMeta,
     },
     /// A file over the size limit.
     TooLarge {
@@ -103,6 +105,7 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
                         display: display_path(e.path()),
                         path: e.into_path(),
                         size: m.len(),
+                        meta: crate::inventory::ItemMeta::of(&m),
                     },
                     Err(err) => {
                         Entry::Error { display: display_path(e.path()), message: describe(&err) }

@@ -36,8 +36,10 @@ fn every_pattern_file_on_disk_is_built_in() {
     // loaded by detect::floorplan and detect::testdata.
     built_in.push("floorplan.toml".to_string());
     built_in.push("test-data.toml".to_string());
-    // The combination rules are loaded by identify.
+    // The combination rules are loaded by identify, the purposes by
+    // inventory::purposes.
     built_in.push("combinations.toml".to_string());
+    built_in.push("purposes.toml".to_string());
     built_in.sort();
     assert_eq!(on_disk, built_in);
 }

@@ -5,6 +5,8 @@
 //! [`Inventory::finish`] sorts, so two scans of the same data give the same
 //! output byte for byte.
 
+pub mod purposes;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -60,6 +62,42 @@ pub struct Inventory {
     /// One entry per path with findings, sorted by path (built by
     /// `identify::apply`).
     pub locations: Vec<Location>,
+    /// What the file system says of each item with findings, by path.
+    pub meta: BTreeMap<Arc<str>, ItemMeta>,
+    /// The purposes the locations were assessed against (`purposes::assess`).
+    pub purposes: Vec<purposes::Purpose>,
+}
+
+/// What the file system says of an item, where it says it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ItemMeta {
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, seconds since 1970.
+    pub modified: Option<u64>,
+    /// The owner's user id (Unix).
+    pub owner: Option<u32>,
+    /// Readable by every user of the machine or share (Unix mode o+r).
+    pub world_readable: Option<bool>,
+}
+
+impl ItemMeta {
+    /// The metadata of a file as the walk saw it.
+    pub fn of(m: &std::fs::Metadata) -> ItemMeta {
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::SystemTime::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
+        #[cfg(unix)]
+        let (owner, world_readable) = {
+            use std::os::unix::fs::MetadataExt;
+            (Some(m.uid()), Some(m.mode() & 0o004 != 0))
+        };
+        #[cfg(not(unix))]
+        let (owner, world_readable) = (None, None);
+        ItemMeta { size: m.len(), modified, owner, world_readable }
+    }
 }
 
 /// What one location (a file) holds, for the inventory.
@@ -78,6 +116,28 @@ pub struct Location {
     /// How many records hold personal data (a drawing, or any file read
     /// without line numbers, is one).
     pub records: usize,
+    /// Size in bytes, where the file system says.
+    pub size: Option<u64>,
+    /// Last modification, seconds since 1970.
+    pub modified: Option<u64>,
+    /// The owner's user id.
+    pub owner: Option<u32>,
+    /// Readable by every user (exposure).
+    pub world_readable: Option<bool>,
+    /// The purposes the location serves (ids, by the location rules).
+    pub purposes: Vec<String>,
+    /// Categories it holds that none of its purposes allows.
+    pub out_of_purpose: Vec<Category>,
+    /// Directly identifying data where every purpose wants it de-identified.
+    pub deidentified_violation: bool,
+    /// Identifying data, but no purpose.
+    pub unassigned: bool,
+    /// Not modified for longer than its purposes keep data.
+    pub retention_overdue: bool,
+    /// How risky it is (set by `purposes::assess`).
+    pub risk: Option<purposes::Risk>,
+    /// Why (ids such as `identifies-directly`, `sensitive:my_number`).
+    pub risk_reasons: Vec<String>,
 }
 
 /// A detector as reports describe it.
@@ -115,6 +175,7 @@ impl Inventory {
         self.stats.baselined += other.stats.baselined;
         self.rules.extend(other.rules);
         self.locations.extend(other.locations);
+        self.meta.extend(other.meta);
         self
     }
 

@@ -1,0 +1,335 @@
+//! The inventory as one JSON document (`--format json`, described by
+//! `schemas/inventory.schema.json`): what the privacy officer's reports
+//! (CSV, Markdown, HTML) render, and what `piimap report` reads back to render
+//! them again without rescanning.
+//!
+//! Built from an [`Inventory`] only; it holds masked values (raw ones only
+//! when the scan kept them with `--show-values`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Category, Confidence, Level};
+use crate::inventory::Inventory;
+use crate::inventory::purposes::{Purpose, Risk};
+
+/// The schema id every document carries.
+pub const SCHEMA: &str = "piimap-inventory/1";
+
+/// The whole inventory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// [`SCHEMA`].
+    pub schema: String,
+    /// The tool and version that wrote it.
+    pub tool: String,
+    /// Totals, and per category, level, risk, purpose and top-level folder.
+    pub summary: Summary,
+    /// The purposes the locations were checked against.
+    pub purposes: Vec<Purpose>,
+    /// One entry per location with personal data, sorted by path.
+    pub locations: Vec<LocationEntry>,
+    /// Every finding, sorted by path and position.
+    pub findings: Vec<FindingEntry>,
+    /// Items that could not be read.
+    pub errors: Vec<Message>,
+    /// Items skipped on purpose.
+    pub skipped: Vec<Message>,
+}
+
+/// Totals.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// Files scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Findings.
+    pub findings: usize,
+    /// Locations with personal data.
+    pub locations: usize,
+    /// Estimated people over all locations.
+    pub subjects: usize,
+    /// Findings per category.
+    pub by_category: BTreeMap<Category, usize>,
+    /// Locations per identifiability level.
+    pub by_identifiability: BTreeMap<Level, usize>,
+    /// Locations per risk.
+    pub by_risk: BTreeMap<Risk, usize>,
+    /// Per purpose (and `unassigned`).
+    pub by_purpose: BTreeMap<String, Group>,
+    /// Per top-level folder of the paths.
+    pub by_folder: BTreeMap<String, Group>,
+    /// Locations holding data outside their purposes.
+    pub out_of_purpose: usize,
+    /// Locations with identifying data and no purpose.
+    pub unassigned: usize,
+    /// Locations kept longer than their purposes allow.
+    pub retention_overdue: usize,
+    /// Errors.
+    pub errors: usize,
+}
+
+/// Totals of a group of locations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Locations.
+    pub locations: usize,
+    /// Findings.
+    pub findings: usize,
+    /// Estimated people.
+    pub subjects: usize,
+    /// Locations with a policy violation (out of purpose, unassigned, overdue).
+    pub violations: usize,
+}
+
+/// One location.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationEntry {
+    /// Its path.
+    pub path: String,
+    /// Findings per category.
+    pub categories: BTreeMap<Category, usize>,
+    /// The highest confidence of its findings.
+    pub confidence: Option<Confidence>,
+    /// The highest identifiability of its records.
+    pub identifiability: Option<Level>,
+    /// Combination rules that fired.
+    pub rules: Vec<String>,
+    /// Estimated people.
+    pub subjects: usize,
+    /// Records with personal data.
+    pub records: usize,
+    /// Size in bytes.
+    pub size: Option<u64>,
+    /// Last modification (RFC 3339, UTC).
+    pub modified: Option<String>,
+    /// The owner's user id.
+    pub owner: Option<u32>,
+    /// Readable by every user.
+    pub world_readable: Option<bool>,
+    /// Purpose ids.
+    pub purposes: Vec<String>,
+    /// Categories outside every purpose.
+    pub out_of_purpose: Vec<Category>,
+    /// Directly identifying data in a de-identified purpose.
+    pub deidentified_violation: bool,
+    /// Identifying data, no purpose.
+    pub unassigned: bool,
+    /// Kept longer than its purposes allow.
+    pub retention_overdue: bool,
+    /// Risk.
+    pub risk: Option<Risk>,
+    /// Why.
+    pub risk_reasons: Vec<String>,
+}
+
+impl LocationEntry {
+    /// Whether it breaks the policy.
+    pub fn violates(&self) -> bool {
+        !self.out_of_purpose.is_empty()
+            || self.deidentified_violation
+            || self.unassigned
+            || self.retention_overdue
+    }
+}
+
+/// One finding, masked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingEntry {
+    /// Its location.
+    pub path: String,
+    /// 1-based line, if any.
+    pub line: Option<u64>,
+    /// 1-based column, if any.
+    pub column: Option<u64>,
+    /// Column header, if any.
+    pub field: Option<String>,
+    /// Category.
+    pub category: Category,
+    /// Detector id.
+    pub detector: String,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// The masked value.
+    pub masked: String,
+    /// The raw value: only with `--show-values`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Record (first line).
+    pub record: Option<u64>,
+    /// The record's identifiability.
+    pub identifiability: Option<Level>,
+    /// Well-known test data.
+    pub test_data: bool,
+}
+
+/// An error or a skipped item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    /// The item.
+    pub path: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// `2024-05-01T10:00:00Z` from seconds since 1970 (civil-from-days, UTC).
+fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The top-level folder of a path (`share/営業/a.csv` → `share/営業`, with a
+/// leading `./` dropped; a file at the top is its own folder `.`).
+fn folder(path: &str) -> String {
+    let path = path.trim_start_matches("./");
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.len() {
+        0 | 1 => ".".to_string(),
+        2 => parts[0].to_string(),
+        _ => format!("{}/{}", parts[0], parts[1]),
+    }
+}
+
+impl Document {
+    /// The document of an inventory.
+    pub fn new(inv: &Inventory) -> Document {
+        let mut summary = Summary {
+            files: inv.stats.files,
+            bytes: inv.stats.bytes,
+            findings: inv.findings.len(),
+            locations: inv.locations.len(),
+            subjects: inv.locations.iter().map(|l| l.subjects).sum(),
+            by_category: inv.counts(),
+            errors: inv.errors.len(),
+            ..Summary::default()
+        };
+        let mut confidence: BTreeMap<&str, Confidence> = BTreeMap::new();
+        for f in &inv.findings {
+            let c = confidence.entry(&f.path).or_insert(f.confidence);
+            *c = (*c).max(f.confidence);
+        }
+        let locations: Vec<LocationEntry> = inv
+            .locations
+            .iter()
+            .map(|l| LocationEntry {
+                path: l.path.to_string(),
+                categories: l.categories.clone(),
+                confidence: confidence.get(&*l.path).copied(),
+                identifiability: l.identifiability,
+                rules: l.rules.clone(),
+                subjects: l.subjects,
+                records: l.records,
+                size: l.size,
+                modified: l.modified.map(rfc3339),
+                owner: l.owner,
+                world_readable: l.world_readable,
+                purposes: l.purposes.clone(),
+                out_of_purpose: l.out_of_purpose.clone(),
+                deidentified_violation: l.deidentified_violation,
+                unassigned: l.unassigned,
+                retention_overdue: l.retention_overdue,
+                risk: l.risk,
+                risk_reasons: l.risk_reasons.clone(),
+            })
+            .collect();
+        for l in &locations {
+            let findings: usize = l.categories.values().sum();
+            let add = |group: &mut Group| {
+                group.locations += 1;
+                group.findings += findings;
+                group.subjects += l.subjects;
+                group.violations += usize::from(l.violates());
+            };
+            add(summary.by_folder.entry(folder(&l.path)).or_default());
+            if l.purposes.is_empty() {
+                add(summary.by_purpose.entry("unassigned".to_string()).or_default());
+            }
+            for p in &l.purposes {
+                add(summary.by_purpose.entry(p.clone()).or_default());
+            }
+            if let Some(level) = l.identifiability {
+                *summary.by_identifiability.entry(level).or_default() += 1;
+            }
+            if let Some(risk) = l.risk {
+                *summary.by_risk.entry(risk).or_default() += 1;
+            }
+            summary.out_of_purpose +=
+                usize::from(!l.out_of_purpose.is_empty() || l.deidentified_violation);
+            summary.unassigned += usize::from(l.unassigned);
+            summary.retention_overdue += usize::from(l.retention_overdue);
+        }
+        Document {
+            schema: SCHEMA.to_string(),
+            tool: format!("piimap {}", env!("CARGO_PKG_VERSION")),
+            summary,
+            purposes: inv.purposes.clone(),
+            locations,
+            findings: inv
+                .findings
+                .iter()
+                .map(|f| FindingEntry {
+                    path: f.path.to_string(),
+                    line: f.line,
+                    column: f.column,
+                    field: f.field.as_deref().map(str::to_string),
+                    category: f.category,
+                    detector: f.detector.to_string(),
+                    confidence: f.confidence,
+                    masked: f.masked.clone(),
+                    value: f.value.clone(),
+                    record: f.record,
+                    identifiability: f.identifiability,
+                    test_data: f.test_data,
+                })
+                .collect(),
+            errors: inv
+                .errors
+                .iter()
+                .map(|e| Message { path: e.path.clone(), message: e.message.clone() })
+                .collect(),
+            skipped: inv
+                .skipped
+                .iter()
+                .map(|s| Message { path: s.path.clone(), message: s.reason.clone() })
+                .collect(),
+        }
+    }
+
+    /// The purpose with `id`.
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_folders() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_714_557_600), "2024-05-01T10:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(folder("share/営業/list.csv"), "share/営業");
+        assert_eq!(folder("./a/b.txt"), "a");
+        assert_eq!(folder("top.txt"), ".");
+    }
+}

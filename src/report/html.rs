@@ -1,0 +1,268 @@
+//! `--format html`: one self-contained page for the privacy officer —
+//! summary, charts, a sortable and filterable table of locations, each
+//! location's masked evidence, and the errors. Japanese by default
+//! (`--lang en` for English). No network: styles, script and charts (SVG)
+//! are inline, and a Content-Security-Policy forbids fetching anything.
+//!
+//! Every string that comes from the scanned world (paths, fields, masked
+//! values, error messages) goes through [`esc`].
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::document::{Document, LocationEntry};
+use super::labels::Lang;
+use crate::finding::Category;
+
+/// At most this many findings are listed per location in the page.
+const EVIDENCE_PER_LOCATION: usize = 100;
+
+/// HTML-escapes text for element content and quoted attributes.
+pub(super) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,'Hiragino Sans','Noto Sans CJK JP',sans-serif;margin:2rem;color:#222}\
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}\
+.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:6px;padding:.6rem 1rem;min-width:9rem}\
+.card b{display:block;font-size:1.6rem}.charts{display:flex;gap:2rem;flex-wrap:wrap}\
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}td.n{text-align:right}\
+.risk-critical{color:#fff;background:#a00}.risk-high{color:#fff;background:#d55}.risk-medium{background:#fc6}.risk-low{background:#cfc}\
+.flag{color:#a00}input#q{padding:.3rem;width:20rem;margin:.5rem 0}code{font-size:.85rem}";
+
+const SCRIPT: &str = "document.querySelectorAll('#loc th').forEach(function(th,i){th.addEventListener('click',function(){\
+var tb=document.querySelector('#loc tbody');var rows=Array.prototype.slice.call(tb.rows);var dir=th.dataset.dir==='asc'?-1:1;th.dataset.dir=dir===1?'asc':'desc';\
+rows.sort(function(a,b){var x=a.cells[i].dataset.v||a.cells[i].textContent,y=b.cells[i].dataset.v||b.cells[i].textContent;var nx=parseFloat(x),ny=parseFloat(y);\
+return(isNaN(nx)||isNaN(ny)?x.localeCompare(y):nx-ny)*dir;});rows.forEach(function(r){tb.appendChild(r);});});});\
+document.getElementById('q').addEventListener('input',function(e){var q=e.target.value.toLowerCase();\
+document.querySelectorAll('#loc tbody tr').forEach(function(r){r.hidden=r.textContent.toLowerCase().indexOf(q)<0;});});";
+
+/// A horizontal bar chart as inline SVG.
+fn bars(title: &str, rows: &[(String, usize)]) -> String {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let height = 22 * rows.len().max(1) + 28;
+    let mut svg = format!(
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"440\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        esc(title),
+        esc(title)
+    );
+    for (i, (label, n)) in rows.iter().enumerate() {
+        let y = 8 + i * 22;
+        let w = 220 * n / max;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect x=\"170\" y=\"{y}\" width=\"{w}\" height=\"16\" fill=\"#4a7ab5\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{n}</text>",
+            y + 12,
+            esc(label),
+            175 + w,
+            y + 12
+        );
+    }
+    if rows.is_empty() {
+        svg.push_str("<text x=\"0\" y=\"20\" font-size=\"12\">-</text>");
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> String {
+    let categories: Vec<String> =
+        l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
+    let purposes: Vec<String> = l
+        .purposes
+        .iter()
+        .map(|p| doc.purpose(p).map_or_else(|| p.clone(), |p| lang.purpose(p)))
+        .collect();
+    let purposes =
+        if purposes.is_empty() { lang.unassigned().to_string() } else { purposes.join("、") };
+    let risk = l.risk.map_or(String::from("-"), |r| {
+        format!("<span class=\"risk-{}\">{}</span>", r.as_str(), esc(lang.risk(r)))
+    });
+    let level_rank = l.identifiability.map_or(0, |x| x as usize + 1);
+    let risk_rank = l.risk.map_or(0, |r| r as usize + 1);
+    format!(
+        "<tr><td><a href=\"#l{i}\">{}</a></td><td>{}</td><td data-v=\"{level_rank}\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"flag\">{}</td><td data-v=\"{risk_rank}\">{risk}</td></tr>\n",
+        esc(&l.path),
+        esc(&categories.join(", ")),
+        esc(l.identifiability.map_or("-", |x| lang.level(x))),
+        l.subjects,
+        esc(&purposes),
+        esc(&lang.flags(l).join("; ")),
+    )
+}
+
+fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
+    let t = |ja, en| lang.pick(ja, en);
+    let _ = write!(
+        out,
+        "<details id=\"l{i}\"><summary><code>{}</code></summary><p>{}: {} · {}: {} · {}: {}</p>",
+        esc(&l.path),
+        t("識別ルール", "rules"),
+        esc(&l.rules.join(", ")),
+        t("レコード", "records"),
+        l.records,
+        t("リスクの理由", "risk reasons"),
+        esc(&l.risk_reasons.iter().map(|r| lang.reason(r)).collect::<Vec<_>>().join("、")),
+    );
+    out.push_str("<table><tr><th>");
+    out.push_str(
+        &[
+            t("行", "line"),
+            t("区分", "category"),
+            t("値（マスク済み）", "value (masked)"),
+            t("列", "field"),
+            t("検出器", "detector"),
+            t("確度", "confidence"),
+        ]
+        .join("</th><th>"),
+    );
+    out.push_str("</th></tr>");
+    let findings = doc.findings.iter().filter(|f| f.path == l.path);
+    for (n, f) in findings.enumerate() {
+        if n == EVIDENCE_PER_LOCATION {
+            let _ = write!(
+                out,
+                "<tr><td colspan=\"6\">… {}</td></tr>",
+                t("以下省略", "more not shown")
+            );
+            break;
+        }
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            f.line.map_or("-".to_string(), |n| n.to_string()),
+            esc(lang.category(f.category)),
+            esc(f.value.as_deref().unwrap_or(&f.masked)),
+            esc(f.field.as_deref().unwrap_or("")),
+            esc(&f.detector),
+            f.confidence.as_str()
+        );
+    }
+    out.push_str("</table></details>\n");
+}
+
+pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let t = |ja, en| lang.pick(ja, en);
+    let s = &doc.summary;
+    let mut page = String::new();
+    let _ = writeln!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\
+<meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1><p>{}</p>",
+        lang.code(),
+        t("個人データ台帳", "Personal data inventory"),
+        t("個人データ台帳", "Personal data inventory"),
+        esc(&doc.tool)
+    );
+    let violations = s.out_of_purpose + s.unassigned + s.retention_overdue;
+    let _ = writeln!(
+        page,
+        "<section class=\"cards\" id=\"summary\"><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div>\
+<div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div></section>",
+        s.files,
+        t("走査したファイル", "files scanned"),
+        s.locations,
+        t("個人データのある場所", "locations with personal data"),
+        s.subjects,
+        t("推定人数", "people (estimated)"),
+        violations,
+        t("方針違反", "policy violations"),
+        s.errors,
+        t("エラー", "errors")
+    );
+    // Charts: locations per category, people per purpose, violations.
+    let mut per_category: Vec<(String, usize)> = Category::ALL
+        .iter()
+        .map(|&c| {
+            (
+                lang.category(c).to_string(),
+                doc.locations.iter().filter(|l| l.categories.contains_key(&c)).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    per_category.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let per_purpose: Vec<(String, usize)> = s
+        .by_purpose
+        .iter()
+        .map(|(id, g)| {
+            (
+                doc.purpose(id).map_or_else(|| lang.unassigned().to_string(), |p| lang.purpose(p)),
+                g.subjects,
+            )
+        })
+        .collect();
+    let violations_rows = vec![
+        (t("目的外利用", "out of purpose").to_string(), s.out_of_purpose),
+        (t("利用目的なし", "unassigned").to_string(), s.unassigned),
+        (t("保存期間超過", "retention overdue").to_string(), s.retention_overdue),
+    ];
+    let _ = writeln!(
+        page,
+        "<h2>{}</h2><section class=\"charts\">{}{}{}</section>",
+        t("概要", "Summary"),
+        bars(t("区分ごとの場所数", "Locations per category"), &per_category),
+        bars(t("利用目的ごとの推定人数", "People per purpose"), &per_purpose),
+        bars(t("方針違反", "Policy violations"), &violations_rows)
+    );
+    let _ = writeln!(
+        page,
+        "<h2>{}</h2><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"loc\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        t("場所", "Locations"),
+        t("絞り込み", "Filter"),
+        t("パス", "path"),
+        t("区分", "categories"),
+        t("識別性", "identifiability"),
+        t("推定人数", "people"),
+        t("利用目的", "purposes"),
+        t("指摘", "flags"),
+        t("リスク", "risk")
+    );
+    for (i, l) in doc.locations.iter().enumerate() {
+        page.push_str(&location_row(doc, l, lang, i));
+    }
+    page.push_str("</tbody></table>\n");
+    let _ = writeln!(
+        page,
+        "<h2>{}</h2>",
+        t("場所ごとの根拠（マスク済み）", "Evidence per location (masked)")
+    );
+    for (i, l) in doc.locations.iter().enumerate() {
+        details(doc, l, lang, i, &mut page);
+    }
+    if !doc.errors.is_empty() {
+        let _ = write!(page, "<h2>{}</h2><ul id=\"errors\">", t("エラー", "Errors"));
+        for e in &doc.errors {
+            let _ = write!(page, "<li><code>{}</code>: {}</li>", esc(&e.path), esc(&e.message));
+        }
+        page.push_str("</ul>\n");
+    }
+    let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
+    out.write_all(page.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_markup_can_use() {
+        assert_eq!(
+            esc("<script>alert('1')</script>&\""),
+            "&lt;script&gt;alert(&#39;1&#39;)&lt;/script&gt;&amp;&quot;"
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! Words of the privacy officer's reports (HTML, Markdown) in Japanese and
+//! English: categories, levels, risks, purposes, flags and risk reasons.
+
+use crate::finding::{Category, Level};
+use crate::inventory::purposes::{Purpose, Risk};
+
+use super::document::LocationEntry;
+
+/// The language of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// 日本語 (the default: the policy is Japanese).
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `ja` or `en`, as HTML's `lang`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// The text in this language.
+    pub fn pick(self, ja: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
+    /// A category's name.
+    pub fn category(self, c: Category) -> &'static str {
+        self.pick(c.label_ja(), c.label_en())
+    }
+
+    /// A level's name.
+    pub fn level(self, l: Level) -> &'static str {
+        match self {
+            Lang::Ja => l.label_ja(),
+            Lang::En => match l {
+                Level::Direct => "identifies directly",
+                Level::Combination => "identifies in combination",
+                Level::Linkable => "linkable",
+            },
+        }
+    }
+
+    /// A risk's name.
+    pub fn risk(self, r: Risk) -> &'static str {
+        self.pick(r.label_ja(), r.as_str())
+    }
+
+    /// A purpose's name.
+    pub fn purpose(self, p: &Purpose) -> String {
+        match self {
+            Lang::Ja => p.ja.clone(),
+            Lang::En => p.en.clone(),
+        }
+    }
+
+    /// Locations with no purpose.
+    pub fn unassigned(self) -> &'static str {
+        self.pick("（利用目的なし）", "(no purpose)")
+    }
+
+    /// The policy flags of a location, as words.
+    pub fn flags(self, l: &LocationEntry) -> Vec<String> {
+        let mut flags = Vec::new();
+        if !l.out_of_purpose.is_empty() {
+            let cats: Vec<&str> = l.out_of_purpose.iter().map(|c| self.category(*c)).collect();
+            flags.push(format!("{}: {}", self.pick("目的外", "out of purpose"), cats.join(", ")));
+        }
+        if l.deidentified_violation {
+            flags.push(self.pick("非識別化されていない", "not de-identified").to_string());
+        }
+        if l.unassigned {
+            flags.push(self.pick("利用目的なし", "unassigned").to_string());
+        }
+        if l.retention_overdue {
+            flags.push(self.pick("保存期間超過", "retention overdue").to_string());
+        }
+        flags
+    }
+
+    /// A risk reason id (`sensitive:my_number`) as words.
+    pub fn reason(self, id: &str) -> String {
+        if let Some(c) = id.strip_prefix("sensitive:") {
+            let name =
+                Category::ALL.into_iter().find(|x| x.id() == c).map_or(c, |c| self.category(c));
+            return format!("{}: {name}", self.pick("要配慮の区分", "sensitive"));
+        }
+        let (ja, en) = match id {
+            "identifies-directly" => ("本人を直接識別", "identifies a person directly"),
+            "identifies-in-combination" => ("組み合わせで本人を識別", "identifies in combination"),
+            "people>=1000" => ("1,000名以上", "1,000 people or more"),
+            "people>=100" => ("100名以上", "100 people or more"),
+            "world-readable" => ("全ユーザーが読める", "readable by every user"),
+            "out-of-purpose" => ("目的外の個人データ", "data outside its purposes"),
+            "unassigned" => ("利用目的が未割当", "no purpose assigned"),
+            "retention-overdue" => ("保存期間を超過", "kept past its retention period"),
+            _ => return id.to_string(),
+        };
+        self.pick(ja, en).to_string()
+    }
+}

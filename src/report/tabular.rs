@@ -1,0 +1,186 @@
+//! `--format csv` (one row per location, for spreadsheets) and `--format
+//! markdown` (a summary and the locations, for tickets and wikis), both
+//! rendered from the inventory [`Document`].
+//!
+//! Every string from the scanned world (paths above all) is escaped for its
+//! format: CSV quotes every field and defuses spreadsheet formulas (a path
+//! starting with `=`, `+`, `-` or `@` is prefixed with `'`); Markdown
+//! escapes table pipes and HTML.
+
+use std::io::{self, Write};
+
+use super::document::{Document, LocationEntry};
+use super::labels::Lang;
+
+/// The CSV columns, in order.
+const COLUMNS: &[&str] = &[
+    "path",
+    "categories",
+    "identifiability",
+    "rules",
+    "subjects",
+    "records",
+    "purposes",
+    "out_of_purpose",
+    "unassigned",
+    "retention_overdue",
+    "risk",
+    "risk_reasons",
+    "size",
+    "modified",
+    "owner",
+    "world_readable",
+];
+
+/// One CSV field, quoted, with formula triggers defused.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn row(l: &LocationEntry) -> Vec<String> {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    vec![
+        l.path.clone(),
+        l.categories.iter().map(|(c, n)| format!("{}:{n}", c.id())).collect::<Vec<_>>().join(";"),
+        opt(l.identifiability.map(|x| x.as_str().to_string())),
+        l.rules.join(";"),
+        l.subjects.to_string(),
+        l.records.to_string(),
+        l.purposes.join(";"),
+        l.out_of_purpose.iter().map(|c| c.id()).collect::<Vec<_>>().join(";"),
+        l.unassigned.to_string(),
+        l.retention_overdue.to_string(),
+        opt(l.risk.map(|r| r.as_str().to_string())),
+        l.risk_reasons.join(";"),
+        opt(l.size.map(|s| s.to_string())),
+        opt(l.modified.clone()),
+        opt(l.owner.map(|o| o.to_string())),
+        opt(l.world_readable.map(|w| w.to_string())),
+    ]
+}
+
+/// CSV, UTF-8 with a byte-order mark so that spreadsheet programs read the
+/// Japanese paths right.
+pub(super) fn write_csv(doc: &Document, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let header: Vec<String> = COLUMNS.iter().map(|c| csv_field(c)).collect();
+    write!(out, "{}\r\n", header.join(","))?;
+    for l in &doc.locations {
+        let fields: Vec<String> = row(l).iter().map(|f| csv_field(f)).collect();
+        write!(out, "{}\r\n", fields.join(","))?;
+    }
+    Ok(())
+}
+
+/// Text for a Markdown table cell or line: no HTML, no table breaks.
+fn md(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('`', "\\`")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+        .replace('[', "\\[")
+}
+
+pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let s = &doc.summary;
+    writeln!(out, "# {}\n", t("個人データ台帳", "Personal data inventory"))?;
+    writeln!(
+        out,
+        "{} {} · {} {} · {} {} · {} {}\n",
+        s.files,
+        t("ファイルを走査", "files scanned"),
+        s.locations,
+        t("か所に個人データ", "locations with personal data"),
+        s.subjects,
+        t("名（推定）", "people (estimated)"),
+        s.errors,
+        t("件のエラー", "errors")
+    )?;
+    writeln!(out, "## {}\n", t("方針違反", "Policy violations"))?;
+    writeln!(out, "| {} | {} |\n|---|---:|", t("項目", "check"), t("か所", "locations"))?;
+    writeln!(out, "| {} | {} |", t("目的外利用", "out of purpose"), s.out_of_purpose)?;
+    writeln!(out, "| {} | {} |", t("利用目的なし", "unassigned"), s.unassigned)?;
+    writeln!(out, "| {} | {} |\n", t("保存期間超過", "retention overdue"), s.retention_overdue)?;
+    writeln!(out, "## {}\n", t("利用目的別", "By purpose"))?;
+    writeln!(
+        out,
+        "| {} | {} | {} | {} |\n|---|---:|---:|---:|",
+        t("利用目的", "purpose"),
+        t("か所", "locations"),
+        t("推定人数", "people"),
+        t("違反", "violations")
+    )?;
+    for (id, g) in &s.by_purpose {
+        let label =
+            doc.purpose(id).map_or_else(|| lang.unassigned().to_string(), |p| lang.purpose(p));
+        writeln!(out, "| {} | {} | {} | {} |", md(&label), g.locations, g.subjects, g.violations)?;
+    }
+    writeln!(out, "\n## {}\n", t("場所", "Locations"))?;
+    writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---:|---|---|---|",
+        t("パス", "path"),
+        t("区分", "categories"),
+        t("識別性", "identifiability"),
+        t("推定人数", "people"),
+        t("利用目的", "purposes"),
+        t("指摘", "flags"),
+        t("リスク", "risk")
+    )?;
+    for l in &doc.locations {
+        let categories: Vec<String> =
+            l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(&l.path),
+            md(&categories.join(", ")),
+            l.identifiability.map_or("-", |x| lang.level(x)),
+            l.subjects,
+            md(&l
+                .purposes
+                .iter()
+                .map(|p| doc.purpose(p).map_or(p.clone(), |p| lang.purpose(p)))
+                .collect::<Vec<_>>()
+                .join(", ")),
+            md(&lang.flags(l).join(", ")),
+            l.risk.map_or("-", |r| lang.risk(r)),
+        )?;
+    }
+    if !doc.errors.is_empty() {
+        writeln!(out, "\n## {}\n", t("エラー", "Errors"))?;
+        for e in &doc.errors {
+            writeln!(out, "- {}: {}", md(&e.path), md(&e.message))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-1+2"), "\"'-1+2\"");
+        assert_eq!(csv_field("share/a.csv"), "\"share/a.csv\"");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_out() {
+        assert_eq!(md("a|b<script>"), "a\\|b&lt;script&gt;");
+        assert_eq!(md("x\ny"), "x y");
+    }
+}
