@@ -603,6 +603,24 @@ def identify_fixtures():
     return survey[:-1], [("〒150-0002", ["postal_code"])], listing
 
 
+def purposes_fixtures(g):
+    """Files in folders the default location rules assign to purposes, each
+    inside or outside its purposes."""
+    people = [(g.name(), g.email(), g.address()) for _ in range(3)]
+    # Marketing may use names, addresses, phones and e-mail, not accounts.
+    dm = [("氏名,メールアドレス,住所,口座番号", [])] + [
+        (f"{n},{e},{a},{g.digits(7)}", ["name", "email", "address", "bank_account"]) for n, e, a in people]
+    # Billing: the holder and the account.
+    billing = [("口座名義,口座番号", [])] + [
+        (f"{n},{g.digits(7)}", ["name", "bank_account"]) for n, _, _ in people]
+    # Statistics wants de-identified data: attributes only are fine, names are not.
+    stats_ok = [("郵便番号,性別,生年月日", [])] + [
+        (f"{g.postal()},{g.r.choice(['男', '女'])},{g.birth()}", ["postal_code", "gender", "birth_date"]) for _ in range(3)]
+    stats_raw = [("氏名,郵便番号,性別", [])] + [
+        (f"{n},{g.postal()},{g.r.choice(['男', '女'])}", ["name", "postal_code", "gender"]) for n, _, _ in people]
+    return dm, billing, stats_ok, stats_raw
+
+
 def fixtures(root):
     g = Gen(1)
     truth = []
@@ -629,6 +647,11 @@ def fixtures(root):
     write_doc(root, "identify/survey.txt", survey, truth)
     write_doc(root, "identify/postal_only.txt", postal, truth)
     write_doc(root, "identify/customers.txt", listing, truth)
+    dm, billing, stats_ok, stats_raw = purposes_fixtures(g)
+    write_doc(root, "purposes/marketing/dm_list.csv", dm, truth)
+    write_doc(root, "purposes/billing/koza_furikae.csv", billing, truth)
+    write_doc(root, "purposes/統計/shukei.csv", stats_ok, truth)
+    write_doc(root, "purposes/統計/motodata.csv", stats_raw, truth)
     with open(os.path.join(root, "negative/logo.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
     with open(os.path.join(root, "expected.tsv"), "w") as f:

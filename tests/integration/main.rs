@@ -8,6 +8,7 @@ mod cli;
 mod fixtures;
 mod git;
 mod identify;
+mod inventory;
 mod library;
 mod patterns;
 mod project;

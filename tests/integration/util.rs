@@ -80,3 +80,36 @@ impl Tree {
         self
     }
 }
+
+/// Validates `json` against the JSON Schema at `schema` (relative to the
+/// repository) with Python's jsonschema. CI installs it (`.ci/run`) and must
+/// not skip.
+pub(crate) fn validate_json(schema: &str, json: &str) {
+    let schema = root().join(schema);
+    let ci = std::env::var_os("CI").is_some();
+    let has_validator = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !schema.exists() || !has_validator {
+        assert!(!ci, "CI needs python3 with jsonschema and {}", schema.display());
+        eprintln!(
+            "skipped schema validation: python3 jsonschema or {} is missing",
+            schema.display()
+        );
+        return;
+    }
+    let t = Tree::new();
+    t.file("doc.json", json);
+    let script = "import json, sys, jsonschema\n\
+                  schema = json.load(open(sys.argv[1]))\n\
+                  doc = json.load(open(sys.argv[2]))\n\
+                  jsonschema.validators.validator_for(schema)(schema).validate(doc)\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(t.path().join("doc.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

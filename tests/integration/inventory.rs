@@ -1,0 +1,201 @@
+//! The privacy officer's inventory: purposes and policy checks on the
+//! fixtures, retention and exposure on a tree built here, the JSON document
+//! against its schema, CSV/Markdown/HTML escaping, `piimap report`, owner-only
+//! report files, and no raw value in any format.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    })
+}
+
+fn location<'a>(doc: &'a Value, path: &str) -> &'a Value {
+    doc["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["path"] == path)
+        .unwrap_or_else(|| panic!("no location {path}"))
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect()
+}
+
+#[test]
+fn fixtures_are_checked_against_their_purposes_and_validate() {
+    let out = piimap(&["scan", "fixtures", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    validate_json("schemas/inventory.schema.json", &String::from_utf8_lossy(&out.stdout));
+    let doc = json(&out);
+    // Marketing may not hold bank accounts.
+    let dm = location(&doc, "fixtures/purposes/marketing/dm_list.csv");
+    assert_eq!(strings(&dm["purposes"]), ["marketing"]);
+    assert_eq!(strings(&dm["out_of_purpose"]), ["bank_account"]);
+    assert!(strings(&dm["risk_reasons"]).contains(&"out-of-purpose"));
+    // Billing holds exactly what it may.
+    let billing = location(&doc, "fixtures/purposes/billing/koza_furikae.csv");
+    assert_eq!(strings(&billing["purposes"]), ["billing"]);
+    assert!(strings(&billing["out_of_purpose"]).is_empty());
+    assert_eq!(billing["identifiability"], "direct");
+    // Statistics: attributes are fine, names are not.
+    let ok = location(&doc, "fixtures/purposes/統計/shukei.csv");
+    assert_eq!(
+        (ok["identifiability"].as_str(), ok["deidentified_violation"].as_bool()),
+        (Some("combination"), Some(false))
+    );
+    assert!(strings(&ok["out_of_purpose"]).is_empty());
+    let raw = location(&doc, "fixtures/purposes/統計/motodata.csv");
+    assert_eq!(strings(&raw["out_of_purpose"]), ["name"]);
+    assert_eq!(raw["deidentified_violation"], true);
+    // Drawings serve contracts; forms outside any purpose folder are unassigned.
+    assert_eq!(strings(&location(&doc, "fixtures/cad/house_utf8.dxf")["purposes"]), ["contract"]);
+    let form = location(&doc, "fixtures/ja/moushikomi_utf8.txt");
+    assert_eq!(
+        (form["unassigned"].as_bool(), form["purposes"].as_array().map(Vec::len)),
+        (Some(true), Some(0))
+    );
+    // The summary counts them.
+    let s = &doc["summary"];
+    assert_eq!(s["out_of_purpose"], 2);
+    assert_eq!(s["by_purpose"]["marketing"]["violations"], 1);
+    assert_eq!(s["by_purpose"]["statistics"]["locations"], 2);
+    assert_eq!(
+        s["locations"].as_u64().unwrap() as usize,
+        doc["locations"].as_array().unwrap().len()
+    );
+    assert_eq!(doc["purposes"].as_array().unwrap().len(), 7);
+}
+
+#[cfg(unix)]
+#[test]
+fn retention_exposure_and_risk() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    t.file("marketing/old.csv", "氏名,メールアドレス\n山田 太郎,taro.yamada@docomo.ne.jp\n");
+    t.file("misc/memo.txt", "お名前：佐藤 花子 様\n個人番号：123456789018\n");
+    let old = t.path().join("marketing/old.csv");
+    let four_years = SystemTime::now() - Duration::from_secs(4 * 365 * 86_400);
+    std::fs::File::options().write(true).open(&old).unwrap().set_modified(four_years).unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let memo = t.path().join("misc/memo.txt");
+    std::fs::set_permissions(&memo, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let doc = json(&piimap_in(t.path(), &["scan", ".", "--format", "json"]));
+    // Marketing keeps data three years: four is overdue; the file is readable
+    // by everyone.
+    let l = location(&doc, "./marketing/old.csv");
+    assert_eq!(
+        (l["retention_overdue"].as_bool(), l["world_readable"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(
+        strings(&l["risk_reasons"]),
+        ["identifies-directly", "world-readable", "retention-overdue"]
+    );
+    assert_eq!(l["risk"], "high");
+    assert!(l["modified"].as_str().unwrap().ends_with('Z'));
+    // A My Number with a name, no purpose, readable by its owner only.
+    let m = location(&doc, "./misc/memo.txt");
+    assert_eq!(
+        (m["unassigned"].as_bool(), m["world_readable"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(
+        strings(&m["risk_reasons"]),
+        ["identifies-directly", "sensitive:my_number", "unassigned"]
+    );
+    assert_eq!(m["risk"], "critical");
+    assert_eq!(doc["summary"]["retention_overdue"], 1);
+}
+
+#[test]
+fn project_purposes_and_rules_come_from_the_config_file() {
+    let t = Tree::new();
+    t.file("hr/candidates.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n");
+    t.file(
+        ".piimap.toml",
+        "[[purpose]]\nid = \"recruiting\"\nja = \"採用\"\nen = \"Recruiting\"\ncategories = [\"name\", \"phone\"]\n\n\
+         [[location_rule]]\npurposes = [\"recruiting\"]\npaths = [\"**/hr/**\"]\n",
+    );
+    let doc = json(&piimap_in(t.path(), &["scan", ".", "--format", "json"]));
+    let l = location(&doc, "./hr/candidates.csv");
+    assert_eq!(strings(&l["purposes"]), ["recruiting"]);
+    assert!(strings(&l["out_of_purpose"]).is_empty());
+    // An unknown key is an error naming the file and the line.
+    t.file(".piimap.toml", "[allow]\npaths = []\n\n[[purpose]]\nid = \"x\"\nja = \"x\"\nen = \"x\"\ncategories = []\ncolour = \"red\"\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".piimap.toml") && err.contains("line 9") && err.contains("colour"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hostile_names_are_escaped_in_every_format() {
+    let t = Tree::new();
+    t.file("<script>alert(1)</script>.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n");
+    t.file("=cmd|calc/a.txt", "電話：090-5555-0124\n");
+    let html =
+        String::from_utf8(piimap_in(t.path(), &["scan", ".", "--format", "html"]).stdout).unwrap();
+    assert!(!html.contains("<script>alert(1)"), "unescaped path in HTML");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;.csv"));
+    assert_eq!(html.matches("<script>").count(), 1, "only the page's own script");
+    let csv =
+        String::from_utf8(piimap_in(t.path(), &["scan", "=cmd|calc", "--format", "csv"]).stdout)
+            .unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains("\"'=cmd|calc/a.txt\""), "{csv}");
+    let md = String::from_utf8(piimap_in(t.path(), &["scan", ".", "--format", "markdown"]).stdout)
+        .unwrap();
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;.csv"), "{md}");
+    assert!(md.contains("=cmd\\|calc/a.txt"), "a path cannot open a table cell: {md}");
+}
+
+#[test]
+fn no_raw_value_in_any_format_and_reports_render_again() {
+    let t = Tree::new();
+    t.file(
+        "share/顧客.csv",
+        "氏名,電話番号,メールアドレス\n山田 太郎,090-5555-8765,canary.yamada@docomo.ne.jp\n",
+    );
+    for format in ["json", "csv", "markdown", "html"] {
+        let out = piimap_in(t.path(), &["scan", "share", "--format", format]);
+        let all = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).to_string();
+        // Masks keep a phone's last digits, never the rest.
+        assert!(
+            !all.contains("5555") && !all.contains("canary.yamada") && !all.contains("太郎"),
+            "{format}: {all}"
+        );
+    }
+    // A saved inventory renders the same page without the scan, in both
+    // languages, and report files are readable by their owner only.
+    let saved = t.path().join("inventory.json");
+    assert_eq!(
+        code(&piimap_in(t.path(), &["scan", "share", "--format", "json", "-o", "inventory.json"])),
+        1
+    );
+    let direct = piimap_in(t.path(), &["scan", "share", "--format", "html", "--lang", "en"]).stdout;
+    let again =
+        piimap_in(t.path(), &["report", "inventory.json", "--format", "html", "--lang", "en"]);
+    assert_eq!(code(&again), 0);
+    assert_eq!(String::from_utf8_lossy(&again.stdout), String::from_utf8_lossy(&direct));
+    assert!(String::from_utf8_lossy(&direct).contains("<html lang=\"en\">"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // Not an inventory: a clear error, exit 2.
+    t.file("bad.json", "{\"schema\": 1}");
+    let bad = piimap_in(t.path(), &["report", "bad.json"]);
+    assert_eq!(code(&bad), 2);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a piimap inventory"));
+}
