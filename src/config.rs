@@ -21,6 +21,10 @@
 //! purposes = ["recruiting"]
 //! paths = ["**/hr/**"]
 //! ```
+//!
+//! Top-level keys: `patterns = ["piimap-patterns"]` (pattern directories),
+//! `ignore = ["vendor/**"]` (never scanned), `fail_on = "medium"` and
+//! `max_filesize = "100M"` (defaults of the options of those names).
 
 use std::path::{Path, PathBuf};
 
@@ -49,9 +53,35 @@ pub struct Config {
     /// Location rules tried before the built-in ones.
     #[serde(default)]
     pub location_rule: Vec<crate::inventory::purposes::RuleSpec>,
+    /// Pattern directories (relative to the file), as `--patterns`.
+    #[serde(default)]
+    pub patterns: Vec<PathBuf>,
+    /// Globs of paths never scanned (relative to the file; `**` crosses `/`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// The default of `--fail-on`.
+    #[serde(default)]
+    pub fail_on: Option<Threshold>,
+    /// The default of `--max-filesize` (`100M`).
+    #[serde(default)]
+    pub max_filesize: Option<String>,
     /// Where it was read from, for error messages.
     #[serde(skip)]
     source: PathBuf,
+}
+
+/// `fail_on`: the confidence from which findings fail the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Threshold {
+    /// Any finding.
+    Low,
+    /// Medium and high.
+    Medium,
+    /// High only.
+    High,
+    /// Never.
+    None,
 }
 
 /// Allowlists.
@@ -146,6 +176,32 @@ impl Config {
     /// The project's test-data values.
     pub fn test_values(&self) -> ValueList {
         ValueList::new(self.test_data.values.iter().map(String::as_str))
+    }
+
+    /// The directory the file is in (paths in it are relative to it).
+    pub fn dir(&self) -> &Path {
+        self.source.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The pattern directories, resolved against [`Config::dir`].
+    pub fn pattern_dirs(&self) -> Vec<PathBuf> {
+        self.patterns.iter().map(|d| self.dir().join(d)).collect()
+    }
+
+    /// The `ignore` globs, compiled, with the directory they are relative to.
+    pub fn ignored(&self) -> Result<Option<(GlobSet, PathBuf)>, ConfigError> {
+        if self.ignore.is_empty() {
+            return Ok(None);
+        }
+        let invalid = |e: globset::Error| ConfigError::Invalid {
+            path: self.source.clone(),
+            message: e.to_string(),
+        };
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &self.ignore {
+            globs.add(GlobBuilder::new(pattern).literal_separator(true).build().map_err(invalid)?);
+        }
+        Ok(Some((globs.build().map_err(invalid)?, self.dir().to_path_buf())))
     }
 }
 

@@ -31,7 +31,7 @@
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],
 //!     jobs: 4,
-//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, threads: 2 },
+//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, threads: 2, exclude: None },
 //!     evidence: Evidence::default(),
 //! };
 //! let inventory = scan(&config, &detectors, None);

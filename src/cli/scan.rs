@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
 use piimap::Confidence;
 use piimap::baseline::Baseline;
-use piimap::config::Config;
+use piimap::config::{Config, Threshold};
 use piimap::detect::DetectorSet;
 use piimap::finding::{Category, FingerprintKey};
 use piimap::inventory::Inventory;
@@ -39,9 +39,10 @@ pub(super) struct ScanArgs {
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long)]
     jobs: Option<usize>,
-    /// Exit 1 when a finding has at least this confidence (`none`: never).
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    fail_on: FailOn,
+    /// Exit 1 when a finding has at least this confidence (`none`: never;
+    /// default: `fail_on` of .piimap.toml, else low).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Print raw values instead of masked ones. They are personal data: handle the output accordingly.
     #[arg(long)]
     show_values: bool,
@@ -51,9 +52,10 @@ pub(super) struct ScanArgs {
     /// Follow symbolic links.
     #[arg(short = 'L', long)]
     follow: bool,
-    /// Skip (and report) files larger than SIZE (e.g. 512K, 100M, 2G).
-    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
-    max_filesize: u64,
+    /// Skip (and report) files larger than SIZE (e.g. 512K, 100M, 2G;
+    /// default: `max_filesize` of .piimap.toml, else 256M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_filesize: Option<u64>,
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -201,7 +203,13 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     purposes::assess(&mut inventory, &load_purposes(&args, &config)?, std::time::SystemTime::now());
     report::write_lang(args.format.format(), &inventory, args.lang.lang(), &mut out)
         .context("writing the report")?;
-    let threshold = match args.fail_on {
+    let fail_on = args.fail_on.unwrap_or(match config.fail_on {
+        Some(Threshold::Medium) => FailOn::Medium,
+        Some(Threshold::High) => FailOn::High,
+        Some(Threshold::None) => FailOn::None,
+        Some(Threshold::Low) | None => FailOn::Low,
+    });
+    let threshold = match fail_on {
         FailOn::Low => Some(Confidence::Low),
         FailOn::Medium => Some(Confidence::Medium),
         FailOn::High => Some(Confidence::High),
@@ -290,8 +298,17 @@ fn inventory(
     key: Option<FingerprintKey>,
     project: &Config,
 ) -> anyhow::Result<Inventory> {
-    let mut detectors = DetectorSet::load_except(&args.patterns.dirs, &args.skip_categories)
-        .context("loading patterns")?;
+    let dirs: Vec<PathBuf> =
+        args.patterns.dirs.iter().cloned().chain(project.pattern_dirs()).collect();
+    let mut detectors =
+        DetectorSet::load_except(&dirs, &args.skip_categories).context("loading patterns")?;
+    let max_filesize = match (args.max_filesize, &project.max_filesize) {
+        (Some(size), _) => size,
+        (None, Some(size)) => {
+            parse_size(size).map_err(|e| anyhow::anyhow!(".piimap.toml: max_filesize: {e}"))?
+        }
+        (None, None) => 256 << 20,
+    };
     detectors.set_project_values(project.allowed_values(), project.test_values());
     let allowlist = project.allowlist()?;
     let jobs =
@@ -302,7 +319,8 @@ fn inventory(
         walk: WalkOptions {
             no_ignore: args.no_ignore,
             follow: args.follow,
-            max_filesize: args.max_filesize,
+            max_filesize,
+            exclude: project.ignored()?.map(std::sync::Arc::new),
             threads: jobs,
         },
         evidence: Evidence { show_values: args.show_values, key },
@@ -323,7 +341,7 @@ fn inventory(
     let mut inventory = match scope {
         _ if args.history => {
             let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
-            scan_history(&repo, &detectors, &config.evidence, args.max_filesize, jobs, progress)
+            scan_history(&repo, &detectors, &config.evidence, max_filesize, jobs, progress)
                 .with_context(|| format!("reading the history of {}", repo.display()))?
         }
         Some(scope) => {

@@ -25,6 +25,9 @@ pub struct WalkOptions {
     pub max_filesize: u64,
     /// Walker threads.
     pub threads: usize,
+    /// Paths never scanned (`ignore` of `.piimap.toml`): globs matched
+    /// against paths relative to `base`.
+    pub exclude: Option<std::sync::Arc<(globset::GlobSet, PathBuf)>>,
 }
 
 /// One unit of work for the scanners.
@@ -88,7 +91,16 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
         .require_git(false)
         .follow_links(opts.follow)
         .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry({
+            let exclude = opts.exclude.clone();
+            move |e| {
+                e.file_name() != ".git"
+                    && exclude.as_deref().is_none_or(|(globs, base)| {
+                        let rel = e.path().strip_prefix(base).unwrap_or(e.path());
+                        !globs.is_match(rel.strip_prefix(".").unwrap_or(rel))
+                    })
+            }
+        });
     if respect {
         builder.add_custom_ignore_filename(".piimapignore");
     }

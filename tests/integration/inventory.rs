@@ -199,3 +199,34 @@ fn no_raw_value_in_any_format_and_reports_render_again() {
     assert_eq!(code(&bad), 2);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a piimap inventory"));
 }
+
+#[test]
+fn the_config_file_sets_patterns_ignores_and_thresholds() {
+    let t = Tree::new();
+    t.file("vendor/lib.txt", "電話：090-5555-0125\n");
+    t.file("src/a.txt", "社員番号：EMP-123456\n電話：090-5555-0126\n");
+    t.file(
+        "rules/employee.toml",
+        "[[detector]]\nid = \"acme.employee-id\"\ncategory = \"government_id\"\n\
+         description.ja = \"社員番号\"\ndescription.en = \"Employee id\"\n\
+         pattern = '(EMP-[0-9]{6})'\nanchors = [\"EMP\"]\n\
+         examples = [\"«EMP-123456»\"]\nnegative_examples = [\"EMP-12\"]\n",
+    );
+    t.file(
+        ".piimap.toml",
+        "patterns = [\"rules\"]\nignore = [\"vendor/**\", \"rules/**\"]\nfail_on = \"none\"\nmax_filesize = \"1M\"\n",
+    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    // fail_on = "none": findings, yet exit 0.
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let found = findings(&values);
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        found,
+        [(s("./src/a.txt"), 1, s("government_id")), (s("./src/a.txt"), 2, s("phone"))],
+        "vendor/ ignored, the project's own detector loaded"
+    );
+    // The command line still wins.
+    assert_eq!(code(&piimap_in(t.path(), &["scan", ".", "--fail-on", "low"])), 1);
+}

@@ -34,7 +34,13 @@ fn scan_reports_progress_and_returns_a_sorted_inventory() {
     let config = ScanConfig {
         targets: vec![t.path().to_path_buf()],
         jobs: 2,
-        walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 1 << 20, threads: 2 },
+        walk: WalkOptions {
+            no_ignore: false,
+            follow: false,
+            max_filesize: 1 << 20,
+            threads: 2,
+            exclude: None,
+        },
         evidence: Evidence::default(),
     };
     let count = Count::default();
