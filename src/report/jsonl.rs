@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::finding::{Category, Confidence, Level};
 use crate::inventory::Inventory;
+use crate::inventory::purposes::Risk;
 
 #[derive(Serialize)]
 struct FindingLine<'a> {
@@ -45,6 +46,11 @@ struct LocationLine<'a> {
     rules: &'a [String],
     subjects: usize,
     records: usize,
+    purposes: &'a [String],
+    out_of_purpose: &'a [Category],
+    unassigned: bool,
+    retention_overdue: bool,
+    risk: Option<Risk>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +112,11 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 rules: &l.rules,
                 subjects: l.subjects,
                 records: l.records,
+                purposes: &l.purposes,
+                out_of_purpose: &l.out_of_purpose,
+                unassigned: l.unassigned,
+                retention_overdue: l.retention_overdue,
+                risk: l.risk,
             },
         )?;
     }

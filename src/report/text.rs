@@ -123,6 +123,27 @@ fn write_location(out: &mut dyn Write, l: &Location) -> io::Result<()> {
     let ja: Vec<String> =
         l.categories.iter().map(|(c, n)| format!("{} {n}", c.label_ja())).collect();
     writeln!(out, "  {} / {}", en.join(", "), ja.join("、"))?;
+    if let Some(risk) = l.risk {
+        let purposes = if l.purposes.is_empty() { "-".to_string() } else { l.purposes.join(", ") };
+        let mut flags: Vec<String> = Vec::new();
+        if !l.out_of_purpose.is_empty() {
+            let c: Vec<&str> = l.out_of_purpose.iter().map(|c| c.id()).collect();
+            flags.push(format!("out of purpose / 目的外: {}", c.join(", ")));
+        }
+        if l.unassigned {
+            flags.push("unassigned / 利用目的なし".to_string());
+        }
+        if l.retention_overdue {
+            flags.push("retention overdue / 保存期間超過".to_string());
+        }
+        let flags = if flags.is_empty() { String::new() } else { format!("; {}", flags.join("; ")) };
+        writeln!(
+            out,
+            "  purposes / 利用目的: {purposes}{flags}; risk / リスク: {} {}",
+            risk.as_str(),
+            risk.label_ja()
+        )?;
+    }
     let Some(level) = l.identifiability else { return Ok(()) };
     writeln!(
         out,

@@ -79,9 +79,16 @@ fn no_raw_values_without_show_values() {
 #[test]
 fn text_report_groups_by_file_with_a_bilingual_summary() {
     let t = canary_tree();
+    // Readable by its owner only, so that the risk does not depend on umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = t.path().join("a/contact.txt");
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = piimap_in(t.path(), &["scan", "a"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let expected = "a/contact.txt\n  name 1, phone 1, email 1 / 氏名 1、電話番号 1、電子メールアドレス 1\n  identifies / 識別性: direct 直接識別 (contact-point, name, name-with-contact); about 1 person / 推定 1 名\n      1:4    name          high   佐***  (jp.name-kanji)\n      2:4    phone         high   ***-****-4321  (jp.phone)\n      3:6    email         high   ca***@example.co.jp  (email)\n";
+    let expected = "a/contact.txt\n  name 1, phone 1, email 1 / 氏名 1、電話番号 1、電子メールアドレス 1\n  purposes / 利用目的: -; unassigned / 利用目的なし; risk / リスク: high 高\n  identifies / 識別性: direct 直接識別 (contact-point, name, name-with-contact); about 1 person / 推定 1 名\n      1:4    name          high   佐***  (jp.name-kanji)\n      2:4    phone         high   ***-****-4321  (jp.phone)\n      3:6    email         high   ca***@example.co.jp  (email)\n";
     assert!(text.starts_with(expected), "{text}");
     assert!(text.contains("summary / 概要: 1 files scanned"), "{text}");
     assert!(text.contains("phone         電話番号"), "{text}");

@@ -39,6 +39,37 @@ fn fixtures_are_checked_against_their_purposes_and_validate() {
     assert_eq!(strings(&dm["purposes"]), ["marketing"]);
     assert_eq!(strings(&dm["out_of_purpose"]), ["bank_account"]);
     assert!(strings(&dm["risk_reasons"]).contains(&"out-of-purpose"));
+    // The whole entry, but for what the file system says (its mode decides
+    // the exposure).
+    let exposed = dm["world_readable"] == true;
+    let mut entry = dm.clone();
+    for key in ["size", "modified", "owner", "world_readable"] {
+        entry.as_object_mut().unwrap().remove(key);
+    }
+    let mut reasons = vec!["identifies-directly", "sensitive:bank_account"];
+    if exposed {
+        reasons.push("world-readable");
+    }
+    reasons.push("out-of-purpose");
+    assert_eq!(
+        entry,
+        serde_json::json!({
+            "path": "fixtures/purposes/marketing/dm_list.csv",
+            "categories": {"name": 3, "address": 3, "email": 3, "bank_account": 3},
+            "confidence": "high",
+            "identifiability": "direct",
+            "rules": ["account-holder", "attribute", "contact-point", "name", "name-with-contact"],
+            "subjects": 3,
+            "records": 3,
+            "purposes": ["marketing"],
+            "out_of_purpose": ["bank_account"],
+            "deidentified_violation": false,
+            "unassigned": false,
+            "retention_overdue": false,
+            "risk": "critical",
+            "risk_reasons": reasons,
+        })
+    );
     // Billing holds exactly what it may.
     let billing = location(&doc, "fixtures/purposes/billing/koza_furikae.csv");
     assert_eq!(strings(&billing["purposes"]), ["billing"]);
