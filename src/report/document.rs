@@ -198,7 +198,7 @@ fn rfc3339(secs: u64) -> String {
 
 /// The top-level folder of a path (`share/営業/a.csv` → `share/営業`, with a
 /// leading `./` dropped; a file at the top is its own folder `.`).
-fn folder(path: &str) -> String {
+pub(super) fn folder(path: &str) -> String {
     let path = path.trim_start_matches("./");
     let parts: Vec<&str> = path.split('/').collect();
     match parts.len() {

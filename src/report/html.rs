@@ -77,6 +77,42 @@ fn bars(title: &str, rows: &[(String, usize)]) -> String {
     svg
 }
 
+/// Categories × top-level folders: how many locations of each folder hold
+/// each category, shaded by count.
+fn matrix(doc: &Document, lang: Lang) -> String {
+    let categories: Vec<Category> = Category::ALL
+        .into_iter()
+        .filter(|c| doc.locations.iter().any(|l| l.categories.contains_key(c)))
+        .collect();
+    let mut html = format!(
+        "<h3>{}</h3><table id=\"matrix\"><tr><th>{}</th>",
+        lang.pick("区分 × フォルダ（場所数）", "Categories × folders (locations)"),
+        lang.pick("フォルダ", "folder")
+    );
+    for c in &categories {
+        let _ = write!(html, "<th>{}</th>", esc(lang.category(*c)));
+    }
+    html.push_str("</tr>");
+    let max = doc.summary.by_folder.values().map(|g| g.locations).max().unwrap_or(1).max(1);
+    for folder in doc.summary.by_folder.keys() {
+        let _ = write!(html, "<tr><td><code>{}</code></td>", esc(folder));
+        let here: Vec<&LocationEntry> =
+            doc.locations.iter().filter(|l| super::document::folder(&l.path) == *folder).collect();
+        for c in &categories {
+            let n = here.iter().filter(|l| l.categories.contains_key(c)).count();
+            let alpha = if n == 0 { 0.0 } else { 0.15 + 0.85 * n as f64 / max as f64 };
+            let _ = write!(
+                html,
+                "<td class=\"n\" style=\"background:rgba(74,122,181,{alpha:.2})\">{}</td>",
+                if n == 0 { String::new() } else { n.to_string() }
+            );
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>\n");
+    html
+}
+
 fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> String {
     let categories: Vec<String> =
         l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
@@ -218,6 +254,7 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
         bars(t("利用目的ごとの推定人数", "People per purpose"), &per_purpose),
         bars(t("方針違反", "Policy violations"), &violations_rows)
     );
+    page.push_str(&matrix(doc, lang));
     let _ = writeln!(
         page,
         "<h2>{}</h2><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"loc\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",

@@ -136,7 +136,8 @@ fn write_location(out: &mut dyn Write, l: &Location) -> io::Result<()> {
         if l.retention_overdue {
             flags.push("retention overdue / 保存期間超過".to_string());
         }
-        let flags = if flags.is_empty() { String::new() } else { format!("; {}", flags.join("; ")) };
+        let flags =
+            if flags.is_empty() { String::new() } else { format!("; {}", flags.join("; ")) };
         writeln!(
             out,
             "  purposes / 利用目的: {purposes}{flags}; risk / リスク: {} {}",
