@@ -165,7 +165,9 @@ fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut St
         .join("</th><th>"),
     );
     out.push_str("</th></tr>");
-    let findings = doc.findings.iter().filter(|f| f.path == l.path);
+    // Findings are sorted by path: this location's are one run of them.
+    let first = doc.findings.partition_point(|f| f.path < l.path);
+    let findings = doc.findings[first..].iter().take_while(|f| f.path == l.path);
     for (n, f) in findings.enumerate() {
         if n == EVIDENCE_PER_LOCATION {
             let _ = write!(
