@@ -116,13 +116,7 @@ fn matrix(doc: &Document, lang: Lang) -> String {
 fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> String {
     let categories: Vec<String> =
         l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
-    let purposes: Vec<String> = l
-        .purposes
-        .iter()
-        .map(|p| doc.purpose(p).map_or_else(|| p.clone(), |p| lang.purpose(p)))
-        .collect();
-    let purposes =
-        if purposes.is_empty() { lang.unassigned().to_string() } else { purposes.join("、") };
+    let purposes = lang.purposes(doc, &l.purposes);
     let risk = l.risk.map_or(String::from("-"), |r| {
         format!("<span class=\"risk-{}\">{}</span>", r.as_str(), esc(lang.risk(r)))
     });
@@ -259,16 +253,10 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
     page.push_str(&matrix(doc, lang));
     let _ = writeln!(
         page,
-        "<h2>{}</h2><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"loc\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<h2>{}</h2><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"loc\"><thead><tr><th>{}</th></tr></thead><tbody>",
         t("場所", "Locations"),
         t("絞り込み", "Filter"),
-        t("パス", "path"),
-        t("区分", "categories"),
-        t("識別性", "identifiability"),
-        t("推定人数", "people"),
-        t("利用目的", "purposes"),
-        t("指摘", "flags"),
-        t("リスク", "risk")
+        lang.location_columns().join("</th><th>")
     );
     for (i, l) in doc.locations.iter().enumerate() {
         page.push_str(&location_row(doc, l, lang, i));

@@ -4,7 +4,7 @@
 use crate::finding::{Category, Level};
 use crate::inventory::purposes::{Purpose, Risk};
 
-use super::document::LocationEntry;
+use super::document::{Document, LocationEntry};
 
 /// The language of a report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +61,32 @@ impl Lang {
             Lang::Ja => p.ja.clone(),
             Lang::En => p.en.clone(),
         }
+    }
+
+    /// The headers of a table of locations: path, categories,
+    /// identifiability, people, purposes, flags, risk.
+    pub fn location_columns(self) -> [&'static str; 7] {
+        [
+            self.pick("パス", "path"),
+            self.pick("区分", "categories"),
+            self.pick("識別性", "identifiability"),
+            self.pick("推定人数", "people"),
+            self.pick("利用目的", "purposes"),
+            self.pick("指摘", "flags"),
+            self.pick("リスク", "risk"),
+        ]
+    }
+
+    /// The names of a location's purposes (or that it has none).
+    pub fn purposes(self, doc: &Document, ids: &[String]) -> String {
+        if ids.is_empty() {
+            return self.unassigned().to_string();
+        }
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| doc.purpose(id).map_or_else(|| id.clone(), |p| self.purpose(p)))
+            .collect();
+        names.join(self.pick("、", ", "))
     }
 
     /// Locations with no purpose.

@@ -128,14 +128,9 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
     writeln!(out, "\n## {}\n", t("場所", "Locations"))?;
     writeln!(
         out,
-        "| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---:|---|---|---|",
-        t("パス", "path"),
-        t("区分", "categories"),
-        t("識別性", "identifiability"),
-        t("推定人数", "people"),
-        t("利用目的", "purposes"),
-        t("指摘", "flags"),
-        t("リスク", "risk")
+        "| {} |
+|---|---|---|---:|---|---|---|",
+        lang.location_columns().join(" | ")
     )?;
     for l in &doc.locations {
         let categories: Vec<String> =
@@ -147,12 +142,7 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
             md(&categories.join(", ")),
             l.identifiability.map_or("-", |x| lang.level(x)),
             l.subjects,
-            md(&l
-                .purposes
-                .iter()
-                .map(|p| doc.purpose(p).map_or(p.clone(), |p| lang.purpose(p)))
-                .collect::<Vec<_>>()
-                .join(", ")),
+            md(&lang.purposes(doc, &l.purposes)),
             md(&lang.flags(l).join(", ")),
             l.risk.map_or("-", |r| lang.risk(r)),
         )?;
