@@ -228,9 +228,11 @@ pub struct Finding {
     /// What the finding's record identifies (set by `identify`).
     pub identifiability: Option<Level>,
     /// The value under a key that lives only in this process (0 for
-    /// whole-file findings): tells values apart when people are counted,
-    /// never written anywhere.
+    /// whole-file and column findings): tells values apart when people are
+    /// counted, never written anywhere.
     pub subject: u64,
+    /// The row of a database table: its primary key, else `#` and its number.
+    pub row: Option<String>,
 }
 
 /// The in-process key of [`subject_key`]: random per run, never stored.

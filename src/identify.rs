@@ -191,7 +191,10 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
             .map(|(_, r)| r.id.clone())
             .collect();
         location.rules.sort();
-        location.records = records.len();
+        // Column and whole-file findings (subject 0) describe the item, not
+        // a record of it.
+        let valued = |r: &Record| r.findings.iter().any(|&i| findings[i].subject != 0);
+        location.records = records.iter().filter(|r| valued(r)).count();
         location.subjects = subjects(findings, &records);
         locations.push(location);
     }
@@ -242,9 +245,11 @@ fn subjects(findings: &[Finding], records: &[Record]) -> usize {
             (f.category, f.subject, if f.category == Category::Name { born } else { 0 })
         };
         keys.clear();
-        keys.extend(found().filter(|f| IDENTIFIERS.contains(&f.category)).map(key));
+        // Whole-file and column findings (subject 0) name no one value.
+        let valued = || found().filter(|f| f.subject != 0);
+        keys.extend(valued().filter(|f| IDENTIFIERS.contains(&f.category)).map(key));
         if keys.is_empty() {
-            keys.extend(found().filter(|f| f.category == Category::Phone).map(key));
+            keys.extend(valued().filter(|f| f.category == Category::Phone).map(key));
         }
         for &k in &keys {
             identified[r] = true;
@@ -264,7 +269,9 @@ fn subjects(findings: &[Finding], records: &[Record]) -> usize {
     for (r, record) in records.iter().enumerate() {
         if identified[r] {
             people.insert(root(&mut parent, r));
-        } else if record.level >= Some(Level::Combination) {
+        } else if record.level >= Some(Level::Combination)
+            && record.findings.iter().any(|&i| findings[i].subject != 0)
+        {
             unnamed += 1;
         }
     }

@@ -376,6 +376,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 record: None,
                 identifiability: None,
                 subject: subject_key(spec.category, value),
+                row: None,
             });
         }
         let new = &mut self.inv.findings[first_new..];
@@ -445,6 +446,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             record: None,
             identifiability: None,
             subject: 0,
+            row: None,
         });
     }
 }
@@ -516,4 +518,249 @@ fn assign_records(findings: &mut [Finding], line_starts: &[usize], text: &str, d
         group.push(i);
     }
     flush(&mut group, findings);
+}
+
+/// How databases are read.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Rows read per table (`None`: every row).
+    pub sample_rows: Option<u64>,
+    /// Only tables (`schema.table`) matching these globs, if any.
+    pub include: Option<globset::GlobSet>,
+    /// Never tables matching these.
+    pub exclude: Option<globset::GlobSet>,
+    /// Views too.
+    pub views: bool,
+    /// Connections (and worker threads) per database.
+    pub connections: usize,
+}
+
+impl Default for DbOptions {
+    /// A sample of 10,000 rows, tables only, two connections.
+    fn default() -> DbOptions {
+        DbOptions {
+            sample_rows: Some(10_000),
+            include: None,
+            exclude: None,
+            views: false,
+            connections: 2,
+        }
+    }
+}
+
+/// Header synonyms per category (`patterns/columns.toml`), for classifying
+/// table columns.
+#[derive(Debug)]
+pub struct ColumnRules(Vec<(Category, Vec<String>)>);
+
+impl ColumnRules {
+    /// The built-in synonyms.
+    pub fn builtin() -> Result<ColumnRules, String> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            columns: std::collections::BTreeMap<Category, Vec<String>>,
+        }
+        let file: File = toml::from_str(include_str!("../patterns/columns.toml"))
+            .map_err(|e| format!("columns.toml: {e}"))?;
+        Ok(ColumnRules(
+            file.columns
+                .into_iter()
+                .map(|(c, words)| (c, words.iter().map(|w| header_key(w)).collect()))
+                .collect(),
+        ))
+    }
+
+    /// Whether a column header names `category`.
+    fn names(&self, header: &str, category: Category) -> bool {
+        let key = header_key(header);
+        self.0.iter().filter(|(c, _)| *c == category).any(|(_, words)| {
+            words.iter().any(|w| if w.is_ascii() { key == *w } else { key.contains(w.as_str()) })
+        })
+    }
+}
+
+/// A header reduced for comparison: folded, lower case, no spaces, `_`, `-`.
+fn header_key(s: &str) -> String {
+    crate::detect::normalize::fold_str(s)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{3000}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Scans databases: every table (filtered by `opts`) of every target, in
+/// parallel on `opts.connections` read-only sessions per database. A table
+/// that cannot be read becomes an error entry and the others are scanned.
+pub fn scan_databases(
+    targets: &[crate::source::database::Target],
+    opts: &DbOptions,
+    detectors: &DetectorSet,
+    evidence: &Evidence,
+    columns: &ColumnRules,
+) -> Inventory {
+    use crate::source::database::connect;
+    let mut inv = Inventory::default();
+    for target in targets {
+        let first = match connect(target) {
+            Ok(s) => s,
+            Err(e) => {
+                inv = inv.merge(Inventory::error(target.display.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let sessions = Mutex::new(vec![first]);
+        let tables = match lock(&sessions)[0].tables(opts.views) {
+            Ok(t) => t,
+            Err(e) => {
+                inv = inv.merge(Inventory::error(target.display.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let wanted = |q: &str| {
+            opts.include.as_ref().is_none_or(|g| g.is_match(q))
+                && opts.exclude.as_ref().is_none_or(|g| !g.is_match(q))
+        };
+        let tables: Vec<_> = tables.into_iter().filter(|t| wanted(&t.qualified())).collect();
+        let part = fold(tables, opts.connections, detectors, evidence, None, |w, table| {
+            let path = format!("{}#{}", target.display, table.qualified());
+            let session = lock(&sessions).pop().map_or_else(|| connect(target), Ok);
+            let mut session = match session {
+                Ok(s) => s,
+                Err(e) => return Inventory::error(path, e.to_string()),
+            };
+            let result = session.sample(&table, opts.sample_rows);
+            lock(&sessions).push(session);
+            match result {
+                Ok(sample) => w.scan_table(&path, &table, &sample, columns),
+                Err(e) => Inventory::error(path, e.to_string()),
+            }
+        });
+        inv = inv.merge(part);
+    }
+    describe_rules(inv.finish(), detectors)
+}
+
+impl Worker<'_> {
+    /// Scans one table's sample: each row a record, each value under its
+    /// column name; then classifies the columns.
+    fn scan_table(
+        &mut self,
+        path: &str,
+        table: &crate::source::database::Table,
+        sample: &crate::source::database::Sample,
+        rules: &ColumnRules,
+    ) -> Inventory {
+        let mut inv = Inventory::default();
+        let mut text = String::new();
+        for (_, values) in &sample.rows {
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    text.push('\t');
+                }
+                if let Some(v) = v {
+                    text.extend(
+                        v.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }),
+                    );
+                }
+            }
+            text.push('\n');
+        }
+        let header = Header {
+            names: table.columns.iter().map(|c| c.name.clone()).collect(),
+            delimiter: read::delimited::Delimiter::Byte(b'\t'),
+        };
+        let mut file = FileScan::new(Path::new(path), path, &mut inv);
+        file.columns = Some(self.detectors.columns(header));
+        file.chunk(self, Chunk { text: &text, first_line: 1, is_first: false, positions: true });
+        inv.stats.bytes += text.len() as u64;
+        inv.stats.tables += 1;
+        for f in &mut inv.findings {
+            let row = f.line.and_then(|l| sample.rows.get(l as usize - 1));
+            f.row = row.map(|(key, _)| key.clone());
+            f.record = f.line;
+            f.line = None;
+            f.column = None;
+        }
+        let classified = classify(path, table, sample, &inv.findings, rules);
+        inv.findings.extend(classified);
+        inv.finish()
+    }
+}
+
+/// Column-level findings: a column is classified as a category when at
+/// least half of its non-empty sampled values are findings of it, or when
+/// its header names the category (`patterns/columns.toml`) and at least a
+/// tenth are. The finding gives the counts and the first few row keys.
+fn classify(
+    path: &str,
+    table: &crate::source::database::Table,
+    sample: &crate::source::database::Sample,
+    findings: &[Finding],
+    rules: &ColumnRules,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let path: Arc<str> = Arc::from(path);
+    for (i, column) in table.columns.iter().enumerate() {
+        let filled = sample
+            .rows
+            .iter()
+            .filter(|(_, v)| v[i].as_deref().is_some_and(|s| !s.trim().is_empty()))
+            .count();
+        if filled == 0 {
+            continue;
+        }
+        let mut rows: HashMap<Category, Vec<&str>> = HashMap::new();
+        for f in findings.iter().filter(|f| f.field.as_deref() == Some(column.name.as_str())) {
+            if let Some(row) = &f.row {
+                let list = rows.entry(f.category).or_default();
+                if list.last() != Some(&row.as_str()) {
+                    list.push(row);
+                }
+            }
+        }
+        let mut cats: Vec<_> = rows.into_iter().collect();
+        cats.sort_by_key(|(c, _)| *c);
+        for (category, keys) in cats {
+            let share = keys.len() as f64 / filled as f64;
+            let named = rules.names(&column.name, category);
+            if share < 0.5 && !(named && share >= 0.1) {
+                continue;
+            }
+            let examples: Vec<&str> = keys.iter().take(3).copied().collect();
+            let mut reasons = vec![format!(
+                "values: {} of {filled} sampled / サンプル {filled} 件中 {} 件",
+                keys.len(),
+                keys.len()
+            )];
+            if named {
+                reasons.push(format!("header: {} / 列名", column.name));
+            }
+            reasons.push(format!("rows: {}", examples.join(", ")));
+            out.push(Finding {
+                path: Arc::clone(&path),
+                line: None,
+                column: None,
+                category,
+                detector: Arc::from("column"),
+                field: Some(Arc::from(column.name.as_str())),
+                confidence: if named && share >= 0.5 {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                },
+                masked: format!("{}/{filled}", keys.len()),
+                value: None,
+                reasons,
+                test_data: false,
+                commit: None,
+                fingerprint: String::new(),
+                record: None,
+                identifiability: None,
+                subject: 0,
+                row: None,
+            });
+        }
+    }
+    out
 }

@@ -18,15 +18,39 @@ use piimap::finding::{Category, FingerprintKey};
 use piimap::inventory::Inventory;
 use piimap::inventory::purposes::{self, Purposes, PurposesFile};
 use piimap::report::{self, Format, labels::Lang};
-use piimap::scan::{Evidence, Progress, ScanConfig, scan, scan_git, scan_history};
+use piimap::scan::{
+    ColumnRules, DbOptions, Evidence, Progress, ScanConfig, scan, scan_databases, scan_git,
+    scan_history,
+};
 use piimap::source::WalkOptions;
+use piimap::source::database::Target;
 use piimap::source::git::Scope;
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan, and databases: sqlite:PATH,
+    /// postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB (passwords in
+    /// the URL or PGPASSWORD / MYSQL_PWD; never printed).
     #[arg(default_value = ".")]
     targets: Vec<PathBuf>,
+    /// Rows read per database table (a deterministic sample).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    sample_rows: u64,
+    /// Read every row of every table.
+    #[arg(long)]
+    full: bool,
+    /// Only tables whose schema.table matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    db_include: Vec<String>,
+    /// Never tables whose schema.table matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    db_exclude: Vec<String>,
+    /// Scan views too.
+    #[arg(long)]
+    db_views: bool,
+    /// Connections per database (tables are read in parallel on them).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    db_connections: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
@@ -313,8 +337,13 @@ fn inventory(
     let allowlist = project.allowlist()?;
     let jobs =
         args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Database URLs are targets too; the rest are paths.
+    let (databases, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.targets.iter().cloned().partition(|t| t.to_str().and_then(Target::parse).is_some());
+    let databases: Vec<Target> =
+        databases.iter().filter_map(|t| t.to_str().and_then(Target::parse)).collect();
     let config = ScanConfig {
-        targets: args.targets.clone(),
+        targets: paths.clone(),
         jobs,
         walk: WalkOptions {
             no_ignore: args.no_ignore,
@@ -349,8 +378,31 @@ fn inventory(
             scan_git(&repo, &scope, &detectors, &config.evidence, jobs)
                 .with_context(|| format!("reading the change in {}", repo.display()))?
         }
+        None if paths.is_empty() => Inventory::default(),
         None => scan(&config, &detectors, progress),
     };
+    if !databases.is_empty() {
+        let globs = |list: &[String]| -> anyhow::Result<Option<globset::GlobSet>> {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            let mut set = globset::GlobSetBuilder::new();
+            for g in list {
+                set.add(globset::Glob::new(g).with_context(|| format!("bad table glob {g:?}"))?);
+            }
+            Ok(Some(set.build()?))
+        };
+        let opts = DbOptions {
+            sample_rows: (!args.full).then_some(args.sample_rows),
+            include: globs(&args.db_include)?,
+            exclude: globs(&args.db_exclude)?,
+            views: args.db_views,
+            connections: args.db_connections.max(1),
+        };
+        let columns = ColumnRules::builtin().map_err(|e| anyhow::anyhow!(e))?;
+        let found = scan_databases(&databases, &opts, &detectors, &config.evidence, &columns);
+        inventory = inventory.merge(found).finish();
+    }
     if let Some(bar) = bar {
         bar.bar.finish_and_clear();
     }

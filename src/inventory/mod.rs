@@ -43,6 +43,8 @@ pub struct Stats {
     pub suppressed: u64,
     /// Findings accepted in the baseline.
     pub baselined: u64,
+    /// Database tables read.
+    pub tables: u64,
 }
 
 /// The result of a scan.
@@ -173,6 +175,7 @@ impl Inventory {
         self.stats.binary += other.stats.binary;
         self.stats.suppressed += other.stats.suppressed;
         self.stats.baselined += other.stats.baselined;
+        self.stats.tables += other.stats.tables;
         self.rules.extend(other.rules);
         self.locations.extend(other.locations);
         self.meta.extend(other.meta);

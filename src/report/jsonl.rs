@@ -35,6 +35,8 @@ struct FindingLine<'a> {
     fingerprint: &'a str,
     record: Option<u64>,
     identifiability: Option<Level>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +66,8 @@ struct MessageLine<'a> {
 struct SummaryLine<'a> {
     r#type: &'static str,
     files: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    tables: u64,
     bytes: u64,
     binary_skipped: u64,
     suppressed: u64,
@@ -98,6 +102,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 fingerprint: &f.fingerprint,
                 record: f.record,
                 identifiability: f.identifiability,
+                row: f.row.as_deref(),
             },
         )?;
     }
@@ -132,6 +137,7 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         &SummaryLine {
             r#type: "summary",
             files: inv.stats.files,
+            tables: inv.stats.tables,
             bytes: inv.stats.bytes,
             binary_skipped: inv.stats.binary,
             suppressed: inv.stats.suppressed,
@@ -150,4 +156,8 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
 fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -1,0 +1,567 @@
+//! Databases as sources: SQLite files, PostgreSQL and MySQL/MariaDB servers.
+//! Owns connecting (read-only, with a statement timeout), listing tables and
+//! their columns, and reading a deterministic sample of rows as text. It knows
+//! nothing of detection: `scan` turns each table's sample into records.
+//!
+//! Sampling, per engine (`--sample-rows N`, default 10,000; `--full` reads
+//! every row):
+//! - PostgreSQL: tables the planner estimates larger than N rows are read
+//!   with `TABLESAMPLE SYSTEM (p) REPEATABLE (42)` (whole pages, no sort,
+//!   the same pages every run), the rest with `LIMIT N`;
+//! - MySQL/MariaDB: `LIMIT N` (InnoDB returns rows in primary-key order
+//!   without a sort);
+//! - SQLite: `LIMIT N` (rowid order).
+//!
+//! Values are read as text (numbers formatted so digit detectors see them);
+//! binary columns (bytea, BLOB, BINARY …) are not read; values longer than
+//! [`MAX_VALUE_CHARS`] are cut. Passwords come from the URL or from
+//! `PGPASSWORD` / `MYSQL_PWD`, and never appear in a display name, an error
+//! or a log.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Values are cut to this many characters.
+pub const MAX_VALUE_CHARS: usize = 1000;
+
+/// A statement that runs longer than this is cancelled by the server.
+pub const STATEMENT_TIMEOUT_SECS: u64 = 30;
+
+/// The database engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+    /// A MySQL or MariaDB server.
+    Mysql,
+}
+
+/// A database to scan.
+#[derive(Clone)]
+pub struct Target {
+    /// Which engine.
+    pub engine: Engine,
+    /// How to connect (may hold a password: never print it).
+    url: String,
+    /// The target as reports name it: the URL without its password.
+    pub display: String,
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Target")
+            .field("engine", &self.engine)
+            .field("display", &self.display)
+            .finish()
+    }
+}
+
+/// Why a database could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DbError(String);
+
+impl DbError {
+    /// An error whose text has the password removed.
+    fn new(message: impl fmt::Display, secret: Option<&str>) -> DbError {
+        let mut text = message.to_string();
+        if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+            text = text.replace(secret, "***");
+        }
+        DbError(text)
+    }
+}
+
+impl Target {
+    /// Recognises `sqlite:PATH`, `postgres://…`, `postgresql://…`,
+    /// `mysql://…` and `mariadb://…`.
+    pub fn parse(s: &str) -> Option<Target> {
+        if let Some(path) = s.strip_prefix("sqlite:") {
+            return Some(Target {
+                engine: Engine::Sqlite,
+                url: path.to_string(),
+                display: s.to_string(),
+            });
+        }
+        let (engine, rest) = if let Some(r) =
+            s.strip_prefix("postgres://").or_else(|| s.strip_prefix("postgresql://"))
+        {
+            (Engine::Postgres, r)
+        } else if let Some(r) = s.strip_prefix("mysql://").or_else(|| s.strip_prefix("mariadb://"))
+        {
+            (Engine::Mysql, r)
+        } else {
+            return None;
+        };
+        let scheme = if engine == Engine::Postgres { "postgres" } else { "mysql" };
+        let display = match rest.split_once('@') {
+            Some((user, host)) => {
+                let user = user.split_once(':').map_or(user, |(u, _)| u);
+                format!("{scheme}://{user}@{host}")
+            }
+            None => format!("{scheme}://{rest}"),
+        };
+        Some(Target { engine, url: format!("{scheme}://{rest}"), display })
+    }
+
+    /// An SQLite file found on a share.
+    pub fn sqlite_file(path: PathBuf, display: String) -> Target {
+        Target { engine: Engine::Sqlite, url: path.to_string_lossy().into_owned(), display }
+    }
+
+    /// The password of the URL, or from the environment.
+    fn password(&self) -> Option<String> {
+        let rest = self.url.split_once("://")?.1;
+        let userinfo = rest.split_once('@')?.0;
+        match userinfo.split_once(':') {
+            Some((_, p)) => Some(p.to_string()),
+            None => std::env::var(match self.engine {
+                Engine::Postgres => "PGPASSWORD",
+                _ => "MYSQL_PWD",
+            })
+            .ok(),
+        }
+    }
+}
+
+/// What a column holds, for reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// Binary data: not read.
+    pub binary: bool,
+}
+
+/// A table (or view) and its columns.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Schema (PostgreSQL), database (MySQL) or `main` (SQLite).
+    pub schema: String,
+    /// Table name.
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<Column>,
+    /// The index of its (first) primary-key column, if it has one.
+    pub key: Option<usize>,
+    /// The planner's row estimate, where the engine has one.
+    pub estimated_rows: Option<u64>,
+}
+
+impl Table {
+    /// `schema.table`.
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+}
+
+/// Rows read from a table, as text.
+#[derive(Debug, Default)]
+pub struct Sample {
+    /// Per row: its key (primary key value, else its number) and values
+    /// (`None`: NULL or not read).
+    pub rows: Vec<(String, Vec<Option<String>>)>,
+}
+
+/// A read-only session with one database.
+pub trait Session: Send {
+    /// Every table (and, with `views`, view), system schemas left out.
+    fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError>;
+    /// Up to `limit` rows of `table` (every row without a limit).
+    fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError>;
+    /// Whether the session refuses writes (a check for tests and audits).
+    fn read_only(&mut self) -> Result<bool, DbError>;
+}
+
+/// Opens a read-only session with a statement timeout.
+pub fn connect(target: &Target) -> Result<Box<dyn Session>, DbError> {
+    let secret = target.password();
+    match target.engine {
+        Engine::Sqlite => sqlite::open(&target.url).map(|s| Box::new(s) as Box<dyn Session>),
+        Engine::Postgres => {
+            pg::open(&target.url, secret.as_deref()).map(|s| Box::new(s) as Box<dyn Session>)
+        }
+        Engine::Mysql => {
+            my::open(&target.url, secret.as_deref()).map(|s| Box::new(s) as Box<dyn Session>)
+        }
+    }
+}
+
+/// Cuts a value to [`MAX_VALUE_CHARS`].
+fn cut(mut s: String) -> String {
+    if let Some((i, _)) = s.char_indices().nth(MAX_VALUE_CHARS) {
+        s.truncate(i);
+    }
+    s
+}
+
+/// Quotes an SQL identifier with `q` (`"` or `` ` ``), doubling it inside.
+fn ident(name: &str, q: char) -> String {
+    format!("{q}{}{q}", name.replace(q, &format!("{q}{q}")))
+}
+
+mod sqlite {
+    use super::*;
+    use rusqlite::{Connection, OpenFlags, types::ValueRef};
+
+    pub(super) struct Sqlite(Connection);
+
+    pub(super) fn open(path: &str) -> Result<Sqlite, DbError> {
+        let err = |e: rusqlite::Error| DbError::new(e, None);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(err)?;
+        conn.pragma_update(None, "query_only", true).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS)).map_err(err)?;
+        Ok(Sqlite(conn))
+    }
+
+    impl Session for Sqlite {
+        fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError> {
+            let err = |e: rusqlite::Error| DbError::new(e, None);
+            let kinds = if views { "('table','view')" } else { "('table')" };
+            let mut stmt = self
+                .0
+                .prepare(&format!(
+                    "SELECT name FROM sqlite_master WHERE type IN {kinds} AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                ))
+                .map_err(err)?;
+            let names: Vec<String> = stmt
+                .query_map([], |r| r.get(0))
+                .map_err(err)?
+                .collect::<Result<_, _>>()
+                .map_err(err)?;
+            let mut tables = Vec::new();
+            for name in names {
+                let mut info = self
+                    .0
+                    .prepare(&format!("PRAGMA table_info({})", ident(&name, '"')))
+                    .map_err(err)?;
+                let cols: Vec<(String, String, i64)> = info
+                    .query_map([], |r| Ok((r.get(1)?, r.get::<_, String>(2)?, r.get(5)?)))
+                    .map_err(err)?
+                    .collect::<Result<_, _>>()
+                    .map_err(err)?;
+                let key = cols.iter().position(|c| c.2 == 1);
+                let columns = cols
+                    .into_iter()
+                    .map(|(name, ty, _)| Column {
+                        binary: ty.to_ascii_uppercase().contains("BLOB"),
+                        name,
+                    })
+                    .collect();
+                tables.push(Table {
+                    schema: "main".into(),
+                    name,
+                    columns,
+                    key,
+                    estimated_rows: None,
+                });
+            }
+            Ok(tables)
+        }
+
+        fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError> {
+            let err = |e: rusqlite::Error| DbError::new(e, None);
+            let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
+            let sql = format!("SELECT * FROM {}{limit}", ident(&table.name, '"'));
+            let mut stmt = self.0.prepare(&sql).map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            let mut sample = Sample::default();
+            let mut n = 0u64;
+            while let Some(row) = rows.next().map_err(err)? {
+                n += 1;
+                let mut values = Vec::with_capacity(table.columns.len());
+                for (i, c) in table.columns.iter().enumerate() {
+                    let v = match row.get_ref(i).map_err(err)? {
+                        _ if c.binary => None,
+                        ValueRef::Null | ValueRef::Blob(_) => None,
+                        ValueRef::Integer(x) => Some(x.to_string()),
+                        ValueRef::Real(x) => Some(x.to_string()),
+                        ValueRef::Text(t) => Some(cut(String::from_utf8_lossy(t).into_owned())),
+                    };
+                    values.push(v);
+                }
+                let key =
+                    table.key.and_then(|k| values[k].clone()).unwrap_or_else(|| format!("#{n}"));
+                sample.rows.push((key, values));
+            }
+            Ok(sample)
+        }
+
+        fn read_only(&mut self) -> Result<bool, DbError> {
+            self.0
+                .query_row("PRAGMA query_only", [], |r| r.get::<_, i64>(0))
+                .map(|v| v == 1)
+                .map_err(|e| DbError::new(e, None))
+        }
+    }
+}
+
+mod pg {
+    use super::*;
+    use postgres::{Client, NoTls};
+
+    pub(super) struct Pg {
+        client: Client,
+        secret: Option<String>,
+    }
+
+    pub(super) fn open(url: &str, secret: Option<&str>) -> Result<Pg, DbError> {
+        let mut config: postgres::Config = url.parse().map_err(|e| DbError::new(e, secret))?;
+        if config.get_password().is_none()
+            && let Some(p) = secret
+        {
+            config.password(p);
+        }
+        config.connect_timeout(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS));
+        let mut client = config.connect(NoTls).map_err(|e| DbError::new(e, secret))?;
+        client
+            .batch_execute(&format!(
+                "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = '{STATEMENT_TIMEOUT_SECS}s'; SET default_transaction_read_only = on"
+            ))
+            .map_err(|e| DbError::new(e, secret))?;
+        Ok(Pg { client, secret: secret.map(str::to_string) })
+    }
+
+    impl Pg {
+        fn err(&self, e: impl fmt::Display) -> DbError {
+            DbError::new(e, self.secret.as_deref())
+        }
+    }
+
+    impl Session for Pg {
+        fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError> {
+            let kinds = if views { "'r','p','v','m'" } else { "'r','p'" };
+            let sql = format!(
+                "SELECT n.nspname, c.relname, c.reltuples::bigint, c.oid::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ({kinds}) AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
+                 AND NOT c.relispartition ORDER BY 1, 2"
+            );
+            let rows = self.client.query(&sql, &[]).map_err(|e| self.err(e))?;
+            let mut tables = Vec::new();
+            for r in rows {
+                let (schema, name, estimate, oid): (String, String, i64, i64) =
+                    (r.get(0), r.get(1), r.get(2), r.get(3));
+                let cols = self
+                    .client
+                    .query(
+                        "SELECT a.attname, t.typname, coalesce((SELECT true FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = i.indkey[0]), false) \
+                         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = $1::bigint::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                        &[&oid],
+                    )
+                    .map_err(|e| self.err(e))?;
+                let key = cols.iter().position(|c| c.get::<_, bool>(2));
+                let columns = cols
+                    .iter()
+                    .map(|c| Column { name: c.get(0), binary: c.get::<_, String>(1) == "bytea" })
+                    .collect();
+                tables.push(Table {
+                    schema,
+                    name,
+                    columns,
+                    key,
+                    estimated_rows: u64::try_from(estimate).ok(),
+                });
+            }
+            Ok(tables)
+        }
+
+        fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError> {
+            let select: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| {
+                    if c.binary {
+                        "NULL::text".to_string()
+                    } else {
+                        format!("{}::text", ident(&c.name, '"'))
+                    }
+                })
+                .collect();
+            let from = format!("{}.{}", ident(&table.schema, '"'), ident(&table.name, '"'));
+            let sql = match (limit, table.estimated_rows) {
+                (None, _) => format!("SELECT {} FROM {from}", select.join(", ")),
+                // Big tables: whole pages at random (repeatably), no sort.
+                (Some(n), Some(est)) if est > n.saturating_mul(2) => {
+                    let percent = (200.0 * n as f64 / est as f64).min(100.0);
+                    format!(
+                        "SELECT {} FROM {from} TABLESAMPLE SYSTEM ({percent:.4}) REPEATABLE (42) LIMIT {n}",
+                        select.join(", ")
+                    )
+                }
+                (Some(n), _) => format!("SELECT {} FROM {from} LIMIT {n}", select.join(", ")),
+            };
+            let mut tx = self
+                .client
+                .build_transaction()
+                .read_only(true)
+                .start()
+                .map_err(|e| DbError::new(e, None))?;
+            let rows = tx.query(&sql, &[]).map_err(|e| DbError::new(e, None))?;
+            tx.rollback().map_err(|e| DbError::new(e, None))?;
+            let mut sample = Sample::default();
+            for (n, r) in rows.iter().enumerate() {
+                let values: Vec<Option<String>> = (0..table.columns.len())
+                    .map(|i| r.get::<_, Option<String>>(i).map(cut))
+                    .collect();
+                let key = table
+                    .key
+                    .and_then(|k| values[k].clone())
+                    .unwrap_or_else(|| format!("#{}", n + 1));
+                sample.rows.push((key, values));
+            }
+            Ok(sample)
+        }
+
+        fn read_only(&mut self) -> Result<bool, DbError> {
+            let row = self
+                .client
+                .query_one("SHOW transaction_read_only", &[])
+                .map_err(|e| self.err(e))?;
+            Ok(row.get::<_, String>(0) == "on")
+        }
+    }
+}
+
+mod my {
+    use super::*;
+    use mysql::prelude::Queryable;
+    use mysql::{Conn, Opts, OptsBuilder, Value};
+
+    pub(super) struct My {
+        conn: Conn,
+        secret: Option<String>,
+    }
+
+    pub(super) fn open(url: &str, secret: Option<&str>) -> Result<My, DbError> {
+        let opts = Opts::from_url(url).map_err(|e| DbError::new(e, secret))?;
+        let mut builder = OptsBuilder::from_opts(opts)
+            .tcp_connect_timeout(Some(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS)));
+        if let Some(p) = secret {
+            builder = builder.pass(Some(p));
+        }
+        let mut conn = Conn::new(builder).map_err(|e| DbError::new(e, secret))?;
+        conn.query_drop("SET SESSION TRANSACTION READ ONLY")
+            .map_err(|e| DbError::new(e, secret))?;
+        // MariaDB names the timeout max_statement_time (seconds), MySQL
+        // max_execution_time (milliseconds): set whichever the server has.
+        let _ =
+            conn.query_drop(format!("SET SESSION max_statement_time = {STATEMENT_TIMEOUT_SECS}"));
+        let _ = conn.query_drop(format!(
+            "SET SESSION max_execution_time = {}",
+            STATEMENT_TIMEOUT_SECS * 1000
+        ));
+        Ok(My { conn, secret: secret.map(str::to_string) })
+    }
+
+    fn text(v: Value) -> Option<String> {
+        match v {
+            Value::NULL => None,
+            Value::Bytes(b) => Some(cut(String::from_utf8_lossy(&b).into_owned())),
+            Value::Int(i) => Some(i.to_string()),
+            Value::UInt(u) => Some(u.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Double(d) => Some(d.to_string()),
+            Value::Date(y, m, d, h, mi, s, _) => {
+                Some(format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}"))
+            }
+            Value::Time(..) => None,
+        }
+    }
+
+    impl Session for My {
+        fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError> {
+            let err = |e: mysql::Error| DbError::new(e, None);
+            let kinds = if views { "'BASE TABLE','VIEW'" } else { "'BASE TABLE'" };
+            let list: Vec<(String, String, Option<u64>)> = self
+                .conn
+                .query(format!(
+                    "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_TYPE IN ({kinds}) \
+                     AND TABLE_SCHEMA = DATABASE() ORDER BY 1, 2"
+                ))
+                .map_err(err)?;
+            let mut tables = Vec::new();
+            for (schema, name, estimate) in list {
+                let cols: Vec<(String, String, String)> = self
+                    .conn
+                    .exec(
+                        "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+                        (&schema, &name),
+                    )
+                    .map_err(err)?;
+                let key = cols.iter().position(|c| c.2 == "PRI");
+                let binary = |t: &str| t.contains("blob") || t.contains("binary");
+                let columns = cols
+                    .into_iter()
+                    .map(|(n, t, _)| Column { binary: binary(&t), name: n })
+                    .collect();
+                tables.push(Table { schema, name, columns, key, estimated_rows: estimate });
+            }
+            Ok(tables)
+        }
+
+        fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError> {
+            let err = |e: mysql::Error| DbError::new(e, None);
+            let select: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| if c.binary { "NULL".to_string() } else { ident(&c.name, '`') })
+                .collect();
+            let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
+            let sql = format!(
+                "SELECT {} FROM {}.{}{limit}",
+                select.join(", "),
+                ident(&table.schema, '`'),
+                ident(&table.name, '`')
+            );
+            self.conn.query_drop("START TRANSACTION READ ONLY").map_err(err)?;
+            let rows: Result<Vec<mysql::Row>, _> = self.conn.query(sql);
+            let _ = self.conn.query_drop("ROLLBACK");
+            let mut sample = Sample::default();
+            for (n, row) in rows.map_err(err)?.into_iter().enumerate() {
+                let values: Vec<Option<String>> = row.unwrap().into_iter().map(text).collect();
+                let key = table
+                    .key
+                    .and_then(|k| values[k].clone())
+                    .unwrap_or_else(|| format!("#{}", n + 1));
+                sample.rows.push((key, values));
+            }
+            Ok(sample)
+        }
+
+        fn read_only(&mut self) -> Result<bool, DbError> {
+            let v: Option<i64> = self
+                .conn
+                .query_first("SELECT @@session.transaction_read_only")
+                .or_else(|_| self.conn.query_first("SELECT @@session.tx_read_only"))
+                .map_err(|e| DbError::new(e, self.secret.as_deref()))?;
+            Ok(v == Some(1))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_print_without_their_password() {
+        let t = Target::parse("postgres://alice:s3cret@db.example:5432/crm").unwrap();
+        assert_eq!(t.display, "postgres://alice@db.example:5432/crm");
+        assert_eq!(t.password().as_deref(), Some("s3cret"));
+        assert!(!format!("{t:?}").contains("s3cret"));
+        let m = Target::parse("mariadb://root@127.0.0.1:3306/test").unwrap();
+        assert_eq!(
+            (m.engine, m.display.as_str()),
+            (Engine::Mysql, "mysql://root@127.0.0.1:3306/test")
+        );
+        assert_eq!(Target::parse("sqlite:crm.db").unwrap().engine, Engine::Sqlite);
+        assert!(Target::parse("share/crm.db").is_none());
+        let e = DbError::new("password authentication failed: s3cret", Some("s3cret"));
+        assert_eq!(e.to_string(), "password authentication failed: ***");
+        assert_eq!(ident("a\"b", '"'), "\"a\"\"b\"");
+        assert_eq!(cut("x".repeat(2000)).len(), MAX_VALUE_CHARS);
+    }
+}
