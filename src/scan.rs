@@ -296,6 +296,14 @@ impl<'a> Worker<'a> {
         let result = read::read_file(path, &mut read, &mut |chunk| file.chunk(self, chunk));
         self.read = read;
         match result {
+            Ok(Kind::Binary) if is_sqlite(path) => {
+                let target = crate::source::database::Target::sqlite_file(
+                    path.to_path_buf(),
+                    display.to_string(),
+                );
+                *inv = std::mem::take(inv).merge(self.scan_database(&target));
+                inv.stats.files += 1;
+            }
             Ok(kind) => file.finish(self, kind, size),
             Err(e) => {
                 file.inv.findings.clear();
@@ -305,6 +313,43 @@ impl<'a> Worker<'a> {
             }
         }
     }
+
+    /// Scans every table of an SQLite file found on a share, with the
+    /// default sample, on this worker.
+    fn scan_database(&mut self, target: &crate::source::database::Target) -> Inventory {
+        static RULES: std::sync::OnceLock<Result<ColumnRules, String>> = std::sync::OnceLock::new();
+        let rules = match RULES.get_or_init(ColumnRules::builtin) {
+            Ok(r) => r,
+            Err(e) => return Inventory::error(target.display.clone(), e.clone()),
+        };
+        let opts = DbOptions::default();
+        let mut session = match crate::source::database::connect(target) {
+            Ok(s) => s,
+            Err(e) => return Inventory::error(target.display.clone(), e.to_string()),
+        };
+        let tables = match session.tables(false) {
+            Ok(t) => t,
+            Err(e) => return Inventory::error(target.display.clone(), e.to_string()),
+        };
+        let mut inv = Inventory::default();
+        for table in tables {
+            let path = format!("{}#{}", target.display, table.qualified());
+            let part = match session.sample(&table, opts.sample_rows) {
+                Ok(sample) => self.scan_table(&path, &table, &sample, rules),
+                Err(e) => Inventory::error(path, e.to_string()),
+            };
+            inv = inv.merge(part);
+        }
+        inv
+    }
+}
+
+/// Whether a file is an SQLite database (by its 16-byte header).
+fn is_sqlite(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && &head == b"SQLite format 3\0"
 }
 
 /// The state of one file while its chunks go by.

@@ -309,25 +309,43 @@ mod pg {
     }
 
     pub(super) fn open(url: &str, secret: Option<&str>) -> Result<Pg, DbError> {
-        let mut config: postgres::Config = url.parse().map_err(|e| DbError::new(e, secret))?;
+        let mut config: postgres::Config =
+            url.parse().map_err(|e| DbError::new(message(&e), secret))?;
         if config.get_password().is_none()
             && let Some(p) = secret
         {
             config.password(p);
         }
         config.connect_timeout(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS));
-        let mut client = config.connect(NoTls).map_err(|e| DbError::new(e, secret))?;
+        let mut client = config.connect(NoTls).map_err(|e| DbError::new(message(&e), secret))?;
         client
             .batch_execute(&format!(
                 "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = '{STATEMENT_TIMEOUT_SECS}s'; SET default_transaction_read_only = on"
             ))
-            .map_err(|e| DbError::new(e, secret))?;
+            .map_err(|e| DbError::new(message(&e), secret))?;
         Ok(Pg { client, secret: secret.map(str::to_string) })
     }
 
     impl Pg {
-        fn err(&self, e: impl fmt::Display) -> DbError {
-            DbError::new(e, self.secret.as_deref())
+        fn err(&self, e: postgres::Error) -> DbError {
+            DbError::new(message(&e), self.secret.as_deref())
+        }
+    }
+
+    /// The server's own message (`permission denied for table …`), which
+    /// the error's display ("db error") leaves out.
+    fn message(e: &postgres::Error) -> String {
+        match e.as_db_error() {
+            Some(db) => db.message().to_string(),
+            None => {
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    text.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                text
+            }
         }
     }
 
@@ -398,9 +416,9 @@ mod pg {
                 .build_transaction()
                 .read_only(true)
                 .start()
-                .map_err(|e| DbError::new(e, None))?;
-            let rows = tx.query(&sql, &[]).map_err(|e| DbError::new(e, None))?;
-            tx.rollback().map_err(|e| DbError::new(e, None))?;
+                .map_err(|e| DbError::new(message(&e), None))?;
+            let rows = tx.query(&sql, &[]).map_err(|e| DbError::new(message(&e), None))?;
+            tx.rollback().map_err(|e| DbError::new(message(&e), None))?;
             let mut sample = Sample::default();
             for (n, r) in rows.iter().enumerate() {
                 let values: Vec<Option<String>> = (0..table.columns.len())

@@ -5,6 +5,7 @@ mod util;
 
 mod baseline;
 mod cli;
+mod database;
 mod fixtures;
 mod git;
 mod identify;

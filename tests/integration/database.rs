@@ -1,0 +1,292 @@
+//! Databases: SQLite files (as `sqlite:` targets and found on a share), and
+//! real PostgreSQL and MariaDB servers (127.0.0.1:5432 trust auth, database
+//! `test`; 127.0.0.1:3306, root without password, database `test`). Each test
+//! creates its own tables of synthetic customers, scans them and asserts the
+//! column classifications and counts, read-only sessions and that no password
+//! is printed. Without a server the server tests skip with a message; in CI
+//! (`CI` set) they fail.
+
+use std::collections::BTreeSet;
+
+use piimap::source::database::{Target, connect};
+use serde_json::Value;
+
+use crate::util::*;
+
+const PG: &str = "postgres://postgres@127.0.0.1:5432/test";
+const MY: &str = "mysql://root@127.0.0.1:3306/test";
+
+/// Synthetic customers: names from the dictionaries, 555 phones, docomo
+/// mail addresses of made-up people, real town names with made-up numbers.
+const CUSTOMERS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "山田 太郎",
+        "taro.yamada@docomo.ne.jp",
+        "090-5555-0101",
+        "東京都渋谷区渋谷2-21-1",
+        "1985-04-01",
+        "男",
+    ),
+    (
+        "佐藤 花子",
+        "hanako.sato@docomo.ne.jp",
+        "080-5555-0102",
+        "大阪府大阪市北区梅田1-1-3",
+        "1990-12-24",
+        "女",
+    ),
+    (
+        "John Smith",
+        "john.smith@docomo.ne.jp",
+        "09055550103",
+        "神奈川県横浜市中区山下町1-2",
+        "1979-07-07",
+        "男",
+    ),
+    (
+        "鈴木 一郎",
+        "ichiro.suzuki@docomo.ne.jp",
+        "070-5555-0104",
+        "愛知県名古屋市中村区名駅4-7-1",
+        "1968-02-29",
+        "男",
+    ),
+];
+
+/// Whether the server answers; in CI it must.
+fn reachable(url: &str) -> bool {
+    match connect(&Target::parse(url).unwrap()) {
+        Ok(_) => true,
+        Err(e) => {
+            assert!(std::env::var_os("CI").is_none(), "CI needs {url}: {e}");
+            eprintln!("skipped: {url} is not reachable ({e})");
+            false
+        }
+    }
+}
+
+/// `(table, column, category, masked)` of every column finding.
+fn columns(values: &[Value]) -> BTreeSet<(String, String, String, String)> {
+    values
+        .iter()
+        .filter(|v| v["type"] == "finding" && v["detector"] == "column")
+        .map(|v| {
+            let path = v["path"].as_str().unwrap();
+            (
+                path.rsplit('.').next().unwrap().to_string(),
+                v["field"].as_str().unwrap().to_string(),
+                v["category"].as_str().unwrap().to_string(),
+                v["masked"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expected_columns(prefix: &str, date_column: bool) -> BTreeSet<(String, String, String, String)> {
+    let t = format!("{prefix}customers");
+    let row = |c: &str, cat: &str| (t.clone(), c.to_string(), cat.to_string(), "4/4".to_string());
+    let mut want: BTreeSet<_> = [
+        row("氏名", "name"),
+        row("email", "email"),
+        row("電話番号", "phone"),
+        row("住所", "address"),
+        row("性別", "gender"),
+    ]
+    .into_iter()
+    .collect();
+    if date_column {
+        want.insert(row("生年月日", "birth_date"));
+    }
+    want
+}
+
+/// Every finding of a scan carries a row key and no line.
+fn rows_are_keyed(values: &[Value]) {
+    for v in values.iter().filter(|v| v["type"] == "finding" && v["detector"] != "column") {
+        assert!(v["line"].is_null() && v["row"].is_string(), "{v}");
+    }
+}
+
+#[test]
+fn sqlite_tables_are_classified_by_column() {
+    let t = Tree::new();
+    let db = t.path().join("crm.sqlite");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, 氏名 TEXT, email TEXT, 電話番号 TEXT, 住所 TEXT, 生年月日 TEXT, 性別 TEXT, memo TEXT, photo BLOB);
+             CREATE TABLE products (id INTEGER PRIMARY KEY, title TEXT);
+             INSERT INTO products VALUES (1, 'Widget 2000');",
+        )
+        .unwrap();
+        for (i, (n, e, p, a, b, g)) in CUSTOMERS.iter().enumerate() {
+            c.execute(
+                "INSERT INTO customers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'VIP', x'0001')",
+                rusqlite::params![100 + i as i64, n, e, p, a, b, g],
+            )
+            .unwrap();
+        }
+    }
+    let target = format!("sqlite:{}", db.display());
+    let out = piimap(&["scan", &target, "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    assert_eq!(columns(&values), expected_columns("", true));
+    rows_are_keyed(&values);
+    // Row keys are the primary key.
+    let keys: BTreeSet<&str> = values.iter().filter_map(|v| v["row"].as_str()).collect();
+    assert_eq!(keys, ["100", "101", "102", "103"].into_iter().collect());
+    let location = of_type(&values, "location")[0];
+    assert_eq!(location["path"], format!("{target}#main.customers"));
+    assert_eq!((location["subjects"].as_u64(), location["records"].as_u64()), (Some(4), Some(4)));
+    assert_eq!(location["identifiability"], "direct");
+    // The same file found on a share is scanned as a database too.
+    let share = jsonl(&piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]));
+    assert_eq!(of_type(&share, "location")[0]["path"], "./crm.sqlite#main.customers");
+    assert_eq!(columns(&share), expected_columns("", true));
+    // Sessions are read-only.
+    assert!(connect(&Target::parse(&target).unwrap()).unwrap().read_only().unwrap());
+}
+
+/// Drops a PostgreSQL schema (and role) when the test ends, pass or fail.
+struct PgCleanup(String);
+
+impl Drop for PgCleanup {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=test",
+            postgres::NoTls,
+        ) {
+            let _ = c.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {0} CASCADE; DROP ROLE IF EXISTS {0}_reader;",
+                self.0
+            ));
+        }
+    }
+}
+
+#[test]
+fn postgres_tables_are_classified_read_only_and_without_passwords() {
+    if !reachable(PG) {
+        return;
+    }
+    let schema = format!("piimap_it_{}", std::process::id());
+    let _cleanup = PgCleanup(schema.clone());
+    let mut c = postgres::Client::connect(
+        "host=127.0.0.1 port=5432 user=postgres dbname=test",
+        postgres::NoTls,
+    )
+    .unwrap();
+    c.batch_execute(&format!(
+        "CREATE SCHEMA {schema};
+         CREATE TABLE {schema}.customers (id serial PRIMARY KEY, 氏名 text, email text, 電話番号 text, 住所 text, 生年月日 date, 性別 text, memo text, photo bytea);
+         CREATE TABLE {schema}.secret_notes (id serial PRIMARY KEY, body text);
+         INSERT INTO {schema}.secret_notes (body) VALUES ('電話 090-5555-0199');
+         CREATE ROLE {schema}_reader LOGIN;
+         GRANT USAGE ON SCHEMA {schema} TO {schema}_reader;
+         GRANT SELECT ON {schema}.customers TO {schema}_reader;"
+    ))
+    .unwrap();
+    for (n, e, p, a, b, g) in CUSTOMERS {
+        c.execute(
+            &format!("INSERT INTO {schema}.customers (氏名, email, 電話番号, 住所, 生年月日, 性別, memo, photo) VALUES ($1, $2, $3, $4, $5::text::date, $6, 'VIP', '\\x0001')"),
+            &[n, e, p, a, b, g],
+        )
+        .unwrap();
+    }
+    let include = format!("{schema}.*");
+    // A password in the URL (trust auth ignores it) is never printed.
+    let url = "postgres://postgres:s3cret-canary@127.0.0.1:5432/test";
+    let out = piimap(&["scan", url, "--db-include", &include, "--format", "jsonl"]);
+    let all =
+        String::from_utf8_lossy(&[out.stdout.clone(), out.stderr.clone()].concat()).to_string();
+    assert!(!all.contains("s3cret-canary"), "{all}");
+    assert_eq!(code(&out), 1, "{all}");
+    let values = jsonl(&out);
+    let mut want = expected_columns("", true);
+    want.insert(("secret_notes".into(), "body".into(), "phone".into(), "1/1".into()));
+    assert_eq!(columns(&values), want);
+    rows_are_keyed(&values);
+    let customers = of_type(&values, "location")
+        .into_iter()
+        .find(|l| {
+            l["path"] == format!("postgres://postgres@127.0.0.1:5432/test#{schema}.customers")
+        })
+        .unwrap();
+    assert_eq!(customers["subjects"], 4);
+    // A table the role may not read is an error entry; the other is scanned.
+    let reader = format!("postgres://{schema}_reader@127.0.0.1:5432/test");
+    let out = piimap(&["scan", &reader, "--db-include", &include, "--format", "jsonl"]);
+    assert_eq!(code(&out), 2);
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    assert_eq!(errors[0]["path"], format!("{reader}#{schema}.secret_notes"));
+    assert!(errors[0]["message"].as_str().unwrap().contains("permission denied"));
+    assert_eq!(columns(&values), expected_columns("", true));
+    // The session refuses writes.
+    assert!(connect(&Target::parse(url).unwrap()).unwrap().read_only().unwrap());
+    // A wrong database: an error naming the target without its password.
+    let bad =
+        piimap(&["scan", "postgres://postgres:s3cret-canary@127.0.0.1:5432/no_such_db_piimap"]);
+    assert_eq!(code(&bad), 2);
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(text.contains("postgres://postgres@127.0.0.1:5432/no_such_db_piimap"), "{text}");
+    assert!(!text.contains("s3cret-canary"));
+}
+
+/// Drops the MariaDB tables when the test ends.
+struct MyCleanup(String);
+
+impl Drop for MyCleanup {
+    fn drop(&mut self) {
+        use mysql::prelude::Queryable;
+        if let Ok(mut c) = mysql::Conn::new(mysql::Opts::from_url(MY).unwrap()) {
+            let _ = c.query_drop(format!("DROP TABLE IF EXISTS {0}customers, {0}products", self.0));
+        }
+    }
+}
+
+#[test]
+fn mariadb_tables_are_classified_read_only() {
+    use mysql::prelude::Queryable;
+    if !reachable(MY) {
+        return;
+    }
+    let prefix = format!("piimap_it_{}_", std::process::id());
+    let _cleanup = MyCleanup(prefix.clone());
+    let mut c = mysql::Conn::new(mysql::Opts::from_url(MY).unwrap()).unwrap();
+    c.query_drop(format!(
+        "CREATE TABLE {prefix}customers (id INT AUTO_INCREMENT PRIMARY KEY, 氏名 VARCHAR(64), email VARCHAR(128), 電話番号 VARCHAR(32), 住所 VARCHAR(255), 生年月日 DATE, 性別 VARCHAR(4), memo TEXT, photo BLOB) CHARACTER SET utf8mb4"
+    ))
+    .unwrap();
+    c.query_drop(format!("CREATE TABLE {prefix}products (id INT PRIMARY KEY, title VARCHAR(64))"))
+        .unwrap();
+    c.query_drop(format!("INSERT INTO {prefix}products VALUES (1, 'Widget 2000')")).unwrap();
+    for (n, e, p, a, b, g) in CUSTOMERS {
+        c.exec_drop(
+            format!("INSERT INTO {prefix}customers (氏名, email, 電話番号, 住所, 生年月日, 性別, memo, photo) VALUES (?, ?, ?, ?, ?, ?, 'VIP', x'0001')"),
+            (n, e, p, a, b, g),
+        )
+        .unwrap();
+    }
+    let include = format!("test.{prefix}*");
+    let out = piimap(&[
+        "scan",
+        MY,
+        "--db-include",
+        &include,
+        "--format",
+        "jsonl",
+        "--db-connections",
+        "3",
+    ]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    assert_eq!(columns(&values), expected_columns(&prefix, true));
+    rows_are_keyed(&values);
+    let location = of_type(&values, "location")[0];
+    assert_eq!(location["path"], format!("{MY}#test.{prefix}customers"));
+    assert_eq!(location["subjects"], 4);
+    assert!(connect(&Target::parse(MY).unwrap()).unwrap().read_only().unwrap());
+}
