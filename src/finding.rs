@@ -187,8 +187,9 @@ impl Level {
     }
 }
 
-/// One piece of personal data found at one place.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One piece of personal data found at one place. Ordered by path, then
+/// position, then the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The item's path as the user gave the target (`share/a/b.txt`); shared
     /// by every finding of the item.
@@ -233,6 +234,53 @@ pub struct Finding {
     pub subject: u64,
     /// The row of a database table: its primary key, else `#` and its number.
     pub row: Option<String>,
+}
+
+impl Ord for Finding {
+    fn cmp(&self, other: &Finding) -> std::cmp::Ordering {
+        // The findings of one item share their path: comparing the pointer
+        // first keeps sorting a million findings of one table cheap.
+        let path = if Arc::ptr_eq(&self.path, &other.path) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.path.cmp(&other.path)
+        };
+        path.then_with(|| position(self).cmp(&position(other)))
+            .then_with(|| details(self).cmp(&details(other)))
+            .then_with(|| self.fingerprint.cmp(&other.fingerprint))
+    }
+}
+
+/// What orders findings at one path: where (line, column, or record for
+/// table rows), what, by which detector.
+#[allow(clippy::type_complexity)]
+fn position(
+    f: &Finding,
+) -> (Option<u64>, Option<u64>, Option<u64>, Category, &str, Option<&str>, Confidence) {
+    (f.line, f.column, f.record, f.category, &f.detector, f.field.as_deref(), f.confidence)
+}
+
+/// The rest, for a total order.
+#[allow(clippy::type_complexity)]
+fn details(
+    f: &Finding,
+) -> (&str, Option<&str>, &[String], Option<&str>, Option<Level>, bool, Option<&str>, u64) {
+    (
+        &f.masked,
+        f.value.as_deref(),
+        &f.reasons,
+        f.row.as_deref(),
+        f.identifiability,
+        f.test_data,
+        f.commit.as_deref(),
+        f.subject,
+    )
+}
+
+impl PartialOrd for Finding {
+    fn partial_cmp(&self, other: &Finding) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// The in-process key of [`subject_key`]: random per run, never stored.

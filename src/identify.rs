@@ -132,7 +132,8 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
     let mut start = 0;
     while start < findings.len() {
         let path = &findings[start].path;
-        let end = start + findings[start..].iter().take_while(|f| f.path == *path).count();
+        let same = |f: &&Finding| Arc::ptr_eq(&f.path, path) || f.path == *path;
+        let end = start + findings[start..].iter().take_while(same).count();
         let group = start..end;
         start = end;
         let meta = inv.meta.get(path).copied().unwrap_or_default();

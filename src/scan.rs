@@ -746,6 +746,16 @@ fn classify(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let path: Arc<str> = Arc::from(path);
+    // The rows of each (column, category), in one pass over the findings.
+    let mut by_column: HashMap<(&str, Category), Vec<&str>> = HashMap::new();
+    for f in findings {
+        if let (Some(field), Some(row)) = (f.field.as_deref(), f.row.as_deref()) {
+            let list = by_column.entry((field, f.category)).or_default();
+            if list.last() != Some(&row) {
+                list.push(row);
+            }
+        }
+    }
     for (i, column) in table.columns.iter().enumerate() {
         let filled = sample
             .rows
@@ -755,18 +765,8 @@ fn classify(
         if filled == 0 {
             continue;
         }
-        let mut rows: HashMap<Category, Vec<&str>> = HashMap::new();
-        for f in findings.iter().filter(|f| f.field.as_deref() == Some(column.name.as_str())) {
-            if let Some(row) = &f.row {
-                let list = rows.entry(f.category).or_default();
-                if list.last() != Some(&row.as_str()) {
-                    list.push(row);
-                }
-            }
-        }
-        let mut cats: Vec<_> = rows.into_iter().collect();
-        cats.sort_by_key(|(c, _)| *c);
-        for (category, keys) in cats {
+        for category in Category::ALL {
+            let Some(keys) = by_column.get(&(column.name.as_str(), category)) else { continue };
             let share = keys.len() as f64 / filled as f64;
             let named = rules.names(&column.name, category);
             if share < 0.5 && !(named && share >= 0.1) {
