@@ -236,6 +236,40 @@ pub struct Finding {
     pub row: Option<String>,
 }
 
+impl Finding {
+    /// A finding about a whole item or column rather than one value (a
+    /// floor plan, a classified column): no position, no value, no record.
+    pub fn about_item(
+        path: Arc<str>,
+        category: Category,
+        detector: &str,
+        field: Option<Arc<str>>,
+        confidence: Confidence,
+        masked: String,
+        reasons: Vec<String>,
+    ) -> Finding {
+        Finding {
+            path,
+            line: None,
+            column: None,
+            category,
+            detector: Arc::from(detector),
+            field,
+            confidence,
+            masked,
+            value: None,
+            reasons,
+            test_data: false,
+            commit: None,
+            fingerprint: String::new(),
+            record: None,
+            identifiability: None,
+            subject: 0,
+            row: None,
+        }
+    }
+}
+
 impl Ord for Finding {
     fn cmp(&self, other: &Finding) -> std::cmp::Ordering {
         // The findings of one item share their path: comparing the pointer

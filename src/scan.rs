@@ -474,25 +474,15 @@ impl<'p, 'i> FileScan<'p, 'i> {
                     .to_string(),
             );
         }
-        self.inv.findings.push(Finding {
-            path: Arc::clone(&self.display),
-            line: None,
-            column: None,
-            category: Category::FloorPlan,
-            detector: Arc::from("floor-plan"),
-            field: None,
+        self.inv.findings.push(Finding::about_item(
+            Arc::clone(&self.display),
+            Category::FloorPlan,
+            "floor-plan",
+            None,
             confidence,
-            masked: format!("{format} 住宅の図面 / floor plan"),
-            value: None,
+            format!("{format} 住宅の図面 / floor plan"),
             reasons,
-            test_data: false,
-            commit: None,
-            fingerprint: String::new(),
-            record: None,
-            identifiability: None,
-            subject: 0,
-            row: None,
-        });
+        ));
     }
 }
 
@@ -782,29 +772,17 @@ fn classify(
                 reasons.push(format!("header: {} / 列名", column.name));
             }
             reasons.push(format!("rows: {}", examples.join(", ")));
-            out.push(Finding {
-                path: Arc::clone(&path),
-                line: None,
-                column: None,
+            let confidence =
+                if named && share >= 0.5 { Confidence::High } else { Confidence::Medium };
+            out.push(Finding::about_item(
+                Arc::clone(&path),
                 category,
-                detector: Arc::from("column"),
-                field: Some(Arc::from(column.name.as_str())),
-                confidence: if named && share >= 0.5 {
-                    Confidence::High
-                } else {
-                    Confidence::Medium
-                },
-                masked: format!("{}/{filled}", keys.len()),
-                value: None,
+                "column",
+                Some(Arc::from(column.name.as_str())),
+                confidence,
+                format!("{}/{filled}", keys.len()),
                 reasons,
-                test_data: false,
-                commit: None,
-                fingerprint: String::new(),
-                record: None,
-                identifiability: None,
-                subject: 0,
-                row: None,
-            });
+            ));
         }
     }
     out

@@ -165,6 +165,15 @@ pub struct Sample {
     pub rows: Vec<(String, Vec<Option<String>>)>,
 }
 
+impl Sample {
+    /// Adds a row of `table`, keyed by its primary key, else `#` and its number.
+    fn push(&mut self, table: &Table, values: Vec<Option<String>>) {
+        let n = self.rows.len() + 1;
+        let key = table.key.and_then(|k| values[k].clone()).unwrap_or_else(|| format!("#{n}"));
+        self.rows.push((key, values));
+    }
+}
+
 /// A read-only session with one database.
 pub trait Session: Send {
     /// Every table (and, with `views`, view), system schemas left out.
@@ -269,9 +278,7 @@ mod sqlite {
             let mut stmt = self.0.prepare(&sql).map_err(err)?;
             let mut rows = stmt.query([]).map_err(err)?;
             let mut sample = Sample::default();
-            let mut n = 0u64;
             while let Some(row) = rows.next().map_err(err)? {
-                n += 1;
                 let mut values = Vec::with_capacity(table.columns.len());
                 for (i, c) in table.columns.iter().enumerate() {
                     let v = match row.get_ref(i).map_err(err)? {
@@ -283,9 +290,7 @@ mod sqlite {
                     };
                     values.push(v);
                 }
-                let key =
-                    table.key.and_then(|k| values[k].clone()).unwrap_or_else(|| format!("#{n}"));
-                sample.rows.push((key, values));
+                sample.push(table, values);
             }
             Ok(sample)
         }
@@ -420,15 +425,11 @@ mod pg {
             let rows = tx.query(&sql, &[]).map_err(|e| DbError::new(message(&e), None))?;
             tx.rollback().map_err(|e| DbError::new(message(&e), None))?;
             let mut sample = Sample::default();
-            for (n, r) in rows.iter().enumerate() {
+            for r in &rows {
                 let values: Vec<Option<String>> = (0..table.columns.len())
                     .map(|i| r.get::<_, Option<String>>(i).map(cut))
                     .collect();
-                let key = table
-                    .key
-                    .and_then(|k| values[k].clone())
-                    .unwrap_or_else(|| format!("#{}", n + 1));
-                sample.rows.push((key, values));
+                sample.push(table, values);
             }
             Ok(sample)
         }
@@ -538,13 +539,9 @@ mod my {
             let rows: Result<Vec<mysql::Row>, _> = self.conn.query(sql);
             let _ = self.conn.query_drop("ROLLBACK");
             let mut sample = Sample::default();
-            for (n, row) in rows.map_err(err)?.into_iter().enumerate() {
+            for row in rows.map_err(err)? {
                 let values: Vec<Option<String>> = row.unwrap().into_iter().map(text).collect();
-                let key = table
-                    .key
-                    .and_then(|k| values[k].clone())
-                    .unwrap_or_else(|| format!("#{}", n + 1));
-                sample.rows.push((key, values));
+                sample.push(table, values);
             }
             Ok(sample)
         }
