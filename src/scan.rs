@@ -334,10 +334,7 @@ impl<'a> Worker<'a> {
         let mut inv = Inventory::default();
         for table in tables {
             let path = format!("{}#{}", target.display, table.qualified());
-            let part = match session.sample(&table, opts.sample_rows) {
-                Ok(sample) => self.scan_table(&path, &table, &sample, rules),
-                Err(e) => Inventory::error(path, e.to_string()),
-            };
+            let part = self.scan_table(session.as_mut(), &path, &table, opts.sample_rows, rules);
             inv = inv.merge(part);
         }
         inv
@@ -664,12 +661,9 @@ pub fn scan_databases(
                 Ok(s) => s,
                 Err(e) => return Inventory::error(path, e.to_string()),
             };
-            let result = session.sample(&table, opts.sample_rows);
+            let part = w.scan_table(session.as_mut(), &path, &table, opts.sample_rows, columns);
             lock(&sessions).push(session);
-            match result {
-                Ok(sample) => w.scan_table(&path, &table, &sample, columns),
-                Err(e) => Inventory::error(path, e.to_string()),
-            }
+            part
         });
         inv = inv.merge(part);
     }
@@ -677,18 +671,48 @@ pub fn scan_databases(
 }
 
 impl Worker<'_> {
-    /// Scans one table's sample: each row a record, each value under its
-    /// column name; then classifies the columns.
+    /// Scans the rows of one table as they stream in: each row a record,
+    /// each value under its column name; then classifies the columns. A
+    /// read that fails midway (a lost connection, a timeout) leaves an error
+    /// entry beside what was read.
     fn scan_table(
         &mut self,
+        session: &mut dyn crate::source::database::Session,
         path: &str,
         table: &crate::source::database::Table,
-        sample: &crate::source::database::Sample,
+        limit: Option<u64>,
         rules: &ColumnRules,
     ) -> Inventory {
         let mut inv = Inventory::default();
+        let mut filled = vec![0usize; table.columns.len()];
+        let read = session.rows(table, limit, &mut |batch| {
+            for (_, values) in &batch.rows {
+                for (n, v) in filled.iter_mut().zip(values) {
+                    *n += usize::from(v.as_deref().is_some_and(|s| !s.trim().is_empty()));
+                }
+            }
+            inv = std::mem::take(&mut inv).merge(self.scan_rows(path, table, &batch));
+            Ok(())
+        });
+        if let Err(e) = read {
+            inv.errors.push(ItemError { path: path.to_string(), message: e.to_string() });
+        }
+        let classified = classify(path, table, &filled, &inv.findings, rules);
+        inv.findings.extend(classified);
+        inv.stats.tables += 1;
+        inv.finish()
+    }
+
+    /// Scans one batch of rows.
+    fn scan_rows(
+        &mut self,
+        path: &str,
+        table: &crate::source::database::Table,
+        batch: &crate::source::database::Sample,
+    ) -> Inventory {
+        let mut inv = Inventory::default();
         let mut text = String::new();
-        for (_, values) in &sample.rows {
+        for (_, values) in &batch.rows {
             for (i, v) in values.iter().enumerate() {
                 if i > 0 {
                     text.push('\t');
@@ -709,17 +733,15 @@ impl Worker<'_> {
         file.columns = Some(self.detectors.columns(header));
         file.chunk(self, Chunk { text: &text, first_line: 1, is_first: false, positions: true });
         inv.stats.bytes += text.len() as u64;
-        inv.stats.tables += 1;
         for f in &mut inv.findings {
-            let row = f.line.and_then(|l| sample.rows.get(l as usize - 1));
+            let row = f.line.and_then(|l| batch.rows.get(l as usize - 1));
             f.row = row.map(|(key, _)| key.clone());
-            f.record = f.line;
+            // The record is the row's number in the table.
+            f.record = f.line.map(|l| batch.first as u64 + l);
             f.line = None;
             f.column = None;
         }
-        let classified = classify(path, table, sample, &inv.findings, rules);
-        inv.findings.extend(classified);
-        inv.finish()
+        inv
     }
 }
 
@@ -730,7 +752,7 @@ impl Worker<'_> {
 fn classify(
     path: &str,
     table: &crate::source::database::Table,
-    sample: &crate::source::database::Sample,
+    filled: &[usize],
     findings: &[Finding],
     rules: &ColumnRules,
 ) -> Vec<Finding> {
@@ -747,11 +769,7 @@ fn classify(
         }
     }
     for (i, column) in table.columns.iter().enumerate() {
-        let filled = sample
-            .rows
-            .iter()
-            .filter(|(_, v)| v[i].as_deref().is_some_and(|s| !s.trim().is_empty()))
-            .count();
+        let filled = filled[i];
         if filled == 0 {
             continue;
         }

@@ -157,20 +157,56 @@ impl Table {
     }
 }
 
-/// Rows read from a table, as text.
+/// Rows are handed over in batches of this many, so that a `--full` read of
+/// a large table never holds all its rows at once.
+pub const BATCH_ROWS: usize = 20_000;
+
+/// A batch of rows read from a table, as text.
 #[derive(Debug, Default)]
 pub struct Sample {
+    /// Rows of the table read before this batch.
+    pub first: usize,
     /// Per row: its key (primary key value, else its number) and values
     /// (`None`: NULL or not read).
     pub rows: Vec<(String, Vec<Option<String>>)>,
 }
 
 impl Sample {
-    /// Adds a row of `table`, keyed by its primary key, else `#` and its number.
+    /// Adds a row of `table`, keyed by its primary key, else `#` and its
+    /// number in the table.
     fn push(&mut self, table: &Table, values: Vec<Option<String>>) {
-        let n = self.rows.len() + 1;
+        let n = self.first + self.rows.len() + 1;
         let key = table.key.and_then(|k| values[k].clone()).unwrap_or_else(|| format!("#{n}"));
         self.rows.push((key, values));
+    }
+}
+
+/// Collects rows into batches and hands each full batch to `each`.
+struct Batches<'a> {
+    batch: Sample,
+    each: &'a mut dyn FnMut(Sample) -> Result<(), DbError>,
+}
+
+impl<'a> Batches<'a> {
+    fn new(each: &'a mut dyn FnMut(Sample) -> Result<(), DbError>) -> Batches<'a> {
+        Batches { batch: Sample::default(), each }
+    }
+
+    fn push(&mut self, table: &Table, values: Vec<Option<String>>) -> Result<(), DbError> {
+        self.batch.push(table, values);
+        if self.batch.rows.len() == BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), DbError> {
+        if self.batch.rows.is_empty() {
+            return Ok(());
+        }
+        let first = self.batch.first + self.batch.rows.len();
+        let full = std::mem::replace(&mut self.batch, Sample { first, rows: Vec::new() });
+        (self.each)(full)
     }
 }
 
@@ -178,8 +214,14 @@ impl Sample {
 pub trait Session: Send {
     /// Every table (and, with `views`, view), system schemas left out.
     fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError>;
-    /// Up to `limit` rows of `table` (every row without a limit).
-    fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError>;
+    /// Reads up to `limit` rows of `table` (every row without a limit),
+    /// streaming them to `each` in batches of [`BATCH_ROWS`].
+    fn rows(
+        &mut self,
+        table: &Table,
+        limit: Option<u64>,
+        each: &mut dyn FnMut(Sample) -> Result<(), DbError>,
+    ) -> Result<(), DbError>;
     /// Whether the session refuses writes (a check for tests and audits).
     fn read_only(&mut self) -> Result<bool, DbError>;
 }
@@ -271,13 +313,18 @@ mod sqlite {
             Ok(tables)
         }
 
-        fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError> {
+        fn rows(
+            &mut self,
+            table: &Table,
+            limit: Option<u64>,
+            each: &mut dyn FnMut(Sample) -> Result<(), DbError>,
+        ) -> Result<(), DbError> {
             let err = |e: rusqlite::Error| DbError::new(e, None);
             let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
             let sql = format!("SELECT * FROM {}{limit}", ident(&table.name, '"'));
             let mut stmt = self.0.prepare(&sql).map_err(err)?;
             let mut rows = stmt.query([]).map_err(err)?;
-            let mut sample = Sample::default();
+            let mut batches = Batches::new(each);
             while let Some(row) = rows.next().map_err(err)? {
                 let mut values = Vec::with_capacity(table.columns.len());
                 for (i, c) in table.columns.iter().enumerate() {
@@ -290,9 +337,9 @@ mod sqlite {
                     };
                     values.push(v);
                 }
-                sample.push(table, values);
+                batches.push(table, values)?;
             }
-            Ok(sample)
+            batches.flush()
         }
 
         fn read_only(&mut self) -> Result<bool, DbError> {
@@ -306,6 +353,7 @@ mod sqlite {
 
 mod pg {
     use super::*;
+    use postgres::fallible_iterator::FallibleIterator;
     use postgres::{Client, NoTls};
 
     pub(super) struct Pg {
@@ -391,7 +439,12 @@ mod pg {
             Ok(tables)
         }
 
-        fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError> {
+        fn rows(
+            &mut self,
+            table: &Table,
+            limit: Option<u64>,
+            each: &mut dyn FnMut(Sample) -> Result<(), DbError>,
+        ) -> Result<(), DbError> {
             let select: Vec<String> = table
                 .columns
                 .iter()
@@ -422,16 +475,20 @@ mod pg {
                 .read_only(true)
                 .start()
                 .map_err(|e| DbError::new(message(&e), None))?;
-            let rows = tx.query(&sql, &[]).map_err(|e| DbError::new(message(&e), None))?;
-            tx.rollback().map_err(|e| DbError::new(message(&e), None))?;
-            let mut sample = Sample::default();
-            for r in &rows {
-                let values: Vec<Option<String>> = (0..table.columns.len())
-                    .map(|i| r.get::<_, Option<String>>(i).map(cut))
-                    .collect();
-                sample.push(table, values);
+            let err = |e: postgres::Error| DbError::new(message(&e), None);
+            let mut batches = Batches::new(each);
+            {
+                let no_params: [&(dyn postgres::types::ToSql + Sync); 0] = [];
+                let mut rows = tx.query_raw(sql.as_str(), no_params).map_err(err)?;
+                while let Some(r) = rows.next().map_err(err)? {
+                    let values: Vec<Option<String>> = (0..table.columns.len())
+                        .map(|i| r.get::<_, Option<String>>(i).map(cut))
+                        .collect();
+                    batches.push(table, values)?;
+                }
             }
-            Ok(sample)
+            tx.rollback().map_err(err)?;
+            batches.flush()
         }
 
         fn read_only(&mut self) -> Result<bool, DbError> {
@@ -521,7 +578,12 @@ mod my {
             Ok(tables)
         }
 
-        fn sample(&mut self, table: &Table, limit: Option<u64>) -> Result<Sample, DbError> {
+        fn rows(
+            &mut self,
+            table: &Table,
+            limit: Option<u64>,
+            each: &mut dyn FnMut(Sample) -> Result<(), DbError>,
+        ) -> Result<(), DbError> {
             let err = |e: mysql::Error| DbError::new(e, None);
             let select: Vec<String> = table
                 .columns
@@ -536,14 +598,17 @@ mod my {
                 ident(&table.name, '`')
             );
             self.conn.query_drop("START TRANSACTION READ ONLY").map_err(err)?;
-            let rows: Result<Vec<mysql::Row>, _> = self.conn.query(sql);
+            let mut batches = Batches::new(each);
+            let read = (|| {
+                for row in self.conn.query_iter(sql).map_err(err)? {
+                    let values: Vec<Option<String>> =
+                        row.map_err(err)?.unwrap().into_iter().map(text).collect();
+                    batches.push(table, values)?;
+                }
+                batches.flush()
+            })();
             let _ = self.conn.query_drop("ROLLBACK");
-            let mut sample = Sample::default();
-            for row in rows.map_err(err)? {
-                let values: Vec<Option<String>> = row.unwrap().into_iter().map(text).collect();
-                sample.push(table, values);
-            }
-            Ok(sample)
+            read
         }
 
         fn read_only(&mut self) -> Result<bool, DbError> {
