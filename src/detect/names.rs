@@ -1043,33 +1043,38 @@ fn next_space_capital(b: &[u8], mut from: usize) -> Option<usize> {
     }
 }
 
-/// Non-zero when any byte of `x` is an ASCII small letter (high bit of
-/// each such byte).
+/// Every byte 0x01, and every byte's high bit, for byte-parallel tests.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` strictly between `low` and `high` (both
+/// below 0x80): `hasbetween` of the well-known bit hacks, exact per byte.
+#[inline(always)]
+fn between(x: u64, low: u8, high: u8) -> u64 {
+    let seven = x & (ONES * 127);
+    (ONES * (127 + u64::from(high))).wrapping_sub(seven)
+        & !x
+        & (seven + ONES * (127 - u64::from(low)))
+        & HIGHS
+}
+
+/// The high bit of each ASCII small letter in `x`.
 #[inline(always)]
 fn lower_bytes(x: u64) -> u64 {
-    const L: u64 = 0x0101_0101_0101_0101;
-    const H: u64 = 0x8080_8080_8080_8080;
-    let low = x & (L * 127);
-    (L * (127 + 0x7B)).wrapping_sub(low) & !x & (low + L * (127 - 0x60)) & H
+    between(x, b'a' - 1, b'z' + 1)
+}
+
+/// The high bit of each ASCII capital in `x`.
+#[inline(always)]
+fn upper_bytes(x: u64) -> u64 {
+    between(x, b'A' - 1, b'Z' + 1)
 }
 
 /// High bit set in each byte of `x` that is zero (and possibly in bytes
 /// above a zero byte: callers check).
 #[inline(always)]
 fn zero_bytes(x: u64) -> u64 {
-    const L: u64 = 0x0101_0101_0101_0101;
-    const H: u64 = 0x8080_8080_8080_8080;
-    x.wrapping_sub(L) & !x & H
-}
-
-/// Non-zero when any byte of `x` is an ASCII capital (`hasbetween` of the
-/// well-known bit hacks, with the bounds 0x40 and 0x5B exclusive).
-#[inline(always)]
-fn upper_bytes(x: u64) -> u64 {
-    const L: u64 = 0x0101_0101_0101_0101;
-    const H: u64 = 0x8080_8080_8080_8080;
-    let low = x & (L * 127);
-    (L * (127 + 0x5B)).wrapping_sub(low) & !x & (low + L * (127 - 0x40)) & H
+    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// The lines of a dictionary file (found with SIMD `memchr`: the files are
