@@ -304,6 +304,10 @@ impl<'a> Worker<'a> {
                 *inv = std::mem::take(inv).merge(self.scan_database(&target));
                 inv.stats.files += 1;
             }
+            Ok(Kind::Binary) if starts_like_archive(path) => {
+                *inv = std::mem::take(inv).merge(self.scan_archive(path, display));
+                inv.stats.files += 1;
+            }
             Ok(kind) => file.finish(self, kind, size),
             Err(e) => {
                 file.inv.findings.clear();
@@ -312,6 +316,29 @@ impl<'a> Worker<'a> {
                     .push(ItemError { path: display.to_string(), message: e.to_string() });
             }
         }
+    }
+
+    /// Scans the members of an archive in memory, each as a file of its own
+    /// (`a.zip!dir/b.csv`); skipped and unreadable members become entries.
+    fn scan_archive(&mut self, path: &Path, display: &str) -> Inventory {
+        use crate::source::archive::{Limits, Member, members};
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return Inventory::error(display.to_string(), e.to_string()),
+        };
+        let mut inv = Inventory::default();
+        members(&bytes, display, &Limits::new(ARCHIVE_MEMBER_MAX), &mut |member| match member {
+            Member::File { display, bytes } => {
+                inv = std::mem::take(&mut inv).merge(self.scan_bytes(&display, &bytes));
+            }
+            Member::Skipped { display, reason } => {
+                inv.skipped.push(crate::inventory::Skipped { path: display, reason });
+            }
+            Member::Error { display, message } => {
+                inv.errors.push(ItemError { path: display, message });
+            }
+        });
+        inv
     }
 
     /// Scans every table of an SQLite file found on a share, with the
@@ -339,6 +366,17 @@ impl<'a> Worker<'a> {
         }
         inv
     }
+}
+
+/// Archive members larger than this are skipped (with the reason).
+const ARCHIVE_MEMBER_MAX: u64 = 256 << 20;
+
+/// Whether a file starts like a zip or gzip archive.
+fn starts_like_archive(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && crate::source::archive::is_archive(&head)
 }
 
 /// Whether a file is an SQLite database (by its 16-byte header).

@@ -7,6 +7,7 @@
 //! down a bounded channel to the workers; files over the size limit and paths
 //! that cannot be listed become entries too, so nothing is dropped silently.
 
+pub mod archive;
 pub mod database;
 pub mod git;
 

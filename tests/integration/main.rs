@@ -3,6 +3,7 @@
 
 mod util;
 
+mod archive;
 mod baseline;
 mod cli;
 mod database;
