@@ -234,6 +234,9 @@ pub struct Finding {
     pub subject: u64,
     /// The row of a database table: its primary key, else `#` and its number.
     pub row: Option<String>,
+    /// The sheet of a spreadsheet (`line` is then the row, `column` the
+    /// column number).
+    pub sheet: Option<Arc<str>>,
 }
 
 impl Finding {
@@ -266,6 +269,7 @@ impl Finding {
             identifiability: None,
             subject: 0,
             row: None,
+            sheet: None,
         }
     }
 }
@@ -290,8 +294,18 @@ impl Ord for Finding {
 #[allow(clippy::type_complexity)]
 fn position(
     f: &Finding,
-) -> (Option<u64>, Option<u64>, Option<u64>, Category, &str, Option<&str>, Confidence) {
-    (f.line, f.column, f.record, f.category, &f.detector, f.field.as_deref(), f.confidence)
+) -> (Option<&str>, Option<u64>, Option<u64>, Option<u64>, Category, &str, Option<&str>, Confidence)
+{
+    (
+        f.sheet.as_deref(),
+        f.line,
+        f.column,
+        f.record,
+        f.category,
+        &f.detector,
+        f.field.as_deref(),
+        f.confidence,
+    )
 }
 
 /// The rest, for a total order.

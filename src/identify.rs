@@ -148,7 +148,10 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
         };
         // Records, keyed by commit (a history scan) and first line; `None`
         // is the file itself (whole-file findings, drawings).
-        let mut record_of: HashMap<(Option<&str>, Option<u64>), usize> = HashMap::new();
+        // Records by commit (a history scan), sheet (a workbook) and first
+        // line or row.
+        type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<u64>);
+        let mut record_of: HashMap<Key<'_>, usize> = HashMap::new();
         let mut records: Vec<Record> = Vec::new();
         let mut file_present = 0u16;
         for i in group.clone() {
@@ -158,7 +161,8 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
                 continue;
             }
             file_present |= bit(f.category);
-            let r = *record_of.entry((f.commit.as_deref(), f.record)).or_insert_with(|| {
+            let key = (f.commit.as_deref(), f.sheet.as_deref(), f.record);
+            let r = *record_of.entry(key).or_insert_with(|| {
                 records.push(Record::default());
                 records.len() - 1
             });

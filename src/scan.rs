@@ -304,9 +304,8 @@ impl<'a> Worker<'a> {
                 *inv = std::mem::take(inv).merge(self.scan_database(&target));
                 inv.stats.files += 1;
             }
-            Ok(Kind::Binary) if starts_like_archive(path) => {
-                *inv = std::mem::take(inv).merge(self.scan_archive(path, display));
-                inv.stats.files += 1;
+            Ok(Kind::Binary) if starts_like_container(path) => {
+                *inv = std::mem::take(inv).merge(self.scan_container(path, display));
             }
             Ok(kind) => file.finish(self, kind, size),
             Err(e) => {
@@ -318,18 +317,84 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Scans the members of an archive in memory, each as a file of its own
-    /// (`a.zip!dir/b.csv`); skipped and unreadable members become entries.
-    fn scan_archive(&mut self, path: &Path, display: &str) -> Inventory {
-        use crate::source::archive::{Limits, Member, members};
+    /// A zip, gzip or OLE file: a workbook, an archive, or binary.
+    fn scan_container(&mut self, path: &Path, display: &str) -> Inventory {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => return Inventory::error(display.to_string(), e.to_string()),
         };
+        if read::spreadsheet::sniff(&bytes) {
+            self.scan_workbook(display, &bytes)
+        } else if crate::source::archive::is_archive(&bytes) {
+            let mut inv = self.scan_archive(display, &bytes);
+            inv.stats.files += 1;
+            inv
+        } else {
+            Inventory {
+                stats: crate::inventory::Stats { binary: 1, ..Default::default() },
+                ..Default::default()
+            }
+        }
+    }
+
+    /// Scans every sheet of a workbook as a table: a header row names the
+    /// columns, each row is a record, and findings carry the sheet, the row
+    /// as `line` and the column number.
+    fn scan_workbook(&mut self, display: &str, bytes: &[u8]) -> Inventory {
+        let sheets = match read::spreadsheet::read(bytes) {
+            Ok(s) => s,
+            Err(e) => return Inventory::error(display.to_string(), e),
+        };
         let mut inv = Inventory::default();
-        members(&bytes, display, &Limits::new(ARCHIVE_MEMBER_MAX), &mut |member| match member {
+        for sheet in sheets {
+            let mut text = String::new();
+            for (_, cells) in &sheet.rows {
+                for (i, cell) in cells.iter().enumerate() {
+                    if i > 0 {
+                        text.push('\t');
+                    }
+                    text.extend(
+                        cell.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }),
+                    );
+                }
+                text.push('\n');
+            }
+            let mut part = Inventory::default();
+            // A `.tsv` name lets the header row be recognised.
+            let mut file = FileScan::new(Path::new("sheet.tsv"), display, &mut part);
+            file.chunk(self, Chunk { text: &text, first_line: 1, is_first: true, positions: true });
+            let lines: Vec<&str> = text.split('\n').collect();
+            let name: Arc<str> = Arc::from(sheet.name.as_str());
+            for f in &mut part.findings {
+                let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
+                let (row, _) = sheet.rows[index];
+                let before = f.column.unwrap_or(1) as usize - 1;
+                let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
+                f.line = Some(u64::from(row));
+                f.column = Some(u64::from(sheet.first_column) + field as u64);
+                f.record = Some(u64::from(row));
+                f.sheet = Some(Arc::clone(&name));
+            }
+            inv = inv.merge(part);
+        }
+        inv.stats.files += 1;
+        inv.stats.bytes += bytes.len() as u64;
+        inv.finish()
+    }
+
+    /// Scans the members of an archive in memory, each as a file of its own
+    /// (`a.zip!dir/b.csv`); skipped and unreadable members become entries.
+    fn scan_archive(&mut self, display: &str, bytes: &[u8]) -> Inventory {
+        use crate::source::archive::{Limits, Member, members};
+        let mut inv = Inventory::default();
+        members(bytes, display, &Limits::new(ARCHIVE_MEMBER_MAX), &mut |member| match member {
             Member::File { display, bytes } => {
-                inv = std::mem::take(&mut inv).merge(self.scan_bytes(&display, &bytes));
+                let part = if read::spreadsheet::sniff(&bytes) {
+                    self.scan_workbook(&display, &bytes)
+                } else {
+                    self.scan_bytes(&display, &bytes)
+                };
+                inv = std::mem::take(&mut inv).merge(part);
             }
             Member::Skipped { display, reason } => {
                 inv.skipped.push(crate::inventory::Skipped { path: display, reason });
@@ -371,12 +436,12 @@ impl<'a> Worker<'a> {
 /// Archive members larger than this are skipped (with the reason).
 const ARCHIVE_MEMBER_MAX: u64 = 256 << 20;
 
-/// Whether a file starts like a zip or gzip archive.
-fn starts_like_archive(path: &Path) -> bool {
+/// Whether a file starts like a zip, gzip or OLE (old Office) file.
+fn starts_like_container(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 4];
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
-        && crate::source::archive::is_archive(&head)
+        && (crate::source::archive::is_archive(&head) || head == *b"\xD0\xCF\x11\xE0")
 }
 
 /// Whether a file is an SQLite database (by its 16-byte header).
@@ -457,6 +522,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 identifiability: None,
                 subject: subject_key(spec.category, value),
                 row: None,
+                sheet: None,
             });
         }
         let new = &mut self.inv.findings[first_new..];

@@ -8,6 +8,7 @@
 
 pub mod cad;
 pub mod delimited;
+pub mod spreadsheet;
 pub mod text;
 
 use std::fs::File;

@@ -168,6 +168,12 @@ pub struct FindingEntry {
     pub identifiability: Option<Level>,
     /// Well-known test data.
     pub test_data: bool,
+    /// A database row's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    /// A spreadsheet's sheet (`line` is the row, `column` the column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// An error or a skipped item.
@@ -298,6 +304,8 @@ impl Document {
                     record: f.record,
                     identifiability: f.identifiability,
                     test_data: f.test_data,
+                    row: f.row.clone(),
+                    sheet: f.sheet.as_deref().map(str::to_string),
                 })
                 .collect(),
             errors: inv

@@ -37,6 +37,10 @@ struct FindingLine<'a> {
     identifiability: Option<Level>,
     #[serde(skip_serializing_if = "Option::is_none")]
     row: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +107,13 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 record: f.record,
                 identifiability: f.identifiability,
                 row: f.row.as_deref(),
+                sheet: f.sheet.as_deref(),
+                cell: f.sheet.as_ref().and_then(|_| {
+                    Some(crate::read::spreadsheet::cell_name(
+                        u32::try_from(f.column?).ok()?,
+                        u32::try_from(f.line?).ok()?,
+                    ))
+                }),
             },
         )?;
     }

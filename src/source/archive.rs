@@ -72,7 +72,8 @@ pub fn members(bytes: &[u8], display: &str, limits: &Limits, each: &mut dyn FnMu
 
 fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut dyn FnMut(Member)) {
     let hand = |name: String, content: Vec<u8>, each: &mut dyn FnMut(Member)| {
-        if is_archive(&content) {
+        // A workbook is a zip too, but a document, not an archive to open.
+        if is_archive(&content) && !crate::read::spreadsheet::sniff(&content) {
             if depth >= limits.depth {
                 let reason =
                     format!("archive nested deeper than {} levels: not opened", limits.depth);

@@ -73,3 +73,92 @@ fn archive_members_are_scanned_in_memory_and_limits_reported() {
         .unwrap();
     assert_eq!(phone["field"], "電話番号");
 }
+
+/// A minimal .xlsx (inline strings, one sheet named 顧客), written by hand:
+/// the parts a workbook needs and nothing else.
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, cells) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", r + 2));
+        for (c, v) in cells.iter().enumerate() {
+            let col = char::from(b'B' + c as u8);
+            sheet.push_str(&format!(
+                "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
+                r + 2
+            ));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    zip_of(&[
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"顧客\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>".as_bytes()),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+#[test]
+fn spreadsheets_give_sheet_row_column_and_cell() {
+    let t = Tree::new();
+    let book = xlsx(&[
+        &["氏名", "電話番号", "メール"],
+        &["山田 太郎", "09055550101", "taro.yamada@docomo.ne.jp"],
+        &["佐藤 花子", "080-5555-0102", "hanako.sato@docomo.ne.jp"],
+    ]);
+    // By content: a workbook named .dat is still a workbook, and one inside
+    // a zip too.
+    t.file("share/customers.dat", &book);
+    t.file("share/export.zip", zip_of(&[("book.xlsx", &book)]));
+    let values = jsonl(&piimap_in(t.path(), &["scan", "share", "--format", "jsonl"]));
+    let cells: Vec<(String, String, String, String, String)> = values
+        .iter()
+        .filter(|v| v["type"] == "finding")
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().to_string(),
+                v["sheet"].as_str().unwrap().to_string(),
+                v["cell"].as_str().unwrap().to_string(),
+                v["field"].as_str().unwrap().to_string(),
+                v["category"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    let want = |path: &str| {
+        vec![
+            (s(path), s("顧客"), s("B3"), s("氏名"), s("name")),
+            (s(path), s("顧客"), s("C3"), s("電話番号"), s("phone")),
+            (s(path), s("顧客"), s("D3"), s("メール"), s("email")),
+            (s(path), s("顧客"), s("B4"), s("氏名"), s("name")),
+            (s(path), s("顧客"), s("C4"), s("電話番号"), s("phone")),
+            (s(path), s("顧客"), s("D4"), s("メール"), s("email")),
+        ]
+    };
+    let mut expected = want("share/customers.dat");
+    expected.extend(want("share/export.zip!book.xlsx"));
+    assert_eq!(cells, expected);
+    // Rows are records: two people.
+    let book_location = values
+        .iter()
+        .find(|v| v["type"] == "location" && v["path"] == "share/customers.dat")
+        .unwrap();
+    assert_eq!(
+        (book_location["records"].as_u64(), book_location["subjects"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // A corrupt workbook is an error entry.
+    let mut broken = book.clone();
+    broken.truncate(book.len() / 2);
+    t.file("share/broken.xlsx", broken);
+    let out = piimap_in(t.path(), &["scan", "share", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2);
+    let errors = of_type(&jsonl(&out), "error")
+        .into_iter()
+        .map(|e| e["path"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(errors, ["share/broken.xlsx"]);
+}
