@@ -8,6 +8,7 @@
 
 pub mod cad;
 pub mod delimited;
+pub mod email;
 pub mod spreadsheet;
 pub mod text;
 
@@ -107,6 +108,11 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     }
     if is_binary_signature(bytes) {
         return Kind::Binary;
+    }
+    if email::sniff(bytes) {
+        let text = email::render(bytes);
+        on_chunk(Chunk { text: &text, first_line: 1, is_first: true, positions: true });
+        return Kind::Text(Encoding::UTF8);
     }
     match text::sniff(bytes) {
         Some(sniffed) => {

@@ -29,6 +29,9 @@ pub struct Encoding {
 }
 
 impl Encoding {
+    /// UTF-8 without a byte-order mark (text this crate decoded itself).
+    pub(crate) const UTF8: Encoding = Encoding { encoding: UTF_8, bom: 0 };
+
     /// The WHATWG name (`UTF-8`, `Shift_JIS`, `EUC-JP`, …).
     pub fn name(self) -> &'static str {
         self.encoding.name()

@@ -162,3 +162,42 @@ fn spreadsheets_give_sheet_row_column_and_cell() {
         .collect::<Vec<_>>();
     assert_eq!(errors, ["share/broken.xlsx"]);
 }
+
+#[test]
+fn e_mail_is_decoded_before_it_is_scanned() {
+    let t = Tree::new();
+    // A Japanese mail: the sender's name as an ISO-2022-JP encoded word, the
+    // body base64 UTF-8 (電話：090-5555-0101, 住所：東京都渋谷区渋谷2-21-1).
+    let eml = "From: =?ISO-2022-JP?B?GyRCOzNFRBsoQiAbJEJCQE86GyhC?= <taro.yamada@docomo.ne.jp>\r\n\
+               To: support@shop.example.co.jp\r\n\
+               Subject: =?UTF-8?B?5L2P5omA5aSJ5pu0?=\r\n\
+               Date: Wed, 1 May 2024 10:00:00 +0900\r\n\
+               MIME-Version: 1.0\r\n\
+               Content-Type: text/plain; charset=UTF-8\r\n\
+               Content-Transfer-Encoding: base64\r\n\r\n\
+               6Zu76Kmx77yaMDkwLTU1NTUtMDEwMQrkvY/miYDvvJrmnbHkuqzpg73muIvosLfljLrmuIvosLcyLTIxLTEK\r\n";
+    t.file("mail/0001.eml", eml);
+    let values = jsonl(&piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--show-values"]));
+    let got: Vec<(u64, String, String)> = values
+        .iter()
+        .filter(|v| v["type"] == "finding")
+        .map(|v| {
+            (
+                v["line"].as_u64().unwrap(),
+                v["category"].as_str().unwrap().to_string(),
+                v["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        [
+            (1, s("name"), s("山田 太郎")),
+            (1, s("email"), s("taro.yamada@docomo.ne.jp")),
+            (2, s("email"), s("support@shop.example.co.jp")),
+            (5, s("phone"), s("090-5555-0101")),
+            (6, s("address"), s("東京都渋谷区渋谷2-21-1")),
+        ]
+    );
+}
