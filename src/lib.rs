@@ -39,6 +39,7 @@
 //! ```
 
 pub mod baseline;
+mod calendar;
 pub mod config;
 pub mod detect;
 pub mod finding;

@@ -73,22 +73,15 @@ fn text(cell: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => serial_date(d.as_f64(), d.is_datetime()),
+        Data::DateTime(d) => serial_date(d.as_f64()),
     }
 }
 
-/// An Excel serial date (1900 system: days since 1899-12-30) as an ISO date.
-fn serial_date(serial: f64, _with_time: bool) -> String {
-    let days = serial.floor() as i64 - 25_569; // to days since 1970-01-01
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+/// An Excel serial date (1900 system: days since 1899-12-30; a time of day
+/// is the fraction, dropped) as an ISO date.
+fn serial_date(serial: f64) -> String {
+    // Serial 25,569 is 1970-01-01.
+    let (y, m, d) = crate::calendar::civil_from_days(serial.floor() as i64 - 25_569);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -110,8 +103,8 @@ mod tests {
 
     #[test]
     fn serial_dates_and_cell_names() {
-        assert_eq!(serial_date(31_138.0, false), "1985-04-01");
-        assert_eq!(serial_date(45_413.5, true), "2024-05-01");
+        assert_eq!(serial_date(31_138.0), "1985-04-01");
+        assert_eq!(serial_date(45_413.5), "2024-05-01");
         assert_eq!(cell_name(3, 5), "C5");
         assert_eq!(cell_name(27, 1), "AA1");
         assert_eq!(text(&Data::Float(9012345678.0)), "9012345678");
