@@ -296,7 +296,7 @@ impl<'a> Worker<'a> {
         let result = read::read_file(path, &mut read, &mut |chunk| file.chunk(self, chunk));
         self.read = read;
         match result {
-            Ok(Kind::Binary) if is_sqlite(path) => {
+            Ok(Kind::Database) => {
                 let target = crate::source::database::Target::sqlite_file(
                     path.to_path_buf(),
                     display.to_string(),
@@ -304,7 +304,7 @@ impl<'a> Worker<'a> {
                 *inv = std::mem::take(inv).merge(self.scan_database(&target));
                 inv.stats.files += 1;
             }
-            Ok(Kind::Binary) if starts_like_container(path) => {
+            Ok(Kind::Container) => {
                 *inv = std::mem::take(inv).merge(self.scan_container(path, display));
             }
             Ok(kind) => file.finish(self, kind, size),
@@ -436,22 +436,6 @@ impl<'a> Worker<'a> {
 /// Archive members larger than this are skipped (with the reason).
 const ARCHIVE_MEMBER_MAX: u64 = 256 << 20;
 
-/// Whether a file starts like a zip, gzip or OLE (old Office) file.
-fn starts_like_container(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
-        && (crate::source::archive::is_archive(&head) || head == *b"\xD0\xCF\x11\xE0")
-}
-
-/// Whether a file is an SQLite database (by its 16-byte header).
-fn is_sqlite(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
-        && &head == b"SQLite format 3\0"
-}
-
 /// The state of one file while its chunks go by.
 struct FileScan<'p, 'i> {
     path: &'p Path,
@@ -549,7 +533,9 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 self.inv.stats.binary += 1;
                 self.floor_plan(w, &[], &[], "PDF/image");
             }
-            Kind::Binary => self.inv.stats.binary += 1,
+            // In memory (an archive's member), a database or a document no
+            // reader handles is counted as binary.
+            Kind::Binary | Kind::Database | Kind::Container => self.inv.stats.binary += 1,
         }
     }
 
@@ -702,27 +688,18 @@ impl ColumnRules {
         Ok(ColumnRules(
             file.columns
                 .into_iter()
-                .map(|(c, words)| (c, words.iter().map(|w| header_key(w)).collect()))
+                .map(|(c, words)| (c, words.iter().map(|w| crate::detect::header_key(w)).collect()))
                 .collect(),
         ))
     }
 
     /// Whether a column header names `category`.
     fn names(&self, header: &str, category: Category) -> bool {
-        let key = header_key(header);
+        let key = crate::detect::header_key(header);
         self.0.iter().filter(|(c, _)| *c == category).any(|(_, words)| {
             words.iter().any(|w| if w.is_ascii() { key == *w } else { key.contains(w.as_str()) })
         })
     }
-}
-
-/// A header reduced for comparison: folded, lower case, no spaces, `_`, `-`.
-fn header_key(s: &str) -> String {
-    crate::detect::normalize::fold_str(s)
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{3000}'))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Scans databases: every table (filtered by `opts`) of every target, in

@@ -922,7 +922,7 @@ fn forward_chars(t: &str, i: usize, n: usize) -> usize {
 
 /// A header name reduced for comparison: folded, lower case, without spaces,
 /// `_` or `-`.
-fn header_key(name: &str) -> String {
+pub(crate) fn header_key(name: &str) -> String {
     normalize::fold_str(name)
         .chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{3000}'))

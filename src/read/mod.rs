@@ -39,6 +39,11 @@ pub enum Kind {
     Cad(Box<cad::Drawing>),
     /// A PDF or an image: not read yet, but its name can still say what it is.
     Document,
+    /// An SQLite database: read with its tables (`source::database`).
+    Database,
+    /// A zip, gzip or OLE (old Office) file: a workbook, an archive of
+    /// members, or a document no reader handles yet.
+    Container,
     /// A binary format no reader handles yet.
     Binary,
 }
@@ -106,6 +111,12 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     if is_document_signature(bytes) {
         return Kind::Document;
     }
+    if bytes.starts_with(b"SQLite format 3\0") {
+        return Kind::Database;
+    }
+    if crate::source::archive::is_archive(bytes) || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Kind::Container;
+    }
     if is_binary_signature(bytes) {
         return Kind::Binary;
     }
@@ -131,16 +142,9 @@ fn is_document_signature(b: &[u8]) -> bool {
     SIGNATURES.iter().any(|s| b.starts_with(s))
 }
 
-/// Formats later readers will handle (archives, office files, databases):
-/// never decoded as text, even when they hold no NUL early on.
+/// Formats no reader handles yet (7-Zip, RAR): never decoded as text, even
+/// when they hold no NUL early on.
 fn is_binary_signature(b: &[u8]) -> bool {
-    const SIGNATURES: &[&[u8]] = &[
-        b"PK\x03\x04",
-        b"\xD0\xCF\x11\xE0",
-        b"\x1F\x8B",
-        b"7z\xBC\xAF",
-        b"Rar!",
-        b"SQLite format 3",
-    ];
+    const SIGNATURES: &[&[u8]] = &[b"7z\xBC\xAF", b"Rar!"];
     SIGNATURES.iter().any(|s| b.starts_with(s))
 }
