@@ -146,10 +146,9 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
             world_readable: meta.world_readable,
             ..Location::default()
         };
-        // Records, keyed by commit (a history scan) and first line; `None`
-        // is the file itself (whole-file findings, drawings).
-        // Records by commit (a history scan), sheet (a workbook) and first
-        // line or row.
+        // Records, keyed by commit (a history scan), sheet (a workbook) and
+        // first line or row; `None` is the item itself (whole-file and
+        // column findings, drawings).
         type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<u64>);
         let mut record_of: HashMap<Key<'_>, usize> = HashMap::new();
         let mut records: Vec<Record> = Vec::new();
