@@ -153,8 +153,16 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
         let mut record_of: HashMap<Key<'_>, usize> = HashMap::new();
         let mut records: Vec<Record> = Vec::new();
         let mut file_present = 0u16;
+        // Column findings sum up cells that are in records already: they
+        // take the location's level rather than make a record of their own.
+        let mut columns: Vec<usize> = Vec::new();
         for i in group.clone() {
             let f = &findings[i];
+            if &*f.detector == "column" {
+                columns.push(i);
+                continue;
+            }
+            // Counts are of values: a column finding sums its cells up.
             *location.categories.entry(f.category).or_insert(0) += 1;
             if f.test_data {
                 continue;
@@ -187,6 +195,9 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
             }
         }
         location.identifiability = records.iter().map(|r| r.level).max().flatten().max(file_level);
+        for i in columns {
+            levels[i] = location.identifiability;
+        }
         location.rules = rules
             .rules
             .iter()

@@ -15,6 +15,8 @@
 //!   person-name engine over text;
 //! - [`scan`] wires the stages on a thread pool, groups findings into
 //!   records, and never lets one item abort;
+//! - [`classify`] classifies table columns (databases, CSV, sheets) by
+//!   header and confirmed values;
 //! - [`identify`] applies the combination rules (`patterns/combinations.toml`)
 //!   per record and per file and estimates the people in each location;
 //! - [`inventory`] is the mergeable, sorted result;
@@ -40,6 +42,7 @@
 
 pub mod baseline;
 mod calendar;
+pub mod classify;
 pub mod config;
 pub mod detect;
 pub mod finding;

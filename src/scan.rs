@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use crate::classify::{self, ColumnRules, Filled};
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
 use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask, subject_key};
 use crate::inventory::{Inventory, ItemError};
@@ -337,18 +338,28 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Scans every sheet of a workbook as a table: a header row names the
-    /// columns, each row is a record, and findings carry the sheet, the row
-    /// as `line` and the column number.
+    /// Scans every sheet of a workbook as a table: the first row with two
+    /// or more values is the header candidate (title rows above it are read
+    /// as plain text), each row is a record, findings carry the sheet, the
+    /// row as `line` and the column number, and the columns are classified.
     fn scan_workbook(&mut self, display: &str, bytes: &[u8]) -> Inventory {
         let sheets = match read::spreadsheet::read(bytes) {
             Ok(s) => s,
             Err(e) => return Inventory::error(display.to_string(), e),
         };
         let mut inv = Inventory::default();
-        for sheet in sheets {
+        for sheet in &sheets {
+            let name: Arc<str> = Arc::from(sheet.name.as_str());
+            let filled = |cells: &Vec<String>| cells.iter().filter(|c| !c.is_empty()).count();
+            let table_start =
+                sheet.rows.iter().position(|(_, cells)| filled(cells) >= 2).unwrap_or(0);
+            let (titles, table) = sheet.rows.split_at(table_start);
+            // A `.txt` name reads title rows as prose, a `.tsv` one lets the
+            // table's header row be recognised.
+            let mut part = self.scan_rows_as_text(display, "titles.txt", titles, sheet, &name);
+            let mut rows = Inventory::default();
             let mut text = String::new();
-            for (_, cells) in &sheet.rows {
+            for (_, cells) in table {
                 for (i, cell) in cells.iter().enumerate() {
                     if i > 0 {
                         text.push('\t');
@@ -359,15 +370,12 @@ impl<'a> Worker<'a> {
                 }
                 text.push('\n');
             }
-            let mut part = Inventory::default();
-            // A `.tsv` name lets the header row be recognised.
-            let mut file = FileScan::new(Path::new("sheet.tsv"), display, &mut part);
+            let mut file = FileScan::new(Path::new("sheet.tsv"), display, &mut rows);
             file.chunk(self, Chunk { text: &text, first_line: 1, is_first: true, positions: true });
             let lines: Vec<&str> = text.split('\n').collect();
-            let name: Arc<str> = Arc::from(sheet.name.as_str());
-            for f in &mut part.findings {
+            for f in &mut file.inv.findings {
                 let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
-                let (row, _) = sheet.rows[index];
+                let (row, _) = table[index];
                 let before = f.column.unwrap_or(1) as usize - 1;
                 let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
                 f.line = Some(u64::from(row));
@@ -375,11 +383,44 @@ impl<'a> Worker<'a> {
                 f.record = Some(u64::from(row));
                 f.sheet = Some(Arc::clone(&name));
             }
+            file.classify_columns(table.first().map(|(row, _)| u64::from(*row)), Some(&name));
+            part = part.merge(rows);
             inv = inv.merge(part);
         }
         inv.stats.files += 1;
         inv.stats.bytes += bytes.len() as u64;
         inv.finish()
+    }
+
+    /// Scans a sheet's rows that are not part of its table (a title, a note
+    /// under it) as prose, one row a line.
+    fn scan_rows_as_text(
+        &mut self,
+        display: &str,
+        hint: &str,
+        rows: &[(u32, Vec<String>)],
+        sheet: &read::spreadsheet::Sheet,
+        name: &Arc<str>,
+    ) -> Inventory {
+        let mut part = Inventory::default();
+        if rows.is_empty() {
+            return part;
+        }
+        let text: String = rows.iter().map(|(_, cells)| cells.join(" ") + "\n").collect();
+        let mut file = FileScan::new(Path::new(hint), display, &mut part);
+        file.chunk(self, Chunk { text: &text, first_line: 1, is_first: false, positions: true });
+        for f in &mut part.findings {
+            let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
+            let (row, cells) = &rows[index];
+            f.line = Some(u64::from(*row));
+            f.column = cells
+                .iter()
+                .position(|c| !c.is_empty())
+                .map(|i| u64::from(sheet.first_column) + i as u64);
+            f.record = Some(u64::from(*row));
+            f.sheet = Some(Arc::clone(name));
+        }
+        part
     }
 
     /// Scans the members of an archive in memory, each as a file of its own
@@ -409,10 +450,9 @@ impl<'a> Worker<'a> {
     /// Scans every table of an SQLite file found on a share, with the
     /// default sample, on this worker.
     fn scan_database(&mut self, target: &crate::source::database::Target) -> Inventory {
-        static RULES: std::sync::OnceLock<Result<ColumnRules, String>> = std::sync::OnceLock::new();
-        let rules = match RULES.get_or_init(ColumnRules::builtin) {
+        let rules = match ColumnRules::builtin() {
             Ok(r) => r,
-            Err(e) => return Inventory::error(target.display.clone(), e.clone()),
+            Err(e) => return Inventory::error(target.display.clone(), e),
         };
         let opts = DbOptions::default();
         let mut session = match crate::source::database::connect(target) {
@@ -441,19 +481,28 @@ struct FileScan<'p, 'i> {
     path: &'p Path,
     display: Arc<str>,
     columns: Option<Columns>,
+    /// Values per column of a table found by its header row (databases
+    /// count their own).
+    filled: Option<Filled>,
     inv: &'i mut Inventory,
 }
 
 impl<'p, 'i> FileScan<'p, 'i> {
     fn new(path: &'p Path, display: &str, inv: &'i mut Inventory) -> Self {
-        FileScan { path, display: Arc::from(display), columns: None, inv }
+        FileScan { path, display: Arc::from(display), columns: None, filled: None, inv }
     }
 
     fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) {
         if chunk.is_first {
             self.columns = Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h));
+            self.filled = self.columns.as_ref().map(|_| Filled::default());
         }
         let header_row = chunk.is_first && self.columns.is_some();
+        if let (Some(filled), Some(columns)) = (&mut self.filled, &self.columns) {
+            for line in chunk.text.lines().skip(usize::from(header_row)) {
+                filled.row(columns.header.values(line));
+            }
+        }
         let first_new = self.inv.findings.len();
         // Where each new finding's line starts in the chunk, for records.
         let mut line_starts: Vec<usize> = Vec::new();
@@ -515,11 +564,12 @@ impl<'p, 'i> FileScan<'p, 'i> {
         }
     }
 
-    fn finish(self, w: &Worker<'_>, kind: Kind, size: u64) {
+    fn finish(mut self, w: &Worker<'_>, kind: Kind, size: u64) {
         match kind {
             Kind::Text(_) => {
                 self.inv.stats.files += 1;
                 self.inv.stats.bytes += size;
+                self.classify_columns(Some(1), None);
             }
             Kind::Cad(drawing) => {
                 self.inv.stats.files += 1;
@@ -537,6 +587,24 @@ impl<'p, 'i> FileScan<'p, 'i> {
             // reader handles is counted as binary.
             Kind::Binary | Kind::Database | Kind::Container => self.inv.stats.binary += 1,
         }
+    }
+
+    /// Adds the column-level findings of a table whose header row is
+    /// `header_line`.
+    fn classify_columns(&mut self, header_line: Option<u64>, sheet: Option<&Arc<str>>) {
+        let (Some(filled), Some(columns)) = (&self.filled, &self.columns) else { return };
+        let Ok(rules) = ColumnRules::builtin() else { return };
+        let names: Vec<Arc<str>> =
+            (0..columns.header.names.len()).filter_map(|i| columns.name(i).cloned()).collect();
+        let table = classify::Table {
+            path: &self.display,
+            columns: &names,
+            filled: &filled.0,
+            header_line,
+            sheet,
+        };
+        let found = classify::classify(&table, &self.inv.findings, rules);
+        self.inv.findings.extend(found);
     }
 
     /// Classifies the file as a floor plan (住宅の図面) or not, from what it
@@ -670,38 +738,6 @@ impl Default for DbOptions {
     }
 }
 
-/// Header synonyms per category (`patterns/columns.toml`), for classifying
-/// table columns.
-#[derive(Debug)]
-pub struct ColumnRules(Vec<(Category, Vec<String>)>);
-
-impl ColumnRules {
-    /// The built-in synonyms.
-    pub fn builtin() -> Result<ColumnRules, String> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct File {
-            columns: std::collections::BTreeMap<Category, Vec<String>>,
-        }
-        let file: File = toml::from_str(include_str!("../patterns/columns.toml"))
-            .map_err(|e| format!("columns.toml: {e}"))?;
-        Ok(ColumnRules(
-            file.columns
-                .into_iter()
-                .map(|(c, words)| (c, words.iter().map(|w| crate::detect::header_key(w)).collect()))
-                .collect(),
-        ))
-    }
-
-    /// Whether a column header names `category`.
-    fn names(&self, header: &str, category: Category) -> bool {
-        let key = crate::detect::header_key(header);
-        self.0.iter().filter(|(c, _)| *c == category).any(|(_, words)| {
-            words.iter().any(|w| if w.is_ascii() { key == *w } else { key.contains(w.as_str()) })
-        })
-    }
-}
-
 /// Scans databases: every table (filtered by `opts`) of every target, in
 /// parallel on `opts.connections` read-only sessions per database. A table
 /// that cannot be read becomes an error entry and the others are scanned.
@@ -778,7 +814,16 @@ impl Worker<'_> {
         if let Err(e) = read {
             inv.errors.push(ItemError { path: path.to_string(), message: e.to_string() });
         }
-        let classified = classify(path, table, &filled, &inv.findings, rules);
+        let path: Arc<str> = Arc::from(path);
+        let columns: Vec<Arc<str>> = table.columns.iter().map(|c| Arc::from(&*c.name)).collect();
+        let table = classify::Table {
+            path: &path,
+            columns: &columns,
+            filled: &filled,
+            header_line: None,
+            sheet: None,
+        };
+        let classified = classify::classify(&table, &inv.findings, rules);
         inv.findings.extend(classified);
         inv.stats.tables += 1;
         inv.finish()
@@ -824,65 +869,4 @@ impl Worker<'_> {
         }
         inv
     }
-}
-
-/// Column-level findings: a column is classified as a category when at
-/// least half of its non-empty sampled values are findings of it, or when
-/// its header names the category (`patterns/columns.toml`) and at least a
-/// tenth are. The finding gives the counts and the first few row keys.
-fn classify(
-    path: &str,
-    table: &crate::source::database::Table,
-    filled: &[usize],
-    findings: &[Finding],
-    rules: &ColumnRules,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let path: Arc<str> = Arc::from(path);
-    // The rows of each (column, category), in one pass over the findings.
-    let mut by_column: HashMap<(&str, Category), Vec<&str>> = HashMap::new();
-    for f in findings {
-        if let (Some(field), Some(row)) = (f.field.as_deref(), f.row.as_deref()) {
-            let list = by_column.entry((field, f.category)).or_default();
-            if list.last() != Some(&row) {
-                list.push(row);
-            }
-        }
-    }
-    for (i, column) in table.columns.iter().enumerate() {
-        let filled = filled[i];
-        if filled == 0 {
-            continue;
-        }
-        for category in Category::ALL {
-            let Some(keys) = by_column.get(&(column.name.as_str(), category)) else { continue };
-            let share = keys.len() as f64 / filled as f64;
-            let named = rules.names(&column.name, category);
-            if share < 0.5 && !(named && share >= 0.1) {
-                continue;
-            }
-            let examples: Vec<&str> = keys.iter().take(3).copied().collect();
-            let mut reasons = vec![format!(
-                "values: {} of {filled} sampled / サンプル {filled} 件中 {} 件",
-                keys.len(),
-                keys.len()
-            )];
-            if named {
-                reasons.push(format!("header: {} / 列名", column.name));
-            }
-            reasons.push(format!("rows: {}", examples.join(", ")));
-            let confidence =
-                if named && share >= 0.5 { Confidence::High } else { Confidence::Medium };
-            out.push(Finding::about_item(
-                Arc::clone(&path),
-                category,
-                "column",
-                Some(Arc::from(column.name.as_str())),
-                confidence,
-                format!("{}/{filled}", keys.len()),
-                reasons,
-            ));
-        }
-    }
-    out
 }

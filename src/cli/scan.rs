@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
 use piimap::Confidence;
 use piimap::baseline::Baseline;
+use piimap::classify::ColumnRules;
 use piimap::config::{Config, Threshold};
 use piimap::detect::DetectorSet;
 use piimap::finding::{Category, FingerprintKey};
@@ -19,8 +20,7 @@ use piimap::inventory::Inventory;
 use piimap::inventory::purposes::{self, Purposes, PurposesFile};
 use piimap::report::{self, Format, labels::Lang};
 use piimap::scan::{
-    ColumnRules, DbOptions, Evidence, Progress, ScanConfig, scan, scan_databases, scan_git,
-    scan_history,
+    DbOptions, Evidence, Progress, ScanConfig, scan, scan_databases, scan_git, scan_history,
 };
 use piimap::source::WalkOptions;
 use piimap::source::database::Target;
@@ -400,7 +400,7 @@ fn inventory(
             connections: args.db_connections.max(1),
         };
         let columns = ColumnRules::builtin().map_err(|e| anyhow::anyhow!(e))?;
-        let found = scan_databases(&databases, &opts, &detectors, &config.evidence, &columns);
+        let found = scan_databases(&databases, &opts, &detectors, &config.evidence, columns);
         inventory = inventory.merge(found).finish();
     }
     if let Some(bar) = bar {

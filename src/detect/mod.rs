@@ -1059,7 +1059,11 @@ mod tests {
                 .map(|f| f.detector.to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(found("ＴＥＬ,氏名\n09012345678,山田\n"), ["jp.phone-digits", "jp.name-kanji"]);
+        // The two columns are classified too (a value each, both headers name them).
+        assert_eq!(
+            found("ＴＥＬ,氏名\n09012345678,山田\n"),
+            ["column", "column", "jp.phone-digits", "jp.name-kanji"]
+        );
         assert_eq!(found("ＴＥＬ：09012345678\n"), ["jp.phone-digits"]);
         assert!(found("09012345678\n").is_empty());
     }

@@ -90,6 +90,14 @@ impl Header {
 }
 
 impl Header {
+    /// The values of a data `line`'s fields, without surrounding spaces and
+    /// quotes.
+    pub fn values<'l>(&self, line: &'l str) -> impl Iterator<Item = &'l str> {
+        fields(line.trim_end_matches('\r'), self.delimiter)
+            .into_iter()
+            .map(|f| f.trim().trim_matches('"').trim())
+    }
+
     /// The byte range of each field's value in a data `line`, without
     /// surrounding spaces and quotes.
     pub fn spans(&self, line: &str) -> Vec<std::ops::Range<usize>> {

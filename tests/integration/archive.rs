@@ -116,7 +116,7 @@ fn spreadsheets_give_sheet_row_column_and_cell() {
     let values = jsonl(&piimap_in(t.path(), &["scan", "share", "--format", "jsonl"]));
     let cells: Vec<(String, String, String, String, String)> = values
         .iter()
-        .filter(|v| v["type"] == "finding")
+        .filter(|v| is_cell(v))
         .map(|v| {
             (
                 v["path"].as_str().unwrap().to_string(),
@@ -180,7 +180,7 @@ fn e_mail_is_decoded_before_it_is_scanned() {
     let values = jsonl(&piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--show-values"]));
     let got: Vec<(u64, String, String)> = values
         .iter()
-        .filter(|v| v["type"] == "finding")
+        .filter(|v| is_cell(v))
         .map(|v| {
             (
                 v["line"].as_u64().unwrap(),

@@ -10,7 +10,7 @@ use crate::util::*;
 fn detectors_in(values: &[Value], path: &str) -> Vec<(u64, String)> {
     values
         .iter()
-        .filter(|v| v["type"] == "finding" && v["path"] == path)
+        .filter(|v| is_cell(v) && v["path"] == path)
         .map(|v| (v["line"].as_u64().unwrap(), v["detector"].as_str().unwrap().to_string()))
         .collect()
 }
@@ -48,7 +48,7 @@ fn every_name_form_is_found_by_its_detector() {
     // (ｶ)ｺﾊﾞﾔｼｺｳｷﾞﾖｳ) is not a person.
     let table: Vec<_> = values
         .iter()
-        .filter(|v| v["type"] == "finding" && v["path"] == "fixtures/names/accounts.csv")
+        .filter(|v| is_cell(v) && v["path"] == "fixtures/names/accounts.csv")
         .map(|v| {
             (
                 v["line"].as_u64().unwrap(),
@@ -68,7 +68,7 @@ fn every_name_form_is_found_by_its_detector() {
         ]
     );
     // Masked: the first character only.
-    let first = values.iter().find(|v| v["type"] == "finding").unwrap();
+    let first = values.iter().find(|v| is_cell(v)).unwrap();
     assert_eq!(first["masked"], "中***");
 }
 
@@ -106,9 +106,7 @@ fn locations_carry_identifiability_rules_and_people() {
     assert_eq!(form["categories"]["name"], 1);
     // Every finding of the form carries its record (known by its first
     // finding's line: the name on line 2) and the record's level.
-    for f in values
-        .iter()
-        .filter(|v| v["type"] == "finding" && v["path"] == "fixtures/ja/moushikomi_utf8.txt")
+    for f in values.iter().filter(|v| is_cell(v) && v["path"] == "fixtures/ja/moushikomi_utf8.txt")
     {
         assert_eq!(
             (f["record"].as_u64(), f["identifiability"].as_str()),

@@ -76,7 +76,7 @@ fn user_patterns_add_detectors_and_are_self_tested() {
     t.file("pat/acme.toml", CUSTOMER_ID).file("data/x.txt", "会員 ACME-654321 様\n");
     let out = piimap_in(t.path(), &["scan", "data", "--patterns", "pat", "--format", "jsonl"]);
     let values = jsonl(&out);
-    let f: Vec<_> = values.iter().filter(|v| v["type"] == "finding").collect();
+    let f: Vec<_> = values.iter().filter(|v| is_cell(v)).collect();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["detector"], "acme.customer-id");
     assert_eq!(f[0]["column"], 4);

@@ -38,16 +38,44 @@ pub(crate) fn jsonl(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// The `type == finding` lines as `(path, line, category)`.
+/// The value findings (`type == finding`, not column-level) as `(path, line, category)`.
 pub(crate) fn findings(values: &[Value]) -> Vec<(String, u64, String)> {
     values
         .iter()
-        .filter(|v| v["type"] == "finding")
+        .filter(|v| is_cell(v))
         .map(|v| {
             (
                 v["path"].as_str().unwrap().to_string(),
                 v["line"].as_u64().unwrap_or(0),
                 v["category"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A finding of a value (not a column-level finding that sums a table's
+/// column up).
+pub(crate) fn is_cell(v: &Value) -> bool {
+    v["type"] == "finding" && v["detector"] != "column"
+}
+
+/// `(path, sheet, line, field, category, masked)` of every column finding.
+pub(crate) fn column_findings(
+    values: &[Value],
+) -> Vec<(String, String, u64, String, String, String)> {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    values
+        .iter()
+        .filter(|v| v["type"] == "finding" && v["detector"] == "column")
+        .map(|v| {
+            let line = v["line"].as_u64().unwrap_or(0);
+            (
+                s(&v["path"]),
+                s(&v["sheet"]),
+                line,
+                s(&v["field"]),
+                s(&v["category"]),
+                s(&v["masked"]),
             )
         })
         .collect()

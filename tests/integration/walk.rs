@@ -96,7 +96,7 @@ fn values_after_a_long_run_of_digits_are_still_found() {
     let values = jsonl(&out);
     let cols: Vec<_> = values
         .iter()
-        .filter(|v| v["type"] == "finding")
+        .filter(|v| is_cell(v))
         .map(|v| (v["line"].as_u64(), v["column"].as_u64()))
         .collect();
     assert_eq!(cols, [(Some(1), Some(20_005)), (Some(2), Some(5))]);
@@ -115,7 +115,7 @@ fn bom_and_crlf_do_not_shift_lines_or_columns() {
     let values = jsonl(&out);
     let got: Vec<_> = values
         .iter()
-        .filter(|v| v["type"] == "finding")
+        .filter(|v| is_cell(v))
         .map(|v| {
             (
                 v["path"].as_str().unwrap().to_string(),
@@ -161,7 +161,7 @@ fn tables_aligned_with_spaces_have_headers_and_line_one_is_still_scanned() {
     );
     let fields: Vec<_> = values
         .iter()
-        .filter(|v| v["type"] == "finding" && v["path"] == "./report.txt")
+        .filter(|v| is_cell(v) && v["path"] == "./report.txt")
         .map(|v| v["field"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(fields, ["氏名", "生年月日", "電話番号"]);
