@@ -237,6 +237,36 @@ pub struct Finding {
     /// The sheet of a spreadsheet (`line` is then the row, `column` the
     /// column number).
     pub sheet: Option<Arc<str>>,
+    /// The page of a PDF or the slide of a presentation (`line` is then
+    /// the line of the page's text, or the paragraph of the slide).
+    pub part: Option<Part>,
+}
+
+/// A numbered part of a document, whose lines are numbered from 1 again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// A PDF page (1-based).
+    Page(u32),
+    /// A presentation slide (1-based).
+    Slide(u32),
+}
+
+impl Part {
+    /// The page number, if this is a page.
+    pub fn page(self) -> Option<u32> {
+        match self {
+            Part::Page(n) => Some(n),
+            Part::Slide(_) => None,
+        }
+    }
+
+    /// The slide number, if this is a slide.
+    pub fn slide(self) -> Option<u32> {
+        match self {
+            Part::Slide(n) => Some(n),
+            Part::Page(_) => None,
+        }
+    }
 }
 
 impl Finding {
@@ -270,6 +300,7 @@ impl Finding {
             subject: 0,
             row: None,
             sheet: None,
+            part: None,
         }
     }
 }
@@ -294,10 +325,20 @@ impl Ord for Finding {
 #[allow(clippy::type_complexity)]
 fn position(
     f: &Finding,
-) -> (Option<&str>, Option<u64>, Option<u64>, Option<u64>, Category, &str, Option<&str>, Confidence)
-{
+) -> (
+    Option<&str>,
+    Option<Part>,
+    Option<u64>,
+    Option<u64>,
+    Option<u64>,
+    Category,
+    &str,
+    Option<&str>,
+    Confidence,
+) {
     (
         f.sheet.as_deref(),
+        f.part,
         f.line,
         f.column,
         f.record,

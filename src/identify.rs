@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::finding::{Category, Finding, Level};
+use crate::finding::{Category, Finding, Level, Part};
 use crate::inventory::{Inventory, Location};
 
 const BUILTIN: &str = include_str!("../patterns/combinations.toml");
@@ -146,10 +146,12 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
             world_readable: meta.world_readable,
             ..Location::default()
         };
-        // Records, keyed by commit (a history scan), sheet (a workbook) and
-        // first line or row; `None` is the item itself (whole-file and
+        // Records, keyed by commit (a history scan), sheet (a workbook),
+        // page or slide, row (a database or SQL dump row) and first line or
+        // row; `None` is the item itself (whole-file and
         // column findings, drawings).
-        type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<u64>);
+        type Key<'a> =
+            (Option<&'a str>, Option<&'a str>, Option<Part>, Option<&'a str>, Option<u64>);
         let mut record_of: HashMap<Key<'_>, usize> = HashMap::new();
         let mut records: Vec<Record> = Vec::new();
         let mut file_present = 0u16;
@@ -168,7 +170,7 @@ pub fn apply(inv: &mut Inventory, rules: &Rules) {
                 continue;
             }
             file_present |= bit(f.category);
-            let key = (f.commit.as_deref(), f.sheet.as_deref(), f.record);
+            let key = (f.commit.as_deref(), f.sheet.as_deref(), f.part, f.row.as_deref(), f.record);
             let r = *record_of.entry(key).or_insert_with(|| {
                 records.push(Record::default());
                 records.len() - 1

@@ -17,9 +17,9 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::classify::{self, ColumnRules, Filled};
 use crate::detect::{Columns, DetectorSet, Hit, Scratch};
-use crate::finding::{Category, Confidence, Finding, FingerprintKey, mask, subject_key};
+use crate::finding::{Category, Confidence, Finding, FingerprintKey, Part, mask, subject_key};
 use crate::inventory::{Inventory, ItemError};
-use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header};
+use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header, structured::Syntax};
 use crate::source::git::{self, GitError, Scope, Unread};
 use crate::source::{self, Entry, WalkOptions};
 use crate::suppress;
@@ -285,6 +285,9 @@ impl<'a> Worker<'a> {
             let mut inv = Inventory::default();
             let mut file = FileScan::new(Path::new(name), name, &mut inv);
             let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk(self, chunk));
+            if kind == Kind::Container {
+                return self.scan_document(name, bytes);
+            }
             file.finish(self, kind, bytes.len() as u64);
             inv.finish()
         }));
@@ -318,24 +321,98 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// A zip, gzip or OLE file: a workbook, an archive, or binary.
+    /// A file read from its whole bytes: a workbook, an office document,
+    /// a PDF, an archive, or binary.
     fn scan_container(&mut self, path: &Path, display: &str) -> Inventory {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => return Inventory::error(display.to_string(), e.to_string()),
-        };
-        if read::spreadsheet::sniff(&bytes) {
-            self.scan_workbook(display, &bytes)
-        } else if crate::source::archive::is_archive(&bytes) {
-            let mut inv = self.scan_archive(display, &bytes);
-            inv.stats.files += 1;
-            inv
-        } else {
-            Inventory {
+        match std::fs::read(path) {
+            Ok(bytes) => self.scan_document(display, &bytes),
+            Err(e) => Inventory::error(display.to_string(), e.to_string()),
+        }
+    }
+
+    /// Scans in-memory content by what [`read::container`] says it is.
+    fn scan_document(&mut self, display: &str, bytes: &[u8]) -> Inventory {
+        use read::Container;
+        match read::container(bytes) {
+            Container::Workbook => self.scan_workbook(display, bytes),
+            Container::Office(format) => self.scan_office(display, bytes, format),
+            Container::Pdf => self.scan_pdf(display, bytes),
+            Container::Archive => {
+                let mut inv = self.scan_archive(display, bytes);
+                inv.stats.files += 1;
+                inv
+            }
+            Container::Other => Inventory {
                 stats: crate::inventory::Stats { binary: 1, ..Default::default() },
                 ..Default::default()
+            },
+        }
+    }
+
+    /// Scans a Word/PowerPoint/OpenDocument file's text, a paragraph a line
+    /// (numbered per slide in presentations).
+    fn scan_office(
+        &mut self,
+        display: &str,
+        bytes: &[u8],
+        format: read::office::Format,
+    ) -> Inventory {
+        let parts = match read::office::extract(bytes, format) {
+            Ok(p) => p,
+            Err(e) => {
+                return Inventory::error(display.to_string(), format!("{}: {e}", format.name()));
+            }
+        };
+        let mut inv = Inventory::default();
+        let mut file = FileScan::new(Path::new(display), display, &mut inv);
+        for part in &parts {
+            let first = file.inv.findings.len();
+            let chunk = Chunk { text: &part.text, first_line: 1, is_first: false, positions: true };
+            file.chunk(self, chunk);
+            for f in &mut file.inv.findings[first..] {
+                f.part = part.slide.map(Part::Slide);
             }
         }
+        inv.stats.files += 1;
+        inv.stats.bytes += bytes.len() as u64;
+        inv.finish()
+    }
+
+    /// Scans a PDF's text layer page by page (lines numbered per page);
+    /// image-only pages are listed as skipped, unreadable pages as errors.
+    /// Its text and name also decide whether it is a floor plan.
+    fn scan_pdf(&mut self, display: &str, bytes: &[u8]) -> Inventory {
+        let pdf = match read::pdf::extract(bytes) {
+            Ok(p) => p,
+            Err(e) => return Inventory::error(display.to_string(), e),
+        };
+        let mut inv = Inventory::default();
+        let mut file = FileScan::new(Path::new(display), display, &mut inv);
+        for (page, text) in &pdf.pages {
+            let first = file.inv.findings.len();
+            file.chunk(self, Chunk { text, first_line: 1, is_first: false, positions: true });
+            for f in &mut file.inv.findings[first..] {
+                f.part = Some(Part::Page(*page));
+            }
+        }
+        let texts: Vec<String> =
+            pdf.pages.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+        file.floor_plan(self, &[], &texts, "PDF");
+        for (page, message) in pdf.errors {
+            let message = format!("page {page}: cannot read its text: {message}");
+            inv.errors.push(ItemError { path: display.to_string(), message });
+        }
+        if !pdf.image_only.is_empty() {
+            let pages: Vec<String> = pdf.image_only.iter().map(u32::to_string).collect();
+            let reason = format!(
+                "page {}: no text layer (an image, e.g. a scan): not read / 画像のみのページ",
+                pages.join(", ")
+            );
+            inv.skipped.push(crate::inventory::Skipped { path: display.to_string(), reason });
+        }
+        inv.stats.files += 1;
+        inv.stats.bytes += bytes.len() as u64;
+        inv.finish()
     }
 
     /// Scans every sheet of a workbook as a table: the first row with two
@@ -430,11 +507,7 @@ impl<'a> Worker<'a> {
         let mut inv = Inventory::default();
         members(bytes, display, &Limits::new(ARCHIVE_MEMBER_MAX), &mut |member| match member {
             Member::File { display, bytes } => {
-                let part = if read::spreadsheet::sniff(&bytes) {
-                    self.scan_workbook(&display, &bytes)
-                } else {
-                    self.scan_bytes(&display, &bytes)
-                };
+                let part = self.scan_bytes(&display, &bytes);
                 inv = std::mem::take(&mut inv).merge(part);
             }
             Member::Skipped { display, reason } => {
@@ -484,17 +557,30 @@ struct FileScan<'p, 'i> {
     /// Values per column of a table found by its header row (databases
     /// count their own).
     filled: Option<Filled>,
+    /// JSON, XML or an SQL dump: values get their key as `field`.
+    syntax: Option<Syntax>,
     inv: &'i mut Inventory,
 }
 
 impl<'p, 'i> FileScan<'p, 'i> {
     fn new(path: &'p Path, display: &str, inv: &'i mut Inventory) -> Self {
-        FileScan { path, display: Arc::from(display), columns: None, filled: None, inv }
+        FileScan {
+            path,
+            display: Arc::from(display),
+            columns: None,
+            filled: None,
+            syntax: None,
+            inv,
+        }
     }
 
     fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) {
         if chunk.is_first {
-            self.columns = Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h));
+            self.syntax = Syntax::sniff(self.path, chunk.text);
+            self.columns = match self.syntax {
+                Some(_) => None,
+                None => Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h)),
+            };
             self.filled = self.columns.as_ref().map(|_| Filled::default());
         }
         let header_row = chunk.is_first && self.columns.is_some();
@@ -506,6 +592,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
         let first_new = self.inv.findings.len();
         // Where each new finding's line starts in the chunk, for records.
         let mut line_starts: Vec<usize> = Vec::new();
+        let mut starts: Vec<usize> = Vec::new();
         w.hits.clear();
         w.detectors.detect(
             chunk.text,
@@ -527,6 +614,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             }
             let test_data = w.detectors.test_data().recognise(spec.category, value);
             line_starts.push(hit.line_start);
+            starts.push(hit.start);
             self.inv.findings.push(Finding {
                 path: Arc::clone(&self.display),
                 line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
@@ -556,9 +644,13 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 subject: subject_key(spec.category, value),
                 row: None,
                 sheet: None,
+                part: None,
             });
         }
         let new = &mut self.inv.findings[first_new..];
+        if let Some(syntax) = &mut self.syntax {
+            place_structured(syntax, chunk.text, new, &line_starts, &starts);
+        }
         if chunk.positions {
             assign_records(new, &line_starts, chunk.text, self.columns.is_some());
         }
@@ -579,7 +671,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
                 self.inv.findings.iter_mut().for_each(|f| f.record = None);
                 self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name());
             }
-            Kind::Document => {
+            Kind::Image => {
                 self.inv.stats.binary += 1;
                 self.floor_plan(w, &[], &[], "PDF/image");
             }
@@ -638,6 +730,60 @@ impl<'p, 'i> FileScan<'p, 'i> {
             format!("{format} 住宅の図面 / floor plan"),
             reasons,
         ));
+    }
+}
+
+/// Gives the findings of one chunk of JSON, XML or an SQL dump their key
+/// as `field` (and SQL dump rows their `row`). `line_starts` and `starts`:
+/// where each finding's line and value start in `text`.
+fn place_structured(
+    syntax: &mut Syntax,
+    text: &str,
+    findings: &mut [Finding],
+    line_starts: &[usize],
+    starts: &[usize],
+) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| (line_starts[i], starts[i]));
+    let stateful = syntax.stateful();
+    let mut apply = |line_start: usize, line: &str, at: &[usize]| {
+        let offsets: Vec<usize> = at.iter().map(|&i| starts[i] - line_start).collect();
+        for (&i, place) in at.iter().zip(syntax.line(line, &offsets)) {
+            let f = &mut findings[i];
+            if f.field.is_none() {
+                f.field = place.field.map(|k| Arc::from(k.as_str()));
+            }
+            f.row = place.row;
+        }
+    };
+    let mut next = order.iter().peekable();
+    let mut take = |line_start: usize| -> Vec<usize> {
+        let mut at = Vec::new();
+        while let Some(&&i) = next.peek() {
+            if line_starts[i] != line_start {
+                break;
+            }
+            at.push(i);
+            next.next();
+        }
+        at
+    };
+    if stateful {
+        // Every line, in order: statements declare what later lines mean.
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let at = take(line_start);
+            apply(line_start, line.trim_end_matches('\n'), &at);
+            line_start += line.len();
+        }
+    } else {
+        let mut lines: Vec<usize> = order.iter().map(|&i| line_starts[i]).collect();
+        lines.dedup();
+        for line_start in lines {
+            let line = text[line_start..].lines().next().unwrap_or("");
+            let at = take(line_start);
+            apply(line_start, line, &at);
+        }
     }
 }
 

@@ -9,7 +9,10 @@
 pub mod cad;
 pub mod delimited;
 pub mod email;
+pub mod office;
+pub mod pdf;
 pub mod spreadsheet;
+pub mod structured;
 pub mod text;
 
 use std::fs::File;
@@ -37,12 +40,12 @@ pub enum Kind {
     /// A CAD drawing, with its layer names and texts (its text went to the
     /// chunks already).
     Cad(Box<cad::Drawing>),
-    /// A PDF or an image: not read yet, but its name can still say what it is.
-    Document,
+    /// An image: not read, but its name can still say what it is.
+    Image,
     /// An SQLite database: read with its tables (`source::database`).
     Database,
-    /// A zip, gzip or OLE (old Office) file: a workbook, an archive of
-    /// members, or a document no reader handles yet.
+    /// A format read from its whole bytes rather than as text: see
+    /// [`container`].
     Container,
     /// A binary format no reader handles yet.
     Binary,
@@ -108,13 +111,16 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
         }
         return Kind::Cad(Box::new(drawing));
     }
-    if is_document_signature(bytes) {
-        return Kind::Document;
+    if is_image_signature(bytes) {
+        return Kind::Image;
     }
     if bytes.starts_with(b"SQLite format 3\0") {
         return Kind::Database;
     }
-    if crate::source::archive::is_archive(bytes) || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+    if pdf::sniff(bytes)
+        || crate::source::archive::is_archive(bytes)
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+    {
         return Kind::Container;
     }
     if is_binary_signature(bytes) {
@@ -134,11 +140,41 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     }
 }
 
-/// PDFs and images (PNG, JPEG, GIF, TIFF): their text is for later readers,
-/// but a name such as 間取り図.pdf already says they hold a floor plan.
-fn is_document_signature(b: &[u8]) -> bool {
-    const SIGNATURES: &[&[u8]] =
-        &[b"%PDF-", b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"II*\0", b"MM\0*"];
+/// What a [`Kind::Container`] holds, by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// A workbook ([`spreadsheet`]).
+    Workbook,
+    /// A Word, PowerPoint or OpenDocument text/presentation ([`office`]).
+    Office(office::Format),
+    /// A PDF ([`pdf`]).
+    Pdf,
+    /// A zip, gzip or tar archive of members (`source::archive`).
+    Archive,
+    /// Something else (an old binary Word or PowerPoint file).
+    Other,
+}
+
+/// Tells a container's kind from its bytes: a zip is a workbook or an
+/// office document by the parts it holds, else an archive.
+pub fn container(bytes: &[u8]) -> Container {
+    if pdf::sniff(bytes) {
+        Container::Pdf
+    } else if spreadsheet::sniff(bytes) {
+        Container::Workbook
+    } else if let Some(format) = office::sniff(bytes) {
+        Container::Office(format)
+    } else if crate::source::archive::is_archive(bytes) {
+        Container::Archive
+    } else {
+        Container::Other
+    }
+}
+
+/// Images (PNG, JPEG, GIF, TIFF): not read, but a name such as 間取り図.png
+/// already says they hold a floor plan.
+fn is_image_signature(b: &[u8]) -> bool {
+    const SIGNATURES: &[&[u8]] = &[b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"II*\0", b"MM\0*"];
     SIGNATURES.iter().any(|s| b.starts_with(s))
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Category, Confidence, Level};
+use crate::finding::{Category, Confidence, Level, Part};
 use crate::inventory::Inventory;
 use crate::inventory::purposes::{Purpose, Risk};
 
@@ -174,6 +174,12 @@ pub struct FindingEntry {
     /// A spreadsheet's sheet (`line` is the row, `column` the column).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// A PDF's page (`line` is the line of the page's text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// A presentation's slide (`line` is the slide's paragraph).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slide: Option<u32>,
 }
 
 /// An error or a skipped item.
@@ -297,6 +303,8 @@ impl Document {
                     test_data: f.test_data,
                     row: f.row.clone(),
                     sheet: f.sheet.as_deref().map(str::to_string),
+                    page: f.part.and_then(Part::page),
+                    slide: f.part.and_then(Part::slide),
                 })
                 .collect(),
             errors: inv

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::finding::{Category, Confidence, Level};
+use crate::finding::{Category, Confidence, Level, Part};
 use crate::inventory::Inventory;
 use crate::inventory::purposes::Risk;
 
@@ -41,6 +41,10 @@ struct FindingLine<'a> {
     sheet: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cell: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slide: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +118,8 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                         u32::try_from(f.line?).ok()?,
                     ))
                 }),
+                page: f.part.and_then(Part::page),
+                slide: f.part.and_then(Part::slide),
             },
         )?;
     }

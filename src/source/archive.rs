@@ -1,5 +1,5 @@
-//! Archives as sources: the members of zip files (recursively) and the
-//! content of gzip files, read in memory — nothing is ever extracted to
+//! Archives as sources: the members of zip and tar files (recursively) and
+//! the content of gzip files (so `.tar.gz` too), read in memory — nothing is ever extracted to
 //! disk. Members are named `archive.zip!dir/file.csv` (nested:
 //! `a.zip!b.zip!c.txt`).
 //!
@@ -59,9 +59,14 @@ pub enum Member {
     },
 }
 
-/// Whether `bytes` start like a zip or gzip file.
+/// Whether `bytes` start like a zip, gzip or (POSIX/GNU) tar file.
 pub fn is_archive(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\x1f\x8b")
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\x1f\x8b") || is_tar(bytes)
+}
+
+/// A tar header's `ustar` magic, at offset 257.
+fn is_tar(bytes: &[u8]) -> bool {
+    bytes.get(257..262) == Some(b"ustar")
 }
 
 /// Hands every member of the archive `bytes` (named `display`) to `each`,
@@ -72,8 +77,11 @@ pub fn members(bytes: &[u8], display: &str, limits: &Limits, each: &mut dyn FnMu
 
 fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut dyn FnMut(Member)) {
     let hand = |name: String, content: Vec<u8>, each: &mut dyn FnMut(Member)| {
-        // A workbook is a zip too, but a document, not an archive to open.
-        if is_archive(&content) && !crate::read::spreadsheet::sniff(&content) {
+        // Workbooks and office documents are zips too, but documents, not
+        // archives to open.
+        if is_archive(&content)
+            && crate::read::container(&content) == crate::read::Container::Archive
+        {
             if depth >= limits.depth {
                 let reason =
                     format!("archive nested deeper than {} levels: not opened", limits.depth);
@@ -106,6 +114,16 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
             }
             Ok(_) => hand(name, content, each),
         }
+        return;
+    }
+    if is_tar(bytes) {
+        tar_members(
+            bytes,
+            display,
+            limits,
+            &mut |name, content, each| hand(name, content, each),
+            each,
+        );
         return;
     }
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
@@ -174,6 +192,64 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
                 reason: format!("larger than {} bytes uncompressed", limits.member),
             }),
             Ok(_) => hand(name, content, each),
+        }
+    }
+}
+
+/// The regular files of a tar archive (already uncompressed: size limits
+/// apply, ratios do not).
+fn tar_members(
+    bytes: &[u8],
+    display: &str,
+    limits: &Limits,
+    hand: &mut dyn FnMut(String, Vec<u8>, &mut dyn FnMut(Member)),
+    each: &mut dyn FnMut(Member),
+) {
+    let mut archive = tar::Archive::new(bytes);
+    let entries = match archive.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            each(Member::Error {
+                display: display.to_string(),
+                message: format!("corrupt tar: {e}"),
+            });
+            return;
+        }
+    };
+    let mut total: u64 = 0;
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                // A broken header ends the walk: what follows cannot be found.
+                let message = format!("corrupt tar: {e}");
+                each(Member::Error { display: display.to_string(), message });
+                return;
+            }
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let listed = entry.path().map_or_else(|_| "?".into(), |p| p.to_string_lossy().into_owned());
+        let name = format!("{display}!{listed}");
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > limits.member {
+            let reason = format!("larger than {} bytes ({size} bytes)", limits.member);
+            each(Member::Skipped { display: name, reason });
+            continue;
+        }
+        if total > limits.total {
+            let reason = format!("the archive's members exceed {} bytes in all", limits.total);
+            each(Member::Skipped { display: name, reason });
+            continue;
+        }
+        let mut content = Vec::with_capacity(size as usize);
+        match entry.read_to_end(&mut content) {
+            Ok(_) => hand(name, content, each),
+            Err(e) => {
+                each(Member::Error { display: name, message: format!("corrupt member: {e}") })
+            }
         }
     }
 }
