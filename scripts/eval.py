@@ -3,9 +3,12 @@
 
     eval.py TRUTH.tsv REPORT.jsonl [--root PREFIX] [--show N]
 
-TRUTH.tsv has `path<TAB>line<TAB>category` rows (scripts/synth.py writes them);
-a finding matches a truth row with the same path (after removing PREFIX/),
-line and category, each row matched at most once.
+TRUTH.tsv has `path<TAB>line<TAB>category[<TAB>where]` rows (scripts/synth.py
+writes them); `where` is `sheet:NAME`, `page:N` or `slide:N` for the lines of
+workbooks, PDFs and presentations. A finding matches a truth row with the same
+path (after removing PREFIX/), where, line and category, each row matched at
+most once. Column-level findings (detector `column`) sum their cells up and
+are not counted.
 """
 import argparse
 import collections
@@ -23,18 +26,20 @@ def main():
     for row in open(a.truth, encoding="utf-8"):
         if row.startswith("#") or not row.strip():
             continue
-        path, line, cat = row.rstrip("\n").split("\t")
-        truth[(path, int(line), cat)] += 1
+        path, line, cat, *where = row.rstrip("\n").split("\t")
+        truth[(path, int(line), cat, where[0] if where else "")] += 1
     found = collections.Counter()
     prefix = a.root.rstrip("/") + "/" if a.root else ""
     for row in open(a.report, encoding="utf-8"):
         f = json.loads(row)
-        if f.get("type") != "finding":
+        if f.get("type") != "finding" or f.get("detector") == "column":
             continue
         path = f["path"][len(prefix):] if f["path"].startswith(prefix) else f["path"]
         # Line 0 in the truth stands for null: whole-file findings (floor
         # plans) and text from binary formats have no line.
-        found[(path, f["line"] or 0, f["category"])] += 1
+        where = (f"sheet:{f['sheet']}" if f.get("sheet") else f"page:{f['page']}" if f.get("page")
+                 else f"slide:{f['slide']}" if f.get("slide") else "")
+        found[(path, f["line"] or 0, f["category"], where)] += 1
     cats = sorted({k[2] for k in truth} | {k[2] for k in found})
     print(f"{'category':<14} {'truth':>6} {'found':>6} {'tp':>6} {'precision':>9} {'recall':>7}")
     tot = [0, 0, 0]

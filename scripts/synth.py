@@ -25,6 +25,8 @@ import argparse
 import os
 import random
 
+import docfmt
+
 SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
             "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水"]
 GIVEN = ["太郎", "花子", "健一", "美咲", "翔太", "陽菜", "大輔", "さくら", "直樹", "結衣"]
@@ -553,6 +555,226 @@ def write_doc(root, rel, lines, truth, encoding="utf-8"):
             truth.append((rel, i, c))
 
 
+
+# Documents: each builder returns (relative path, bytes, [(line, category, where)]),
+# `where` being "" or "sheet:NAME", "page:N", "slide:N" (scripts/eval.py).
+
+def excel_date(y, m, d):
+    """The 1900-system serial of a date (what Excel stores)."""
+    import datetime
+    return (datetime.date(y, m, d) - datetime.date(1899, 12, 30)).days
+
+
+def birth_parts(g):
+    return g.r.randrange(1950, 2004), g.r.randrange(1, 13), g.r.randrange(1, 29)
+
+
+def kana_of(name):
+    """A plausible katakana reading column value (the generator's names are
+    common; the reading need not match)."""
+    return "ヤマダ タロウ" if " " in name or "　" in name else "サトウ ハナコ"
+
+
+def docset_csv_sjis(g, rel):
+    """An Excel CSV export: CP932, CRLF, every field quoted, digits-only
+    phones and My Numbers recognised by their column headers."""
+    lines = ['"顧客ID","氏名","フリガナ","電話番号","個人番号","生年月日","備考"']
+    rows = []
+    for i in range(g.r.randrange(3, 6)):
+        y, m, d = birth_parts(g)
+        name = g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)
+        lines.append(",".join(f'"{v}"' for v in [f"C{g.digits(6)}", name, kana_of(name), g.mobile().replace("-", ""),
+                                                  g.my_number(), f"{y}/{m:02d}/{d:02d}", "駐車場あり, 要連絡"]))
+        rows += [(i + 2, c, "") for c in ["name", "name", "phone", "my_number", "birth_date"]]
+    return rel, ("\r\n".join(lines) + "\r\n").encode("cp932"), rows
+
+
+def docset_tsv_utf16(g, rel):
+    """Excel's "Unicode text": UTF-16LE with BOM, tab-separated, a .txt name."""
+    lines = ["氏名\tメールアドレス\t電話番号"]
+    rows = []
+    for i in range(g.r.randrange(2, 5)):
+        lines.append(f"{g.r.choice(SURNAMES)} {g.r.choice(GIVEN)}\t{g.email()}\t{g.mobile()}")
+        rows += [(i + 2, c, "") for c in ["name", "email", "phone"]]
+    return rel, ("\r\n".join(lines) + "\r\n").encode("utf-16"), rows
+
+
+def docset_xlsx(g, rel):
+    """A workbook: a title row above the table, dates stored as serial
+    numbers, and a second sheet with a note in one cell."""
+    table = [["顧客一覧（2024年4月）"], [], ["氏名", "生年月日", "電話番号", "メールアドレス", "性別"]]
+    rows = []
+    for i in range(g.r.randrange(2, 5)):
+        y, m, d = birth_parts(g)
+        table.append([g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), ("date", excel_date(y, m, d)), g.mobile(),
+                      g.email(), g.r.choice(["男", "女"])])
+        rows += [(len(table), c, "sheet:顧客") for c in ["name", "birth_date", "phone", "email", "gender"]]
+    name = g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)
+    memo = [[f"担当：{name} 様　連絡先 {g.mobile()}"]]
+    rows += [(1, "name", "sheet:メモ"), (1, "phone", "sheet:メモ")]
+    return rel, docfmt.xlsx([("顧客", table), ("メモ", memo)]), rows
+
+
+def docset_xlsx_as_csv(g, rel):
+    """A workbook saved under a .csv name: read by its content."""
+    table = [["氏名", "住所"]]
+    rows = []
+    for _ in range(2):
+        table.append([g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), g.address()])
+        rows += [(len(table), c, "sheet:Sheet1") for c in ["name", "address"]]
+    return rel, docfmt.xlsx([("Sheet1", table)]), rows
+
+
+def docset_ods(g, rel):
+    table = [["氏名", "郵便番号", "住所", "電話番号"]]
+    rows = []
+    for _ in range(g.r.randrange(2, 4)):
+        table.append([g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), g.postal(), g.address(), g.mobile()])
+        rows += [(len(table), c, "sheet:会員") for c in ["name", "postal_code", "address", "phone"]]
+    return rel, docfmt.ods([("会員", table)]), rows
+
+
+def docset_docx(g, rel):
+    """A contract: labelled paragraphs, a two-column form table, a page
+    header and a comment (the header and comment follow the body after a
+    blank line each)."""
+    paras = ["工事請負契約書", f"契約者：{g.name()} 様", f"設置場所：{g.address()}", "",
+             [["氏名", g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)], ["電話番号", g.mobile()]], "以上"]
+    rows = [(2, "name", ""), (3, "address", ""), (5, "name", ""), (6, "phone", "")]
+    header = f"担当：{g.r.choice(SURNAMES)} {g.r.choice(GIVEN)}　{g.mobile()}"
+    rows += [(9, "name", ""), (9, "phone", ""), (11, "email", "")]
+    return rel, docfmt.docx(paras, header=header, comment=f"確認先 {g.email()}"), rows
+
+
+def docset_pptx(g, rel):
+    slides = [(["サービス説明会のご案内", f"お問い合わせ：{g.mobile()}"], None),
+              (["参加者", f"受付担当：{g.name()} 様"], [f"連絡先 {g.email()}"])]
+    rows = [(2, "phone", "slide:1"), (2, "name", "slide:2"), (4, "email", "slide:2")]
+    return rel, docfmt.pptx(slides), rows
+
+
+def docset_odt(g, rel):
+    paras = ["訪問報告書", f"訪問先：{g.address()}",
+             [["氏名", g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)], ["電話", g.mobile()]]]
+    rows = [(2, "address", ""), (3, "name", ""), (4, "phone", ""), (6, "email", "")]
+    return rel, docfmt.odt(paras, header=f"作成者 {g.email()}"), rows
+
+
+def docset_pdf(g, rel):
+    """Page 1 a form, page 2 a drawing only (no text layer), page 3 English."""
+    first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
+    pages = [["サービス申込書", f"お名前：{g.name()} 様", f"住所：{g.address()}", f"電話番号：{g.mobile()}",
+              f"メール：{g.email()}"], None,
+             [f"Customer: {first} {last}", f"Phone: +1 {g.r.randrange(201, 989)} 555 {g.digits(4)}"]]
+    rows = [(2, "name", "page:1"), (3, "address", "page:1"), (4, "phone", "page:1"), (5, "email", "page:1"),
+            (1, "name", "page:3"), (2, "phone", "page:3")]
+    return rel, docfmt.pdf(pages), rows
+
+
+def docset_eml(g, rel):
+    """ISO-2022-JP mail: an encoded-word sender name, a base64 body."""
+    local = g.r.choice(ROMAJI_GIVEN) + "." + g.r.choice(ROMAJI_SURNAMES)
+    body = ["いつもお世話になっております。", f"携帯：{g.mobile()}", "よろしくお願いいたします。"]
+    data = docfmt.eml(g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), f"{local}@example.co.jp",
+                      "uketsuke@example.co.jp", "工事日程のご相談", body)
+    rows = [(1, "name", ""), (1, "email", ""), (2, "email", ""), (6, "phone", "")]
+    return rel, data, rows
+
+
+def docset_ndjson(g, rel):
+    lines, rows = [], []
+    for i in range(3):
+        lines.append('{"id": %d, "name": "%s", "tel": "%s", "email": "%s"}'
+                     % (i + 1, g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), g.mobile().replace("-", ""), g.email()))
+        rows += [(i + 1, c, "") for c in ["name", "phone", "email"]]
+    return rel, ("\n".join(lines) + "\n").encode(), rows
+
+
+def docset_xml(g, rel):
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<customers>"]
+    rows = []
+    for _ in range(2):
+        lines.append(f'<customer><name>{g.r.choice(SURNAMES)} {g.r.choice(GIVEN)}</name>'
+                     f"<tel>{g.mobile()}</tel><mail>{g.email()}</mail></customer>")
+        rows += [(len(lines), c, "") for c in ["name", "phone", "email"]]
+    lines.append("</customers>")
+    return rel, ("\n".join(lines) + "\n").encode(), rows
+
+
+def docset_sql(g, rel):
+    """A mysqldump (CREATE TABLE, then all rows in one INSERT line) and a
+    pg_dump COPY block."""
+    lines = ["-- synthetic dump", "CREATE TABLE `customers` (", "  `id` int NOT NULL,", "  `tel` varchar(20) DEFAULT NULL,",
+             "  `email` varchar(128) DEFAULT NULL,", "  PRIMARY KEY (`id`)", ");"]
+    tuples = [f"({i},'{g.mobile()}','{g.email()}')" for i in range(1, 4)]
+    lines.append("INSERT INTO `customers` VALUES " + ",".join(tuples) + ";")
+    rows = [(len(lines), c, "") for _ in tuples for c in ["phone", "email"]]
+    lines.append("COPY public.members (id, email, tel) FROM stdin;")
+    for i in range(2):
+        lines.append(f"{i + 1}\t{g.email()}\t{g.mobile()}")
+        rows += [(len(lines), c, "") for c in ["email", "phone"]]
+    lines.append("\\.")
+    return rel, ("\n".join(lines) + "\n").encode(), rows
+
+
+def tar_gz(members):
+    import io, tarfile, gzip
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1711929600
+            t.addfile(info, io.BytesIO(data))
+    return gzip.compress(buf.getvalue(), mtime=0)
+
+
+def zip_of(members):
+    import io, zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 4, 1, 9, 0, 0)), data)
+    return buf.getvalue()
+
+
+def document_set(g, prefix, pdf=True):
+    """One of each document format under `prefix`, plus a zip and a
+    .tar.gz holding some of them again: [(rel, bytes, rows)]."""
+    builders = [(docset_csv_sjis, "kokyaku_excel.csv"), (docset_tsv_utf16, "meibo_unicode.txt"),
+                (docset_xlsx, "kokyaku.xlsx"), (docset_xlsx_as_csv, "hikitsugi.csv"), (docset_ods, "kaiin.ods"),
+                (docset_docx, "keiyakusho.docx"), (docset_pptx, "setsumeikai.pptx"), (docset_odt, "houkokusho.odt"),
+                (docset_eml, "toiawase.eml"), (docset_ndjson, "customers.ndjson"), (docset_xml, "export.xml"),
+                (docset_sql, "dump.sql")]
+    if pdf:
+        builders.append((docset_pdf, "moushikomisho.pdf"))
+    files = [b(g, f"{prefix}{name}") for b, name in builders]
+    inner = [b(g, name) for b, name in [(docset_xlsx, "meibo.xlsx"), (docset_csv_sjis, "kokyaku.csv")]]
+    files.append((f"{prefix}shorui.zip", zip_of([(f"2024/{n}", d) for n, d, _ in inner]),
+                  [(f"!2024/{n}", rows) for n, _, rows in inner]))
+    inner = [b(g, name) for b, name in [(docset_docx, "keiyaku.docx"), (docset_ndjson, "log.ndjson")]]
+    files.append((f"{prefix}backup.tar.gz", tar_gz([(f"backup/{n}", d) for n, d, _ in inner]),
+                  [(f"!backup/{n}", rows) for n, _, rows in inner]))
+    return files
+
+
+def write_set(root, files, truth):
+    """Writes a document set and appends its truth rows (path, line, category, where)."""
+    for rel, data, rows in files:
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if data:  # empty: a PDF left out (--no-pdf)
+            with open(path, "wb") as f:
+                f.write(data)
+        for row in rows:
+            if isinstance(row[0], str):  # an archive's member: (suffix, member rows)
+                suffix, member_rows = row
+                for line, cat, where in member_rows:
+                    truth.append((rel + suffix, line, cat, where))
+            else:
+                line, cat, where = row
+                truth.append((rel, line, cat, where))
+
+
 def names_fixtures():
     """One line per name form, and look-alikes that are no one's name."""
     forms = [
@@ -654,10 +876,12 @@ def fixtures(root):
     write_doc(root, "purposes/統計/motodata.csv", stats_raw, truth)
     with open(os.path.join(root, "negative/logo.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    truth = [(rel, line, cat, "") for rel, line, cat in truth]
+    write_set(root, document_set(Gen(4), "documents/"), truth)
     with open(os.path.join(root, "expected.tsv"), "w") as f:
-        f.write("# path\tline\tcategory — written by scripts/synth.py fixtures; do not edit by hand\n")
-        for rel, line, cat in sorted(truth):
-            f.write(f"{rel}\t{line}\t{cat}\n")
+        f.write("# path\tline\tcategory[\twhere] — written by scripts/synth.py fixtures; do not edit by hand\n")
+        for rel, line, cat, where in sorted(truth):
+            f.write(f"{rel}\t{line}\t{cat}" + (f"\t{where}" if where else "") + "\n")
 
 
 def corpus(root, docs, seed, faker=False):
@@ -917,7 +1141,9 @@ def main():
     ap.add_argument("--mb", type=int, default=512)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--faker", action="store_true", help="eval: also documents with Faker values")
+    ap.add_argument("--no-pdf", action="store_true", help="leave PDFs out (they need Chromium); truth rows stay")
     a = ap.parse_args()
+    docfmt.RENDER_PDF = not a.no_pdf
     if a.mode == "fixtures":
         fixtures(a.dir)
     elif a.mode == "eval":

@@ -538,7 +538,8 @@ impl DetectorSet {
                     });
                 });
             }
-            if let Some(names) = &self.names {
+            // A header row names columns: `氏名<TAB>住所` is no label and value.
+            if let Some(names) = self.names.as_ref().filter(|_| !header_row) {
                 let name_fields = row_columns.map(|c| self.name_fields(c)).unwrap_or_default();
                 let line_text = &t[line_start..line_end];
                 if present & self.japanese_names != 0
@@ -653,7 +654,10 @@ impl DetectorSet {
             pos = end + 1;
             let line_text = &t[start..end];
             let header_row = line == 0 && first_is_header;
-            let row_columns = if header_row { None } else { columns };
+            if header_row {
+                continue;
+            }
+            let row_columns = columns;
             // Offsets are mapped back only where a hit needs them.
             let field_of = |at: usize| {
                 row_columns.map(|c| {

@@ -112,6 +112,8 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
             {
                 each(Member::Skipped { display: name, reason: ratio_reason(limits) })
             }
+            // A .tar.gz is one archive: its members are named after it.
+            Ok(_) if is_tar(&content) => walk(&content, display, limits, depth, each),
             Ok(_) => hand(name, content, each),
         }
         return;

@@ -53,6 +53,31 @@ pub(crate) fn findings(values: &[Value]) -> Vec<(String, u64, String)> {
         .collect()
 }
 
+/// Like [`findings`], with ` @sheet:NAME`, ` @page:N` or ` @slide:N` after
+/// the path of findings in a sheet, a page or a slide.
+pub(crate) fn located_findings(values: &[Value]) -> Vec<(String, u64, String)> {
+    values
+        .iter()
+        .filter(|v| is_cell(v))
+        .map(|v| {
+            let at = if let Some(s) = v["sheet"].as_str() {
+                format!(" @sheet:{s}")
+            } else if let Some(p) = v["page"].as_u64() {
+                format!(" @page:{p}")
+            } else if let Some(s) = v["slide"].as_u64() {
+                format!(" @slide:{s}")
+            } else {
+                String::new()
+            };
+            (
+                format!("{}{at}", v["path"].as_str().unwrap()),
+                v["line"].as_u64().unwrap_or(0),
+                v["category"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// A finding of a value (not a column-level finding that sums a table's
 /// column up).
 pub(crate) fn is_cell(v: &Value) -> bool {
