@@ -101,7 +101,10 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
             .take(limits.member.saturating_add(1))
             .read_to_end(&mut content);
         match read {
-            Err(e) => each(Member::Error { display: name, message: format!("corrupt gzip: {e}") }),
+            Err(e) => each(Member::Error {
+                display: display.to_string(),
+                message: format!("corrupt gzip: {e}"),
+            }),
             Ok(_) if content.len() as u64 > limits.member => each(Member::Skipped {
                 display: name,
                 reason: format!("larger than {} bytes uncompressed", limits.member),
@@ -200,13 +203,15 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
 
 /// The regular files of a tar archive (already uncompressed: size limits
 /// apply, ratios do not).
-fn tar_members(
+fn tar_members<H>(
     bytes: &[u8],
     display: &str,
     limits: &Limits,
-    hand: &mut dyn FnMut(String, Vec<u8>, &mut dyn FnMut(Member)),
+    hand: &mut H,
     each: &mut dyn FnMut(Member),
-) {
+) where
+    H: FnMut(String, Vec<u8>, &mut dyn FnMut(Member)),
+{
     let mut archive = tar::Archive::new(bytes);
     let entries = match archive.entries() {
         Ok(e) => e,

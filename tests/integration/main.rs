@@ -7,6 +7,7 @@ mod archive;
 mod baseline;
 mod cli;
 mod database;
+mod documents;
 mod fixtures;
 mod git;
 mod identify;

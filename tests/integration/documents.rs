@@ -1,0 +1,310 @@
+//! Documents (`fixtures/documents`, one per format): where each value is
+//! reported — paragraph lines, slides, pages, sheets and cells, keys of JSON
+//! and XML, SQL dump rows and columns —, column classification of CSV and
+//! sheets, archives, content sniffing, and a corrupt twin of every binary
+//! format becoming an error entry while the rest of the scan goes on.
+
+use std::io::{Read, Write};
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn scan_documents() -> Vec<Value> {
+    let out = piimap(&["scan", "fixtures/documents", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    jsonl(&out)
+}
+
+/// `(where, line, column, field, category, detector)` of the value findings
+/// of one file of `fixtures/documents`.
+fn cells(values: &[Value], file: &str) -> Vec<(String, u64, u64, String, String, String)> {
+    let path = format!("fixtures/documents/{file}");
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    values
+        .iter()
+        .filter(|v| is_cell(v) && v["path"] == path.as_str())
+        .map(|v| {
+            let at = match (v["sheet"].as_str(), v["page"].as_u64(), v["slide"].as_u64()) {
+                (Some(sheet), _, _) => format!("{sheet}!{}", s(&v["cell"])),
+                (_, Some(page), _) => format!("page {page}"),
+                (_, _, Some(slide)) => format!("slide {slide}"),
+                _ => s(&v["row"]),
+            };
+            let n = |k: &str| v[k].as_u64().unwrap_or(0);
+            (at, n("line"), n("column"), s(&v["field"]), s(&v["category"]), s(&v["detector"]))
+        })
+        .collect()
+}
+
+fn row(
+    at: &str,
+    line: u64,
+    column: u64,
+    field: &str,
+    category: &str,
+    detector: &str,
+) -> (String, u64, u64, String, String, String) {
+    let s = |x: &str| x.to_string();
+    (s(at), line, column, s(field), s(category), s(detector))
+}
+
+#[test]
+fn office_documents_are_read_a_paragraph_a_line() {
+    let values = scan_documents();
+    // The body, a form table (a row a line, cells tab-separated), then the
+    // page header and the comment, each after a blank line.
+    assert_eq!(
+        cells(&values, "keiyakusho.docx"),
+        [
+            row("", 2, 5, "", "name", "jp.name-kanji"),
+            row("", 3, 6, "", "address", "jp.address"),
+            row("", 5, 4, "", "name", "jp.name-kanji"),
+            row("", 6, 6, "", "phone", "jp.phone"),
+            row("", 9, 4, "", "name", "jp.name-kanji"),
+            row("", 9, 10, "", "phone", "jp.phone"),
+            row("", 11, 5, "", "email", "email"),
+        ]
+    );
+    // Lines restart on each slide; the speaker notes follow the slide.
+    assert_eq!(
+        cells(&values, "setsumeikai.pptx"),
+        [
+            row("slide 1", 2, 8, "", "phone", "jp.phone"),
+            row("slide 2", 2, 6, "", "name", "jp.name-kanji"),
+            row("slide 2", 4, 5, "", "email", "email"),
+        ]
+    );
+    // OpenDocument: content.xml, then the header from styles.xml.
+    assert_eq!(
+        cells(&values, "houkokusho.odt"),
+        [
+            row("", 2, 5, "", "address", "jp.address"),
+            row("", 3, 4, "", "name", "jp.name-kanji"),
+            row("", 4, 4, "", "phone", "jp.phone"),
+            row("", 6, 5, "", "email", "email"),
+        ]
+    );
+    // The form table's name and phone are one record (lines 3-4), the
+    // header's e-mail another.
+    let records: Vec<u64> = values
+        .iter()
+        .filter(|v| is_cell(v) && v["path"] == "fixtures/documents/houkokusho.odt")
+        .map(|v| v["record"].as_u64().unwrap())
+        .collect();
+    assert_eq!(records, [2, 2, 2, 6]);
+}
+
+#[test]
+fn pdf_text_is_read_by_page_and_image_pages_are_listed() {
+    let values = scan_documents();
+    assert_eq!(
+        cells(&values, "moushikomisho.pdf"),
+        [
+            row("page 1", 2, 5, "", "name", "jp.name-kanji"),
+            row("page 1", 3, 4, "", "address", "jp.address"),
+            row("page 1", 4, 6, "", "phone", "jp.phone"),
+            row("page 1", 5, 5, "", "email", "email"),
+            row("page 3", 1, 11, "", "name", "name-english"),
+            row("page 3", 2, 8, "", "phone", "phone-intl"),
+        ]
+    );
+    let skipped = of_type(&values, "skipped");
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["path"], "fixtures/documents/moushikomisho.pdf");
+    assert!(skipped[0]["message"].as_str().unwrap().starts_with("page 2: no text layer"));
+    // A skipped page is reported, not an error: the scan exits 1 (findings).
+    assert!(of_type(&values, "error").is_empty());
+}
+
+#[test]
+fn tables_have_cells_and_classified_columns() {
+    let values = scan_documents();
+    let columns = column_findings(&values);
+    let of = |file: &str| -> Vec<_> {
+        let path = format!("fixtures/documents/{file}");
+        columns
+            .iter()
+            .filter(|c| c.0 == path)
+            .map(|c| (c.1.clone(), c.2, c.3.clone(), c.4.clone(), c.5.clone()))
+            .collect()
+    };
+    let col = |sheet: &str, line: u64, field: &str, category: &str, masked: &str| {
+        (sheet.to_string(), line, field.to_string(), category.to_string(), masked.to_string())
+    };
+    // Shift_JIS CSV from Excel: digits-only phones and 12-digit My Numbers
+    // are classified by their headers; the 備考 column holds nothing.
+    assert_eq!(
+        of("kokyaku_excel.csv"),
+        [
+            col("", 1, "フリガナ", "name", "3/3"),
+            col("", 1, "氏名", "name", "3/3"),
+            col("", 1, "電話番号", "phone", "3/3"),
+            col("", 1, "生年月日", "birth_date", "3/3"),
+            col("", 1, "個人番号", "my_number", "3/3"),
+        ]
+    );
+    // The workbook's table starts under a title row: its header is row 3.
+    assert_eq!(
+        of("kokyaku.xlsx"),
+        [
+            col("顧客", 3, "氏名", "name", "4/4"),
+            col("顧客", 3, "電話番号", "phone", "4/4"),
+            col("顧客", 3, "メールアドレス", "email", "4/4"),
+            col("顧客", 3, "生年月日", "birth_date", "4/4"),
+            col("顧客", 3, "性別", "gender", "4/4"),
+        ]
+    );
+    let book = cells(&values, "kokyaku.xlsx");
+    assert_eq!(book[0], row("メモ!A1", 1, 1, "", "name", "jp.name-kanji"));
+    // Dates stored as serial numbers are birth dates under their header.
+    assert_eq!(book[3], row("顧客!B4", 4, 2, "生年月日", "birth_date", "birth-date"));
+    // A workbook named .csv is read as the workbook it is.
+    assert_eq!(
+        cells(&values, "hikitsugi.csv"),
+        [
+            row("Sheet1!A2", 2, 1, "氏名", "name", "jp.name-kanji"),
+            row("Sheet1!B2", 2, 2, "住所", "address", "jp.address"),
+            row("Sheet1!A3", 3, 1, "氏名", "name", "jp.name-kanji"),
+            row("Sheet1!B3", 3, 2, "住所", "address", "jp.address"),
+        ]
+    );
+    // Excel's "Unicode text" (UTF-16, tabs) under a .txt name is a table too.
+    assert_eq!(of("meibo_unicode.txt").len(), 3);
+    assert_eq!(
+        cells(&values, "meibo_unicode.txt")[0],
+        row("", 2, 1, "氏名", "name", "jp.name-kanji")
+    );
+}
+
+#[test]
+fn keys_of_json_xml_and_sql_dumps_are_fields() {
+    let values = scan_documents();
+    let fields = |file: &str| -> Vec<(String, String, String)> {
+        cells(&values, file).into_iter().map(|c| (c.0, c.3, c.4)).collect()
+    };
+    let f = |row: &str, field: &str, category: &str| {
+        (row.to_string(), field.to_string(), category.to_string())
+    };
+    assert_eq!(
+        fields("customers.ndjson")[..3],
+        [f("", "name", "name"), f("", "tel", "phone"), f("", "email", "email")]
+    );
+    assert_eq!(
+        fields("export.xml")[..3],
+        [f("", "name", "name"), f("", "tel", "phone"), f("", "mail", "email")]
+    );
+    // One INSERT line of three tuples is three rows, columns from the
+    // dump's CREATE TABLE; a COPY block's rows are tab-separated.
+    assert_eq!(
+        fields("dump.sql"),
+        [
+            f("customers#1", "tel", "phone"),
+            f("customers#1", "email", "email"),
+            f("customers#2", "tel", "phone"),
+            f("customers#2", "email", "email"),
+            f("customers#3", "tel", "phone"),
+            f("customers#3", "email", "email"),
+            f("members#1", "email", "email"),
+            f("members#1", "tel", "phone"),
+            f("members#2", "email", "email"),
+            f("members#2", "tel", "phone"),
+        ]
+    );
+    let dump = values
+        .iter()
+        .find(|v| v["type"] == "location" && v["path"] == "fixtures/documents/dump.sql")
+        .unwrap();
+    assert_eq!(dump["records"], 5, "{dump}");
+    assert_eq!(dump["subjects"], 5, "{dump}");
+}
+
+#[test]
+fn archive_members_keep_their_formats() {
+    let values = scan_documents();
+    let paths: std::collections::BTreeSet<&str> = values
+        .iter()
+        .filter(|v| is_cell(v))
+        .filter_map(|v| v["path"].as_str())
+        .filter(|p| p.contains('!'))
+        .collect();
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        [
+            "fixtures/documents/backup.tar.gz!backup/keiyaku.docx",
+            "fixtures/documents/backup.tar.gz!backup/log.ndjson",
+            "fixtures/documents/shorui.zip!2024/kokyaku.csv",
+            "fixtures/documents/shorui.zip!2024/meibo.xlsx",
+        ]
+    );
+    let member = cells(&values, "shorui.zip!2024/meibo.xlsx");
+    assert_eq!(member[2], row("顧客!A4", 4, 1, "氏名", "name", "jp.name-kanji"));
+}
+
+/// A zip with one member replaced by `content`.
+fn with_member(zip: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let file_name = file.name().unwrap().to_string();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        out.start_file(&file_name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(if file_name == name { content } else { &data }).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn corrupt_twins_are_errors_and_the_scan_goes_on() {
+    let t = Tree::new();
+    let fixture = |name: &str| std::fs::read(root().join("fixtures/documents").join(name)).unwrap();
+    let binaries = [
+        "kokyaku.xlsx",
+        "kaiin.ods",
+        "keiyakusho.docx",
+        "setsumeikai.pptx",
+        "houkokusho.odt",
+        "moushikomisho.pdf",
+        "shorui.zip",
+        "backup.tar.gz",
+    ];
+    let mut want = Vec::new();
+    for name in binaries {
+        // Cut in half: the end of a zip (its directory) or a PDF's
+        // cross-reference table is gone, a gzip stream ends early.
+        let bytes = fixture(name);
+        t.file(&format!("share/truncated_{name}"), &bytes[..bytes.len() / 2]);
+        want.push(format!("share/truncated_{name}"));
+    }
+    // Well-formed zips whose XML is not.
+    let broken = b"<w:document><w:body><w:p><w:t>\xE5\xB1\xB1\xE7\x94\xB0</w:p>";
+    t.file(
+        "share/broken_xml.docx",
+        with_member(&fixture("keiyakusho.docx"), "word/document.xml", broken),
+    );
+    t.file("share/broken_xml.odt", with_member(&fixture("houkokusho.odt"), "content.xml", broken));
+    want.extend(["share/broken_xml.docx".to_string(), "share/broken_xml.odt".to_string()]);
+    // A PDF header and nothing else that parses.
+    t.file("share/garbage.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage");
+    want.push("share/garbage.pdf".to_string());
+    // And one good file, still found.
+    t.file("share/ok.ndjson", fixture("customers.ndjson"));
+    let out = piimap_in(t.path(), &["scan", "share", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    let mut paths: Vec<String> =
+        errors.iter().map(|e| e["path"].as_str().unwrap().to_string()).collect();
+    paths.sort();
+    want.sort();
+    assert_eq!(paths, want, "{errors:?}");
+    for e in &errors {
+        let message = e["message"].as_str().unwrap();
+        assert!(!message.is_empty() && !message.contains("山田"), "{message}");
+        assert!(!message.contains("internal error"), "a reader crashed: {e}");
+    }
+    let ok: Vec<_> = findings(&values).into_iter().filter(|f| f.0 == "share/ok.ndjson").collect();
+    assert_eq!(ok.len(), 9, "{values:?}");
+}
