@@ -20,6 +20,8 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
     synth.py bench DIR [--mb N] [--seed S]    a large mixed ja/en corpus for timing
     synth.py drawings DIR [--docs N] [--seed S]   labelled drawings for the floor-plan classifier
     synth.py names DIR [--docs N] [--seed S]      person names (Faker, rare surnames) among look-alikes
+    synth.py documents DIR [--docs N] [--seed S] [--no-pdf]   N sets of every document format + truth.tsv
+    synth.py docbench DIR [--rows N] [--no-pdf]   per-format throughput corpora (scripts/bench-documents.sh)
 """
 import argparse
 import os
@@ -70,6 +72,10 @@ class Gen:
 
     def name(self):
         return self.r.choice(SURNAMES) + self.r.choice(["", " ", "　"]) + self.r.choice(GIVEN)
+
+    def person(self):
+        """A full name with one space, as forms and tables write it."""
+        return self.r.choice(SURNAMES) + " " + self.r.choice(GIVEN)
 
     def email(self):
         local = self.r.choice(ROMAJI_GIVEN) + self.r.choice([".", "_", ""]) + self.r.choice(ROMAJI_SURNAMES)
@@ -575,18 +581,19 @@ def kana_of(name):
     return "ヤマダ タロウ" if " " in name or "　" in name else "サトウ ハナコ"
 
 
-def docset_csv_sjis(g, rel):
+def docset_csv_sjis(g, rel, encoding="cp932", sep=","):
     """An Excel CSV export: CP932, CRLF, every field quoted, digits-only
-    phones and My Numbers recognised by their column headers."""
-    lines = ['"顧客ID","氏名","フリガナ","電話番号","個人番号","生年月日","備考"']
+    phones and My Numbers recognised by their column headers (the held-out
+    corpus varies the encoding and the separator)."""
+    lines = [sep.join(f'"{h}"' for h in ["顧客ID", "氏名", "フリガナ", "電話番号", "個人番号", "生年月日", "備考"])]
     rows = []
     for i in range(g.r.randrange(3, 6)):
         y, m, d = birth_parts(g)
-        name = g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)
-        lines.append(",".join(f'"{v}"' for v in [f"C{g.digits(6)}", name, kana_of(name), g.mobile().replace("-", ""),
+        name = g.person()
+        lines.append(sep.join(f'"{v}"' for v in [f"C{g.digits(6)}", name, kana_of(name), g.mobile().replace("-", ""),
                                                   g.my_number(), f"{y}/{m:02d}/{d:02d}", "駐車場あり, 要連絡"]))
         rows += [(i + 2, c, "") for c in ["name", "name", "phone", "my_number", "birth_date"]]
-    return rel, ("\r\n".join(lines) + "\r\n").encode("cp932"), rows
+    return rel, ("\r\n".join(lines) + "\r\n").encode(encoding), rows
 
 
 def docset_tsv_utf16(g, rel):
@@ -594,7 +601,7 @@ def docset_tsv_utf16(g, rel):
     lines = ["氏名\tメールアドレス\t電話番号"]
     rows = []
     for i in range(g.r.randrange(2, 5)):
-        lines.append(f"{g.r.choice(SURNAMES)} {g.r.choice(GIVEN)}\t{g.email()}\t{g.mobile()}")
+        lines.append(f"{g.person()}\t{g.email()}\t{g.mobile()}")
         rows += [(i + 2, c, "") for c in ["name", "email", "phone"]]
     return rel, ("\r\n".join(lines) + "\r\n").encode("utf-16"), rows
 
@@ -606,10 +613,10 @@ def docset_xlsx(g, rel):
     rows = []
     for i in range(g.r.randrange(2, 5)):
         y, m, d = birth_parts(g)
-        table.append([g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), ("date", excel_date(y, m, d)), g.mobile(),
+        table.append([g.person(), ("date", excel_date(y, m, d)), g.mobile(),
                       g.email(), g.r.choice(["男", "女"])])
         rows += [(len(table), c, "sheet:顧客") for c in ["name", "birth_date", "phone", "email", "gender"]]
-    name = g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)
+    name = g.person()
     memo = [[f"担当：{name} 様　連絡先 {g.mobile()}"]]
     rows += [(1, "name", "sheet:メモ"), (1, "phone", "sheet:メモ")]
     return rel, docfmt.xlsx([("顧客", table), ("メモ", memo)]), rows
@@ -620,7 +627,7 @@ def docset_xlsx_as_csv(g, rel):
     table = [["氏名", "住所"]]
     rows = []
     for _ in range(2):
-        table.append([g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), g.address()])
+        table.append([g.person(), g.address()])
         rows += [(len(table), c, "sheet:Sheet1") for c in ["name", "address"]]
     return rel, docfmt.xlsx([("Sheet1", table)]), rows
 
@@ -629,7 +636,7 @@ def docset_ods(g, rel):
     table = [["氏名", "郵便番号", "住所", "電話番号"]]
     rows = []
     for _ in range(g.r.randrange(2, 4)):
-        table.append([g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), g.postal(), g.address(), g.mobile()])
+        table.append([g.person(), g.postal(), g.address(), g.mobile()])
         rows += [(len(table), c, "sheet:会員") for c in ["name", "postal_code", "address", "phone"]]
     return rel, docfmt.ods([("会員", table)]), rows
 
@@ -639,9 +646,9 @@ def docset_docx(g, rel):
     header and a comment (the header and comment follow the body after a
     blank line each)."""
     paras = ["工事請負契約書", f"契約者：{g.name()} 様", f"設置場所：{g.address()}", "",
-             [["氏名", g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)], ["電話番号", g.mobile()]], "以上"]
+             [["氏名", g.person()], ["電話番号", g.mobile()]], "以上"]
     rows = [(2, "name", ""), (3, "address", ""), (5, "name", ""), (6, "phone", "")]
-    header = f"担当：{g.r.choice(SURNAMES)} {g.r.choice(GIVEN)}　{g.mobile()}"
+    header = f"担当：{g.person()}　{g.mobile()}"
     rows += [(9, "name", ""), (9, "phone", ""), (11, "email", "")]
     return rel, docfmt.docx(paras, header=header, comment=f"確認先 {g.email()}"), rows
 
@@ -655,7 +662,7 @@ def docset_pptx(g, rel):
 
 def docset_odt(g, rel):
     paras = ["訪問報告書", f"訪問先：{g.address()}",
-             [["氏名", g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN)], ["電話", g.mobile()]]]
+             [["氏名", g.person()], ["電話", g.mobile()]]]
     rows = [(2, "address", ""), (3, "name", ""), (4, "phone", ""), (6, "email", "")]
     return rel, docfmt.odt(paras, header=f"作成者 {g.email()}"), rows
 
@@ -675,7 +682,7 @@ def docset_eml(g, rel):
     """ISO-2022-JP mail: an encoded-word sender name, a base64 body."""
     local = g.r.choice(ROMAJI_GIVEN) + "." + g.r.choice(ROMAJI_SURNAMES)
     body = ["いつもお世話になっております。", f"携帯：{g.mobile()}", "よろしくお願いいたします。"]
-    data = docfmt.eml(g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), f"{local}@example.co.jp",
+    data = docfmt.eml(g.person(), f"{local}@example.co.jp",
                       "uketsuke@example.co.jp", "工事日程のご相談", body)
     rows = [(1, "name", ""), (1, "email", ""), (2, "email", ""), (6, "phone", "")]
     return rel, data, rows
@@ -685,7 +692,7 @@ def docset_ndjson(g, rel):
     lines, rows = [], []
     for i in range(3):
         lines.append('{"id": %d, "name": "%s", "tel": "%s", "email": "%s"}'
-                     % (i + 1, g.r.choice(SURNAMES) + " " + g.r.choice(GIVEN), g.mobile().replace("-", ""), g.email()))
+                     % (i + 1, g.person(), g.mobile().replace("-", ""), g.email()))
         rows += [(i + 1, c, "") for c in ["name", "phone", "email"]]
     return rel, ("\n".join(lines) + "\n").encode(), rows
 
@@ -694,7 +701,7 @@ def docset_xml(g, rel):
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<customers>"]
     rows = []
     for _ in range(2):
-        lines.append(f'<customer><name>{g.r.choice(SURNAMES)} {g.r.choice(GIVEN)}</name>'
+        lines.append(f'<customer><name>{g.person()}</name>'
                      f"<tel>{g.mobile()}</tel><mail>{g.email()}</mail></customer>")
         rows += [(len(lines), c, "") for c in ["name", "phone", "email"]]
     lines.append("</customers>")
@@ -737,10 +744,15 @@ def zip_of(members):
     return buf.getvalue()
 
 
-def document_set(g, prefix, pdf=True):
+def document_set(g, prefix, pdf=True, vary=None):
     """One of each document format under `prefix`, plus a zip and a
-    .tar.gz holding some of them again: [(rel, bytes, rows)]."""
-    builders = [(docset_csv_sjis, "kokyaku_excel.csv"), (docset_tsv_utf16, "meibo_unicode.txt"),
+    .tar.gz holding some of them again: [(rel, bytes, rows)]. `vary` (a
+    Random) picks the CSV's encoding and separator."""
+    csv = docset_csv_sjis
+    if vary:
+        enc, sep = vary.choice(["cp932", "utf-8", "utf-8-sig", "utf-16", "euc_jp"]), vary.choice([",", ";", "\t"])
+        csv = lambda g, rel: docset_csv_sjis(g, rel, enc, sep)  # noqa: E731
+    builders = [(csv, "kokyaku_excel.csv"), (docset_tsv_utf16, "meibo_unicode.txt"),
                 (docset_xlsx, "kokyaku.xlsx"), (docset_xlsx_as_csv, "hikitsugi.csv"), (docset_ods, "kaiin.ods"),
                 (docset_docx, "keiyakusho.docx"), (docset_pptx, "setsumeikai.pptx"), (docset_odt, "houkokusho.odt"),
                 (docset_eml, "toiawase.eml"), (docset_ndjson, "customers.ndjson"), (docset_xml, "export.xml"),
@@ -899,6 +911,41 @@ def corpus(root, docs, seed, faker=False):
     with open(os.path.join(root, "truth.tsv"), "w") as f:
         for rel, line, cat in sorted(truth):
             f.write(f"{rel}\t{line}\t{cat}\n")
+
+
+class VariedGen(Gen):
+    """Values from Faker (ja_JP) half the time: names and addresses the
+    fixture generator never draws."""
+
+    def __init__(self, seed):
+        super().__init__(seed)
+        from faker import Faker
+        self.fake = Faker("ja_JP")
+        self.fake.seed_instance(seed)
+
+    def person(self):
+        if self.r.random() < 0.5:
+            return f"{self.fake.last_name()} {self.fake.first_name()}"
+        return super().person()
+
+    def address(self):
+        if self.r.random() < 0.3:
+            return self.fake.address().split(" ")[0]
+        return super().address()
+
+
+def documents_corpus(root, sets, seed, pdf=True):
+    """A held-out document corpus: `sets` document sets (every format,
+    CSVs in varied encodings and separators, Faker names and addresses),
+    with truth.tsv (path, line, category, where)."""
+    g = VariedGen(seed)
+    vary = random.Random(seed + 1)
+    truth = []
+    for i in range(sets):
+        write_set(root, document_set(g, f"s{i:03d}/", pdf=pdf, vary=vary), truth)
+    with open(os.path.join(root, "truth.tsv"), "w") as f:
+        for rel, line, cat, where in sorted(truth):
+            f.write(f"{rel}\t{line}\t{cat}\t{where}\n")
 
 
 # ----------------------------------------------------------------------------
@@ -1061,6 +1108,82 @@ def bench(root, mb, seed):
         n += 1
 
 
+def docbench(root, rows, seed):
+    """Per-format throughput corpora: the same kind of customer rows (name,
+    phone, e-mail, address, birth date; one in four with a filler remark)
+    written as CSV (CP932), xlsx, ods, docx, pptx, odt, PDF, mbox, NDJSON, an
+    SQL dump and a zip of CSVs, about `rows` rows per format, in
+    DIR/FORMAT/. Each folder gets meta.json with its row count (a row is a
+    table row, a paragraph, a PDF line, a message or a JSON line)."""
+    import json
+    g = Gen(seed)
+
+    def person_row():
+        y, m, d = birth_parts(g)
+        return [g.person(), g.mobile(), g.email(), g.address(), f"{y}/{m:02d}/{d:02d}",
+                g.r.choice(FILLER_JA) if g.r.random() < 0.25 else ""]
+
+    header = ["氏名", "電話番号", "メールアドレス", "住所", "生年月日", "備考"]
+
+    def put(fmt, name, data, n):
+        d = os.path.join(root, fmt)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+        meta = os.path.join(d, "meta.json")
+        count = json.load(open(meta))["rows"] if os.path.exists(meta) else 0
+        json.dump({"rows": count + n}, open(meta, "w"))
+
+    def chunks(total, size):
+        while total > 0:
+            yield min(total, size)
+            total -= size
+
+    def csv_text(n):
+        return "\r\n".join([",".join(header)] + [",".join(person_row()) for _ in range(n)]) + "\r\n"
+
+    for i, n in enumerate(chunks(rows, 50_000)):
+        put("csv", f"kokyaku{i:02d}.csv", csv_text(n).encode("cp932"), n)
+    for i, n in enumerate(chunks(rows, 25_000)):
+        put("xlsx", f"kokyaku{i:02d}.xlsx", docfmt.xlsx([("顧客", [header] + [person_row() for _ in range(n)])]), n)
+        put("ods", f"kokyaku{i:02d}.ods", docfmt.ods([("顧客", [header] + [person_row() for _ in range(n)])]), n)
+
+    def form(r):
+        return [f"氏名：{r[0]} 様", f"電話番号：{r[1]}", f"メール：{r[2]}", f"住所：{r[3]}", f"生年月日：{r[4]}", r[5] or "以上"]
+
+    for i, n in enumerate(chunks(rows, 6_000)):
+        paras = [p for _ in range(n // 6) for p in form(person_row())]
+        put("docx", f"keiyaku{i:02d}.docx", docfmt.docx(paras), len(paras))
+        put("odt", f"houkoku{i:02d}.odt", docfmt.odt(paras), len(paras))
+        slides = [(form(person_row()), None) for _ in range(n // 6)]
+        put("pptx", f"setsumei{i:02d}.pptx", docfmt.pptx(slides), 6 * len(slides))
+    if docfmt.RENDER_PDF:
+        for i, n in enumerate(chunks(min(rows, 12_000), 3_000)):
+            pages = [form(person_row()) * 5 for _ in range(n // 30)]
+            put("pdf", f"moushikomi{i:02d}.pdf", docfmt.pdf(pages), 30 * len(pages))
+    for i, n in enumerate(chunks(rows // 4, 5_000)):
+        msgs = []
+        for _ in range(n):
+            r = person_row()
+            msgs.append(b"From MAILER-DAEMON Mon Apr  1 09:00:00 2024\n" +
+                        docfmt.eml(r[0], r[2], "uketsuke@example.co.jp", "お問い合わせ", form(r)).replace(b"\r\n", b"\n"))
+        put("mbox", f"inbox{i:02d}.mbox", b"\n".join(msgs), n)
+    for i, n in enumerate(chunks(rows, 50_000)):
+        lines = [json.dumps(dict(zip(["name", "tel", "email", "address", "birth", "note"], person_row())),
+                            ensure_ascii=False) for _ in range(n)]
+        put("ndjson", f"export{i:02d}.ndjson", ("\n".join(lines) + "\n").encode(), n)
+    for i, n in enumerate(chunks(rows, 50_000)):
+        out = ["CREATE TABLE `customers` (", "  `name` varchar(64),", "  `tel` varchar(20),", "  `email` varchar(128),",
+               "  `address` varchar(255),", "  `birth` varchar(20),", "  `note` text", ");"]
+        for k in range(0, n, 100):
+            tuples = ",".join("(" + ",".join(f"'{v}'" for v in person_row()) + ")" for _ in range(min(100, n - k)))
+            out.append(f"INSERT INTO `customers` VALUES {tuples};")
+        put("sql", f"dump{i:02d}.sql", ("\n".join(out) + "\n").encode(), n)
+    for i, n in enumerate(chunks(rows, 50_000)):
+        members = [(f"export/part{k}.csv", csv_text(m).encode("cp932")) for k, m in enumerate(chunks(n, 10_000))]
+        put("zip", f"backup{i:02d}.zip", zip_of(members), n)
+
+
 def drawings(root, docs, seed):
     """A labelled set of drawings for the floor-plan classifier: house plans
     written in every format with varied titles, rooms and layers, against
@@ -1135,7 +1258,8 @@ def drawings(root, docs, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names", "documents", "docbench"])
+    ap.add_argument("--rows", type=int, default=100_000, help="docbench: rows per format")
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--mb", type=int, default=512)
@@ -1152,6 +1276,10 @@ def main():
         drawings(a.dir, a.docs, a.seed)
     elif a.mode == "names":
         names_corpus(a.dir, a.docs, a.seed)
+    elif a.mode == "docbench":
+        docbench(a.dir, a.rows, a.seed)
+    elif a.mode == "documents":
+        documents_corpus(a.dir, a.docs, a.seed, pdf=not a.no_pdf)
     else:
         bench(a.dir, a.mb, a.seed)
 
