@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piimap::Category;
-use piimap::detect::DetectorSet;
+use piimap::detect::{DetectorSet, Layout};
 use piimap::scan::{Evidence, scan_bytes};
 
 const PROSE: &[&str] = &[
@@ -84,7 +84,13 @@ fn detect(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 hits.clear();
-                detectors.detect(black_box(&text), None, false, &mut scratch, &mut hits);
+                detectors.detect(
+                    black_box(&text),
+                    None,
+                    Layout::default(),
+                    &mut scratch,
+                    &mut hits,
+                );
                 hits.len()
             })
         });
@@ -115,7 +121,7 @@ fn detect(c: &mut Criterion) {
             group.bench_function(format!("{name}/{engine}"), |b| {
                 b.iter(|| {
                     hits.clear();
-                    set.detect(black_box(&text), None, false, &mut scratch, &mut hits);
+                    set.detect(black_box(&text), None, Layout::default(), &mut scratch, &mut hits);
                     hits.len()
                 })
             });

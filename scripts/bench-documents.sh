@@ -28,6 +28,7 @@ import json, os, statistics, subprocess, sys, time
 
 corpus, jobs, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 exe = "target/release/piimap"
+timer = os.path.exists("/usr/bin/time")
 print(f"{'format':<8} {'MB':>7} {'rows':>8} {'seconds':>8} {'MB/s':>7} {'rows/s':>9} {'findings':>9} {'RSS MiB':>8}")
 for fmt in sorted(os.listdir(corpus)):
     d = os.path.join(corpus, fmt)
@@ -36,17 +37,15 @@ for fmt in sorted(os.listdir(corpus)):
     times, rss, findings = [], 0, 0
     for _ in range(runs):
         start = time.perf_counter()
-        p = subprocess.Popen([exe, "scan", d, "--format", "jsonl", "-j", jobs],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        out = p.stdout.read()
-        # wait4 gives this child's own peak RSS.
-        _, status, usage = os.wait4(p.pid, 0)
+        # GNU time reports the child's own peak RSS (KiB) as its last line.
+        cmd = [exe, "scan", d, "--format", "jsonl", "-j", jobs]
+        p = subprocess.run((["/usr/bin/time", "-f", "%M"] if timer else []) + cmd, capture_output=True)
         times.append(time.perf_counter() - start)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            sys.exit(f"{fmt}: exit {code}")
-        findings = sum(1 for l in out.splitlines() if l.startswith(b'{"type":"finding"'))
-        rss = max(rss, usage.ru_maxrss // 1024)
+        if p.returncode not in (0, 1):
+            sys.exit(f"{fmt}: exit {p.returncode}: {p.stderr.decode()[-500:]}")
+        findings = sum(1 for l in p.stdout.splitlines() if l.startswith(b'{"type":"finding"'))
+        if timer:
+            rss = max(rss, int(p.stderr.decode().strip().splitlines()[-1]) // 1024)
     t = statistics.median(times)
-    print(f"{fmt:<8} {size / 1e6:>7.1f} {rows:>8} {t:>8.2f} {size / 1e6 / t:>7.1f} {rows / t:>9.0f} {findings:>9} {rss:>8}")
+    print(f"{fmt:<8} {size / 1e6:>7.1f} {rows:>8} {t:>8.2f} {size / 1e6 / t:>7.1f} {rows / t:>9.0f} {findings:>9} {rss if timer else '-':>8}")
 PY

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::classify::{self, ColumnRules, Filled};
-use crate::detect::{Columns, DetectorSet, Hit, Scratch};
+use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, FingerprintKey, Part, mask, subject_key};
 use crate::inventory::{Inventory, ItemError};
 use crate::read::{self, Chunk, Kind, ReadScratch, delimited::Header, structured::Syntax};
@@ -365,6 +365,7 @@ impl<'a> Worker<'a> {
         };
         let mut inv = Inventory::default();
         let mut file = FileScan::new(Path::new(display), display, &mut inv);
+        file.fields = true;
         for part in &parts {
             let first = file.inv.findings.len();
             let chunk = Chunk { text: &part.text, first_line: 1, is_first: false, positions: true };
@@ -388,6 +389,7 @@ impl<'a> Worker<'a> {
         };
         let mut inv = Inventory::default();
         let mut file = FileScan::new(Path::new(display), display, &mut inv);
+        file.fields = true;
         for (page, text) in &pdf.pages {
             let first = file.inv.findings.len();
             file.chunk(self, Chunk { text, first_line: 1, is_first: false, positions: true });
@@ -448,6 +450,7 @@ impl<'a> Worker<'a> {
                 text.push('\n');
             }
             let mut file = FileScan::new(Path::new("sheet.tsv"), display, &mut rows);
+            file.fields = true;
             file.chunk(self, Chunk { text: &text, first_line: 1, is_first: true, positions: true });
             let lines: Vec<&str> = text.split('\n').collect();
             for f in &mut file.inv.findings {
@@ -485,6 +488,7 @@ impl<'a> Worker<'a> {
         }
         let text: String = rows.iter().map(|(_, cells)| cells.join(" ") + "\n").collect();
         let mut file = FileScan::new(Path::new(hint), display, &mut part);
+        file.fields = true;
         file.chunk(self, Chunk { text: &text, first_line: 1, is_first: false, positions: true });
         for f in &mut part.findings {
             let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
@@ -559,6 +563,9 @@ struct FileScan<'p, 'i> {
     filled: Option<Filled>,
     /// JSON, XML or an SQL dump: values get their key as `field`.
     syntax: Option<Syntax>,
+    /// Lines are cells and fields, not prose ([`Layout::fields`]): text
+    /// from documents and sheets, and structured text.
+    fields: bool,
     inv: &'i mut Inventory,
 }
 
@@ -570,6 +577,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
             columns: None,
             filled: None,
             syntax: None,
+            fields: false,
             inv,
         }
     }
@@ -594,13 +602,9 @@ impl<'p, 'i> FileScan<'p, 'i> {
         let mut line_starts: Vec<usize> = Vec::new();
         let mut starts: Vec<usize> = Vec::new();
         w.hits.clear();
-        w.detectors.detect(
-            chunk.text,
-            self.columns.as_ref(),
-            header_row,
-            &mut w.detect,
-            &mut w.hits,
-        );
+        let layout =
+            Layout { first_is_header: header_row, fields: self.fields || self.syntax.is_some() };
+        w.detectors.detect(chunk.text, self.columns.as_ref(), layout, &mut w.detect, &mut w.hits);
         for hit in &w.hits {
             let spec = w.detectors.spec(hit.detector);
             if chunk.positions && suppress::allowed(chunk.text, hit.line_start, spec.category) {

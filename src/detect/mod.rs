@@ -197,6 +197,19 @@ pub struct Scratch {
     names: names::Scratch,
 }
 
+/// How a text is laid out, as far as detection cares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout {
+    /// The first line is a table's header row.
+    pub first_is_header: bool,
+    /// Lines are cells and fields rather than prose (text extracted from
+    /// documents, JSON, XML, SQL dumps): a label may stand in a cell or key
+    /// of its own (`氏名<TAB>山田 太郎`, `<name>山田 太郎</name>`), so
+    /// Japanese names are looked for on every line, not only on lines with
+    /// an anchor. Such text is small beside a share's prose and logs.
+    pub fields: bool,
+}
+
 /// Which detectors each column's header speaks for, computed once per file.
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -470,21 +483,25 @@ impl DetectorSet {
     /// Finds personal data in `text`, appending hits (in text order) to `out`.
     ///
     /// `columns` describes delimited text whose first line (when
-    /// `first_is_header`) is the header row; that row is scanned as plain text.
+    /// `layout.first_is_header`) is the header row; that row is scanned as
+    /// plain text.
     pub fn detect(
         &self,
         text: &str,
         columns: Option<&Columns>,
-        first_is_header: bool,
+        layout: Layout,
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) {
+        let first_is_header = layout.first_is_header;
         let Scratch { folded, matchers, line_hits, name_hits, names: name_scratch } = scratch;
         folded.fold(text);
         let t = folded.text(text);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
-        let mut anchors = active.is_empty().then(|| self.anchors.cursor(t));
+        // Lines without any anchor are skipped, unless columns or fields
+        // may make any line's values findings.
+        let mut anchors = (active.is_empty() && !layout.fields).then(|| self.anchors.cursor(t));
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
@@ -543,6 +560,7 @@ impl DetectorSet {
                 let name_fields = row_columns.map(|c| self.name_fields(c)).unwrap_or_default();
                 let line_text = &t[line_start..line_end];
                 if present & self.japanese_names != 0
+                    || layout.fields
                     || !name_fields.is_empty()
                     || names::has_halfwidth_kana(line_text)
                 {
@@ -1051,6 +1069,25 @@ mod tests {
         assert!(!has_keyword(&words, "hotel "));
         assert!(!has_keyword(&words, "automobile"));
         assert!(has_keyword(&words, "hotel tel"));
+    }
+
+    #[test]
+    fn fields_layout_finds_labels_in_cells_of_their_own() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let mut scratch = set.scratch();
+        let mut found = |text: &str, fields: bool| {
+            let mut hits = Vec::new();
+            let layout = Layout { first_is_header: false, fields };
+            set.detect(text, None, layout, &mut scratch, &mut hits);
+            hits.iter().map(|h| set.id(h.detector).to_string()).collect::<Vec<_>>()
+        };
+        // A form table's row and an XML element: no anchor on the line.
+        for text in ["氏名\t山田 太郎\n", "<name>山田 太郎</name>\n"] {
+            assert_eq!(found(text, true), ["jp.name-kanji"], "{text}");
+            // In prose, lines without an anchor are not looked at (cost).
+            assert!(found(text, false).is_empty(), "{text}");
+        }
+        assert!(found("会社名\t山田商事\n", true).is_empty());
     }
 
     #[test]

@@ -1,10 +1,16 @@
-//! Reading: turns one file into decoded text, and knows nothing of detection.
+//! Reading: turns one item into decoded text, and knows nothing of detection.
 //!
 //! A file is opened once: small files are read into a reused buffer, large ones
-//! memory-mapped so they are never copied whole. The bytes are sniffed —
-//! binary formats are recognised by signature or NUL bytes and skipped, text is
-//! decoded ([`text`]) — and handed on in chunks of whole lines with the number
-//! of their first line, so findings keep the original line and column.
+//! memory-mapped so they are never copied whole. The bytes are sniffed by
+//! content, never by extension alone: CAD drawings and e-mail become text
+//! here; text is decoded ([`text`]) and handed on in chunks of whole lines
+//! with the number of their first line, so findings keep the original line
+//! and column; formats read from their whole bytes — workbooks
+//! ([`spreadsheet`]), Word/PowerPoint/OpenDocument ([`office`]), PDF
+//! ([`pdf`]) and archives — are reported as [`Kind::Container`] and told
+//! apart by [`container`]; images and unknown binaries are skipped.
+//! [`delimited`] and [`structured`] say which column or key a value in a
+//! line of text sits under.
 
 pub mod cad;
 pub mod delimited;
