@@ -136,6 +136,16 @@ impl Filled {
             self.0[i] += usize::from(!v.trim().is_empty());
         }
     }
+
+    /// Adds the counts of another part of the same table.
+    pub fn add(&mut self, other: &Filled) {
+        if other.0.len() > self.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (n, m) in self.0.iter_mut().zip(&other.0) {
+            *n += m;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -198,5 +208,7 @@ mod tests {
         filled.row(["a", "", "c"]);
         filled.row(["a", " "]);
         assert_eq!(filled.0, [2, 0, 1]);
+        filled.add(&Filled(vec![1, 1, 1, 1]));
+        assert_eq!(filled.0, [3, 1, 2, 1]);
     }
 }

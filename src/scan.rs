@@ -13,7 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 
-use rayon::iter::{ParallelBridge, ParallelIterator};
+use rayon::iter::{IntoParallelRefIterator, ParallelBridge, ParallelIterator};
 
 use crate::classify::{self, ColumnRules, Filled};
 use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
@@ -297,7 +297,20 @@ impl<'a> Worker<'a> {
     fn scan_file(&mut self, path: &Path, display: &str, size: u64, inv: &mut Inventory) {
         let mut read = std::mem::take(&mut self.read);
         let mut file = FileScan::new(path, display, inv);
-        let result = read::read_file(path, &mut read, &mut |chunk| file.chunk(self, chunk));
+        // A large file's chunks after the first (which sets the header and
+        // syntax) are detected a batch at a time on the pool's threads.
+        let mut batch: Vec<(String, u64, bool)> = Vec::new();
+        let result = read::read_file(path, &mut read, &mut |chunk| {
+            if chunk.is_first || !file.splittable() {
+                file.chunk(self, chunk);
+                return;
+            }
+            batch.push((chunk.text.to_string(), chunk.first_line, chunk.positions));
+            if batch.len() >= rayon::current_num_threads().max(1) {
+                file.chunks_in_parallel(self, &mut batch);
+            }
+        });
+        file.chunks_in_parallel(self, &mut batch);
         self.read = read;
         match result {
             Ok(Kind::Database) => {
@@ -682,6 +695,66 @@ impl<'p, 'i> FileScan<'p, 'i> {
             // In memory (an archive's member), a database or a document no
             // reader handles is counted as binary.
             Kind::Binary | Kind::Database | Kind::Container => self.inv.stats.binary += 1,
+        }
+    }
+
+    /// Whether chunks after the first may be detected apart: not when a
+    /// chunk's meaning depends on the one before (SQL dump statements).
+    fn splittable(&self) -> bool {
+        self.syntax.as_ref().is_none_or(|s| !s.stateful())
+    }
+
+    /// Detects the chunks of `batch` (text, first line, positions) in
+    /// parallel, each with a worker of its own, and adds their findings and
+    /// column counts in order.
+    fn chunks_in_parallel(&mut self, w: &mut Worker<'_>, batch: &mut Vec<(String, u64, bool)>) {
+        if batch.len() <= 1 {
+            for (text, first_line, positions) in batch.drain(..) {
+                self.chunk(w, Chunk { text: &text, first_line, is_first: false, positions });
+            }
+            return;
+        }
+        let (detectors, evidence) = (w.detectors, w.evidence);
+        let this: &FileScan<'_, '_> = self;
+        let parts: Vec<(Inventory, Option<Filled>)> = batch
+            .par_iter()
+            .map_init(
+                || Worker::new(detectors, evidence),
+                |w, (text, first_line, positions)| {
+                    let mut inv = Inventory::default();
+                    let mut part = this.split(&mut inv);
+                    let chunk = Chunk {
+                        text,
+                        first_line: *first_line,
+                        is_first: false,
+                        positions: *positions,
+                    };
+                    part.chunk(w, chunk);
+                    let filled = part.filled.take();
+                    (inv, filled)
+                },
+            )
+            .collect();
+        batch.clear();
+        for (inv, filled) in parts {
+            if let (Some(all), Some(part)) = (&mut self.filled, filled) {
+                all.add(&part);
+            }
+            *self.inv = std::mem::take(self.inv).merge(inv);
+        }
+    }
+
+    /// A scan of later chunks of the same file into `inv`: the same header,
+    /// syntax and layout, column counts from zero.
+    fn split<'j>(&self, inv: &'j mut Inventory) -> FileScan<'p, 'j> {
+        FileScan {
+            path: self.path,
+            display: Arc::clone(&self.display),
+            columns: self.columns.clone(),
+            filled: self.filled.as_ref().map(|_| Filled::default()),
+            syntax: self.syntax.as_ref().map(Syntax::fresh),
+            fields: self.fields,
+            inv,
         }
     }
 

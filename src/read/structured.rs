@@ -68,9 +68,19 @@ impl Syntax {
         }
     }
 
-    /// Whether every line must be seen, not only those with findings.
+    /// Whether every line must be seen, in order, not only those with
+    /// findings.
     pub fn stateful(&self) -> bool {
         matches!(self, Syntax::Sql(_))
+    }
+
+    /// The same syntax with nothing read yet, for another part of the file.
+    pub fn fresh(&self) -> Syntax {
+        match self {
+            Syntax::Json => Syntax::Json,
+            Syntax::Xml => Syntax::Xml,
+            Syntax::Sql(_) => Syntax::Sql(Sql::default()),
+        }
     }
 }
 

@@ -308,3 +308,31 @@ fn corrupt_twins_are_errors_and_the_scan_goes_on() {
     let ok: Vec<_> = findings(&values).into_iter().filter(|f| f.0 == "share/ok.ndjson").collect();
     assert_eq!(ok.len(), 9, "{values:?}");
 }
+
+#[test]
+fn a_large_file_is_detected_in_parallel_with_the_same_result() {
+    // About 9 MB: three chunks, the later two detected side by side.
+    let t = Tree::new();
+    let mut csv = String::from("番号,電話番号,備考\n");
+    let mut want = Vec::new();
+    for i in 0..150_000u64 {
+        if i % 10_000 == 7 {
+            csv.push_str(&format!("{i},090-5555-{:04},確認済み\n", i / 10_000));
+            want.push(("big.csv".to_string(), i + 2, "phone".to_string()));
+        } else {
+            csv.push_str(&format!("{i},,特記事項なし（問い合わせ対応済み）\n"));
+        }
+    }
+    assert!(csv.len() > 8 << 20);
+    t.file("big.csv", &csv);
+    let one = piimap_in(t.path(), &["scan", "big.csv", "--format", "jsonl", "-j", "1"]);
+    let two = piimap_in(t.path(), &["scan", "big.csv", "--format", "jsonl", "-j", "2"]);
+    assert_eq!(code(&one), 1);
+    assert_eq!(one.stdout, two.stdout, "the same findings whatever the threads");
+    let values = jsonl(&two);
+    assert_eq!(findings(&values), want);
+    // Column counts add up over the chunks: 15 phones in 15 filled cells.
+    let columns = column_findings(&values);
+    assert_eq!(columns.len(), 1, "{columns:?}");
+    assert_eq!((columns[0].3.as_str(), columns[0].5.as_str()), ("電話番号", "15/15"));
+}
