@@ -21,8 +21,11 @@ pub fn allowed(text: &str, line_start: usize, category: Category) -> bool {
     let previous_start = line_start
         .checked_sub(1)
         .map(|nl| memchr::memrchr(b'\n', &bytes[..nl]).map_or(0, |i| i + 1));
+    // Built once: this runs for every hit.
+    static FINDER: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new(MARKER));
     let allows = |line: &str| {
-        memmem::find_iter(line.as_bytes(), MARKER).any(|at| {
+        FINDER.find_iter(line.as_bytes()).any(|at| {
             let rest = &line[at + MARKER.len()..];
             match rest.strip_prefix('=') {
                 // `piimap:allowance` is another word, not the marker.
