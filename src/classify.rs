@@ -127,14 +127,12 @@ pub fn classify(table: &Table<'_>, findings: &[Finding], rules: &ColumnRules) ->
 pub struct Filled(pub Vec<usize>);
 
 impl Filled {
-    /// Adds one row, given each of its fields' values.
-    pub fn row<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) {
-        for (i, v) in values.into_iter().enumerate() {
-            if i >= self.0.len() {
-                self.0.resize(i + 1, 0);
-            }
-            self.0[i] += usize::from(!v.trim().is_empty());
+    /// Counts the value of one row in `column`.
+    pub fn value(&mut self, column: usize, value: &str) {
+        if column >= self.0.len() {
+            self.0.resize(column + 1, 0);
         }
+        self.0[column] += usize::from(!value.trim().is_empty());
     }
 
     /// Adds the counts of another part of the same table.
@@ -205,8 +203,9 @@ mod tests {
     #[test]
     fn filled_counts_non_empty_values() {
         let mut filled = Filled::default();
-        filled.row(["a", "", "c"]);
-        filled.row(["a", " "]);
+        for row in [&["a", "", "c"][..], &["a", " "]] {
+            row.iter().enumerate().for_each(|(i, v)| filled.value(i, v));
+        }
         assert_eq!(filled.0, [2, 0, 1]);
         filled.add(&Filled(vec![1, 1, 1, 1]));
         assert_eq!(filled.0, [3, 1, 2, 1]);

@@ -380,12 +380,7 @@ impl<'a> Worker<'a> {
         let mut file = FileScan::new(Path::new(display), display, &mut inv);
         file.fields = true;
         for part in &parts {
-            let first = file.inv.findings.len();
-            let chunk = Chunk { text: &part.text, first_line: 1, is_first: false, positions: true };
-            file.chunk(self, chunk);
-            for f in &mut file.inv.findings[first..] {
-                f.part = part.slide.map(Part::Slide);
-            }
+            file.part(self, part.slide.map(Part::Slide), &part.text);
         }
         inv.stats.files += 1;
         inv.stats.bytes += bytes.len() as u64;
@@ -404,11 +399,7 @@ impl<'a> Worker<'a> {
         let mut file = FileScan::new(Path::new(display), display, &mut inv);
         file.fields = true;
         for (page, text) in &pdf.pages {
-            let first = file.inv.findings.len();
-            file.chunk(self, Chunk { text, first_line: 1, is_first: false, positions: true });
-            for f in &mut file.inv.findings[first..] {
-                f.part = Some(Part::Page(*page));
-            }
+            file.part(self, Some(Part::Page(*page)), text);
         }
         let texts: Vec<String> =
             pdf.pages.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
@@ -607,7 +598,7 @@ impl<'p, 'i> FileScan<'p, 'i> {
         let header_row = chunk.is_first && self.columns.is_some();
         if let (Some(filled), Some(columns)) = (&mut self.filled, &self.columns) {
             for line in chunk.text.lines().skip(usize::from(header_row)) {
-                filled.row(columns.header.values(line));
+                columns.header.each_value(line, |i, v| filled.value(i, v));
             }
         }
         let first_new = self.inv.findings.len();
@@ -695,6 +686,16 @@ impl<'p, 'i> FileScan<'p, 'i> {
             // In memory (an archive's member), a database or a document no
             // reader handles is counted as binary.
             Kind::Binary | Kind::Database | Kind::Container => self.inv.stats.binary += 1,
+        }
+    }
+
+    /// Scans one part of a document — its whole text, a page or a slide —
+    /// whose lines are numbered from 1; its findings carry the part.
+    fn part(&mut self, w: &mut Worker<'_>, part: Option<Part>, text: &str) {
+        let first = self.inv.findings.len();
+        self.chunk(w, Chunk { text, first_line: 1, is_first: false, positions: true });
+        for f in &mut self.inv.findings[first..] {
+            f.part = part;
         }
     }
 

@@ -90,12 +90,16 @@ impl Header {
 }
 
 impl Header {
-    /// The values of a data `line`'s fields, without surrounding spaces and
-    /// quotes.
-    pub fn values<'l>(&self, line: &'l str) -> impl Iterator<Item = &'l str> {
-        fields(line.trim_end_matches('\r'), self.delimiter)
-            .into_iter()
-            .map(|f| f.trim().trim_matches('"').trim())
+    /// Calls `each(index, value)` for the fields of a data `line`, values
+    /// without surrounding spaces and quotes (no allocation for CSV/TSV: this
+    /// runs for every row).
+    pub fn each_value(&self, line: &str, mut each: impl FnMut(usize, &str)) {
+        let line = line.trim_end_matches('\r');
+        let mut call = |(i, f): (usize, &str)| each(i, f.trim().trim_matches('"').trim());
+        match self.delimiter {
+            Delimiter::Byte(d) => split(line, d).enumerate().for_each(&mut call),
+            Delimiter::Spaces => split_spaces(line).into_iter().enumerate().for_each(&mut call),
+        }
     }
 
     /// The byte range of each field's value in a data `line`, without

@@ -149,12 +149,16 @@ enum Statement {
 }
 
 fn sql_statement(line: &str) -> Option<Statement> {
-    let head = line.trim_start().get(..12)?.to_ascii_uppercase();
-    if head.starts_with("INSERT INTO ") {
+    // Every line of a dump comes here: compare in place, no allocation.
+    let head = line.trim_start().as_bytes();
+    let starts = |word: &str| {
+        head.get(..word.len()).is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    if starts("INSERT INTO ") {
         Some(Statement::Insert)
-    } else if head.starts_with("CREATE TABLE") {
+    } else if starts("CREATE TABLE") {
         Some(Statement::Create)
-    } else if head.starts_with("COPY ") {
+    } else if starts("COPY ") {
         Some(Statement::Copy)
     } else {
         None
@@ -165,19 +169,20 @@ impl Sql {
     fn line(&mut self, line: &str, offsets: &[usize]) -> Vec<Place> {
         let none = || offsets.iter().map(|_| Place::default()).collect();
         let line_t = line.trim_end_matches('\r');
-        if let Some((table, columns)) = self.copying.clone() {
+        if let Some((table, columns)) = self.copying.take() {
             if line_t == "\\." {
-                self.copying = None;
                 return none();
             }
             let n = self.next_row(&table);
-            return offsets
+            let places = offsets
                 .iter()
                 .map(|&o| {
                     let index = line_t[..o.min(line_t.len())].matches('\t').count();
                     Place { field: columns.get(index).cloned(), row: Some(format!("{table}#{n}")) }
                 })
                 .collect();
+            self.copying = Some((table, columns));
+            return places;
         }
         if let Some((_, columns)) = &mut self.creating {
             let def = line_t.trim();
