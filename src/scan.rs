@@ -437,9 +437,7 @@ impl<'a> Worker<'a> {
             let table_start =
                 sheet.rows.iter().position(|(_, cells)| filled(cells) >= 2).unwrap_or(0);
             let (titles, table) = sheet.rows.split_at(table_start);
-            // A `.txt` name reads title rows as prose, a `.tsv` one lets the
-            // table's header row be recognised.
-            let mut part = self.scan_rows_as_text(display, "titles.txt", titles, sheet, &name);
+            let mut part = self.scan_rows_as_text(display, titles, sheet, &name);
             let mut rows = Inventory::default();
             let mut text = String::new();
             for (_, cells) in table {
@@ -453,6 +451,7 @@ impl<'a> Worker<'a> {
                 }
                 text.push('\n');
             }
+            // A `.tsv` name lets the table's header row be recognised.
             let mut file = FileScan::new(Path::new("sheet.tsv"), display, &mut rows);
             file.fields = true;
             file.chunk(self, Chunk { text: &text, first_line: 1, is_first: true, positions: true });
@@ -476,12 +475,11 @@ impl<'a> Worker<'a> {
         inv.finish()
     }
 
-    /// Scans a sheet's rows that are not part of its table (a title, a note
-    /// under it) as prose, one row a line.
+    /// Scans a sheet's rows above its table (titles: one value each) as
+    /// text, one row a line, each finding in the row's one cell.
     fn scan_rows_as_text(
         &mut self,
         display: &str,
-        hint: &str,
         rows: &[(u32, Vec<String>)],
         sheet: &read::spreadsheet::Sheet,
         name: &Arc<str>,
@@ -491,7 +489,8 @@ impl<'a> Worker<'a> {
             return part;
         }
         let text: String = rows.iter().map(|(_, cells)| cells.join(" ") + "\n").collect();
-        let mut file = FileScan::new(Path::new(hint), display, &mut part);
+        // A `.txt` name: no header row to look for.
+        let mut file = FileScan::new(Path::new("titles.txt"), display, &mut part);
         file.fields = true;
         file.chunk(self, Chunk { text: &text, first_line: 1, is_first: false, positions: true });
         for f in &mut part.findings {
