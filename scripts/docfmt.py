@@ -23,7 +23,10 @@ def _zip(parts, stored_first=None):
             # OpenDocument: `mimetype` first and uncompressed.
             z.writestr(zipfile.ZipInfo(stored_first[0]), stored_first[1], compress_type=zipfile.ZIP_STORED)
         for name, data in parts:
-            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 4, 1, 9, 0, 0)), data)
+            # Office applications deflate every part (a ZipInfo alone would store it).
+            info = zipfile.ZipInfo(name, date_time=(2024, 4, 1, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
     return buf.getvalue()
 
 

@@ -740,7 +740,9 @@ def zip_of(members):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members:
-            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 4, 1, 9, 0, 0)), data)
+            info = zipfile.ZipInfo(name, date_time=(2024, 4, 1, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
     return buf.getvalue()
 
 

@@ -146,6 +146,27 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     }
 }
 
+/// The largest part of a zip-based document (workbook, Word, OpenDocument)
+/// read, and the largest compression ratio of a part over 1 MiB: such a
+/// document could be a zip bomb too. The size is the archives' limit
+/// (`source::archive`); the ratio is ten times theirs, as sheet XML of
+/// repeated cells deflates far better than most files, and bombs reach
+/// thousands to one.
+const MAX_PART: u64 = 256 << 20;
+const MAX_RATIO: u64 = 1000;
+
+/// Refuses a document part of `size` bytes (`packed` compressed) past the
+/// limits.
+fn part_within_limits(name: &str, size: u64, packed: u64) -> Result<(), String> {
+    let ratio = size / packed.max(1);
+    if size > MAX_PART || (size > 1 << 20 && ratio > MAX_RATIO) {
+        return Err(format!(
+            "{name} is {size} bytes uncompressed ({ratio}:1): not read (a zip bomb?)"
+        ));
+    }
+    Ok(())
+}
+
 /// What a [`Kind::Container`] holds, by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Container {

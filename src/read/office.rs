@@ -139,11 +139,18 @@ pub fn extract(bytes: &[u8], format: Format) -> Result<Vec<Part>, String> {
     }
 }
 
-/// A zip member's bytes.
+/// A zip member's bytes, within the limits of [`super::part_within_limits`].
 fn part(zip: &mut Zip<'_>, name: &str) -> Result<Vec<u8>, String> {
-    let mut file = zip.by_name(name).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let mut out = Vec::new();
-    file.read_to_end(&mut out).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let file = zip.by_name(name).map_err(|e| format!("cannot read {name}: {e}"))?;
+    super::part_within_limits(name, file.size(), file.compressed_size())?;
+    let mut out = Vec::with_capacity(file.size() as usize);
+    // The declared size can lie: never read past the limit.
+    file.take(super::MAX_PART + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    if out.len() as u64 > super::MAX_PART {
+        return Err(format!("{name} is larger than {} bytes: not read", super::MAX_PART));
+    }
     Ok(out)
 }
 
@@ -355,6 +362,19 @@ mod tests {
         xml_text(xml.as_bytes(), &OPEN_DOCUMENT, &mut out, &mut |at| cuts.push(at)).unwrap();
         assert_eq!(out, "一枚目   終\n見出し\n本文 続き\n");
         assert_eq!(cuts, [0, "一枚目   終\n".len()]);
+    }
+
+    #[test]
+    fn a_bomb_part_is_refused() {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        w.start_file("word/document.xml", options).unwrap();
+        w.write_all(&vec![b' '; 8 << 20]).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        assert_eq!(sniff(&bytes), Some(Format::Docx));
+        let err = extract(&bytes, Format::Docx).unwrap_err();
+        assert!(err.contains("not read (a zip bomb?)"), "{err}");
     }
 
     #[test]

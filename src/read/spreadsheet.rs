@@ -45,6 +45,17 @@ pub fn sniff(bytes: &[u8]) -> bool {
 
 /// Reads every sheet of a workbook.
 pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    // calamine inflates parts as it goes: look at their sizes first.
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("corrupt zip: {e}"))?;
+        for i in 0..zip.len() {
+            if let Ok(file) = zip.by_index_raw(i) {
+                let name = file.name().map(|n| n.to_string()).unwrap_or_default();
+                super::part_within_limits(&name, file.size(), file.compressed_size())?;
+            }
+        }
+    }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("cannot read the workbook: {e}"))?;
     let mut sheets = Vec::new();
@@ -109,5 +120,20 @@ mod tests {
         assert_eq!(cell_name(27, 1), "AA1");
         assert_eq!(text(&Data::Float(9012345678.0)), "9012345678");
         assert!(!sniff(b"PK\x03\x04not a zip"));
+    }
+
+    #[test]
+    fn a_bomb_sheet_is_refused_before_calamine_inflates_it() {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        w.start_file("xl/workbook.xml", options).unwrap();
+        w.write_all(b"<workbook/>").unwrap();
+        w.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        w.write_all(&vec![b' '; 8 << 20]).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        assert!(sniff(&bytes));
+        let err = read(&bytes).unwrap_err();
+        assert!(err.starts_with("xl/worksheets/sheet1.xml is 8388608 bytes"), "{err}");
     }
 }
