@@ -622,6 +622,18 @@ def docset_xlsx(g, rel):
     return rel, docfmt.xlsx([("顧客", table), ("メモ", memo)]), rows
 
 
+def docset_xlsx_form(g, rel):
+    """An application form laid out down the sheet, as Japanese Excel forms
+    are: a title, then a label cell and a value cell per row."""
+    y, m, d = birth_parts(g)
+    rows = [["サービス申込書"], [], ["氏名", g.person()], ["フリガナ", "ヤマダ タロウ"],
+            ["生年月日", ("date", excel_date(y, m, d))], ["電話番号", g.mobile()], ["メールアドレス", g.email()],
+            ["住所", g.address()], ["備考", "特になし"]]
+    truth = [(3, "name", "sheet:申込書"), (4, "name", "sheet:申込書"), (5, "birth_date", "sheet:申込書"),
+             (6, "phone", "sheet:申込書"), (7, "email", "sheet:申込書"), (8, "address", "sheet:申込書")]
+    return rel, docfmt.xlsx([("申込書", rows)]), truth
+
+
 def docset_xlsx_as_csv(g, rel):
     """A workbook saved under a .csv name: read by its content."""
     table = [["氏名", "住所"]]
@@ -768,6 +780,8 @@ def document_set(g, prefix, pdf=True, vary=None):
     inner = [b(g, name) for b, name in [(docset_docx, "keiyaku.docx"), (docset_ndjson, "log.ndjson")]]
     files.append((f"{prefix}backup.tar.gz", tar_gz([(f"backup/{n}", d) for n, d, _ in inner]),
                   [(f"!backup/{n}", rows) for n, _, rows in inner]))
+    # Last, so that the values drawn before stay those of earlier fixtures.
+    files.append(docset_xlsx_form(g, f"{prefix}moushikomi_form.xlsx"))
     return files
 
 

@@ -43,10 +43,21 @@ impl ColumnRules {
     /// Whether a column header names `category`.
     pub fn names(&self, header: &str, category: Category) -> bool {
         let key = crate::detect::header_key(header);
-        self.0.iter().filter(|(c, _)| *c == category).any(|(_, words)| {
-            words.iter().any(|w| if w.is_ascii() { key == *w } else { key.contains(w.as_str()) })
-        })
+        self.0.iter().filter(|(c, _)| *c == category).any(|(_, words)| matches(&key, words))
     }
+
+    /// Whether `label` names any category (a label of a form field or a
+    /// column header).
+    pub fn names_any(&self, label: &str) -> bool {
+        let key = crate::detect::header_key(label);
+        !key.is_empty() && self.0.iter().any(|(_, words)| matches(&key, words))
+    }
+}
+
+/// Whether a folded header `key` is one of `words`: equal to an ASCII word,
+/// holding a Japanese one.
+fn matches(key: &str, words: &[String]) -> bool {
+    words.iter().any(|w| if w.is_ascii() { key == *w } else { key.contains(w.as_str()) })
 }
 
 /// One table, as classification sees it.

@@ -437,6 +437,18 @@ impl<'a> Worker<'a> {
             let table_start =
                 sheet.rows.iter().position(|(_, cells)| filled(cells) >= 2).unwrap_or(0);
             let (titles, table) = sheet.rows.split_at(table_start);
+            // A form laid out down the sheet (氏名 | 山田 太郎, 電話番号 | 090…)
+            // has labels in its first column, not a header row.
+            let labelled_rows = table
+                .iter()
+                .take(30)
+                .filter(|(_, cells)| {
+                    cells
+                        .first()
+                        .is_some_and(|c| ColumnRules::builtin().is_ok_and(|r| r.names_any(c)))
+                })
+                .count();
+            let form = labelled_rows >= 3 && labelled_rows * 2 >= table.len().min(30);
             let mut part = self.scan_rows_as_text(display, titles, sheet, &name);
             let mut rows = Inventory::default();
             let mut text = String::new();
@@ -451,10 +463,14 @@ impl<'a> Worker<'a> {
                 }
                 text.push('\n');
             }
-            // A `.tsv` name lets the table's header row be recognised.
+            // A `.tsv` name lets the table's header row be recognised; a
+            // form's rows are label and value: no header is looked for.
             let mut file = FileScan::new(Path::new("sheet.tsv"), display, &mut rows);
             file.fields = true;
-            file.chunk(self, Chunk { text: &text, first_line: 1, is_first: true, positions: true });
+            file.chunk(
+                self,
+                Chunk { text: &text, first_line: 1, is_first: !form, positions: true },
+            );
             let lines: Vec<&str> = text.split('\n').collect();
             for f in &mut file.inv.findings {
                 let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
@@ -463,7 +479,13 @@ impl<'a> Worker<'a> {
                 let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
                 f.line = Some(u64::from(row));
                 f.column = Some(u64::from(sheet.first_column) + field as u64);
-                f.record = Some(u64::from(row));
+                // A table row is a record; a form's records are its
+                // paragraphs of rows, known by their first row.
+                f.record = if form {
+                    f.record.map(|r| u64::from(table[r as usize - 1].0))
+                } else {
+                    Some(u64::from(row))
+                };
                 f.sheet = Some(Arc::clone(&name));
             }
             file.classify_columns(table.first().map(|(row, _)| u64::from(*row)), Some(&name));
@@ -871,8 +893,9 @@ const MAX_GAP_LINES: u64 = 12;
 /// not one person's form: each of its lines is a record.
 const MAX_RECORD_LINES: u64 = 40;
 
-/// Categories one person's record holds once: a group with two different
-/// names (or e-mail addresses …) is a list, one record per line.
+/// Categories one person's record holds once per detector: a group with two
+/// different kanji names (or e-mail addresses …) is a list, one record per
+/// line; a kanji name and its kana reading are one person's.
 const ONCE_PER_PERSON: [Category; 4] =
     [Category::Name, Category::Email, Category::BirthDate, Category::MyNumber];
 
@@ -903,10 +926,12 @@ fn assign_records(findings: &mut [Finding], line_starts: &[usize], text: &str, d
     let flush = |group: &mut Vec<usize>, findings: &mut [Finding]| {
         let line = |i: usize| findings[i].line.unwrap_or_default();
         let (Some(&first), Some(&last)) = (group.first(), group.last()) else { return };
-        let mut seen: HashMap<Category, HashSet<u64>> = HashMap::new();
+        // Per detector: a name in kanji and its kana reading (氏名, フリガナ)
+        // are one person's, two names in kanji are a list.
+        let mut seen: HashMap<&str, HashSet<u64>> = HashMap::new();
         for &i in group.iter() {
             if ONCE_PER_PERSON.contains(&findings[i].category) {
-                seen.entry(findings[i].category).or_default().insert(findings[i].subject);
+                seen.entry(&findings[i].detector).or_default().insert(findings[i].subject);
             }
         }
         let list = seen.values().any(|v| v.len() > 1);

@@ -178,6 +178,30 @@ fn tables_have_cells_and_classified_columns() {
 }
 
 #[test]
+fn a_form_laid_out_down_a_sheet_is_one_record_of_labels_and_values() {
+    let values = scan_documents();
+    // Labels in column A, values in column B: no header row, no columns.
+    assert_eq!(
+        cells(&values, "moushikomi_form.xlsx"),
+        [
+            row("申込書!B3", 3, 2, "", "name", "jp.name-kanji"),
+            row("申込書!B4", 4, 2, "", "name", "jp.name-kana"),
+            row("申込書!B5", 5, 2, "", "birth_date", "birth-date"),
+            row("申込書!B6", 6, 2, "", "phone", "jp.phone"),
+            row("申込書!B7", 7, 2, "", "email", "email"),
+            row("申込書!B8", 8, 2, "", "address", "jp.address"),
+        ]
+    );
+    let form = values
+        .iter()
+        .find(|v| v["type"] == "location" && v["path"] == "fixtures/documents/moushikomi_form.xlsx")
+        .unwrap();
+    // The name and its reading are one person's: one record, one person.
+    assert_eq!((form["records"].as_u64(), form["subjects"].as_u64()), (Some(1), Some(1)), "{form}");
+    assert!(column_findings(&values).iter().all(|c| !c.0.ends_with("moushikomi_form.xlsx")));
+}
+
+#[test]
 fn keys_of_json_xml_and_sql_dumps_are_fields() {
     let values = scan_documents();
     let fields = |file: &str| -> Vec<(String, String, String)> {
