@@ -607,6 +607,7 @@ impl DetectorSet {
                 }
             }
             resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
+            drop_names_in_addresses(line_hits, |d| self.detectors[d].spec.category);
             out.append(line_hits);
         }
         if let Some(names) = &self.names {
@@ -815,6 +816,23 @@ fn next_line(
 /// Regex syntax for every pattern: `^`/`$` at line boundaries, CRLF-aware.
 fn syntax() -> regex_automata::util::syntax::Config {
     regex_automata::util::syntax::Config::new().multi_line(true).crlf(true)
+}
+
+/// Drops name hits that lie inside an address hit: towns and districts read
+/// like names (日の出町大中, 出町), but inside an address they are the address.
+fn drop_names_in_addresses(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
+    let addresses: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| category(h.detector) == Category::Address)
+        .map(|h| (h.start, h.end))
+        .collect();
+    if addresses.is_empty() {
+        return;
+    }
+    hits.retain(|h| {
+        category(h.detector) != Category::Name
+            || !addresses.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+    });
 }
 
 /// Keeps one hit where hits of the same category overlap: the most confident,
@@ -1069,6 +1087,19 @@ mod tests {
         assert!(!has_keyword(&words, "hotel "));
         assert!(!has_keyword(&words, "automobile"));
         assert!(has_keyword(&words, "hotel tel"));
+    }
+
+    #[test]
+    fn a_town_inside_an_address_is_no_name() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let mut scratch = set.scratch();
+        let mut hits = Vec::new();
+        let layout = Layout { first_is_header: false, fields: true };
+        let text = "高橋 太一\t岡山県西多摩郡日の出町大中20丁目9番16号\n";
+        set.detect(text, None, layout, &mut scratch, &mut hits);
+        let ids: Vec<&str> = hits.iter().map(|h| &**set.id(h.detector)).collect();
+        assert_eq!(ids, ["jp.name-kanji", "jp.address"]);
+        assert_eq!(&text[hits[0].start..hits[0].end], "高橋 太一");
     }
 
     #[test]
