@@ -149,7 +149,7 @@ fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut St
     out.push_str("<table><tr><th>");
     out.push_str(
         &[
-            t("行", "line"),
+            t("場所", "place"),
             t("区分", "category"),
             t("値（マスク済み）", "value (masked)"),
             t("列", "field"),
@@ -174,7 +174,15 @@ fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut St
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            f.line.map_or("-".to_string(), |n| n.to_string()),
+            esc(&super::Place {
+                line: f.line,
+                column: f.column,
+                sheet: f.sheet.as_deref(),
+                page: f.page,
+                slide: f.slide,
+                row: f.row.as_deref(),
+            }
+            .to_string()),
             esc(lang.category(f.category)),
             esc(f.value.as_deref().unwrap_or(&f.masked)),
             esc(f.field.as_deref().unwrap_or("")),

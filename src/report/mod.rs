@@ -18,6 +18,45 @@ use std::io::{self, Write};
 
 use crate::inventory::Inventory;
 
+/// Where a finding is, as people read it: `1:4` (line:column), `顧客!C5`
+/// (sheet and cell), `p.2 3:5` (PDF page), `slide 2 4:1`, `customers#3`
+/// (a database or SQL dump row, after its line when it has one).
+pub(crate) struct Place<'a> {
+    pub(crate) line: Option<u64>,
+    pub(crate) column: Option<u64>,
+    pub(crate) sheet: Option<&'a str>,
+    pub(crate) page: Option<u32>,
+    pub(crate) slide: Option<u32>,
+    pub(crate) row: Option<&'a str>,
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+        let line = format!("{}:{}", at(self.line), at(self.column));
+        if let Some(sheet) = self.sheet {
+            let cell = self.column.zip(self.line).and_then(|(c, l)| {
+                Some(crate::read::spreadsheet::cell_name(
+                    u32::try_from(c).ok()?,
+                    u32::try_from(l).ok()?,
+                ))
+            });
+            return match (cell, self.line) {
+                (Some(cell), _) => write!(f, "{sheet}!{cell}"),
+                (None, Some(row)) => write!(f, "{sheet}!{row}"),
+                (None, None) => write!(f, "{sheet}"),
+            };
+        }
+        match (self.page, self.slide, self.row) {
+            (Some(page), ..) => write!(f, "p.{page} {line}"),
+            (_, Some(slide), _) => write!(f, "slide {slide} {line}"),
+            (_, _, Some(row)) if self.line.is_some() => write!(f, "{line} {row}"),
+            (_, _, Some(row)) => write!(f, "{row}"),
+            _ => write!(f, "{line}"),
+        }
+    }
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::finding::Level;
+use crate::finding::{Level, Part};
 use crate::inventory::{Inventory, Location};
 
 pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
@@ -24,11 +24,24 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
         let field = f.field.as_deref().map(|n| format!("  [{n}]")).unwrap_or_default();
         let commit = f.commit.as_deref().map(|c| format!("  @{}", &c[..c.len().min(12)]));
         let at = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+        let place = super::Place {
+            line: f.line,
+            column: f.column,
+            sheet: f.sheet.as_deref(),
+            page: f.part.and_then(Part::page),
+            slide: f.part.and_then(Part::slide),
+            row: f.row.as_deref(),
+        };
+        // Plain lines keep their aligned `line:column`.
+        let place = if f.sheet.is_some() || f.part.is_some() || f.row.is_some() {
+            place.to_string()
+        } else {
+            format!("{:>5}:{:<4}", at(f.line), at(f.column))
+        };
         writeln!(
             out,
-            "  {:>5}:{:<4} {:<13} {:<6} {}  ({}){}{}",
-            at(f.line),
-            at(f.column),
+            "  {:>10} {:<13} {:<6} {}  ({}){}{}",
+            place,
             f.category.id(),
             f.confidence.as_str(),
             shown,

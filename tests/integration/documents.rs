@@ -360,3 +360,24 @@ fn a_large_file_is_detected_in_parallel_with_the_same_result() {
     assert_eq!(columns.len(), 1, "{columns:?}");
     assert_eq!((columns[0].3.as_str(), columns[0].5.as_str()), ("電話番号", "15/15"));
 }
+
+#[test]
+fn the_text_report_says_sheet_cell_page_slide_and_row() {
+    let out = piimap(&[
+        "scan",
+        "fixtures/documents/kokyaku.xlsx",
+        "fixtures/documents/moushikomisho.pdf",
+        "fixtures/documents/setsumeikai.pptx",
+        "fixtures/documents/dump.sql",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for place in
+        ["顧客!B4 birth_date", "p.1 2:5 name", "slide 2 4:5 email", "8:85 customers#2 phone"]
+    {
+        let (at, category) = place.rsplit_once(' ').unwrap();
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(at) && l.contains(category)),
+            "{place} not in\n{text}"
+        );
+    }
+}
