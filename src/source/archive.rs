@@ -31,6 +31,22 @@ impl Limits {
     pub fn new(member: u64) -> Limits {
         Limits { depth: 3, member, ratio: 100, total: 4 << 30 }
     }
+
+    /// Whether a member of `size` bytes (`packed` compressed, for zips) may
+    /// be read, adding it to the archive's `total` if so; else why not.
+    fn admit(&self, size: u64, packed: Option<u64>, total: &mut u64) -> Result<(), String> {
+        if size > self.member {
+            return Err(format!("larger than {} bytes uncompressed ({size} bytes)", self.member));
+        }
+        if packed.is_some_and(|p| size > 1 << 20 && size / p.max(1) > self.ratio) {
+            return Err(ratio_reason(self));
+        }
+        *total = total.saturating_add(size);
+        if *total > self.total {
+            return Err(format!("the archive's members exceed {} bytes in all", self.total));
+        }
+        Ok(())
+    }
 }
 
 /// One member of an archive.
@@ -170,19 +186,8 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
             each(Member::Error { display: name, message });
             continue;
         }
-        let (size, packed) = (file.size(), file.compressed_size().max(1));
-        if size > limits.member {
-            let reason = format!("larger than {} bytes uncompressed ({size} bytes)", limits.member);
-            each(Member::Skipped { display: name, reason });
-            continue;
-        }
-        if size > 1 << 20 && size / packed > limits.ratio {
-            each(Member::Skipped { display: name, reason: ratio_reason(limits) });
-            continue;
-        }
-        total = total.saturating_add(size);
-        if total > limits.total {
-            let reason = format!("the archive's members exceed {} bytes in all", limits.total);
+        let size = file.size();
+        if let Err(reason) = limits.admit(size, Some(file.compressed_size()), &mut total) {
             each(Member::Skipped { display: name, reason });
             continue;
         }
@@ -240,14 +245,7 @@ fn tar_members<H>(
         let listed = entry.path().map_or_else(|_| "?".into(), |p| p.to_string_lossy().into_owned());
         let name = format!("{display}!{listed}");
         let size = entry.size();
-        total = total.saturating_add(size);
-        if size > limits.member {
-            let reason = format!("larger than {} bytes ({size} bytes)", limits.member);
-            each(Member::Skipped { display: name, reason });
-            continue;
-        }
-        if total > limits.total {
-            let reason = format!("the archive's members exceed {} bytes in all", limits.total);
+        if let Err(reason) = limits.admit(size, None, &mut total) {
             each(Member::Skipped { display: name, reason });
             continue;
         }
