@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piimap::Category;
 use piimap::detect::{DetectorSet, Layout};
-use piimap::scan::{Evidence, scan_bytes};
+use piimap::scan::{Evidence, scan_text};
 
 const PROSE: &[&str] = &[
     "お世話になっております。本件について確認をお願いします。",
@@ -101,9 +101,7 @@ fn detect(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| {
-                scan_bytes(&detectors, "bench.txt", black_box(bytes), &Evidence::default())
-                    .findings
-                    .len()
+                scan_text(&detectors, "bench.txt", black_box(bytes), &Evidence::default()).len()
             })
         });
     }

@@ -22,6 +22,7 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
     synth.py names DIR [--docs N] [--seed S]      person names (Faker, rare surnames) among look-alikes
     synth.py documents DIR [--docs N] [--seed S] [--no-pdf]   N sets of every document format + truth.tsv
     synth.py docbench DIR [--rows N] [--no-pdf]   per-format throughput corpora (scripts/bench-documents.sh)
+    synth.py stream DIR [--mb N] [--log-mb N]     dense customer CSVs + one large log (scripts/bench-stream.sh)
 """
 import argparse
 import os
@@ -1124,6 +1125,52 @@ def bench(root, mb, seed):
         n += 1
 
 
+def stream_corpus(root, mb, log_mb, seed):
+    """The memory benchmark's corpus: `mb` MiB of dense customer CSVs in
+    32 MiB files under DIR/csv/ (id, name, kana-free phone, e-mail, address,
+    birth date, gender per row: five or six findings a row, every row a
+    different person by its numbered e-mail address) and one `log_mb` MiB
+    server log DIR/log/app.log (ISO timestamps, request ids, IPv4, order
+    numbers, status and latency; one line in a hundred with an e-mail).
+    Rows are drawn from a pool of generated people, so writing a gigabyte
+    takes seconds."""
+    g = Gen(seed)
+    pool = [(g.person(), g.mobile(), g.address(), g.birth(), g.r.choice(["男", "女"]))
+            for _ in range(20_000)]
+    csv_dir, log_dir = os.path.join(root, "csv"), os.path.join(root, "log")
+    os.makedirs(csv_dir, exist_ok=True)
+    os.makedirs(log_dir, exist_ok=True)
+    header = "顧客ID,氏名,電話番号,メールアドレス,住所,生年月日,性別\n"
+    row, written, n = 0, 0, 0
+    while written < mb << 20:
+        out, size = [header], len(header.encode())
+        while size < 32 << 20:
+            name, phone, addr, born, sex = pool[row % len(pool)]
+            row += 1
+            line = f"C{row:09d},{name},{phone},user{row}@{DOMAINS[row % len(DOMAINS)]},{addr},{born},{sex}\n"
+            out.append(line)
+            size += len(line.encode())
+        with open(os.path.join(csv_dir, f"customers{n:03d}.csv"), "w") as f:
+            f.write("".join(out))
+        written, n = written + size, n + 1
+    paths = ["/api/v2/orders/", "/api/v2/users/", "/static/app.", "/healthz?ts="]
+    with open(os.path.join(log_dir, "app.log"), "w") as f:
+        written, i = 0, 0
+        while written < log_mb << 20:
+            lines = []
+            for _ in range(10_000):
+                i += 1
+                t = f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:{i * 7 % 60:02d}.{i % 1000:03d}Z"
+                rid = f"{i * 2654435761 % (1 << 32):08x}-{i % 65536:04x}-4{i % 4096:03x}-a{i % 4093:03x}-{i * 40503 % (1 << 48):012x}"
+                ip = f"10.{i % 256}.{i * 7 % 256}.{i * 13 % 256}"
+                extra = f" user=user{i}@example.co.jp" if i % 100 == 0 else ""
+                lines.append(f"{t} INFO req={rid} ip={ip} GET {paths[i % 4]}{i * 977 % 10**10:010d} "
+                             f"{200 + (i % 7 == 0) * 204} {i % 900 + 3}ms{extra}\n")
+            chunk = "".join(lines)
+            f.write(chunk)
+            written += len(chunk.encode())
+
+
 def docbench(root, rows, seed):
     """Per-format throughput corpora: the same kind of customer rows (name,
     phone, e-mail, address, birth date; one in four with a filler remark)
@@ -1274,11 +1321,12 @@ def drawings(root, docs, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names", "documents", "docbench"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names", "documents", "docbench", "stream"])
     ap.add_argument("--rows", type=int, default=100_000, help="docbench: rows per format")
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--mb", type=int, default=512)
+    ap.add_argument("--log-mb", type=int, default=1024, help="stream: size of the one log file")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--faker", action="store_true", help="eval: also documents with Faker values")
     ap.add_argument("--no-pdf", action="store_true", help="leave PDFs out (they need Chromium); truth rows stay")
@@ -1294,6 +1342,8 @@ def main():
         names_corpus(a.dir, a.docs, a.seed)
     elif a.mode == "docbench":
         docbench(a.dir, a.rows, a.seed)
+    elif a.mode == "stream":
+        stream_corpus(a.dir, a.mb, a.log_mb, a.seed)
     elif a.mode == "documents":
         documents_corpus(a.dir, a.docs, a.seed, pdf=not a.no_pdf)
     else:

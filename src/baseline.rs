@@ -7,14 +7,16 @@
 //! every phone number; without it, the salt still rules out precomputed
 //! tables and comparing baselines across repositories.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{FingerprintKey, random_hex};
-use crate::inventory::Inventory;
+use crate::finding::{Finding, FingerprintKey, random_hex};
+use crate::inventory::{ItemError, Location, Skipped};
+use crate::scan::{ItemSink, Seq, Sink};
 
 /// The environment variable holding the optional secret part of the key.
 pub const KEY_ENV: &str = "PIIMAP_BASELINE_KEY";
@@ -75,28 +77,24 @@ impl Baseline {
         Ok(FingerprintKey::derive(&format!("{secret}:{}", self.salt)))
     }
 
-    /// Records every finding of `inventory` (scanned with [`Baseline::key`]).
-    pub fn accept(&mut self, inventory: &Inventory) {
-        for f in inventory.findings.iter().filter(|f| !f.fingerprint.is_empty()) {
-            self.findings.insert(Entry {
-                detector: f.detector.to_string(),
-                path: f.path.to_string(),
-                fingerprint: f.fingerprint.clone(),
-            });
-        }
+    /// Whether `finding` (scanned with [`Baseline::key`]) is accepted.
+    /// `index` is [`Baseline::index`].
+    pub fn accepts(index: &Index, finding: &Finding) -> bool {
+        index.0.get(finding.fingerprint.as_str()).is_some_and(|places| {
+            places.iter().any(|(d, p)| **d == *finding.detector && **p == *finding.path)
+        })
     }
 
-    /// Removes the accepted findings from `inventory`, counting them.
-    pub fn apply(&self, inventory: &mut Inventory) {
-        let before = inventory.findings.len();
-        inventory.findings.retain(|f| {
-            !self.findings.contains(&Entry {
-                detector: f.detector.to_string(),
-                path: f.path.to_string(),
-                fingerprint: f.fingerprint.clone(),
-            })
-        });
-        inventory.stats.baselined += (before - inventory.findings.len()) as u64;
+    /// The accepted findings by fingerprint, for [`Baseline::accepts`].
+    pub fn index(&self) -> Index {
+        let mut index: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for e in &self.findings {
+            index
+                .entry(e.fingerprint.clone())
+                .or_default()
+                .push((e.detector.clone(), e.path.clone()));
+        }
+        Index(index)
     }
 
     /// Number of accepted findings.
@@ -121,6 +119,46 @@ impl Baseline {
         out.write_all(b"\n")?;
         Ok(())
     }
+}
+
+/// A baseline's entries by fingerprint: one lookup per finding, no
+/// allocation.
+#[derive(Debug, Default)]
+pub struct Index(HashMap<String, Vec<(String, String)>>);
+
+/// Records every finding with a fingerprint as a scan streams them (`piimap
+/// baseline create`): a [`Sink`] whose entries become the baseline.
+#[derive(Debug, Default)]
+pub struct Recorder(Mutex<BTreeSet<Entry>>);
+
+impl Recorder {
+    /// Adds what was recorded to `baseline`.
+    pub fn accept_into(self, baseline: &mut Baseline) {
+        let entries = self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        baseline.findings.extend(entries);
+    }
+}
+
+impl Sink for Recorder {
+    fn item(&self, _: Seq) -> Box<dyn ItemSink + '_> {
+        Box::new(self)
+    }
+}
+
+impl ItemSink for &Recorder {
+    fn findings(&mut self, findings: &[Finding]) {
+        let mut entries = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for f in findings.iter().filter(|f| !f.fingerprint.is_empty()) {
+            entries.insert(Entry {
+                detector: f.detector.to_string(),
+                path: f.path.to_string(),
+                fingerprint: f.fingerprint.clone(),
+            });
+        }
+    }
+    fn location(&mut self, _: &Location) {}
+    fn error(&mut self, _: &ItemError) {}
+    fn skipped(&mut self, _: &Skipped) {}
 }
 
 impl Default for Baseline {

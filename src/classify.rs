@@ -6,7 +6,9 @@
 //!
 //! This stage runs after detection and knows nothing of where the table came
 //! from: it sees the column names, how many values each column had, and the
-//! findings of the table's rows (their `field` and `record`).
+//! findings of the table's rows (their `field` and `record`) as they stream
+//! by, keeping counters per (column, category) — never the findings — so a
+//! table of any length is classified in bounded memory.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -75,45 +77,64 @@ pub struct Table<'a> {
     pub sheet: Option<&'a Arc<str>>,
 }
 
+/// Per (column, category): how many rows had a finding of the category in
+/// the column, and the first three of them, from the findings of a table's
+/// rows as they go by (in row order).
+#[derive(Debug, Default)]
+pub struct Found(HashMap<(Arc<str>, Category), Rows>);
+
+/// The rows of one (column, category).
+#[derive(Debug, Default)]
+struct Rows {
+    count: usize,
+    last: Option<u64>,
+    examples: Vec<String>,
+}
+
+impl Found {
+    /// Counts the findings of some rows; a row is counted once however many
+    /// findings it has in the column.
+    pub fn add(&mut self, findings: &[Finding]) {
+        for f in findings {
+            let (Some(field), Some(record)) = (&f.field, f.record) else { continue };
+            let rows = self.0.entry((Arc::clone(field), f.category)).or_default();
+            if rows.last != Some(record) {
+                rows.last = Some(record);
+                rows.count += 1;
+                if rows.examples.len() < 3 {
+                    rows.examples.push(f.row.clone().unwrap_or_else(|| record.to_string()));
+                }
+            }
+        }
+    }
+}
+
 /// Column-level findings: a column is classified as a category when at
 /// least half of its non-empty values are findings of it, or when its header
 /// names the category and at least a tenth are. The finding's `masked` is
 /// `found/values`; its reasons give the counts, the header and the first
 /// three rows (database row keys, or row/line numbers).
-pub fn classify(table: &Table<'_>, findings: &[Finding], rules: &ColumnRules) -> Vec<Finding> {
-    // The rows of each (column, category), in one pass over the findings; a
-    // row is counted once however many findings it has in the column.
-    let mut by_column: HashMap<(&str, Category), Vec<(u64, String)>> = HashMap::new();
-    for f in findings {
-        let (Some(field), Some(record)) = (f.field.as_deref(), f.record) else { continue };
-        let rows = by_column.entry((field, f.category)).or_default();
-        if rows.last().is_none_or(|(r, _)| *r != record) {
-            let label = f.row.as_deref().map_or_else(|| record.to_string(), str::to_string);
-            rows.push((record, label));
-        }
-    }
+pub fn classify(table: &Table<'_>, found: &Found, rules: &ColumnRules) -> Vec<Finding> {
     let mut out = Vec::new();
     for (column, &filled) in table.columns.iter().zip(table.filled) {
         if filled == 0 {
             continue;
         }
         for category in Category::ALL {
-            let Some(rows) = by_column.get(&(&**column, category)) else { continue };
-            let share = rows.len() as f64 / filled as f64;
+            let Some(rows) = found.0.get(&(Arc::clone(column), category)) else { continue };
+            let share = rows.count as f64 / filled as f64;
             let named = rules.names(column, category);
             if share < 0.5 && !(named && share >= 0.1) {
                 continue;
             }
-            let examples: Vec<&str> = rows.iter().take(3).map(|(_, l)| l.as_str()).collect();
             let mut reasons = vec![format!(
                 "values: {} of {filled} / 値 {filled} 件中 {} 件",
-                rows.len(),
-                rows.len()
+                rows.count, rows.count
             )];
             if named {
                 reasons.push(format!("header: {column} / 列名"));
             }
-            reasons.push(format!("rows: {}", examples.join(", ")));
+            reasons.push(format!("rows: {}", rows.examples.join(", ")));
             let confidence =
                 if named && share >= 0.5 { Confidence::High } else { Confidence::Medium };
             let mut finding = Finding::about_item(
@@ -122,7 +143,7 @@ pub fn classify(table: &Table<'_>, findings: &[Finding], rules: &ColumnRules) ->
                 "column",
                 Some(Arc::clone(column)),
                 confidence,
-                format!("{}/{filled}", rows.len()),
+                format!("{}/{filled}", rows.count),
                 reasons,
             );
             finding.line = table.header_line;
@@ -198,7 +219,9 @@ mod tests {
             header_line: Some(1),
             sheet: None,
         };
-        let out = classify(&table, &findings, rules);
+        let mut found = Found::default();
+        found.add(&findings);
+        let out = classify(&table, &found, rules);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].field.as_deref(), Some("電話番号"));
         assert_eq!(out[0].masked, "2/10");
@@ -206,7 +229,7 @@ mod tests {
         assert_eq!(out[0].confidence, Confidence::Medium);
         assert!(out[0].reasons.contains(&"rows: 2, 3".to_string()), "{:?}", out[0].reasons);
         // Most values confirmed: classified without a naming header.
-        let out = classify(&Table { filled: &[10, 3], ..table }, &findings, rules);
+        let out = classify(&Table { filled: &[10, 3], ..table }, &found, rules);
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].field.as_deref(), Some("備考"));
     }

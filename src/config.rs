@@ -32,7 +32,6 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::finding::ValueList;
-use crate::inventory::Inventory;
 
 /// The file looked for at the root of a scan.
 pub const FILE_NAME: &str = ".piimap.toml";
@@ -212,18 +211,14 @@ pub struct Allowlist {
 }
 
 impl Allowlist {
-    /// Drops the findings in allowlisted paths, counting them as suppressed.
-    /// `base` is stripped from finding paths before the globs see them (the
-    /// directory the configuration file is in, as the scan names it); paths
-    /// that do not start with it are matched as they are.
-    pub fn apply(&self, inventory: &mut Inventory, base: Option<&Path>) {
-        let before = inventory.findings.len();
-        inventory.findings.retain(|f| {
-            let path = Path::new(&*f.path);
-            let rel = base.and_then(|b| path.strip_prefix(b).ok()).unwrap_or(path);
-            let rel = rel.strip_prefix(".").unwrap_or(rel);
-            !self.paths.is_match(rel)
-        });
-        inventory.stats.suppressed += (before - inventory.findings.len()) as u64;
+    /// Whether findings at `path` are allowlisted. `base` is stripped from
+    /// the path before the globs see it (the directory the configuration
+    /// file is in, as the scan names it); paths that do not start with it
+    /// are matched as they are.
+    pub fn allows(&self, path: &str, base: Option<&Path>) -> bool {
+        let path = Path::new(path);
+        let rel = base.and_then(|b| path.strip_prefix(b).ok()).unwrap_or(path);
+        let rel = rel.strip_prefix(".").unwrap_or(rel);
+        self.paths.is_match(rel)
     }
 }

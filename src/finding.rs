@@ -305,6 +305,25 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// Whether it sums a table's column up (`detector = "column"`) rather
+    /// than report one value.
+    pub fn is_column(&self) -> bool {
+        &*self.detector == "column"
+    }
+
+    /// The record it belongs to within its location: keyed by commit (a
+    /// history scan), sheet, page or slide, row and first line; all `None`
+    /// is the item itself (whole-file findings, drawings).
+    pub fn record_key(&self) -> RecordKey<'_> {
+        (self.commit.as_deref(), self.sheet.as_deref(), self.part, self.row.as_deref(), self.record)
+    }
+}
+
+/// See [`Finding::record_key`].
+pub type RecordKey<'a> =
+    (Option<&'a str>, Option<&'a str>, Option<Part>, Option<&'a str>, Option<u64>);
+
 impl Ord for Finding {
     fn cmp(&self, other: &Finding) -> std::cmp::Ordering {
         // The findings of one item share their path: comparing the pointer

@@ -1,29 +1,34 @@
 //! Identify: decides, per record and per location, whether the personal data
 //! found there identifies a person, and estimates how many people a location
-//! holds data about.
+//! holds data about — as findings stream by, with bounded state.
 //!
 //! The privacy policy counts as personal data both what identifies a person
 //! alone (a name, a My Number) and what does so only in combination (birth
 //! date + gender + postal code). Which combinations count is data:
-//! `patterns/combinations.toml`, each rule with examples that
-//! [`check`] runs through a whole scan. A rule looks at the categories of one
-//! record (a table row, a form's paragraph, a line) or, with `scope =
-//! "file"`, of a whole file (a floor plan and an address in one drawing).
+//! `patterns/combinations.toml`, each rule with examples that the self-test
+//! (`crate::selftest`) runs through a whole scan. A rule looks at the
+//! categories of one record (a table row, a form's paragraph, a line) or,
+//! with `scope = "file"`, of a whole location (a floor plan and an address
+//! in one drawing).
 //!
-//! People are counted without keeping any value: findings carry a keyed hash
-//! of their value under a key that never leaves the process
-//! ([`crate::finding::subject_key`]), and records that share an identifying
-//! value are taken for one person's (see [`subjects`]).
+//! [`Identify`] sees one location's findings a batch at a time. A batch
+//! holds whole records (a chunk of text, a batch of table rows), so each
+//! finding's level is known when its batch is; what concerns the item
+//! itself (whole-file findings, drawings, column findings) waits for
+//! [`Identify::finish`]. People are counted without keeping any value:
+//! findings carry a keyed hash of their value under a key that never leaves
+//! the process ([`crate::finding::subject_key`]), and records that share an
+//! identifying value are taken for one person's (see [`People`]).
 //!
 //! This module knows nothing of files or detectors: it reads findings.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::finding::{Category, Finding, Level, Part};
-use crate::inventory::{Inventory, Location};
+use crate::finding::{Category, Finding, Level};
 
 const BUILTIN: &str = include_str!("../patterns/combinations.toml");
 
@@ -74,24 +79,53 @@ struct File {
 pub struct Rules {
     /// In file order.
     pub rules: Vec<Rule>,
+    /// Per rule, its `all` and `any` categories as bits.
+    masks: Vec<(u16, u16)>,
 }
 
-/// The kinds of value that tell people apart, for counting them (phone
-/// numbers only where a record has none of these).
-const IDENTIFIERS: [Category; 6] = [
-    Category::Name,
-    Category::Email,
-    Category::MyNumber,
-    Category::GovernmentId,
-    Category::BankAccount,
-    Category::PaymentCard,
-];
-
 impl Rules {
-    /// The built-in rules (`patterns/combinations.toml`).
-    pub fn builtin() -> Result<Rules, String> {
-        let file: File = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
-        Ok(Rules { rules: file.rule })
+    /// The built-in rules (`patterns/combinations.toml`), parsed once per
+    /// process.
+    pub fn builtin() -> Result<&'static Rules, String> {
+        static RULES: OnceLock<Result<Rules, String>> = OnceLock::new();
+        RULES.get_or_init(|| Rules::parse(BUILTIN)).as_ref().map_err(Clone::clone)
+    }
+
+    /// Parses a rules file's text.
+    pub fn parse(text: &str) -> Result<Rules, String> {
+        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let masks = file.rule.iter().map(|r| (bits(&r.all), bits(&r.any))).collect();
+        Ok(Rules { rules: file.rule, masks })
+    }
+
+    /// The rules of `scope` that hold for the categories `present`, as
+    /// bits, and the highest level among them.
+    fn fire(&self, scope: Scope, present: u16) -> (Option<Level>, u64) {
+        let mut fired = 0u64;
+        let mut level = None;
+        for (k, (rule, &(all, any))) in self.rules.iter().zip(&self.masks).enumerate() {
+            let holds =
+                (all | any) != 0 && all & present == all && (any == 0 || any & present != 0);
+            if rule.scope == scope && holds {
+                fired |= 1 << k.min(63);
+                level = level.max(Some(rule.level));
+            }
+        }
+        (level, fired)
+    }
+
+    /// Identifies the findings of one whole location at once (the
+    /// self-test's small texts): sets every finding's identifiability;
+    /// the findings about the item itself end up last.
+    pub fn identify(&self, findings: &mut Vec<Finding>) -> Identified {
+        let mut identify = Identify::new(self, usize::MAX);
+        let (mut whole, mut records): (Vec<Finding>, Vec<Finding>) =
+            std::mem::take(findings).into_iter().partition(|f| f.is_column() || f.record.is_none());
+        identify.records(&mut records);
+        let identified = identify.finish(&mut whole);
+        findings.extend(records);
+        findings.extend(whole);
+        identified
     }
 }
 
@@ -105,249 +139,305 @@ fn bits(list: &[Category]) -> u16 {
     list.iter().fold(0, |m, &c| m | bit(c))
 }
 
-/// Sets every finding's `identifiability` and rebuilds the inventory's
-/// locations (one per path with findings). Well-known test data takes no
-/// part: a dummy 090-0000-0000 identifies no one. Running it again after
-/// findings were dropped (baselines, allowlists) gives the new answer.
-pub fn apply(inv: &mut Inventory, rules: &Rules) {
-    let masks: Vec<(u16, u16)> = rules.rules.iter().map(|r| (bits(&r.all), bits(&r.any))).collect();
-    // The rules of `scope` that hold for `present`, as bits, and their level.
-    let fire = |scope: Scope, present: u16| {
-        let mut fired = 0u64;
-        let mut level = None;
-        for (k, (rule, &(all, any))) in rules.rules.iter().zip(&masks).enumerate() {
-            let holds =
-                (all | any) != 0 && all & present == all && (any == 0 || any & present != 0);
-            if rule.scope == scope && holds {
-                fired |= 1 << k.min(63);
-                level = level.max(Some(rule.level));
-            }
+/// What identification concluded for one location.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identified {
+    /// The highest level among its records and whole-file rules.
+    pub level: Option<Level>,
+    /// The ids of the combination rules that fired, sorted.
+    pub rules: Vec<String>,
+    /// Records holding a value (a drawing, or any item read without line
+    /// numbers, is one).
+    pub records: usize,
+    /// The estimated number of people.
+    pub subjects: usize,
+    /// The estimate reached its cap: at least `subjects` people.
+    pub subjects_at_least: bool,
+}
+
+/// The identification of one location in progress. Well-known test data
+/// takes no part: a dummy 090-0000-0000 identifies no one.
+#[derive(Debug)]
+pub struct Identify<'r> {
+    rules: &'r Rules,
+    /// Categories seen anywhere in the location (for file-scope rules).
+    present: u16,
+    fired: u64,
+    level: Option<Level>,
+    records: usize,
+    people: People,
+}
+
+impl<'r> Identify<'r> {
+    /// A location with nothing seen yet; `people_cap` bounds the
+    /// identifying values kept to count people.
+    pub fn new(rules: &'r Rules, people_cap: usize) -> Identify<'r> {
+        Identify {
+            rules,
+            present: 0,
+            fired: 0,
+            level: None,
+            records: 0,
+            people: People::new(people_cap),
         }
-        (level, fired)
-    };
-    let mut levels: Vec<Option<Level>> = vec![None; inv.findings.len()];
-    let mut locations = Vec::new();
-    let findings = &inv.findings;
-    // Findings are sorted by path: each run of one path is a location.
-    let mut start = 0;
-    while start < findings.len() {
-        let path = &findings[start].path;
-        let same = |f: &&Finding| Arc::ptr_eq(&f.path, path) || f.path == *path;
-        let end = start + findings[start..].iter().take_while(same).count();
-        let group = start..end;
-        start = end;
-        let meta = inv.meta.get(path).copied().unwrap_or_default();
-        let known = inv.meta.contains_key(path);
-        let mut location = Location {
-            path: Arc::clone(path),
-            size: known.then_some(meta.size),
-            modified: meta.modified,
-            owner: meta.owner,
-            world_readable: meta.world_readable,
-            ..Location::default()
-        };
-        // Records, keyed by commit (a history scan), sheet (a workbook),
-        // page or slide, row (a database or SQL dump row) and first line or
-        // row; `None` is the item itself (whole-file and
-        // column findings, drawings).
-        type Key<'a> =
-            (Option<&'a str>, Option<&'a str>, Option<Part>, Option<&'a str>, Option<u64>);
-        let mut record_of: HashMap<Key<'_>, usize> = HashMap::new();
-        let mut records: Vec<Record> = Vec::new();
-        let mut file_present = 0u16;
+    }
+
+    /// Decides the records of `batch` and sets each finding's
+    /// identifiability to its record's level. A batch holds whole records:
+    /// none continues in a later batch. Column findings and findings about
+    /// the item itself (no record) belong to [`Identify::finish`].
+    pub fn records(&mut self, batch: &mut [Finding]) {
+        self.group(batch, None);
+    }
+
+    /// Ends the location: `whole` holds its column findings and the
+    /// findings about the item itself (one record, judged with the
+    /// file-scope rules), whose levels are set here.
+    pub fn finish(mut self, whole: &mut [Finding]) -> Identified {
+        for f in whole.iter().filter(|f| !f.is_column() && !f.test_data) {
+            self.present |= bit(f.category);
+        }
+        let (file_level, ids) = self.rules.fire(Scope::File, self.present);
+        self.fired |= ids;
+        self.group(whole, file_level);
+        self.level = self.level.max(file_level);
         // Column findings sum up cells that are in records already: they
         // take the location's level rather than make a record of their own.
-        let mut columns: Vec<usize> = Vec::new();
-        for i in group.clone() {
-            let f = &findings[i];
-            if &*f.detector == "column" {
-                columns.push(i);
-                continue;
-            }
-            // Counts are of values: a column finding sums its cells up.
-            *location.categories.entry(f.category).or_insert(0) += 1;
-            if f.test_data {
-                continue;
-            }
-            file_present |= bit(f.category);
-            let key = (f.commit.as_deref(), f.sheet.as_deref(), f.part, f.row.as_deref(), f.record);
-            let r = *record_of.entry(key).or_insert_with(|| {
-                records.push(Record::default());
-                records.len() - 1
-            });
-            records[r].present |= bit(f.category);
-            records[r].findings.push(i);
+        for f in whole.iter_mut().filter(|f| f.is_column()) {
+            f.identifiability = self.level;
         }
-        let mut fired = 0u64;
-        for record in &mut records {
-            let (level, ids) = fire(Scope::Record, record.present);
-            record.level = level;
-            fired |= ids;
-        }
-        let (file_level, ids) = fire(Scope::File, file_present);
-        fired |= ids;
-        for record in &records {
-            for &i in &record.findings {
-                // A whole-file finding stands for the file.
-                levels[i] = if findings[i].record.is_none() {
-                    record.level.max(file_level)
-                } else {
-                    record.level
-                };
-            }
-        }
-        location.identifiability = records.iter().map(|r| r.level).max().flatten().max(file_level);
-        for i in columns {
-            levels[i] = location.identifiability;
-        }
-        location.rules = rules
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| fired & (1 << (*k).min(63)) != 0)
+        let mut rules: Vec<String> = (self.rules.rules.iter().enumerate())
+            .filter(|(k, _)| self.fired & (1 << (*k).min(63)) != 0)
             .map(|(_, r)| r.id.clone())
             .collect();
-        location.rules.sort();
-        // Column and whole-file findings (subject 0) describe the item, not
-        // a record of it.
-        let valued = |r: &Record| r.findings.iter().any(|&i| findings[i].subject != 0);
-        location.records = records.iter().filter(|r| valued(r)).count();
-        location.subjects = subjects(findings, &records);
-        locations.push(location);
+        rules.sort();
+        Identified {
+            level: self.level,
+            rules,
+            records: self.records,
+            subjects: self.people.count(),
+            subjects_at_least: self.people.at_least,
+        }
     }
-    for (f, level) in inv.findings.iter_mut().zip(levels) {
-        f.identifiability = level;
+
+    /// Groups the (non-column, non-test-data) findings of `batch` into
+    /// records, fires the record rules and sets levels, at least `floor`.
+    fn group(&mut self, batch: &mut [Finding], floor: Option<Level>) {
+        let mut index: HashMap<crate::finding::RecordKey<'_>, usize> = HashMap::new();
+        let mut records: Vec<(u16, Vec<usize>)> = Vec::new();
+        for (i, f) in batch.iter().enumerate() {
+            if f.is_column() || f.test_data {
+                continue;
+            }
+            let r = *index.entry(f.record_key()).or_insert_with(|| {
+                records.push((0, Vec::new()));
+                records.len() - 1
+            });
+            records[r].0 |= bit(f.category);
+            records[r].1.push(i);
+        }
+        drop(index);
+        let mut keys = Vec::new();
+        let mut levels = Vec::with_capacity(records.len());
+        for (present, members) in &records {
+            self.present |= present;
+            let (level, ids) = self.rules.fire(Scope::Record, *present);
+            self.fired |= ids;
+            self.level = self.level.max(level);
+            levels.push(level);
+            let found = || members.iter().map(|&i| &batch[i]);
+            // Whole-file and column findings (subject 0) name no one value.
+            if !found().any(|f| f.subject != 0) {
+                continue;
+            }
+            self.records += 1;
+            identity_keys(found(), &mut keys);
+            if !self.people.add(&keys) && level >= Some(Level::Combination) {
+                self.people.unnamed += 1;
+            }
+        }
+        for ((_, members), level) in records.iter().zip(levels) {
+            for &i in members {
+                batch[i].identifiability = level.max(floor);
+            }
+        }
     }
-    inv.locations = locations;
 }
 
-/// The findings of one record and what they identify.
-#[derive(Debug, Default)]
-struct Record {
-    /// Its categories, as bits.
-    present: u16,
-    /// Indices of its findings.
-    findings: Vec<usize>,
-    /// The highest level of the record rules that hold.
-    level: Option<Level>,
+/// The kinds of value that tell people apart, for counting them (phone
+/// numbers only where a record has none of these).
+const IDENTIFIERS: [Category; 6] = [
+    Category::Name,
+    Category::Email,
+    Category::MyNumber,
+    Category::GovernmentId,
+    Category::BankAccount,
+    Category::PaymentCard,
+];
+
+/// The identity keys of one record's findings: its identifying values (a
+/// name together with the record's birth date, when it has one), else its
+/// phone numbers, each as one 64-bit key.
+fn identity_keys<'f>(found: impl Iterator<Item = &'f Finding> + Clone, keys: &mut Vec<u64>) {
+    keys.clear();
+    let born = found
+        .clone()
+        .find(|f| f.category == Category::BirthDate && f.record.is_some())
+        .map_or(0, |f| f.subject);
+    let key = |f: &Finding| {
+        let born = if f.category == Category::Name { born } else { 0 };
+        // `subject` is already a keyed 64-bit hash: mixing in the category
+        // and birth date keeps the values of one category apart from
+        // another's without a second hash.
+        f.subject.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ born.rotate_left(29)
+            ^ (f.category as u64 + 1).wrapping_mul(0xFF51_AFD7_ED55_8CCD)
+    };
+    let valued = found.filter(|f| f.subject != 0);
+    keys.extend(valued.clone().filter(|f| IDENTIFIERS.contains(&f.category)).map(key));
+    if keys.is_empty() {
+        keys.extend(valued.filter(|f| f.category == Category::Phone).map(key));
+    }
 }
 
-/// The estimated number of people in one location's records: records that
-/// share an identifying value (a name — with the record's birth date, when
-/// it has one —, an e-mail address, a My Number …) are one person's, so one
-/// person mentioned ten times counts once, a row with a name in kanji, kana
-/// and half-width kana counts once, and a list of a hundred customers a
-/// hundred. Phone numbers are shared by households and offices: they join
-/// records only where nothing else identifies them. Records with no
-/// identifying value count one each when they identify in combination
-/// (birth date + gender + postal code), not at all when only linkable.
-fn subjects(findings: &[Finding], records: &[Record]) -> usize {
-    let mut parent: Vec<usize> = (0..records.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
+/// The people of one location: records that share an identifying value (a
+/// name — with the record's birth date, when it has one —, an e-mail
+/// address, a My Number …) are one person's, so one person mentioned ten
+/// times counts once, a row with a name in kanji, kana and half-width kana
+/// counts once, and a list of a hundred customers a hundred. Phone numbers
+/// are shared by households and offices: they join records only where
+/// nothing else identifies them. Records with no identifying value count
+/// one each when they identify in combination (birth date + gender +
+/// postal code), not at all when only linkable.
+///
+/// A union-find over people, keyed by identity keys: memory grows with the
+/// distinct identifying values, up to `cap` of them; past it, values not
+/// seen before are not counted, and the count is a lower bound
+/// (`at_least`).
+#[derive(Debug)]
+struct People {
+    /// The person (a union-find node) each identity key belongs to.
+    owner: FxHashMap<u64, u32>,
+    parent: Vec<u32>,
+    /// Distinct people among the nodes.
+    people: usize,
+    /// Records identifying in combination, without an identifying value.
+    unnamed: usize,
+    cap: usize,
+    at_least: bool,
+}
+
+impl People {
+    fn new(cap: usize) -> People {
+        People {
+            owner: FxHashMap::default(),
+            parent: Vec::new(),
+            people: 0,
+            unnamed: 0,
+            cap,
+            at_least: false,
+        }
+    }
+
+    fn root(&mut self, mut i: u32) -> u32 {
+        while self.parent[i as usize] != i {
+            let up = self.parent[self.parent[i as usize] as usize];
+            self.parent[i as usize] = up;
+            i = up;
         }
         i
     }
-    let mut owner: HashMap<(Category, u64, u64), usize> = HashMap::new();
-    let mut identified = vec![false; records.len()];
-    let mut keys = Vec::new();
-    for (r, record) in records.iter().enumerate() {
-        let found = || record.findings.iter().map(|&i| &findings[i]);
-        let born = found()
-            .find(|f| f.category == Category::BirthDate && f.record.is_some())
-            .map_or(0, |f| f.subject);
-        let key = |f: &Finding| {
-            (f.category, f.subject, if f.category == Category::Name { born } else { 0 })
-        };
-        keys.clear();
-        // Whole-file and column findings (subject 0) name no one value.
-        let valued = || found().filter(|f| f.subject != 0);
-        keys.extend(valued().filter(|f| IDENTIFIERS.contains(&f.category)).map(key));
+
+    /// Adds one record's identity keys; false when it has none.
+    fn add(&mut self, keys: &[u64]) -> bool {
         if keys.is_empty() {
-            keys.extend(valued().filter(|f| f.category == Category::Phone).map(key));
+            return false;
         }
-        for &k in &keys {
-            identified[r] = true;
-            match owner.get(&k) {
-                Some(&other) => {
-                    let (a, b) = (root(&mut parent, r), root(&mut parent, other));
-                    parent[a] = b;
+        let mut person: Option<u32> = None;
+        for k in keys {
+            let Some(&node) = self.owner.get(k) else { continue };
+            let r = self.root(node);
+            match person {
+                None => person = Some(r),
+                Some(p) if p != r => {
+                    self.parent[r as usize] = p;
+                    self.people -= 1;
                 }
-                None => {
-                    owner.insert(k, r);
-                }
+                Some(_) => {}
             }
         }
-    }
-    let mut people = HashSet::new();
-    let mut unnamed = 0;
-    for (r, record) in records.iter().enumerate() {
-        if identified[r] {
-            people.insert(root(&mut parent, r));
-        } else if record.level >= Some(Level::Combination)
-            && record.findings.iter().any(|&i| findings[i].subject != 0)
-        {
-            unnamed += 1;
-        }
-    }
-    people.len() + unnamed
-}
-
-/// One thing wrong with one rule.
-pub type Problem = crate::detect::check::Problem;
-
-/// Runs every rule's examples through a whole scan: each example must fire
-/// its rule, each negative example must not.
-pub fn check(rules: &Rules, detectors: &crate::detect::DetectorSet) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut problem = |id: &str, message: String| {
-        problems.push(Problem { detector: format!("combination {id}"), message });
-    };
-    let mut ids = HashSet::new();
-    for rule in &rules.rules {
-        if !ids.insert(rule.id.as_str()) {
-            problem(&rule.id, "defined twice".into());
-        }
-        if rule.all.is_empty() && rule.any.is_empty() {
-            problem(&rule.id, "needs `all` or `any`".into());
-        }
-        if rule.examples.is_empty() || rule.negative_examples.is_empty() {
-            problem(&rule.id, "needs at least one example and one negative example".into());
-        }
-        let fired = |text: &str| {
-            let mut inv = crate::scan::scan_bytes(
-                detectors,
-                "example.txt",
-                text.as_bytes(),
-                &crate::scan::Evidence::default(),
-            );
-            apply(&mut inv, rules);
-            inv.locations.iter().any(|l| l.rules.contains(&rule.id))
+        let room = self.owner.len() + keys.len() <= self.cap;
+        let person = match person {
+            Some(p) => p,
+            None if room => {
+                let node = self.parent.len() as u32;
+                self.parent.push(node);
+                self.people += 1;
+                node
+            }
+            None => {
+                self.at_least = true;
+                return true;
+            }
         };
-        for example in &rule.examples {
-            if !fired(example) {
-                problem(&rule.id, format!("example does not fire: {example:?}"));
+        for &k in keys {
+            if room {
+                self.owner.entry(k).or_insert(person);
+            } else if !self.owner.contains_key(&k) {
+                self.at_least = true;
             }
         }
-        for negative in &rule.negative_examples {
-            if fired(negative) {
-                problem(&rule.id, format!("negative example fires: {negative:?}"));
-            }
-        }
+        true
     }
-    problems
+
+    fn count(&self) -> usize {
+        self.people + self.unnamed
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn finding(category: Category, record: u64, subject: u64) -> Finding {
+        let mut f = Finding::about_item(
+            std::sync::Arc::from("t.csv"),
+            category,
+            "d",
+            None,
+            crate::Confidence::High,
+            String::new(),
+            vec![],
+        );
+        f.record = Some(record);
+        f.subject = subject;
+        f
+    }
+
     #[test]
-    fn built_in_rules_hold_their_examples() {
+    fn people_join_on_shared_values_across_batches() {
         let rules = Rules::builtin().unwrap();
-        let detectors = crate::detect::DetectorSet::load(&[]).unwrap();
-        assert_eq!(check(&rules, &detectors), []);
+        let mut identify = Identify::new(rules, usize::MAX);
+        // Rows 1 and 3 share an e-mail address; row 2 is someone else.
+        let mut a = vec![finding(Category::Name, 1, 10), finding(Category::Email, 1, 20)];
+        let mut b = vec![finding(Category::Name, 2, 11)];
+        let mut c = vec![finding(Category::Name, 3, 12), finding(Category::Email, 3, 20)];
+        identify.records(&mut a);
+        identify.records(&mut b);
+        identify.records(&mut c);
+        assert_eq!(a[0].identifiability, Some(Level::Direct));
+        let done = identify.finish(&mut []);
+        assert_eq!((done.records, done.subjects, done.subjects_at_least), (3, 2, false));
+        assert!(done.rules.contains(&"name-with-contact".to_string()), "{:?}", done.rules);
+    }
+
+    #[test]
+    fn past_the_cap_the_count_is_a_lower_bound() {
+        let rules = Rules::builtin().unwrap();
+        let mut identify = Identify::new(rules, 2);
+        let mut rows: Vec<Finding> = (1..=5).map(|r| finding(Category::Email, r, r)).collect();
+        identify.records(&mut rows);
+        let done = identify.finish(&mut []);
+        assert_eq!((done.subjects, done.subjects_at_least), (2, true));
     }
 }

@@ -4,40 +4,54 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! targets ─▶ source ─▶ read ─▶ detect ─▶ scan (fold) ─▶ identify ─▶ inventory ─▶ report
-//!  paths     files     decoded  hits      findings in   levels,      sorted        text,
-//!                      text               records       locations    Inventory     jsonl
+//! targets ─▶ source ─▶ read ─▶ detect ─▶ classify ─▶ identify ─▶ inventory
+//!  paths,    files,    decoded  hits      columns     records,     one aggregate
+//!  tables    members,  text in                        people       per location
+//!            tables    windows        │                               │
+//!                                     └──── findings stream ─────▶ report
+//!                                           (text, jsonl, sarif)   (json, csv,
+//!                                                                   markdown, html)
 //! ```
 //!
-//! - [`source`] lists files (parallel walk, ignore files, size limit);
-//! - [`read`] sniffs and decodes a file into chunks of whole lines;
+//! - [`source`] lists files (a walk in a stable order, ignore files, size
+//!   limit), archive members, git changes and database tables;
+//! - [`read`] sniffs and decodes an item into chunks of whole lines, a
+//!   window at a time;
 //! - [`detect`] runs the data-driven detectors (`patterns/*.toml`) and the
 //!   person-name engine over text;
-//! - [`scan`] wires the stages on a thread pool, groups findings into
-//!   records, and never lets one item abort;
+//! - [`scan`] wires the stages on a thread pool, numbers items so output
+//!   keeps a stable order, and never lets one item abort;
 //! - [`classify`] classifies table columns (databases, CSV, sheets) by
-//!   header and confirmed values;
+//!   header and confirmed values, from counters;
 //! - [`identify`] applies the combination rules (`patterns/combinations.toml`)
-//!   per record and per file and estimates the people in each location;
-//! - [`inventory`] is the mergeable, sorted result;
-//! - [`report`] renders an inventory.
+//!   per record and per location and counts the people in each location;
+//! - [`inventory`] is the mergeable, sorted result: aggregates per location,
+//!   never every finding;
+//! - [`report`] streams the scan-time formats and renders the inventory.
 //!
 //! What a team has already accepted is decided by [`suppress`] (inline
 //! `piimap:allow`), [`config`] (`.piimap.toml` allowlists and test data) and
-//! [`baseline`] (accepted findings by fingerprint).
+//! [`baseline`] (accepted findings by fingerprint). [`selftest`] runs every
+//! detector's and combination rule's examples through a scan.
 //!
 //! ```no_run
-//! use piimap::{detect::DetectorSet, scan::{scan, Evidence, ScanConfig}, source::WalkOptions};
+//! use piimap::detect::DetectorSet;
+//! use piimap::identify::Rules;
+//! use piimap::report::{Format, Streaming};
+//! use piimap::scan::{Pipeline, ScanConfig, scan};
+//! use piimap::source::WalkOptions;
 //!
 //! let detectors = DetectorSet::load(&[]).expect("built-in patterns compile");
+//! let rules = Rules::builtin().expect("built-in rules parse");
+//! let out = Box::new(std::io::stdout());
+//! let jsonl = Streaming::new(Format::Jsonl, &Default::default(), out).unwrap().unwrap();
+//! let pipeline = Pipeline::new(&detectors, rules, &jsonl);
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],
-//!     jobs: 4,
-//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, threads: 2, exclude: None },
-//!     evidence: Evidence::default(),
+//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, exclude: None },
 //! };
-//! let inventory = scan(&config, &detectors, None);
-//! piimap::report::write(piimap::report::Format::Jsonl, &inventory, &mut std::io::stdout()).unwrap();
+//! let inventory = scan(&pipeline, &config);
+//! jsonl.finish(&inventory).unwrap();
 //! ```
 
 pub mod baseline;
@@ -51,6 +65,7 @@ pub mod inventory;
 pub mod read;
 pub mod report;
 pub mod scan;
+pub mod selftest;
 pub mod source;
 pub mod suppress;
 

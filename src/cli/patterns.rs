@@ -6,7 +6,8 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, PatternArgs};
-use piimap::detect::{DetectorSet, catalog::Catalog, check::check};
+use piimap::detect::{DetectorSet, catalog::Catalog};
+use piimap::selftest::{check, check_combinations};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum PatternsCommand {
@@ -51,7 +52,7 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
             let rules = piimap::identify::Rules::builtin()
                 .map_err(|e| anyhow::anyhow!("combinations.toml: {e}"))?;
             if let Ok(set) = DetectorSet::new(&catalog) {
-                problems.extend(piimap::identify::check(&rules, &set));
+                problems.extend(check_combinations(rules, &set));
             }
             for p in &problems {
                 writeln!(out, "{}: {}", p.detector, p.message)?;

@@ -11,16 +11,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
 use piimap::Confidence;
-use piimap::baseline::Baseline;
-use piimap::classify::ColumnRules;
-use piimap::config::{Config, Threshold};
+use piimap::baseline::{self, Baseline, Recorder};
+use piimap::config::{Allowlist, Config, Threshold};
 use piimap::detect::DetectorSet;
-use piimap::finding::{Category, FingerprintKey};
-use piimap::inventory::Inventory;
-use piimap::inventory::purposes::{self, Purposes, PurposesFile};
-use piimap::report::{self, Format, labels::Lang};
+use piimap::finding::{Category, Finding, FingerprintKey};
+use piimap::identify::Rules;
+use piimap::inventory::purposes::{Purposes, PurposesFile};
+use piimap::inventory::{Inventory, Rule};
+use piimap::report::{self, Format, Streaming, labels::Lang};
 use piimap::scan::{
-    DbOptions, Evidence, Progress, ScanConfig, scan, scan_databases, scan_git, scan_history,
+    DbOptions, Discard, Evidence, Filter, Pipeline, Progress, ScanConfig, Sink, scan,
+    scan_databases, scan_git, scan_history,
 };
 use piimap::source::WalkOptions;
 use piimap::source::database::Target;
@@ -116,6 +117,11 @@ pub(super) struct ScanArgs {
     /// patterns/purposes.toml), instead of the privacy policy's built-in ones.
     #[arg(long, value_name = "FILE")]
     purposes: Option<PathBuf>,
+    /// Findings kept per location as evidence for the json, csv, markdown
+    /// and html reports (every finding still counts; text, jsonl and sarif
+    /// list them all).
+    #[arg(long, value_name = "N", default_value_t = piimap::scan::EVIDENCE_CAP)]
+    evidence: usize,
     #[command(flatten)]
     patterns: PatternArgs,
 }
@@ -207,26 +213,38 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     // baseline's, or one derived from the CI secret; without either, none.
     let key = match &baseline {
         Some(b) => Some(b.key()?),
-        None => std::env::var(piimap::baseline::KEY_ENV)
+        None => std::env::var(baseline::KEY_ENV)
             .ok()
             .filter(|s| !s.is_empty())
             .map(|secret| FingerprintKey::derive(&secret)),
     };
     let config = config(&args)?;
+    let setup = Setup::new(&args, &config)?;
     // Open the output before scanning so a bad -o fails fast.
-    let mut out = output(args.output.as_deref())?;
-    let mut inventory = inventory(&args, key, &config)?;
-    if let Some(baseline) = &baseline {
-        baseline.apply(&mut inventory);
+    let out = output(args.output.as_deref())?;
+    let format = args.format.format();
+    // Text, JSONL and SARIF are written as the scan goes; the inventory
+    // formats at the end.
+    let (streaming, out) = if format.streams() {
+        (Streaming::new(format, &setup.described(), out)?, None)
+    } else {
+        (None, Some(out))
+    };
+    let sink: &dyn Sink = match &streaming {
+        Some(s) => s,
+        None => &Discard,
+    };
+    let index = baseline.as_ref().map(Baseline::index);
+    let inventory = setup.scan(&args, &config, key, index, sink)?;
+    match (streaming, out) {
+        (Some(streaming), _) => streaming.finish(&inventory).context("writing the report")?,
+        (None, Some(mut out)) => {
+            report::write_lang(format, &inventory, args.lang.lang(), &mut out)
+                .context("writing the report")?;
+            out.flush().context("writing the report")?;
+        }
+        (None, None) => {}
     }
-    // Allowlists and the baseline dropped findings: decide again what the
-    // remaining ones identify.
-    let rules = piimap::identify::Rules::builtin()
-        .map_err(|e| anyhow::anyhow!("patterns/combinations.toml: {e}"))?;
-    piimap::identify::apply(&mut inventory, &rules);
-    purposes::assess(&mut inventory, &load_purposes(&args, &config)?, std::time::SystemTime::now());
-    report::write_lang(args.format.format(), &inventory, args.lang.lang(), &mut out)
-        .context("writing the report")?;
     let fail_on = args.fail_on.unwrap_or(match config.fail_on {
         Some(Threshold::Medium) => FailOn::Medium,
         Some(Threshold::High) => FailOn::High,
@@ -257,8 +275,10 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     let mut baseline = Baseline::new();
     let mut out = output(Some(&path))?;
     let config = config(&args)?;
-    let inventory = inventory(&args, Some(baseline.key()?), &config)?;
-    baseline.accept(&inventory);
+    let setup = Setup::new(&args, &config)?;
+    let recorder = Recorder::default();
+    let inventory = setup.scan(&args, &config, Some(baseline.key()?), None, &recorder)?;
+    recorder.accept_into(&mut baseline);
     baseline.write(&mut out).context("writing the baseline")?;
     out.flush()?;
     for e in &inventory.errors {
@@ -290,7 +310,7 @@ fn load_purposes(args: &ScanArgs, config: &Config) -> anyhow::Result<Purposes> {
 /// Where the report goes: `-o FILE` or standard output. A report file is
 /// created readable by its owner only (it maps where personal data is); an
 /// existing file keeps its mode.
-pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write + Send>> {
     Ok(match path {
         Some(path) => {
             let mut options = std::fs::OpenOptions::new();
@@ -301,7 +321,7 @@ pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn W
                 options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
             Box::new(BufWriter::new(file))
         }
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(BufWriter::new(std::io::stdout())),
     })
 }
 
@@ -315,106 +335,183 @@ fn config(args: &ScanArgs) -> anyhow::Result<Config> {
     })
 }
 
-/// Runs the scan the arguments describe (a walk of the targets, or a git
-/// scope) and applies the configuration's allowlists.
-fn inventory(
-    args: &ScanArgs,
-    key: Option<FingerprintKey>,
-    project: &Config,
-) -> anyhow::Result<Inventory> {
-    let dirs: Vec<PathBuf> =
-        args.patterns.dirs.iter().cloned().chain(project.pattern_dirs()).collect();
-    let mut detectors =
-        DetectorSet::load_except(&dirs, &args.skip_categories).context("loading patterns")?;
-    let max_filesize = match (args.max_filesize, &project.max_filesize) {
-        (Some(size), _) => size,
-        (None, Some(size)) => {
-            parse_size(size).map_err(|e| anyhow::anyhow!(".piimap.toml: max_filesize: {e}"))?
-        }
-        (None, None) => 256 << 20,
-    };
-    detectors.set_project_values(project.allowed_values(), project.test_values());
-    let allowlist = project.allowlist()?;
-    let jobs =
-        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // Database URLs are targets too; the rest are paths.
-    let (databases, paths): (Vec<PathBuf>, Vec<PathBuf>) =
-        args.targets.iter().cloned().partition(|t| t.to_str().and_then(Target::parse).is_some());
-    let databases: Vec<Target> =
-        databases.iter().filter_map(|t| t.to_str().and_then(Target::parse)).collect();
-    let config = ScanConfig {
-        targets: paths.clone(),
-        jobs,
-        walk: WalkOptions {
-            no_ignore: args.no_ignore,
-            follow: args.follow,
+/// What every scan of one invocation shares: detectors, combination rules,
+/// purposes, allowlist and caps.
+struct Setup {
+    detectors: DetectorSet,
+    rules: &'static Rules,
+    purposes: Purposes,
+    allowlist: Allowlist,
+    max_filesize: u64,
+    jobs: usize,
+}
+
+impl Setup {
+    fn new(args: &ScanArgs, project: &Config) -> anyhow::Result<Setup> {
+        let dirs: Vec<PathBuf> =
+            args.patterns.dirs.iter().cloned().chain(project.pattern_dirs()).collect();
+        let mut detectors =
+            DetectorSet::load_except(&dirs, &args.skip_categories).context("loading patterns")?;
+        detectors.set_project_values(project.allowed_values(), project.test_values());
+        let max_filesize = match (args.max_filesize, &project.max_filesize) {
+            (Some(size), _) => size,
+            (None, Some(size)) => {
+                parse_size(size).map_err(|e| anyhow::anyhow!(".piimap.toml: max_filesize: {e}"))?
+            }
+            (None, None) => 256 << 20,
+        };
+        let rules =
+            Rules::builtin().map_err(|e| anyhow::anyhow!("patterns/combinations.toml: {e}"))?;
+        Ok(Setup {
+            detectors,
+            rules,
+            purposes: load_purposes(args, project)?,
+            allowlist: project.allowlist()?,
             max_filesize,
-            exclude: project.ignored()?.map(std::sync::Arc::new),
-            threads: jobs,
-        },
-        evidence: Evidence { show_values: args.show_values, key },
-    };
-    let scope = if args.staged {
-        Some(Scope::Staged)
-    } else if let Some(range) = &args.diff {
-        Some(
-            Scope::range(range)
-                .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
-        )
-    } else {
-        args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
-    };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::new);
-    let progress = bar.as_ref().map(|b| b as &dyn Progress);
-    let git_mode = args.history || scope.is_some();
-    let mut inventory = match scope {
-        _ if args.history => {
-            let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
-            scan_history(&repo, &detectors, &config.evidence, max_filesize, jobs, progress)
-                .with_context(|| format!("reading the history of {}", repo.display()))?
-        }
-        Some(scope) => {
-            let repo = config.targets.first().cloned().unwrap_or_else(|| ".".into());
-            scan_git(&repo, &scope, &detectors, &config.evidence, jobs)
-                .with_context(|| format!("reading the change in {}", repo.display()))?
-        }
-        None if paths.is_empty() => Inventory::default(),
-        None => scan(&config, &detectors, progress),
-    };
-    if !databases.is_empty() {
-        let globs = |list: &[String]| -> anyhow::Result<Option<globset::GlobSet>> {
-            if list.is_empty() {
-                return Ok(None);
-            }
-            let mut set = globset::GlobSetBuilder::new();
-            for g in list {
-                set.add(globset::Glob::new(g).with_context(|| format!("bad table glob {g:?}"))?);
-            }
-            Ok(Some(set.build()?))
-        };
-        let opts = DbOptions {
-            sample_rows: (!args.full).then_some(args.sample_rows),
-            include: globs(&args.db_include)?,
-            exclude: globs(&args.db_exclude)?,
-            views: args.db_views,
-            connections: args.db_connections.max(1),
-        };
-        let columns = ColumnRules::builtin().map_err(|e| anyhow::anyhow!(e))?;
-        let found = scan_databases(&databases, &opts, &detectors, &config.evidence, columns);
-        inventory = inventory.merge(found).finish();
+            jobs: args
+                .jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        })
     }
-    if let Some(bar) = bar {
-        bar.bar.finish_and_clear();
+
+    /// How reports describe every detector that can report, by id.
+    fn described(&self) -> std::collections::BTreeMap<String, Rule> {
+        let mut rules: std::collections::BTreeMap<String, Rule> = self
+            .detectors
+            .describe()
+            .into_iter()
+            .map(|(id, category, en, ja)| {
+                (id.to_string(), Rule { category: Some(category), en: en.into(), ja: ja.into() })
+            })
+            .collect();
+        rules.insert(
+            "column".into(),
+            Rule {
+                category: None,
+                en: "A table column classified by its header and the share of its values found"
+                    .into(),
+                ja: "列名と検出された値の割合から分類した表の列".into(),
+            },
+        );
+        rules
     }
-    // Git scopes report repository-relative paths; a walk names them from
-    // the target, which is where the configuration file sits.
-    let base = match (&args.config, config.targets.first()) {
-        _ if git_mode => None,
-        (Some(file), _) => file.parent(),
-        (None, target) => target.map(PathBuf::as_path),
-    };
-    allowlist.apply(&mut inventory, base);
-    Ok(inventory)
+
+    /// Runs the scan the arguments describe (a walk of the targets, or a
+    /// git scope, and the databases), streaming findings to `sink`.
+    fn scan(
+        &self,
+        args: &ScanArgs,
+        project: &Config,
+        key: Option<FingerprintKey>,
+        baseline: Option<baseline::Index>,
+        sink: &dyn Sink,
+    ) -> anyhow::Result<Inventory> {
+        // Database URLs are targets too; the rest are paths.
+        let (databases, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
+            .targets
+            .iter()
+            .cloned()
+            .partition(|t| t.to_str().and_then(Target::parse).is_some());
+        let databases: Vec<Target> =
+            databases.iter().filter_map(|t| t.to_str().and_then(Target::parse)).collect();
+        let config = ScanConfig {
+            targets: paths.clone(),
+            walk: WalkOptions {
+                no_ignore: args.no_ignore,
+                follow: args.follow,
+                max_filesize: self.max_filesize,
+                exclude: project.ignored()?.map(std::sync::Arc::new),
+            },
+        };
+        let scope = if args.staged {
+            Some(Scope::Staged)
+        } else if let Some(range) = &args.diff {
+            Some(
+                Scope::range(range)
+                    .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
+            )
+        } else {
+            args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
+        };
+        let git_mode = args.history || scope.is_some();
+        // Git scopes report repository-relative paths; a walk names them
+        // from the target, which is where the configuration file sits.
+        let base = match (&args.config, config.targets.first()) {
+            _ if git_mode => None,
+            (Some(file), _) => file.parent().map(PathBuf::from),
+            (None, target) => target.cloned(),
+        };
+        let filter = Accepted { allowlist: &self.allowlist, base, baseline };
+        // The bar and the report share a terminal only when the report goes
+        // to a file or is read at the end: never draw over streamed lines.
+        let streams_to_terminal = args.output.is_none()
+            && std::io::stdout().is_terminal()
+            && matches!(args.format, FormatArg::Text | FormatArg::Jsonl | FormatArg::Sarif);
+        let bar =
+            (!args.quiet && std::io::stderr().is_terminal() && !streams_to_terminal).then(Bar::new);
+        let mut pipeline = Pipeline::new(&self.detectors, self.rules, sink);
+        pipeline.evidence = Evidence { show_values: args.show_values, key };
+        pipeline.jobs = self.jobs;
+        pipeline.progress = bar.as_ref().map(|b| b as &dyn Progress);
+        pipeline.policy.purposes = Some(&self.purposes);
+        pipeline.policy.filter = Some(&filter);
+        pipeline.policy.evidence_cap = args.evidence;
+        let repo = || config.targets.first().cloned().unwrap_or_else(|| ".".into());
+        let mut inventory = match scope {
+            _ if args.history => scan_history(&pipeline, &repo(), self.max_filesize)
+                .with_context(|| format!("reading the history of {}", repo().display()))?,
+            Some(scope) => scan_git(&pipeline, &repo(), &scope)
+                .with_context(|| format!("reading the change in {}", repo().display()))?,
+            None if paths.is_empty() => Inventory::default(),
+            None => scan(&pipeline, &config),
+        };
+        if !databases.is_empty() {
+            let globs = |list: &[String]| -> anyhow::Result<Option<globset::GlobSet>> {
+                if list.is_empty() {
+                    return Ok(None);
+                }
+                let mut set = globset::GlobSetBuilder::new();
+                for g in list {
+                    set.add(
+                        globset::Glob::new(g).with_context(|| format!("bad table glob {g:?}"))?,
+                    );
+                }
+                Ok(Some(set.build()?))
+            };
+            let opts = DbOptions {
+                sample_rows: (!args.full).then_some(args.sample_rows),
+                include: globs(&args.db_include)?,
+                exclude: globs(&args.db_exclude)?,
+                views: args.db_views,
+                connections: args.db_connections.max(1),
+            };
+            inventory = inventory.merge(scan_databases(&pipeline, &databases, &opts)).finish();
+        }
+        if let Some(bar) = bar {
+            bar.bar.finish_and_clear();
+        }
+        inventory.rules = self.described();
+        inventory.purposes = self.purposes.list.clone();
+        Ok(inventory)
+    }
+}
+
+/// What the project has accepted: allowlisted paths (relative to `base`)
+/// and the baseline's findings.
+struct Accepted<'a> {
+    allowlist: &'a Allowlist,
+    base: Option<PathBuf>,
+    baseline: Option<baseline::Index>,
+}
+
+impl Filter for Accepted<'_> {
+    fn path(&self, path: &str) -> bool {
+        self.allowlist.allows(path, self.base.as_deref())
+    }
+
+    fn finding(&self, finding: &Finding) -> bool {
+        self.baseline.as_ref().is_some_and(|index| Baseline::accepts(index, finding))
+    }
 }
 
 /// The progress bar: items, bytes, findings and rate on stderr.
@@ -437,9 +534,9 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn item_done(&self, bytes: u64, findings: usize) {
+    fn item_done(&self, bytes: u64, findings: u64) {
         let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        let found = self.findings.fetch_add(findings as u64, Ordering::Relaxed) + findings as u64;
+        let found = self.findings.fetch_add(findings, Ordering::Relaxed) + findings;
         self.bar.inc(1);
         // The bar redraws a few times a second; formatting the message for
         // every one of a million small files would only add lock traffic.

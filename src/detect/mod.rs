@@ -28,7 +28,6 @@
 
 mod anchor;
 pub mod catalog;
-pub mod check;
 pub mod floorplan;
 pub mod names;
 pub mod normalize;
@@ -86,8 +85,6 @@ pub struct DetectorSet {
     floor_plans_enabled: bool,
     /// Known dummy values.
     test_data: testdata::TestData,
-    /// The combination rules that decide identifiability.
-    combinations: crate::identify::Rules,
     /// The person-name engine, when any name detector is selected.
     names: Option<names::Names>,
     /// Per name form: the index of its detector.
@@ -334,15 +331,12 @@ impl DetectorSet {
         })?;
         let test_data = testdata::TestData::builtin()
             .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
-        let combinations = crate::identify::Rules::builtin()
-            .map_err(|message| LoadError::Parse { file: "combinations.toml".into(), message })?;
         Ok(DetectorSet {
             detectors,
             anchors,
             context_words,
             floor_plans,
             test_data,
-            combinations,
             floor_plans_enabled: true,
             allowed: ValueList::default(),
             names,
@@ -387,30 +381,32 @@ impl DetectorSet {
         &self.detectors[i].spec
     }
 
-    /// How reports describe detector `id` (including `floor-plan`).
-    pub fn rule(&self, id: &str) -> crate::inventory::Rule {
-        match self.detectors.iter().find(|d| &*d.id == id) {
-            Some(d) => crate::inventory::Rule {
-                category: d.spec.category,
-                en: d.spec.description.en.clone(),
-                ja: d.spec.description.ja.clone(),
-            },
-            None => crate::inventory::Rule {
-                category: Category::FloorPlan,
-                en: floorplan::DESCRIPTION_EN.to_string(),
-                ja: floorplan::DESCRIPTION_JA.to_string(),
-            },
+    /// How reports describe the detectors that can report: every loaded
+    /// detector and the floor-plan classifier, as (id, category, English,
+    /// Japanese).
+    pub fn describe(&self) -> Vec<(&str, Category, &str, &str)> {
+        let mut out: Vec<_> = self
+            .detectors
+            .iter()
+            .map(|d| {
+                let text = &d.spec.description;
+                (&*d.id, d.spec.category, text.en.as_str(), text.ja.as_str())
+            })
+            .collect();
+        if self.floor_plans().is_some() {
+            out.push((
+                "floor-plan",
+                Category::FloorPlan,
+                floorplan::DESCRIPTION_EN,
+                floorplan::DESCRIPTION_JA,
+            ));
         }
+        out
     }
 
     /// The floor-plan classifier, unless floor plans are skipped.
     pub fn floor_plans(&self) -> Option<&floorplan::Rules> {
         self.floor_plans_enabled.then_some(&self.floor_plans)
-    }
-
-    /// The combination rules (`patterns/combinations.toml`).
-    pub fn combinations(&self) -> &crate::identify::Rules {
-        &self.combinations
     }
 
     /// The test-data recogniser.
@@ -1038,23 +1034,6 @@ mod tests {
     }
 
     #[test]
-    fn a_label_on_the_next_line_belongs_to_the_number_there() {
-        let set = DetectorSet::load(&[]).unwrap();
-        let evidence = crate::scan::Evidence { show_values: true, key: None };
-        let postal = |t: &str| -> Vec<String> {
-            crate::scan::scan_bytes(&set, "t.txt", t.as_bytes(), &evidence)
-                .findings
-                .into_iter()
-                .filter(|f| f.category == Category::PostalCode)
-                .filter_map(|f| f.value)
-                .collect()
-        };
-        assert_eq!(postal("注文 555-0123\n〒150-0002\n"), ["150-0002"]);
-        // With no number after it, the next line still speaks for the value.
-        assert_eq!(postal("150-0002\n東京都渋谷区渋谷2-21-1\n"), ["150-0002"]);
-    }
-
-    #[test]
     fn only_detectors_with_a_keyword_nearby_run() {
         let set = DetectorSet::load(&[]).unwrap();
         let id = |name: &str| (0..set.len()).find(|&d| set.spec(d).id == name).unwrap();
@@ -1119,25 +1098,6 @@ mod tests {
             assert!(found(text, false).is_empty(), "{text}");
         }
         assert!(found("会社名\t山田商事\n", true).is_empty());
-    }
-
-    #[test]
-    fn full_width_headers_and_keywords_are_folded() {
-        let set = DetectorSet::load(&[]).unwrap();
-        let found = |text: &str| {
-            crate::scan::scan_bytes(&set, "t.txt", text.as_bytes(), &Default::default())
-                .findings
-                .iter()
-                .map(|f| f.detector.to_string())
-                .collect::<Vec<_>>()
-        };
-        // The two columns are classified too (a value each, both headers name them).
-        assert_eq!(
-            found("ＴＥＬ,氏名\n09012345678,山田\n"),
-            ["column", "column", "jp.phone-digits", "jp.name-kanji"]
-        );
-        assert_eq!(found("ＴＥＬ：09012345678\n"), ["jp.phone-digits"]);
-        assert!(found("09012345678\n").is_empty());
     }
 
     #[test]

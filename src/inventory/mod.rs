@@ -1,9 +1,10 @@
-//! The inventory: everything a scan learned, folded into one mergeable, sorted
-//! value that every report renders.
+//! The inventory: what a scan learned per location, folded into one
+//! mergeable, sorted value that the inventory reports render.
 //!
-//! Workers each build a partial inventory; partials merge in any order and
-//! [`Inventory::finish`] sorts, so two scans of the same data give the same
-//! output byte for byte.
+//! Each finished item adds its locations, errors and counters; partials
+//! merge in any order and [`Inventory::finish`] sorts, so two scans of the
+//! same data give the same output byte for byte. Findings themselves are
+//! not kept: a location holds counts and a capped sample of evidence.
 
 pub mod purposes;
 
@@ -30,8 +31,9 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// Counters for the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counters for the summary: what was read and what was found, summed over
+/// every item as it finishes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Files read and scanned as text.
     pub files: u64,
@@ -45,27 +47,70 @@ pub struct Stats {
     pub baselined: u64,
     /// Database tables read.
     pub tables: u64,
+    /// Findings reported (value, column and whole-file findings).
+    pub findings: u64,
+    /// Of those, well-known test data.
+    pub test_data: u64,
+    /// Findings per category (all of them: they add up to `findings`).
+    pub by_category: BTreeMap<Category, u64>,
+    /// The highest confidence of any finding that is not test data.
+    pub highest: Option<Confidence>,
+    /// The highest confidence of any test-data finding.
+    pub highest_test_data: Option<Confidence>,
 }
 
-/// The result of a scan.
+impl Stats {
+    /// Counts one reported finding.
+    pub fn count(&mut self, f: &Finding) {
+        self.findings += 1;
+        if f.test_data {
+            self.test_data += 1;
+            self.highest_test_data = self.highest_test_data.max(Some(f.confidence));
+        } else {
+            self.highest = self.highest.max(Some(f.confidence));
+        }
+        *self.by_category.entry(f.category).or_insert(0) += 1;
+    }
+
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: &Stats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.binary += other.binary;
+        self.suppressed += other.suppressed;
+        self.baselined += other.baselined;
+        self.tables += other.tables;
+        self.findings += other.findings;
+        self.test_data += other.test_data;
+        for (c, n) in &other.by_category {
+            *self.by_category.entry(*c).or_insert(0) += n;
+        }
+        self.highest = self.highest.max(other.highest);
+        self.highest_test_data = self.highest_test_data.max(other.highest_test_data);
+    }
+}
+
+/// The result of a scan: one aggregate per location, never every finding.
+///
+/// Findings stream to the scan-time reports (`text`, `jsonl`, `sarif`) as
+/// each item finishes and are dropped; what stays is per location (counts,
+/// identifiability, people, purposes and a capped sample of masked
+/// evidence), so memory grows with the number of locations, never with the
+/// number of findings or the size of a file.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
-    /// Every finding (sorted after [`Inventory::finish`]).
-    pub findings: Vec<Finding>,
+    /// One entry per location with findings (sorted by path after
+    /// [`Inventory::finish`]).
+    pub locations: Vec<Location>,
     /// Items that could not be read.
     pub errors: Vec<ItemError>,
     /// Items skipped on purpose (size limit).
     pub skipped: Vec<Skipped>,
     /// Counters.
     pub stats: Stats,
-    /// What each detector that reported something finds, by id: reports
-    /// that describe their rules (SARIF) read it from here.
+    /// What each detector finds, by id: reports that describe their rules
+    /// (SARIF) read it from here.
     pub rules: BTreeMap<String, Rule>,
-    /// One entry per path with findings, sorted by path (built by
-    /// `identify::apply`).
-    pub locations: Vec<Location>,
-    /// What the file system says of each item with findings, by path.
-    pub meta: BTreeMap<Arc<str>, ItemMeta>,
     /// The purposes the locations were assessed against (`purposes::assess`).
     pub purposes: Vec<purposes::Purpose>,
 }
@@ -102,19 +147,34 @@ impl ItemMeta {
     }
 }
 
-/// What one location (a file) holds, for the inventory.
+/// What one location (a file, an archive member, a table) holds, for the
+/// inventory: aggregates of its findings, never the findings themselves,
+/// but for a capped sample of masked evidence.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
     /// The item's path, as findings give it.
     pub path: Arc<str>,
-    /// Findings per category.
+    /// Value findings per category (column findings sum values up and are
+    /// not counted again).
     pub categories: BTreeMap<Category, usize>,
+    /// Every finding reported at the location (value, column, whole-file).
+    pub findings: usize,
+    /// Of those, well-known test data.
+    pub test_data: usize,
+    /// The highest confidence of its findings.
+    pub confidence: Option<Confidence>,
+    /// The first findings, in report order, up to the evidence cap: what the
+    /// inventory reports show as evidence (masked unless `--show-values`).
+    pub evidence: Vec<Finding>,
     /// The highest level among its records (and whole-file rules).
     pub identifiability: Option<Level>,
     /// The ids of the combination rules that fired, sorted.
     pub rules: Vec<String>,
     /// The estimated number of people it holds data about.
     pub subjects: usize,
+    /// The people estimate reached its cap of identifying values: there are
+    /// at least `subjects` people.
+    pub subjects_at_least: bool,
     /// How many records hold personal data (a drawing, or any file read
     /// without line numbers, is one).
     pub records: usize,
@@ -145,68 +205,76 @@ pub struct Location {
 /// A detector as reports describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    /// The category it finds.
-    pub category: Category,
+    /// The category it finds (none for column classification, which finds
+    /// any).
+    pub category: Option<Category>,
     /// What it finds, in English.
     pub en: String,
     /// What it finds, in Japanese.
     pub ja: String,
 }
 
+impl Location {
+    /// An empty location at `path`.
+    pub fn new(path: Arc<str>) -> Location {
+        Location { path, ..Location::default() }
+    }
+
+    /// Counts one of its findings, keeping it as evidence while fewer than
+    /// `cap` are kept.
+    pub fn count(&mut self, f: &Finding, cap: usize) {
+        self.findings += 1;
+        self.test_data += usize::from(f.test_data);
+        self.confidence = self.confidence.max(Some(f.confidence));
+        if !f.is_column() {
+            *self.categories.entry(f.category).or_insert(0) += 1;
+        }
+        if self.evidence.len() < cap {
+            self.evidence.push(f.clone());
+        }
+    }
+
+    /// Takes the file system's view of the item.
+    pub fn set_meta(&mut self, meta: &ItemMeta) {
+        self.size = Some(meta.size);
+        self.modified = meta.modified;
+        self.owner = meta.owner;
+        self.world_readable = meta.world_readable;
+    }
+}
+
 impl Inventory {
-    /// An inventory of one item that could not be read.
-    pub fn error(path: String, message: String) -> Inventory {
-        Inventory { errors: vec![ItemError { path, message }], ..Inventory::default() }
-    }
-
-    /// An inventory of one item skipped for its size.
-    pub fn too_large(path: String, size: u64) -> Inventory {
-        let reason = format!("larger than --max-filesize ({size} bytes)");
-        Inventory { skipped: vec![Skipped { path, reason }], ..Inventory::default() }
-    }
-
     /// Adds everything in `other`.
     pub fn merge(mut self, other: Inventory) -> Inventory {
-        self.findings.extend(other.findings);
+        self.locations.extend(other.locations);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
-        self.stats.files += other.stats.files;
-        self.stats.bytes += other.stats.bytes;
-        self.stats.binary += other.stats.binary;
-        self.stats.suppressed += other.stats.suppressed;
-        self.stats.baselined += other.stats.baselined;
-        self.stats.tables += other.stats.tables;
+        self.stats.add(&other.stats);
         self.rules.extend(other.rules);
-        self.locations.extend(other.locations);
-        self.meta.extend(other.meta);
         self
     }
 
-    /// Sorts everything into its reporting order: by path, then position.
+    /// Sorts everything into its reporting order, by path.
     pub fn finish(mut self) -> Inventory {
-        self.findings.sort();
         self.errors.sort();
         self.skipped.sort();
         self.locations.sort_by(|a, b| a.path.cmp(&b.path));
         self
     }
 
-    /// Findings per category, in category order.
-    pub fn counts(&self) -> BTreeMap<Category, usize> {
-        let mut counts = BTreeMap::new();
-        for f in &self.findings {
-            *counts.entry(f.category).or_insert(0) += 1;
-        }
-        counts
-    }
-
-    /// True when some finding has at least confidence `threshold`.
+    /// True when some finding has at least confidence `threshold` (test data
+    /// only when `test_data`).
     pub fn has_findings_at(&self, threshold: Confidence, test_data: bool) -> bool {
-        self.findings.iter().any(|f| f.confidence >= threshold && (test_data || !f.test_data))
+        let highest = if test_data {
+            self.stats.highest.max(self.stats.highest_test_data)
+        } else {
+            self.stats.highest
+        };
+        highest >= Some(threshold)
     }
 
-    /// How many findings are known test data.
-    pub fn test_data(&self) -> usize {
-        self.findings.iter().filter(|f| f.test_data).count()
+    /// The estimated people over all locations.
+    pub fn subjects(&self) -> usize {
+        self.locations.iter().map(|l| l.subjects).sum()
     }
 }

@@ -189,12 +189,20 @@ const SENSITIVE: [(Category, u32); 4] = [
     (Category::BankAccount, 1),
 ];
 
-/// Adds purposes, the policy checks and a risk to every location. `now` is
-/// when retention is measured from.
+/// Adds purposes, the policy checks and a risk to every location of `inv`
+/// (a saved or merged inventory). `now` is when retention is measured from.
 pub fn assess(inv: &mut Inventory, purposes: &Purposes, now: SystemTime) {
     inv.purposes = purposes.list.clone();
     for l in &mut inv.locations {
-        assess_one(l, purposes, now);
+        purposes.assess(l, now);
+    }
+}
+
+impl Purposes {
+    /// Adds purposes, the policy checks and a risk to one location, as the
+    /// scan finishes it. `now` is when retention is measured from.
+    pub fn assess(&self, l: &mut Location, now: SystemTime) {
+        assess_one(l, self, now);
     }
 }
 

@@ -1,11 +1,14 @@
 //! Reading: turns one item into decoded text, and knows nothing of detection.
 //!
-//! A file is opened once: small files are read into a reused buffer, large ones
-//! memory-mapped so they are never copied whole. The bytes are sniffed by
-//! content, never by extension alone: CAD drawings and e-mail become text
-//! here; text is decoded ([`text`]) and handed on in chunks of whole lines
-//! with the number of their first line, so findings keep the original line
-//! and column; formats read from their whole bytes — workbooks
+//! A file is opened once and its first window read into a reused buffer.
+//! The bytes are sniffed by content, never by extension alone: CAD drawings
+//! and e-mail become text here; text is decoded ([`text`]) and handed on in
+//! chunks of whole lines with the number of their first line, so findings
+//! keep the original line and column. Text larger than one window is read a
+//! window at a time, so a 5 GB log costs a few windows of memory, never its
+//! size (and a file truncated while it is read ends early rather than
+//! faulting, as a memory map would); formats read from their whole bytes —
+//! workbooks
 //! ([`spreadsheet`]), Word/PowerPoint/OpenDocument ([`office`]), PDF
 //! ([`pdf`]) and archives — are reported as [`Kind::Container`] and told
 //! apart by [`container`]; images and unknown binaries are skipped.
@@ -27,8 +30,9 @@ use std::path::Path;
 
 pub use text::Encoding;
 
-/// Files at least this large are memory-mapped instead of read into a buffer.
-const MMAP_THRESHOLD: u64 = 4 << 20;
+/// How much of a file is read at a time: text larger than this streams
+/// through in windows of this size.
+pub const WINDOW: usize = 4 << 20;
 
 /// Why an item could not be read. Messages never quote the file's content.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +73,28 @@ pub struct Chunk<'a> {
     /// Whether the chunk's lines are the file's own lines (not for text
     /// pulled out of a binary format).
     pub positions: bool,
+    /// Characters of its first line that came in earlier chunks: 0 but
+    /// for a line longer than [`text::MAX_LINE`], handed on in pieces.
+    pub column_offset: u64,
+    /// The texts of a drawing: one record, the drawing itself (its title
+    /// block names the owner, the site and a phone number on lines of their
+    /// own).
+    pub drawing: bool,
+}
+
+impl<'a> Chunk<'a> {
+    /// Text on its own (a page, a slide, a sheet's rows): whole lines
+    /// numbered from 1, no header row.
+    pub fn text(text: &'a str) -> Chunk<'a> {
+        Chunk {
+            text,
+            first_line: 1,
+            is_first: false,
+            positions: true,
+            column_offset: 0,
+            drawing: false,
+        }
+    }
 }
 
 /// Per-worker buffers, reused from file to file.
@@ -78,27 +104,56 @@ pub struct ReadScratch {
     decoded: String,
 }
 
-/// Reads `path` and calls `on_chunk` for each chunk of its text.
+/// Reads `path` and calls `on_chunk` for each chunk of its text. A file
+/// larger than one [`WINDOW`] that starts like plain text is decoded as it
+/// is read; anything else is read whole (its size is bounded by the walk's
+/// size limit) and handed to [`decode`].
 pub fn read_file(
     path: &Path,
     scratch: &mut ReadScratch,
     on_chunk: &mut dyn FnMut(Chunk<'_>),
 ) -> Result<Kind, ReadError> {
     let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    if len >= MMAP_THRESHOLD {
-        // SAFETY: the map is read-only and dropped before this function returns.
-        // If another process truncates the file meanwhile, reads past the new
-        // end fault (SIGBUS); ripgrep accepts the same risk for large files,
-        // and the alternative is copying every large file whole.
-        #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file)? };
-        Ok(decode(&map, &mut scratch.decoded, on_chunk))
-    } else {
-        scratch.bytes.clear();
-        file.read_to_end(&mut scratch.bytes)?;
-        Ok(decode(&scratch.bytes, &mut scratch.decoded, on_chunk))
+    scratch.bytes.clear();
+    (&mut file).take(WINDOW as u64).read_to_end(&mut scratch.bytes)?;
+    if scratch.bytes.len() < WINDOW {
+        return Ok(decode(&scratch.bytes, &mut scratch.decoded, on_chunk));
     }
+    if plain_text(&scratch.bytes) {
+        let encoding =
+            text::decode_stream(&mut scratch.bytes, &mut file, &mut scratch.decoded, on_chunk)?;
+        return Ok(Kind::Text(encoding));
+    }
+    file.read_to_end(&mut scratch.bytes)?;
+    Ok(decode(&scratch.bytes, &mut scratch.decoded, on_chunk))
+}
+
+/// Whether a file whose first window is `head` is plain text: no drawing,
+/// image, database, document, archive or e-mail, by their signatures.
+fn plain_text(head: &[u8]) -> bool {
+    cad::sniff(head).is_none()
+        && !is_image_signature(head)
+        && !head.starts_with(b"SQLite format 3\0")
+        && !is_container(head)
+        && !is_binary_signature(head)
+        && !email::sniff(head)
+        && text::sniff(text::whole_lines(head)).is_some()
+}
+
+/// PDFs, archives (and zip-based documents) and OLE compound files (old
+/// Office): formats read from their whole bytes.
+fn is_container(bytes: &[u8]) -> bool {
+    pdf::sniff(bytes) || is_archive(bytes) || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+}
+
+/// Whether `bytes` start like a zip, gzip or (POSIX/GNU) tar file.
+pub fn is_archive(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\x1f\x8b") || is_tar(bytes)
+}
+
+/// A tar header's `ustar` magic, at offset 257.
+pub fn is_tar(bytes: &[u8]) -> bool {
+    bytes.get(257..262) == Some(b"ustar")
 }
 
 /// Sniffs and decodes `bytes` (the whole content of an item).
@@ -113,6 +168,8 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
                 first_line: 1,
                 is_first: true,
                 positions: drawing.positions,
+                column_offset: 0,
+                drawing: true,
             });
         }
         return Kind::Cad(Box::new(drawing));
@@ -123,10 +180,7 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     if bytes.starts_with(b"SQLite format 3\0") {
         return Kind::Database;
     }
-    if pdf::sniff(bytes)
-        || crate::source::archive::is_archive(bytes)
-        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
-    {
+    if is_container(bytes) {
         return Kind::Container;
     }
     if is_binary_signature(bytes) {
@@ -134,7 +188,14 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
     }
     if email::sniff(bytes) {
         let text = email::render(bytes);
-        on_chunk(Chunk { text: &text, first_line: 1, is_first: true, positions: true });
+        on_chunk(Chunk {
+            text: &text,
+            first_line: 1,
+            is_first: true,
+            positions: true,
+            column_offset: 0,
+            drawing: false,
+        });
         return Kind::Text(Encoding::UTF8);
     }
     match text::sniff(bytes) {
@@ -191,7 +252,7 @@ pub fn container(bytes: &[u8]) -> Container {
         Container::Workbook
     } else if let Some(format) = office::sniff(bytes) {
         Container::Office(format)
-    } else if crate::source::archive::is_archive(bytes) {
+    } else if is_archive(bytes) {
         Container::Archive
     } else {
         Container::Other

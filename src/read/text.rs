@@ -11,12 +11,19 @@
 //! Undecodable bytes become U+FFFD rather than errors: the rest of the file is
 //! still worth scanning.
 
+use std::io::Read;
+
 use encoding_rs::{EUC_JP, ISO_2022_JP, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
 use super::Chunk;
 
 /// Chunks hold about this many bytes of text, ending at a line break.
-const CHUNK: usize = 4 << 20;
+const CHUNK: usize = super::WINDOW;
+
+/// A line longer than this many bytes is handed on in pieces of about this
+/// size (the later ones with their [`Chunk::column_offset`]), so that one
+/// giant line — a minified JSON export — never has to be held whole.
+pub const MAX_LINE: usize = 4 * CHUNK;
 
 /// How much of a file the NUL and chardetng sniffing look at.
 const SNIFF: usize = 64 << 10;
@@ -131,7 +138,14 @@ pub fn decode_chunks(
     let mut first_line = 1;
     let mut is_first = true;
     let mut emit = |text: &str, on_chunk: &mut dyn FnMut(Chunk<'_>)| {
-        on_chunk(Chunk { text, first_line, is_first, positions: true });
+        on_chunk(Chunk {
+            text,
+            first_line,
+            is_first,
+            positions: true,
+            column_offset: 0,
+            drawing: false,
+        });
         first_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         is_first = false;
     };
@@ -168,6 +182,154 @@ pub fn decode_chunks(
     }
     if !decoded.is_empty() {
         emit(decoded, on_chunk);
+    }
+}
+
+/// `head` up to its last line break (all of it when it has none): the part
+/// of a file's first window that sniffing can judge without a character cut
+/// in two at its end.
+pub fn whole_lines(head: &[u8]) -> &[u8] {
+    memchr::memrchr(b'\n', head).map_or(head, |i| &head[..=i])
+}
+
+/// Where whole lines and line numbers stand while text streams by.
+struct Lines<'c> {
+    first_line: u64,
+    is_first: bool,
+    column_offset: u64,
+    on_chunk: &'c mut dyn FnMut(Chunk<'_>),
+}
+
+impl Lines<'_> {
+    /// Hands on `text` (whole lines, or a piece of an over-long line) and
+    /// moves past it.
+    fn emit(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        (self.on_chunk)(Chunk {
+            text,
+            first_line: self.first_line,
+            is_first: self.is_first,
+            positions: true,
+            column_offset: self.column_offset,
+            drawing: false,
+        });
+        self.is_first = false;
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+        self.first_line += breaks;
+        let tail = text.rsplit('\n').next().unwrap_or("").chars().count() as u64;
+        self.column_offset = if breaks == 0 { self.column_offset + tail } else { tail };
+    }
+}
+
+/// The longest prefix of `bytes`, at most `max` long, that ends on a UTF-8
+/// character boundary (a cut of an over-long line).
+fn char_cut(bytes: &[u8], max: usize) -> usize {
+    let mut cut = max.min(bytes.len());
+    while cut > 0 && cut < bytes.len() && (bytes[cut] & 0xC0) == 0x80 {
+        cut -= 1;
+    }
+    cut
+}
+
+/// Reads up to `want` more bytes of `reader` onto `buf`; the bytes added.
+fn read_more(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<usize> {
+    let before = buf.len();
+    reader.take(want as u64).read_to_end(buf)?;
+    Ok(buf.len() - before)
+}
+
+/// Decodes a file read a window at a time: `buf` holds its first window
+/// (the buffer is reused for the following ones), `reader` the rest.
+/// Calls `on_chunk` with whole lines, as [`decode_chunks`] does for text in
+/// memory; memory stays at a few windows whatever the file's size. The
+/// encoding is sniffed from the first window; UTF-8 whose first windows were
+/// plain ASCII and that turns out to be Shift_JIS or EUC-JP further on is
+/// decoded as such from there (the ASCII before reads the same in both).
+pub fn decode_stream(
+    buf: &mut Vec<u8>,
+    reader: &mut dyn Read,
+    decoded: &mut String,
+    on_chunk: &mut dyn FnMut(Chunk<'_>),
+) -> std::io::Result<Encoding> {
+    let sniffed =
+        sniff(whole_lines(buf)).unwrap_or(Sniffed { encoding: Encoding::UTF8, utf8: None });
+    let encoding = sniffed.encoding;
+    buf.drain(..encoding.bom);
+    let mut lines = Lines { first_line: 1, is_first: true, column_offset: 0, on_chunk };
+    if encoding.encoding != UTF_8 {
+        decode_legacy(encoding.encoding, buf, reader, decoded, &mut lines)?;
+        return Ok(encoding);
+    }
+    let mut ascii = true;
+    let mut eof = false;
+    loop {
+        if !eof && buf.len() < CHUNK {
+            eof = read_more(reader, buf, CHUNK)? == 0;
+        }
+        if buf.is_empty() {
+            return Ok(encoding);
+        }
+        let cut = match memchr::memrchr(b'\n', buf) {
+            _ if eof => buf.len(),
+            Some(i) => i + 1,
+            None if buf.len() >= MAX_LINE => char_cut(buf, MAX_LINE),
+            // A long line: read on until it ends (or is too long).
+            None => {
+                eof = read_more(reader, buf, CHUNK)? == 0;
+                continue;
+            }
+        };
+        match simdutf8::basic::from_utf8(&buf[..cut]) {
+            Ok(text) => {
+                ascii &= text.is_ascii();
+                lines.emit(text);
+            }
+            Err(_) if ascii => {
+                // Plain ASCII so far, and now bytes that are not UTF-8: a
+                // legacy encoding after all, from here on.
+                let legacy = fallback_japanese(&buf[..cut]);
+                decode_legacy(legacy, buf, reader, decoded, &mut lines)?;
+                return Ok(Encoding { encoding: legacy, bom: 0 });
+            }
+            Err(_) => lines.emit(&String::from_utf8_lossy(&buf[..cut])),
+        }
+        buf.drain(..cut);
+    }
+}
+
+/// Decodes the rest of a file in a legacy encoding (or UTF-16): `buf` holds
+/// bytes read already, `reader` the rest; whole lines go to `lines`.
+fn decode_legacy(
+    encoding: &'static encoding_rs::Encoding,
+    buf: &mut Vec<u8>,
+    reader: &mut dyn Read,
+    decoded: &mut String,
+    lines: &mut Lines<'_>,
+) -> std::io::Result<()> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    decoded.clear();
+    loop {
+        let last = buf.len() < CHUNK && read_more(reader, buf, CHUNK)? == 0;
+        let need = decoder.max_utf8_buffer_length(buf.len()).unwrap_or(buf.len() * 3 + 16);
+        decoded.reserve(need);
+        // With the capacity reserved above the decoder consumes the whole
+        // piece; malformed sequences come out as U+FFFD.
+        let _ = decoder.decode_to_string(buf, decoded, last);
+        buf.clear();
+        if last {
+            lines.emit(decoded);
+            decoded.clear();
+            return Ok(());
+        }
+        let cut = match decoded.rfind('\n') {
+            Some(nl) => nl + 1,
+            None if decoded.len() >= MAX_LINE => char_cut(decoded.as_bytes(), MAX_LINE),
+            None => continue,
+        };
+        lines.emit(&decoded[..cut]);
+        decoded.drain(..cut);
     }
 }
 
@@ -209,6 +371,83 @@ mod tests {
         assert_eq!(chunks(&le), (Some("UTF-16LE"), vec![("a\nb".to_string(), 1)]));
         let be: Vec<u8> = "tel 03-1234-5678".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(chunks(&be).0, Some("UTF-16BE"));
+    }
+
+    /// The text and (first line, column offset) of every chunk of `bytes`
+    /// streamed in windows, and the encoding.
+    fn streamed(bytes: &[u8]) -> (String, Vec<(u64, u64)>, &'static str) {
+        let mut reader = bytes;
+        let mut head = Vec::new();
+        read_more(&mut reader, &mut head, CHUNK).unwrap();
+        let (mut text, mut at) = (String::new(), Vec::new());
+        let mut decoded = String::new();
+        let encoding = decode_stream(&mut head, &mut reader, &mut decoded, &mut |c| {
+            text.push_str(c.text);
+            at.push((c.first_line, c.column_offset));
+        })
+        .unwrap();
+        (text, at, encoding.name())
+    }
+
+    #[test]
+    fn streaming_keeps_every_line_and_its_number() {
+        let line = format!("{}\n", "x".repeat(99));
+        let text = line.repeat(3 * CHUNK / 100);
+        let mut reader = text.as_bytes();
+        let mut head = Vec::new();
+        read_more(&mut reader, &mut head, CHUNK).unwrap();
+        let mut chunks: Vec<(String, u64)> = Vec::new();
+        decode_stream(&mut head, &mut reader, &mut String::new(), &mut |c| {
+            chunks.push((c.text.to_string(), c.first_line));
+        })
+        .unwrap();
+        assert!(chunks.len() >= 3, "{}", chunks.len());
+        // Whole lines, each chunk numbered from where the one before ended.
+        let mut next = 1;
+        for (text, first) in &chunks {
+            assert_eq!(*first, next);
+            assert!(text.ends_with('\n'));
+            next += text.matches('\n').count() as u64;
+        }
+        let all: String = chunks.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(all, text);
+    }
+
+    #[test]
+    fn an_over_long_line_comes_in_pieces_with_column_offsets() {
+        let long = "あ".repeat(2 * MAX_LINE / 3);
+        let text = format!("head\n{long}\nend\n");
+        let (got, at, _) = streamed(text.as_bytes());
+        assert_eq!(got, text);
+        assert_eq!(at[0], (1, 0));
+        // The long line is line 2, continued with the characters before.
+        let pieces: Vec<_> = at.iter().filter(|a| a.0 == 2).collect();
+        assert!(pieces.len() >= 2, "{at:?}");
+        assert!(pieces[1].1 > 0 && pieces[1].1 < long.chars().count() as u64);
+    }
+
+    #[test]
+    fn ascii_then_shift_jis_is_shift_jis_from_there() {
+        let ascii = "log line 0123\n".repeat(CHUNK / 14 + 10);
+        let (tail, _, _) = SHIFT_JIS.encode("氏名：山田太郎\n");
+        let mut bytes = ascii.clone().into_bytes();
+        bytes.extend_from_slice(&tail);
+        let (got, _, name) = streamed(&bytes);
+        assert_eq!(name, "Shift_JIS");
+        assert!(got.ends_with("氏名：山田太郎\n") && got.starts_with(&ascii[..100]));
+        assert_eq!(got.len(), ascii.len() + "氏名：山田太郎\n".len());
+    }
+
+    #[test]
+    fn utf16_streams_too() {
+        let text = "電話 03-1234-5678\n".repeat(CHUNK / 8);
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let (got, at, name) = streamed(&bytes);
+        assert_eq!((name, got == text), ("UTF-16LE", true));
+        assert!(at.len() >= 2 && at.iter().all(|a| a.1 == 0), "{at:?}");
     }
 
     #[test]

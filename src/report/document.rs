@@ -3,8 +3,10 @@
 //! (CSV, Markdown, HTML) render, and what `piimap report` reads back to render
 //! them again without rescanning.
 //!
-//! Built from an [`Inventory`] only; it holds masked values (raw ones only
-//! when the scan kept them with `--show-values`).
+//! Built from an [`Inventory`] only: per-location aggregates, each with its
+//! capped sample of evidence, so the document is bounded by the number of
+//! locations, never by the number of findings. It holds masked values (raw
+//! ones only when the scan kept them with `--show-values`).
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use crate::inventory::Inventory;
 use crate::inventory::purposes::{Purpose, Risk};
 
 /// The schema id every document carries.
-pub const SCHEMA: &str = "piimap-inventory/1";
+pub const SCHEMA: &str = "piimap-inventory/2";
 
 /// The whole inventory.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,8 +33,6 @@ pub struct Document {
     pub purposes: Vec<Purpose>,
     /// One entry per location with personal data, sorted by path.
     pub locations: Vec<LocationEntry>,
-    /// Every finding, sorted by path and position.
-    pub findings: Vec<FindingEntry>,
     /// Items that could not be read.
     pub errors: Vec<Message>,
     /// Items skipped on purpose.
@@ -93,8 +93,10 @@ pub struct Group {
 pub struct LocationEntry {
     /// Its path.
     pub path: String,
-    /// Findings per category.
+    /// Value findings per category.
     pub categories: BTreeMap<Category, usize>,
+    /// Every finding at the location (value, column and whole-file ones).
+    pub findings: usize,
     /// The highest confidence of its findings.
     pub confidence: Option<Confidence>,
     /// The highest identifiability of its records.
@@ -103,6 +105,9 @@ pub struct LocationEntry {
     pub rules: Vec<String>,
     /// Estimated people.
     pub subjects: usize,
+    /// The estimate reached its cap: at least `subjects` people.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub subjects_at_least: bool,
     /// Records with personal data.
     pub records: usize,
     /// Size in bytes.
@@ -127,6 +132,9 @@ pub struct LocationEntry {
     pub risk: Option<Risk>,
     /// Why.
     pub risk_reasons: Vec<String>,
+    /// Its first findings in report order, up to the scan's evidence cap
+    /// (`findings` says how many there are in all).
+    pub evidence: Vec<FindingEntry>,
 }
 
 impl LocationEntry {
@@ -139,12 +147,10 @@ impl LocationEntry {
     }
 }
 
-/// One finding, masked.
+/// One finding, masked (its location is the entry it is evidence of).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingEntry {
-    /// Its location.
-    pub path: String,
     /// 1-based line, if any.
     pub line: Option<u64>,
     /// 1-based column, if any.
@@ -182,6 +188,29 @@ pub struct FindingEntry {
     pub slide: Option<u32>,
 }
 
+impl FindingEntry {
+    /// The entry of a finding.
+    fn of(f: &crate::finding::Finding) -> FindingEntry {
+        FindingEntry {
+            line: f.line,
+            column: f.column,
+            field: f.field.as_deref().map(str::to_string),
+            category: f.category,
+            detector: f.detector.to_string(),
+            confidence: f.confidence,
+            masked: f.masked.clone(),
+            value: f.value.clone(),
+            record: f.record,
+            identifiability: f.identifiability,
+            test_data: f.test_data,
+            row: f.row.clone(),
+            sheet: f.sheet.as_deref().map(str::to_string),
+            page: f.part.and_then(Part::page),
+            slide: f.part.and_then(Part::slide),
+        }
+    }
+}
+
 /// An error or a skipped item.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,28 +246,25 @@ impl Document {
         let mut summary = Summary {
             files: inv.stats.files,
             bytes: inv.stats.bytes,
-            findings: inv.findings.len(),
+            findings: inv.stats.findings as usize,
             locations: inv.locations.len(),
-            subjects: inv.locations.iter().map(|l| l.subjects).sum(),
-            by_category: inv.counts(),
+            subjects: inv.subjects(),
+            by_category: inv.stats.by_category.iter().map(|(c, n)| (*c, *n as usize)).collect(),
             errors: inv.errors.len(),
             ..Summary::default()
         };
-        let mut confidence: BTreeMap<&str, Confidence> = BTreeMap::new();
-        for f in &inv.findings {
-            let c = confidence.entry(&f.path).or_insert(f.confidence);
-            *c = (*c).max(f.confidence);
-        }
         let locations: Vec<LocationEntry> = inv
             .locations
             .iter()
             .map(|l| LocationEntry {
                 path: l.path.to_string(),
                 categories: l.categories.clone(),
-                confidence: confidence.get(&*l.path).copied(),
+                findings: l.findings,
+                confidence: l.confidence,
                 identifiability: l.identifiability,
                 rules: l.rules.clone(),
                 subjects: l.subjects,
+                subjects_at_least: l.subjects_at_least,
                 records: l.records,
                 size: l.size,
                 modified: l.modified.map(rfc3339),
@@ -251,6 +277,7 @@ impl Document {
                 retention_overdue: l.retention_overdue,
                 risk: l.risk,
                 risk_reasons: l.risk_reasons.clone(),
+                evidence: l.evidence.iter().map(FindingEntry::of).collect(),
             })
             .collect();
         for l in &locations {
@@ -285,28 +312,6 @@ impl Document {
             summary,
             purposes: inv.purposes.clone(),
             locations,
-            findings: inv
-                .findings
-                .iter()
-                .map(|f| FindingEntry {
-                    path: f.path.to_string(),
-                    line: f.line,
-                    column: f.column,
-                    field: f.field.as_deref().map(str::to_string),
-                    category: f.category,
-                    detector: f.detector.to_string(),
-                    confidence: f.confidence,
-                    masked: f.masked.clone(),
-                    value: f.value.clone(),
-                    record: f.record,
-                    identifiability: f.identifiability,
-                    test_data: f.test_data,
-                    row: f.row.clone(),
-                    sheet: f.sheet.as_deref().map(str::to_string),
-                    page: f.part.and_then(Part::page),
-                    slide: f.part.and_then(Part::slide),
-                })
-                .collect(),
             errors: inv
                 .errors
                 .iter()

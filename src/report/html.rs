@@ -14,9 +14,6 @@ use super::document::{Document, LocationEntry};
 use super::labels::Lang;
 use crate::finding::Category;
 
-/// At most this many findings are listed per location in the page.
-const EVIDENCE_PER_LOCATION: usize = 100;
-
 /// HTML-escapes text for element content and quoted attributes.
 pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -133,7 +130,7 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
     )
 }
 
-fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
+fn details(l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
     let t = |ja, en| lang.pick(ja, en);
     let _ = write!(
         out,
@@ -159,18 +156,7 @@ fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut St
         .join("</th><th>"),
     );
     out.push_str("</th></tr>");
-    // Findings are sorted by path: this location's are one run of them.
-    let first = doc.findings.partition_point(|f| f.path < l.path);
-    let findings = doc.findings[first..].iter().take_while(|f| f.path == l.path);
-    for (n, f) in findings.enumerate() {
-        if n == EVIDENCE_PER_LOCATION {
-            let _ = write!(
-                out,
-                "<tr><td colspan=\"6\">… {}</td></tr>",
-                t("以下省略", "more not shown")
-            );
-            break;
-        }
+    for f in &l.evidence {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -188,6 +174,15 @@ fn details(doc: &Document, l: &LocationEntry, lang: Lang, i: usize, out: &mut St
             esc(f.field.as_deref().unwrap_or("")),
             esc(&f.detector),
             f.confidence.as_str()
+        );
+    }
+    if l.findings > l.evidence.len() {
+        let _ = write!(
+            out,
+            "<tr class=\"more\"><td colspan=\"6\">… {} {} {}</td></tr>",
+            t("ほか", "and"),
+            l.findings - l.evidence.len(),
+            t("件は省略（件数は集計に含む）", "more not shown (counted above)")
         );
     }
     out.push_str("</table></details>\n");
@@ -276,7 +271,7 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
         t("場所ごとの根拠（マスク済み）", "Evidence per location (masked)")
     );
     for (i, l) in doc.locations.iter().enumerate() {
-        details(doc, l, lang, i, &mut page);
+        details(l, lang, i, &mut page);
     }
     if !doc.errors.is_empty() {
         let _ = write!(page, "<h2>{}</h2><ul id=\"errors\">", t("エラー", "Errors"));

@@ -1,16 +1,16 @@
-//! `--format jsonl`: one JSON object per line — findings, then one location
-//! line per file with findings, then errors, then skipped items, then one
-//! summary line.
+//! `--format jsonl`: one JSON object per line, streamed as the scan goes,
+//! item by item in walk order: each location's findings, then its location
+//! line; error and skipped lines where they happen; one summary line last.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use std::collections::BTreeMap;
-
-use crate::finding::{Category, Confidence, Level, Part};
-use crate::inventory::Inventory;
+use super::stream::Format;
+use crate::finding::{Category, Confidence, Finding, Level, Part};
 use crate::inventory::purposes::Risk;
+use crate::inventory::{Inventory, ItemError, Location, Skipped};
 
 #[derive(Serialize)]
 struct FindingLine<'a> {
@@ -52,9 +52,12 @@ struct LocationLine<'a> {
     r#type: &'static str,
     path: &'a str,
     categories: &'a BTreeMap<Category, usize>,
+    findings: usize,
     identifiability: Option<Level>,
     rules: &'a [String],
     subjects: usize,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    subjects_at_least: bool,
     records: usize,
     purposes: &'a [String],
     out_of_purpose: &'a [Category],
@@ -80,59 +83,73 @@ struct SummaryLine<'a> {
     binary_skipped: u64,
     suppressed: u64,
     baselined: u64,
-    test_data: usize,
+    test_data: u64,
     skipped: usize,
     errors: usize,
-    findings: usize,
-    by_category: &'a BTreeMap<Category, usize>,
+    findings: u64,
+    by_category: &'a BTreeMap<Category, u64>,
     locations: usize,
     subjects: usize,
 }
 
-pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
-    for f in &inv.findings {
-        line(
-            out,
-            &FindingLine {
-                r#type: "finding",
-                path: &f.path,
-                line: f.line,
-                column: f.column,
-                field: f.field.as_deref(),
-                category: f.category,
-                detector: &f.detector,
-                confidence: f.confidence,
-                masked: &f.masked,
-                value: f.value.as_deref(),
-                reasons: &f.reasons,
-                test_data: f.test_data,
-                commit: f.commit.as_deref(),
-                fingerprint: &f.fingerprint,
-                record: f.record,
-                identifiability: f.identifiability,
-                row: f.row.as_deref(),
-                sheet: f.sheet.as_deref(),
-                cell: f.sheet.as_ref().and_then(|_| {
-                    Some(crate::read::spreadsheet::cell_name(
-                        u32::try_from(f.column?).ok()?,
-                        u32::try_from(f.line?).ok()?,
-                    ))
-                }),
-                page: f.part.and_then(Part::page),
-                slide: f.part.and_then(Part::slide),
-            },
-        )?;
+/// The JSONL format.
+pub(super) struct Jsonl;
+
+impl Format for Jsonl {
+    type State = ();
+
+    fn header(&self, _: &mut dyn Write) -> io::Result<()> {
+        Ok(())
     }
-    for l in &inv.locations {
+
+    fn findings(&self, _: &mut (), findings: &[Finding], out: &mut Vec<u8>) {
+        for f in findings {
+            line(
+                out,
+                &FindingLine {
+                    r#type: "finding",
+                    path: &f.path,
+                    line: f.line,
+                    column: f.column,
+                    field: f.field.as_deref(),
+                    category: f.category,
+                    detector: &f.detector,
+                    confidence: f.confidence,
+                    masked: &f.masked,
+                    value: f.value.as_deref(),
+                    reasons: &f.reasons,
+                    test_data: f.test_data,
+                    commit: f.commit.as_deref(),
+                    fingerprint: &f.fingerprint,
+                    record: f.record,
+                    identifiability: f.identifiability,
+                    row: f.row.as_deref(),
+                    sheet: f.sheet.as_deref(),
+                    cell: f.sheet.as_ref().and_then(|_| {
+                        Some(crate::read::spreadsheet::cell_name(
+                            u32::try_from(f.column?).ok()?,
+                            u32::try_from(f.line?).ok()?,
+                        ))
+                    }),
+                    page: f.part.and_then(Part::page),
+                    slide: f.part.and_then(Part::slide),
+                },
+            );
+        }
+    }
+
+    fn location(&self, _: &mut (), l: &Location, out: &mut Vec<u8>) {
         line(
             out,
             &LocationLine {
                 r#type: "location",
                 path: &l.path,
                 categories: &l.categories,
+                findings: l.findings,
                 identifiability: l.identifiability,
                 rules: &l.rules,
                 subjects: l.subjects,
+                subjects_at_least: l.subjects_at_least,
                 records: l.records,
                 purposes: &l.purposes,
                 out_of_purpose: &l.out_of_purpose,
@@ -140,39 +157,47 @@ pub(super) fn write(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 retention_overdue: l.retention_overdue,
                 risk: l.risk,
             },
-        )?;
+        );
     }
-    for e in &inv.errors {
-        line(out, &MessageLine { r#type: "error", path: &e.path, message: &e.message })?;
+
+    fn error(&self, _: &mut (), e: &ItemError, out: &mut Vec<u8>) {
+        line(out, &MessageLine { r#type: "error", path: &e.path, message: &e.message });
     }
-    for s in &inv.skipped {
-        line(out, &MessageLine { r#type: "skipped", path: &s.path, message: &s.reason })?;
+
+    fn skipped(&self, _: &mut (), s: &Skipped, out: &mut Vec<u8>) {
+        line(out, &MessageLine { r#type: "skipped", path: &s.path, message: &s.reason });
     }
-    let counts = inv.counts();
-    line(
-        out,
-        &SummaryLine {
-            r#type: "summary",
-            files: inv.stats.files,
-            tables: inv.stats.tables,
-            bytes: inv.stats.bytes,
-            binary_skipped: inv.stats.binary,
-            suppressed: inv.stats.suppressed,
-            baselined: inv.stats.baselined,
-            test_data: inv.test_data(),
-            skipped: inv.skipped.len(),
-            errors: inv.errors.len(),
-            findings: inv.findings.len(),
-            by_category: &counts,
-            locations: inv.locations.len(),
-            subjects: inv.locations.iter().map(|l| l.subjects).sum(),
-        },
-    )
+
+    fn footer(&self, inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+        let mut buf = Vec::new();
+        line(
+            &mut buf,
+            &SummaryLine {
+                r#type: "summary",
+                files: inv.stats.files,
+                tables: inv.stats.tables,
+                bytes: inv.stats.bytes,
+                binary_skipped: inv.stats.binary,
+                suppressed: inv.stats.suppressed,
+                baselined: inv.stats.baselined,
+                test_data: inv.stats.test_data,
+                skipped: inv.skipped.len(),
+                errors: inv.errors.len(),
+                findings: inv.stats.findings,
+                by_category: &inv.stats.by_category,
+                locations: inv.locations.len(),
+                subjects: inv.subjects(),
+            },
+        );
+        out.write_all(&buf)
+    }
 }
 
-fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
-    out.write_all(b"\n")
+/// One JSON line onto `out`.
+fn line<T: Serialize>(out: &mut Vec<u8>, value: &T) {
+    // Writing these types into memory cannot fail: all keys are strings.
+    let _ = serde_json::to_writer(&mut *out, value);
+    out.push(b'\n');
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -1,22 +1,27 @@
-//! Reports: render an [`Inventory`] and nothing else.
+//! Reports: what a scan found, for people and tools.
 //!
-//! Every format shows findings (masked unless the scan kept values), errors and
-//! skipped items, in the inventory's sorted order. `text`, `jsonl` and
-//! `sarif` are for people and tools at the scan; `json`, `csv`, `markdown`
-//! and `html` are the privacy officer's inventory, rendered from one
-//! [`document::Document`] that `piimap report` can read back.
+//! `text`, `jsonl` and `sarif` are for people and tools at the scan: they are
+//! written as the scan goes ([`Streaming`], a [`Sink`] of the pipeline), in
+//! item order, findings masked unless the scan kept values. `json`, `csv`,
+//! `markdown` and `html` are the privacy officer's inventory, rendered from
+//! the finished [`Inventory`] — its per-location aggregates and capped
+//! evidence, never every finding — through one [`document::Document`] that
+//! `piimap report` can read back.
 
 pub mod document;
 mod html;
 mod jsonl;
 pub mod labels;
 mod sarif;
+mod stream;
 mod tabular;
 mod text;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Rule};
+use crate::scan::{ItemSink, Seq, Sink};
 
 /// Where a finding is, as people read it: `1:4` (line:column), `顧客!C5`
 /// (sheet and cell), `p.2 3:5` (PDF page), `slide 2 4:1`, `customers#3`
@@ -76,23 +81,82 @@ pub enum Format {
     Html,
 }
 
-/// Writes `inventory` to `out` in `format` (`lang`: for HTML and Markdown).
+impl Format {
+    /// Whether it is written as the scan goes (`text`, `jsonl`, `sarif`)
+    /// rather than rendered from the finished inventory.
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Text | Format::Jsonl | Format::Sarif)
+    }
+}
+
+/// A scan-time report being written as the scan goes: hand it to the
+/// pipeline as its sink, then [`Streaming::finish`] it with the inventory.
+pub struct Streaming(Ordered);
+
+/// The scan-time formats' writers.
+enum Ordered {
+    Text(stream::Ordered<text::Text>),
+    Jsonl(stream::Ordered<jsonl::Jsonl>),
+    Sarif(stream::Ordered<sarif::Sarif>),
+}
+
+impl Streaming {
+    /// Starts writing `format` to `out` (`rules`: what SARIF lists); `None`
+    /// for the inventory formats, which are written at the end.
+    pub fn new(
+        format: Format,
+        rules: &BTreeMap<String, Rule>,
+        out: Box<dyn Write + Send>,
+    ) -> io::Result<Option<Streaming>> {
+        Ok(Some(Streaming(match format {
+            Format::Text => Ordered::Text(stream::Ordered::new(text::Text, out)?),
+            Format::Jsonl => Ordered::Jsonl(stream::Ordered::new(jsonl::Jsonl, out)?),
+            Format::Sarif => Ordered::Sarif(stream::Ordered::new(sarif::Sarif::new(rules), out)?),
+            Format::Json | Format::Csv | Format::Markdown | Format::Html => return Ok(None),
+        })))
+    }
+
+    /// Writes the summary (and SARIF's invocation) and flushes; the first
+    /// write error of the whole report, if any (a closed pipe included).
+    pub fn finish(self, inventory: &Inventory) -> io::Result<()> {
+        match self.0 {
+            Ordered::Text(o) => o.finish(inventory),
+            Ordered::Jsonl(o) => o.finish(inventory),
+            Ordered::Sarif(o) => o.finish(inventory),
+        }
+    }
+}
+
+impl Sink for Streaming {
+    fn admit(&self, seq: Seq) -> bool {
+        match &self.0 {
+            Ordered::Text(o) => o.admit(seq),
+            Ordered::Jsonl(o) => o.admit(seq),
+            Ordered::Sarif(o) => o.admit(seq),
+        }
+    }
+
+    fn item(&self, seq: Seq) -> Box<dyn ItemSink + '_> {
+        match &self.0 {
+            Ordered::Text(o) => o.item(seq),
+            Ordered::Jsonl(o) => o.item(seq),
+            Ordered::Sarif(o) => o.item(seq),
+        }
+    }
+}
+
+/// Writes the inventory formats (`json`, `csv`, `markdown`, `html`) of a
+/// finished scan (`lang`: for HTML and Markdown).
 pub fn write_lang(
     format: Format,
     inventory: &Inventory,
     lang: labels::Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Text => text::write(inventory, out),
-        Format::Jsonl => jsonl::write(inventory, out),
-        Format::Sarif => sarif::write(inventory, out),
-        _ => return render(format, &document::Document::new(inventory), lang, out),
-    }?;
-    out.flush()
+    render(format, &document::Document::new(inventory), lang, out)
 }
 
-/// Writes `inventory` to `out` in `format`, in Japanese where it has words.
+/// Writes an inventory format in Japanese where it has words.
 pub fn write(format: Format, inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     write_lang(format, inventory, labels::Lang::Ja, out)
 }
@@ -115,7 +179,7 @@ pub fn render(
         Format::Html => html::write(doc, lang, out),
         Format::Text | Format::Jsonl | Format::Sarif => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "text, jsonl and sarif are written at the scan: use json, csv, markdown or html",
+            "text, jsonl and sarif are written as the scan goes: use json, csv, markdown or html",
         )),
     }?;
     out.flush()

@@ -75,16 +75,6 @@ pub enum Member {
     },
 }
 
-/// Whether `bytes` start like a zip, gzip or (POSIX/GNU) tar file.
-pub fn is_archive(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\x1f\x8b") || is_tar(bytes)
-}
-
-/// A tar header's `ustar` magic, at offset 257.
-fn is_tar(bytes: &[u8]) -> bool {
-    bytes.get(257..262) == Some(b"ustar")
-}
-
 /// Hands every member of the archive `bytes` (named `display`) to `each`,
 /// descending into nested archives.
 pub fn members(bytes: &[u8], display: &str, limits: &Limits, each: &mut dyn FnMut(Member)) {
@@ -95,9 +85,7 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
     let hand = |name: String, content: Vec<u8>, each: &mut dyn FnMut(Member)| {
         // Workbooks and office documents are zips too, but documents, not
         // archives to open.
-        if is_archive(&content)
-            && crate::read::container(&content) == crate::read::Container::Archive
-        {
+        if crate::read::container(&content) == crate::read::Container::Archive {
             if depth >= limits.depth {
                 let reason =
                     format!("archive nested deeper than {} levels: not opened", limits.depth);
@@ -132,12 +120,12 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
                 each(Member::Skipped { display: name, reason: ratio_reason(limits) })
             }
             // A .tar.gz is one archive: its members are named after it.
-            Ok(_) if is_tar(&content) => walk(&content, display, limits, depth, each),
+            Ok(_) if crate::read::is_tar(&content) => walk(&content, display, limits, depth, each),
             Ok(_) => hand(name, content, each),
         }
         return;
     }
-    if is_tar(bytes) {
+    if crate::read::is_tar(bytes) {
         tar_members(
             bytes,
             display,

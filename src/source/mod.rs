@@ -1,20 +1,22 @@
 //! Enumeration: which files a scan covers, and knows nothing of their content.
 //!
-//! The `ignore` crate's parallel walker lists every target: hidden files are
-//! included (personal data hides there too), `.git/` is never entered,
-//! `.gitignore`, `.ignore` and `.piimapignore` are honoured unless turned off,
-//! symlinks are followed only when asked. Each file becomes an [`Entry`] sent
-//! down a bounded channel to the workers; files over the size limit and paths
-//! that cannot be listed become entries too, so nothing is dropped silently.
+//! The `ignore` crate's walker lists every target in a stable order — the
+//! targets in turn, depth first, each directory's entries sorted by name —
+//! so that items can be numbered and reported in that order whatever the
+//! number of threads: hidden files are included (personal data hides there
+//! too), `.git/` is never entered, `.gitignore`, `.ignore` and
+//! `.piimapignore` are honoured unless turned off, symlinks are followed
+//! only when asked. Each file becomes an [`Entry`] handed to the pipeline;
+//! files over the size limit and paths that cannot be listed become entries
+//! too, so nothing is dropped silently. Listing is cheap beside reading, so
+//! one thread walks ahead of the workers.
 
 pub mod archive;
 pub mod database;
 pub mod git;
 
+use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::SyncSender;
-
-use ignore::{WalkBuilder, WalkState};
 
 /// How the walk behaves.
 #[derive(Debug, Clone)]
@@ -25,11 +27,20 @@ pub struct WalkOptions {
     pub follow: bool,
     /// Files larger than this (bytes) are reported as skipped.
     pub max_filesize: u64,
-    /// Walker threads.
-    pub threads: usize,
     /// Paths never scanned (`ignore` of `.piimap.toml`): globs matched
     /// against paths relative to `base`.
     pub exclude: Option<std::sync::Arc<(globset::GlobSet, PathBuf)>>,
+}
+
+impl Entry {
+    /// Its path for reports.
+    pub fn display(&self) -> &str {
+        match self {
+            Entry::File { display, .. }
+            | Entry::TooLarge { display, .. }
+            | Entry::Error { display, .. } => display,
+        }
+    }
 }
 
 /// One unit of work for the scanners.
@@ -72,9 +83,9 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Walks `targets` and sends every entry to `tx`; returns when the walk is done
-/// or the receiver has gone.
-pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
+/// Walks `targets` in order and hands every entry to `each`, until the walk
+/// is done or `each` returns false.
+pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry) -> bool) {
     let Some((first, rest)) = targets.split_first() else {
         return;
     };
@@ -92,7 +103,7 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
         .git_exclude(respect)
         .require_git(false)
         .follow_links(opts.follow)
-        .threads(opts.threads)
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry({
             let exclude = opts.exclude.clone();
             move |e| {
@@ -107,32 +118,31 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, tx: &SyncSender<Entry>) {
         builder.add_custom_ignore_filename(".piimapignore");
     }
     let max = opts.max_filesize;
-    builder.build_parallel().run(|| {
-        let tx = tx.clone();
-        Box::new(move |result| {
-            let entry = match result {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
-                    Ok(m) if m.len() > max => {
-                        Entry::TooLarge { display: display_path(e.path()), size: m.len() }
-                    }
-                    Ok(m) => Entry::File {
-                        display: display_path(e.path()),
-                        path: e.into_path(),
-                        size: m.len(),
-                        meta: crate::inventory::ItemMeta::of(&m),
-                    },
-                    Err(err) => {
-                        Entry::Error { display: display_path(e.path()), message: describe(&err) }
-                    }
+    for result in builder.build() {
+        let entry = match result {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
+                Ok(m) if m.len() > max => {
+                    Entry::TooLarge { display: display_path(e.path()), size: m.len() }
+                }
+                Ok(m) => Entry::File {
+                    display: display_path(e.path()),
+                    path: e.into_path(),
+                    size: m.len(),
+                    meta: crate::inventory::ItemMeta::of(&m),
                 },
-                // Directories are walked into; symlinks not followed are skipped
-                // (as ripgrep does), and so are sockets, FIFOs and devices.
-                Ok(_) => return WalkState::Continue,
-                Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
-            };
-            if tx.send(entry).is_err() { WalkState::Quit } else { WalkState::Continue }
-        })
-    });
+                Err(err) => {
+                    Entry::Error { display: display_path(e.path()), message: describe(&err) }
+                }
+            },
+            // Directories are walked into; symlinks not followed are skipped
+            // (as ripgrep does), and so are sockets, FIFOs and devices.
+            Ok(_) => continue,
+            Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
+        };
+        if !each(entry) {
+            return;
+        }
+    }
 }
 
 /// The path an `ignore` error is about.

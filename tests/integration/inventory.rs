@@ -42,8 +42,17 @@ fn fixtures_are_checked_against_their_purposes_and_validate() {
     // The whole entry, but for what the file system says (its mode decides
     // the exposure).
     let exposed = dm["world_readable"] == true;
+    // Three rows of four values and the four classified columns, all kept
+    // as evidence (the cap is 100).
+    assert_eq!(dm["findings"], 16);
+    let evidence = dm["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 16);
+    assert_eq!(
+        (evidence[0]["line"].as_u64(), evidence[0]["category"].as_str()),
+        (Some(2), Some("name"))
+    );
     let mut entry = dm.clone();
-    for key in ["size", "modified", "owner", "world_readable"] {
+    for key in ["size", "modified", "owner", "world_readable", "findings", "evidence"] {
         entry.as_object_mut().unwrap().remove(key);
     }
     let mut reasons = vec!["identifies-directly", "sensitive:bank_account"];

@@ -2,10 +2,8 @@
 //! user pattern directories.
 
 use piimap::Category;
-use piimap::detect::{
-    catalog::{BUILTIN, Catalog},
-    check::check,
-};
+use piimap::detect::catalog::{BUILTIN, Catalog};
+use piimap::selftest::check;
 
 use crate::util::*;
 

@@ -1,13 +1,18 @@
-//! The pattern self-test: every detector's examples must be found and its
-//! negative examples must not, through the whole detector (regex, guard,
-//! validator and context), exactly as a scan would see them.
+//! The self-test of the data that drives detection: every detector's
+//! examples must be found and its negative examples must not, through the
+//! whole detector (regex, guard, validator and context), and every
+//! combination rule must fire on its examples and not on its negative
+//! ones — each exactly as a scan sees them, through [`crate::scan::scan_text`].
 //!
-//! Used by `cargo test`, by `piimap patterns check` (for people writing their
-//! own pattern files) and nowhere else.
+//! It sits above the pipeline it tests, so no stage calls back up into the
+//! scan. Used by `cargo test`, by `piimap patterns check` (for people writing
+//! their own pattern files) and nowhere else.
 
-use super::DetectorSet;
-use super::catalog::Catalog;
-use crate::scan::{Evidence, scan_bytes};
+use std::collections::HashSet;
+
+use crate::detect::DetectorSet;
+use crate::detect::catalog::Catalog;
+use crate::scan::{Evidence, scan_text};
 
 /// One thing wrong with one detector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,12 +84,48 @@ pub fn check(catalog: &Catalog) -> Vec<Problem> {
 /// The values detector `id` reports in `text`.
 fn findings_of(set: &DetectorSet, id: &str, text: &str) -> Vec<String> {
     let evidence = Evidence { show_values: true, ..Evidence::default() };
-    scan_bytes(set, "example.txt", text.as_bytes(), &evidence)
-        .findings
+    scan_text(set, "example.txt", text.as_bytes(), &evidence)
         .into_iter()
         .filter(|f| &*f.detector == id)
         .filter_map(|f| f.value)
         .collect()
+}
+
+/// Runs every combination rule's examples through a whole scan: each example
+/// must fire its rule, each negative example must not.
+pub fn check_combinations(rules: &crate::identify::Rules, detectors: &DetectorSet) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |id: &str, message: String| {
+        problems.push(Problem { detector: format!("combination {id}"), message });
+    };
+    let mut ids = HashSet::new();
+    for rule in &rules.rules {
+        if !ids.insert(rule.id.as_str()) {
+            problem(&rule.id, "defined twice".into());
+        }
+        if rule.all.is_empty() && rule.any.is_empty() {
+            problem(&rule.id, "needs `all` or `any`".into());
+        }
+        if rule.examples.is_empty() || rule.negative_examples.is_empty() {
+            problem(&rule.id, "needs at least one example and one negative example".into());
+        }
+        let fired = |text: &str| {
+            let mut findings =
+                scan_text(detectors, "example.txt", text.as_bytes(), &Evidence::default());
+            rules.identify(&mut findings).rules.contains(&rule.id)
+        };
+        for example in &rule.examples {
+            if !fired(example) {
+                problem(&rule.id, format!("example does not fire: {example:?}"));
+            }
+        }
+        for negative in &rule.negative_examples {
+            if fired(negative) {
+                problem(&rule.id, format!("negative example fires: {negative:?}"));
+            }
+        }
+    }
+    problems
 }
 
 /// Splits `a «b» c` into `a b c` and `b`.
@@ -130,6 +171,48 @@ fn lint_pattern(pattern: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Category;
+
+    #[test]
+    fn a_label_on_the_next_line_belongs_to_the_number_there() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let evidence = crate::scan::Evidence { show_values: true, key: None };
+        let postal = |t: &str| -> Vec<String> {
+            crate::scan::scan_text(&set, "t.txt", t.as_bytes(), &evidence)
+                .into_iter()
+                .filter(|f| f.category == Category::PostalCode)
+                .filter_map(|f| f.value)
+                .collect()
+        };
+        assert_eq!(postal("注文 555-0123\n〒150-0002\n"), ["150-0002"]);
+        // With no number after it, the next line still speaks for the value.
+        assert_eq!(postal("150-0002\n東京都渋谷区渋谷2-21-1\n"), ["150-0002"]);
+    }
+
+    #[test]
+    fn full_width_headers_and_keywords_are_folded() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let found = |text: &str| {
+            crate::scan::scan_text(&set, "t.txt", text.as_bytes(), &Default::default())
+                .iter()
+                .map(|f| f.detector.to_string())
+                .collect::<Vec<_>>()
+        };
+        // The two columns are classified too (a value each, both headers name them).
+        assert_eq!(
+            found("ＴＥＬ,氏名\n09012345678,山田\n"),
+            ["column", "column", "jp.phone-digits", "jp.name-kanji"]
+        );
+        assert_eq!(found("ＴＥＬ：09012345678\n"), ["jp.phone-digits"]);
+        assert!(found("09012345678\n").is_empty());
+    }
+
+    #[test]
+    fn built_in_combination_rules_hold_their_examples() {
+        let rules = crate::identify::Rules::builtin().unwrap();
+        let detectors = DetectorSet::load(&[]).unwrap();
+        assert_eq!(check_combinations(rules, &detectors), []);
+    }
 
     #[test]
     fn helpers() {

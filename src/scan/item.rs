@@ -1,0 +1,305 @@
+//! One item, read and dispatched by what its bytes are: text (in chunks,
+//! detected in parallel for large files), workbooks, office documents,
+//! PDFs, archives (each member an item of its own) and SQLite files found
+//! on a share. Each reader's findings go to the item's [`Out`] as they are
+//! made; nothing here keeps them.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::Evidence;
+use super::emit::Out;
+use super::text::FileScan;
+use crate::classify::ColumnRules;
+use crate::detect::{DetectorSet, Hit, Scratch};
+use crate::finding::Part;
+use crate::read::{self, Chunk, Kind, ReadScratch};
+use crate::source::Entry;
+
+/// Archive members larger than this are skipped (with the reason).
+const ARCHIVE_MEMBER_MAX: u64 = 256 << 20;
+
+/// One worker thread's state: its read and detect buffers, reused from item
+/// to item so the hot path allocates nothing per line.
+pub(crate) struct Worker<'a> {
+    pub(super) detectors: &'a DetectorSet,
+    pub(super) evidence: &'a Evidence,
+    read: ReadScratch,
+    pub(super) detect: Scratch,
+    pub(super) hits: Vec<Hit>,
+}
+
+impl<'a> Worker<'a> {
+    pub(crate) fn new(detectors: &'a DetectorSet, evidence: &'a Evidence) -> Worker<'a> {
+        Worker {
+            detectors,
+            evidence,
+            read: ReadScratch::default(),
+            detect: detectors.scratch(),
+            hits: Vec::new(),
+        }
+    }
+
+    /// Scans one entry of a walk.
+    pub(super) fn process(&mut self, entry: Entry, out: &mut dyn Out) {
+        match entry {
+            Entry::File { path, display, size, meta } => {
+                out.meta(&display, meta);
+                self.scan_file(&path, &display, size, out);
+            }
+            Entry::TooLarge { display, size } => {
+                out.skipped(display, format!("larger than --max-filesize ({size} bytes)"));
+            }
+            Entry::Error { display, message } => out.error(display, message),
+        }
+    }
+
+    /// Scans in-memory content named `name` (an archive member, a git blob).
+    pub(super) fn scan_bytes(&mut self, name: &str, bytes: &[u8], out: &mut dyn Out) {
+        let mut decoded = String::new();
+        let mut file = FileScan::new(Path::new(name), name);
+        let kind = read::decode(bytes, &mut decoded, &mut |chunk| file.chunk_to(self, chunk, out));
+        if kind == Kind::Container {
+            return self.scan_document(name, bytes, out);
+        }
+        file.finish(self, kind, bytes.len() as u64, out);
+    }
+
+    fn scan_file(&mut self, path: &Path, display: &str, size: u64, out: &mut dyn Out) {
+        let mut read = std::mem::take(&mut self.read);
+        let mut file = FileScan::new(path, display);
+        // A large file's chunks after the first (which sets the header and
+        // syntax) are detected a batch at a time on the pool's threads.
+        let mut batch: Vec<(String, u64, u64)> = Vec::new();
+        let result = read::read_file(path, &mut read, &mut |chunk| {
+            if chunk.is_first || !file.splittable() {
+                file.chunk_to(self, chunk, out);
+                return;
+            }
+            batch.push((chunk.text.to_string(), chunk.first_line, chunk.column_offset));
+            if batch.len() >= rayon::current_num_threads().max(1) {
+                file.chunks_in_parallel(self, &mut batch, out);
+            }
+        });
+        file.chunks_in_parallel(self, &mut batch, out);
+        self.read = read;
+        match result {
+            Ok(Kind::Database) => {
+                let target = crate::source::database::Target::sqlite_file(
+                    path.to_path_buf(),
+                    display.to_string(),
+                );
+                self.scan_sqlite(&target, out);
+                out.stats().files += 1;
+            }
+            Ok(Kind::Container) => match std::fs::read(path) {
+                Ok(bytes) => self.scan_document(display, &bytes, out),
+                Err(e) => out.error(display.to_string(), e.to_string()),
+            },
+            Ok(kind) => file.finish(self, kind, size, out),
+            // What was read before the error stays reported.
+            Err(e) => out.error(display.to_string(), e.to_string()),
+        }
+    }
+
+    /// Scans in-memory content by what [`read::container`] says it is.
+    fn scan_document(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
+        use read::Container;
+        match read::container(bytes) {
+            Container::Workbook => self.scan_workbook(display, bytes, out),
+            Container::Office(format) => self.scan_office(display, bytes, format, out),
+            Container::Pdf => self.scan_pdf(display, bytes, out),
+            Container::Archive => {
+                self.scan_archive(display, bytes, out);
+                out.stats().files += 1;
+            }
+            Container::Other => out.stats().binary += 1,
+        }
+    }
+
+    /// Scans a Word/PowerPoint/OpenDocument file's text, a paragraph a line
+    /// (numbered per slide in presentations).
+    fn scan_office(
+        &mut self,
+        display: &str,
+        bytes: &[u8],
+        format: read::office::Format,
+        out: &mut dyn Out,
+    ) {
+        let parts = match read::office::extract(bytes, format) {
+            Ok(p) => p,
+            Err(e) => return out.error(display.to_string(), format!("{}: {e}", format.name())),
+        };
+        let mut file = FileScan::new(Path::new(display), display);
+        file.fields = true;
+        for part in &parts {
+            file.part(self, part.slide.map(Part::Slide), &part.text, out);
+        }
+        out.stats().files += 1;
+        out.stats().bytes += bytes.len() as u64;
+    }
+
+    /// Scans a PDF's text layer page by page (lines numbered per page);
+    /// image-only pages are listed as skipped, unreadable pages as errors.
+    /// Its text and name also decide whether it is a floor plan.
+    fn scan_pdf(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
+        let pdf = match read::pdf::extract(bytes) {
+            Ok(p) => p,
+            Err(e) => return out.error(display.to_string(), e),
+        };
+        let mut file = FileScan::new(Path::new(display), display);
+        file.fields = true;
+        for (page, text) in &pdf.pages {
+            file.part(self, Some(Part::Page(*page)), text, out);
+        }
+        let texts: Vec<String> =
+            pdf.pages.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+        file.floor_plan(self, &[], &texts, "PDF", out);
+        for (page, message) in pdf.errors {
+            out.error(display.to_string(), format!("page {page}: cannot read its text: {message}"));
+        }
+        if !pdf.image_only.is_empty() {
+            let pages: Vec<String> = pdf.image_only.iter().map(u32::to_string).collect();
+            let reason = format!(
+                "page {}: no text layer (an image, e.g. a scan): not read / 画像のみのページ",
+                pages.join(", ")
+            );
+            out.skipped(display.to_string(), reason);
+        }
+        out.stats().files += 1;
+        out.stats().bytes += bytes.len() as u64;
+    }
+
+    /// Scans every sheet of a workbook as a table: the first row with two
+    /// or more values is the header candidate (title rows above it are read
+    /// as plain text), each row is a record, findings carry the sheet, the
+    /// row as `line` and the column number, and the columns are classified.
+    fn scan_workbook(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
+        let sheets = match read::spreadsheet::read(bytes) {
+            Ok(s) => s,
+            Err(e) => return out.error(display.to_string(), e),
+        };
+        for sheet in &sheets {
+            let name: Arc<str> = Arc::from(sheet.name.as_str());
+            let filled = |cells: &Vec<String>| cells.iter().filter(|c| !c.is_empty()).count();
+            let table_start =
+                sheet.rows.iter().position(|(_, cells)| filled(cells) >= 2).unwrap_or(0);
+            let (titles, table) = sheet.rows.split_at(table_start);
+            // A form laid out down the sheet (氏名 | 山田 太郎, 電話番号 | 090…)
+            // has labels in its first column, not a header row.
+            let labelled_rows = table
+                .iter()
+                .take(30)
+                .filter(|(_, cells)| {
+                    cells
+                        .first()
+                        .is_some_and(|c| ColumnRules::builtin().is_ok_and(|r| r.names_any(c)))
+                })
+                .count();
+            let form = labelled_rows >= 3 && labelled_rows * 2 >= table.len().min(30);
+            self.scan_rows_as_text(display, titles, sheet, &name, out);
+            let mut text = String::new();
+            for (_, cells) in table {
+                for (i, cell) in cells.iter().enumerate() {
+                    if i > 0 {
+                        text.push('\t');
+                    }
+                    text.extend(
+                        cell.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }),
+                    );
+                }
+                text.push('\n');
+            }
+            // A `.tsv` name lets the table's header row be recognised; a
+            // form's rows are label and value: no header is looked for.
+            let mut file = FileScan::new(Path::new("sheet.tsv"), display);
+            file.fields = true;
+            let chunk = Chunk {
+                text: &text,
+                first_line: 1,
+                is_first: !form,
+                positions: true,
+                column_offset: 0,
+                drawing: false,
+            };
+            let mut findings = file.chunk(self, chunk);
+            let lines: Vec<&str> = text.split('\n').collect();
+            for f in &mut findings {
+                let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
+                let (row, _) = table[index];
+                let before = f.column.unwrap_or(1) as usize - 1;
+                let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
+                f.line = Some(u64::from(row));
+                f.column = Some(u64::from(sheet.first_column) + field as u64);
+                // A table row is a record; a form's records are its
+                // paragraphs of rows, known by their first row.
+                f.record = if form {
+                    f.record.map(|r| u64::from(table[r as usize - 1].0))
+                } else {
+                    Some(u64::from(row))
+                };
+                f.sheet = Some(Arc::clone(&name));
+            }
+            file.send(findings, out);
+            let header_row = table.first().map(|(row, _)| u64::from(*row));
+            let columns = file.classify_columns(header_row, Some(&name));
+            out.findings(columns);
+        }
+        out.stats().files += 1;
+        out.stats().bytes += bytes.len() as u64;
+    }
+
+    /// Scans a sheet's rows above its table (titles: one value each) as
+    /// text, one row a line, each finding in the row's one cell.
+    fn scan_rows_as_text(
+        &mut self,
+        display: &str,
+        rows: &[(u32, Vec<String>)],
+        sheet: &read::spreadsheet::Sheet,
+        name: &Arc<str>,
+        out: &mut dyn Out,
+    ) {
+        if rows.is_empty() {
+            return;
+        }
+        let text: String = rows.iter().map(|(_, cells)| cells.join(" ") + "\n").collect();
+        // A `.txt` name: no header row to look for.
+        let mut file = FileScan::new(Path::new("titles.txt"), display);
+        file.fields = true;
+        let chunk = Chunk::text(&text);
+        let mut findings = file.chunk(self, chunk);
+        for f in &mut findings {
+            let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
+            let (row, cells) = &rows[index];
+            f.line = Some(u64::from(*row));
+            f.column = cells
+                .iter()
+                .position(|c| !c.is_empty())
+                .map(|i| u64::from(sheet.first_column) + i as u64);
+            f.record = Some(u64::from(*row));
+            f.sheet = Some(Arc::clone(name));
+        }
+        file.send(findings, out);
+    }
+
+    /// Scans the members of an archive in memory, each as a location of its
+    /// own (`a.zip!dir/b.csv`); skipped and unreadable members become
+    /// entries.
+    fn scan_archive(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
+        use crate::source::archive::{Limits, Member, members};
+        members(bytes, display, &Limits::new(ARCHIVE_MEMBER_MAX), &mut |member| match member {
+            Member::File { display, bytes } => {
+                // A member that crashes a reader is an error entry; the
+                // archive's other members are still read.
+                let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.scan_bytes(&display, &bytes, out)
+                }));
+                if scanned.is_err() {
+                    out.error(display, super::CRASHED.into());
+                }
+            }
+            Member::Skipped { display, reason } => out.skipped(display, reason),
+            Member::Error { display, message } => out.error(display, message),
+        });
+    }
+}

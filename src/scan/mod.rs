@@ -1,0 +1,322 @@
+//! The pipeline: wires source → read → detect → identify → inventory on a
+//! pool of workers, and streams every item's findings to a [`Sink`] as the
+//! item is read.
+//!
+//! ```text
+//! walk / git / tables ─▶ feeder ─▶ workers (item.rs: read and dispatch,
+//!   (numbered in a        thread    text.rs: detect a chunk into findings)
+//!    stable order)                     │ batches of findings
+//!                                      ▼
+//!                          emit.rs: filter, identify, count per location
+//!                                      │                    │
+//!                                      ▼                    ▼
+//!                           Sink (reports, in item     Inventory (one
+//!                           order, as items finish)    aggregate per location)
+//! ```
+//!
+//! Items are numbered ([`Seq`]) in the order the source lists them; a sink
+//! writes them in that order, so output is the same byte for byte whatever
+//! the number of threads, while each item's findings are written as soon as
+//! the items before it are done. Nothing keeps findings once they are
+//! written: a location keeps counts and a capped sample of evidence, so
+//! memory is bounded by the number of locations (see `crate::inventory`).
+//!
+//! Whatever happens to one item — an I/O error, undecodable bytes, a panic
+//! in a reader — becomes an error entry and the scan goes on.
+
+mod database;
+mod emit;
+mod git;
+mod item;
+mod text;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, mpsc};
+use std::time::SystemTime;
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+pub use database::{DbOptions, scan_databases};
+pub use git::{scan_git, scan_history};
+
+use emit::Out;
+
+use crate::detect::DetectorSet;
+use crate::finding::{Finding, FingerprintKey};
+use crate::identify::Rules;
+use crate::inventory::purposes::Purposes;
+use crate::inventory::{Inventory, ItemError, Location, Skipped};
+use crate::source::{self, WalkOptions};
+
+/// The paths to scan and how to walk them.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    /// Paths to scan (files or directories), walked in this order.
+    pub targets: Vec<PathBuf>,
+    /// Walk behaviour.
+    pub walk: WalkOptions,
+}
+
+/// What findings carry besides their position.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Keep raw values in findings (`--show-values`).
+    pub show_values: bool,
+    /// The key of the value fingerprints. Without one, findings carry none:
+    /// fingerprints under a throw-away key would make two scans of the same
+    /// data differ, and a fixed key would make them a plain hash.
+    pub key: Option<FingerprintKey>,
+}
+
+/// An item's place in the output order: items are numbered from 0 in the
+/// order their source lists them.
+pub type Seq = u64;
+
+/// Where findings go as items are scanned: the scan-time reports, a
+/// baseline being made, or nowhere.
+pub trait Sink: Sync {
+    /// Waits until item `seq` may start, so that items finished ahead of a
+    /// slow one stay few; false when the sink takes nothing more (its
+    /// output was closed) and the scan should stop.
+    fn admit(&self, seq: Seq) -> bool {
+        let _ = seq;
+        true
+    }
+
+    /// The writer for item `seq`: everything the item yields goes through
+    /// it, in order; dropping it ends the item.
+    fn item(&self, seq: Seq) -> Box<dyn ItemSink + '_>;
+}
+
+/// What one item yields, in order: batches of findings of one location at
+/// a time, each location's aggregate after its findings, errors and
+/// skipped entries as they happen.
+pub trait ItemSink {
+    /// Findings of one location, in report order.
+    fn findings(&mut self, findings: &[Finding]);
+    /// A location's aggregate, after its last findings.
+    fn location(&mut self, location: &Location);
+    /// Something that could not be read.
+    fn error(&mut self, error: &ItemError);
+    /// Something not read on purpose.
+    fn skipped(&mut self, skipped: &Skipped);
+}
+
+/// A sink that keeps nothing (for the inventory reports, rendered from the
+/// [`Inventory`] at the end).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn item(&self, _: Seq) -> Box<dyn ItemSink + '_> {
+        Box::new(Discard)
+    }
+}
+
+impl ItemSink for Discard {
+    fn findings(&mut self, _: &[Finding]) {}
+    fn location(&mut self, _: &Location) {}
+    fn error(&mut self, _: &ItemError) {}
+    fn skipped(&mut self, _: &Skipped) {}
+}
+
+/// Receives progress as items finish (for a progress bar); must be cheap.
+pub trait Progress: Sync {
+    /// One item is done: its size and how many findings it had.
+    fn item_done(&self, bytes: u64, findings: u64);
+}
+
+/// Decides which findings a project has already accepted.
+pub trait Filter: Sync {
+    /// Whether every finding at `path` is dropped (an allowlisted path):
+    /// counted as suppressed.
+    fn path(&self, path: &str) -> bool;
+    /// Whether one finding is accepted already (in the baseline): counted
+    /// as baselined.
+    fn finding(&self, finding: &Finding) -> bool;
+}
+
+/// At most this many findings of a location are kept as evidence, unless
+/// the pipeline says otherwise.
+pub const EVIDENCE_CAP: usize = 100;
+
+/// At most this many identifying values of one location are kept to count
+/// its people, unless the pipeline says otherwise (about 24 bytes each).
+pub const PEOPLE_CAP: usize = 1_000_000;
+
+/// What happens to findings after detection: which are dropped, what
+/// identifies, what the locations are for, and what a location keeps.
+pub struct Policy<'a> {
+    /// The combination rules.
+    pub rules: &'a Rules,
+    /// The purposes locations are assessed against, if any.
+    pub purposes: Option<&'a Purposes>,
+    /// "Now", for retention.
+    pub now: SystemTime,
+    /// Allowlists and baselines.
+    pub filter: Option<&'a dyn Filter>,
+    /// Findings kept as evidence per location.
+    pub evidence_cap: usize,
+    /// Identifying values kept per location to count people; past it the
+    /// count is a lower bound.
+    pub people_cap: usize,
+}
+
+impl<'a> Policy<'a> {
+    /// The combination `rules`, nothing dropped, no purposes, the default
+    /// caps.
+    pub fn new(rules: &'a Rules) -> Policy<'a> {
+        Policy {
+            rules,
+            purposes: None,
+            now: SystemTime::now(),
+            filter: None,
+            evidence_cap: EVIDENCE_CAP,
+            people_cap: PEOPLE_CAP,
+        }
+    }
+}
+
+/// Everything a scan needs besides what to scan: detectors, policy, where
+/// findings go, and how many threads.
+pub struct Pipeline<'a> {
+    /// The compiled detectors.
+    pub detectors: &'a DetectorSet,
+    /// What findings carry.
+    pub evidence: Evidence,
+    /// What happens to findings after detection.
+    pub policy: Policy<'a>,
+    /// Where findings go, in item order.
+    pub sink: &'a dyn Sink,
+    /// Told as items finish.
+    pub progress: Option<&'a dyn Progress>,
+    /// Worker threads.
+    pub jobs: usize,
+    /// The next item's number, shared by every scan run with this pipeline
+    /// (files, then databases) so that the sink sees one sequence.
+    next: AtomicU64,
+}
+
+impl<'a> Pipeline<'a> {
+    /// A pipeline with `detectors` and combination `rules` writing to
+    /// `sink`: no raw values, no fingerprints, no progress, one thread per
+    /// CPU.
+    pub fn new(detectors: &'a DetectorSet, rules: &'a Rules, sink: &'a dyn Sink) -> Pipeline<'a> {
+        Pipeline {
+            detectors,
+            evidence: Evidence::default(),
+            policy: Policy::new(rules),
+            sink,
+            progress: None,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    /// Numbers the next item. Called only by the one thread that lists
+    /// items, so numbers follow the listing.
+    fn next_seq(&self) -> Seq {
+        self.next.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Runs `each` on every item `produce` lists, on `jobs` threads with
+    /// findings carrying `evidence`: items are numbered as listed, admitted
+    /// by the sink, and each writes through its own [`emit::Stream`]. A
+    /// panic while scanning an item becomes an error entry named by `label`.
+    fn run<T: Send>(
+        &self,
+        jobs: usize,
+        evidence: &Evidence,
+        produce: impl FnOnce(&mut dyn FnMut(T) -> bool) + Send,
+        label: impl Fn(&T) -> String + Sync,
+        each: impl Fn(&mut item::Worker<'_>, &mut emit::Stream<'_>, T) + Sync,
+    ) -> Inventory {
+        let (tx, rx) = mpsc::sync_channel::<(Seq, T)>(64);
+        let inventory = Mutex::new(Inventory::default());
+        let workers = Mutex::new(Vec::new());
+        let work = || {
+            rx.into_iter().par_bridge().for_each(|(seq, item)| {
+                let mut w = lock(&workers)
+                    .pop()
+                    .unwrap_or_else(|| item::Worker::new(self.detectors, evidence));
+                let mut out = emit::Stream::new(self, self.sink.item(seq));
+                let name = label(&item);
+                let scanned = catch_unwind(AssertUnwindSafe(|| each(&mut w, &mut out, item)));
+                if scanned.is_err() {
+                    out.error(name, CRASHED.into());
+                }
+                lock(&workers).push(w);
+                let part = out.finish();
+                if let Some(p) = self.progress {
+                    p.item_done(part.stats.bytes, part.stats.findings);
+                }
+                let mut all = lock(&inventory);
+                *all = std::mem::take(&mut *all).merge(part);
+            });
+        };
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                produce(&mut |item| {
+                    let seq = self.next_seq();
+                    self.sink.admit(seq) && tx.send((seq, item)).is_ok()
+                })
+            });
+            match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+                Ok(pool) => pool.install(work),
+                // Without a dedicated pool, rayon's global one does the work.
+                Err(_) => work(),
+            }
+        });
+        inventory.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// An item that is only an error (a database that cannot be reached).
+    fn error_item(&self, path: String, message: String) -> Inventory {
+        let seq = self.next_seq();
+        self.sink.admit(seq);
+        let mut out = emit::Stream::new(self, self.sink.item(seq));
+        out.error(path, message);
+        out.finish()
+    }
+}
+
+/// The error entry of an item whose reader panicked.
+const CRASHED: &str = "internal error while scanning this item (please report it)";
+
+/// Scans every target (files and directories, walked in order).
+pub fn scan(pipeline: &Pipeline<'_>, config: &ScanConfig) -> Inventory {
+    pipeline
+        .run(
+            pipeline.jobs,
+            &pipeline.evidence,
+            |each| source::walk(&config.targets, &config.walk, each),
+            |entry| entry.display().to_string(),
+            |w, out, entry| w.process(entry, out),
+        )
+        .finish()
+}
+
+/// Scans one in-memory text as if it were a file named `name`: the same
+/// decoding, header sniffing and detection as [`scan`], without
+/// identification; the findings in report order. The entry point of the
+/// pattern self-test and of anything that has text rather than files.
+pub fn scan_text(
+    detectors: &DetectorSet,
+    name: &str,
+    bytes: &[u8],
+    evidence: &Evidence,
+) -> Vec<Finding> {
+    let mut keep = emit::Keep::default();
+    item::Worker::new(detectors, evidence).scan_bytes(name, bytes, &mut keep);
+    let mut findings = keep.findings;
+    findings.sort();
+    findings
+}
+
+/// Locks a mutex whose critical sections cannot leave it inconsistent (they
+/// only push, pop or merge), so a poisoned lock is still safe to use.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,455 @@
+//! Detection of one item's text: a chunk of whole lines in, its findings
+//! out, each with its line, column, field and record.
+//!
+//! [`FileScan`] holds what one file's chunks share: the header row of a
+//! table (each value's column), the syntax of JSON, XML or an SQL dump (each
+//! value's key), per-column counts for classification, and whether anything
+//! identifying was seen (for floor plans). Findings leave as soon as their
+//! chunk is done.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+
+use super::emit::Out;
+use super::item::Worker;
+use crate::classify::{self, ColumnRules, Filled, Found};
+use crate::detect::{Columns, Layout};
+use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
+use crate::read::{Chunk, Kind, delimited::Header, structured::Syntax};
+use crate::suppress;
+
+/// The state of one file while its chunks go by.
+pub(super) struct FileScan<'p> {
+    path: &'p Path,
+    display: Arc<str>,
+    pub(super) columns: Option<Columns>,
+    /// Values per column of a table found by its header row (databases
+    /// count their own).
+    filled: Option<Filled>,
+    /// Per column and category, the rows with findings.
+    found: Found,
+    /// JSON, XML or an SQL dump: values get their key as `field`.
+    syntax: Option<Syntax>,
+    /// Lines are cells and fields, not prose ([`Layout::fields`]): text
+    /// from documents and sheets, and structured text.
+    pub(super) fields: bool,
+    /// An address, phone number, e-mail address or name was found: a floor
+    /// plan in the same file identifies a home.
+    identifying: bool,
+    /// Findings silenced by `piimap:allow` or allowlisted values, not yet
+    /// counted into the item.
+    suppressed: u64,
+}
+
+impl<'p> FileScan<'p> {
+    pub(super) fn new(path: &'p Path, display: &str) -> Self {
+        FileScan {
+            path,
+            display: Arc::from(display),
+            columns: None,
+            filled: None,
+            found: Found::default(),
+            syntax: None,
+            fields: false,
+            identifying: false,
+            suppressed: 0,
+        }
+    }
+
+    /// Detects one chunk and sends its findings on.
+    pub(super) fn chunk_to(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>, out: &mut dyn Out) {
+        let findings = self.chunk(w, chunk);
+        self.send(findings, out);
+    }
+
+    /// Counts what the file's later stages need from `findings` (column
+    /// classification, floor plans) and sends them on.
+    pub(super) fn send(&mut self, findings: Vec<Finding>, out: &mut dyn Out) {
+        let identifying = [Category::Address, Category::Phone, Category::Email, Category::Name];
+        self.identifying |= findings.iter().any(|f| identifying.contains(&f.category));
+        if self.columns.is_some() {
+            self.found.add(&findings);
+        }
+        out.stats().suppressed += std::mem::take(&mut self.suppressed);
+        out.findings(findings);
+    }
+
+    /// The findings of one chunk, with their records.
+    pub(super) fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) -> Vec<Finding> {
+        if chunk.is_first {
+            self.syntax = Syntax::sniff(self.path, chunk.text);
+            self.columns = match self.syntax {
+                Some(_) => None,
+                None => Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h)),
+            };
+            self.filled = self.columns.as_ref().map(|_| Filled::default());
+        }
+        let header_row = chunk.is_first && self.columns.is_some();
+        if let (Some(filled), Some(columns)) = (&mut self.filled, &self.columns) {
+            for line in chunk.text.lines().skip(usize::from(header_row)) {
+                columns.header.each_value(line, |i, v| filled.value(i, v));
+            }
+        }
+        let mut findings = Vec::new();
+        // Where each finding's line and value start in the chunk, for
+        // records and structured keys.
+        let mut line_starts: Vec<usize> = Vec::new();
+        let mut starts: Vec<usize> = Vec::new();
+        w.hits.clear();
+        let layout =
+            Layout { first_is_header: header_row, fields: self.fields || self.syntax.is_some() };
+        w.detectors.detect(chunk.text, self.columns.as_ref(), layout, &mut w.detect, &mut w.hits);
+        for hit in &w.hits {
+            let spec = w.detectors.spec(hit.detector);
+            if chunk.positions && suppress::allowed(chunk.text, hit.line_start, spec.category) {
+                self.suppressed += 1;
+                continue;
+            }
+            let value = &chunk.text[hit.start..hit.end];
+            if w.detectors.allowed(value) {
+                self.suppressed += 1;
+                continue;
+            }
+            let test_data = w.detectors.test_data().recognise(spec.category, value);
+            line_starts.push(hit.line_start);
+            starts.push(hit.start);
+            let offset = if hit.line == 0 { chunk.column_offset } else { 0 };
+            findings.push(Finding {
+                path: Arc::clone(&self.display),
+                line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
+                column: chunk.positions.then(|| {
+                    offset + chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1
+                }),
+                category: spec.category,
+                detector: Arc::clone(w.detectors.id(hit.detector)),
+                field: hit
+                    .field
+                    .and_then(|f| self.columns.as_ref().and_then(|c| c.name(f)))
+                    .cloned(),
+                confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
+                masked: mask(spec.category, value),
+                value: w.evidence.show_values.then(|| value.to_string()),
+                reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
+                test_data: test_data.is_some(),
+                commit: None,
+                fingerprint: w
+                    .evidence
+                    .key
+                    .as_ref()
+                    .map(|k| k.fingerprint(spec.category, value))
+                    .unwrap_or_default(),
+                record: None,
+                identifiability: None,
+                subject: subject_key(spec.category, value),
+                row: None,
+                sheet: None,
+                part: None,
+            });
+        }
+        if let Some(syntax) = &mut self.syntax {
+            place_structured(syntax, chunk.text, &mut findings, &line_starts, &starts);
+        }
+        if chunk.positions && !chunk.drawing {
+            assign_records(&mut findings, &line_starts, chunk.text, self.columns.is_some());
+        }
+        findings
+    }
+
+    /// Ends a file read as text (or a drawing, or an image).
+    pub(super) fn finish(mut self, w: &Worker<'_>, kind: Kind, size: u64, out: &mut dyn Out) {
+        match kind {
+            Kind::Text(_) => {
+                out.stats().files += 1;
+                out.stats().bytes += size;
+                out.findings(self.classify_columns(Some(1), None));
+            }
+            Kind::Cad(drawing) => {
+                out.stats().files += 1;
+                out.stats().bytes += size;
+                self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name(), out);
+            }
+            Kind::Image => {
+                out.stats().binary += 1;
+                self.floor_plan(w, &[], &[], "PDF/image", out);
+            }
+            // In memory (an archive's member), a database or a document no
+            // reader handles is counted as binary.
+            Kind::Binary | Kind::Database | Kind::Container => out.stats().binary += 1,
+        }
+        out.stats().suppressed += std::mem::take(&mut self.suppressed);
+    }
+
+    /// Scans one part of a document — its whole text, a page or a slide —
+    /// whose lines are numbered from 1; its findings carry the part.
+    pub(super) fn part(
+        &mut self,
+        w: &mut Worker<'_>,
+        part: Option<Part>,
+        text: &str,
+        out: &mut dyn Out,
+    ) {
+        let mut findings = self.chunk(w, Chunk::text(text));
+        for f in &mut findings {
+            f.part = part;
+        }
+        self.send(findings, out);
+    }
+
+    /// Whether chunks after the first may be detected apart: not when a
+    /// chunk's meaning depends on the one before (SQL dump statements).
+    pub(super) fn splittable(&self) -> bool {
+        self.syntax.as_ref().is_none_or(|s| !s.stateful())
+    }
+
+    /// Detects the chunks of `batch` (text, first line, column offset) in
+    /// parallel, each with a worker of its own, and sends their findings
+    /// and column counts on in order.
+    pub(super) fn chunks_in_parallel(
+        &mut self,
+        w: &mut Worker<'_>,
+        batch: &mut Vec<(String, u64, u64)>,
+        out: &mut dyn Out,
+    ) {
+        fn chunk((text, first_line, column_offset): &(String, u64, u64)) -> Chunk<'_> {
+            Chunk { first_line: *first_line, column_offset: *column_offset, ..Chunk::text(text) }
+        }
+        if batch.len() <= 1 {
+            for item in batch.drain(..) {
+                self.chunk_to(w, chunk(&item), out);
+            }
+            return;
+        }
+        let (detectors, evidence) = (w.detectors, w.evidence);
+        let this = &*self;
+        let parts: Vec<(Vec<Finding>, Option<Filled>, u64)> = batch
+            .par_iter()
+            .map_init(
+                || Worker::new(detectors, evidence),
+                |w, item| {
+                    let mut part = this.split();
+                    let findings = part.chunk(w, chunk(item));
+                    (findings, part.filled.take(), part.suppressed)
+                },
+            )
+            .collect();
+        batch.clear();
+        for (findings, filled, suppressed) in parts {
+            if let (Some(all), Some(part)) = (&mut self.filled, filled) {
+                all.add(&part);
+            }
+            self.suppressed += suppressed;
+            self.send(findings, out);
+        }
+    }
+
+    /// A scan of later chunks of the same file: the same header, syntax and
+    /// layout, counts from zero.
+    fn split(&self) -> FileScan<'p> {
+        FileScan {
+            path: self.path,
+            display: Arc::clone(&self.display),
+            columns: self.columns.clone(),
+            filled: self.filled.as_ref().map(|_| Filled::default()),
+            found: Found::default(),
+            syntax: self.syntax.as_ref().map(Syntax::fresh),
+            fields: self.fields,
+            identifying: false,
+            suppressed: 0,
+        }
+    }
+
+    /// The column-level findings of a table whose header row is
+    /// `header_line`, from the counts of its values and findings so far.
+    pub(super) fn classify_columns(
+        &self,
+        header_line: Option<u64>,
+        sheet: Option<&Arc<str>>,
+    ) -> Vec<Finding> {
+        let (Some(filled), Some(columns)) = (&self.filled, &self.columns) else { return vec![] };
+        let names: Vec<Arc<str>> =
+            (0..columns.header.names.len()).filter_map(|i| columns.name(i).cloned()).collect();
+        self.classify(&names, &filled.0, header_line, sheet)
+    }
+
+    /// The column-level findings of a table with `columns` holding
+    /// `filled` values each.
+    pub(super) fn classify(
+        &self,
+        columns: &[Arc<str>],
+        filled: &[usize],
+        header_line: Option<u64>,
+        sheet: Option<&Arc<str>>,
+    ) -> Vec<Finding> {
+        let Ok(rules) = ColumnRules::builtin() else { return vec![] };
+        let table = classify::Table { path: &self.display, columns, filled, header_line, sheet };
+        classify::classify(&table, &self.found, rules)
+    }
+
+    /// Classifies the file as a floor plan (住宅の図面) or not, from what it
+    /// says and its name, and sends a whole-file finding if it is one. A
+    /// floor plan in the same file as an address or contact data identifies
+    /// a home.
+    pub(super) fn floor_plan(
+        &self,
+        w: &Worker<'_>,
+        layers: &[String],
+        texts: &[String],
+        format: &str,
+        out: &mut dyn Out,
+    ) {
+        let name = self.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let Some(rules) = w.detectors.floor_plans() else { return };
+        let verdict = rules.classify(layers, texts, &name);
+        if !verdict.is_floor_plan {
+            return;
+        }
+        let mut reasons = verdict.reasons;
+        let mut confidence = verdict.confidence;
+        if self.identifying {
+            confidence = Confidence::High;
+            reasons.push(
+                "identifies-home: an address or contact in the same file ties the plan to a home \
+                 / 同じファイルの住所・連絡先と合わせて住宅を特定できる"
+                    .to_string(),
+            );
+        }
+        out.findings(vec![Finding::about_item(
+            Arc::clone(&self.display),
+            Category::FloorPlan,
+            "floor-plan",
+            None,
+            confidence,
+            format!("{format} 住宅の図面 / floor plan"),
+            reasons,
+        )]);
+    }
+}
+
+/// Gives the findings of one chunk of JSON, XML or an SQL dump their key
+/// as `field` (and SQL dump rows their `row`). `line_starts` and `starts`:
+/// where each finding's line and value start in `text`.
+fn place_structured(
+    syntax: &mut Syntax,
+    text: &str,
+    findings: &mut [Finding],
+    line_starts: &[usize],
+    starts: &[usize],
+) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| (line_starts[i], starts[i]));
+    let stateful = syntax.stateful();
+    let mut apply = |line_start: usize, line: &str, at: &[usize]| {
+        let offsets: Vec<usize> = at.iter().map(|&i| starts[i] - line_start).collect();
+        for (&i, place) in at.iter().zip(syntax.line(line, &offsets)) {
+            let f = &mut findings[i];
+            if f.field.is_none() {
+                f.field = place.field.map(|k| Arc::from(k.as_str()));
+            }
+            f.row = place.row;
+        }
+    };
+    let mut next = order.iter().peekable();
+    let mut take = |line_start: usize| -> Vec<usize> {
+        let mut at = Vec::new();
+        while let Some(&&i) = next.peek() {
+            if line_starts[i] != line_start {
+                break;
+            }
+            at.push(i);
+            next.next();
+        }
+        at
+    };
+    if stateful {
+        // Every line, in order: statements declare what later lines mean.
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let at = take(line_start);
+            apply(line_start, line.trim_end_matches('\n'), &at);
+            line_start += line.len();
+        }
+    } else {
+        let mut lines: Vec<usize> = order.iter().map(|&i| line_starts[i]).collect();
+        lines.dedup();
+        for line_start in lines {
+            let line = text[line_start..].lines().next().unwrap_or("");
+            let at = take(line_start);
+            apply(line_start, line, &at);
+        }
+    }
+}
+
+/// Findings further apart than this many lines are in different records.
+const MAX_GAP_LINES: u64 = 12;
+
+/// A group of findings spanning more lines than this is a log or a listing,
+/// not one person's form: each of its lines is a record.
+const MAX_RECORD_LINES: u64 = 40;
+
+/// Categories one person's record holds once per detector: a group with two
+/// different kanji names (or e-mail addresses …) is a list, one record per
+/// line; a kanji name and its kana reading are one person's.
+const ONCE_PER_PERSON: [Category; 4] =
+    [Category::Name, Category::Email, Category::BirthDate, Category::MyNumber];
+
+/// Sets the record of each finding of one chunk (`line_starts`: where each
+/// finding's line starts in `text`). A table row is a record. In other text,
+/// findings on nearby lines with no blank line between them are one record
+/// — a form puts name, address and phone on lines of their own — unless
+/// the group spans more than 40 lines or holds two different names, e-mail
+/// addresses, birth dates or My Numbers (a list), when each line is one. A
+/// record is known by its first finding's line. Only the text between
+/// nearby findings is searched, so a chunk costs nothing more than its
+/// findings.
+fn assign_records(findings: &mut [Finding], line_starts: &[usize], text: &str, delimited: bool) {
+    if delimited {
+        findings.iter_mut().for_each(|f| f.record = f.line);
+        return;
+    }
+    let mut order: Vec<usize> =
+        (0..findings.len()).filter(|&i| findings[i].line.is_some()).collect();
+    order.sort_by_key(|&i| (findings[i].line, line_starts[i]));
+    let bytes = text.as_bytes();
+    let blank_between = |a: usize, b: usize| {
+        let between = &bytes[a.min(b)..a.max(b)];
+        memchr::memmem::find(between, b"\n\n").is_some()
+            || memchr::memmem::find(between, b"\n\r\n").is_some()
+    };
+    let mut group: Vec<usize> = Vec::new();
+    let flush = |group: &mut Vec<usize>, findings: &mut [Finding]| {
+        let line = |i: usize| findings[i].line.unwrap_or_default();
+        let (Some(&first), Some(&last)) = (group.first(), group.last()) else { return };
+        // Per detector: a name in kanji and its kana reading (氏名, フリガナ)
+        // are one person's, two names in kanji are a list.
+        let mut seen: HashMap<&str, HashSet<u64>> = HashMap::new();
+        for &i in group.iter() {
+            if ONCE_PER_PERSON.contains(&findings[i].category) {
+                seen.entry(&findings[i].detector).or_default().insert(findings[i].subject);
+            }
+        }
+        let list = seen.values().any(|v| v.len() > 1);
+        let long = line(last) - line(first) > MAX_RECORD_LINES;
+        let start = line(first);
+        for &i in group.iter() {
+            let own = findings[i].line.unwrap_or_default();
+            findings[i].record = Some(if list || long { own } else { start });
+        }
+        group.clear();
+    };
+    for &i in &order {
+        if let Some(&prev) = group.last() {
+            let (a, b) =
+                (findings[prev].line.unwrap_or_default(), findings[i].line.unwrap_or_default());
+            let joined = a == b
+                || (b - a <= MAX_GAP_LINES && !blank_between(line_starts[prev], line_starts[i]));
+            if !joined {
+                flush(&mut group, findings);
+            }
+        }
+        group.push(i);
+    }
+    flush(&mut group, findings);
+}
