@@ -31,8 +31,10 @@ use std::path::Path;
 pub use text::Encoding;
 
 /// How much of a file is read at a time: text larger than this streams
-/// through in windows of this size.
-pub const WINDOW: usize = 4 << 20;
+/// through in windows of this size. It is also the size of the chunks text
+/// is detected in: on dense tables a chunk's hits take about ten times its
+/// size while it is detected, so the window bounds that too.
+pub const WINDOW: usize = 1 << 20;
 
 /// Why an item could not be read. Messages never quote the file's content.
 #[derive(Debug, thiserror::Error)]

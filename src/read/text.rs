@@ -17,8 +17,20 @@ use encoding_rs::{EUC_JP, ISO_2022_JP, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
 use super::Chunk;
 
-/// Chunks hold about this many bytes of text, ending at a line break.
+/// Chunks hold about this many bytes of text, ending at a line break —
+/// at a blank line where one is near, so that a form's lines (one record)
+/// stay in one chunk.
 const CHUNK: usize = super::WINDOW;
+
+/// Where a chunk of `text` (more than [`CHUNK`] long) ends: after the last
+/// blank line in its last quarter, else after its last line break; `None`
+/// when it has no line break.
+fn cut_point(text: &[u8]) -> Option<usize> {
+    let tail = text.len().saturating_sub(CHUNK / 4);
+    memchr::memmem::rfind(&text[tail..], b"\n\n")
+        .map(|i| tail + i + 2)
+        .or_else(|| memchr::memrchr(b'\n', text).map(|i| i + 1))
+}
 
 /// A line longer than this many bytes is handed on in pieces of about this
 /// size (the later ones with their [`Chunk::column_offset`]), so that one
@@ -156,8 +168,10 @@ pub fn decode_chunks(
             let cut = if rest.len() <= CHUNK {
                 rest.len()
             } else {
-                memchr::memchr(b'\n', &rest.as_bytes()[CHUNK..])
-                    .map_or(rest.len(), |i| CHUNK + i + 1)
+                // A chunk's worth and the rest of its last line.
+                let end = memchr::memchr(b'\n', &rest.as_bytes()[CHUNK..])
+                    .map_or(rest.len(), |i| CHUNK + i + 1);
+                cut_point(&rest.as_bytes()[..end]).unwrap_or(end)
             };
             emit(&rest[..cut], on_chunk);
             rest = &rest[cut..];
@@ -175,9 +189,9 @@ pub fn decode_chunks(
         // With the capacity reserved above the decoder consumes the whole
         // piece; malformed sequences come out as U+FFFD.
         let _ = decoder.decode_to_string(piece, decoded, last);
-        if !last && let Some(nl) = decoded.rfind('\n') {
-            emit(&decoded[..=nl], on_chunk);
-            decoded.drain(..=nl);
+        if !last && let Some(cut) = cut_point(decoded.as_bytes()) {
+            emit(&decoded[..cut], on_chunk);
+            decoded.drain(..cut);
         }
     }
     if !decoded.is_empty() {
@@ -271,9 +285,9 @@ pub fn decode_stream(
         if buf.is_empty() {
             return Ok(encoding);
         }
-        let cut = match memchr::memrchr(b'\n', buf) {
+        let cut = match cut_point(buf) {
             _ if eof => buf.len(),
-            Some(i) => i + 1,
+            Some(cut) => cut,
             None if buf.len() >= MAX_LINE => char_cut(buf, MAX_LINE),
             // A long line: read on until it ends (or is too long).
             None => {
@@ -323,8 +337,8 @@ fn decode_legacy(
             decoded.clear();
             return Ok(());
         }
-        let cut = match decoded.rfind('\n') {
-            Some(nl) => nl + 1,
+        let cut = match cut_point(decoded.as_bytes()) {
+            Some(cut) => cut,
             None if decoded.len() >= MAX_LINE => char_cut(decoded.as_bytes(), MAX_LINE),
             None => continue,
         };

@@ -175,16 +175,16 @@ impl Worker<'_> {
             }
             text.push('\n');
         }
-        let mut findings = file.chunk(self, Chunk::text(text));
         out.stats().bytes += text.len() as u64;
-        for f in &mut findings {
-            let row = f.line.and_then(|l| batch.rows.get(l as usize - 1));
-            f.row = row.map(|(key, _)| key.clone());
-            // The record is the row's number in the table.
-            f.record = f.line.map(|l| batch.first as u64 + l);
-            f.line = None;
-            f.column = None;
-        }
-        file.send(findings, out);
+        file.chunk_with(self, Chunk::text(text), out, &mut |findings| {
+            for f in findings {
+                let row = f.line.and_then(|l| batch.rows.get(l as usize - 1));
+                f.row = row.map(|(key, _)| key.clone());
+                // The record is the row's number in the table.
+                f.record = f.line.map(|l| batch.first as u64 + l);
+                f.line = None;
+                f.column = None;
+            }
+        });
     }
 }

@@ -222,25 +222,25 @@ impl<'a> Worker<'a> {
                 column_offset: 0,
                 drawing: false,
             };
-            let mut findings = file.chunk(self, chunk);
             let lines: Vec<&str> = text.split('\n').collect();
-            for f in &mut findings {
-                let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
-                let (row, _) = table[index];
-                let before = f.column.unwrap_or(1) as usize - 1;
-                let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
-                f.line = Some(u64::from(row));
-                f.column = Some(u64::from(sheet.first_column) + field as u64);
-                // A table row is a record; a form's records are its
-                // paragraphs of rows, known by their first row.
-                f.record = if form {
-                    f.record.map(|r| u64::from(table[r as usize - 1].0))
-                } else {
-                    Some(u64::from(row))
-                };
-                f.sheet = Some(Arc::clone(&name));
-            }
-            file.send(findings, out);
+            file.chunk_with(self, chunk, out, &mut |findings| {
+                for f in findings {
+                    let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
+                    let (row, _) = table[index];
+                    let before = f.column.unwrap_or(1) as usize - 1;
+                    let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
+                    f.line = Some(u64::from(row));
+                    f.column = Some(u64::from(sheet.first_column) + field as u64);
+                    // A table row is a record; a form's records are its
+                    // paragraphs of rows, known by their first row.
+                    f.record = if form {
+                        f.record.map(|r| u64::from(table[r as usize - 1].0))
+                    } else {
+                        Some(u64::from(row))
+                    };
+                    f.sheet = Some(Arc::clone(&name));
+                }
+            });
             let header_row = table.first().map(|(row, _)| u64::from(*row));
             let columns = file.classify_columns(header_row, Some(&name));
             out.findings(columns);
@@ -267,19 +267,19 @@ impl<'a> Worker<'a> {
         let mut file = FileScan::new(Path::new("titles.txt"), display);
         file.fields = true;
         let chunk = Chunk::text(&text);
-        let mut findings = file.chunk(self, chunk);
-        for f in &mut findings {
-            let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
-            let (row, cells) = &rows[index];
-            f.line = Some(u64::from(*row));
-            f.column = cells
-                .iter()
-                .position(|c| !c.is_empty())
-                .map(|i| u64::from(sheet.first_column) + i as u64);
-            f.record = Some(u64::from(*row));
-            f.sheet = Some(Arc::clone(name));
-        }
-        file.send(findings, out);
+        file.chunk_with(self, chunk, out, &mut |findings| {
+            for f in findings {
+                let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
+                let (row, cells) = &rows[index];
+                f.line = Some(u64::from(*row));
+                f.column = cells
+                    .iter()
+                    .position(|c| !c.is_empty())
+                    .map(|i| u64::from(sheet.first_column) + i as u64);
+                f.record = Some(u64::from(*row));
+                f.sheet = Some(Arc::clone(name));
+            }
+        });
     }
 
     /// Scans the members of an archive in memory, each as a location of its

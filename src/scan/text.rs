@@ -16,10 +16,26 @@ use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use super::emit::Out;
 use super::item::Worker;
 use crate::classify::{self, ColumnRules, Filled, Found};
-use crate::detect::{Columns, Layout};
+use crate::detect::{Columns, Hit, Layout};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
 use crate::read::{Chunk, Kind, delimited::Header, structured::Syntax};
 use crate::suppress;
+
+/// Findings are built and sent on this many at a time (whole records, so a
+/// slice may run a little over).
+const SLICE: usize = 4096;
+
+/// What detecting one chunk found, before any finding is built: the hits
+/// kept (not suppressed), in text order, with each value's subject key and
+/// record; for a chunk detected on another thread, its column counts and
+/// suppressed hits.
+struct Detected {
+    hits: Vec<Hit>,
+    subjects: Vec<u64>,
+    records: Vec<Option<u64>>,
+    filled: Option<Filled>,
+    suppressed: u64,
+}
 
 /// The state of one file while its chunks go by.
 pub(super) struct FileScan<'p> {
@@ -61,13 +77,25 @@ impl<'p> FileScan<'p> {
 
     /// Detects one chunk and sends its findings on.
     pub(super) fn chunk_to(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>, out: &mut dyn Out) {
-        let findings = self.chunk(w, chunk);
-        self.send(findings, out);
+        self.chunk_with(w, chunk, out, &mut |_| {});
+    }
+
+    /// Detects one chunk and sends its findings on, each slice changed by
+    /// `remap` first (a sheet's rows, a table's row keys).
+    pub(super) fn chunk_with(
+        &mut self,
+        w: &mut Worker<'_>,
+        chunk: Chunk<'_>,
+        out: &mut dyn Out,
+        remap: &mut dyn FnMut(&mut [Finding]),
+    ) {
+        let detected = self.detect(w, chunk);
+        self.emit(w, chunk, detected, out, remap);
     }
 
     /// Counts what the file's later stages need from `findings` (column
     /// classification, floor plans) and sends them on.
-    pub(super) fn send(&mut self, findings: Vec<Finding>, out: &mut dyn Out) {
+    fn send(&mut self, findings: Vec<Finding>, out: &mut dyn Out) {
         let identifying = [Category::Address, Category::Phone, Category::Email, Category::Name];
         self.identifying |= findings.iter().any(|f| identifying.contains(&f.category));
         if self.columns.is_some() {
@@ -77,8 +105,10 @@ impl<'p> FileScan<'p> {
         out.findings(findings);
     }
 
-    /// The findings of one chunk, with their records.
-    pub(super) fn chunk(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) -> Vec<Finding> {
+    /// Runs the detectors over one chunk: the hits kept, in text order,
+    /// with each value's subject key and its record (records are decided
+    /// over the whole chunk, from these alone).
+    fn detect(&mut self, w: &mut Worker<'_>, chunk: Chunk<'_>) -> Detected {
         if chunk.is_first {
             self.syntax = Syntax::sniff(self.path, chunk.text);
             self.columns = match self.syntax {
@@ -93,69 +123,121 @@ impl<'p> FileScan<'p> {
                 columns.header.each_value(line, |i, v| filled.value(i, v));
             }
         }
-        let mut findings = Vec::new();
-        // Where each finding's line and value start in the chunk, for
-        // records and structured keys.
-        let mut line_starts: Vec<usize> = Vec::new();
-        let mut starts: Vec<usize> = Vec::new();
         w.hits.clear();
         let layout =
             Layout { first_is_header: header_row, fields: self.fields || self.syntax.is_some() };
         w.detectors.detect(chunk.text, self.columns.as_ref(), layout, &mut w.detect, &mut w.hits);
-        for hit in &w.hits {
-            let spec = w.detectors.spec(hit.detector);
-            if chunk.positions && suppress::allowed(chunk.text, hit.line_start, spec.category) {
-                self.suppressed += 1;
-                continue;
+        // The hits leave with the chunk: on dense tables they are its
+        // largest part, and the worker's next chunk grows its own.
+        let mut hits = std::mem::take(&mut w.hits);
+        let before = hits.len();
+        hits.retain(|hit| {
+            let category = w.detectors.spec(hit.detector).category;
+            !((chunk.positions && suppress::allowed(chunk.text, hit.line_start, category))
+                || w.detectors.allowed(&chunk.text[hit.start..hit.end]))
+        });
+        self.suppressed += (before - hits.len()) as u64;
+        hits.sort_by_key(|h| (h.line_start, h.start));
+        let subjects: Vec<u64> = hits
+            .iter()
+            .map(|h| {
+                subject_key(w.detectors.spec(h.detector).category, &chunk.text[h.start..h.end])
+            })
+            .collect();
+        let records = if chunk.positions && !chunk.drawing {
+            let delimited = self.columns.is_some();
+            records(w, &chunk, &hits, &subjects, delimited)
+        } else {
+            vec![None; hits.len()]
+        };
+        Detected { hits, subjects, records, filled: None, suppressed: 0 }
+    }
+
+    /// Builds the findings of a detected chunk and sends them on, a slice
+    /// of whole records at a time, so a dense chunk never has all its
+    /// findings built at once.
+    fn emit(
+        &mut self,
+        w: &Worker<'_>,
+        chunk: Chunk<'_>,
+        detected: Detected,
+        out: &mut dyn Out,
+        remap: &mut dyn FnMut(&mut [Finding]),
+    ) {
+        let Detected { hits, subjects, records, .. } = detected;
+        // How far a stateful syntax has read the chunk's lines.
+        let mut walked = 0;
+        let mut start = 0;
+        while start < hits.len() {
+            let mut end = (start + SLICE).min(hits.len());
+            while end < hits.len() && records[end].is_some() && records[end] == records[end - 1] {
+                end += 1;
             }
-            let value = &chunk.text[hit.start..hit.end];
-            if w.detectors.allowed(value) {
-                self.suppressed += 1;
-                continue;
+            let mut findings: Vec<Finding> = (start..end)
+                .map(|i| self.finding(w, &chunk, &hits[i], subjects[i], records[i]))
+                .collect();
+            if let Some(syntax) = &mut self.syntax {
+                let until = hits.get(end).map_or(chunk.text.len(), |h| h.line_start);
+                place_structured(
+                    syntax,
+                    chunk.text,
+                    walked..until,
+                    &mut findings,
+                    &hits[start..end],
+                );
+                walked = until;
             }
-            let test_data = w.detectors.test_data().recognise(spec.category, value);
-            line_starts.push(hit.line_start);
-            starts.push(hit.start);
-            let offset = if hit.line == 0 { chunk.column_offset } else { 0 };
-            findings.push(Finding {
-                path: Arc::clone(&self.display),
-                line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
-                column: chunk.positions.then(|| {
-                    offset + chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1
-                }),
-                category: spec.category,
-                detector: Arc::clone(w.detectors.id(hit.detector)),
-                field: hit
-                    .field
-                    .and_then(|f| self.columns.as_ref().and_then(|c| c.name(f)))
-                    .cloned(),
-                confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
-                masked: mask(spec.category, value),
-                value: w.evidence.show_values.then(|| value.to_string()),
-                reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
-                test_data: test_data.is_some(),
-                commit: None,
-                fingerprint: w
-                    .evidence
-                    .key
-                    .as_ref()
-                    .map(|k| k.fingerprint(spec.category, value))
-                    .unwrap_or_default(),
-                record: None,
-                identifiability: None,
-                subject: subject_key(spec.category, value),
-                row: None,
-                sheet: None,
-                part: None,
-            });
+            remap(&mut findings);
+            self.send(findings, out);
+            start = end;
         }
-        if let Some(syntax) = &mut self.syntax {
-            place_structured(syntax, chunk.text, &mut findings, &line_starts, &starts);
+        if let Some(syntax) = self.syntax.as_mut().filter(|s| s.stateful()) {
+            place_structured(syntax, chunk.text, walked..chunk.text.len(), &mut [], &[]);
         }
-        if chunk.positions && !chunk.drawing {
-            assign_records(&mut findings, &line_starts, chunk.text, self.columns.is_some());
+        out.stats().suppressed += std::mem::take(&mut self.suppressed);
+    }
+
+    /// The finding of one hit.
+    fn finding(
+        &self,
+        w: &Worker<'_>,
+        chunk: &Chunk<'_>,
+        hit: &Hit,
+        subject: u64,
+        record: Option<u64>,
+    ) -> Finding {
+        let spec = w.detectors.spec(hit.detector);
+        let value = &chunk.text[hit.start..hit.end];
+        let test_data = w.detectors.test_data().recognise(spec.category, value);
+        let offset = if hit.line == 0 { chunk.column_offset } else { 0 };
+        Finding {
+            path: Arc::clone(&self.display),
+            line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
+            column: chunk
+                .positions
+                .then(|| offset + chunk.text[hit.line_start..hit.start].chars().count() as u64 + 1),
+            category: spec.category,
+            detector: Arc::clone(w.detectors.id(hit.detector)),
+            field: hit.field.and_then(|f| self.columns.as_ref().and_then(|c| c.name(f))).cloned(),
+            confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
+            masked: mask(spec.category, value),
+            value: w.evidence.show_values.then(|| value.to_string()),
+            reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
+            test_data: test_data.is_some(),
+            commit: None,
+            fingerprint: w
+                .evidence
+                .key
+                .as_ref()
+                .map(|k| k.fingerprint(spec.category, value))
+                .unwrap_or_default(),
+            record,
+            identifiability: None,
+            subject,
+            row: None,
+            sheet: None,
+            part: None,
         }
-        findings
     }
 
     /// Ends a file read as text (or a drawing, or an image).
@@ -191,11 +273,9 @@ impl<'p> FileScan<'p> {
         text: &str,
         out: &mut dyn Out,
     ) {
-        let mut findings = self.chunk(w, Chunk::text(text));
-        for f in &mut findings {
-            f.part = part;
-        }
-        self.send(findings, out);
+        self.chunk_with(w, Chunk::text(text), out, &mut |findings| {
+            findings.iter_mut().for_each(|f| f.part = part);
+        });
     }
 
     /// Whether chunks after the first may be detected apart: not when a
@@ -205,7 +285,7 @@ impl<'p> FileScan<'p> {
     }
 
     /// Detects the chunks of `batch` (text, first line, column offset) in
-    /// parallel, each with a worker of its own, and sends their findings
+    /// parallel, each with a worker of its own, then sends their findings
     /// and column counts on in order.
     pub(super) fn chunks_in_parallel(
         &mut self,
@@ -224,25 +304,25 @@ impl<'p> FileScan<'p> {
         }
         let (detectors, evidence) = (w.detectors, w.evidence);
         let this = &*self;
-        let parts: Vec<(Vec<Finding>, Option<Filled>, u64)> = batch
+        let parts: Vec<Detected> = batch
             .par_iter()
             .map_init(
                 || Worker::new(detectors, evidence),
                 |w, item| {
                     let mut part = this.split();
-                    let findings = part.chunk(w, chunk(item));
-                    (findings, part.filled.take(), part.suppressed)
+                    let detected = part.detect(w, chunk(item));
+                    Detected { filled: part.filled.take(), suppressed: part.suppressed, ..detected }
                 },
             )
             .collect();
-        batch.clear();
-        for (findings, filled, suppressed) in parts {
-            if let (Some(all), Some(part)) = (&mut self.filled, filled) {
+        for (item, mut detected) in batch.iter().zip(parts) {
+            if let (Some(all), Some(part)) = (&mut self.filled, detected.filled.take()) {
                 all.add(&part);
             }
-            self.suppressed += suppressed;
-            self.send(findings, out);
+            self.suppressed += detected.suppressed;
+            self.emit(w, chunk(item), detected, out, &mut |_| {});
         }
+        batch.clear();
     }
 
     /// A scan of later chunks of the same file: the same header, syntax and
@@ -328,22 +408,22 @@ impl<'p> FileScan<'p> {
     }
 }
 
-/// Gives the findings of one chunk of JSON, XML or an SQL dump their key
-/// as `field` (and SQL dump rows their `row`). `line_starts` and `starts`:
-/// where each finding's line and value start in `text`.
+/// Gives the findings of part of a chunk of JSON, XML or an SQL dump their
+/// key as `field` (and SQL dump rows their `row`). `hits`: the findings'
+/// hits, in text order. A stateful syntax reads every line starting in
+/// `lines` (statements declare what later lines mean); others only the
+/// lines with findings.
 fn place_structured(
     syntax: &mut Syntax,
     text: &str,
+    lines: std::ops::Range<usize>,
     findings: &mut [Finding],
-    line_starts: &[usize],
-    starts: &[usize],
+    hits: &[Hit],
 ) {
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by_key(|&i| (line_starts[i], starts[i]));
     let stateful = syntax.stateful();
-    let mut apply = |line_start: usize, line: &str, at: &[usize]| {
-        let offsets: Vec<usize> = at.iter().map(|&i| starts[i] - line_start).collect();
-        for (&i, place) in at.iter().zip(syntax.line(line, &offsets)) {
+    let mut apply = |line_start: usize, line: &str, at: std::ops::Range<usize>| {
+        let offsets: Vec<usize> = hits[at.clone()].iter().map(|h| h.start - line_start).collect();
+        for (i, place) in at.zip(syntax.line(line, &offsets)) {
             let f = &mut findings[i];
             if f.field.is_none() {
                 f.field = place.field.map(|k| Arc::from(k.as_str()));
@@ -351,33 +431,26 @@ fn place_structured(
             f.row = place.row;
         }
     };
-    let mut next = order.iter().peekable();
-    let mut take = |line_start: usize| -> Vec<usize> {
-        let mut at = Vec::new();
-        while let Some(&&i) = next.peek() {
-            if line_starts[i] != line_start {
-                break;
-            }
-            at.push(i);
-            next.next();
-        }
-        at
+    // The hits on the line starting at `line_start`, from `next` on.
+    let on_line = |next: usize, line_start: usize| {
+        next..next + hits[next..].iter().take_while(|h| h.line_start == line_start).count()
     };
+    let mut next = 0;
     if stateful {
-        // Every line, in order: statements declare what later lines mean.
-        let mut line_start = 0;
-        for line in text.split_inclusive('\n') {
-            let at = take(line_start);
-            apply(line_start, line.trim_end_matches('\n'), &at);
+        let mut line_start = lines.start;
+        for line in text[lines].split_inclusive('\n') {
+            let at = on_line(next, line_start);
+            next = at.end;
+            apply(line_start, line.trim_end_matches('\n'), at);
             line_start += line.len();
         }
     } else {
-        let mut lines: Vec<usize> = order.iter().map(|&i| line_starts[i]).collect();
-        lines.dedup();
-        for line_start in lines {
+        while next < hits.len() {
+            let line_start = hits[next].line_start;
             let line = text[line_start..].lines().next().unwrap_or("");
-            let at = take(line_start);
-            apply(line_start, line, &at);
+            let at = on_line(next, line_start);
+            next = at.end;
+            apply(line_start, line, at);
         }
     }
 }
@@ -395,61 +468,66 @@ const MAX_RECORD_LINES: u64 = 40;
 const ONCE_PER_PERSON: [Category; 4] =
     [Category::Name, Category::Email, Category::BirthDate, Category::MyNumber];
 
-/// Sets the record of each finding of one chunk (`line_starts`: where each
-/// finding's line starts in `text`). A table row is a record. In other text,
-/// findings on nearby lines with no blank line between them are one record
-/// — a form puts name, address and phone on lines of their own — unless
-/// the group spans more than 40 lines or holds two different names, e-mail
+/// The record of each hit of one chunk (`hits` in text order, `subjects`
+/// their values' keys). A table row is a record. In other text, findings on
+/// nearby lines with no blank line between them are one record — a form
+/// puts name, address and phone on lines of their own — unless the group
+/// spans more than 40 lines or holds two different names, e-mail
 /// addresses, birth dates or My Numbers (a list), when each line is one. A
 /// record is known by its first finding's line. Only the text between
 /// nearby findings is searched, so a chunk costs nothing more than its
 /// findings.
-fn assign_records(findings: &mut [Finding], line_starts: &[usize], text: &str, delimited: bool) {
+fn records(
+    w: &Worker<'_>,
+    chunk: &Chunk<'_>,
+    hits: &[Hit],
+    subjects: &[u64],
+    delimited: bool,
+) -> Vec<Option<u64>> {
+    let line = |i: usize| chunk.first_line + hits[i].line as u64;
+    let mut records: Vec<Option<u64>> = (0..hits.len()).map(|i| Some(line(i))).collect();
     if delimited {
-        findings.iter_mut().for_each(|f| f.record = f.line);
-        return;
+        return records;
     }
-    let mut order: Vec<usize> =
-        (0..findings.len()).filter(|&i| findings[i].line.is_some()).collect();
-    order.sort_by_key(|&i| (findings[i].line, line_starts[i]));
-    let bytes = text.as_bytes();
+    let bytes = chunk.text.as_bytes();
     let blank_between = |a: usize, b: usize| {
         let between = &bytes[a.min(b)..a.max(b)];
         memchr::memmem::find(between, b"\n\n").is_some()
             || memchr::memmem::find(between, b"\n\r\n").is_some()
     };
-    let mut group: Vec<usize> = Vec::new();
-    let flush = |group: &mut Vec<usize>, findings: &mut [Finding]| {
-        let line = |i: usize| findings[i].line.unwrap_or_default();
-        let (Some(&first), Some(&last)) = (group.first(), group.last()) else { return };
+    let flush = |group: std::ops::Range<usize>, records: &mut [Option<u64>]| {
+        if group.is_empty() {
+            return;
+        }
         // Per detector: a name in kanji and its kana reading (氏名, フリガナ)
         // are one person's, two names in kanji are a list.
-        let mut seen: HashMap<&str, HashSet<u64>> = HashMap::new();
-        for &i in group.iter() {
-            if ONCE_PER_PERSON.contains(&findings[i].category) {
-                seen.entry(&findings[i].detector).or_default().insert(findings[i].subject);
+        let mut seen: HashMap<usize, HashSet<u64>> = HashMap::new();
+        for i in group.clone() {
+            if ONCE_PER_PERSON.contains(&w.detectors.spec(hits[i].detector).category) {
+                seen.entry(hits[i].detector).or_default().insert(subjects[i]);
             }
         }
         let list = seen.values().any(|v| v.len() > 1);
-        let long = line(last) - line(first) > MAX_RECORD_LINES;
-        let start = line(first);
-        for &i in group.iter() {
-            let own = findings[i].line.unwrap_or_default();
-            findings[i].record = Some(if list || long { own } else { start });
+        let long = line(group.end - 1) - line(group.start) > MAX_RECORD_LINES;
+        if !(list || long) {
+            let first = line(group.start);
+            records[group].iter_mut().for_each(|r| *r = Some(first));
         }
-        group.clear();
     };
-    for &i in &order {
-        if let Some(&prev) = group.last() {
-            let (a, b) =
-                (findings[prev].line.unwrap_or_default(), findings[i].line.unwrap_or_default());
+    let mut group = 0..0;
+    for i in 0..hits.len() {
+        if i > 0 {
+            let (a, b) = (line(i - 1), line(i));
             let joined = a == b
-                || (b - a <= MAX_GAP_LINES && !blank_between(line_starts[prev], line_starts[i]));
+                || (b - a <= MAX_GAP_LINES
+                    && !blank_between(hits[i - 1].line_start, hits[i].line_start));
             if !joined {
-                flush(&mut group, findings);
+                flush(group.clone(), &mut records);
+                group = i..i;
             }
         }
-        group.push(i);
+        group.end = i + 1;
     }
-    flush(&mut group, findings);
+    flush(group, &mut records);
+    records
 }
