@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::finding::{Category, Confidence, Finding, Level};
+use crate::source::ItemMeta;
 
 /// An item that could not be read (drives exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,40 +112,8 @@ pub struct Inventory {
     /// What each detector finds, by id: reports that describe their rules
     /// (SARIF) read it from here.
     pub rules: BTreeMap<String, Rule>,
-    /// The purposes the locations were assessed against (`purposes::assess`).
+    /// The purposes the locations were assessed against (`Purposes::assess`).
     pub purposes: Vec<purposes::Purpose>,
-}
-
-/// What the file system says of an item, where it says it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ItemMeta {
-    /// Size in bytes.
-    pub size: u64,
-    /// Last modification, seconds since 1970.
-    pub modified: Option<u64>,
-    /// The owner's user id (Unix).
-    pub owner: Option<u32>,
-    /// Readable by every user of the machine or share (Unix mode o+r).
-    pub world_readable: Option<bool>,
-}
-
-impl ItemMeta {
-    /// The metadata of a file as the walk saw it.
-    pub fn of(m: &std::fs::Metadata) -> ItemMeta {
-        let modified = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::SystemTime::UNIX_EPOCH).ok())
-            .map(|d| d.as_secs());
-        #[cfg(unix)]
-        let (owner, world_readable) = {
-            use std::os::unix::fs::MetadataExt;
-            (Some(m.uid()), Some(m.mode() & 0o004 != 0))
-        };
-        #[cfg(not(unix))]
-        let (owner, world_readable) = (None, None);
-        ItemMeta { size: m.len(), modified, owner, world_readable }
-    }
 }
 
 /// What one location (a file, an archive member, a table) holds, for the

@@ -3,8 +3,8 @@
 //!
 //! The purposes and the location rules that assign them are data
 //! (`patterns/purposes.toml`, replaced with `--purposes FILE` and extended by
-//! `.piimap.toml`). [`assess`] reads the locations `identify` built and adds,
-//! per location: its purposes, the categories outside all of them
+//! `.piimap.toml`). [`Purposes::assess`] takes each location as the scan
+//! ends it and adds its purposes, the categories outside all of them
 //! (`out_of_purpose`), `unassigned` (identifying data, no purpose),
 //! `retention_overdue` (not modified for longer than a purpose keeps data)
 //! and a risk level with the reasons for it.
@@ -16,7 +16,7 @@ use std::time::SystemTime;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::{Inventory, Location};
+use super::Location;
 use crate::finding::{Category, Level};
 
 const BUILTIN: &str = include_str!("../../patterns/purposes.toml");
@@ -188,15 +188,6 @@ const SENSITIVE: [(Category, u32); 4] = [
     (Category::PaymentCard, 2),
     (Category::BankAccount, 1),
 ];
-
-/// Adds purposes, the policy checks and a risk to every location of `inv`
-/// (a saved or merged inventory). `now` is when retention is measured from.
-pub fn assess(inv: &mut Inventory, purposes: &Purposes, now: SystemTime) {
-    inv.purposes = purposes.list.clone();
-    for l in &mut inv.locations {
-        purposes.assess(l, now);
-    }
-}
 
 impl Purposes {
     /// Adds purposes, the policy checks and a risk to one location, as the

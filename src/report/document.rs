@@ -138,6 +138,16 @@ pub struct LocationEntry {
 }
 
 impl LocationEntry {
+    /// The people estimate as people read it: `1200`, or `≥1000000` when
+    /// it reached its cap.
+    pub fn people(&self) -> String {
+        if self.subjects_at_least {
+            format!("≥{}", self.subjects)
+        } else {
+            self.subjects.to_string()
+        }
+    }
+
     /// Whether it breaks the policy.
     pub fn violates(&self) -> bool {
         !self.out_of_purpose.is_empty()

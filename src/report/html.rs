@@ -120,11 +120,12 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
     let level_rank = l.identifiability.map_or(0, |x| x as usize + 1);
     let risk_rank = l.risk.map_or(0, |r| r as usize + 1);
     format!(
-        "<tr><td><a href=\"#l{i}\">{}</a></td><td>{}</td><td data-v=\"{level_rank}\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"flag\">{}</td><td data-v=\"{risk_rank}\">{risk}</td></tr>\n",
+        "<tr><td><a href=\"#l{i}\">{}</a></td><td>{}</td><td data-v=\"{level_rank}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td class=\"flag\">{}</td><td data-v=\"{risk_rank}\">{risk}</td></tr>\n",
         esc(&l.path),
         esc(&categories.join(", ")),
         esc(l.identifiability.map_or("-", |x| lang.level(x))),
         l.subjects,
+        l.people(),
         esc(&purposes),
         esc(&lang.flags(l).join("; ")),
     )

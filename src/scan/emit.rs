@@ -15,7 +15,8 @@ use std::sync::Arc;
 use super::{ItemSink, Pipeline};
 use crate::finding::Finding;
 use crate::identify::Identify;
-use crate::inventory::{Inventory, ItemError, ItemMeta, Location, Skipped, Stats};
+use crate::inventory::{Inventory, ItemError, Location, Skipped, Stats};
+use crate::source::ItemMeta;
 
 /// What the readers of one item write to.
 pub(super) trait Out {

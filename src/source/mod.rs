@@ -55,7 +55,7 @@ pub enum Entry {
         /// Its size in bytes.
         size: u64,
         /// What else the file system says of it (time, owner, exposure).
-        meta: crate::inventory::ItemMeta,
+        meta: ItemMeta,
     },
     /// A file over the size limit.
     TooLarge {
@@ -71,6 +71,38 @@ pub enum Entry {
         /// What went wrong.
         message: String,
     },
+}
+
+/// What the file system says of an item, where it says it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ItemMeta {
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, seconds since 1970.
+    pub modified: Option<u64>,
+    /// The owner's user id (Unix).
+    pub owner: Option<u32>,
+    /// Readable by every user of the machine or share (Unix mode o+r).
+    pub world_readable: Option<bool>,
+}
+
+impl ItemMeta {
+    /// The metadata of a file as the walk saw it.
+    pub fn of(m: &std::fs::Metadata) -> ItemMeta {
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::SystemTime::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
+        #[cfg(unix)]
+        let (owner, world_readable) = {
+            use std::os::unix::fs::MetadataExt;
+            (Some(m.uid()), Some(m.mode() & 0o004 != 0))
+        };
+        #[cfg(not(unix))]
+        let (owner, world_readable) = (None, None);
+        ItemMeta { size: m.len(), modified, owner, world_readable }
+    }
 }
 
 /// The report form of a path: as given, with `/` separators.
@@ -128,7 +160,7 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
                     display: display_path(e.path()),
                     path: e.into_path(),
                     size: m.len(),
-                    meta: crate::inventory::ItemMeta::of(&m),
+                    meta: ItemMeta::of(&m),
                 },
                 Err(err) => {
                     Entry::Error { display: display_path(e.path()), message: describe(&err) }

@@ -16,4 +16,5 @@ mod library;
 mod patterns;
 mod project;
 mod sarif;
+mod stream;
 mod walk;
