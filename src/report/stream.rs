@@ -267,13 +267,13 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
-    /// A format that writes each error message as a line.
+    /// A format that writes error messages, and `]` last.
     struct Lines;
 
     impl Format for Lines {
         type State = ();
-        fn header(&self, out: &mut dyn Write) -> io::Result<()> {
-            out.write_all(b"[")
+        fn header(&self, _: &mut dyn Write) -> io::Result<()> {
+            Ok(())
         }
         fn findings(&self, _: &mut (), _: &[Finding], _: &mut Vec<u8>) {}
         fn location(&self, _: &mut (), _: &Location, _: &mut Vec<u8>) {}
@@ -318,14 +318,14 @@ mod tests {
         b.error(&error("b2".into()));
         // The head writes straight through.
         a.error(&error("a".into()));
-        assert_eq!(&*out.0.lock().unwrap(), b"[a");
+        assert_eq!(&*out.0.lock().unwrap(), b"a");
         drop(a);
         // Item 1 is not done: its spool went out, the rest goes straight on.
         b.error(&error("b3".into()));
         drop(b);
         ordered.finish(&Inventory::default()).unwrap();
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        assert_eq!(text, format!("[a,{big},b2,b3,c]"));
+        assert_eq!(text, format!("a,{big},b2,b3,c]"));
     }
 
     #[test]
@@ -355,23 +355,7 @@ mod tests {
 
     #[test]
     fn a_closed_output_stops_admission_and_is_reported() {
-        struct Quiet;
-        impl Format for Quiet {
-            type State = ();
-            fn header(&self, _: &mut dyn Write) -> io::Result<()> {
-                Ok(())
-            }
-            fn findings(&self, _: &mut (), _: &[Finding], _: &mut Vec<u8>) {}
-            fn location(&self, _: &mut (), _: &Location, _: &mut Vec<u8>) {}
-            fn error(&self, _: &mut (), e: &ItemError, out: &mut Vec<u8>) {
-                out.extend_from_slice(e.message.as_bytes());
-            }
-            fn skipped(&self, _: &mut (), _: &Skipped, _: &mut Vec<u8>) {}
-            fn footer(&self, _: &Inventory, _: &mut dyn Write) -> io::Result<()> {
-                Ok(())
-            }
-        }
-        let ordered = Ordered::new(Quiet, Box::new(Closed)).unwrap();
+        let ordered = Ordered::new(Lines, Box::new(Closed)).unwrap();
         let mut a = ordered.item(0);
         a.error(&error("x".into()));
         drop(a);

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use super::emit::Out;
 use super::item::Worker;
 use super::text::FileScan;
-use super::{Pipeline, lock};
+use super::{Pipeline, listed, lock};
 use crate::inventory::Inventory;
 use crate::read::{self, Chunk, delimited::Header};
 use crate::source::database::{Sample, Session, Table, Target, connect};
@@ -74,13 +74,7 @@ pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOpti
         let part = pipeline.run(
             opts.connections,
             &pipeline.evidence,
-            |each| {
-                for table in tables {
-                    if !each(table) {
-                        break;
-                    }
-                }
-            },
+            listed(tables),
             path,
             |w, out, table| {
                 let session = lock(&sessions).pop().map_or_else(|| connect(target), Ok);

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::emit::{Keep, Out, Stream};
-use super::{Evidence, Pipeline, lock};
+use super::{Evidence, Pipeline, listed, lock};
 use crate::finding::{Finding, FingerprintKey};
 use crate::inventory::Inventory;
 use crate::source::git::{self, GitError, Scope, Unread};
@@ -30,13 +30,7 @@ pub fn scan_git(
     let inventory = pipeline.run(
         pipeline.jobs,
         &pipeline.evidence,
-        |each| {
-            for change in changes {
-                if !each(change) {
-                    break;
-                }
-            }
-        },
+        listed(changes),
         |change| change.path.clone(),
         |w, out, change| {
             out.only_lines(change.added);

@@ -282,6 +282,18 @@ impl<'a> Pipeline<'a> {
     }
 }
 
+/// A producer for [`Pipeline::run`] of items listed already (tables,
+/// changed files): hands them on until the sink takes no more.
+fn listed<T: Send>(items: Vec<T>) -> impl FnOnce(&mut dyn FnMut(T) -> bool) + Send {
+    move |each| {
+        for item in items {
+            if !each(item) {
+                break;
+            }
+        }
+    }
+}
+
 /// The error entry of an item whose reader panicked.
 const CRASHED: &str = "internal error while scanning this item (please report it)";
 
