@@ -84,17 +84,24 @@ fn report(args: ReportArgs) -> anyhow::Result<u8> {
     use anyhow::Context;
     let text = std::fs::read_to_string(&args.inventory)
         .with_context(|| format!("reading {}", args.inventory.display()))?;
-    let doc: piimap::report::document::Document =
-        serde_json::from_str(&text).with_context(|| {
-            format!("{} is not a piimap inventory (scan --format json)", args.inventory.display())
-        })?;
+    // The schema first: an inventory of another version says so, rather
+    // than failing on the fields it has.
+    #[derive(serde::Deserialize)]
+    struct Schema {
+        schema: String,
+    }
+    let not_inventory =
+        || format!("{} is not a piimap inventory (scan --format json)", args.inventory.display());
+    let schema: Schema = serde_json::from_str(&text).with_context(not_inventory)?;
     anyhow::ensure!(
-        doc.schema == piimap::report::document::SCHEMA,
-        "{}: schema {:?}, this piimap reads {:?}",
+        schema.schema == piimap::report::document::SCHEMA,
+        "{}: schema {:?}, this piimap reads {:?} (scan again to write it)",
         args.inventory.display(),
-        doc.schema,
+        schema.schema,
         piimap::report::document::SCHEMA
     );
+    let doc: piimap::report::document::Document =
+        serde_json::from_str(&text).with_context(not_inventory)?;
     let mut out = scan::output(args.output.as_deref())?;
     piimap::report::render(args.format.format(), &doc, args.lang.lang(), &mut out)
         .context("writing the report")?;

@@ -238,6 +238,16 @@ fn no_raw_value_in_any_format_and_reports_render_again() {
     let bad = piimap_in(t.path(), &["report", "bad.json"]);
     assert_eq!(code(&bad), 2);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a piimap inventory"));
+    // An inventory of the first schema (every finding in one list): told
+    // to scan again.
+    t.file("v1.json", "{\"schema\": \"piimap-inventory/1\", \"findings\": []}");
+    let old = piimap_in(t.path(), &["report", "v1.json"]);
+    assert_eq!(code(&old), 2);
+    let message = String::from_utf8_lossy(&old.stderr);
+    assert!(
+        message.contains("schema \"piimap-inventory/1\", this piimap reads \"piimap-inventory/2\""),
+        "{message}"
+    );
 }
 
 #[test]
