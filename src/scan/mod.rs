@@ -3,15 +3,15 @@
 //! item is read.
 //!
 //! ```text
-//! walk / git / tables ─▶ feeder ─▶ workers (item.rs: read and dispatch,
-//!   (numbered in a        thread    text.rs: detect a chunk into findings)
-//!    stable order)                     │ batches of findings
-//!                                      ▼
-//!                          emit.rs: filter, identify, count per location
-//!                                      │                    │
-//!                                      ▼                    ▼
-//!                           Sink (reports, in item     Inventory (one
-//!                           order, as items finish)    aggregate per location)
+//! walk / git / tables ─▶ workers (item.rs: read and dispatch,
+//!   (numbered in a         text.rs: detect a chunk into findings)
+//!    stable order)            │ batches of findings
+//!                             ▼
+//!                 emit.rs: filter, identify, count per location
+//!                             │                    │
+//!                             ▼                    ▼
+//!                  Sink (reports, in item     Inventory (one
+//!                  order, as items finish)    aggregate per location)
 //! ```
 //!
 //! Items are numbered ([`Seq`]) in the order the source lists them; a sink
@@ -33,10 +33,8 @@ mod text;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, mpsc};
+use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
-
-use rayon::iter::{ParallelBridge, ParallelIterator};
 
 pub use database::{DbOptions, scan_databases};
 pub use git::{scan_git, scan_history};
@@ -225,50 +223,60 @@ impl<'a> Pipeline<'a> {
     /// findings carrying `evidence`: items are numbered as listed, admitted
     /// by the sink, and each writes through its own [`emit::Stream`]. A
     /// panic while scanning an item becomes an error entry named by `label`.
+    ///
+    /// `produce` runs on the calling thread and spawns each admitted item
+    /// into the pool, so waiting for admission (or for the walk's I/O)
+    /// never blocks a pool thread: a thread waiting inside a large file's
+    /// parallel chunks may pick up another item, never a wait on the item
+    /// it holds.
     fn run<T: Send>(
         &self,
         jobs: usize,
         evidence: &Evidence,
-        produce: impl FnOnce(&mut dyn FnMut(T) -> bool) + Send,
+        produce: impl FnOnce(&mut dyn FnMut(T) -> bool),
         label: impl Fn(&T) -> String + Sync,
         each: impl Fn(&mut item::Worker<'_>, &mut emit::Stream<'_>, T) + Sync,
     ) -> Inventory {
-        let (tx, rx) = mpsc::sync_channel::<(Seq, T)>(64);
         let inventory = Mutex::new(Inventory::default());
         let workers = Mutex::new(Vec::new());
-        let work = || {
-            rx.into_iter().par_bridge().for_each(|(seq, item)| {
-                let mut w = lock(&workers)
-                    .pop()
-                    .unwrap_or_else(|| item::Worker::new(self.detectors, evidence));
-                let mut out = emit::Stream::new(self, self.sink.item(seq));
-                let name = label(&item);
-                let scanned = catch_unwind(AssertUnwindSafe(|| each(&mut w, &mut out, item)));
-                if scanned.is_err() {
-                    out.error(name, CRASHED.into());
-                }
-                lock(&workers).push(w);
-                let part = out.finish();
-                if let Some(p) = self.progress {
-                    p.item_done(part.stats.bytes, part.stats.findings);
-                }
-                let mut all = lock(&inventory);
-                *all = std::mem::take(&mut *all).merge(part);
-            });
-        };
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                produce(&mut |item| {
-                    let seq = self.next_seq();
-                    self.sink.admit(seq) && tx.send((seq, item)).is_ok()
-                })
-            });
-            match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
-                Ok(pool) => pool.install(work),
-                // Without a dedicated pool, rayon's global one does the work.
-                Err(_) => work(),
+        let scan_one = |seq: Seq, item: T| {
+            let mut w =
+                lock(&workers).pop().unwrap_or_else(|| item::Worker::new(self.detectors, evidence));
+            let mut out = emit::Stream::new(self, self.sink.item(seq));
+            let name = label(&item);
+            let scanned = catch_unwind(AssertUnwindSafe(|| each(&mut w, &mut out, item)));
+            if scanned.is_err() {
+                out.error(name, CRASHED.into());
             }
-        });
+            lock(&workers).push(w);
+            let part = out.finish();
+            if let Some(p) = self.progress {
+                p.item_done(part.stats.bytes, part.stats.findings);
+            }
+            let mut all = lock(&inventory);
+            *all = std::mem::take(&mut *all).merge(part);
+        };
+        // The next item's number, once the sink admits it.
+        let next = || {
+            let seq = self.next_seq();
+            self.sink.admit(seq).then_some(seq)
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+            Ok(pool) => pool.in_place_scope(|scope| {
+                produce(&mut |item| {
+                    let Some(seq) = next() else { return false };
+                    let scan_one = &scan_one;
+                    scope.spawn(move |_| scan_one(seq, item));
+                    true
+                })
+            }),
+            // Without a pool of its own, the scan runs on this thread.
+            Err(_) => produce(&mut |item| {
+                let Some(seq) = next() else { return false };
+                scan_one(seq, item);
+                true
+            }),
+        }
         inventory.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 

@@ -144,3 +144,37 @@ fn the_html_lists_capped_evidence_and_counts_everything() {
     // The default keeps a hundred.
     assert_eq!(rows(&run(&[])), 100);
 }
+
+#[test]
+fn a_slow_first_file_does_not_stall_the_files_after_it() {
+    // A file of two chunks first, then more small files than may finish
+    // ahead of it (the writer's window is 128 items): they wait, the big
+    // file's chunks still get both threads, and the scan ends.
+    let t = Tree::new();
+    t.file("a/big.csv", customers(12_000));
+    for i in 0..200 {
+        t.file(&format!("b/{i:03}.txt"), format!("TEL 03-1234-{i:04}\n"));
+    }
+    let report = Tree::new();
+    let out = report.path().join("out.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_piimap"))
+        .args(["scan", ".", "--format", "jsonl", "-j", "2", "-o", out.to_str().unwrap()])
+        .current_dir(t.path())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(300) {
+            child.kill().unwrap();
+            panic!("the scan did not end in 300 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(1));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!((summary["files"].as_u64(), summary["locations"].as_u64()), (Some(201), Some(201)));
+}
