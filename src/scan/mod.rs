@@ -224,31 +224,28 @@ impl<'a> Pipeline<'a> {
     /// by the sink, and each writes through its own [`emit::Stream`]. A
     /// panic while scanning an item becomes an error entry named by `label`.
     ///
-    /// `produce` runs on the calling thread and spawns each admitted item
-    /// into the pool, so waiting for admission (or for the walk's I/O)
-    /// never blocks a pool thread: a thread waiting inside a large file's
-    /// parallel chunks may pick up another item, never a wait on the item
-    /// it holds.
+    /// `produce` runs on a thread of its own and queues admitted items;
+    /// every pool thread runs one loop that takes items from the queue. So
+    /// at most `jobs` items are in progress, and a thread waiting for a
+    /// large file's chunks to be detected (on the other threads) can only
+    /// pick up chunks, never a whole other item: memory follows the number
+    /// of threads, and no thread waits on work it holds itself.
     fn run<T: Send>(
         &self,
         jobs: usize,
         evidence: &Evidence,
-        produce: impl FnOnce(&mut dyn FnMut(T) -> bool),
+        produce: impl FnOnce(&mut dyn FnMut(T) -> bool) + Send,
         label: impl Fn(&T) -> String + Sync,
         each: impl Fn(&mut item::Worker<'_>, &mut emit::Stream<'_>, T) + Sync,
     ) -> Inventory {
         let inventory = Mutex::new(Inventory::default());
-        let workers = Mutex::new(Vec::new());
-        let scan_one = |seq: Seq, item: T| {
-            let mut w =
-                lock(&workers).pop().unwrap_or_else(|| item::Worker::new(self.detectors, evidence));
+        let scan_one = |w: &mut item::Worker<'_>, seq: Seq, item: T| {
             let mut out = emit::Stream::new(self, self.sink.item(seq));
             let name = label(&item);
-            let scanned = catch_unwind(AssertUnwindSafe(|| each(&mut w, &mut out, item)));
+            let scanned = catch_unwind(AssertUnwindSafe(|| each(w, &mut out, item)));
             if scanned.is_err() {
                 out.error(name, CRASHED.into());
             }
-            lock(&workers).push(w);
             let part = out.finish();
             if let Some(p) = self.progress {
                 p.item_done(part.stats.bytes, part.stats.findings);
@@ -256,26 +253,37 @@ impl<'a> Pipeline<'a> {
             let mut all = lock(&inventory);
             *all = std::mem::take(&mut *all).merge(part);
         };
-        // The next item's number, once the sink admits it.
-        let next = || {
-            let seq = self.next_seq();
-            self.sink.admit(seq).then_some(seq)
-        };
+        let queue = Queue::default();
         match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
-            Ok(pool) => pool.in_place_scope(|scope| {
+            Ok(pool) => std::thread::scope(|s| {
+                let queue = &queue;
+                s.spawn(move || {
+                    produce(&mut |item| {
+                        let seq = self.next_seq();
+                        self.sink.admit(seq) && queue.push((seq, item))
+                    });
+                    queue.close();
+                });
+                pool.broadcast(|_| {
+                    let mut w = item::Worker::new(self.detectors, evidence);
+                    while let Some((seq, item)) = queue.pop() {
+                        scan_one(&mut w, seq, item);
+                    }
+                });
+            }),
+            // Without a pool of its own, the scan runs on this thread after
+            // the listing (the sink admits every item: none is ahead).
+            Err(_) => {
+                let mut items = Vec::new();
                 produce(&mut |item| {
-                    let Some(seq) = next() else { return false };
-                    let scan_one = &scan_one;
-                    scope.spawn(move |_| scan_one(seq, item));
+                    items.push((self.next_seq(), item));
                     true
-                })
-            }),
-            // Without a pool of its own, the scan runs on this thread.
-            Err(_) => produce(&mut |item| {
-                let Some(seq) = next() else { return false };
-                scan_one(seq, item);
-                true
-            }),
+                });
+                let mut w = item::Worker::new(self.detectors, evidence);
+                for (seq, item) in items {
+                    scan_one(&mut w, seq, item);
+                }
+            }
         }
         inventory.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -287,6 +295,48 @@ impl<'a> Pipeline<'a> {
         let mut out = emit::Stream::new(self, self.sink.item(seq));
         out.error(path, message);
         out.finish()
+    }
+}
+
+/// Items listed and admitted, waiting for a worker thread. Its length is
+/// bounded by the sink's admission window.
+struct Queue<T> {
+    state: Mutex<(std::collections::VecDeque<T>, bool)>,
+    ready: std::sync::Condvar,
+}
+
+impl<T> Default for Queue<T> {
+    fn default() -> Queue<T> {
+        Queue { state: Mutex::new((Default::default(), false)), ready: Default::default() }
+    }
+}
+
+impl<T> Queue<T> {
+    /// Adds an item; always true (for use in a producer's callback).
+    fn push(&self, item: T) -> bool {
+        lock(&self.state).0.push_back(item);
+        self.ready.notify_one();
+        true
+    }
+
+    /// No more items will come.
+    fn close(&self) {
+        lock(&self.state).1 = true;
+        self.ready.notify_all();
+    }
+
+    /// The next item, waiting for one; `None` once closed and empty.
+    fn pop(&self) -> Option<T> {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(item) = state.0.pop_front() {
+                return Some(item);
+            }
+            if state.1 {
+                return None;
+            }
+            state = self.ready.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
     }
 }
 
