@@ -48,7 +48,7 @@
 //! let pipeline = Pipeline::new(&detectors, rules, &jsonl);
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],
-//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, exclude: None },
+//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, exclude: None, report: None },
 //! };
 //! let inventory = scan(&pipeline, &config);
 //! jsonl.finish(&inventory).unwrap();

@@ -421,6 +421,7 @@ impl Setup {
                 follow: args.follow,
                 max_filesize: self.max_filesize,
                 exclude: project.ignored()?.map(std::sync::Arc::new),
+                report: args.output.clone(),
             },
         };
         let scope = if args.staged {

@@ -30,6 +30,9 @@ pub struct WalkOptions {
     /// Paths never scanned (`ignore` of `.piimap.toml`): globs matched
     /// against paths relative to `base`.
     pub exclude: Option<std::sync::Arc<(globset::GlobSet, PathBuf)>>,
+    /// The scan's own report file (`-o`), never read: it is written while
+    /// the walk goes on.
+    pub report: Option<PathBuf>,
 }
 
 impl Entry {
@@ -138,8 +141,16 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry({
             let exclude = opts.exclude.clone();
+            // Compared by name first: only a name match costs a lookup.
+            let report = opts
+                .report
+                .as_ref()
+                .and_then(|r| Some((r.file_name()?.to_owned(), r.canonicalize().ok()?)));
             move |e| {
                 e.file_name() != ".git"
+                    && report.as_ref().is_none_or(|(name, path)| {
+                        e.file_name() != name || e.path().canonicalize().ok().as_ref() != Some(path)
+                    })
                     && exclude.as_deref().is_none_or(|(globs, base)| {
                         let rel = e.path().strip_prefix(base).unwrap_or(e.path());
                         !globs.is_match(rel.strip_prefix(".").unwrap_or(rel))

@@ -45,7 +45,13 @@ impl Write for Shared {
 fn config(t: &Tree) -> ScanConfig {
     ScanConfig {
         targets: vec![t.path().to_path_buf()],
-        walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 1 << 20, exclude: None },
+        walk: WalkOptions {
+            no_ignore: false,
+            follow: false,
+            max_filesize: 1 << 20,
+            exclude: None,
+            report: None,
+        },
     }
 }
 

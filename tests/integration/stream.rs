@@ -146,6 +146,21 @@ fn the_html_lists_capped_evidence_and_counts_everything() {
 }
 
 #[test]
+fn the_report_file_is_not_scanned_while_it_is_written() {
+    let t = Tree::new();
+    t.file("a.txt", "TEL 090-3141-5926\n");
+    for format in ["jsonl", "text"] {
+        let out = piimap_in(
+            t.path(),
+            &["scan", ".", "--format", format, "--show-values", "-o", "report"],
+        );
+        assert_eq!(code(&out), 1);
+    }
+    let report = std::fs::read_to_string(t.path().join("report")).unwrap();
+    assert!(report.contains("./a.txt") && !report.contains("./report"), "{report}");
+}
+
+#[test]
 fn a_slow_first_file_does_not_stall_the_files_after_it() {
     // A file of two chunks first, then more small files than may finish
     // ahead of it (the writer's window is 128 items): they wait, the big
