@@ -520,6 +520,8 @@ struct Bar {
     bar: ProgressBar,
     bytes: AtomicU64,
     findings: AtomicU64,
+    /// When the message was last redrawn, in milliseconds of the bar.
+    shown: AtomicU64,
 }
 
 impl Bar {
@@ -530,7 +532,7 @@ impl Bar {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Bar { bar, bytes: AtomicU64::new(0), findings: AtomicU64::new(0) }
+        Bar { bar, bytes: AtomicU64::new(0), findings: AtomicU64::new(0), shown: AtomicU64::new(0) }
     }
 }
 
@@ -539,9 +541,15 @@ impl Progress for Bar {
         let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let found = self.findings.fetch_add(findings, Ordering::Relaxed) + findings;
         self.bar.inc(1);
-        // The bar redraws a few times a second; formatting the message for
-        // every one of a million small files would only add lock traffic.
-        if self.bar.position() % 64 == 1 {
+        // The message is redrawn at most four times a second: formatting
+        // it for every one of a million small files would only add lock
+        // traffic, and counting files would leave it stale between large
+        // ones.
+        let now = self.bar.elapsed().as_millis() as u64;
+        let shown = self.shown.load(Ordering::Relaxed);
+        if now.saturating_sub(shown) >= 250
+            && self.shown.compare_exchange(shown, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
             let rate = (total as f64 / self.bar.elapsed().as_secs_f64().max(0.001)) as u64;
             self.bar.set_message(format!(
                 "{} ({}/s)  {found} findings",
