@@ -240,13 +240,22 @@ impl<'a> Pipeline<'a> {
     ) -> Inventory {
         let inventory = Mutex::new(Inventory::default());
         let scan_one = |w: &mut item::Worker<'_>, seq: Seq, item: T| {
-            let mut out = emit::Stream::new(self, self.sink.item(seq));
             let name = label(&item);
-            let scanned = catch_unwind(AssertUnwindSafe(|| each(w, &mut out, item)));
-            if scanned.is_err() {
-                out.error(name, CRASHED.into());
-            }
-            let part = out.finish();
+            // Past the readers (caught below, the item's partial results
+            // kept), a panic in identifying or writing loses the item's
+            // summary: it still becomes an error entry.
+            let done = catch_unwind(AssertUnwindSafe(|| {
+                let mut out = emit::Stream::new(self, self.sink.item(seq));
+                let scanned = catch_unwind(AssertUnwindSafe(|| each(w, &mut out, item)));
+                if scanned.is_err() {
+                    out.error(name.clone(), CRASHED.into());
+                }
+                out.finish()
+            }));
+            let part = done.unwrap_or_else(|_| Inventory {
+                errors: vec![ItemError { path: name, message: CRASHED.into() }],
+                ..Inventory::default()
+            });
             if let Some(p) = self.progress {
                 p.item_done(part.stats.bytes, part.stats.findings);
             }
