@@ -15,6 +15,13 @@ use std::sync::{Arc, OnceLock};
 
 use crate::finding::{Category, Confidence, Finding};
 
+/// What a column finding (`detector = "column"`) is, for reports that
+/// describe their rules.
+pub const DESCRIPTION_EN: &str =
+    "A table column classified by its header and the share of its values found";
+/// The same in Japanese.
+pub const DESCRIPTION_JA: &str = "列名と検出された値の割合から分類した表の列";
+
 /// Header synonyms per category (`patterns/columns.toml`).
 #[derive(Debug)]
 pub struct ColumnRules(Vec<(Category, Vec<String>)>);

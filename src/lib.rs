@@ -44,7 +44,8 @@
 //! let detectors = DetectorSet::load(&[]).expect("built-in patterns compile");
 //! let rules = Rules::builtin().expect("built-in rules parse");
 //! let out = Box::new(std::io::stdout());
-//! let jsonl = Streaming::new(Format::Jsonl, &Default::default(), out).unwrap().unwrap();
+//! let described = piimap::scan::rule_descriptions(&detectors);
+//! let jsonl = Streaming::new(Format::Jsonl, &described, out).unwrap().unwrap();
 //! let pipeline = Pipeline::new(&detectors, rules, &jsonl);
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],

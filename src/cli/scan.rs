@@ -16,8 +16,8 @@ use piimap::config::{Allowlist, Config, Threshold};
 use piimap::detect::DetectorSet;
 use piimap::finding::{Category, Finding, FingerprintKey};
 use piimap::identify::Rules;
+use piimap::inventory::Inventory;
 use piimap::inventory::purposes::{Purposes, PurposesFile};
-use piimap::inventory::{Inventory, Rule};
 use piimap::report::{self, Format, Streaming, labels::Lang};
 use piimap::scan::{
     DbOptions, Discard, Evidence, Filter, Pipeline, Progress, ScanConfig, Sink, scan,
@@ -226,7 +226,7 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     // Text, JSONL and SARIF are written as the scan goes; the inventory
     // formats at the end.
     let (streaming, out) = if format.streams() {
-        (Streaming::new(format, &setup.described(), out)?, None)
+        (Streaming::new(format, &piimap::scan::rule_descriptions(&setup.detectors), out)?, None)
     } else {
         (None, Some(out))
     };
@@ -374,28 +374,6 @@ impl Setup {
         })
     }
 
-    /// How reports describe every detector that can report, by id.
-    fn described(&self) -> std::collections::BTreeMap<String, Rule> {
-        let mut rules: std::collections::BTreeMap<String, Rule> = self
-            .detectors
-            .describe()
-            .into_iter()
-            .map(|(id, category, en, ja)| {
-                (id.to_string(), Rule { category: Some(category), en: en.into(), ja: ja.into() })
-            })
-            .collect();
-        rules.insert(
-            "column".into(),
-            Rule {
-                category: None,
-                en: "A table column classified by its header and the share of its values found"
-                    .into(),
-                ja: "列名と検出された値の割合から分類した表の列".into(),
-            },
-        );
-        rules
-    }
-
     /// Runs the scan the arguments describe (a walk of the targets, or a
     /// git scope, and the databases), streaming findings to `sink`.
     fn scan(
@@ -491,7 +469,7 @@ impl Setup {
         if let Some(bar) = bar {
             bar.bar.finish_and_clear();
         }
-        inventory.rules = self.described();
+        inventory.rules = piimap::scan::rule_descriptions(&self.detectors);
         inventory.purposes = self.purposes.list.clone();
         Ok(inventory)
     }

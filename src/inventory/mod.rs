@@ -61,6 +61,12 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Counts one file read, of `bytes`.
+    pub fn read(&mut self, bytes: u64) {
+        self.files += 1;
+        self.bytes += bytes;
+    }
+
     /// Counts one reported finding.
     pub fn count(&mut self, f: &Finding) {
         self.findings += 1;

@@ -91,14 +91,7 @@ impl Format {
 
 /// A scan-time report being written as the scan goes: hand it to the
 /// pipeline as its sink, then [`Streaming::finish`] it with the inventory.
-pub struct Streaming(Ordered);
-
-/// The scan-time formats' writers.
-enum Ordered {
-    Text(stream::Ordered<text::Text>),
-    Jsonl(stream::Ordered<jsonl::Jsonl>),
-    Sarif(stream::Ordered<sarif::Sarif>),
-}
+pub struct Streaming(Box<dyn stream::Finish>);
 
 impl Streaming {
     /// Starts writing `format` to `out` (`rules`: what SARIF lists); `None`
@@ -109,9 +102,9 @@ impl Streaming {
         out: Box<dyn Write + Send>,
     ) -> io::Result<Option<Streaming>> {
         Ok(Some(Streaming(match format {
-            Format::Text => Ordered::Text(stream::Ordered::new(text::Text, out)?),
-            Format::Jsonl => Ordered::Jsonl(stream::Ordered::new(jsonl::Jsonl, out)?),
-            Format::Sarif => Ordered::Sarif(stream::Ordered::new(sarif::Sarif::new(rules), out)?),
+            Format::Text => Box::new(stream::Ordered::new(text::Text, out)?),
+            Format::Jsonl => Box::new(stream::Ordered::new(jsonl::Jsonl, out)?),
+            Format::Sarif => Box::new(stream::Ordered::new(sarif::Sarif::new(rules), out)?),
             Format::Json | Format::Csv | Format::Markdown | Format::Html => return Ok(None),
         })))
     }
@@ -119,29 +112,17 @@ impl Streaming {
     /// Writes the summary (and SARIF's invocation) and flushes; the first
     /// write error of the whole report, if any (a closed pipe included).
     pub fn finish(self, inventory: &Inventory) -> io::Result<()> {
-        match self.0 {
-            Ordered::Text(o) => o.finish(inventory),
-            Ordered::Jsonl(o) => o.finish(inventory),
-            Ordered::Sarif(o) => o.finish(inventory),
-        }
+        self.0.finish(inventory)
     }
 }
 
 impl Sink for Streaming {
     fn admit(&self, seq: Seq) -> bool {
-        match &self.0 {
-            Ordered::Text(o) => o.admit(seq),
-            Ordered::Jsonl(o) => o.admit(seq),
-            Ordered::Sarif(o) => o.admit(seq),
-        }
+        self.0.admit(seq)
     }
 
     fn item(&self, seq: Seq) -> Box<dyn ItemSink + '_> {
-        match &self.0 {
-            Ordered::Text(o) => o.item(seq),
-            Ordered::Jsonl(o) => o.item(seq),
-            Ordered::Sarif(o) => o.item(seq),
-        }
+        self.0.item(seq)
     }
 }
 

@@ -142,15 +142,23 @@ impl<F: Format> Ordered<F> {
         }
         self.moved.notify_all();
     }
+}
 
+/// An ordered writer of any format, ended with the finished inventory.
+pub(super) trait Finish: Sink {
     /// Writes the footer and flushes; the first write error of the scan,
     /// if any.
-    pub(super) fn finish(self, inventory: &Inventory) -> io::Result<()> {
-        let mut state = self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    fn finish(self: Box<Self>, inventory: &Inventory) -> io::Result<()>;
+}
+
+impl<F: Format + Send> Finish for Ordered<F> {
+    fn finish(self: Box<Self>, inventory: &Inventory) -> io::Result<()> {
+        let Ordered { format, state, .. } = *self;
+        let mut state = state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(e) = state.error {
             return Err(e);
         }
-        self.format.footer(inventory, &mut state.out)?;
+        format.footer(inventory, &mut state.out)?;
         state.out.flush()
     }
 }
@@ -323,7 +331,7 @@ mod tests {
         // Item 1 is not done: its spool went out, the rest goes straight on.
         b.error(&error("b3".into()));
         drop(b);
-        ordered.finish(&Inventory::default()).unwrap();
+        Finish::finish(Box::new(ordered), &Inventory::default()).unwrap();
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
         assert_eq!(text, format!("a,{big},b2,b3,c]"));
     }
@@ -360,7 +368,7 @@ mod tests {
         a.error(&error("x".into()));
         drop(a);
         assert!(!ordered.admit(1));
-        let err = ordered.finish(&Inventory::default()).unwrap_err();
+        let err = Finish::finish(Box::new(ordered), &Inventory::default()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
     }
 }

@@ -130,13 +130,11 @@ impl<'a> Worker<'a> {
             Ok(p) => p,
             Err(e) => return out.error(display.to_string(), format!("{}: {e}", format.name())),
         };
-        let mut file = FileScan::new(Path::new(display), display);
-        file.fields = true;
+        let mut file = FileScan::fields(Path::new(display), display);
         for part in &parts {
             file.part(self, part.slide.map(Part::Slide), &part.text, out);
         }
-        out.stats().files += 1;
-        out.stats().bytes += bytes.len() as u64;
+        out.stats().read(bytes.len() as u64);
     }
 
     /// Scans a PDF's text layer page by page (lines numbered per page);
@@ -147,8 +145,7 @@ impl<'a> Worker<'a> {
             Ok(p) => p,
             Err(e) => return out.error(display.to_string(), e),
         };
-        let mut file = FileScan::new(Path::new(display), display);
-        file.fields = true;
+        let mut file = FileScan::fields(Path::new(display), display);
         for (page, text) in &pdf.pages {
             file.part(self, Some(Part::Page(*page)), text, out);
         }
@@ -166,8 +163,7 @@ impl<'a> Worker<'a> {
             );
             out.skipped(display.to_string(), reason);
         }
-        out.stats().files += 1;
-        out.stats().bytes += bytes.len() as u64;
+        out.stats().read(bytes.len() as u64);
     }
 
     /// Scans every sheet of a workbook as a table: the first row with two
@@ -212,8 +208,7 @@ impl<'a> Worker<'a> {
             }
             // A `.tsv` name lets the table's header row be recognised; a
             // form's rows are label and value: no header is looked for.
-            let mut file = FileScan::new(Path::new("sheet.tsv"), display);
-            file.fields = true;
+            let mut file = FileScan::fields(Path::new("sheet.tsv"), display);
             let chunk = Chunk {
                 text: &text,
                 first_line: 1,
@@ -245,8 +240,7 @@ impl<'a> Worker<'a> {
             let columns = file.classify_columns(header_row, Some(&name));
             out.findings(columns);
         }
-        out.stats().files += 1;
-        out.stats().bytes += bytes.len() as u64;
+        out.stats().read(bytes.len() as u64);
     }
 
     /// Scans a sheet's rows above its table (titles: one value each) as
@@ -264,8 +258,7 @@ impl<'a> Worker<'a> {
         }
         let text: String = rows.iter().map(|(_, cells)| cells.join(" ") + "\n").collect();
         // A `.txt` name: no header row to look for.
-        let mut file = FileScan::new(Path::new("titles.txt"), display);
-        file.fields = true;
+        let mut file = FileScan::fields(Path::new("titles.txt"), display);
         let chunk = Chunk::text(&text);
         file.chunk_with(self, chunk, out, &mut |findings| {
             for f in findings {

@@ -30,6 +30,7 @@ mod git;
 mod item;
 mod text;
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,7 +46,7 @@ use crate::detect::DetectorSet;
 use crate::finding::{Finding, FingerprintKey};
 use crate::identify::Rules;
 use crate::inventory::purposes::Purposes;
-use crate::inventory::{Inventory, ItemError, Location, Skipped};
+use crate::inventory::{Inventory, ItemError, Location, Rule, Skipped};
 use crate::source::{self, WalkOptions};
 
 /// The paths to scan and how to walk them.
@@ -269,7 +270,11 @@ impl<'a> Pipeline<'a> {
                 s.spawn(move || {
                     produce(&mut |item| {
                         let seq = self.next_seq();
-                        self.sink.admit(seq) && queue.push((seq, item))
+                        let admitted = self.sink.admit(seq);
+                        if admitted {
+                            queue.push((seq, item));
+                        }
+                        admitted
                     });
                     queue.close();
                 });
@@ -280,18 +285,18 @@ impl<'a> Pipeline<'a> {
                     }
                 });
             }),
-            // Without a pool of its own, the scan runs on this thread after
-            // the listing (the sink admits every item: none is ahead).
+            // Without a pool of its own, the scan runs on this thread, each
+            // item as it is listed (so always the one the sink writes).
             Err(_) => {
-                let mut items = Vec::new();
-                produce(&mut |item| {
-                    items.push((self.next_seq(), item));
-                    true
-                });
                 let mut w = item::Worker::new(self.detectors, evidence);
-                for (seq, item) in items {
-                    scan_one(&mut w, seq, item);
-                }
+                produce(&mut |item| {
+                    let seq = self.next_seq();
+                    let admitted = self.sink.admit(seq);
+                    if admitted {
+                        scan_one(&mut w, seq, item);
+                    }
+                    admitted
+                });
             }
         }
         inventory.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -321,11 +326,10 @@ impl<T> Default for Queue<T> {
 }
 
 impl<T> Queue<T> {
-    /// Adds an item; always true (for use in a producer's callback).
-    fn push(&self, item: T) -> bool {
+    /// Adds an item.
+    fn push(&self, item: T) {
         lock(&self.state).0.push_back(item);
         self.ready.notify_one();
-        true
     }
 
     /// No more items will come.
@@ -347,6 +351,26 @@ impl<T> Queue<T> {
             state = self.ready.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
+}
+
+/// How reports describe every rule that can report in a scan with
+/// `detectors`: each detector, the floor-plan classifier and column
+/// classification (SARIF lists them before any result).
+pub fn rule_descriptions(detectors: &DetectorSet) -> BTreeMap<String, Rule> {
+    let mut rules: BTreeMap<String, Rule> = detectors
+        .describe()
+        .into_iter()
+        .map(|(id, category, en, ja)| {
+            (id.to_string(), Rule { category: Some(category), en: en.into(), ja: ja.into() })
+        })
+        .collect();
+    let column = Rule {
+        category: None,
+        en: crate::classify::DESCRIPTION_EN.into(),
+        ja: crate::classify::DESCRIPTION_JA.into(),
+    };
+    rules.insert("column".into(), column);
+    rules
 }
 
 /// A producer for [`Pipeline::run`] of items listed already (tables,

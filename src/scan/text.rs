@@ -26,9 +26,9 @@ use crate::suppress;
 const SLICE: usize = 4096;
 
 /// What detecting one chunk found, before any finding is built: the hits
-/// kept (not suppressed), in text order, with each value's subject key and
-/// record; for a chunk detected on another thread, its column counts and
-/// suppressed hits.
+/// kept, in text order, with each value's subject key and record; how many
+/// were silenced (`piimap:allow`, allowlisted values); for a chunk detected
+/// on another thread, its column counts.
 struct Detected {
     hits: Vec<Hit>,
     subjects: Vec<u64>,
@@ -55,9 +55,6 @@ pub(super) struct FileScan<'p> {
     /// An address, phone number, e-mail address or name was found: a floor
     /// plan in the same file identifies a home.
     identifying: bool,
-    /// Findings silenced by `piimap:allow` or allowlisted values, not yet
-    /// counted into the item.
-    suppressed: u64,
 }
 
 impl<'p> FileScan<'p> {
@@ -71,8 +68,13 @@ impl<'p> FileScan<'p> {
             syntax: None,
             fields: false,
             identifying: false,
-            suppressed: 0,
         }
+    }
+
+    /// A file whose lines are cells and fields, not prose (document text,
+    /// a sheet's rows): see [`Layout::fields`].
+    pub(super) fn fields(path: &'p Path, display: &str) -> Self {
+        FileScan { fields: true, ..FileScan::new(path, display) }
     }
 
     /// Detects one chunk and sends its findings on.
@@ -101,7 +103,6 @@ impl<'p> FileScan<'p> {
         if self.columns.is_some() {
             self.found.add(&findings);
         }
-        out.stats().suppressed += std::mem::take(&mut self.suppressed);
         out.findings(findings);
     }
 
@@ -136,7 +137,7 @@ impl<'p> FileScan<'p> {
             !((chunk.positions && suppress::allowed(chunk.text, hit.line_start, category))
                 || w.detectors.allowed(&chunk.text[hit.start..hit.end]))
         });
-        self.suppressed += (before - hits.len()) as u64;
+        let suppressed = (before - hits.len()) as u64;
         hits.sort_by_key(|h| (h.line_start, h.start));
         let subjects: Vec<u64> = hits
             .iter()
@@ -150,7 +151,7 @@ impl<'p> FileScan<'p> {
         } else {
             vec![None; hits.len()]
         };
-        Detected { hits, subjects, records, filled: None, suppressed: 0 }
+        Detected { hits, subjects, records, filled: None, suppressed }
     }
 
     /// Builds the findings of a detected chunk and sends them on, a slice
@@ -164,7 +165,8 @@ impl<'p> FileScan<'p> {
         out: &mut dyn Out,
         remap: &mut dyn FnMut(&mut [Finding]),
     ) {
-        let Detected { hits, subjects, records, .. } = detected;
+        let Detected { hits, subjects, records, suppressed, .. } = detected;
+        out.stats().suppressed += suppressed;
         // How far a stateful syntax has read the chunk's lines.
         let mut walked = 0;
         let mut start = 0;
@@ -194,7 +196,6 @@ impl<'p> FileScan<'p> {
         if let Some(syntax) = self.syntax.as_mut().filter(|s| s.stateful()) {
             place_structured(syntax, chunk.text, walked..chunk.text.len(), &mut [], &[]);
         }
-        out.stats().suppressed += std::mem::take(&mut self.suppressed);
     }
 
     /// The finding of one hit.
@@ -241,16 +242,14 @@ impl<'p> FileScan<'p> {
     }
 
     /// Ends a file read as text (or a drawing, or an image).
-    pub(super) fn finish(mut self, w: &Worker<'_>, kind: Kind, size: u64, out: &mut dyn Out) {
+    pub(super) fn finish(self, w: &Worker<'_>, kind: Kind, size: u64, out: &mut dyn Out) {
         match kind {
             Kind::Text(_) => {
-                out.stats().files += 1;
-                out.stats().bytes += size;
+                out.stats().read(size);
                 out.findings(self.classify_columns(Some(1), None));
             }
             Kind::Cad(drawing) => {
-                out.stats().files += 1;
-                out.stats().bytes += size;
+                out.stats().read(size);
                 self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name(), out);
             }
             Kind::Image => {
@@ -261,7 +260,6 @@ impl<'p> FileScan<'p> {
             // reader handles is counted as binary.
             Kind::Binary | Kind::Database | Kind::Container => out.stats().binary += 1,
         }
-        out.stats().suppressed += std::mem::take(&mut self.suppressed);
     }
 
     /// Scans one part of a document — its whole text, a page or a slide —
@@ -311,7 +309,7 @@ impl<'p> FileScan<'p> {
                 |w, item| {
                     let mut part = this.split();
                     let detected = part.detect(w, chunk(item));
-                    Detected { filled: part.filled.take(), suppressed: part.suppressed, ..detected }
+                    Detected { filled: part.filled.take(), ..detected }
                 },
             )
             .collect();
@@ -319,7 +317,6 @@ impl<'p> FileScan<'p> {
             if let (Some(all), Some(part)) = (&mut self.filled, detected.filled.take()) {
                 all.add(&part);
             }
-            self.suppressed += detected.suppressed;
             self.emit(w, chunk(item), detected, out, &mut |_| {});
         }
         batch.clear();
@@ -337,7 +334,6 @@ impl<'p> FileScan<'p> {
             syntax: self.syntax.as_ref().map(Syntax::fresh),
             fields: self.fields,
             identifying: false,
-            suppressed: 0,
         }
     }
 

@@ -63,8 +63,13 @@ fn scan_streams_jsonl_reports_progress_and_returns_the_locations() {
         .file("c.txt", "nothing\n");
     let detectors = DetectorSet::load(&[]).unwrap();
     let out = Shared::default();
-    let jsonl =
-        Streaming::new(Format::Jsonl, &Default::default(), Box::new(out.clone())).unwrap().unwrap();
+    let jsonl = Streaming::new(
+        Format::Jsonl,
+        &piimap::scan::rule_descriptions(&detectors),
+        Box::new(out.clone()),
+    )
+    .unwrap()
+    .unwrap();
     let count = Count::default();
     let mut pipeline = Pipeline::new(&detectors, Rules::builtin().unwrap(), &jsonl);
     pipeline.jobs = 2;
