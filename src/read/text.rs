@@ -146,21 +146,7 @@ pub fn decode_chunks(
     on_chunk: &mut dyn FnMut(Chunk<'_>),
 ) {
     let encoding = sniffed.encoding;
-    let bytes = &bytes[encoding.bom..];
-    let mut first_line = 1;
-    let mut is_first = true;
-    let mut emit = |text: &str, on_chunk: &mut dyn FnMut(Chunk<'_>)| {
-        on_chunk(Chunk {
-            text,
-            first_line,
-            is_first,
-            positions: true,
-            column_offset: 0,
-            drawing: false,
-        });
-        first_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-        is_first = false;
-    };
+    let mut lines = Lines::new(on_chunk);
     if let Some(text) = sniffed.utf8 {
         // Zero-copy: chunks are slices of the file's own bytes.
         let mut rest = text;
@@ -173,30 +159,14 @@ pub fn decode_chunks(
                     .map_or(rest.len(), |i| CHUNK + i + 1);
                 cut_point(&rest.as_bytes()[..end]).unwrap_or(end)
             };
-            emit(&rest[..cut], on_chunk);
+            lines.emit(&rest[..cut]);
             rest = &rest[cut..];
         }
         return;
     }
-    let mut decoder = encoding.encoding.new_decoder_without_bom_handling();
-    decoded.clear();
-    let pieces = bytes.len().div_ceil(CHUNK).max(1);
-    for i in 0..pieces {
-        let piece = &bytes[(i * CHUNK).min(bytes.len())..((i + 1) * CHUNK).min(bytes.len())];
-        let last = i + 1 == pieces;
-        let need = decoder.max_utf8_buffer_length(piece.len()).unwrap_or(piece.len() * 3 + 16);
-        decoded.reserve(need);
-        // With the capacity reserved above the decoder consumes the whole
-        // piece; malformed sequences come out as U+FFFD.
-        let _ = decoder.decode_to_string(piece, decoded, last);
-        if !last && let Some(cut) = cut_point(decoded.as_bytes()) {
-            emit(&decoded[..cut], on_chunk);
-            decoded.drain(..cut);
-        }
-    }
-    if !decoded.is_empty() {
-        emit(decoded, on_chunk);
-    }
+    let mut reader = &bytes[encoding.bom..];
+    // Reading from memory cannot fail.
+    let _ = decode_legacy(encoding.encoding, &mut Vec::new(), &mut reader, decoded, &mut lines);
 }
 
 /// `head` up to its last line break (all of it when it has none): the part
@@ -214,7 +184,12 @@ struct Lines<'c> {
     on_chunk: &'c mut dyn FnMut(Chunk<'_>),
 }
 
-impl Lines<'_> {
+impl<'c> Lines<'c> {
+    /// At the first line of a text.
+    fn new(on_chunk: &'c mut dyn FnMut(Chunk<'_>)) -> Lines<'c> {
+        Lines { first_line: 1, is_first: true, column_offset: 0, on_chunk }
+    }
+
     /// Hands on `text` (whole lines, or a piece of an over-long line) and
     /// moves past it.
     fn emit(&mut self, text: &str) {
@@ -238,20 +213,24 @@ impl Lines<'_> {
 }
 
 /// The longest prefix of `bytes`, at most `max` long, that ends on a UTF-8
-/// character boundary (a cut of an over-long line).
+/// character boundary (a cut of an over-long line). `bytes` is longer than
+/// `max`: the byte after the cut shows whether a character goes on (at the
+/// end of what was read, the last one might not be whole).
 fn char_cut(bytes: &[u8], max: usize) -> usize {
-    let mut cut = max.min(bytes.len());
-    while cut > 0 && cut < bytes.len() && (bytes[cut] & 0xC0) == 0x80 {
+    debug_assert!(bytes.len() > max);
+    let mut cut = max;
+    while cut > 0 && (bytes[cut] & 0xC0) == 0x80 {
         cut -= 1;
     }
     cut
 }
 
-/// Reads up to `want` more bytes of `reader` onto `buf`; the bytes added.
-fn read_more(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<usize> {
+/// Reads up to `want` more bytes of `reader` onto `buf`; whether that
+/// reached the end of the input (fewer bytes came than asked for).
+fn read_more(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
     let before = buf.len();
     reader.take(want as u64).read_to_end(buf)?;
-    Ok(buf.len() - before)
+    Ok(buf.len() - before < want)
 }
 
 /// Decodes a file read a window at a time: `buf` holds its first window
@@ -271,7 +250,7 @@ pub fn decode_stream(
         sniff(whole_lines(buf)).unwrap_or(Sniffed { encoding: Encoding::UTF8, utf8: None });
     let encoding = sniffed.encoding;
     buf.drain(..encoding.bom);
-    let mut lines = Lines { first_line: 1, is_first: true, column_offset: 0, on_chunk };
+    let mut lines = Lines::new(on_chunk);
     if encoding.encoding != UTF_8 {
         decode_legacy(encoding.encoding, buf, reader, decoded, &mut lines)?;
         return Ok(encoding);
@@ -280,7 +259,7 @@ pub fn decode_stream(
     let mut eof = false;
     loop {
         if !eof && buf.len() < CHUNK {
-            eof = read_more(reader, buf, CHUNK)? == 0;
+            eof = read_more(reader, buf, CHUNK - buf.len())?;
         }
         if buf.is_empty() {
             return Ok(encoding);
@@ -288,10 +267,10 @@ pub fn decode_stream(
         let cut = match cut_point(buf) {
             _ if eof => buf.len(),
             Some(cut) => cut,
-            None if buf.len() >= MAX_LINE => char_cut(buf, MAX_LINE),
+            None if buf.len() > MAX_LINE => char_cut(buf, MAX_LINE),
             // A long line: read on until it ends (or is too long).
             None => {
-                eof = read_more(reader, buf, CHUNK)? == 0;
+                eof = read_more(reader, buf, CHUNK)?;
                 continue;
             }
         };
@@ -325,7 +304,7 @@ fn decode_legacy(
     let mut decoder = encoding.new_decoder_without_bom_handling();
     decoded.clear();
     loop {
-        let last = buf.len() < CHUNK && read_more(reader, buf, CHUNK)? == 0;
+        let last = buf.len() < CHUNK && read_more(reader, buf, CHUNK - buf.len())?;
         let need = decoder.max_utf8_buffer_length(buf.len()).unwrap_or(buf.len() * 3 + 16);
         decoded.reserve(need);
         // With the capacity reserved above the decoder consumes the whole
@@ -339,7 +318,7 @@ fn decode_legacy(
         }
         let cut = match cut_point(decoded.as_bytes()) {
             Some(cut) => cut,
-            None if decoded.len() >= MAX_LINE => char_cut(decoded.as_bytes(), MAX_LINE),
+            None if decoded.len() > MAX_LINE => char_cut(decoded.as_bytes(), MAX_LINE),
             None => continue,
         };
         lines.emit(&decoded[..cut]);
@@ -392,7 +371,7 @@ mod tests {
     fn streamed(bytes: &[u8]) -> (String, Vec<(u64, u64)>, &'static str) {
         let mut reader = bytes;
         let mut head = Vec::new();
-        read_more(&mut reader, &mut head, CHUNK).unwrap();
+        let _ = read_more(&mut reader, &mut head, CHUNK).unwrap();
         let (mut text, mut at) = (String::new(), Vec::new());
         let mut decoded = String::new();
         let encoding = decode_stream(&mut head, &mut reader, &mut decoded, &mut |c| {
@@ -409,7 +388,7 @@ mod tests {
         let text = line.repeat(3 * CHUNK / 100);
         let mut reader = text.as_bytes();
         let mut head = Vec::new();
-        read_more(&mut reader, &mut head, CHUNK).unwrap();
+        let _ = read_more(&mut reader, &mut head, CHUNK).unwrap();
         let mut chunks: Vec<(String, u64)> = Vec::new();
         decode_stream(&mut head, &mut reader, &mut String::new(), &mut |c| {
             chunks.push((c.text.to_string(), c.first_line));
