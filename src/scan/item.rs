@@ -27,6 +27,9 @@ pub(crate) struct Worker<'a> {
     read: ReadScratch,
     pub(super) detect: Scratch,
     pub(super) hits: Vec<Hit>,
+    /// Workers that detect a large file's chunks beside this one, kept (and
+    /// their regex caches warm) from batch to batch and file to file.
+    pub(super) helpers: Vec<Worker<'a>>,
 }
 
 impl<'a> Worker<'a> {
@@ -37,6 +40,7 @@ impl<'a> Worker<'a> {
             read: ReadScratch::default(),
             detect: detectors.scratch(),
             hits: Vec::new(),
+            helpers: Vec::new(),
         }
     }
 

@@ -11,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+use rayon::iter::{
+    IndexedParallelIterator, IntoParallelRefIterator, IntoParallelRefMutIterator, ParallelIterator,
+};
 
 use super::emit::Out;
 use super::item::Worker;
@@ -283,8 +285,8 @@ impl<'p> FileScan<'p> {
     }
 
     /// Detects the chunks of `batch` (text, first line, column offset) in
-    /// parallel, each with a worker of its own, then sends their findings
-    /// and column counts on in order.
+    /// parallel, each with one of `w`'s helper workers, then sends their
+    /// findings and column counts on in order.
     pub(super) fn chunks_in_parallel(
         &mut self,
         w: &mut Worker<'_>,
@@ -300,18 +302,18 @@ impl<'p> FileScan<'p> {
             }
             return;
         }
-        let (detectors, evidence) = (w.detectors, w.evidence);
+        while w.helpers.len() < batch.len() {
+            w.helpers.push(Worker::new(w.detectors, w.evidence));
+        }
         let this = &*self;
         let parts: Vec<Detected> = batch
             .par_iter()
-            .map_init(
-                || Worker::new(detectors, evidence),
-                |w, item| {
-                    let mut part = this.split();
-                    let detected = part.detect(w, chunk(item));
-                    Detected { filled: part.filled.take(), ..detected }
-                },
-            )
+            .zip(w.helpers.par_iter_mut())
+            .map(|(item, helper)| {
+                let mut part = this.split();
+                let detected = part.detect(helper, chunk(item));
+                Detected { filled: part.filled.take(), ..detected }
+            })
             .collect();
         for (item, mut detected) in batch.iter().zip(parts) {
             if let (Some(all), Some(part)) = (&mut self.filled, detected.filled.take()) {
