@@ -393,7 +393,7 @@ impl Setup {
         let databases: Vec<Target> =
             databases.iter().filter_map(|t| t.to_str().and_then(Target::parse)).collect();
         let config = ScanConfig {
-            targets: paths.clone(),
+            targets: paths,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
@@ -425,7 +425,7 @@ impl Setup {
         // to a file or is read at the end: never draw over streamed lines.
         let streams_to_terminal = args.output.is_none()
             && std::io::stdout().is_terminal()
-            && matches!(args.format, FormatArg::Text | FormatArg::Jsonl | FormatArg::Sarif);
+            && args.format.format().streams();
         let bar =
             (!args.quiet && std::io::stderr().is_terminal() && !streams_to_terminal).then(Bar::new);
         let mut pipeline = Pipeline::new(&self.detectors, self.rules, sink);
@@ -441,7 +441,7 @@ impl Setup {
                 .with_context(|| format!("reading the history of {}", repo().display()))?,
             Some(scope) => scan_git(&pipeline, &repo(), &scope)
                 .with_context(|| format!("reading the change in {}", repo().display()))?,
-            None if paths.is_empty() => Inventory::default(),
+            None if config.targets.is_empty() => Inventory::default(),
             None => scan(&pipeline, &config),
         };
         if !databases.is_empty() {

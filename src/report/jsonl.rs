@@ -98,10 +98,6 @@ pub(super) struct Jsonl;
 impl Format for Jsonl {
     type State = ();
 
-    fn header(&self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-
     fn findings(&self, _: &mut (), findings: &[Finding], out: &mut Vec<u8>) {
         for f in findings {
             line(

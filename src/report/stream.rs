@@ -37,8 +37,12 @@ pub(super) trait Format: Sync {
     /// Bytes written between two writes that both hold something (SARIF's
     /// comma between results); empty for line formats.
     const SEPARATOR: &'static [u8] = b"";
-    /// Written before anything else.
-    fn header(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// Written before anything else (nothing, unless the format has a
+    /// head).
+    fn header(&self, out: &mut dyn Write) -> io::Result<()> {
+        let _ = out;
+        Ok(())
+    }
     /// Findings of one location.
     fn findings(&self, state: &mut Self::State, findings: &[Finding], out: &mut Vec<u8>);
     /// A location's aggregate, after its findings.
@@ -280,9 +284,6 @@ mod tests {
 
     impl Format for Lines {
         type State = ();
-        fn header(&self, _: &mut dyn Write) -> io::Result<()> {
-            Ok(())
-        }
         fn findings(&self, _: &mut (), _: &[Finding], _: &mut Vec<u8>) {}
         fn location(&self, _: &mut (), _: &Location, _: &mut Vec<u8>) {}
         fn error(&self, _: &mut (), e: &ItemError, out: &mut Vec<u8>) {

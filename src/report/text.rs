@@ -21,10 +21,6 @@ pub(super) struct Current(Option<Arc<str>>);
 impl Format for Text {
     type State = Current;
 
-    fn header(&self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-
     fn findings(&self, current: &mut Current, findings: &[Finding], out: &mut Vec<u8>) {
         let mut s = String::new();
         for f in findings {
