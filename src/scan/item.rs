@@ -27,20 +27,39 @@ pub(crate) struct Worker<'a> {
     read: ReadScratch,
     pub(super) detect: Scratch,
     pub(super) hits: Vec<Hit>,
-    /// Workers that detect a large file's chunks beside this one, kept (and
-    /// their regex caches warm) from batch to batch and file to file.
-    pub(super) helpers: Vec<Worker<'a>>,
+    /// Detect scratch (regex caches, warm) shared by the scan's workers for
+    /// a large file's chunks detected in parallel.
+    pub(super) spare: &'a Spare,
 }
 
+/// Spare detect scratch: a chunk detected on another thread takes one while
+/// it runs and gives it back, so there are never more than threads running
+/// at once, and their regex caches stay warm from chunk to chunk.
+pub(crate) type Spare = std::sync::Mutex<Vec<Scratch>>;
+
 impl<'a> Worker<'a> {
-    pub(crate) fn new(detectors: &'a DetectorSet, evidence: &'a Evidence) -> Worker<'a> {
+    pub(crate) fn new(
+        detectors: &'a DetectorSet,
+        evidence: &'a Evidence,
+        spare: &'a Spare,
+    ) -> Worker<'a> {
+        Worker::with(detectors, evidence, spare, detectors.scratch())
+    }
+
+    /// A worker detecting with `detect` (from the spares).
+    pub(super) fn with(
+        detectors: &'a DetectorSet,
+        evidence: &'a Evidence,
+        spare: &'a Spare,
+        detect: Scratch,
+    ) -> Worker<'a> {
         Worker {
             detectors,
             evidence,
             read: ReadScratch::default(),
-            detect: detectors.scratch(),
+            detect,
             hits: Vec::new(),
-            helpers: Vec::new(),
+            spare,
         }
     }
 

@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, mpsc};
 use std::time::SystemTime;
 
 pub use database::{DbOptions, scan_databases};
@@ -225,8 +225,8 @@ impl<'a> Pipeline<'a> {
     /// by the sink, and each writes through its own [`emit::Stream`]. A
     /// panic while scanning an item becomes an error entry named by `label`.
     ///
-    /// `produce` runs on a thread of its own and queues admitted items;
-    /// every pool thread runs one loop that takes items from the queue. So
+    /// `produce` runs on a thread of its own and sends admitted items down
+    /// a channel; every pool thread runs one loop that takes items from it. So
     /// at most `jobs` items are in progress, and a thread waiting for a
     /// large file's chunks to be detected (on the other threads) can only
     /// pick up chunks, never a whole other item: memory follows the number
@@ -240,6 +240,7 @@ impl<'a> Pipeline<'a> {
         each: impl Fn(&mut item::Worker<'_>, &mut emit::Stream<'_>, T) + Sync,
     ) -> Inventory {
         let inventory = Mutex::new(Inventory::default());
+        let spare = item::Spare::default();
         let scan_one = |w: &mut item::Worker<'_>, seq: Seq, item: T| {
             let name = label(&item);
             // Past the readers (caught below, the item's partial results
@@ -263,24 +264,28 @@ impl<'a> Pipeline<'a> {
             let mut all = lock(&inventory);
             *all = std::mem::take(&mut *all).merge(part);
         };
-        let queue = Queue::default();
         match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+            // Items admitted and waiting for a thread: as many as the
+            // sink's window lets ahead; the listing closes the channel.
             Ok(pool) => std::thread::scope(|s| {
-                let queue = &queue;
+                let (tx, rx) = mpsc::channel::<(Seq, T)>();
+                let rx = Mutex::new(rx);
                 s.spawn(move || {
                     produce(&mut |item| {
                         let seq = self.next_seq();
                         let admitted = self.sink.admit(seq);
                         if admitted {
-                            queue.push((seq, item));
+                            // The workers outlive the listing: a send cannot fail.
+                            let _ = tx.send((seq, item));
                         }
                         admitted
-                    });
-                    queue.close();
+                    })
                 });
                 pool.broadcast(|_| {
-                    let mut w = item::Worker::new(self.detectors, evidence);
-                    while let Some((seq, item)) = queue.pop() {
+                    let mut w = item::Worker::new(self.detectors, evidence, &spare);
+                    loop {
+                        let next = lock(&rx).recv();
+                        let Ok((seq, item)) = next else { break };
                         scan_one(&mut w, seq, item);
                     }
                 });
@@ -288,7 +293,7 @@ impl<'a> Pipeline<'a> {
             // Without a pool of its own, the scan runs on this thread, each
             // item as it is listed (so always the one the sink writes).
             Err(_) => {
-                let mut w = item::Worker::new(self.detectors, evidence);
+                let mut w = item::Worker::new(self.detectors, evidence, &spare);
                 produce(&mut |item| {
                     let seq = self.next_seq();
                     let admitted = self.sink.admit(seq);
@@ -309,47 +314,6 @@ impl<'a> Pipeline<'a> {
         let mut out = emit::Stream::new(self, self.sink.item(seq));
         out.error(path, message);
         out.finish()
-    }
-}
-
-/// Items listed and admitted, waiting for a worker thread. Its length is
-/// bounded by the sink's admission window.
-struct Queue<T> {
-    state: Mutex<(std::collections::VecDeque<T>, bool)>,
-    ready: std::sync::Condvar,
-}
-
-impl<T> Default for Queue<T> {
-    fn default() -> Queue<T> {
-        Queue { state: Mutex::new((Default::default(), false)), ready: Default::default() }
-    }
-}
-
-impl<T> Queue<T> {
-    /// Adds an item.
-    fn push(&self, item: T) {
-        lock(&self.state).0.push_back(item);
-        self.ready.notify_one();
-    }
-
-    /// No more items will come.
-    fn close(&self) {
-        lock(&self.state).1 = true;
-        self.ready.notify_all();
-    }
-
-    /// The next item, waiting for one; `None` once closed and empty.
-    fn pop(&self) -> Option<T> {
-        let mut state = lock(&self.state);
-        loop {
-            if let Some(item) = state.0.pop_front() {
-                return Some(item);
-            }
-            if state.1 {
-                return None;
-            }
-            state = self.ready.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
     }
 }
 
@@ -412,7 +376,8 @@ pub fn scan_text(
     evidence: &Evidence,
 ) -> Vec<Finding> {
     let mut keep = emit::Keep::default();
-    item::Worker::new(detectors, evidence).scan_bytes(name, bytes, &mut keep);
+    let spare = item::Spare::default();
+    item::Worker::new(detectors, evidence, &spare).scan_bytes(name, bytes, &mut keep);
     let mut findings = keep.findings;
     findings.sort();
     findings

@@ -11,12 +11,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::iter::{
-    IndexedParallelIterator, IntoParallelRefIterator, IntoParallelRefMutIterator, ParallelIterator,
-};
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 
 use super::emit::Out;
 use super::item::Worker;
+use super::lock;
 use crate::classify::{self, ColumnRules, Filled, Found};
 use crate::detect::{Columns, Hit, Layout};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
@@ -285,7 +284,7 @@ impl<'p> FileScan<'p> {
     }
 
     /// Detects the chunks of `batch` (text, first line, column offset) in
-    /// parallel, each with one of `w`'s helper workers, then sends their
+    /// parallel, each with a spare scratch of the scan's, then sends their
     /// findings and column counts on in order.
     pub(super) fn chunks_in_parallel(
         &mut self,
@@ -302,16 +301,16 @@ impl<'p> FileScan<'p> {
             }
             return;
         }
-        while w.helpers.len() < batch.len() {
-            w.helpers.push(Worker::new(w.detectors, w.evidence));
-        }
+        let (detectors, evidence, spare) = (w.detectors, w.evidence, w.spare);
         let this = &*self;
         let parts: Vec<Detected> = batch
             .par_iter()
-            .zip(w.helpers.par_iter_mut())
-            .map(|(item, helper)| {
+            .map(|item| {
+                let scratch = lock(spare).pop().unwrap_or_else(|| detectors.scratch());
+                let mut helper = Worker::with(detectors, evidence, spare, scratch);
                 let mut part = this.split();
-                let detected = part.detect(helper, chunk(item));
+                let detected = part.detect(&mut helper, chunk(item));
+                lock(spare).push(helper.detect);
                 Detected { filled: part.filled.take(), ..detected }
             })
             .collect();
