@@ -68,6 +68,7 @@ pub mod report;
 pub mod scan;
 pub mod selftest;
 pub mod source;
+pub mod subject;
 pub mod suppress;
 
 pub use finding::{Category, Confidence, Finding};

@@ -128,6 +128,61 @@ pub fn check_combinations(rules: &crate::identify::Rules, detectors: &DetectorSe
     problems
 }
 
+/// Checks the data-subject matching rules: every example record, scanned
+/// like a file, must match its query with exactly the strength and rules it
+/// states (or not at all), and every rule must be exercised by an example.
+pub fn check_subject(rules: &crate::subject::Rules, detectors: &DetectorSet) -> Vec<Problem> {
+    use crate::subject::{IndexKey, Query, Strength, records};
+    let mut problems = Vec::new();
+    let mut problem = |id: &str, message: String| {
+        problems.push(Problem { detector: format!("subject {id}"), message });
+    };
+    let mut ids = HashSet::new();
+    for rule in &rules.rules {
+        if !ids.insert(rule.id.as_str()) {
+            problem(&rule.id, "defined twice".into());
+        }
+    }
+    let mut exercised = HashSet::new();
+    let evidence = Evidence { show_values: true, ..Evidence::default() };
+    for (n, example) in rules.examples.iter().enumerate() {
+        let query = match Query::new(&example.query, IndexKey::random(), true) {
+            Ok(q) => q,
+            Err(e) => {
+                problem(&format!("example {}", n + 1), e);
+                continue;
+            }
+        };
+        // A record with a header row is a table.
+        let name = if example.record.contains(',') && example.record.contains('\n') {
+            "example.csv"
+        } else {
+            "example.txt"
+        };
+        let findings = scan_text(detectors, name, example.record.as_bytes(), &evidence);
+        let best: Option<(Strength, Vec<String>)> = records(&findings, query.key(), false)
+            .into_iter()
+            .filter_map(|(_, _, mut values)| rules.judge(&query, &mut values))
+            .max();
+        if let Some((_, ids)) = &best {
+            exercised.extend(ids.iter().cloned());
+        }
+        let expected = example.strength.map(|s| (s, example.rules.clone()));
+        if best != expected {
+            problem(
+                &format!("example {}", n + 1),
+                format!("{:?}: expected {expected:?}, matched {best:?}", example.record),
+            );
+        }
+    }
+    for rule in &rules.rules {
+        if !exercised.contains(&rule.id) {
+            problem(&rule.id, "no example matches by this rule".into());
+        }
+    }
+    problems
+}
+
 /// Splits `a «b» c` into `a b c` and `b`.
 fn unmark(example: &str) -> (String, Option<String>) {
     match (example.find('«'), example.find('»')) {
@@ -212,6 +267,13 @@ mod tests {
         let rules = crate::identify::Rules::builtin().unwrap();
         let detectors = DetectorSet::load(&[]).unwrap();
         assert_eq!(check_combinations(rules, &detectors), []);
+    }
+
+    #[test]
+    fn built_in_subject_rules_hold_their_examples() {
+        let rules = crate::subject::Rules::builtin().unwrap();
+        let detectors = DetectorSet::load(&[]).unwrap();
+        assert_eq!(check_subject(rules, &detectors), []);
     }
 
     #[test]

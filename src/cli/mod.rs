@@ -4,6 +4,7 @@
 
 mod patterns;
 mod scan;
+mod subject;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,8 @@ enum Command {
     Baseline(BaselineCommand),
     /// Render a saved inventory (`scan --format json`) again, without rescanning.
     Report(ReportArgs),
+    /// Find every record held about one person (a data-subject request).
+    Subject(Box<subject::SubjectArgs>),
 }
 
 /// `piimap report INVENTORY.json`.
@@ -76,6 +79,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Patterns(cmd) => patterns::run(cmd),
         Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
         Command::Report(args) => report(args),
+        Command::Subject(args) => subject::run(*args),
     }
 }
 

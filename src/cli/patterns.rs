@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, PatternArgs};
 use piimap::detect::{DetectorSet, catalog::Catalog};
-use piimap::selftest::{check, check_combinations};
+use piimap::selftest::{check, check_combinations, check_subject};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum PatternsCommand {
@@ -51,8 +51,11 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
             let mut problems = check(&catalog);
             let rules = piimap::identify::Rules::builtin()
                 .map_err(|e| anyhow::anyhow!("combinations.toml: {e}"))?;
+            let subject = piimap::subject::Rules::builtin()
+                .map_err(|e| anyhow::anyhow!("subject.toml: {e}"))?;
             if let Ok(set) = DetectorSet::new(&catalog) {
                 problems.extend(check_combinations(rules, &set));
+                problems.extend(check_subject(subject, &set));
             }
             for p in &problems {
                 writeln!(out, "{}: {}", p.detector, p.message)?;
@@ -63,10 +66,11 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
                 rules.rules.iter().map(|r| r.examples.len() + r.negative_examples.len()).sum();
             writeln!(
                 out,
-                "{} detectors, {} combination rules, {} examples: {} problems",
+                "{} detectors, {} combination rules, {} subject rules, {} examples: {} problems",
                 catalog.specs.len(),
                 rules.rules.len(),
-                examples + rule_examples,
+                subject.rules.len(),
+                examples + rule_examples + subject.examples.len(),
                 problems.len()
             )?;
             Ok(if problems.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })

@@ -2,7 +2,7 @@
 //! → exit code. Also owns the progress bar (stderr, terminals only).
 
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
@@ -20,7 +20,7 @@ use piimap::inventory::Inventory;
 use piimap::inventory::purposes::{Purposes, PurposesFile};
 use piimap::report::{self, Format, Streaming, labels::Lang};
 use piimap::scan::{
-    DbOptions, Discard, Evidence, Filter, Pipeline, Progress, ScanConfig, Sink, scan,
+    DbOptions, Discard, Evidence, Filter, Observer, Pipeline, Progress, ScanConfig, Sink, scan,
     scan_databases, scan_git, scan_history,
 };
 use piimap::source::WalkOptions;
@@ -29,6 +29,67 @@ use piimap::source::git::Scope;
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
+    #[command(flatten)]
+    pub(super) sources: Sources,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Language of the html and markdown reports.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    lang: LangArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding has at least this confidence (`none`: never;
+    /// default: `fail_on` of .piimap.toml, else low).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Print raw values instead of masked ones. They are personal data: handle the output accordingly.
+    #[arg(long)]
+    show_values: bool,
+    /// Scan only what the next commit adds (the staged lines of the git
+    /// repository at TARGET), for pre-commit hooks.
+    #[arg(long, conflicts_with_all = ["diff", "since", "history"])]
+    staged: bool,
+    /// Scan only the lines BASE..HEAD adds, for pull requests.
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since", "history"])]
+    diff: Option<String>,
+    /// Scan only the lines added since REV (REV..HEAD).
+    #[arg(long, value_name = "REV", conflicts_with = "history")]
+    since: Option<String>,
+    /// Scan every file version in the git history of TARGET (all refs), each
+    /// value reported once, at the commit that added it.
+    #[arg(long)]
+    history: bool,
+    /// Let well-known test data (example.com addresses, 090-0000-0000, 4111…)
+    /// fail the scan too; it is always reported, at low confidence.
+    #[arg(long)]
+    fail_on_test_data: bool,
+    /// Do not report findings accepted in this baseline (see `piimap baseline create`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Purposes of use and the location rules assigning them (TOML, as
+    /// patterns/purposes.toml), instead of the privacy policy's built-in ones.
+    #[arg(long, value_name = "FILE")]
+    purposes: Option<PathBuf>,
+    /// Findings kept per location as evidence for the json, csv, markdown
+    /// and html reports (every finding still counts; text, jsonl and sarif
+    /// list them all).
+    #[arg(long, value_name = "N", default_value_t = piimap::scan::EVIDENCE_CAP)]
+    evidence: usize,
+    /// Also write a data-subject index to FILE: keyed fingerprints of every
+    /// identifying value, no raw value (see `piimap subject --index`).
+    #[arg(long, value_name = "FILE")]
+    index: Option<PathBuf>,
+    /// The secret keying the index (default: the PIIMAP_INDEX_KEY environment variable).
+    #[arg(long, value_name = "FILE", requires = "index")]
+    index_key_file: Option<PathBuf>,
+}
+
+/// What to read and how: the targets, database sampling, walking, workers
+/// and detectors — shared by `scan`, `baseline create` and `subject`.
+#[derive(Debug, Args)]
+pub(super) struct Sources {
     /// Files or directories to scan, and databases: sqlite:PATH,
     /// postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB (passwords in
     /// the URL or PGPASSWORD / MYSQL_PWD; never printed).
@@ -52,25 +113,9 @@ pub(super) struct ScanArgs {
     /// Connections per database (tables are read in parallel on them).
     #[arg(long, value_name = "N", default_value_t = 2)]
     db_connections: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    format: FormatArg,
-    /// Language of the html and markdown reports.
-    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
-    lang: LangArg,
-    /// Write the report to FILE instead of standard output.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long)]
     jobs: Option<usize>,
-    /// Exit 1 when a finding has at least this confidence (`none`: never;
-    /// default: `fail_on` of .piimap.toml, else low).
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
-    /// Print raw values instead of masked ones. They are personal data: handle the output accordingly.
-    #[arg(long)]
-    show_values: bool,
     /// Do not honour .gitignore, .ignore or .piimapignore files.
     #[arg(long)]
     no_ignore: bool,
@@ -84,46 +129,60 @@ pub(super) struct ScanArgs {
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
-    /// Scan only what the next commit adds (the staged lines of the git
-    /// repository at TARGET), for pre-commit hooks.
-    #[arg(long, conflicts_with_all = ["diff", "since", "history"])]
-    staged: bool,
-    /// Scan only the lines BASE..HEAD adds, for pull requests.
-    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since", "history"])]
-    diff: Option<String>,
-    /// Scan only the lines added since REV (REV..HEAD).
-    #[arg(long, value_name = "REV", conflicts_with = "history")]
-    since: Option<String>,
-    /// Scan every file version in the git history of TARGET (all refs), each
-    /// value reported once, at the commit that added it.
-    #[arg(long)]
-    history: bool,
-    /// Let well-known test data (example.com addresses, 090-0000-0000, 4111…)
-    /// fail the scan too; it is always reported, at low confidence.
-    #[arg(long)]
-    fail_on_test_data: bool,
     /// Project configuration (allowlists, test data); default: .piimap.toml in
     /// the first target, if there is one.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Do not report findings accepted in this baseline (see `piimap baseline create`).
-    #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
     /// Do not look for these categories (comma-separated ids, e.g.
     /// `name,gender`): their detectors are not even compiled.
     #[arg(long, value_name = "CATEGORIES", value_delimiter = ',', value_parser = category)]
     skip_categories: Vec<Category>,
-    /// Purposes of use and the location rules assigning them (TOML, as
-    /// patterns/purposes.toml), instead of the privacy policy's built-in ones.
-    #[arg(long, value_name = "FILE")]
-    purposes: Option<PathBuf>,
-    /// Findings kept per location as evidence for the json, csv, markdown
-    /// and html reports (every finding still counts; text, jsonl and sarif
-    /// list them all).
-    #[arg(long, value_name = "N", default_value_t = piimap::scan::EVIDENCE_CAP)]
-    evidence: usize,
     #[command(flatten)]
     patterns: PatternArgs,
+}
+
+/// How one scan runs, besides its sources: what the arguments of `scan`,
+/// `baseline create` and `subject` decide.
+pub(super) struct Mode<'a> {
+    /// The report file (never scanned itself).
+    pub(super) output: Option<&'a Path>,
+    /// The report streams to standard output as the scan goes.
+    pub(super) streams: bool,
+    /// Only what a git change adds.
+    pub(super) scope: Option<Scope>,
+    /// Every version in the git history.
+    pub(super) history: bool,
+    /// Raw values in findings.
+    pub(super) show_values: bool,
+    /// Findings kept per location as evidence.
+    pub(super) evidence: usize,
+    /// Sees raw values (a subject index or search).
+    pub(super) observer: Option<&'a dyn Observer>,
+}
+
+impl ScanArgs {
+    /// The mode these arguments ask for.
+    fn mode<'a>(&'a self, observer: Option<&'a dyn Observer>) -> anyhow::Result<Mode<'a>> {
+        let scope = if self.staged {
+            Some(Scope::Staged)
+        } else if let Some(range) = &self.diff {
+            Some(
+                Scope::range(range)
+                    .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
+            )
+        } else {
+            self.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
+        };
+        Ok(Mode {
+            output: self.output.as_deref(),
+            streams: self.format.format().streams(),
+            scope,
+            history: self.history,
+            show_values: self.show_values,
+            evidence: self.evidence,
+            observer,
+        })
+    }
 }
 
 /// Parses a category id (`postal_code`).
@@ -218,8 +277,16 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
             .filter(|s| !s.is_empty())
             .map(|secret| FingerprintKey::derive(&secret)),
     };
-    let config = config(&args)?;
-    let setup = Setup::new(&args, &config)?;
+    let config = config(&args.sources)?;
+    let setup = Setup::new(&args.sources, args.purposes.as_deref(), &config)?;
+    let index = match &args.index {
+        Some(path) => {
+            let key = super::subject::index_key(args.index_key_file.as_deref())?;
+            Some(piimap::subject::index::Writer::create(path, key)?)
+        }
+        None => None,
+    };
+    let mode = args.mode(index.as_ref().map(|w| w as &dyn Observer))?;
     // Open the output before scanning so a bad -o fails fast.
     let out = output(args.output.as_deref())?;
     let format = args.format.format();
@@ -234,8 +301,11 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         Some(s) => s,
         None => &Discard,
     };
-    let index = baseline.as_ref().map(Baseline::index);
-    let inventory = setup.scan(&args, &config, key, index, sink)?;
+    let accepted = baseline.as_ref().map(Baseline::index);
+    let inventory = setup.scan(&args.sources, &mode, &config, key, accepted, sink)?;
+    if let Some(index) = index {
+        index.finish(&inventory)?;
+    }
     match (streaming, out) {
         (Some(streaming), _) => streaming.finish(&inventory).context("writing the report")?,
         (None, Some(mut out)) => {
@@ -274,10 +344,12 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     let path = args.output.clone().context("baseline create needs -o FILE")?;
     let mut baseline = Baseline::new();
     let mut out = output(Some(&path))?;
-    let config = config(&args)?;
-    let setup = Setup::new(&args, &config)?;
+    let config = config(&args.sources)?;
+    let setup = Setup::new(&args.sources, args.purposes.as_deref(), &config)?;
     let recorder = Recorder::default();
-    let inventory = setup.scan(&args, &config, Some(baseline.key()?), None, &recorder)?;
+    let mode = args.mode(None)?;
+    let inventory =
+        setup.scan(&args.sources, &mode, &config, Some(baseline.key()?), None, &recorder)?;
     recorder.accept_into(&mut baseline);
     baseline.write(&mut out).context("writing the baseline")?;
     out.flush()?;
@@ -290,8 +362,8 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
 
 /// The purposes: `--purposes FILE` or the built-in ones, with the project's
 /// own from `.piimap.toml`.
-fn load_purposes(args: &ScanArgs, config: &Config) -> anyhow::Result<Purposes> {
-    let base = match &args.purposes {
+fn load_purposes(file: Option<&Path>, config: &Config) -> anyhow::Result<Purposes> {
+    let base = match file {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
@@ -327,7 +399,7 @@ pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn W
 
 /// The project configuration: `--config`, or `.piimap.toml` in the first
 /// target, or none.
-fn config(args: &ScanArgs) -> anyhow::Result<Config> {
+pub(super) fn config(args: &Sources) -> anyhow::Result<Config> {
     Ok(match (&args.config, args.targets.first()) {
         (Some(path), _) => Config::read(path)?,
         (None, Some(dir)) if dir.is_dir() => Config::discover(dir)?.unwrap_or_default(),
@@ -337,8 +409,8 @@ fn config(args: &ScanArgs) -> anyhow::Result<Config> {
 
 /// What every scan of one invocation shares: detectors, combination rules,
 /// purposes, allowlist and caps.
-struct Setup {
-    detectors: DetectorSet,
+pub(super) struct Setup {
+    pub(super) detectors: DetectorSet,
     rules: &'static Rules,
     purposes: Purposes,
     allowlist: Allowlist,
@@ -347,7 +419,11 @@ struct Setup {
 }
 
 impl Setup {
-    fn new(args: &ScanArgs, project: &Config) -> anyhow::Result<Setup> {
+    pub(super) fn new(
+        args: &Sources,
+        purposes: Option<&Path>,
+        project: &Config,
+    ) -> anyhow::Result<Setup> {
         let dirs: Vec<PathBuf> =
             args.patterns.dirs.iter().cloned().chain(project.pattern_dirs()).collect();
         let mut detectors =
@@ -365,7 +441,7 @@ impl Setup {
         Ok(Setup {
             detectors,
             rules,
-            purposes: load_purposes(args, project)?,
+            purposes: load_purposes(purposes, project)?,
             allowlist: project.allowlist()?,
             max_filesize,
             jobs: args
@@ -375,10 +451,12 @@ impl Setup {
     }
 
     /// Runs the scan the arguments describe (a walk of the targets, or a
-    /// git scope, and the databases), streaming findings to `sink`.
-    fn scan(
+    /// git scope, and the databases), streaming findings to `sink` and
+    /// showing raw values to `mode.observer`.
+    pub(super) fn scan(
         &self,
-        args: &ScanArgs,
+        args: &Sources,
+        mode: &Mode<'_>,
         project: &Config,
         key: Option<FingerprintKey>,
         baseline: Option<baseline::Index>,
@@ -399,20 +477,11 @@ impl Setup {
                 follow: args.follow,
                 max_filesize: self.max_filesize,
                 exclude: project.ignored()?.map(std::sync::Arc::new),
-                report: args.output.clone(),
+                report: mode.output.map(Path::to_path_buf),
             },
         };
-        let scope = if args.staged {
-            Some(Scope::Staged)
-        } else if let Some(range) = &args.diff {
-            Some(
-                Scope::range(range)
-                    .with_context(|| format!("--diff wants BASE..HEAD, not {range:?}"))?,
-            )
-        } else {
-            args.since.as_ref().map(|rev| Scope::Range { base: rev.clone(), head: "HEAD".into() })
-        };
-        let git_mode = args.history || scope.is_some();
+        let scope = mode.scope.clone();
+        let git_mode = mode.history || scope.is_some();
         // Git scopes report repository-relative paths; a walk names them
         // from the target, which is where the configuration file sits.
         let base = match (&args.config, config.targets.first()) {
@@ -423,21 +492,21 @@ impl Setup {
         let filter = Accepted { allowlist: &self.allowlist, base, baseline };
         // The bar and the report share a terminal only when the report goes
         // to a file or is read at the end: never draw over streamed lines.
-        let streams_to_terminal = args.output.is_none()
-            && std::io::stdout().is_terminal()
-            && args.format.format().streams();
+        let streams_to_terminal =
+            mode.output.is_none() && std::io::stdout().is_terminal() && mode.streams;
         let bar =
             (!args.quiet && std::io::stderr().is_terminal() && !streams_to_terminal).then(Bar::new);
         let mut pipeline = Pipeline::new(&self.detectors, self.rules, sink);
-        pipeline.evidence = Evidence { show_values: args.show_values, key };
+        pipeline.evidence = Evidence { show_values: mode.show_values, key };
+        pipeline.observer = mode.observer;
         pipeline.jobs = self.jobs;
         pipeline.progress = bar.as_ref().map(|b| b as &dyn Progress);
         pipeline.policy.purposes = Some(&self.purposes);
         pipeline.policy.filter = Some(&filter);
-        pipeline.policy.evidence_cap = args.evidence;
+        pipeline.policy.evidence_cap = mode.evidence;
         let repo = || config.targets.first().cloned().unwrap_or_else(|| ".".into());
         let mut inventory = match scope {
-            _ if args.history => scan_history(&pipeline, &repo(), self.max_filesize)
+            _ if mode.history => scan_history(&pipeline, &repo(), self.max_filesize)
                 .with_context(|| format!("reading the history of {}", repo().display()))?,
             Some(scope) => scan_git(&pipeline, &repo(), &scope)
                 .with_context(|| format!("reading the change in {}", repo().display()))?,

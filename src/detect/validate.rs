@@ -370,6 +370,15 @@ fn era_max_year(start: u32) -> u32 {
 }
 
 fn birth_date(value: &str) -> bool {
+    date_readings(value).into_iter().any(|(y, m, d)| (1900..=2026).contains(&y) && is_date(m, d))
+}
+
+/// The `(year, month, day)` readings of a date as written — Western with any
+/// separators, compact `19850401`, month names, eras (`昭和60年4月1日`,
+/// `S60.4.1`, `平成元年`) — unchecked: one reading, or two for `01/04/1985`
+/// (US and UK order), none when it is not a date's shape. `value` is folded
+/// to ASCII digits already.
+pub(crate) fn date_readings(value: &str) -> Vec<(u32, u32, u32)> {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     // Month name forms: "April 1, 1985", "1 Apr 1985".
@@ -390,39 +399,47 @@ fn birth_date(value: &str) -> bool {
         }
         out
     };
-    let (year, month, day) = if let Some(m) = month_by_name {
-        let [a, b] = nums[..] else { return false };
-        if a > 31 { (a, m, b) } else { (b, m, a) }
-    } else if let Some(&(_, _, start)) =
+    if let Some(m) = month_by_name {
+        let [a, b] = nums[..] else { return Vec::new() };
+        return vec![if a > 31 { (a, m, b) } else { (b, m, a) }];
+    }
+    if let Some(&(_, _, start)) =
         ERAS.iter().find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
     {
-        let [y, m, d] = nums[..] else { return false };
+        let [y, m, d] = nums[..] else { return Vec::new() };
         if y == 0 || y > era_max_year(start) {
-            return false;
+            return Vec::new();
         }
-        (start + y - 1, m, d)
-    } else {
-        match nums[..] {
-            [compact] if v.len() == 8 => (compact / 10000, compact / 100 % 100, compact % 100),
-            [y, m, d] if y >= 1000 => (y, m, d),
-            // 04/01/1985 (US) or 01/04/1985 (UK): either reading must be a date.
-            [a, b, y] if y >= 1000 => {
-                if a <= 12 {
-                    (y, a, b)
-                } else {
-                    (y, b, a)
-                }
+        return vec![(start + y - 1, m, d)];
+    }
+    match nums[..] {
+        [compact] if v.len() == 8 => vec![(compact / 10000, compact / 100 % 100, compact % 100)],
+        [y, m, d] if y >= 1000 => vec![(y, m, d)],
+        // 04/01/1985 (US) or 01/04/1985 (UK).
+        [a, b, y] if y >= 1000 => {
+            let mut readings = Vec::with_capacity(2);
+            if a <= 12 {
+                readings.push((y, a, b));
             }
-            _ => return false,
+            if b <= 12 && a != b {
+                readings.push((y, b, a));
+            }
+            readings
         }
-    };
-    let days = match month {
+        _ => Vec::new(),
+    }
+}
+
+/// Whether month `m` has a day `d` (29 February in any year: a birth
+/// date's year is not checked for leaps).
+pub(crate) fn is_date(m: u32, d: u32) -> bool {
+    let days = match m {
         2 => 29,
         4 | 6 | 9 | 11 => 30,
         1..=12 => 31,
         _ => return false,
     };
-    (1900..=2026).contains(&year) && (1..=days).contains(&day)
+    (1..=days).contains(&d)
 }
 
 /// Public-safety-commission codes that open a licence number (see japan-formats.md §5).

@@ -14,6 +14,7 @@ mod jsonl;
 pub mod labels;
 mod sarif;
 mod stream;
+pub mod subject;
 mod tabular;
 mod text;
 

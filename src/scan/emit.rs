@@ -88,6 +88,9 @@ impl<'p> Stream<'p> {
         if let Some(purposes) = self.pipeline.policy.purposes {
             purposes.assess(&mut location, self.pipeline.policy.now);
         }
+        if let Some(observer) = self.pipeline.observer {
+            observer.location(&location);
+        }
         self.sink.location(&location);
         self.part.locations.push(location);
     }
@@ -119,6 +122,14 @@ impl Out for Stream<'_> {
         }
         if self.place.as_ref().is_some_and(|p| p.location.path != path) {
             self.end_location();
+        }
+        if let Some(observer) = self.pipeline.observer {
+            observer.findings(&batch);
+            if !self.pipeline.evidence.show_values {
+                for f in &mut batch {
+                    f.value = None;
+                }
+            }
         }
         let policy = &self.pipeline.policy;
         let place = self.place.get_or_insert_with(|| Place {

@@ -121,6 +121,19 @@ impl ItemSink for Discard {
     fn skipped(&mut self, _: &Skipped) {}
 }
 
+/// Sees every batch of findings with raw values in them, before any sink
+/// does and whatever `--show-values` says, and each location's aggregate: a
+/// data-subject search or index (`crate::subject`) compares values there.
+/// The values are dropped right after it unless the scan shows them, so no
+/// sink or report ever sees more than it would without an observer. Called
+/// from every worker at once; must be cheap or lock briefly.
+pub trait Observer: Sync {
+    /// Findings of one location; a batch holds whole records.
+    fn findings(&self, findings: &[Finding]);
+    /// A location's aggregate, after its last findings.
+    fn location(&self, location: &Location);
+}
+
 /// Receives progress as items finish (for a progress bar); must be cheap.
 pub trait Progress: Sync {
     /// One item is done: its size and how many findings it had.
@@ -191,6 +204,8 @@ pub struct Pipeline<'a> {
     pub sink: &'a dyn Sink,
     /// Told as items finish.
     pub progress: Option<&'a dyn Progress>,
+    /// Sees raw values before they are dropped.
+    pub observer: Option<&'a dyn Observer>,
     /// Worker threads.
     pub jobs: usize,
     /// The next item's number, shared by every scan run with this pipeline
@@ -209,6 +224,7 @@ impl<'a> Pipeline<'a> {
             policy: Policy::new(rules),
             sink,
             progress: None,
+            observer: None,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             next: AtomicU64::new(0),
         }
@@ -241,6 +257,14 @@ impl<'a> Pipeline<'a> {
     ) -> Inventory {
         let inventory = Mutex::new(Inventory::default());
         let spare = item::Spare::default();
+        // An observer compares raw values: the readers keep them for it.
+        let observed;
+        let evidence = if self.observer.is_some() && !evidence.show_values {
+            observed = Evidence { show_values: true, key: evidence.key.clone() };
+            &observed
+        } else {
+            evidence
+        };
         let scan_one = |w: &mut item::Worker<'_>, seq: Seq, item: T| {
             let name = label(&item);
             // Past the readers (caught below, the item's partial results

@@ -1,0 +1,740 @@
+//! The normal forms in which a value asked for and a value found compare:
+//! each identifying value becomes one or more [`Key`]s, and two values agree
+//! when they share a key of the same [`Kind`]. Both sides go through the
+//! same functions, so a rule holds in both directions, and the keys can be
+//! stored (fingerprinted) in an index and compared later.
+//!
+//! The rules, each with its examples in the tests below:
+//!
+//! - **names** in kanji: spaces of any width (or none) and `・` dropped,
+//!   variant kanji folded (`patterns/names/kanji-variants.tsv`: 髙→高,
+//!   邊→辺 …). A name all in kana (katakana, hiragana or half-width) is a
+//!   reading: it keys as katakana without spaces, and as romaji. A name in
+//!   Latin letters keys as romaji: lower case, diacritics and long vowels
+//!   folded (`Ōno`, `Ohno`, `Oono`, `Ono` → `ono`), Hepburn and Kunrei
+//!   spellings made one (`shi`/`si`, `tsu`/`tu`, `ja`/`zya`, `mb`/`nb` …),
+//!   its words sorted so that either order agrees (`Hanako Suzuki`,
+//!   `SUZUKI Hanako`).
+//! - **phones**: the digits, full-width folded; `+81`/`0081` becomes the
+//!   leading `0`.
+//! - **e-mail**: trimmed, full-width folded, lower case (providers treat the
+//!   local part case-insensitively too).
+//! - **birth dates**: the calendar date, from Western forms with any
+//!   separator, era forms (`昭和60年4月1日`, `S60.4.1`) and month names;
+//!   `01/04/1985` keys both readings. (Spreadsheet serials are dates once the
+//!   reader has converted them.)
+//! - **addresses**: full-width folded, kanji numerals before 丁目・番地・番・
+//!   号・条 made digits, those markers made hyphens (`一丁目1番1号` → `1-1-1`),
+//!   the prefecture and anything after the block number (a building, a
+//!   room) dropped.
+//! - **postal codes, My Numbers, government ids**: their digits (letters
+//!   and digits for government ids); **bank accounts**: the last seven
+//!   digits (the account number; bank and branch codes are not compared).
+//!
+//! This module knows nothing of findings or files.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+use crate::detect::normalize::fold_str;
+use crate::detect::validate::{date_readings, is_date};
+use crate::finding::Category;
+
+const VARIANTS: &str = include_str!("../../patterns/names/kanji-variants.tsv");
+
+/// What a key is a form of. The numbers are stored in indexes: never
+/// renumber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Kind {
+    /// A name as written in kanji (or mixed script), variants folded.
+    Name = 1,
+    /// A name's reading in katakana.
+    Kana = 2,
+    /// A name in Latin letters, or a reading converted to them.
+    Romaji = 3,
+    /// An e-mail address.
+    Email = 4,
+    /// A phone number.
+    Phone = 5,
+    /// A birth date.
+    BirthDate = 6,
+    /// An address.
+    Address = 7,
+    /// A postal code.
+    PostalCode = 8,
+    /// A My Number.
+    MyNumber = 9,
+    /// A bank account number.
+    BankAccount = 10,
+    /// A government id.
+    GovernmentId = 11,
+}
+
+impl Kind {
+    /// The category whose values have keys of this kind.
+    pub fn category(self) -> Category {
+        match self {
+            Kind::Name | Kind::Kana | Kind::Romaji => Category::Name,
+            Kind::Email => Category::Email,
+            Kind::Phone => Category::Phone,
+            Kind::BirthDate => Category::BirthDate,
+            Kind::Address => Category::Address,
+            Kind::PostalCode => Category::PostalCode,
+            Kind::MyNumber => Category::MyNumber,
+            Kind::BankAccount => Category::BankAccount,
+            Kind::GovernmentId => Category::GovernmentId,
+        }
+    }
+
+    /// The kind stored as `n` in an index.
+    pub fn from_u8(n: u8) -> Option<Kind> {
+        KINDS.iter().copied().find(|k| *k as u8 == n)
+    }
+
+    /// A bit per name kind (for "the record names someone in a form the
+    /// request also has").
+    pub fn name_bit(self) -> u8 {
+        match self {
+            Kind::Name => 1,
+            Kind::Kana => 2,
+            Kind::Romaji => 4,
+            _ => 0,
+        }
+    }
+}
+
+const KINDS: [Kind; 11] = [
+    Kind::Name,
+    Kind::Kana,
+    Kind::Romaji,
+    Kind::Email,
+    Kind::Phone,
+    Kind::BirthDate,
+    Kind::Address,
+    Kind::PostalCode,
+    Kind::MyNumber,
+    Kind::BankAccount,
+    Kind::GovernmentId,
+];
+
+/// One normal form of a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    /// What it is a form of.
+    pub kind: Kind,
+    /// The normal form.
+    pub text: String,
+}
+
+/// Whether values of `category` can identify someone asked for (and so have
+/// keys).
+pub fn keyed(category: Category) -> bool {
+    !matches!(
+        category,
+        Category::Gender | Category::Occupation | Category::PaymentCard | Category::FloorPlan
+    )
+}
+
+/// Appends the keys of a value of `category` to `out` (none when the value
+/// has no usable form, e.g. a date that is no date).
+pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
+    let mut push = |kind, text: String| {
+        if !text.is_empty() {
+            out.push(Key { kind, text });
+        }
+    };
+    match category {
+        Category::Name => name_keys(value, &mut push),
+        Category::Email => push(Kind::Email, fold_str(value.trim()).to_lowercase()),
+        Category::Phone => push(Kind::Phone, phone(value)),
+        Category::BirthDate => {
+            for (y, m, d) in date_readings(&fold_str(value)) {
+                if is_date(m, d) && y > 0 {
+                    push(Kind::BirthDate, format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        Category::Address => push(Kind::Address, address(value)),
+        Category::PostalCode => push(Kind::PostalCode, digits(value)),
+        Category::MyNumber => push(Kind::MyNumber, digits(value)),
+        Category::BankAccount => {
+            let d = digits(value);
+            push(Kind::BankAccount, d[d.len().saturating_sub(7)..].to_string());
+        }
+        Category::GovernmentId => push(
+            Kind::GovernmentId,
+            fold_str(value)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_uppercase(),
+        ),
+        Category::Gender | Category::Occupation | Category::PaymentCard | Category::FloorPlan => {}
+    }
+}
+
+/// The ASCII digits of a value, full-width folded.
+fn digits(value: &str) -> String {
+    fold_str(value).chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A phone number's national digits.
+fn phone(value: &str) -> String {
+    let folded = fold_str(value);
+    let d: String = folded.chars().filter(char::is_ascii_digit).collect();
+    let international = folded.trim_start().starts_with('+');
+    if let Some(rest) = d.strip_prefix("0081") {
+        format!("0{}", rest.trim_start_matches('0'))
+    } else if let (true, Some(rest)) = (international, d.strip_prefix("81")) {
+        // `+81 (0)3 …` keeps a trunk 0 some write anyway.
+        format!("0{}", rest.trim_start_matches('0'))
+    } else {
+        d
+    }
+}
+
+/// The scripts a name can be in, for its keys.
+#[derive(Debug, PartialEq, Eq)]
+enum Script {
+    Kana,
+    Latin,
+    Other,
+}
+
+fn name_keys(value: &str, push: &mut impl FnMut(Kind, String)) {
+    // Full-width Latin letters to ASCII first: `ＳＵＺＵＫＩ`.
+    let folded = fold_str(value);
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || matches!(c, '・' | '･' | ',' | '、' | '.' | '·'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined: String = words.concat();
+    match script(&joined) {
+        Script::Kana => {
+            let words: Vec<String> = words.iter().map(|w| katakana(w)).collect();
+            push(Kind::Kana, words.concat());
+            push(Kind::Romaji, sorted_words(words.iter().map(|w| romaji(&hepburn(w)))));
+        }
+        Script::Latin => push(Kind::Romaji, sorted_words(words.iter().map(|w| romaji(w)))),
+        Script::Other => {
+            let variants = variants();
+            push(Kind::Name, joined.chars().map(|c| *variants.get(&c).unwrap_or(&c)).collect());
+        }
+    }
+}
+
+fn sorted_words(words: impl Iterator<Item = String>) -> String {
+    let mut words: Vec<String> = words.filter(|w| !w.is_empty()).collect();
+    words.sort();
+    words.join(" ")
+}
+
+fn script(s: &str) -> Script {
+    if s.is_empty() {
+        Script::Other
+    } else if s.chars().all(is_kana) {
+        Script::Kana
+    } else if s
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || is_latin_accented(c) || c == '\'' || c == '-')
+    {
+        Script::Latin
+    } else {
+        Script::Other
+    }
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{FF66}'..='\u{FF9F}')
+}
+
+fn is_latin_accented(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{017F}') && c.is_alphabetic()
+}
+
+/// The variant table, parsed once.
+fn variants() -> &'static FxHashMap<char, char> {
+    static TABLE: OnceLock<FxHashMap<char, char>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        VARIANTS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| {
+                let (a, b) = l.split_once('\t')?;
+                Some((a.chars().next()?, b.chars().next()?))
+            })
+            .collect()
+    })
+}
+
+/// Half-width katakana in the order of U+FF66..=U+FF9D.
+const HALFWIDTH: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+
+/// Kana of any width or kind as full-width katakana: hiragana shifted,
+/// half-width forms mapped, their separate (semi-)voiced marks joined.
+pub fn katakana(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{3041}'..='\u{3096}' => out.push(char::from_u32(c as u32 + 0x60).unwrap_or(c)),
+            '\u{FF66}'..='\u{FF9D}' => {
+                out.push(HALFWIDTH.chars().nth((c as u32 - 0xFF66) as usize).unwrap_or(c));
+            }
+            'ﾞ' | 'ﾟ' | '\u{3099}' | '\u{309A}' | '゛' | '゜' => {
+                let semi = matches!(c, 'ﾟ' | '\u{309A}' | '゜');
+                if let Some(prev) = out.pop() {
+                    out.push(voiced(prev, semi).unwrap_or(prev));
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The voiced (or, with `semi`, semi-voiced) form of a katakana.
+fn voiced(c: char, semi: bool) -> Option<char> {
+    let n = c as u32;
+    let plus = |k| char::from_u32(n + k);
+    match c {
+        'ウ' if !semi => Some('ヴ'),
+        'カ' | 'キ' | 'ク' | 'ケ' | 'コ' | 'サ' | 'シ' | 'ス' | 'セ' | 'ソ' | 'タ' | 'チ'
+        | 'ツ' | 'テ' | 'ト'
+            if !semi =>
+        {
+            plus(1)
+        }
+        'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => plus(if semi { 2 } else { 1 }),
+        _ => None,
+    }
+}
+
+/// The Hepburn romanisation of katakana (full-width, as [`katakana`] makes).
+pub fn hepburn(kana: &str) -> String {
+    let mut out = String::with_capacity(kana.len() * 2);
+    let mut double_next = false;
+    for c in kana.chars() {
+        match c {
+            'ッ' => double_next = true,
+            'ー' => {
+                if let Some(v) = out.chars().next_back().filter(|v| "aiueo".contains(*v)) {
+                    out.push(v);
+                }
+            }
+            'ャ' | 'ュ' | 'ョ' => {
+                let vowel = match c {
+                    'ャ' => 'a',
+                    'ュ' => 'u',
+                    _ => 'o',
+                };
+                if out.ends_with('i') {
+                    out.pop();
+                    // シャ sha, チャ cha, ジャ ja; キャ kya.
+                    if !(out.ends_with("sh") || out.ends_with("ch") || out.ends_with('j')) {
+                        out.push('y');
+                    }
+                } else {
+                    out.push('y');
+                }
+                out.push(vowel);
+            }
+            'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' => {
+                // ファ fa, ティ ti: the small vowel replaces the vowel.
+                if out.ends_with(|v: char| "aiueo".contains(v)) && out.len() > 1 {
+                    out.pop();
+                }
+                out.push(match c {
+                    'ァ' => 'a',
+                    'ィ' => 'i',
+                    'ゥ' => 'u',
+                    'ェ' => 'e',
+                    _ => 'o',
+                });
+            }
+            _ => {
+                let Some(syllable) = syllable(c) else { continue };
+                if std::mem::take(&mut double_next) {
+                    // ッチ tchi; otherwise the consonant doubles.
+                    match syllable.as_bytes()[0] {
+                        b'c' => out.push('t'),
+                        b'a' | b'i' | b'u' | b'e' | b'o' => {}
+                        b => out.push(b as char),
+                    }
+                }
+                out.push_str(syllable);
+            }
+        }
+    }
+    out
+}
+
+/// The Hepburn syllable of one full-width katakana.
+fn syllable(c: char) -> Option<&'static str> {
+    const ROWS: &[(&str, [&str; 5])] = &[
+        ("アイウエオ", ["a", "i", "u", "e", "o"]),
+        ("カキクケコ", ["ka", "ki", "ku", "ke", "ko"]),
+        ("ガギグゲゴ", ["ga", "gi", "gu", "ge", "go"]),
+        ("サシスセソ", ["sa", "shi", "su", "se", "so"]),
+        ("ザジズゼゾ", ["za", "ji", "zu", "ze", "zo"]),
+        ("タチツテト", ["ta", "chi", "tsu", "te", "to"]),
+        ("ダヂヅデド", ["da", "ji", "zu", "de", "do"]),
+        ("ナニヌネノ", ["na", "ni", "nu", "ne", "no"]),
+        ("ハヒフヘホ", ["ha", "hi", "fu", "he", "ho"]),
+        ("バビブベボ", ["ba", "bi", "bu", "be", "bo"]),
+        ("パピプペポ", ["pa", "pi", "pu", "pe", "po"]),
+        ("マミムメモ", ["ma", "mi", "mu", "me", "mo"]),
+        ("ヤ・ユ・ヨ", ["ya", "", "yu", "", "yo"]),
+        ("ラリルレロ", ["ra", "ri", "ru", "re", "ro"]),
+        ("ワヰヴヱヲ", ["wa", "i", "vu", "e", "o"]),
+    ];
+    if c == 'ン' {
+        return Some("n");
+    }
+    ROWS.iter().find_map(|(row, romaji)| {
+        row.chars().position(|k| k == c).map(|i| romaji[i]).filter(|s| !s.is_empty())
+    })
+}
+
+/// One word in Latin letters in the form that Hepburn, Kunrei and the
+/// long-vowel spellings share (see the module doc).
+pub fn romaji(word: &str) -> String {
+    let mut s: String = word
+        .chars()
+        .filter_map(|c| {
+            let c = c.to_lowercase().next().unwrap_or(c);
+            match c {
+                'a'..='z' => Some(c),
+                'ā' | 'â' | 'à' | 'á' | 'ä' => Some('a'),
+                'ī' | 'î' | 'ì' | 'í' | 'ï' => Some('i'),
+                'ū' | 'û' | 'ù' | 'ú' | 'ü' => Some('u'),
+                'ē' | 'ê' | 'è' | 'é' | 'ë' => Some('e'),
+                'ō' | 'ô' | 'ò' | 'ó' | 'ö' => Some('o'),
+                _ => None,
+            }
+        })
+        .collect();
+    for (from, to) in [
+        ("tch", "tt"),
+        ("shi", "si"),
+        ("chi", "ti"),
+        ("tsu", "tu"),
+        ("sh", "sy"),
+        ("ch", "ty"),
+        ("fu", "hu"),
+        ("ji", "zi"),
+        ("di", "zi"),
+        ("du", "zu"),
+        ("j", "zy"),
+        ("mb", "nb"),
+        ("mp", "np"),
+        ("mm", "nm"),
+    ] {
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
+    }
+    // Long vowels: `oh` before a consonant or at the end, then doubled
+    // vowels and `ou`, until nothing changes (`Ohno`, `Oono`, `Satou`).
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
+        if b == b'h'
+            && i > 0
+            && bytes[i - 1] == b'o'
+            && next.is_none_or(|n| !b"aiueoy".contains(&n))
+        {
+            continue;
+        }
+        out.push(b as char);
+    }
+    loop {
+        let before = out.len();
+        for (from, to) in
+            [("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e")]
+        {
+            if out.contains(from) {
+                out = out.replace(from, to);
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+/// Kanji numerals, for block numbers written `一丁目`.
+fn kanji_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九".chars().position(|k| k == c).map(|i| i as u32)
+}
+
+fn is_kanji_numeral(c: char) -> bool {
+    kanji_digit(c).is_some() || matches!(c, '十' | '百' | '千')
+}
+
+/// The value of a run of kanji numerals (`二十三` → 23, `一〇五` → 105).
+fn kanji_number(run: &[char]) -> u32 {
+    let (mut total, mut current) = (0, 0);
+    for &c in run {
+        match c {
+            '十' => total += current.max(1) * 10,
+            '百' => total += current.max(1) * 100,
+            '千' => total += current.max(1) * 1000,
+            _ => {
+                current = current * 10 + kanji_digit(c).unwrap_or(0);
+                continue;
+            }
+        }
+        current = 0;
+    }
+    total + current
+}
+
+/// Markers that end a part of a block number, longest first.
+const MARKERS: &[&str] = &["丁目", "番地", "番", "号", "条", "丁"];
+
+/// An address's normal form (see the module doc).
+pub fn address(value: &str) -> String {
+    let chars: Vec<char> = fold_str(value)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '−' | '‐' | '―' | '－' | 'ー' | '—' | '–' => '-',
+            _ => c,
+        })
+        .collect();
+    let mut s = String::with_capacity(value.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_kanji_numeral(c) {
+            let end =
+                (i..chars.len()).find(|&j| !is_kanji_numeral(chars[j])).unwrap_or(chars.len());
+            let rest: String = chars[end..chars.len().min(end + 2)].iter().collect();
+            if MARKERS.iter().any(|m| rest.starts_with(m)) {
+                s.push_str(&kanji_number(&chars[i..end]).to_string());
+                i = end;
+                continue;
+            }
+        }
+        // `3番地の4`: the の between two parts is a hyphen already written.
+        if c == 'の' && s.ends_with('-') && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+        let after_digit = s.ends_with(|p: char| p.is_ascii_digit());
+        if let Some(m) = MARKERS.iter().find(|m| rest.starts_with(**m)).filter(|_| after_digit) {
+            s.push('-');
+            i += m.chars().count();
+            continue;
+        }
+        s.push(c);
+        i += 1;
+    }
+    let s = strip_prefecture(&s);
+    // The block number: from the first digit, digits and hyphens (and the
+    // direction of a Hokkaido 条 address, `北1条西2丁目`); a building after it
+    // is dropped.
+    let Some(first) = s.find(|c: char| c.is_ascii_digit()) else { return s.to_string() };
+    let tail: Vec<char> = s[first..].chars().collect();
+    let mut end = 0;
+    while end < tail.len() {
+        let c = tail[end];
+        let direction = matches!(c, '東' | '西' | '南' | '北')
+            && end > 0
+            && tail[end - 1] == '-'
+            && tail.get(end + 1).is_some_and(char::is_ascii_digit);
+        if !(c.is_ascii_digit() || c == '-' || direction) {
+            break;
+        }
+        end += 1;
+    }
+    let block: String = tail[..end].iter().collect();
+    let mut out = s[..first].to_string();
+    for part in block.split('-').filter(|p| !p.is_empty()) {
+        if out.len() > first {
+            out.push('-');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// An address without its leading prefecture (東京都, 北海道, 大阪府, 京都府,
+/// or two or three characters and 県).
+fn strip_prefecture(s: &str) -> &str {
+    for p in ["東京都", "北海道", "大阪府", "京都府"] {
+        if let Some(rest) = s.strip_prefix(p) {
+            return rest;
+        }
+    }
+    let head: Vec<(usize, char)> = s.char_indices().take(4).collect();
+    for n in [2, 3] {
+        if head.get(n).is_some_and(|&(_, c)| c == '県') {
+            return &s[head[n].0 + '県'.len_utf8()..];
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(category: Category, value: &str) -> Vec<(Kind, String)> {
+        let mut out = Vec::new();
+        keys(category, value, &mut out);
+        out.into_iter().map(|k| (k.kind, k.text)).collect()
+    }
+
+    fn agree(category: Category, a: &str, b: &str) -> bool {
+        let (a, b) = (key(category, a), key(category, b));
+        a.iter().any(|k| b.contains(k))
+    }
+
+    #[test]
+    fn kanji_names_fold_spaces_and_variants() {
+        for (a, b) in [
+            ("鈴木 花子", "鈴木花子"),
+            ("鈴木　花子", "鈴木・花子"),
+            ("髙橋 一郎", "高橋一郎"),
+            ("山﨑 太郎", "山崎太郎"),
+            ("齋藤 健", "斉藤健"),
+            ("渡邊 学", "渡辺学"),
+            ("渡邉 学", "渡辺学"),
+            ("澤田 優", "沢田優"),
+            ("濱口 愛", "浜口愛"),
+        ] {
+            assert!(agree(Category::Name, a, b), "{a} / {b}");
+        }
+        for (a, b) in
+            [("鈴木 花子", "鈴木 華子"), ("鈴木 花子", "鈴木"), ("高橋 一郎", "高田 一郎")]
+        {
+            assert!(!agree(Category::Name, a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn readings_agree_in_any_kana_and_in_romaji() {
+        assert_eq!(katakana("すずき はなこ"), "スズキ ハナコ");
+        assert_eq!(katakana("ｽｽﾞｷ ﾊﾅｺ"), "スズキ ハナコ");
+        assert_eq!(katakana("ﾎﾟﾝﾀﾞ"), "ポンダ");
+        assert_eq!(hepburn("シャチョウ"), "shachou");
+        assert_eq!(hepburn("キョウコ"), "kyouko");
+        assert_eq!(hepburn("ジュン"), "jun");
+        assert_eq!(hepburn("ハットリ"), "hattori");
+        assert_eq!(hepburn("マッチ"), "matchi");
+        assert_eq!(hepburn("サトー"), "satoo");
+        for (a, b) in [
+            ("スズキ ハナコ", "すずき はなこ"),
+            ("スズキ ハナコ", "ｽｽﾞｷ ﾊﾅｺ"),
+            ("スズキハナコ", "すずきはなこ"),
+            ("スズキ ハナコ", "Hanako Suzuki"),
+            ("スズキ ハナコ", "SUZUKI Hanako"),
+            ("スズキ ハナコ", "suzuki, hanako"),
+            ("ＳＵＺＵＫＩ　ＨＡＮＡＫＯ", "Hanako Suzuki"),
+            ("オオノ サトシ", "Satoshi Ohno"),
+            ("Satoshi Ōno", "Satoshi Ohno"),
+            ("Satoshi Oono", "Satoshi Ono"),
+            ("サトウ ジュン", "Jun Sato"),
+            ("Jun Satoh", "Zyun Satou"),
+            ("シミズ チヒロ", "Simizu Tihiro"),
+            ("ホンマ ツヨシ", "Homma Tsuyoshi"),
+            ("ホンマ ツヨシ", "Honma Tuyosi"),
+        ] {
+            assert!(agree(Category::Name, a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("スズキ ハナコ", "スズキ ハルコ"),
+            ("スズキ ハナコ", "Hanako Sasaki"),
+            ("Hanako Suzuki", "Hanako"),
+            ("スズキ ハナコ", "鈴木 花子"),
+        ] {
+            assert!(!agree(Category::Name, a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn phones_compare_by_national_digits() {
+        for (a, b) in [
+            ("090-1234-5678", "09012345678"),
+            ("090-1234-5678", "０９０－１２３４－５６７８"),
+            ("090-1234-5678", "+81-90-1234-5678"),
+            ("090-1234-5678", "+81 (0)90 1234 5678"),
+            ("03-1234-5678", "0081-3-1234-5678"),
+        ] {
+            assert!(agree(Category::Phone, a, b), "{a} / {b}");
+        }
+        assert!(!agree(Category::Phone, "090-1234-5678", "090-1234-5679"));
+        assert!(!agree(Category::Phone, "090-1234-5678", "81-90-1234-5678"));
+    }
+
+    #[test]
+    fn emails_ignore_case_and_width() {
+        assert!(agree(Category::Email, "Hanako.Suzuki@Example.JP", "hanako.suzuki@example.jp"));
+        assert!(agree(Category::Email, "ｈａｎａｋｏ＠example.jp", "hanako@example.jp"));
+        assert!(!agree(Category::Email, "hanako@example.jp", "hanako@example.com"));
+    }
+
+    #[test]
+    fn birth_dates_compare_as_dates() {
+        for b in [
+            "1985-04-01",
+            "1985/4/1",
+            "1985.04.01",
+            "1985年4月1日",
+            "昭和60年4月1日",
+            "S60.4.1",
+            "19850401",
+            "１９８５年４月１日",
+            "April 1, 1985",
+            "04/01/1985",
+        ] {
+            assert!(agree(Category::BirthDate, "1985-04-01", b), "{b}");
+        }
+        assert!(agree(Category::BirthDate, "平成元年1月8日", "1989-01-08"));
+        for b in ["1985-04-02", "1986-04-01", "昭和61年4月1日", "not a date"] {
+            assert!(!agree(Category::BirthDate, "1985-04-01", b), "{b}");
+        }
+    }
+
+    #[test]
+    fn addresses_compare_by_their_block_number() {
+        assert_eq!(address("東京都千代田区千代田一丁目1番1号"), "千代田区千代田1-1-1");
+        assert_eq!(address("千代田区千代田１－１－１　グリーンハイツ101"), "千代田区千代田1-1-1");
+        assert_eq!(address("大阪府大阪市北区梅田二丁目3番地の4"), "大阪市北区梅田2-3-4");
+        assert_eq!(address("北海道札幌市中央区北1条西2丁目3"), "札幌市中央区北1-西2-3");
+        assert_eq!(address("神奈川県横浜市西区みなとみらい3-3-1"), "横浜市西区みなとみらい3-3-1");
+        assert_eq!(address("千代田区"), "千代田区");
+        for (a, b) in [
+            ("東京都千代田区千代田一丁目1番1号", "千代田区千代田1-1-1 グリーンハイツ101"),
+            ("東京都千代田区千代田1丁目1-1", "東京都千代田区千代田１－１－１"),
+            ("東京都八王子市千人町二十三番", "八王子市千人町23"),
+        ] {
+            assert!(agree(Category::Address, a, b), "{a} / {b}");
+        }
+        assert!(!agree(Category::Address, "千代田区千代田1-1-1", "千代田区千代田1-1-2"));
+        assert!(!agree(Category::Address, "千代田区千代田1-1-1", "中央区千代田1-1-1"));
+    }
+
+    #[test]
+    fn numbers_compare_by_digits() {
+        assert!(agree(Category::PostalCode, "〒100-0001", "1000001"));
+        assert!(agree(Category::MyNumber, "1234 5678 9018", "123456789018"));
+        assert!(agree(Category::BankAccount, "普通 1234567", "0001-234-1234567"));
+        assert!(!agree(Category::BankAccount, "1234567", "1234568"));
+        assert!(agree(Category::GovernmentId, "ab1234567", "AB-1234567"));
+        assert!(key(Category::Gender, "女性").is_empty());
+    }
+
+    #[test]
+    fn kind_numbers_round_trip() {
+        for k in KINDS {
+            assert_eq!(Kind::from_u8(k as u8), Some(k));
+        }
+        assert_eq!(Kind::from_u8(0), None);
+    }
+}
