@@ -267,21 +267,6 @@ fn archive_members_keep_their_formats() {
     assert_eq!(member[0], row("顧客!A4", 4, 1, "氏名", "name", "jp.name-kanji"));
 }
 
-/// A zip with one member replaced by `content`.
-fn with_member(zip: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let file_name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        out.start_file(&file_name, zip::write::SimpleFileOptions::default()).unwrap();
-        out.write_all(if file_name == name { content } else { &data }).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 #[test]
 fn corrupt_twins_are_errors_and_the_scan_goes_on() {
     let t = Tree::new();

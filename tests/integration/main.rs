@@ -17,4 +17,5 @@ mod patterns;
 mod project;
 mod sarif;
 mod stream;
+mod subject;
 mod walk;
