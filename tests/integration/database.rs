@@ -290,3 +290,107 @@ fn mariadb_tables_are_classified_read_only() {
     assert_eq!(location["subjects"], 4);
     assert!(connect(&Target::parse(MY).unwrap()).unwrap().read_only().unwrap());
 }
+
+/// A data-subject request across PostgreSQL and MariaDB: her rows are
+/// found by reading (katakana, hiragana), by a capitalised e-mail, by +81
+/// and by My Number; a namesake is only possible; an index of the same
+/// scan answers the same.
+#[test]
+fn subject_requests_find_the_person_in_postgres_and_mariadb() {
+    use mysql::prelude::Queryable;
+    if !reachable(PG) || !reachable(MY) {
+        return;
+    }
+    let schema = format!("piimap_subj_{}", std::process::id());
+    let _pg = PgCleanup(schema.clone());
+    let mut c = postgres::Client::connect(
+        "host=127.0.0.1 port=5432 user=postgres dbname=test",
+        postgres::NoTls,
+    )
+    .unwrap();
+    c.batch_execute(&format!(
+        "CREATE SCHEMA {schema};
+         CREATE TABLE {schema}.members (id int PRIMARY KEY, フリガナ text, email text, 個人番号 text);
+         INSERT INTO {schema}.members VALUES
+           (41, 'タカハシ ミサキ', 'MISAKI.TAKAHASHI@DOCOMO.NE.JP', '482019375611'),
+           (42, 'タカハシ ミサキ', 'misaki.t@docomo.ne.jp', NULL),
+           (43, 'サトウ ハナコ', 'hanako.sato@docomo.ne.jp', NULL);"
+    ))
+    .unwrap();
+    let prefix = format!("piimap_subj_{}_", std::process::id());
+    let _my = MyCleanup(prefix.clone());
+    let mut m = mysql::Conn::new(mysql::Opts::from_url(MY).unwrap()).unwrap();
+    m.query_drop(format!(
+        "CREATE TABLE {prefix}customers (id INT PRIMARY KEY, name VARCHAR(64), tel VARCHAR(32), birthday DATE) CHARACTER SET utf8mb4;
+         INSERT INTO {prefix}customers VALUES (5, 'Takahashi Misaki', '+81 90-5555-0142', '1987-06-15'), (6, 'Misaki Takahashi', '080-5555-0199', '1990-01-01')"
+    ))
+    .unwrap();
+    let pg_include = format!("{schema}.*");
+    let my_include = format!("test.{prefix}*");
+    let ask = [
+        "--kana",
+        "たかはし みさき",
+        "--email",
+        "misaki.takahashi@docomo.ne.jp",
+        "--phone",
+        "+81-90-5555-0142",
+        "--my-number",
+        "4820 1937 5611",
+        "--format",
+        "json",
+    ];
+    let targets = [PG, MY, "--db-include", &pg_include, "--db-include", &my_include];
+    let args: Vec<&str> = ["subject"].iter().chain(&targets).chain(&ask).copied().collect();
+    let out = piimap(&args);
+    let json = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(code(&out), 1, "{json}{}", String::from_utf8_lossy(&out.stderr));
+    let answer: Value = serde_json::from_str(&json).unwrap();
+    let got: Vec<(String, String, String, String)> = answer["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["path"].as_str().unwrap().to_string(),
+                m["place"]["row"].as_str().unwrap().to_string(),
+                m["strength"].as_str().unwrap().to_string(),
+                m["agreed"].to_string(),
+            )
+        })
+        .collect();
+    let pg = format!("{PG}#{schema}.members");
+    let my = format!("{MY}#test.{prefix}customers");
+    let s = |x: &str| x.to_string();
+    let mut want = vec![
+        (pg.clone(), s("41"), s("strong"), s(r#"["name","email","my_number"]"#)),
+        (pg, s("42"), s("possible"), s(r#"["name"]"#)),
+        (my.clone(), s("5"), s("strong"), s(r#"["name","phone"]"#)),
+        (my, s("6"), s("possible"), s(r#"["name"]"#)),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    for raw in ["482019375611", "MISAKI.TAKAHASHI", "タカハシ", "Takahashi", "5555-0142"] {
+        assert!(!json.contains(raw), "{raw}");
+    }
+    // The same from an index of a scan of the same tables.
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("db.idx");
+    let index = index.to_str().unwrap();
+    let scan: Vec<&str> =
+        ["scan"].iter().chain(&targets).chain(&["--index", index, "-q"]).copied().collect();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+        .args(&scan)
+        .env("PIIMAP_INDEX_KEY", "db test secret")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let query: Vec<&str> = ["subject", "--index", index].iter().chain(&ask).copied().collect();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+        .args(&query)
+        .env("PIIMAP_INDEX_KEY", "db test secret")
+        .output()
+        .unwrap();
+    let mut from_index: Value = serde_json::from_slice(&out.stdout).unwrap();
+    from_index["source"] = "scan".into();
+    assert_eq!(from_index, answer);
+}
