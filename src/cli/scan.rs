@@ -282,7 +282,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let index = match &args.index {
         Some(path) => {
             let key = super::subject::index_key(args.index_key_file.as_deref())?;
-            Some(piimap::subject::index::Writer::create(path, key)?)
+            let rules = piimap::subject::Rules::builtin()
+                .map_err(|e| anyhow::anyhow!("patterns/subject.toml: {e}"))?;
+            Some(piimap::subject::index::Writer::create(path, key, rules)?)
         }
         None => None,
     };

@@ -31,11 +31,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::mpsc::SyncSender;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Deserialize, Serialize};
 
 use super::{Collect, Fingerprint, Gap, IndexKey, Place, Query, Rules, Value, records};
 use crate::finding::{Category, Finding};
@@ -89,50 +88,142 @@ pub enum IndexError {
     },
 }
 
-/// A value as the index stores it.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    c: Category,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    f: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    l: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    o: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    x: Option<String>,
-    m: String,
-    /// Kind and fingerprint (hex) of each normal form.
-    k: Vec<(u8, String)>,
-}
-
-fn hex(fp: &Fingerprint) -> String {
-    fp.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Fingerprint> {
-    let mut out = [0; 16];
-    if s.len() != 32 {
-        return None;
+/// Appends `n` as a LEB128 varint.
+fn put(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
     }
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
+    out.push(n as u8);
 }
 
-/// The lookup's 64 bits of a fingerprint.
+/// Reads a LEB128 varint at `*at`.
+fn get(blob: &[u8], at: &mut usize) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *blob.get(*at)?;
+        *at += 1;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+fn put_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            put(out, s.len() as u64 + 1);
+            out.extend_from_slice(s.as_bytes());
+        }
+        None => put(out, 0),
+    }
+}
+
+fn get_str(blob: &[u8], at: &mut usize) -> Option<Option<String>> {
+    let n = get(blob, at)? as usize;
+    if n == 0 {
+        return Some(None);
+    }
+    let s = std::str::from_utf8(blob.get(*at..*at + n - 1)?).ok()?.to_string();
+    *at += n - 1;
+    Some(Some(s))
+}
+
+/// Optional numbers as `n + 1`, 0 for none.
+fn put_opt(out: &mut Vec<u8>, n: Option<u64>) {
+    put(out, n.map_or(0, |n| n + 1));
+}
+
+fn get_opt(blob: &[u8], at: &mut usize) -> Option<Option<u64>> {
+    Some(get(blob, at)?.checked_sub(1))
+}
+
+/// A record's values as the index stores them, in a compact binary form
+/// (an index of a million records is read and written in seconds): per
+/// value its category, field, line, column, cell, masked form and each
+/// normal form's kind and fingerprint.
+fn encode(values: &[Value]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() * 40);
+    put(&mut out, values.len() as u64);
+    for v in values {
+        out.push(v.category as u8);
+        put_str(&mut out, v.field.as_deref());
+        put_opt(&mut out, v.line);
+        put_opt(&mut out, v.column);
+        put_str(&mut out, v.cell.as_deref());
+        put_str(&mut out, Some(&v.masked));
+        put(&mut out, v.keys.len() as u64);
+        for (kind, fp) in &v.keys {
+            out.push(*kind as u8);
+            out.extend_from_slice(&fp.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// The values of [`encode`]; `None` when the blob is damaged.
+fn decode(blob: &[u8]) -> Option<Vec<Value>> {
+    let at = &mut 0;
+    let n = get(blob, at)?;
+    let mut values = Vec::with_capacity(n.min(1024) as usize);
+    for _ in 0..n {
+        let category = *Category::ALL.get(usize::from(*blob.get(*at)?))?;
+        *at += 1;
+        let field = get_str(blob, at)?;
+        let line = get_opt(blob, at)?;
+        let column = get_opt(blob, at)?;
+        let cell = get_str(blob, at)?;
+        let masked = get_str(blob, at)??;
+        let mut keys = Vec::new();
+        for _ in 0..get(blob, at)? {
+            let kind = Kind::from_u8(*blob.get(*at)?)?;
+            let fp = u64::from_le_bytes(blob.get(*at + 1..*at + 9)?.try_into().ok()?);
+            *at += 9;
+            keys.push((kind, fp));
+        }
+        values.push(Value {
+            category,
+            field,
+            line,
+            column,
+            cell,
+            masked,
+            value: None,
+            agreed: false,
+            keys,
+        });
+    }
+    Some(values)
+}
+
+/// The lookup's form of a fingerprint (SQLite integers are signed).
 fn lookup(fp: &Fingerprint) -> i64 {
-    i64::from_le_bytes(fp[..8].try_into().unwrap_or_default())
+    *fp as i64
 }
 
-/// Writes an index as a scan runs: an [`Observer`] of the scan.
+/// Writes an index as a scan runs: an [`Observer`] of the scan. Workers
+/// compute normal forms and fingerprints and hand encoded records to one
+/// writing thread, over a bounded channel (a few batches: memory stays
+/// flat), so no worker waits on SQLite while another one writes.
 #[derive(Debug)]
 pub struct Writer {
     key: IndexKey,
+    /// The categories records are looked up by ([`Rules::lookup_categories`]).
+    lookup: u16,
     path: PathBuf,
     file: tempfile::TempPath,
-    state: Mutex<State>,
+    tx: SyncSender<Message>,
+    thread: std::thread::JoinHandle<State>,
+}
+
+/// What the workers send the writing thread.
+enum Message {
+    /// Records of the location at the path.
+    Records(String, Vec<Row>),
+    /// The location's categories, as JSON.
+    Location(String, String),
 }
 
 #[derive(Debug)]
@@ -146,7 +237,7 @@ struct State {
 
 impl Writer {
     /// Starts an index to be renamed to `path` when the scan ends.
-    pub fn create(path: &Path, key: IndexKey) -> Result<Writer, IndexError> {
+    pub fn create(path: &Path, key: IndexKey, rules: &Rules) -> Result<Writer, IndexError> {
         let name = path.display().to_string();
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -164,30 +255,57 @@ impl Writer {
             "PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA cache_size = -65536;
+             PRAGMA cache_size = -32768;
+             PRAGMA threads = 2;
              CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE location(id INTEGER PRIMARY KEY, path TEXT NOT NULL, categories TEXT);
              CREATE TABLE record(id INTEGER PRIMARY KEY, location INTEGER NOT NULL,
-                                 place TEXT NOT NULL, categories INTEGER NOT NULL,
-                                 vals TEXT NOT NULL);
+                                 line INTEGER, place TEXT, categories INTEGER NOT NULL,
+                                 vals BLOB NOT NULL);
              CREATE TABLE fingerprint(fp INTEGER NOT NULL, record INTEGER NOT NULL);
              CREATE TABLE gap(kind TEXT NOT NULL, path TEXT NOT NULL, reason TEXT NOT NULL);
              BEGIN;",
         )
         .map_err(sqlite)?;
-        let state = State { conn, locations: FxHashMap::default(), next_record: 1, failed: None };
-        Ok(Writer { key, path: path.to_path_buf(), file, state: Mutex::new(state) })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        let mut state =
+            State { conn, locations: FxHashMap::default(), next_record: 1, failed: None };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(8);
+        let thread = std::thread::spawn(move || {
+            for message in rx {
+                if state.failed.is_some() {
+                    continue;
+                }
+                let result = match message {
+                    Message::Records(path, rows) => state.write(&path, &rows),
+                    Message::Location(path, categories) => {
+                        state.categories(&path, &categories).map(|_| ())
+                    }
+                };
+                if let Err(e) = result {
+                    state.failed = Some(e.to_string());
+                }
+            }
+            state
+        });
+        Ok(Writer {
+            key,
+            lookup: rules.lookup_categories(),
+            path: path.to_path_buf(),
+            file,
+            tx,
+            thread,
+        })
     }
 
     /// Ends the index: the scan's errors and skipped items, the lookup's
     /// index, and the file renamed into place.
     pub fn finish(self, inventory: &Inventory) -> Result<(), IndexError> {
         let name = self.path.display().to_string();
-        let state = self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        drop(self.tx);
+        let state = self.thread.join().map_err(|_| IndexError::Failed {
+            path: name.clone(),
+            message: "the index writer stopped".into(),
+        })?;
         if let Some(message) = state.failed {
             return Err(IndexError::Failed { path: name, message });
         }
@@ -222,6 +340,14 @@ impl Writer {
 }
 
 impl State {
+    /// Sets the categories the location at `path` holds.
+    fn categories(&mut self, path: &str, categories: &str) -> rusqlite::Result<usize> {
+        let id = self.location(path)?;
+        self.conn
+            .prepare_cached("UPDATE location SET categories = ?1 WHERE id = ?2")?
+            .execute(params![categories, id])
+    }
+
     /// The id of the location at `path`, added if new.
     fn location(&mut self, path: &str) -> rusqlite::Result<i64> {
         if let Some(&id) = self.locations.get(path) {
@@ -234,21 +360,24 @@ impl State {
         Ok(id)
     }
 
-    fn write(
-        &mut self,
-        path: &str,
-        rows: &[(String, u16, String, Vec<i64>)],
-    ) -> rusqlite::Result<()> {
+    fn write(&mut self, path: &str, rows: &[Row]) -> rusqlite::Result<()> {
         let location = self.location(path)?;
         let mut record =
-            self.conn.prepare_cached("INSERT INTO record VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            self.conn.prepare_cached("INSERT INTO record VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
         let mut fingerprint =
             self.conn.prepare_cached("INSERT INTO fingerprint VALUES (?1, ?2)")?;
-        for (place, cats, vals, fps) in rows {
+        for row in rows {
             let id = self.next_record;
             self.next_record += 1;
-            record.execute(params![id, location, place, cats, vals])?;
-            for fp in fps {
+            record.execute(params![
+                id,
+                location,
+                row.line,
+                row.place,
+                row.categories,
+                row.values
+            ])?;
+            for fp in &row.fps {
                 fingerprint.execute(params![fp, id])?;
             }
         }
@@ -256,59 +385,47 @@ impl State {
     }
 }
 
+/// One record, encoded for the index.
+struct Row {
+    line: Option<u64>,
+    place: Option<String>,
+    categories: u16,
+    values: Vec<u8>,
+    fps: Vec<i64>,
+}
+
 impl Observer for Writer {
     fn findings(&self, findings: &[Finding]) {
         let Some(first) = findings.first() else { return };
         // Normal forms, fingerprints and encoding outside the lock.
-        let rows: Vec<(String, u16, String, Vec<i64>)> = records(findings, &self.key, false)
+        let rows: Vec<Row> = records(findings, &self.key, false)
             .into_iter()
             .map(|(place, cats, values)| {
-                let mut fps: Vec<i64> =
-                    values.iter().flat_map(|v| v.keys.iter().map(|(_, fp)| lookup(fp))).collect();
+                let mut fps: Vec<i64> = values
+                    .iter()
+                    .filter(|v| self.lookup & (1 << v.category as u16) != 0)
+                    .flat_map(|v| v.keys.iter().map(|(_, fp)| lookup(fp)))
+                    .collect();
                 fps.sort_unstable();
                 fps.dedup();
-                let stored: Vec<Stored> = values
-                    .into_iter()
-                    .map(|v| Stored {
-                        c: v.category,
-                        f: v.field,
-                        l: v.line,
-                        o: v.column,
-                        x: v.cell,
-                        m: v.masked,
-                        k: v.keys.iter().map(|(k, fp)| (*k as u8, hex(fp))).collect(),
-                    })
-                    .collect();
-                let place = serde_json::to_string(&place).unwrap_or_default();
-                (place, cats, serde_json::to_string(&stored).unwrap_or_default(), fps)
+                // A record's place is mostly its line: the rest only when there.
+                let line = place.line;
+                let rest = Place { line: None, ..place };
+                let rest = (rest != Place::default())
+                    .then(|| serde_json::to_string(&rest).unwrap_or_default());
+                Row { line, place: rest, categories: cats, values: encode(&values), fps }
             })
             .collect();
         if rows.is_empty() {
             return;
         }
-        let mut state = self.lock();
-        if state.failed.is_none()
-            && let Err(e) = state.write(&first.path, &rows)
-        {
-            state.failed = Some(e.to_string());
-        }
+        // The writer is gone only after a failure, which `finish` reports.
+        let _ = self.tx.send(Message::Records(first.path.to_string(), rows));
     }
 
     fn location(&self, location: &Location) {
-        let mut state = self.lock();
-        if state.failed.is_some() {
-            return;
-        }
         let categories = serde_json::to_string(&location.categories).unwrap_or_default();
-        let result = state.location(&location.path).and_then(|id| {
-            state
-                .conn
-                .prepare_cached("UPDATE location SET categories = ?1 WHERE id = ?2")?
-                .execute(params![categories, id])
-        });
-        if let Err(e) = result {
-            state.failed = Some(e.to_string());
-        }
+        let _ = self.tx.send(Message::Location(location.path.to_string(), categories));
     }
 }
 
@@ -380,36 +497,34 @@ impl Index {
             let mut read = self
                 .conn
                 .prepare(
-                    "SELECT l.id, l.path, r.place, r.categories, r.vals
+                    "SELECT l.id, l.path, r.line, r.place, r.categories, r.vals
                      FROM record r JOIN location l ON l.id = r.location WHERE r.id = ?1",
                 )
                 .map_err(sqlite)?;
             for id in candidates {
-                let (location, path, place, cats, vals): (i64, String, String, u16, String) = read
+                let row = read
                     .query_row([id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, Option<u64>>(2)?,
+                            r.get::<_, Option<String>>(3)?,
+                            r.get::<_, u16>(4)?,
+                            r.get::<_, Vec<u8>>(5)?,
+                        ))
                     })
                     .map_err(sqlite)?;
-                let place: Place = serde_json::from_str(&place).unwrap_or_default();
-                let stored: Vec<Stored> = serde_json::from_str(&vals).unwrap_or_default();
-                let values = stored
-                    .into_iter()
-                    .map(|s| Value {
-                        category: s.c,
-                        field: s.f,
-                        line: s.l,
-                        column: s.o,
-                        cell: s.x,
-                        masked: s.m,
-                        value: None,
-                        agreed: false,
-                        keys: s
-                            .k
-                            .iter()
-                            .filter_map(|(k, fp)| Some((Kind::from_u8(*k)?, unhex(fp)?)))
-                            .collect(),
-                    })
-                    .collect();
+                let (location, path, line, place, cats, blob) = row;
+                let damaged = || IndexError::Failed {
+                    path: self.path.clone(),
+                    message: format!("record {id} is damaged"),
+                };
+                let mut place: Place = match place {
+                    Some(json) => serde_json::from_str(&json).map_err(|_| damaged())?,
+                    None => Place::default(),
+                };
+                place.line = line;
+                let values = decode(&blob).ok_or_else(damaged)?;
                 collect.judge(rules, query, &path, vec![(place, cats, values)]);
                 paths.insert(location, path);
             }

@@ -4,7 +4,6 @@
 //! sheets, archives, content sniffing, and a corrupt twin of every binary
 //! format becoming an error entry while the rest of the scan goes on.
 
-
 use serde_json::Value;
 
 use crate::util::*;
