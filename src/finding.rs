@@ -57,6 +57,22 @@ impl Category {
         Category::FloorPlan,
     ];
 
+    /// Its bit in a set of categories held as `u16` (records and rules
+    /// compare sets of categories by masks).
+    pub fn bit(self) -> u16 {
+        1 << self as u16
+    }
+
+    /// A set of categories as bits.
+    pub fn bits(list: &[Category]) -> u16 {
+        list.iter().fold(0, |m, &c| m | c.bit())
+    }
+
+    /// The categories of a set of bits, in contract order.
+    pub fn of_bits(bits: u16) -> Vec<Category> {
+        Category::ALL.into_iter().filter(|c| bits & c.bit() != 0).collect()
+    }
+
     /// The contract id (`postal_code`, …).
     pub fn id(self) -> &'static str {
         match self {

@@ -94,7 +94,8 @@ impl Rules {
     /// Parses a rules file's text.
     pub fn parse(text: &str) -> Result<Rules, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        let masks = file.rule.iter().map(|r| (bits(&r.all), bits(&r.any))).collect();
+        let masks =
+            file.rule.iter().map(|r| (Category::bits(&r.all), Category::bits(&r.any))).collect();
         Ok(Rules { rules: file.rule, masks })
     }
 
@@ -127,16 +128,6 @@ impl Rules {
         findings.extend(whole);
         identified
     }
-}
-
-/// The bit of a category in a set of categories.
-fn bit(c: Category) -> u16 {
-    1 << c as u16
-}
-
-/// A set of categories as bits.
-fn bits(list: &[Category]) -> u16 {
-    list.iter().fold(0, |m, &c| m | bit(c))
 }
 
 /// What identification concluded for one location.
@@ -195,7 +186,7 @@ impl<'r> Identify<'r> {
     /// file-scope rules), whose levels are set here.
     pub fn finish(mut self, whole: &mut [Finding]) -> Identified {
         for f in whole.iter().filter(|f| !f.is_column() && !f.test_data) {
-            self.present |= bit(f.category);
+            self.present |= f.category.bit();
         }
         let (file_level, ids) = self.rules.fire(Scope::File, self.present);
         self.fired |= ids;
@@ -233,7 +224,7 @@ impl<'r> Identify<'r> {
                 records.push((0, Vec::new()));
                 records.len() - 1
             });
-            records[r].0 |= bit(f.category);
+            records[r].0 |= f.category.bit();
             records[r].1.push(i);
         }
         drop(index);

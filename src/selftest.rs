@@ -153,13 +153,8 @@ pub fn check_subject(rules: &crate::subject::Rules, detectors: &DetectorSet) -> 
                 continue;
             }
         };
-        // A record with a header row is a table.
-        let name = if example.record.contains(',') && example.record.contains('\n') {
-            "example.csv"
-        } else {
-            "example.txt"
-        };
-        let findings = scan_text(detectors, name, example.record.as_bytes(), &evidence);
+        // Read by content, as a file would be: a header row makes a table.
+        let findings = scan_text(detectors, "example.txt", example.record.as_bytes(), &evidence);
         let best: Option<(Strength, Vec<String>)> = records(&findings, query.key(), false)
             .into_iter()
             .filter_map(|(_, _, mut values)| rules.judge(&query, &mut values))

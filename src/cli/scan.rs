@@ -412,7 +412,7 @@ pub(super) fn config(args: &Sources) -> anyhow::Result<Config> {
 /// What every scan of one invocation shares: detectors, combination rules,
 /// purposes, allowlist and caps.
 pub(super) struct Setup {
-    pub(super) detectors: DetectorSet,
+    detectors: DetectorSet,
     rules: &'static Rules,
     purposes: Purposes,
     allowlist: Allowlist,

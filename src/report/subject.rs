@@ -62,6 +62,22 @@ fn place(lang: Lang, m: &Match) -> String {
     if p.is_empty() { m.path.clone() } else { format!("{} {p}", m.path) }
 }
 
+/// `氏名 4, 電話番号 2`: what a location holds.
+fn held(lang: Lang, categories: &std::collections::BTreeMap<Category, usize>) -> String {
+    let held: Vec<String> =
+        categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
+    held.join(", ")
+}
+
+/// Opens a table with its header row.
+fn table_head(out: &mut dyn Write, id: &str, headers: &[&str]) -> io::Result<()> {
+    write!(out, "<table id=\"{id}\"><thead><tr>")?;
+    for h in headers {
+        write!(out, "<th>{}</th>", esc(h))?;
+    }
+    writeln!(out, "</tr></thead><tbody>")
+}
+
 fn text(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let s = &answer.summary;
     writeln!(out, "{}: {}", lang.pick("検索条件", "Searched for"), query(answer))?;
@@ -107,15 +123,15 @@ fn text(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
             category_list(lang, &m.categories)
         )?;
         for v in &m.values {
-            let shown = v.value.as_deref().unwrap_or(&v.masked);
-            let at = v.cell.clone().or_else(|| v.field.clone()).unwrap_or_default();
+            // Japanese labels have no fixed width in a terminal: no columns.
+            let at = v.cell.as_deref().or(v.field.as_deref()).map(|a| format!(" ({a})"));
             writeln!(
                 out,
-                "    {} {:<10} {:<12} {}",
-                if v.agreed { "*" } else { " " },
+                "    {} {}{}: {}",
+                if v.agreed { "*" } else { "-" },
                 lang.category(v.category),
-                at,
-                shown
+                at.unwrap_or_default(),
+                v.value.as_deref().unwrap_or(&v.masked)
             )?;
         }
     }
@@ -133,8 +149,6 @@ fn text(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
             lang.pick("保有場所と保有項目:", "Where the person's data is held:")
         )?;
         for l in &answer.locations {
-            let held: Vec<String> =
-                l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
             writeln!(
                 out,
                 "  {}  [{}] {} {}  {}",
@@ -142,7 +156,7 @@ fn text(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
                 strength(lang, l.strength),
                 l.matches,
                 lang.pick("件", if l.matches == 1 { "record" } else { "records" }),
-                held.join(", ")
+                held(lang, &l.categories)
             )?;
         }
     }
@@ -218,36 +232,38 @@ fn html(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
         )
     )?;
     writeln!(out, "<h2>{}</h2>", lang.pick("保有場所と保有項目", "Where the data is held"))?;
-    writeln!(
+    table_head(
         out,
-        "<table id=\"locations\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.pick("場所", "Location"),
-        lang.pick("一致", "Match"),
-        lang.pick("件数", "Records"),
-        lang.pick("保有項目（全員分）", "Categories held (everyone's)"),
+        "locations",
+        &[
+            lang.pick("場所", "Location"),
+            lang.pick("一致", "Match"),
+            lang.pick("件数", "Records"),
+            lang.pick("保有項目（全員分）", "Categories held (everyone's)"),
+        ],
     )?;
     for l in &answer.locations {
-        let held: Vec<String> =
-            l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
         writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(&l.path),
             strength(lang, l.strength),
             l.matches,
-            esc(&held.join(", "))
+            esc(&held(lang, &l.categories))
         )?;
     }
     writeln!(out, "</tbody></table>")?;
     writeln!(out, "<h2>{}</h2>", lang.pick("一致したレコード", "Matching records"))?;
-    writeln!(
+    table_head(
         out,
-        "<table id=\"matches\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.pick("場所", "Where"),
-        lang.pick("一致", "Match"),
-        lang.pick("一致した項目", "Agreed"),
-        lang.pick("値（マスク済み）", "Values (masked)"),
-        lang.pick("規則", "Rules"),
+        "matches",
+        &[
+            lang.pick("場所", "Where"),
+            lang.pick("一致", "Match"),
+            lang.pick("一致した項目", "Agreed"),
+            lang.pick("値", "Values"),
+            lang.pick("規則", "Rules"),
+        ],
     )?;
     for m in &answer.matches {
         let values: Vec<String> = m

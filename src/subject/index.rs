@@ -403,7 +403,7 @@ impl Observer for Writer {
             .map(|(place, cats, values)| {
                 let mut fps: Vec<i64> = values
                     .iter()
-                    .filter(|v| self.lookup & (1 << v.category as u16) != 0)
+                    .filter(|v| self.lookup & v.category.bit() != 0)
                     .flat_map(|v| v.keys.iter().map(|(_, fp)| lookup(fp)))
                     .collect();
                 fps.sort_unstable();

@@ -132,7 +132,8 @@ impl Rules {
                 return Err(format!("rule {}: neither `all` nor `any`", rule.id));
             }
         }
-        let masks = file.rule.iter().map(|r| (bits(&r.all), bits(&r.any))).collect();
+        let masks =
+            file.rule.iter().map(|r| (Category::bits(&r.all), Category::bits(&r.any))).collect();
         Ok(Rules { rules: file.rule, examples: file.example, masks })
     }
 
@@ -156,13 +157,13 @@ impl Rules {
             for (kind, fp) in &v.keys {
                 if query.fingerprints.contains(fp) {
                     v.agreed = true;
-                    agreed |= bit(kind.category());
+                    agreed |= kind.category().bit();
                 } else if kind.name_bit() & query.name_kinds != 0 {
                     other_name = true;
                 }
             }
         }
-        let conflict = other_name && agreed & bit(Category::Name) == 0;
+        let conflict = other_name && agreed & Category::Name.bit() == 0;
         let mut best = None;
         let mut ids = Vec::new();
         for (rule, &(all, any)) in self.rules.iter().zip(&self.masks) {
@@ -179,19 +180,6 @@ impl Rules {
         ids.sort();
         best.map(|s| (s, ids))
     }
-}
-
-fn bit(c: Category) -> u16 {
-    1 << c as u16
-}
-
-fn bits(list: &[Category]) -> u16 {
-    list.iter().fold(0, |m, &c| m | bit(c))
-}
-
-/// The categories of a set of bits, in contract order.
-pub fn categories(bits: u16) -> Vec<Category> {
-    Category::ALL.into_iter().filter(|&c| bits & bit(c) != 0).collect()
 }
 
 /// What a request gives, as written (flags of `piimap subject`, an
@@ -482,12 +470,14 @@ pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, 
             out.len() - 1
         });
         let (_, cats, values) = &mut out[n];
-        *cats |= bit(f.category);
-        let Some(raw) = f.value.as_deref().filter(|_| normalize::keyed(f.category)) else {
-            continue;
-        };
+        *cats |= f.category.bit();
+        let Some(raw) = f.value.as_deref() else { continue };
         keys.clear();
         normalize::keys(f.category, raw, &mut keys);
+        // Only values that can agree with a request (not a gender, a card).
+        if keys.is_empty() {
+            continue;
+        }
         values.push(Value {
             category: f.category,
             field: f.field.as_deref().map(str::to_string),
@@ -505,7 +495,7 @@ pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, 
             keys: keys.iter().map(|k| (k.kind, key.fingerprint(k))).collect(),
         });
     }
-    out.retain(|(_, _, values)| values.iter().any(|v| !v.keys.is_empty()));
+    out.retain(|(_, _, values)| !values.is_empty());
     out
 }
 
@@ -630,7 +620,7 @@ impl Collect {
                     strength,
                     rules: ids,
                     agreed: agreed.into_iter().collect(),
-                    categories: categories(cats),
+                    categories: Category::of_bits(cats),
                     values,
                 });
             }
@@ -746,7 +736,7 @@ mod tests {
         let rules = Rules::builtin().unwrap();
         let lookup = rules.lookup_categories();
         assert_eq!(
-            categories(lookup),
+            Category::of_bits(lookup),
             [
                 Category::Name,
                 Category::Phone,

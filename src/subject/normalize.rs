@@ -128,15 +128,6 @@ pub struct Key {
     pub text: String,
 }
 
-/// Whether values of `category` can identify someone asked for (and so have
-/// keys).
-pub fn keyed(category: Category) -> bool {
-    !matches!(
-        category,
-        Category::Gender | Category::Occupation | Category::PaymentCard | Category::FloorPlan
-    )
-}
-
 /// Appends the keys of a value of `category` to `out` (none when the value
 /// has no usable form, e.g. a date that is no date).
 pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
@@ -493,7 +484,12 @@ fn kanji_number(run: &[char]) -> u32 {
 }
 
 /// Markers that end a part of a block number, longest first.
-const MARKERS: &[&str] = &["丁目", "番地", "番", "号", "条", "丁"];
+const MARKERS: &[&[char]] = &[&['丁', '目'], &['番', '地'], &['番'], &['号'], &['条'], &['丁']];
+
+/// The length of the marker `chars` starts with, if any.
+fn marker(chars: &[char]) -> Option<usize> {
+    MARKERS.iter().find(|m| chars.starts_with(m)).map(|m| m.len())
+}
 
 /// An address's normal form (see the module doc).
 pub fn address(value: &str) -> String {
@@ -512,8 +508,7 @@ pub fn address(value: &str) -> String {
         if is_kanji_numeral(c) {
             let end =
                 (i..chars.len()).find(|&j| !is_kanji_numeral(chars[j])).unwrap_or(chars.len());
-            let rest: String = chars[end..chars.len().min(end + 2)].iter().collect();
-            if MARKERS.iter().any(|m| rest.starts_with(m)) {
+            if marker(&chars[end..]).is_some() {
                 s.push_str(&kanji_number(&chars[i..end]).to_string());
                 i = end;
                 continue;
@@ -524,11 +519,9 @@ pub fn address(value: &str) -> String {
             i += 1;
             continue;
         }
-        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-        let after_digit = s.ends_with(|p: char| p.is_ascii_digit());
-        if let Some(m) = MARKERS.iter().find(|m| rest.starts_with(**m)).filter(|_| after_digit) {
+        if let Some(n) = marker(&chars[i..]).filter(|_| s.ends_with(|p: char| p.is_ascii_digit())) {
             s.push('-');
-            i += m.chars().count();
+            i += n;
             continue;
         }
         s.push(c);
