@@ -112,9 +112,15 @@ impl Folded {
 /// `s` folded, as an owned string: for keywords and anchors, which are
 /// matched against folded text and so must be folded themselves (`ＴＥＬ`).
 pub fn fold_str(s: &str) -> String {
+    fold_cow(s).into_owned()
+}
+
+/// `s` folded, borrowed when nothing needed folding (most values): for
+/// code that folds one short value at a time.
+pub fn fold_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let mut f = Folded::default();
     f.fold(s);
-    f.text(s).to_string()
+    if f.changed { std::borrow::Cow::Owned(f.text) } else { std::borrow::Cow::Borrowed(s) }
 }
 
 fn is_digit(c: char) -> bool {

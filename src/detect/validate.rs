@@ -380,18 +380,21 @@ fn birth_date(value: &str) -> bool {
 /// to ASCII digits already.
 pub(crate) fn date_readings(value: &str) -> Vec<(u32, u32, u32)> {
     let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    // Month name forms: "April 1, 1985", "1 Apr 1985".
-    let month_by_name = MONTHS.iter().position(|m| lower.contains(m)).map(|i| i as u32 + 1);
+    // Month names only where there are letters: most dates have none.
+    let month_by_name = if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+        let lower = v.to_ascii_lowercase();
+        MONTHS.iter().position(|m| lower.contains(m)).map(|i| i as u32 + 1)
+    } else {
+        None
+    };
     let nums: Vec<u32> = {
-        let mut out = Vec::new();
-        let mut cur = String::new();
+        let mut out = Vec::with_capacity(3);
+        let mut cur: Option<u32> = None;
         for c in v.chars().chain(std::iter::once(' ')) {
-            if c.is_ascii_digit() {
-                cur.push(c);
-            } else if !cur.is_empty() {
-                out.push(cur.parse().unwrap_or(0));
-                cur.clear();
+            if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+                cur = Some(cur.unwrap_or(0).saturating_mul(10).saturating_add(d));
+            } else if let Some(n) = cur.take() {
+                out.push(n);
             }
             if c == '元' {
                 out.push(1);

@@ -5,7 +5,7 @@
 //! One SQLite file. For every record with an identifying value it holds the
 //! record's place, the categories it holds and its identifying values —
 //! masked, with the keyed fingerprints of their normal forms — and a lookup
-//! table from fingerprint to record. No raw value and no plain hash is ever
+//! from fingerprint to record. No raw value and no plain hash is ever
 //! stored: a fingerprint is BLAKE3 keyed with the index key
 //! ([`super::IndexKey`]), which lives outside the file (a key file or
 //! `PIIMAP_INDEX_KEY`); the file only holds a check value that tells a query
@@ -13,37 +13,56 @@
 //! are kept too, since an answer must say what could not be searched.
 //!
 //! ```text
-//! meta(name, value)                     schema, key check, created, version
-//! location(id, path, categories)        categories: {"name": 3, …} (JSON)
-//! record(id, location, place, categories, vals)
-//!                                        place: JSON; categories: bits;
-//!                                        vals: JSON, each value masked with
-//!                                        its fingerprints
-//! fingerprint(fp, record)               fp: the first 8 bytes, as an integer
-//! gap(kind, path, reason)               kind: error | skipped
+//! meta(name, value)               schema, key check, created, version
+//! location(id, path, categories)  categories: {"name": 3, …} (JSON)
+//! page(first, location, records)  records first, first+1, … (at most 64),
+//!                                 each length-prefixed, in a compact binary
+//!                                 form ([`encode`])
+//! bucket(b, pairs)                (fingerprint, record) pairs, 12 bytes
+//!                                 each, of the fingerprints whose top 12
+//!                                 bits are b; indexed by b
+//! gap(kind, path, reason)         kind: error | skipped
 //! ```
 //!
-//! The lookup holds 64 bits of each fingerprint (a smaller row, a faster
-//! index to build); a record it finds is judged on its full 128-bit
-//! fingerprints, so a collision costs a lookup, never a wrong match. The
-//! file is written under a temporary name next to FILE and renamed when the
-//! scan ends, so a failed scan leaves no half index.
+//! Why pages and buckets rather than a row per record and per fingerprint:
+//! a dense customer table gives a million records and five million
+//! fingerprints, and SQLite spends microseconds per row inserted and more
+//! again sorting an index over them at the end — the scan would take half
+//! as long again. A page holds 64 records and a bucket row a few hundred
+//! pairs, so the index is written in a few thousand rows; a request reads
+//! one bucket (a few kilobytes) per value asked for, then the pages of the
+//! records found. The writer keeps one partly filled row per bucket (4,096
+//! × 4 KiB at most): memory does not grow with the data. Only the
+//! categories a rule can be matched by are looked up
+//! ([`Rules::lookup_categories`]).
+//!
+//! The file is written under a temporary name next to FILE and renamed when
+//! the scan ends, so a failed scan leaves no half index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
-use super::{Collect, Fingerprint, Gap, IndexKey, Place, Query, Rules, Value, records};
+use super::{Collect, Fingerprint, Gap, IndexKey, Keys, Place, Query, Rules, Value, records};
 use crate::finding::{Category, Finding};
 use crate::inventory::{Inventory, Location};
 use crate::scan::Observer;
 use crate::subject::normalize::Kind;
 
 /// The version of the index file.
-pub const SCHEMA: &str = "piimap-index/1";
+pub const SCHEMA: &str = "piimap-index/2";
+
+/// Records per page.
+const PAGE: usize = 64;
+/// Buckets: the top 12 bits of a fingerprint.
+const BUCKET_BITS: u32 = 12;
+/// A bucket's pending pairs are written as a row at this size.
+const BUCKET_ROW: usize = 4096;
+/// One (fingerprint, record) pair.
+const PAIR: usize = 12;
 
 /// What went wrong with an index.
 #[derive(Debug, thiserror::Error)]
@@ -155,7 +174,7 @@ fn encode(values: &[Value]) -> Vec<u8> {
         put_str(&mut out, v.cell.as_deref());
         put_str(&mut out, Some(&v.masked));
         put(&mut out, v.keys.len() as u64);
-        for (kind, fp) in &v.keys {
+        for (kind, fp) in v.keys.iter() {
             out.push(*kind as u8);
             out.extend_from_slice(&fp.to_le_bytes());
         }
@@ -171,17 +190,17 @@ fn decode(blob: &[u8]) -> Option<Vec<Value>> {
     for _ in 0..n {
         let category = *Category::ALL.get(usize::from(*blob.get(*at)?))?;
         *at += 1;
-        let field = get_str(blob, at)?;
+        let field = get_str(blob, at)?.map(std::sync::Arc::from);
         let line = get_opt(blob, at)?;
         let column = get_opt(blob, at)?;
         let cell = get_str(blob, at)?;
         let masked = get_str(blob, at)??;
-        let mut keys = Vec::new();
+        let mut keys = Keys::default();
         for _ in 0..get(blob, at)? {
             let kind = Kind::from_u8(*blob.get(*at)?)?;
             let fp = u64::from_le_bytes(blob.get(*at + 1..*at + 9)?.try_into().ok()?);
             *at += 9;
-            keys.push((kind, fp));
+            keys.push(kind, fp);
         }
         values.push(Value {
             category,
@@ -198,15 +217,15 @@ fn decode(blob: &[u8]) -> Option<Vec<Value>> {
     Some(values)
 }
 
-/// The lookup's form of a fingerprint (SQLite integers are signed).
-fn lookup(fp: &Fingerprint) -> i64 {
-    *fp as i64
+/// The bucket of a fingerprint.
+fn bucket(fp: Fingerprint) -> usize {
+    (fp >> (64 - BUCKET_BITS)) as usize
 }
 
 /// Writes an index as a scan runs: an [`Observer`] of the scan. Workers
-/// compute normal forms and fingerprints and hand encoded records to one
-/// writing thread, over a bounded channel (a few batches: memory stays
-/// flat), so no worker waits on SQLite while another one writes.
+/// compute normal forms and fingerprints and encode records; one writing
+/// thread, fed over a bounded channel (a few batches: memory stays flat),
+/// files them into pages and buckets.
 #[derive(Debug)]
 pub struct Writer {
     key: IndexKey,
@@ -226,11 +245,19 @@ enum Message {
     Location(String, String),
 }
 
+/// One record, encoded for a page, with the fingerprints it is looked up by.
+struct Row {
+    entry: Vec<u8>,
+    fps: Vec<Fingerprint>,
+}
+
 #[derive(Debug)]
 struct State {
     conn: Connection,
     locations: FxHashMap<String, i64>,
-    next_record: i64,
+    next_record: u64,
+    /// Pending pairs per bucket.
+    buckets: Vec<Vec<u8>>,
     /// The first failure: later writes are skipped and `finish` reports it.
     failed: Option<String>,
 }
@@ -255,20 +282,22 @@ impl Writer {
             "PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA cache_size = -32768;
-             PRAGMA threads = 2;
              CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE location(id INTEGER PRIMARY KEY, path TEXT NOT NULL, categories TEXT);
-             CREATE TABLE record(id INTEGER PRIMARY KEY, location INTEGER NOT NULL,
-                                 line INTEGER, place TEXT, categories INTEGER NOT NULL,
-                                 vals BLOB NOT NULL);
-             CREATE TABLE fingerprint(fp INTEGER NOT NULL, record INTEGER NOT NULL);
+             CREATE TABLE page(first INTEGER PRIMARY KEY, location INTEGER NOT NULL,
+                               records BLOB NOT NULL);
+             CREATE TABLE bucket(b INTEGER NOT NULL, pairs BLOB NOT NULL);
              CREATE TABLE gap(kind TEXT NOT NULL, path TEXT NOT NULL, reason TEXT NOT NULL);
              BEGIN;",
         )
         .map_err(sqlite)?;
-        let mut state =
-            State { conn, locations: FxHashMap::default(), next_record: 1, failed: None };
+        let mut state = State {
+            conn,
+            locations: FxHashMap::default(),
+            next_record: 0,
+            buckets: vec![Vec::new(); 1 << BUCKET_BITS],
+            failed: None,
+        };
         let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(8);
         let thread = std::thread::spawn(move || {
             for message in rx {
@@ -277,12 +306,10 @@ impl Writer {
                 }
                 let result = match message {
                     Message::Records(path, rows) => state.write(&path, &rows),
-                    Message::Location(path, categories) => {
-                        state.categories(&path, &categories).map(|_| ())
-                    }
+                    Message::Location(path, categories) => state.categories(&path, &categories),
                 };
                 if let Err(e) = result {
-                    state.failed = Some(e.to_string());
+                    state.failed = Some(e);
                 }
             }
             state
@@ -297,12 +324,12 @@ impl Writer {
         })
     }
 
-    /// Ends the index: the scan's errors and skipped items, the lookup's
-    /// index, and the file renamed into place.
+    /// Ends the index: the buckets' last pairs, the scan's errors and
+    /// skipped items, and the file renamed into place.
     pub fn finish(self, inventory: &Inventory) -> Result<(), IndexError> {
         let name = self.path.display().to_string();
         drop(self.tx);
-        let state = self.thread.join().map_err(|_| IndexError::Failed {
+        let mut state = self.thread.join().map_err(|_| IndexError::Failed {
             path: name.clone(),
             message: "the index writer stopped".into(),
         })?;
@@ -310,6 +337,9 @@ impl Writer {
             return Err(IndexError::Failed { path: name, message });
         }
         let sqlite = |source| IndexError::Sqlite { path: name.clone(), source };
+        for b in 0..state.buckets.len() {
+            state.flush(b).map_err(sqlite)?;
+        }
         let conn = state.conn;
         {
             let mut gap = conn.prepare("INSERT INTO gap VALUES (?1, ?2, ?3)").map_err(sqlite)?;
@@ -332,22 +362,13 @@ impl Writer {
                 meta.execute(params![k, v]).map_err(sqlite)?;
             }
         }
-        conn.execute_batch("CREATE INDEX fingerprint_fp ON fingerprint(fp); COMMIT;")
-            .map_err(sqlite)?;
+        conn.execute_batch("CREATE INDEX bucket_b ON bucket(b); COMMIT;").map_err(sqlite)?;
         conn.close().map_err(|(_, source)| sqlite(source))?;
         self.file.persist(&self.path).map_err(|e| IndexError::Io { path: name, source: e.error })
     }
 }
 
 impl State {
-    /// Sets the categories the location at `path` holds.
-    fn categories(&mut self, path: &str, categories: &str) -> rusqlite::Result<usize> {
-        let id = self.location(path)?;
-        self.conn
-            .prepare_cached("UPDATE location SET categories = ?1 WHERE id = ?2")?
-            .execute(params![categories, id])
-    }
-
     /// The id of the location at `path`, added if new.
     fn location(&mut self, path: &str) -> rusqlite::Result<i64> {
         if let Some(&id) = self.locations.get(path) {
@@ -360,60 +381,115 @@ impl State {
         Ok(id)
     }
 
-    fn write(&mut self, path: &str, rows: &[Row]) -> rusqlite::Result<()> {
-        let location = self.location(path)?;
-        let mut record =
-            self.conn.prepare_cached("INSERT INTO record VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-        let mut fingerprint =
-            self.conn.prepare_cached("INSERT INTO fingerprint VALUES (?1, ?2)")?;
-        for row in rows {
-            let id = self.next_record;
-            self.next_record += 1;
-            record.execute(params![
-                id,
-                location,
-                row.line,
-                row.place,
-                row.categories,
-                row.values
-            ])?;
-            for fp in &row.fps {
-                fingerprint.execute(params![fp, id])?;
+    /// Sets the categories the location at `path` holds.
+    fn categories(&mut self, path: &str, categories: &str) -> Result<(), String> {
+        let id = self.location(path).map_err(|e| e.to_string())?;
+        self.conn
+            .prepare_cached("UPDATE location SET categories = ?1 WHERE id = ?2")
+            .and_then(|mut update| update.execute(params![categories, id]))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Files `rows` of the location at `path` into pages, and their
+    /// fingerprints into buckets.
+    fn write(&mut self, path: &str, rows: &[Row]) -> Result<(), String> {
+        let location = self.location(path).map_err(|e| e.to_string())?;
+        for page in rows.chunks(PAGE) {
+            let first = self.next_record;
+            if first + page.len() as u64 > u64::from(u32::MAX) {
+                return Err("more than 4,294,967,295 records: split the scan".into());
             }
+            let blob: Vec<u8> = page.iter().flat_map(|r| r.entry.iter().copied()).collect();
+            self.conn
+                .prepare_cached("INSERT INTO page VALUES (?1, ?2, ?3)")
+                .and_then(|mut add| add.execute(params![first, location, blob]))
+                .map_err(|e| e.to_string())?;
+            for (n, row) in page.iter().enumerate() {
+                let id = (first + n as u64) as u32;
+                for &fp in &row.fps {
+                    let b = bucket(fp);
+                    self.buckets[b].extend_from_slice(&fp.to_le_bytes());
+                    self.buckets[b].extend_from_slice(&id.to_le_bytes());
+                    if self.buckets[b].len() >= BUCKET_ROW {
+                        self.flush(b).map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            self.next_record += page.len() as u64;
         }
+        Ok(())
+    }
+
+    /// Writes bucket `b`'s pending pairs as a row.
+    fn flush(&mut self, b: usize) -> rusqlite::Result<()> {
+        if self.buckets[b].is_empty() {
+            return Ok(());
+        }
+        let mut add = self.conn.prepare_cached("INSERT INTO bucket VALUES (?1, ?2)")?;
+        add.execute(params![b as i64, self.buckets[b]])?;
+        self.buckets[b].clear();
         Ok(())
     }
 }
 
-/// One record, encoded for the index.
-struct Row {
-    line: Option<u64>,
-    place: Option<String>,
-    categories: u16,
-    values: Vec<u8>,
-    fps: Vec<i64>,
+/// A record as a page holds it: its length, then its line, the rest of its
+/// place (JSON, when there is more than a line), its categories and its
+/// values.
+fn entry(place: Place, categories: u16, values: &[Value]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(16 + values.len() * 40);
+    put_opt(&mut body, place.line);
+    let rest = Place { line: None, ..place };
+    let rest = (rest != Place::default()).then(|| serde_json::to_string(&rest).unwrap_or_default());
+    put_str(&mut body, rest.as_deref());
+    put(&mut body, u64::from(categories));
+    body.extend_from_slice(&encode(values));
+    let mut out = Vec::with_capacity(body.len() + 3);
+    put(&mut out, body.len() as u64);
+    out.extend_from_slice(&body);
+    out
+}
+
+/// How many records a page holds.
+fn entries(blob: &[u8]) -> u64 {
+    let (mut at, mut n) = (0, 0);
+    while let Some(len) = get(blob, &mut at) {
+        at += len as usize;
+        n += 1;
+    }
+    n
+}
+
+/// The record of [`entry`] in `blob` at `*at`, moving past it.
+fn read_entry(blob: &[u8], at: &mut usize) -> Option<(Place, u16, Vec<Value>)> {
+    let len = get(blob, at)? as usize;
+    let body = blob.get(*at..*at + len)?;
+    *at += len;
+    let at = &mut 0;
+    let line = get_opt(body, at)?;
+    let mut place: Place = match get_str(body, at)? {
+        Some(json) => serde_json::from_str(&json).ok()?,
+        None => Place::default(),
+    };
+    place.line = line;
+    let categories = u16::try_from(get(body, at)?).ok()?;
+    Some((place, categories, decode(&body[*at..])?))
 }
 
 impl Observer for Writer {
     fn findings(&self, findings: &[Finding]) {
         let Some(first) = findings.first() else { return };
-        // Normal forms, fingerprints and encoding outside the lock.
         let rows: Vec<Row> = records(findings, &self.key, false)
             .into_iter()
             .map(|(place, cats, values)| {
-                let mut fps: Vec<i64> = values
+                let mut fps: Vec<Fingerprint> = values
                     .iter()
                     .filter(|v| self.lookup & v.category.bit() != 0)
-                    .flat_map(|v| v.keys.iter().map(|(_, fp)| lookup(fp)))
+                    .flat_map(|v| v.keys.iter().map(|&(_, fp)| fp))
                     .collect();
                 fps.sort_unstable();
                 fps.dedup();
-                // A record's place is mostly its line: the rest only when there.
-                let line = place.line;
-                let rest = Place { line: None, ..place };
-                let rest = (rest != Place::default())
-                    .then(|| serde_json::to_string(&rest).unwrap_or_default());
-                Row { line, place: rest, categories: cats, values: encode(&values), fps }
+                Row { entry: entry(place, cats, &values), fps }
             })
             .collect();
         if rows.is_empty() {
@@ -476,57 +552,58 @@ impl Index {
         if check.as_deref() != Some(query.key().check().as_str()) {
             return Err(IndexError::Key { path: self.path.clone() });
         }
-        let mut candidates = FxHashSet::default();
+        let mut candidates = BTreeSet::new();
         {
-            let mut find = self
-                .conn
-                .prepare("SELECT record FROM fingerprint WHERE fp = ?1")
-                .map_err(sqlite)?;
-            for fp in query.fingerprints() {
-                let ids = find.query_map([lookup(fp)], |r| r.get::<_, i64>(0)).map_err(sqlite)?;
-                for id in ids {
-                    candidates.insert(id.map_err(sqlite)?);
+            let mut find =
+                self.conn.prepare("SELECT pairs FROM bucket WHERE b = ?1").map_err(sqlite)?;
+            for &fp in query.fingerprints() {
+                let rows = find.query_map([bucket(fp) as i64], |r| r.get::<_, Vec<u8>>(0));
+                for pairs in rows.map_err(sqlite)? {
+                    for pair in pairs.map_err(sqlite)?.chunks_exact(PAIR) {
+                        if pair[..8] == fp.to_le_bytes() {
+                            candidates.insert(u64::from(u32::from_le_bytes(
+                                pair[8..].try_into().unwrap_or_default(),
+                            )));
+                        }
+                    }
                 }
             }
         }
-        let mut candidates: Vec<i64> = candidates.into_iter().collect();
-        candidates.sort_unstable();
         let mut collect = Collect::default();
         let mut paths: BTreeMap<i64, String> = BTreeMap::new();
         {
             let mut read = self
                 .conn
                 .prepare(
-                    "SELECT l.id, l.path, r.line, r.place, r.categories, r.vals
-                     FROM record r JOIN location l ON l.id = r.location WHERE r.id = ?1",
+                    "SELECT p.first, p.location, l.path, p.records FROM page p
+                     JOIN location l ON l.id = p.location
+                     WHERE p.first <= ?1 ORDER BY p.first DESC LIMIT 1",
                 )
                 .map_err(sqlite)?;
+            // Candidates are sorted: each page is read once.
+            let mut page: Option<(u64, u64, i64, String, Vec<u8>)> = None;
             for id in candidates {
-                let row = read
-                    .query_row([id], |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Option<u64>>(2)?,
-                            r.get::<_, Option<String>>(3)?,
-                            r.get::<_, u16>(4)?,
-                            r.get::<_, Vec<u8>>(5)?,
-                        ))
-                    })
-                    .map_err(sqlite)?;
-                let (location, path, line, place, cats, blob) = row;
                 let damaged = || IndexError::Failed {
                     path: self.path.clone(),
                     message: format!("record {id} is damaged"),
                 };
-                let mut place: Place = match place {
-                    Some(json) => serde_json::from_str(&json).map_err(|_| damaged())?,
-                    None => Place::default(),
-                };
-                place.line = line;
-                let values = decode(&blob).ok_or_else(damaged)?;
-                collect.judge(rules, query, &path, vec![(place, cats, values)]);
-                paths.insert(location, path);
+                if page.as_ref().is_none_or(|p| id >= p.0 + p.1) {
+                    let (first, location, path, blob): (i64, i64, String, Vec<u8>) = read
+                        .query_row([id as i64], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })
+                        .map_err(sqlite)?;
+                    page = Some((first as u64, entries(&blob), location, path, blob));
+                }
+                let Some((first, _, location, path, blob)) = &page else { continue };
+                let mut at = 0;
+                let mut record = None;
+                for _ in *first..=id {
+                    record = read_entry(blob, &mut at);
+                }
+                let record = record.ok_or_else(damaged)?;
+                collect.judge(rules, query, path, vec![record]);
+                paths.insert(*location, path.clone());
             }
         }
         let mut categories =

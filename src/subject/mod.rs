@@ -154,8 +154,8 @@ impl Rules {
         let mut agreed = 0u16;
         let mut other_name = false;
         for v in values.iter_mut() {
-            for (kind, fp) in &v.keys {
-                if query.fingerprints.contains(fp) {
+            for &(kind, fp) in v.keys.iter() {
+                if query.fingerprints.contains(&fp) {
                     v.agreed = true;
                     agreed |= kind.category().bit();
                 } else if kind.name_bit() & query.name_kinds != 0 {
@@ -432,9 +432,9 @@ impl Place {
 pub struct Value {
     /// Its category.
     pub category: Category,
-    /// The column header it sits under.
+    /// The column header it sits under (shared with its findings).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+    pub field: Option<std::sync::Arc<str>>,
     /// Its line (a sheet's row).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
@@ -453,7 +453,47 @@ pub struct Value {
     pub agreed: bool,
     /// Its normal forms' fingerprints.
     #[serde(skip)]
-    pub keys: Vec<(Kind, Fingerprint)>,
+    pub keys: Keys,
+}
+
+/// The fingerprints of one value's normal forms, inline: a value has at
+/// most two (a reading as kana and as romaji, a date in two orders), and an
+/// index fingerprints every value of a share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keys {
+    len: u8,
+    keys: [(Kind, Fingerprint); 2],
+}
+
+impl Default for Keys {
+    fn default() -> Keys {
+        Keys { len: 0, keys: [(Kind::Name, 0); 2] }
+    }
+}
+
+impl Keys {
+    /// Adds one; a third is dropped (no normal form has more than two).
+    pub fn push(&mut self, kind: Kind, fp: Fingerprint) {
+        if let Some(slot) = self.keys.get_mut(usize::from(self.len)) {
+            *slot = (kind, fp);
+            self.len += 1;
+        }
+    }
+
+    /// The fingerprints and their kinds.
+    pub fn iter(&self) -> std::slice::Iter<'_, (Kind, Fingerprint)> {
+        self.keys[..usize::from(self.len)].iter()
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// None at all.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 /// One location's findings grouped into records, with their fingerprints
@@ -480,7 +520,7 @@ pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, 
         }
         values.push(Value {
             category: f.category,
-            field: f.field.as_deref().map(str::to_string),
+            field: f.field.clone(),
             line: f.line,
             column: f.column,
             cell: f.sheet.as_ref().and_then(|_| {
@@ -492,7 +532,10 @@ pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, 
             masked: f.masked.clone(),
             value: show.then(|| raw.to_string()),
             agreed: false,
-            keys: keys.iter().map(|k| (k.kind, key.fingerprint(k))).collect(),
+            keys: keys.iter().fold(Keys::default(), |mut out, k| {
+                out.push(k.kind, key.fingerprint(k));
+                out
+            }),
         });
     }
     out.retain(|(_, _, values)| !values.is_empty());

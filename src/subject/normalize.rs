@@ -37,7 +37,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::detect::normalize::fold_str;
+use crate::detect::normalize::fold_cow;
 use crate::detect::validate::{date_readings, is_date};
 use crate::finding::Category;
 
@@ -138,10 +138,10 @@ pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
     };
     match category {
         Category::Name => name_keys(value, &mut push),
-        Category::Email => push(Kind::Email, fold_str(value.trim()).to_lowercase()),
+        Category::Email => push(Kind::Email, fold_cow(value.trim()).to_lowercase()),
         Category::Phone => push(Kind::Phone, phone(value)),
         Category::BirthDate => {
-            for (y, m, d) in date_readings(&fold_str(value)) {
+            for (y, m, d) in date_readings(&fold_cow(value)) {
                 if is_date(m, d) && y > 0 {
                     push(Kind::BirthDate, format!("{y:04}-{m:02}-{d:02}"));
                 }
@@ -156,7 +156,7 @@ pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
         }
         Category::GovernmentId => push(
             Kind::GovernmentId,
-            fold_str(value)
+            fold_cow(value)
                 .chars()
                 .filter(char::is_ascii_alphanumeric)
                 .collect::<String>()
@@ -168,12 +168,12 @@ pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
 
 /// The ASCII digits of a value, full-width folded.
 fn digits(value: &str) -> String {
-    fold_str(value).chars().filter(char::is_ascii_digit).collect()
+    fold_cow(value).chars().filter(char::is_ascii_digit).collect()
 }
 
 /// A phone number's national digits.
 fn phone(value: &str) -> String {
-    let folded = fold_str(value);
+    let folded = fold_cow(value);
     let d: String = folded.chars().filter(char::is_ascii_digit).collect();
     let international = folded.trim_start().starts_with('+');
     if let Some(rest) = d.strip_prefix("0081") {
@@ -196,7 +196,7 @@ enum Script {
 
 fn name_keys(value: &str, push: &mut impl FnMut(Kind, String)) {
     // Full-width Latin letters to ASCII first: `ＳＵＺＵＫＩ`.
-    let folded = fold_str(value);
+    let folded = fold_cow(value);
     let words: Vec<&str> = folded
         .split(|c: char| c.is_whitespace() || matches!(c, '・' | '･' | ',' | '、' | '.' | '·'))
         .filter(|w| !w.is_empty())
@@ -466,9 +466,9 @@ fn is_kanji_numeral(c: char) -> bool {
 }
 
 /// The value of a run of kanji numerals (`二十三` → 23, `一〇五` → 105).
-fn kanji_number(run: &[char]) -> u32 {
+fn kanji_number(run: &str) -> u32 {
     let (mut total, mut current) = (0, 0);
-    for &c in run {
+    for c in run.chars() {
         match c {
             '十' => total += current.max(1) * 10,
             '百' => total += current.max(1) * 100,
@@ -484,74 +484,75 @@ fn kanji_number(run: &[char]) -> u32 {
 }
 
 /// Markers that end a part of a block number, longest first.
-const MARKERS: &[&[char]] = &[&['丁', '目'], &['番', '地'], &['番'], &['号'], &['条'], &['丁']];
+const MARKERS: &[&str] = &["丁目", "番地", "番", "号", "条", "丁"];
 
-/// The length of the marker `chars` starts with, if any.
-fn marker(chars: &[char]) -> Option<usize> {
-    MARKERS.iter().find(|m| chars.starts_with(m)).map(|m| m.len())
+/// The length in bytes of the marker `text` starts with, if any.
+fn marker(text: &str) -> Option<usize> {
+    MARKERS.iter().find(|m| text.starts_with(**m)).map(|m| m.len())
 }
 
-/// An address's normal form (see the module doc).
+/// An address's normal form (see the module doc). One pass over the folded
+/// text and one over the result: no per-character allocation (an index
+/// normalises every address of a share).
 pub fn address(value: &str) -> String {
-    let chars: Vec<char> = fold_str(value)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '−' | '‐' | '―' | '－' | 'ー' | '—' | '–' => '-',
-            _ => c,
-        })
-        .collect();
-    let mut s = String::with_capacity(value.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let folded = fold_cow(value);
+    let text: std::borrow::Cow<'_, str> = if folded.contains(char::is_whitespace) {
+        folded.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        folded
+    };
+    let mut s = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
         if is_kanji_numeral(c) {
-            let end =
-                (i..chars.len()).find(|&j| !is_kanji_numeral(chars[j])).unwrap_or(chars.len());
-            if marker(&chars[end..]).is_some() {
-                s.push_str(&kanji_number(&chars[i..end]).to_string());
-                i = end;
+            let end = rest.find(|k: char| !is_kanji_numeral(k)).unwrap_or(rest.len());
+            if marker(&rest[end..]).is_some() {
+                s.push_str(&kanji_number(&rest[..end]).to_string());
+                rest = &rest[end..];
                 continue;
             }
         }
         // `3番地の4`: the の between two parts is a hyphen already written.
-        if c == 'の' && s.ends_with('-') && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
-            i += 1;
+        if c == 'の' && s.ends_with('-') && after.starts_with(|d: char| d.is_ascii_digit()) {
+            rest = after;
             continue;
         }
-        if let Some(n) = marker(&chars[i..]).filter(|_| s.ends_with(|p: char| p.is_ascii_digit())) {
+        if let Some(n) = marker(rest).filter(|_| s.ends_with(|p: char| p.is_ascii_digit())) {
             s.push('-');
-            i += n;
+            rest = &rest[n..];
             continue;
         }
-        s.push(c);
-        i += 1;
+        s.push(match c {
+            '−' | '‐' | '―' | '－' | 'ー' | '—' | '–' => '-',
+            _ => c,
+        });
+        rest = after;
     }
     let s = strip_prefecture(&s);
     // The block number: from the first digit, digits and hyphens (and the
     // direction of a Hokkaido 条 address, `北1条西2丁目`); a building after it
-    // is dropped.
+    // is dropped, and so are doubled or trailing hyphens.
     let Some(first) = s.find(|c: char| c.is_ascii_digit()) else { return s.to_string() };
-    let tail: Vec<char> = s[first..].chars().collect();
-    let mut end = 0;
-    while end < tail.len() {
-        let c = tail[end];
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    let (mut dash, mut prev) = (false, '\0');
+    let mut chars = s[first..].chars().peekable();
+    while let Some(c) = chars.next() {
         let direction = matches!(c, '東' | '西' | '南' | '北')
-            && end > 0
-            && tail[end - 1] == '-'
-            && tail.get(end + 1).is_some_and(char::is_ascii_digit);
-        if !(c.is_ascii_digit() || c == '-' || direction) {
+            && prev == '-'
+            && chars.peek().is_some_and(char::is_ascii_digit);
+        if c == '-' {
+            dash = true;
+        } else if c.is_ascii_digit() || direction {
+            if std::mem::take(&mut dash) {
+                out.push('-');
+            }
+            out.push(c);
+        } else {
             break;
         }
-        end += 1;
-    }
-    let block: String = tail[..end].iter().collect();
-    let mut out = s[..first].to_string();
-    for part in block.split('-').filter(|p| !p.is_empty()) {
-        if out.len() > first {
-            out.push('-');
-        }
-        out.push_str(part);
+        prev = c;
     }
     out
 }

@@ -385,3 +385,60 @@ fn what_could_not_be_searched_is_listed_and_exits_2() {
     assert_eq!(answer["errors"][0]["path"], "share/broken.xlsx");
     assert_eq!(answer["summary"]["strong"], 1);
 }
+
+/// Records span many index pages (64 records each) and locations of every
+/// size: each person asked for is found from the index exactly as a scan
+/// finds them, wherever their record falls.
+#[test]
+fn index_answers_equal_scan_answers_across_pages() {
+    let t = Tree::new();
+    let rows = |n: usize, tag: &str| -> String {
+        let mut csv = String::from("氏名,メール,電話番号\n");
+        for i in 1..=n {
+            csv.push_str(&format!("高橋 美咲,{tag}{i}@docomo.ne.jp,090-5555-{:04}\n", i % 10_000));
+        }
+        csv
+    };
+    t.file("share/a_small.csv", rows(3, "small"));
+    t.file("share/b_large.csv", rows(200, "large"));
+    t.file("share/c_small.csv", rows(1, "tiny"));
+    let key = t.path().join("k");
+    std::fs::write(&key, "pages").unwrap();
+    let key = key.to_str().unwrap();
+    let scan =
+        piimap_in(t.path(), &["scan", "share", "-q", "--index", "i.idx", "--index-key-file", key]);
+    assert_eq!(code(&scan), 1);
+    for email in [
+        "small3@docomo.ne.jp",
+        "large1@docomo.ne.jp",
+        "large64@docomo.ne.jp",
+        "large65@docomo.ne.jp",
+        "large200@docomo.ne.jp",
+        "tiny1@docomo.ne.jp",
+    ] {
+        let ask = ["subject", "--email", email, "--format", "json"];
+        let by_scan: Vec<&str> = ask.iter().copied().chain(["share"]).collect();
+        let by_index: Vec<&str> =
+            ask.iter().copied().chain(["--index", "i.idx", "--index-key-file", key]).collect();
+        let from_scan: Value =
+            serde_json::from_slice(&piimap_in(t.path(), &by_scan).stdout).unwrap();
+        let mut from_index: Value =
+            serde_json::from_slice(&piimap_in(t.path(), &by_index).stdout).unwrap();
+        from_index["source"] = "scan".into();
+        assert_eq!(from_index, from_scan, "{email}");
+        assert_eq!(from_scan["summary"]["strong"], 1, "{email}");
+    }
+    // A name shared by all 204 records: every one of them, from either.
+    let ask = ["subject", "--name", "高橋 美咲", "--format", "json"];
+    let from_scan: Value =
+        serde_json::from_slice(&piimap_in(t.path(), &[&ask[..], &["share"]].concat()).stdout)
+            .unwrap();
+    let mut from_index: Value = serde_json::from_slice(
+        &piimap_in(t.path(), &[&ask[..], &["--index", "i.idx", "--index-key-file", key]].concat())
+            .stdout,
+    )
+    .unwrap();
+    from_index["source"] = "scan".into();
+    assert_eq!(from_scan["summary"]["possible"], 204);
+    assert_eq!(from_index, from_scan);
+}
