@@ -370,15 +370,23 @@ fn era_max_year(start: u32) -> u32 {
 }
 
 fn birth_date(value: &str) -> bool {
-    date_readings(value).into_iter().any(|(y, m, d)| (1900..=2026).contains(&y) && is_date(m, d))
+    date_readings(value)
+        .into_iter()
+        .flatten()
+        .any(|(y, m, d)| (1900..=2026).contains(&y) && is_date(m, d))
 }
+
+/// A date as `(year, month, day)`.
+pub(crate) type Ymd = (u32, u32, u32);
 
 /// The `(year, month, day)` readings of a date as written — Western with any
 /// separators, compact `19850401`, month names, eras (`昭和60年4月1日`,
 /// `S60.4.1`, `平成元年`) — unchecked: one reading, or two for `01/04/1985`
 /// (US and UK order), none when it is not a date's shape. `value` is folded
-/// to ASCII digits already.
-pub(crate) fn date_readings(value: &str) -> Vec<(u32, u32, u32)> {
+/// to ASCII digits already. Allocates nothing in the common case: the
+/// validator and the data-subject index read every birth date.
+pub(crate) fn date_readings(value: &str) -> [Option<Ymd>; 2] {
+    const NONE: [Option<Ymd>; 2] = [None, None];
     let v = value.trim();
     // Month names only where there are letters: most dates have none.
     let month_by_name = if v.bytes().any(|b| b.is_ascii_alphabetic()) {
@@ -387,49 +395,56 @@ pub(crate) fn date_readings(value: &str) -> Vec<(u32, u32, u32)> {
     } else {
         None
     };
-    let nums: Vec<u32> = {
-        let mut out = Vec::with_capacity(3);
-        let mut cur: Option<u32> = None;
-        for c in v.chars().chain(std::iter::once(' ')) {
-            if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
-                cur = Some(cur.unwrap_or(0).saturating_mul(10).saturating_add(d));
-            } else if let Some(n) = cur.take() {
-                out.push(n);
+    // The numbers in it; a date has at most three.
+    let mut nums = [0u32; 3];
+    let mut count = 0;
+    let mut cur: Option<u32> = None;
+    for c in v.chars().chain(std::iter::once(' ')) {
+        let mut push = |n| {
+            if let Some(slot) = nums.get_mut(count) {
+                *slot = n;
             }
-            if c == '元' {
-                out.push(1);
-            }
+            count += 1;
+        };
+        if c.is_ascii_digit() {
+            let d = u32::from(c as u8 - b'0');
+            cur = Some(cur.unwrap_or(0).saturating_mul(10).saturating_add(d));
+        } else if let Some(n) = cur.take() {
+            push(n);
         }
-        out
-    };
+        if c == '元' {
+            push(1);
+        }
+    }
+    if count > 3 {
+        return NONE;
+    }
+    let nums = &nums[..count];
     if let Some(m) = month_by_name {
-        let [a, b] = nums[..] else { return Vec::new() };
-        return vec![if a > 31 { (a, m, b) } else { (b, m, a) }];
+        let [a, b] = nums[..] else { return NONE };
+        return [Some(if a > 31 { (a, m, b) } else { (b, m, a) }), None];
     }
     if let Some(&(_, _, start)) =
         ERAS.iter().find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
     {
-        let [y, m, d] = nums[..] else { return Vec::new() };
+        let [y, m, d] = nums[..] else { return NONE };
         if y == 0 || y > era_max_year(start) {
-            return Vec::new();
+            return NONE;
         }
-        return vec![(start + y - 1, m, d)];
+        return [Some((start + y - 1, m, d)), None];
     }
     match nums[..] {
-        [compact] if v.len() == 8 => vec![(compact / 10000, compact / 100 % 100, compact % 100)],
-        [y, m, d] if y >= 1000 => vec![(y, m, d)],
+        [compact] if v.len() == 8 => {
+            [Some((compact / 10000, compact / 100 % 100, compact % 100)), None]
+        }
+        [y, m, d] if y >= 1000 => [Some((y, m, d)), None],
         // 04/01/1985 (US) or 01/04/1985 (UK).
         [a, b, y] if y >= 1000 => {
-            let mut readings = Vec::with_capacity(2);
-            if a <= 12 {
-                readings.push((y, a, b));
-            }
-            if b <= 12 && a != b {
-                readings.push((y, b, a));
-            }
-            readings
+            let us = (a <= 12).then_some((y, a, b));
+            let uk = (b <= 12 && a != b).then_some((y, b, a));
+            if us.is_some() { [us, uk] } else { [uk, None] }
         }
-        _ => Vec::new(),
+        _ => NONE,
     }
 }
 

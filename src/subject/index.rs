@@ -15,9 +15,11 @@
 //! ```text
 //! meta(name, value)               schema, key check, created, version
 //! location(id, path, categories)  categories: {"name": 3, …} (JSON)
-//! page(first, location, records)  records first, first+1, … (at most 64),
+//! page(first, location, fields, records)
+//!                                 records first, first+1, … (at most 64),
 //!                                 each length-prefixed, in a compact binary
-//!                                 form ([`encode`])
+//!                                 form ([`entry`], [`encode`]); fields: the
+//!                                 column headers they name (JSON)
 //! bucket(b, pairs)                (fingerprint, record) pairs, 12 bytes
 //!                                 each, of the fingerprints whose top 12
 //!                                 bits are b; indexed by b
@@ -41,6 +43,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -161,36 +164,46 @@ fn get_opt(blob: &[u8], at: &mut usize) -> Option<Option<u64>> {
 
 /// A record's values as the index stores them, in a compact binary form
 /// (an index of a million records is read and written in seconds): per
-/// value its category, field, line, column, cell, masked form and each
-/// normal form's kind and fingerprint.
-fn encode(values: &[Value]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(values.len() * 40);
-    put(&mut out, values.len() as u64);
+/// value its category, field (by its place in the page's `fields`: a
+/// table's headers repeat on every row), line, column, cell, masked form
+/// and each normal form's kind and fingerprint.
+fn encode(values: &[Value], out: &mut Vec<u8>, fields: &mut Vec<Arc<str>>) {
+    put(out, values.len() as u64);
     for v in values {
         out.push(v.category as u8);
-        put_str(&mut out, v.field.as_deref());
-        put_opt(&mut out, v.line);
-        put_opt(&mut out, v.column);
-        put_str(&mut out, v.cell.as_deref());
-        put_str(&mut out, Some(&v.masked));
-        put(&mut out, v.keys.len() as u64);
+        let field = v.field.as_ref().map(|f| {
+            fields.iter().position(|known| Arc::ptr_eq(known, f) || known == f).unwrap_or_else(
+                || {
+                    fields.push(Arc::clone(f));
+                    fields.len() - 1
+                },
+            )
+        });
+        put_opt(out, field.map(|n| n as u64));
+        put_opt(out, v.line);
+        put_opt(out, v.column);
+        put_str(out, v.cell.as_deref());
+        put_str(out, Some(&v.masked));
+        put(out, v.keys.len() as u64);
         for (kind, fp) in v.keys.iter() {
             out.push(*kind as u8);
             out.extend_from_slice(&fp.to_le_bytes());
         }
     }
-    out
 }
 
 /// The values of [`encode`]; `None` when the blob is damaged.
-fn decode(blob: &[u8]) -> Option<Vec<Value>> {
+fn decode(blob: &[u8], fields: &[Arc<str>]) -> Option<Vec<Value>> {
     let at = &mut 0;
     let n = get(blob, at)?;
     let mut values = Vec::with_capacity(n.min(1024) as usize);
     for _ in 0..n {
         let category = *Category::ALL.get(usize::from(*blob.get(*at)?))?;
         *at += 1;
-        let field = get_str(blob, at)?.map(std::sync::Arc::from);
+        let field = match get_opt(blob, at)? {
+            Some(n) => Some(Arc::clone(fields.get(usize::try_from(n).ok()?)?)),
+            None => None,
+        };
         let line = get_opt(blob, at)?;
         let column = get_opt(blob, at)?;
         let cell = get_str(blob, at)?;
@@ -240,15 +253,18 @@ pub struct Writer {
 /// What the workers send the writing thread.
 enum Message {
     /// Records of the location at the path.
-    Records(String, Vec<Row>),
+    Records(String, Vec<Page>),
     /// The location's categories, as JSON.
     Location(String, String),
 }
 
-/// One record, encoded for a page, with the fingerprints it is looked up by.
-struct Row {
-    entry: Vec<u8>,
-    fps: Vec<Fingerprint>,
+/// Up to [`PAGE`] records encoded as a page by a worker, with the
+/// fingerprints each is looked up by (by its place in the page).
+struct Page {
+    records: u32,
+    fields: Vec<Arc<str>>,
+    blob: Vec<u8>,
+    fps: Vec<(u32, Fingerprint)>,
 }
 
 #[derive(Debug)]
@@ -285,7 +301,7 @@ impl Writer {
              CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE location(id INTEGER PRIMARY KEY, path TEXT NOT NULL, categories TEXT);
              CREATE TABLE page(first INTEGER PRIMARY KEY, location INTEGER NOT NULL,
-                               records BLOB NOT NULL);
+                               fields TEXT NOT NULL, records BLOB NOT NULL);
              CREATE TABLE bucket(b INTEGER NOT NULL, pairs BLOB NOT NULL);
              CREATE TABLE gap(kind TEXT NOT NULL, path TEXT NOT NULL, reason TEXT NOT NULL);
              BEGIN;",
@@ -393,30 +409,30 @@ impl State {
 
     /// Files `rows` of the location at `path` into pages, and their
     /// fingerprints into buckets.
-    fn write(&mut self, path: &str, rows: &[Row]) -> Result<(), String> {
+    fn write(&mut self, path: &str, pages: &[Page]) -> Result<(), String> {
         let location = self.location(path).map_err(|e| e.to_string())?;
-        for page in rows.chunks(PAGE) {
+        for page in pages {
             let first = self.next_record;
-            if first + page.len() as u64 > u64::from(u32::MAX) {
+            if first + u64::from(page.records) > u64::from(u32::MAX) {
                 return Err("more than 4,294,967,295 records: split the scan".into());
             }
-            let blob: Vec<u8> = page.iter().flat_map(|r| r.entry.iter().copied()).collect();
             self.conn
-                .prepare_cached("INSERT INTO page VALUES (?1, ?2, ?3)")
-                .and_then(|mut add| add.execute(params![first, location, blob]))
+                .prepare_cached("INSERT INTO page VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut add| {
+                    let fields: Vec<&str> = page.fields.iter().map(|f| &**f).collect();
+                    let fields = serde_json::to_string(&fields).unwrap_or_default();
+                    add.execute(params![first, location, fields, page.blob])
+                })
                 .map_err(|e| e.to_string())?;
-            for (n, row) in page.iter().enumerate() {
-                let id = (first + n as u64) as u32;
-                for &fp in &row.fps {
-                    let b = bucket(fp);
-                    self.buckets[b].extend_from_slice(&fp.to_le_bytes());
-                    self.buckets[b].extend_from_slice(&id.to_le_bytes());
-                    if self.buckets[b].len() >= BUCKET_ROW {
-                        self.flush(b).map_err(|e| e.to_string())?;
-                    }
+            for &(n, fp) in &page.fps {
+                let b = bucket(fp);
+                self.buckets[b].extend_from_slice(&fp.to_le_bytes());
+                self.buckets[b].extend_from_slice(&(first as u32 + n).to_le_bytes());
+                if self.buckets[b].len() >= BUCKET_ROW {
+                    self.flush(b).map_err(|e| e.to_string())?;
                 }
             }
-            self.next_record += page.len() as u64;
+            self.next_record += u64::from(page.records);
         }
         Ok(())
     }
@@ -433,36 +449,47 @@ impl State {
     }
 }
 
-/// A record as a page holds it: its length, then its line, the rest of its
-/// place (JSON, when there is more than a line), its categories and its
-/// values.
-fn entry(place: Place, categories: u16, values: &[Value]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(16 + values.len() * 40);
-    put_opt(&mut body, place.line);
+/// Appends a record as a page holds it: its length (4 bytes), then its
+/// line, the rest of its place (JSON, when there is more than a line), its
+/// categories and its values.
+fn entry(place: Place, categories: u16, values: &[Value], page: &mut Page) {
+    let out = &mut page.blob;
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    put_opt(out, place.line);
     let rest = Place { line: None, ..place };
     let rest = (rest != Place::default()).then(|| serde_json::to_string(&rest).unwrap_or_default());
-    put_str(&mut body, rest.as_deref());
-    put(&mut body, u64::from(categories));
-    body.extend_from_slice(&encode(values));
-    let mut out = Vec::with_capacity(body.len() + 3);
-    put(&mut out, body.len() as u64);
-    out.extend_from_slice(&body);
-    out
+    put_str(out, rest.as_deref());
+    put(out, u64::from(categories));
+    encode(values, out, &mut page.fields);
+    let len = (out.len() - start - 4) as u32;
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+}
+
+/// The length of the record at `*at`, moving past the length.
+fn entry_len(blob: &[u8], at: &mut usize) -> Option<usize> {
+    let len = u32::from_le_bytes(blob.get(*at..*at + 4)?.try_into().ok()?);
+    *at += 4;
+    Some(len as usize)
 }
 
 /// How many records a page holds.
 fn entries(blob: &[u8]) -> u64 {
     let (mut at, mut n) = (0, 0);
-    while let Some(len) = get(blob, &mut at) {
-        at += len as usize;
+    while let Some(len) = entry_len(blob, &mut at) {
+        at += len;
         n += 1;
     }
     n
 }
 
 /// The record of [`entry`] in `blob` at `*at`, moving past it.
-fn read_entry(blob: &[u8], at: &mut usize) -> Option<(Place, u16, Vec<Value>)> {
-    let len = get(blob, at)? as usize;
+fn read_entry(
+    blob: &[u8],
+    at: &mut usize,
+    fields: &[Arc<str>],
+) -> Option<(Place, u16, Vec<Value>)> {
+    let len = entry_len(blob, at)?;
     let body = blob.get(*at..*at + len)?;
     *at += len;
     let at = &mut 0;
@@ -473,30 +500,39 @@ fn read_entry(blob: &[u8], at: &mut usize) -> Option<(Place, u16, Vec<Value>)> {
     };
     place.line = line;
     let categories = u16::try_from(get(body, at)?).ok()?;
-    Some((place, categories, decode(&body[*at..])?))
+    Some((place, categories, decode(&body[*at..], fields)?))
 }
 
 impl Observer for Writer {
     fn findings(&self, findings: &[Finding]) {
         let Some(first) = findings.first() else { return };
-        let rows: Vec<Row> = records(findings, &self.key, false)
-            .into_iter()
-            .map(|(place, cats, values)| {
-                let mut fps: Vec<Fingerprint> = values
-                    .iter()
-                    .filter(|v| self.lookup & v.category.bit() != 0)
-                    .flat_map(|v| v.keys.iter().map(|&(_, fp)| fp))
-                    .collect();
-                fps.sort_unstable();
-                fps.dedup();
-                Row { entry: entry(place, cats, &values), fps }
-            })
-            .collect();
-        if rows.is_empty() {
+        let records = records(findings, &self.key, false);
+        if records.is_empty() {
             return;
         }
+        let mut pages = Vec::with_capacity(records.len().div_ceil(PAGE));
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            let mut page = Page {
+                records: 0,
+                fields: Vec::new(),
+                blob: Vec::with_capacity(PAGE * 128),
+                fps: Vec::new(),
+            };
+            for (place, cats, values) in records.by_ref().take(PAGE) {
+                let n = page.records;
+                let looked_up = values.iter().filter(|v| self.lookup & v.category.bit() != 0);
+                page.fps.extend(looked_up.flat_map(|v| v.keys.iter().map(move |&(_, fp)| (n, fp))));
+                entry(place, cats, &values, &mut page);
+                page.records += 1;
+            }
+            // One pair per fingerprint per record.
+            page.fps.sort_unstable();
+            page.fps.dedup();
+            pages.push(page);
+        }
         // The writer is gone only after a failure, which `finish` reports.
-        let _ = self.tx.send(Message::Records(first.path.to_string(), rows));
+        let _ = self.tx.send(Message::Records(first.path.to_string(), pages));
     }
 
     fn location(&self, location: &Location) {
@@ -575,31 +611,33 @@ impl Index {
             let mut read = self
                 .conn
                 .prepare(
-                    "SELECT p.first, p.location, l.path, p.records FROM page p
+                    "SELECT p.first, p.location, l.path, p.fields, p.records FROM page p
                      JOIN location l ON l.id = p.location
                      WHERE p.first <= ?1 ORDER BY p.first DESC LIMIT 1",
                 )
                 .map_err(sqlite)?;
             // Candidates are sorted: each page is read once.
-            let mut page: Option<(u64, u64, i64, String, Vec<u8>)> = None;
+            let mut page: Option<(u64, u64, i64, String, Vec<Arc<str>>, Vec<u8>)> = None;
             for id in candidates {
                 let damaged = || IndexError::Failed {
                     path: self.path.clone(),
                     message: format!("record {id} is damaged"),
                 };
                 if page.as_ref().is_none_or(|p| id >= p.0 + p.1) {
-                    let (first, location, path, blob): (i64, i64, String, Vec<u8>) = read
-                        .query_row([id as i64], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    let (first, location, path, fields, blob): (i64, i64, String, String, Vec<u8>) =
+                        read.query_row([id as i64], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                         })
                         .map_err(sqlite)?;
-                    page = Some((first as u64, entries(&blob), location, path, blob));
+                    let fields: Vec<Arc<str>> =
+                        serde_json::from_str(&fields).map_err(|_| damaged())?;
+                    page = Some((first as u64, entries(&blob), location, path, fields, blob));
                 }
-                let Some((first, _, location, path, blob)) = &page else { continue };
+                let Some((first, _, location, path, fields, blob)) = &page else { continue };
                 let mut at = 0;
                 let mut record = None;
                 for _ in *first..=id {
-                    record = read_entry(blob, &mut at);
+                    record = read_entry(blob, &mut at, fields);
                 }
                 let record = record.ok_or_else(damaged)?;
                 collect.judge(rules, query, path, vec![record]);

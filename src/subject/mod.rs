@@ -268,13 +268,25 @@ impl IndexKey {
         IndexKey::derive(&crate::finding::random_hex())
     }
 
-    /// The fingerprint of `key`: BLAKE3 keyed with this key.
+    /// The fingerprint of `key`: BLAKE3 keyed with this key, of its kind
+    /// and text. Short forms (all but freak values) go through the one-shot
+    /// `keyed_hash` from a stack buffer: an index hashes every value of a
+    /// share, and the streaming hasher costs several times more per call.
     pub fn fingerprint(&self, key: &Key) -> Fingerprint {
-        let mut h = blake3::Hasher::new_keyed(&self.0);
-        h.update(&[key.kind as u8]);
-        h.update(key.text.as_bytes());
+        let text = key.text.as_bytes();
+        let mut buf = [0u8; 128];
+        let hash = if text.len() < buf.len() {
+            buf[0] = key.kind as u8;
+            buf[1..=text.len()].copy_from_slice(text);
+            blake3::keyed_hash(&self.0, &buf[..=text.len()])
+        } else {
+            let mut h = blake3::Hasher::new_keyed(&self.0);
+            h.update(&[key.kind as u8]);
+            h.update(text);
+            h.finalize()
+        };
         let mut out = [0; 8];
-        out.copy_from_slice(&h.finalize().as_bytes()[..8]);
+        out.copy_from_slice(&hash.as_bytes()[..8]);
         u64::from_le_bytes(out)
     }
 
@@ -773,6 +785,19 @@ impl Observer for Matcher<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_of_short_and_long_forms_are_the_same_hash() {
+        let key = IndexKey::derive("k");
+        for len in [0, 1, 126, 127, 128, 300] {
+            let k = Key { kind: Kind::Address, text: "a".repeat(len) };
+            let mut h = blake3::Hasher::new_keyed(&key.0);
+            h.update(&[Kind::Address as u8]);
+            h.update(k.text.as_bytes());
+            let want = u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().unwrap());
+            assert_eq!(key.fingerprint(&k), want, "{len}");
+        }
+    }
 
     #[test]
     fn lookups_cover_every_rule() {

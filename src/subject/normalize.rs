@@ -141,7 +141,7 @@ pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
         Category::Email => push(Kind::Email, fold_cow(value.trim()).to_lowercase()),
         Category::Phone => push(Kind::Phone, phone(value)),
         Category::BirthDate => {
-            for (y, m, d) in date_readings(&fold_cow(value)) {
+            for (y, m, d) in date_readings(&fold_cow(value)).into_iter().flatten() {
                 if is_date(m, d) && y > 0 {
                     push(Kind::BirthDate, format!("{y:04}-{m:02}-{d:02}"));
                 }
@@ -458,7 +458,19 @@ pub fn romaji(word: &str) -> String {
 
 /// Kanji numerals, for block numbers written `一丁目`.
 fn kanji_digit(c: char) -> Option<u32> {
-    "〇一二三四五六七八九".chars().position(|k| k == c).map(|i| i as u32)
+    Some(match c {
+        '〇' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
 }
 
 fn is_kanji_numeral(c: char) -> bool {
@@ -518,7 +530,9 @@ pub fn address(value: &str) -> String {
             rest = after;
             continue;
         }
-        if let Some(n) = marker(rest).filter(|_| s.ends_with(|p: char| p.is_ascii_digit())) {
+        if s.ends_with(|p: char| p.is_ascii_digit())
+            && let Some(n) = marker(rest)
+        {
             s.push('-');
             rest = &rest[n..];
             continue;
