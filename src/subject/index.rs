@@ -541,6 +541,28 @@ impl Observer for Writer {
     }
 }
 
+/// A page read back.
+struct Stored {
+    first: u64,
+    records: u64,
+    location: i64,
+    path: String,
+    fields: Vec<Arc<str>>,
+    blob: Vec<u8>,
+}
+
+impl Stored {
+    /// Record `id`, which the page holds.
+    fn record(&self, id: u64) -> Option<(Place, u16, Vec<Value>)> {
+        let mut at = 0;
+        for _ in self.first..id {
+            let len = entry_len(&self.blob, &mut at)?;
+            at += len;
+        }
+        read_entry(&self.blob, &mut at, &self.fields)
+    }
+}
+
 /// An index opened for requests.
 #[derive(Debug)]
 pub struct Index {
@@ -617,31 +639,31 @@ impl Index {
                 )
                 .map_err(sqlite)?;
             // Candidates are sorted: each page is read once.
-            let mut page: Option<(u64, u64, i64, String, Vec<Arc<str>>, Vec<u8>)> = None;
+            let mut page: Option<Stored> = None;
             for id in candidates {
                 let damaged = || IndexError::Failed {
                     path: self.path.clone(),
                     message: format!("record {id} is damaged"),
                 };
-                if page.as_ref().is_none_or(|p| id >= p.0 + p.1) {
+                if page.as_ref().is_none_or(|p| id >= p.first + p.records) {
                     let (first, location, path, fields, blob): (i64, i64, String, String, Vec<u8>) =
                         read.query_row([id as i64], |r| {
                             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                         })
                         .map_err(sqlite)?;
-                    let fields: Vec<Arc<str>> =
-                        serde_json::from_str(&fields).map_err(|_| damaged())?;
-                    page = Some((first as u64, entries(&blob), location, path, fields, blob));
+                    page = Some(Stored {
+                        first: first as u64,
+                        records: entries(&blob),
+                        location,
+                        path,
+                        fields: serde_json::from_str(&fields).map_err(|_| damaged())?,
+                        blob,
+                    });
                 }
-                let Some((first, _, location, path, fields, blob)) = &page else { continue };
-                let mut at = 0;
-                let mut record = None;
-                for _ in *first..=id {
-                    record = read_entry(blob, &mut at, fields);
-                }
-                let record = record.ok_or_else(damaged)?;
-                collect.judge(rules, query, path, vec![record]);
-                paths.insert(*location, path.clone());
+                let Some(page) = &page else { continue };
+                let record = page.record(id).ok_or_else(damaged)?;
+                collect.judge(rules, query, &page.path, vec![record]);
+                paths.insert(page.location, page.path.clone());
             }
         }
         let mut categories =
