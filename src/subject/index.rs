@@ -295,7 +295,8 @@ impl Writer {
         let sqlite = |source| IndexError::Sqlite { path: name.clone(), source };
         let conn = Connection::open(&file).map_err(sqlite)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = OFF;
+            "PRAGMA page_size = 65536;
+             PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
              CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -4,7 +4,7 @@
 //! A request ([`Request`]) gives any of the person's name, reading, e-mail
 //! addresses, phones, birth date, address, postal code, My Number, account
 //! or government id. Each value becomes its normal forms
-//! ([`normalize::keys`]) and each form a keyed fingerprint ([`IndexKey`]):
+//! ([`normalize::Forms`]) and each form a keyed fingerprint ([`IndexKey`]):
 //! the [`Query`]. A record — a table row, a form's paragraph, a line — is
 //! compared the same way: its findings' values become fingerprints, the
 //! categories whose fingerprints the query holds *agree*, and the rules of
@@ -325,10 +325,9 @@ impl Query {
         let mut fingerprints = FxHashSet::default();
         let mut name_kinds = 0;
         let mut given = Vec::new();
-        let mut keys = Vec::new();
+        let mut forms = normalize::Forms::default();
         for (category, flag, value) in request.values() {
-            keys.clear();
-            normalize::keys(category, value, &mut keys);
+            let keys = forms.of(category, value);
             let usable = match category {
                 Category::Phone | Category::PostalCode | Category::MyNumber => {
                     keys.first().is_some_and(|k| k.text.len() >= 7)
@@ -342,7 +341,7 @@ impl Query {
                     category.label_en().to_lowercase()
                 ));
             }
-            for k in &keys {
+            for k in keys {
                 name_kinds |= k.kind.name_bit();
                 fingerprints.insert(key.fingerprint(k));
             }
@@ -515,17 +514,24 @@ impl Keys {
 pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, u16, Vec<Value>)> {
     let mut by_record: FxHashMap<crate::finding::RecordKey<'_>, usize> = FxHashMap::default();
     let mut out: Vec<(Place, u16, Vec<Value>)> = Vec::new();
-    let mut keys = Vec::new();
+    let mut forms = normalize::Forms::default();
+    // A record's findings mostly come together: the last record is tried
+    // before the map.
+    let mut last: Option<(crate::finding::RecordKey<'_>, usize)> = None;
     for f in findings.iter().filter(|f| !f.is_column()) {
-        let n = *by_record.entry(f.record_key()).or_insert_with(|| {
-            out.push((Place::of(f), 0, Vec::new()));
-            out.len() - 1
-        });
+        let record = f.record_key();
+        let n = match last {
+            Some((key, n)) if key == record => n,
+            _ => *by_record.entry(record).or_insert_with(|| {
+                out.push((Place::of(f), 0, Vec::new()));
+                out.len() - 1
+            }),
+        };
+        last = Some((record, n));
         let (_, cats, values) = &mut out[n];
         *cats |= f.category.bit();
         let Some(raw) = f.value.as_deref() else { continue };
-        keys.clear();
-        normalize::keys(f.category, raw, &mut keys);
+        let keys = forms.of(f.category, raw);
         // Only values that can agree with a request (not a gender, a card).
         if keys.is_empty() {
             continue;

@@ -128,62 +128,119 @@ pub struct Key {
     pub text: String,
 }
 
-/// Appends the keys of a value of `category` to `out` (none when the value
-/// has no usable form, e.g. a date that is no date).
-pub fn keys(category: Category, value: &str, out: &mut Vec<Key>) {
-    let mut push = |kind, text: String| {
-        if !text.is_empty() {
-            out.push(Key { kind, text });
-        }
-    };
-    match category {
-        Category::Name => name_keys(value, &mut push),
-        Category::Email => push(Kind::Email, fold_cow(value.trim()).to_lowercase()),
-        Category::Phone => push(Kind::Phone, phone(value)),
-        Category::BirthDate => {
-            for (y, m, d) in date_readings(&fold_cow(value)).into_iter().flatten() {
-                if is_date(m, d) && y > 0 {
-                    push(Kind::BirthDate, format!("{y:04}-{m:02}-{d:02}"));
+/// The normal forms of one value at a time, their strings reused from
+/// value to value (an index computes them for every value of a share).
+#[derive(Debug, Default)]
+pub struct Forms {
+    keys: Vec<Key>,
+    len: usize,
+}
+
+impl Forms {
+    /// The normal forms of a value of `category`: none when the value has
+    /// no usable form (a date that is no date, a gender).
+    pub fn of(&mut self, category: Category, value: &str) -> &[Key] {
+        self.len = 0;
+        match category {
+            Category::Name => name_keys(value, self),
+            Category::Email => {
+                let out = self.slot(Kind::Email);
+                for c in fold_cow(value.trim()).chars() {
+                    out.extend(c.to_lowercase());
+                }
+                self.commit();
+            }
+            Category::Phone => {
+                phone(value, self.slot(Kind::Phone));
+                self.commit();
+            }
+            Category::BirthDate => {
+                for (y, m, d) in date_readings(&fold_cow(value)).into_iter().flatten() {
+                    if is_date(m, d) && y > 0 {
+                        use std::fmt::Write;
+                        let _ = write!(self.slot(Kind::BirthDate), "{y:04}-{m:02}-{d:02}");
+                        self.commit();
+                    }
                 }
             }
+            Category::Address => {
+                address_into(value, self.slot(Kind::Address));
+                self.commit();
+            }
+            Category::PostalCode | Category::MyNumber | Category::BankAccount => {
+                let kind = match category {
+                    Category::PostalCode => Kind::PostalCode,
+                    Category::MyNumber => Kind::MyNumber,
+                    _ => Kind::BankAccount,
+                };
+                let out = self.slot(kind);
+                out.extend(fold_cow(value).chars().filter(char::is_ascii_digit));
+                // An account is its last seven digits (bank and branch codes
+                // are not compared).
+                if kind == Kind::BankAccount && out.len() > 7 {
+                    out.drain(..out.len() - 7);
+                }
+                self.commit();
+            }
+            Category::GovernmentId => {
+                let out = self.slot(Kind::GovernmentId);
+                let alnum = fold_cow(value);
+                out.extend(
+                    alnum
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .map(|c| c.to_ascii_uppercase()),
+                );
+                self.commit();
+            }
+            Category::Gender
+            | Category::Occupation
+            | Category::PaymentCard
+            | Category::FloorPlan => {}
         }
-        Category::Address => push(Kind::Address, address(value)),
-        Category::PostalCode => push(Kind::PostalCode, digits(value)),
-        Category::MyNumber => push(Kind::MyNumber, digits(value)),
-        Category::BankAccount => {
-            let d = digits(value);
-            push(Kind::BankAccount, d[d.len().saturating_sub(7)..].to_string());
+        &self.keys[..self.len]
+    }
+
+    /// The string of the next form, empty.
+    fn slot(&mut self, kind: Kind) -> &mut String {
+        if self.keys.len() == self.len {
+            self.keys.push(Key { kind, text: String::new() });
         }
-        Category::GovernmentId => push(
-            Kind::GovernmentId,
-            fold_cow(value)
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_uppercase(),
-        ),
-        Category::Gender | Category::Occupation | Category::PaymentCard | Category::FloorPlan => {}
+        let key = &mut self.keys[self.len];
+        key.kind = kind;
+        key.text.clear();
+        &mut key.text
+    }
+
+    /// Keeps the form just written, unless it is empty.
+    fn commit(&mut self) {
+        if !self.keys[self.len].text.is_empty() {
+            self.len += 1;
+        }
+    }
+
+    /// Adds a form already computed.
+    fn push(&mut self, kind: Kind, text: &str) {
+        self.slot(kind).push_str(text);
+        self.commit();
     }
 }
 
-/// The ASCII digits of a value, full-width folded.
-fn digits(value: &str) -> String {
-    fold_cow(value).chars().filter(char::is_ascii_digit).collect()
-}
-
-/// A phone number's national digits.
-fn phone(value: &str) -> String {
+/// A phone number's national digits, into `out`.
+fn phone(value: &str, out: &mut String) {
     let folded = fold_cow(value);
-    let d: String = folded.chars().filter(char::is_ascii_digit).collect();
+    out.extend(folded.chars().filter(char::is_ascii_digit));
     let international = folded.trim_start().starts_with('+');
-    if let Some(rest) = d.strip_prefix("0081") {
-        format!("0{}", rest.trim_start_matches('0'))
-    } else if let (true, Some(rest)) = (international, d.strip_prefix("81")) {
-        // `+81 (0)3 …` keeps a trunk 0 some write anyway.
-        format!("0{}", rest.trim_start_matches('0'))
+    // `+81 (0)3 …` keeps a trunk 0 some write anyway.
+    let prefix = if out.starts_with("0081") {
+        4
+    } else if international && out.starts_with("81") {
+        2
     } else {
-        d
-    }
+        return;
+    };
+    let zeros = out[prefix..].bytes().take_while(|&b| b == b'0').count();
+    out.replace_range(..prefix + zeros, "0");
 }
 
 /// The scripts a name can be in, for its keys.
@@ -194,7 +251,7 @@ enum Script {
     Other,
 }
 
-fn name_keys(value: &str, push: &mut impl FnMut(Kind, String)) {
+fn name_keys(value: &str, forms: &mut Forms) {
     // Full-width Latin letters to ASCII first: `ＳＵＺＵＫＩ`.
     let folded = fold_cow(value);
     let words: Vec<&str> = folded
@@ -205,13 +262,17 @@ fn name_keys(value: &str, push: &mut impl FnMut(Kind, String)) {
     match script(&joined) {
         Script::Kana => {
             let words: Vec<String> = words.iter().map(|w| katakana(w)).collect();
-            push(Kind::Kana, words.concat());
-            push(Kind::Romaji, sorted_words(words.iter().map(|w| romaji(&hepburn(w)))));
+            forms.push(Kind::Kana, &words.concat());
+            forms.push(Kind::Romaji, &sorted_words(words.iter().map(|w| romaji(&hepburn(w)))));
         }
-        Script::Latin => push(Kind::Romaji, sorted_words(words.iter().map(|w| romaji(w)))),
+        Script::Latin => {
+            forms.push(Kind::Romaji, &sorted_words(words.iter().map(|w| romaji(w))));
+        }
         Script::Other => {
             let variants = variants();
-            push(Kind::Name, joined.chars().map(|c| *variants.get(&c).unwrap_or(&c)).collect());
+            let out = forms.slot(Kind::Name);
+            out.extend(joined.chars().map(|c| *variants.get(&c).unwrap_or(&c)));
+            forms.commit();
         }
     }
 }
@@ -503,10 +564,17 @@ fn marker(text: &str) -> Option<usize> {
     MARKERS.iter().find(|m| text.starts_with(**m)).map(|m| m.len())
 }
 
-/// An address's normal form (see the module doc). One pass over the folded
-/// text and one over the result: no per-character allocation (an index
-/// normalises every address of a share).
+/// An address's normal form (see the module doc).
 pub fn address(value: &str) -> String {
+    let mut out = String::new();
+    address_into(value, &mut out);
+    out
+}
+
+/// [`address`] into `out`: one pass over the folded text and one over the
+/// result, no per-character allocation (an index normalises every address
+/// of a share).
+fn address_into(value: &str, out: &mut String) {
     let folded = fold_cow(value);
     let text: std::borrow::Cow<'_, str> = if folded.contains(char::is_whitespace) {
         folded.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
@@ -547,8 +615,10 @@ pub fn address(value: &str) -> String {
     // The block number: from the first digit, digits and hyphens (and the
     // direction of a Hokkaido 条 address, `北1条西2丁目`); a building after it
     // is dropped, and so are doubled or trailing hyphens.
-    let Some(first) = s.find(|c: char| c.is_ascii_digit()) else { return s.to_string() };
-    let mut out = String::with_capacity(s.len());
+    let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
+        out.push_str(s);
+        return;
+    };
     out.push_str(&s[..first]);
     let (mut dash, mut prev) = (false, '\0');
     let mut chars = s[first..].chars().peekable();
@@ -568,7 +638,6 @@ pub fn address(value: &str) -> String {
         }
         prev = c;
     }
-    out
 }
 
 /// An address without its leading prefecture (東京都, 北海道, 大阪府, 京都府,
@@ -593,9 +662,7 @@ mod tests {
     use super::*;
 
     fn key(category: Category, value: &str) -> Vec<(Kind, String)> {
-        let mut out = Vec::new();
-        keys(category, value, &mut out);
-        out.into_iter().map(|k| (k.kind, k.text)).collect()
+        Forms::default().of(category, value).iter().map(|k| (k.kind, k.text.clone())).collect()
     }
 
     fn agree(category: Category, a: &str, b: &str) -> bool {
