@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-/tmp/piimap-subject-corpus}
 mb=${2:-132}
-runs=${3:-3}
+runs=${3:-5}
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
 [ -d "$corpus" ] || python3 scripts/synth.py stream "$corpus" --mb "$mb" --log-mb 1
 cargo build --release --quiet
