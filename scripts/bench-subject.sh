@@ -37,16 +37,12 @@ index=$(cut -d' ' -f1 "$work/index" | median)
 plain_kb=$(cut -d' ' -f2 "$work/plain" | sort -n | tail -1)
 index_kb=$(cut -d' ' -f2 "$work/index" | sort -n | tail -1)
 records=$(python3 -c "
-import sqlite3, sys
-def entries(blob):
+import sqlite3, struct, sys
+def entries(blob):  # each record: a 4-byte length, then the record
     at = n = 0
     while at < len(blob):
-        length = shift = 0
-        while True:
-            b = blob[at]; at += 1
-            length |= (b & 0x7f) << shift; shift += 7
-            if b < 0x80: break
-        at += length; n += 1
+        at += 4 + struct.unpack_from('<I', blob, at)[0]
+        n += 1
     return n
 print(sum(entries(b) for (b,) in sqlite3.connect(sys.argv[1]).execute('select records from page')))" "$work/people.idx")
 printf 'scan           %6.2f s  peak %4d MB\n' "$plain" $((plain_kb / 1024))
