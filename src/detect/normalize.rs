@@ -50,7 +50,7 @@ impl Folded {
         self.changed = false;
         let bytes = src.as_bytes();
         let mut leads = memchr::memchr2_iter(0xEF, 0xE2, bytes).peekable();
-        let mut long_vowels = memmem::find_iter(bytes, "ー".as_bytes()).peekable();
+        let mut long_vowels = long_vowel().find_iter(bytes).peekable();
         let mut copied = 0;
         loop {
             let i = match (leads.peek(), long_vowels.peek()) {
@@ -113,6 +113,13 @@ impl Folded {
 /// matched against folded text and so must be folded themselves (`ＴＥＬ`).
 pub fn fold_str(s: &str) -> String {
     fold_cow(s).into_owned()
+}
+
+/// The finder of `ー`, built once: building one costs more than searching
+/// the short values it is run on.
+fn long_vowel() -> &'static memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memmem::Finder::new("ー".as_bytes()))
 }
 
 /// `s` folded, borrowed when nothing needed folding (most values): for

@@ -424,9 +424,13 @@ pub(crate) fn date_readings(value: &str) -> [Option<Ymd>; 2] {
         let [a, b] = nums[..] else { return NONE };
         return [Some(if a > 31 { (a, m, b) } else { (b, m, a) }), None];
     }
-    if let Some(&(_, _, start)) =
+    // An era date starts with its era: most dates start with a digit.
+    let era = if v.starts_with(|c: char| c.is_ascii_digit()) {
+        None
+    } else {
         ERAS.iter().find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
-    {
+    };
+    if let Some(&(_, _, start)) = era {
         let [y, m, d] = nums[..] else { return NONE };
         if y == 0 || y > era_max_year(start) {
             return NONE;

@@ -49,7 +49,7 @@ use std::sync::mpsc::SyncSender;
 use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
 
-use super::{Collect, Fingerprint, Gap, IndexKey, Keys, Place, Query, Rules, Value, records};
+use super::{Collect, Fingerprint, Gap, IndexKey, Keys, Place, Query, Rules, Value, each_record};
 use crate::finding::{Category, Finding};
 use crate::inventory::{Inventory, Location};
 use crate::scan::Observer;
@@ -167,25 +167,26 @@ fn get_opt(blob: &[u8], at: &mut usize) -> Option<Option<u64>> {
 /// value its category, field (by its place in the page's `fields`: a
 /// table's headers repeat on every row), line, column, cell, masked form
 /// and each normal form's kind and fingerprint.
-fn encode(values: &[Value], out: &mut Vec<u8>, fields: &mut Vec<Arc<str>>) {
+fn encode(values: &[(&Finding, Keys)], out: &mut Vec<u8>, fields: &mut Vec<Arc<str>>) {
     put(out, values.len() as u64);
-    for v in values {
-        out.push(v.category as u8);
-        let field = v.field.as_ref().map(|f| {
-            fields.iter().position(|known| Arc::ptr_eq(known, f) || known == f).unwrap_or_else(
-                || {
-                    fields.push(Arc::clone(f));
+    for (f, keys) in values {
+        out.push(f.category as u8);
+        let field = f.field.as_ref().map(|name| {
+            fields
+                .iter()
+                .position(|known| Arc::ptr_eq(known, name) || known == name)
+                .unwrap_or_else(|| {
+                    fields.push(Arc::clone(name));
                     fields.len() - 1
-                },
-            )
+                })
         });
         put_opt(out, field.map(|n| n as u64));
-        put_opt(out, v.line);
-        put_opt(out, v.column);
-        put_str(out, v.cell.as_deref());
-        put_str(out, Some(&v.masked));
-        put(out, v.keys.len() as u64);
-        for (kind, fp) in v.keys.iter() {
+        put_opt(out, f.line);
+        put_opt(out, f.column);
+        put_str(out, super::cell(f).as_deref());
+        put_str(out, Some(&f.masked));
+        put(out, keys.len() as u64);
+        for (kind, fp) in keys.iter() {
             out.push(*kind as u8);
             out.extend_from_slice(&fp.to_le_bytes());
         }
@@ -453,7 +454,7 @@ impl State {
 /// Appends a record as a page holds it: its length (4 bytes), then its
 /// line, the rest of its place (JSON, when there is more than a line), its
 /// categories and its values.
-fn entry(place: Place, categories: u16, values: &[Value], page: &mut Page) {
+fn entry(place: Place, categories: u16, values: &[(&Finding, Keys)], page: &mut Page) {
     let out = &mut page.blob;
     let start = out.len();
     out.extend_from_slice(&[0; 4]);
@@ -507,30 +508,32 @@ fn read_entry(
 impl Observer for Writer {
     fn findings(&self, findings: &[Finding]) {
         let Some(first) = findings.first() else { return };
-        let records = records(findings, &self.key, false);
-        if records.is_empty() {
+        let mut pages: Vec<Page> = Vec::new();
+        each_record(findings, &self.key, |record| {
+            if pages.last().is_none_or(|page| page.records as usize == PAGE) {
+                pages.push(Page {
+                    records: 0,
+                    fields: Vec::new(),
+                    blob: Vec::with_capacity(PAGE * 128),
+                    fps: Vec::new(),
+                });
+            }
+            let Some(page) = pages.last_mut() else { return };
+            let n = page.records;
+            let looked_up =
+                record.values.iter().filter(|(f, _)| self.lookup & f.category.bit() != 0);
+            page.fps
+                .extend(looked_up.flat_map(|(_, keys)| keys.iter().map(move |&(_, fp)| (n, fp))));
+            entry(Place::of(record.first), record.categories, record.values, page);
+            page.records += 1;
+        });
+        if pages.is_empty() {
             return;
         }
-        let mut pages = Vec::with_capacity(records.len().div_ceil(PAGE));
-        let mut records = records.into_iter().peekable();
-        while records.peek().is_some() {
-            let mut page = Page {
-                records: 0,
-                fields: Vec::new(),
-                blob: Vec::with_capacity(PAGE * 128),
-                fps: Vec::new(),
-            };
-            for (place, cats, values) in records.by_ref().take(PAGE) {
-                let n = page.records;
-                let looked_up = values.iter().filter(|v| self.lookup & v.category.bit() != 0);
-                page.fps.extend(looked_up.flat_map(|v| v.keys.iter().map(move |&(_, fp)| (n, fp))));
-                entry(place, cats, &values, &mut page);
-                page.records += 1;
-            }
+        for page in &mut pages {
             // One pair per fingerprint per record.
             page.fps.sort_unstable();
             page.fps.dedup();
-            pages.push(page);
         }
         // The writer is gone only after a failure, which `finish` reports.
         let _ = self.tx.send(Message::Records(first.path.to_string(), pages));

@@ -507,56 +507,117 @@ impl Keys {
     }
 }
 
-/// One location's findings grouped into records, with their fingerprints
-/// under `key`: what the matcher judges and the index stores; with `show`,
-/// the raw values too. Findings without a value (column and whole-file
-/// findings) only add their category.
-pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, u16, Vec<Value>)> {
-    let mut by_record: FxHashMap<crate::finding::RecordKey<'_>, usize> = FxHashMap::default();
-    let mut out: Vec<(Place, u16, Vec<Value>)> = Vec::new();
-    let mut forms = normalize::Forms::default();
-    // A record's findings mostly come together: the last record is tried
-    // before the map.
-    let mut last: Option<(crate::finding::RecordKey<'_>, usize)> = None;
-    for f in findings.iter().filter(|f| !f.is_column()) {
+/// One record of a batch, as [`each_record`] hands it over.
+pub struct Record<'a> {
+    /// A finding of the record: its place is the record's.
+    pub first: &'a Finding,
+    /// The categories of all its findings, as [`Category::bits`].
+    pub categories: u16,
+    /// Its values with a normal form, in the batch's order, with their
+    /// fingerprints.
+    pub values: &'a [(&'a Finding, Keys)],
+}
+
+/// Groups one location's findings into records and hands each record with
+/// an identifying value to `each`, in the order of their first findings,
+/// with the fingerprints of its values under `key`. Findings without a value
+/// (column and whole-file findings) only add their category. Nothing is
+/// allocated per record: an index sees every record of a share.
+pub fn each_record(findings: &[Finding], key: &IndexKey, mut each: impl FnMut(Record<'_>)) {
+    // The record of each finding, numbered by first appearance. A record's
+    // findings mostly come together: the last record is tried before the map.
+    let mut by_record: FxHashMap<crate::finding::RecordKey<'_>, u32> = FxHashMap::default();
+    let mut last: Option<(crate::finding::RecordKey<'_>, u32)> = None;
+    let mut of: Vec<u32> = Vec::with_capacity(findings.len());
+    let mut counts: Vec<u32> = Vec::new();
+    for f in findings {
+        if f.is_column() {
+            of.push(u32::MAX);
+            continue;
+        }
         let record = f.record_key();
         let n = match last {
             Some((key, n)) if key == record => n,
             _ => *by_record.entry(record).or_insert_with(|| {
-                out.push((Place::of(f), 0, Vec::new()));
-                out.len() - 1
+                counts.push(0);
+                counts.len() as u32 - 1
             }),
         };
         last = Some((record, n));
-        let (_, cats, values) = &mut out[n];
-        *cats |= f.category.bit();
-        let Some(raw) = f.value.as_deref() else { continue };
-        let keys = forms.of(f.category, raw);
-        // Only values that can agree with a request (not a gender, a card).
-        if keys.is_empty() {
-            continue;
-        }
-        values.push(Value {
-            category: f.category,
-            field: f.field.clone(),
-            line: f.line,
-            column: f.column,
-            cell: f.sheet.as_ref().and_then(|_| {
-                Some(crate::read::spreadsheet::cell_name(
-                    u32::try_from(f.column?).ok()?,
-                    u32::try_from(f.line?).ok()?,
-                ))
-            }),
-            masked: f.masked.clone(),
-            value: show.then(|| raw.to_string()),
-            agreed: false,
-            keys: keys.iter().fold(Keys::default(), |mut out, k| {
+        counts[n as usize] += 1;
+        of.push(n);
+    }
+    // The findings in record order (a stable counting sort).
+    let mut start: Vec<u32> = Vec::with_capacity(counts.len() + 1);
+    let mut total = 0;
+    for c in &counts {
+        start.push(total);
+        total += c;
+    }
+    start.push(total);
+    let mut next = start.clone();
+    let mut order = vec![0u32; total as usize];
+    for (i, &n) in of.iter().enumerate().filter(|&(_, &n)| n != u32::MAX) {
+        order[next[n as usize] as usize] = i as u32;
+        next[n as usize] += 1;
+    }
+    let mut forms = normalize::Forms::default();
+    let mut values: Vec<(&Finding, Keys)> = Vec::new();
+    for range in start.windows(2) {
+        let members =
+            order[range[0] as usize..range[1] as usize].iter().map(|&i| &findings[i as usize]);
+        let mut categories = 0;
+        values.clear();
+        for f in members {
+            categories |= f.category.bit();
+            let Some(raw) = f.value.as_deref() else { continue };
+            // Only values that can agree with a request (not a gender, a card).
+            let keys = forms.of(f.category, raw).iter().fold(Keys::default(), |mut out, k| {
                 out.push(k.kind, key.fingerprint(k));
                 out
-            }),
-        });
+            });
+            if !keys.is_empty() {
+                values.push((f, keys));
+            }
+        }
+        if !values.is_empty() {
+            let first = &findings[order[range[0] as usize] as usize];
+            each(Record { first, categories, values: &values });
+        }
     }
-    out.retain(|(_, _, values)| !values.is_empty());
+}
+
+/// The cell of a sheet's value (`C5`).
+fn cell(f: &Finding) -> Option<String> {
+    f.sheet.as_ref()?;
+    Some(crate::read::spreadsheet::cell_name(
+        u32::try_from(f.column?).ok()?,
+        u32::try_from(f.line?).ok()?,
+    ))
+}
+
+/// One location's findings grouped into records ([`each_record`]) as the
+/// matcher judges them; with `show`, the raw values too.
+pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, u16, Vec<Value>)> {
+    let mut out = Vec::new();
+    each_record(findings, key, |record| {
+        let values = record
+            .values
+            .iter()
+            .map(|&(f, keys)| Value {
+                category: f.category,
+                field: f.field.clone(),
+                line: f.line,
+                column: f.column,
+                cell: cell(f),
+                masked: f.masked.clone(),
+                value: show.then(|| f.value.as_deref().unwrap_or_default().to_string()),
+                agreed: false,
+                keys,
+            })
+            .collect();
+        out.push((Place::of(record.first), record.categories, values));
+    });
     out
 }
 

@@ -134,6 +134,8 @@ pub struct Key {
 pub struct Forms {
     keys: Vec<Key>,
     len: usize,
+    /// An address's text between the steps of [`address_into`].
+    scratch: [String; 2],
 }
 
 impl Forms {
@@ -145,8 +147,14 @@ impl Forms {
             Category::Name => name_keys(value, self),
             Category::Email => {
                 let out = self.slot(Kind::Email);
-                for c in fold_cow(value.trim()).chars() {
-                    out.extend(c.to_lowercase());
+                let folded = fold_cow(value.trim());
+                if folded.is_ascii() {
+                    out.push_str(&folded);
+                    out.make_ascii_lowercase();
+                } else {
+                    for c in folded.chars() {
+                        out.extend(c.to_lowercase());
+                    }
                 }
                 self.commit();
             }
@@ -164,7 +172,9 @@ impl Forms {
                 }
             }
             Category::Address => {
-                address_into(value, self.slot(Kind::Address));
+                let mut scratch = std::mem::take(&mut self.scratch);
+                address_into(value, self.slot(Kind::Address), &mut scratch);
+                self.scratch = scratch;
                 self.commit();
             }
             Category::PostalCode | Category::MyNumber | Category::BankAccount => {
@@ -254,24 +264,23 @@ enum Script {
 fn name_keys(value: &str, forms: &mut Forms) {
     // Full-width Latin letters to ASCII first: `ＳＵＺＵＫＩ`.
     let folded = fold_cow(value);
-    let words: Vec<&str> = folded
-        .split(|c: char| c.is_whitespace() || matches!(c, '・' | '･' | ',' | '、' | '.' | '·'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let joined: String = words.concat();
-    match script(&joined) {
+    let separator = |c: char| c.is_whitespace() || matches!(c, '・' | '･' | ',' | '、' | '.' | '·');
+    let letters = || folded.chars().filter(|&c| !separator(c));
+    let words = || folded.split(separator).filter(|w| !w.is_empty());
+    match script(letters()) {
         Script::Kana => {
-            let words: Vec<String> = words.iter().map(|w| katakana(w)).collect();
+            let words: Vec<String> = words().map(katakana).collect();
             forms.push(Kind::Kana, &words.concat());
             forms.push(Kind::Romaji, &sorted_words(words.iter().map(|w| romaji(&hepburn(w)))));
         }
         Script::Latin => {
-            forms.push(Kind::Romaji, &sorted_words(words.iter().map(|w| romaji(w))));
+            forms.push(Kind::Romaji, &sorted_words(words().map(romaji)));
         }
+        // Kanji names, most of a share's: no allocation.
         Script::Other => {
             let variants = variants();
             let out = forms.slot(Kind::Name);
-            out.extend(joined.chars().map(|c| *variants.get(&c).unwrap_or(&c)));
+            out.extend(letters().map(|c| *variants.get(&c).unwrap_or(&c)));
             forms.commit();
         }
     }
@@ -283,13 +292,14 @@ fn sorted_words(words: impl Iterator<Item = String>) -> String {
     words.join(" ")
 }
 
-fn script(s: &str) -> Script {
-    if s.is_empty() {
+/// The script of a name's letters.
+fn script(letters: impl Iterator<Item = char> + Clone) -> Script {
+    if letters.clone().next().is_none() {
         Script::Other
-    } else if s.chars().all(is_kana) {
+    } else if letters.clone().all(is_kana) {
         Script::Kana
-    } else if s
-        .chars()
+    } else if letters
+        .clone()
         .all(|c| c.is_ascii_alphabetic() || is_latin_accented(c) || c == '\'' || c == '-')
     {
         Script::Latin
@@ -567,28 +577,32 @@ fn marker(text: &str) -> Option<usize> {
 /// An address's normal form (see the module doc).
 pub fn address(value: &str) -> String {
     let mut out = String::new();
-    address_into(value, &mut out);
+    address_into(value, &mut out, &mut Default::default());
     out
 }
 
 /// [`address`] into `out`: one pass over the folded text and one over the
 /// result, no per-character allocation (an index normalises every address
 /// of a share).
-fn address_into(value: &str, out: &mut String) {
+fn address_into(value: &str, out: &mut String, scratch: &mut [String; 2]) {
+    let [spaceless, s] = scratch;
     let folded = fold_cow(value);
-    let text: std::borrow::Cow<'_, str> = if folded.contains(char::is_whitespace) {
-        folded.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    let text: &str = if folded.contains(char::is_whitespace) {
+        spaceless.clear();
+        spaceless.extend(folded.chars().filter(|c| !c.is_whitespace()));
+        spaceless
     } else {
-        folded
+        &folded
     };
-    let mut s = String::with_capacity(text.len());
-    let mut rest: &str = &text;
+    s.clear();
+    let mut rest = text;
     while let Some(c) = rest.chars().next() {
         let after = &rest[c.len_utf8()..];
         if is_kanji_numeral(c) {
             let end = rest.find(|k: char| !is_kanji_numeral(k)).unwrap_or(rest.len());
             if marker(&rest[end..]).is_some() {
-                s.push_str(&kanji_number(&rest[..end]).to_string());
+                use std::fmt::Write;
+                let _ = write!(s, "{}", kanji_number(&rest[..end]));
                 rest = &rest[end..];
                 continue;
             }
@@ -611,7 +625,7 @@ fn address_into(value: &str, out: &mut String) {
         });
         rest = after;
     }
-    let s = strip_prefecture(&s);
+    let s = strip_prefecture(s);
     // The block number: from the first digit, digits and hyphens (and the
     // direction of a Hokkaido 条 address, `北1条西2丁目`); a building after it
     // is dropped, and so are doubled or trailing hyphens.
@@ -773,6 +787,32 @@ mod tests {
         assert!(agree(Category::BirthDate, "平成元年1月8日", "1989-01-08"));
         for b in ["1985-04-02", "1986-04-01", "昭和61年4月1日", "not a date"] {
             assert!(!agree(Category::BirthDate, "1985-04-01", b), "{b}");
+        }
+    }
+
+    #[test]
+    fn forms_reused_from_value_to_value_equal_fresh_forms() {
+        // One `Forms` serves a whole batch: nothing of a value may leak into
+        // the next one's forms (a long address then a short one, a spaced
+        // one then a plain one, a kana name then a kanji one).
+        let values = [
+            (Category::Address, "千代田区千代田１－１－１　グリーンハイツ101"),
+            (Category::Address, "港区1-2"),
+            (Category::Address, "大阪府大阪市北区梅田二丁目3番地の4"),
+            (Category::Name, "タカハシ ミサキ"),
+            (Category::Name, "髙橋 美咲"),
+            (Category::Email, "Misaki.T@Example.JP"),
+            (Category::Email, "ｍｉｓａｋｉ@example.jp"),
+            (Category::BirthDate, "昭和62年6月15日"),
+            (Category::BirthDate, "1987/6/15"),
+            (Category::Phone, "+81 90-5555-0142"),
+        ];
+        let mut reused = Forms::default();
+        for (category, value) in values {
+            let got: Vec<(Kind, String)> =
+                reused.of(category, value).iter().map(|k| (k.kind, k.text.clone())).collect();
+            assert_eq!(got, key(category, value), "{value}");
+            assert!(!got.is_empty(), "{value}");
         }
     }
 
