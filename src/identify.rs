@@ -101,7 +101,7 @@ impl Rules {
 
     /// The rules of `scope` that hold for the categories `present`, as
     /// bits, and the highest level among them.
-    fn fire(&self, scope: Scope, present: u16) -> (Option<Level>, u64) {
+    pub(crate) fn fire(&self, scope: Scope, present: u16) -> (Option<Level>, u64) {
         let mut fired = 0u64;
         let mut level = None;
         for (k, (rule, &(all, any))) in self.rules.iter().zip(&self.masks).enumerate() {
@@ -269,7 +269,10 @@ const IDENTIFIERS: [Category; 6] = [
 /// The identity keys of one record's findings: its identifying values (a
 /// name together with the record's birth date, when it has one), else its
 /// phone numbers, each as one 64-bit key.
-fn identity_keys<'f>(found: impl Iterator<Item = &'f Finding> + Clone, keys: &mut Vec<u64>) {
+pub(crate) fn identity_keys<'f>(
+    found: impl Iterator<Item = &'f Finding> + Clone,
+    keys: &mut Vec<u64>,
+) {
     keys.clear();
     let born = found
         .clone()
@@ -306,7 +309,7 @@ fn identity_keys<'f>(found: impl Iterator<Item = &'f Finding> + Clone, keys: &mu
 /// seen before are not counted, and the count is a lower bound
 /// (`at_least`).
 #[derive(Debug)]
-struct People {
+pub(crate) struct People {
     /// The person (a union-find node) each identity key belongs to.
     owner: FxHashMap<u64, u32>,
     parent: Vec<u32>,
@@ -319,7 +322,7 @@ struct People {
 }
 
 impl People {
-    fn new(cap: usize) -> People {
+    pub(crate) fn new(cap: usize) -> People {
         People {
             owner: FxHashMap::default(),
             parent: Vec::new(),
@@ -330,7 +333,8 @@ impl People {
         }
     }
 
-    fn root(&mut self, mut i: u32) -> u32 {
+    /// The person node `i` belongs to now.
+    pub(crate) fn root(&mut self, mut i: u32) -> u32 {
         while self.parent[i as usize] != i {
             let up = self.parent[self.parent[i as usize] as usize];
             self.parent[i as usize] = up;
@@ -343,6 +347,17 @@ impl People {
     fn add(&mut self, keys: &[u64]) -> bool {
         if keys.is_empty() {
             return false;
+        }
+        self.join(keys);
+        true
+    }
+
+    /// Adds one record's identity keys and returns its person's node (see
+    /// [`People::root`]): none when the record has no key, or when past the
+    /// cap none of its keys was seen before.
+    pub(crate) fn join(&mut self, keys: &[u64]) -> Option<u32> {
+        if keys.is_empty() {
+            return None;
         }
         let mut person: Option<u32> = None;
         for k in keys {
@@ -368,7 +383,7 @@ impl People {
             }
             None => {
                 self.at_least = true;
-                return true;
+                return None;
             }
         };
         for &k in keys {
@@ -378,10 +393,21 @@ impl People {
                 self.at_least = true;
             }
         }
-        true
+        Some(person)
     }
 
-    fn count(&self) -> usize {
+    /// The nodes made so far (each a person, or merged into one).
+    pub(crate) fn nodes(&self) -> u32 {
+        self.parent.len() as u32
+    }
+
+    /// Whether the cap was reached: the count is a lower bound.
+    pub(crate) fn at_least(&self) -> bool {
+        self.at_least
+    }
+
+    /// The people counted.
+    pub(crate) fn count(&self) -> usize {
         self.people + self.unnamed
     }
 }

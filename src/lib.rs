@@ -62,6 +62,7 @@ pub mod config;
 pub mod detect;
 pub mod finding;
 pub mod identify;
+pub mod incident;
 pub mod inventory;
 pub mod read;
 pub mod report;

@@ -2,6 +2,7 @@
 //! here scans; it converts arguments for the library and maps results to the
 //! exit codes in DESIGN.md.
 
+mod incident;
 mod patterns;
 mod scan;
 mod subject;
@@ -39,6 +40,8 @@ enum Command {
     Report(ReportArgs),
     /// Find every record held about one person (a data-subject request).
     Subject(Box<subject::SubjectArgs>),
+    /// Assess a leak: categories, people, whether it must be reported, a draft report.
+    Incident(Box<incident::IncidentArgs>),
 }
 
 /// `piimap report INVENTORY.json`.
@@ -80,14 +83,25 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
         Command::Report(args) => report(args),
         Command::Subject(args) => subject::run(*args),
+        Command::Incident(args) => incident::run(*args),
     }
 }
 
 /// Reads a saved inventory and renders it.
 fn report(args: ReportArgs) -> anyhow::Result<u8> {
     use anyhow::Context;
-    let text = std::fs::read_to_string(&args.inventory)
-        .with_context(|| format!("reading {}", args.inventory.display()))?;
+    let doc = read_inventory(&args.inventory)?;
+    let mut out = scan::output(args.output.as_deref())?;
+    piimap::report::render(args.format.format(), &doc, args.lang.lang(), &mut out)
+        .context("writing the report")?;
+    Ok(EXIT_CLEAN)
+}
+
+/// A saved inventory (`scan --format json`) of this version.
+fn read_inventory(path: &std::path::Path) -> anyhow::Result<piimap::report::document::Document> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     // The schema first: an inventory of another version says so, rather
     // than failing on the fields it has.
     #[derive(serde::Deserialize)]
@@ -95,19 +109,14 @@ fn report(args: ReportArgs) -> anyhow::Result<u8> {
         schema: String,
     }
     let not_inventory =
-        || format!("{} is not a piimap inventory (scan --format json)", args.inventory.display());
+        || format!("{} is not a piimap inventory (scan --format json)", path.display());
     let schema: Schema = serde_json::from_str(&text).with_context(not_inventory)?;
     anyhow::ensure!(
         schema.schema == piimap::report::document::SCHEMA,
         "{}: schema {:?}, this piimap reads {:?} (scan again to write it)",
-        args.inventory.display(),
+        path.display(),
         schema.schema,
         piimap::report::document::SCHEMA
     );
-    let doc: piimap::report::document::Document =
-        serde_json::from_str(&text).with_context(not_inventory)?;
-    let mut out = scan::output(args.output.as_deref())?;
-    piimap::report::render(args.format.format(), &doc, args.lang.lang(), &mut out)
-        .context("writing the report")?;
-    Ok(EXIT_CLEAN)
+    serde_json::from_str(&text).with_context(not_inventory)
 }

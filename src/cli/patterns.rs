@@ -53,10 +53,15 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
                 .map_err(|e| anyhow::anyhow!("combinations.toml: {e}"))?;
             let subject = piimap::subject::Rules::builtin()
                 .map_err(|e| anyhow::anyhow!("subject.toml: {e}"))?;
+            let incident = piimap::incident::Rules::builtin()
+                .map_err(|e| anyhow::anyhow!("incident.toml: {e}"))?;
             if let Ok(set) = DetectorSet::new(&catalog) {
                 problems.extend(check_combinations(rules, &set));
                 problems.extend(check_subject(subject, &set));
             }
+            problems.extend(incident.check().into_iter().map(|message| {
+                piimap::selftest::Problem { detector: "incident.toml".into(), message }
+            }));
             for p in &problems {
                 writeln!(out, "{}: {}", p.detector, p.message)?;
             }
@@ -66,11 +71,12 @@ pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
                 rules.rules.iter().map(|r| r.examples.len() + r.negative_examples.len()).sum();
             writeln!(
                 out,
-                "{} detectors, {} combination rules, {} subject rules, {} examples: {} problems",
+                "{} detectors, {} combination rules, {} subject rules, {} incident rules, {} examples: {} problems",
                 catalog.specs.len(),
                 rules.rules.len(),
                 subject.rules.len(),
-                examples + rule_examples + subject.examples.len(),
+                incident.rules.len(),
+                examples + rule_examples + subject.examples.len() + incident.examples.len(),
                 problems.len()
             )?;
             Ok(if problems.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })

@@ -421,6 +421,11 @@ pub(super) struct Setup {
 }
 
 impl Setup {
+    /// The combination rules records are judged by.
+    pub(super) fn rules(&self) -> &'static Rules {
+        self.rules
+    }
+
     pub(super) fn new(
         args: &Sources,
         purposes: Option<&Path>,

@@ -104,7 +104,7 @@ pub enum Engine {
 }
 
 /// A bilingual description.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Description {
     /// 日本語.

@@ -10,6 +10,7 @@
 
 pub mod document;
 mod html;
+pub mod incident;
 mod jsonl;
 pub mod labels;
 mod sarif;

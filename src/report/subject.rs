@@ -70,7 +70,8 @@ fn held(lang: Lang, categories: &std::collections::BTreeMap<Category, usize>) ->
 }
 
 /// Opens a table with its header row.
-fn table_head(out: &mut dyn Write, id: &str, headers: &[&str]) -> io::Result<()> {
+/// An HTML table's start: its id and headers.
+pub(super) fn table_head(out: &mut dyn Write, id: &str, headers: &[&str]) -> io::Result<()> {
     write!(out, "<table id=\"{id}\"><thead><tr>")?;
     for h in headers {
         write!(out, "<th>{}</th>", esc(h))?;

@@ -11,6 +11,7 @@ mod documents;
 mod fixtures;
 mod git;
 mod identify;
+mod incident;
 mod inventory;
 mod library;
 mod patterns;
