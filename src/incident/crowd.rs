@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::finding::{Category, Finding, Level};
@@ -32,7 +32,8 @@ use crate::scan::Observer;
 use crate::subject::IndexKey;
 use crate::subject::normalize::Forms;
 
-/// At most this many contact points are kept for the notification list.
+/// At most this many contact points (and person–location pairs) are kept
+/// for the notification list: about 100 bytes each.
 pub const CONTACT_CAP: usize = 4_000_000;
 
 /// The categories a notice can be sent by, or addressed with.
@@ -61,18 +62,28 @@ struct State {
     people: People,
     /// Records that identify in combination but hold no identity key.
     unnamed: usize,
+    /// Each person's distinct contact points (by the person's node when
+    /// the point was first seen: nodes merge later, roots are taken when
+    /// the list is written).
     contacts: Vec<Contact>,
+    seen: FxHashSet<(u32, Category, u64)>,
+    /// The contact points' shown texts, one after another.
+    texts: String,
+    /// The locations each person was found in, by node and location.
+    found: FxHashSet<(u32, u32)>,
+    paths: Vec<Arc<str>>,
+    path_ids: FxHashMap<Arc<str>, u32>,
     truncated: bool,
 }
 
-/// One contact point of a person's record.
+/// One contact point of a person.
 #[derive(Debug)]
 struct Contact {
     person: u32,
     category: Category,
     fingerprint: u64,
-    shown: String,
-    path: Arc<str>,
+    /// Its shown text in [`State::texts`].
+    text: std::ops::Range<usize>,
 }
 
 /// A record's part of a batch, before the lock is taken.
@@ -122,6 +133,11 @@ impl<'r> Crowd<'r> {
                 people: People::new(people_cap),
                 unnamed: 0,
                 contacts: Vec::new(),
+                seen: FxHashSet::default(),
+                texts: String::new(),
+                found: FxHashSet::default(),
+                paths: Vec::new(),
+                path_ids: FxHashMap::default(),
                 truncated: false,
             }),
         }
@@ -145,7 +161,8 @@ impl<'r> Crowd<'r> {
     pub fn write_list(&self, out: &mut dyn Write) -> io::Result<(usize, bool)> {
         let mut state = self.lock();
         let raw = self.contacts.as_ref().is_some_and(|c| c.raw);
-        let mut by_person: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        // Every person (a root), with their contact points and locations.
+        let mut by_person: BTreeMap<u32, (Vec<usize>, Vec<u32>)> = BTreeMap::new();
         for node in 0..state.people.nodes() {
             let root = state.people.root(node);
             by_person.entry(root).or_default();
@@ -153,11 +170,16 @@ impl<'r> Crowd<'r> {
         for i in 0..state.contacts.len() {
             let person = state.contacts[i].person;
             let root = state.people.root(person);
-            by_person.entry(root).or_default().push(i);
+            by_person.entry(root).or_default().0.push(i);
+        }
+        let found: Vec<(u32, u32)> = state.found.iter().copied().collect();
+        for (person, path) in found {
+            let root = state.people.root(person);
+            by_person.entry(root).or_default().1.push(path);
         }
         let state = &*state;
         let mut lines: Vec<String> = Vec::with_capacity(by_person.len());
-        for members in by_person.values() {
+        for (contacts, paths) in by_person.values() {
             let mut line = Line {
                 person: 0,
                 raw,
@@ -166,18 +188,20 @@ impl<'r> Crowd<'r> {
                 phone: Vec::new(),
                 address: Vec::new(),
                 postal_code: Vec::new(),
-                found_in: Vec::new(),
+                found_in: paths.iter().map(|&p| &*state.paths[p as usize]).collect(),
             };
+            // Merged nodes may each have seen one point.
             let mut seen: Vec<(Category, u64)> = Vec::new();
-            for &i in members {
+            for &i in contacts {
                 let c = &state.contacts[i];
-                line.found_in.push(&c.path);
                 if seen.contains(&(c.category, c.fingerprint)) {
                     continue;
                 }
                 seen.push((c.category, c.fingerprint));
-                let point =
-                    Point { value: &c.shown, fingerprint: format!("{:016x}", c.fingerprint) };
+                let point = Point {
+                    value: &state.texts[c.text.clone()],
+                    fingerprint: format!("{:016x}", c.fingerprint),
+                };
                 match c.category {
                     Category::Name => line.name.push(point),
                     Category::Email => line.email.push(point),
@@ -200,7 +224,7 @@ impl<'r> Crowd<'r> {
             lines.push(serde_json::to_string(&line).map_err(io::Error::other)?);
         }
         // Sorted by content (the scan's order is the workers'), then
-        // numbered.
+        // numbered: `person` is serialised first, as 0.
         lines.sort();
         for (n, line) in lines.iter().enumerate() {
             let numbered = line.replacen("{\"person\":0,", &format!("{{\"person\":{},", n + 1), 1);
@@ -253,16 +277,35 @@ impl Observer for Crowd<'_> {
         }
         let Some(path) = findings.first().map(|f| &f.path) else { return };
         let mut state = self.lock();
+        let state = &mut *state;
         state.unnamed += unnamed;
+        let location = match state.path_ids.get(path) {
+            Some(&id) => id,
+            None => {
+                let id = state.paths.len() as u32;
+                state.paths.push(Arc::clone(path));
+                state.path_ids.insert(Arc::clone(path), id);
+                id
+            }
+        };
         for record in pending {
             let Some(person) = state.people.join(&record.keys) else { continue };
+            if self.contacts.is_none() {
+                continue;
+            }
+            if state.found.len() + state.contacts.len() >= CONTACT_CAP {
+                state.truncated = true;
+                continue;
+            }
+            state.found.insert((person, location));
             for (category, fingerprint, shown) in record.contacts {
-                if state.contacts.len() >= CONTACT_CAP {
-                    state.truncated = true;
-                    break;
+                // A person's records repeat their points: each is kept once.
+                if state.seen.insert((person, category, fingerprint)) {
+                    let start = state.texts.len();
+                    state.texts.push_str(&shown);
+                    let text = start..state.texts.len();
+                    state.contacts.push(Contact { person, category, fingerprint, text });
                 }
-                let path = Arc::clone(path);
-                state.contacts.push(Contact { person, category, fingerprint, shown, path });
             }
         }
     }

@@ -87,6 +87,17 @@ pub enum Decision {
     Mandatory,
 }
 
+impl Decision {
+    /// Its id, as the JSON assessment gives it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Decision::NotRequired => "not_required",
+            Decision::Recommended => "recommended",
+            Decision::Mandatory => "mandatory",
+        }
+    }
+}
+
 /// One reporting rule.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

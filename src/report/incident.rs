@@ -217,6 +217,14 @@ pub fn draft(a: &Assessment) -> Vec<DraftField> {
     ]
 }
 
+/// A draft field's name: the form's own, with the English in English.
+fn field(lang: Lang, f: &DraftField) -> String {
+    match lang {
+        Lang::Ja => f.field_ja.to_string(),
+        Lang::En => format!("{} ({})", f.field_en, f.field_ja),
+    }
+}
+
 fn decision(lang: Lang, d: Decision) -> &'static str {
     match d {
         Decision::Mandatory => lang.pick(
@@ -458,7 +466,7 @@ fn markdown(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "|---|---|---|")?;
     for f in draft(a) {
-        writeln!(out, "| {} | {} | {} |", f.field_ja, cell(&f.ja), cell(&f.en))?;
+        writeln!(out, "| {} | {} | {} |", field(lang, &f), cell(&f.ja), cell(&f.en))?;
     }
     writeln!(out, "\n## {}\n", lang.pick("場所ごと", "By location"))?;
     writeln!(
@@ -491,6 +499,11 @@ fn markdown(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The decision as a banner: red when a report is due.
+const DECISION_STYLE: &str = "#decision{padding:.8em 1em;border-radius:6px;font-size:1.15em}\
+#decision.mandatory{background:#fde8e8;color:#8b0000}#decision.recommended{background:#fff4d6}\
+#decision.not_required{background:#e8f5e9}";
+
 fn html(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let ja = lang == Lang::Ja;
     let title = lang.pick("個人データ漏えい等の評価", "Personal data leak assessment");
@@ -498,7 +511,7 @@ fn html(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
-<title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
+<title>{}</title><style>{STYLE}{DECISION_STYLE}</style></head><body>\n<h1>{}</h1>\n",
         lang.code(),
         esc(title),
         esc(title)
@@ -506,10 +519,7 @@ fn html(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "<p id=\"decision\" class=\"{}\"><b>{}</b></p>",
-        serde_json::to_value(a.decision)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        a.decision.id(),
         esc(decision(lang, a.decision))
     )?;
     writeln!(
@@ -590,7 +600,7 @@ fn html(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(f.field_ja),
+            esc(&field(lang, &f)),
             esc(&f.ja),
             esc(&f.en)
         )?;
