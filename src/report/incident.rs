@@ -499,6 +499,25 @@ fn markdown(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// A section of the page: its title, then a table of `rows` (each row's
+/// cells, escaped already).
+fn table(
+    out: &mut dyn Write,
+    lang: Lang,
+    (title_ja, title_en): (&'static str, &'static str),
+    id: &str,
+    headers: &[(&'static str, &'static str)],
+    rows: impl Iterator<Item = String>,
+) -> io::Result<()> {
+    writeln!(out, "<h2>{}</h2>", esc(lang.pick(title_ja, title_en)))?;
+    let headers: Vec<&str> = headers.iter().map(|&(ja, en)| lang.pick(ja, en)).collect();
+    table_head(out, id, &headers)?;
+    for row in rows {
+        writeln!(out, "<tr>{row}</tr>")?;
+    }
+    writeln!(out, "</tbody></table>")
+}
+
 /// The decision as a banner: red when a report is due.
 const DECISION_STYLE: &str = "#decision{padding:.8em 1em;border-radius:6px;font-size:1.15em}\
 #decision.mandatory{background:#fde8e8;color:#8b0000}#decision.recommended{background:#fff4d6}\
@@ -536,99 +555,54 @@ fn html(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
         a.errors.len(),
         lang.pick("読み取れなかったもの", "not readable"),
     )?;
-    writeln!(out, "<h2>{}</h2>", lang.pick("判定の理由", "Why"))?;
-    table_head(
-        out,
-        "reasons",
-        &[
-            lang.pick("規則", "Rule"),
-            lang.pick("判定", "Decision"),
-            lang.pick("理由", "Reason"),
-            lang.pick("根拠", "Basis"),
-        ],
-    )?;
-    for r in &a.reasons {
-        writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+    let reasons = a.reasons.iter().map(|r| {
+        format!(
+            "<td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td>",
             esc(&r.rule),
             rule_decision(lang, r.decision),
             esc(pick(lang, &r.reason)),
             esc(pick(lang, &r.basis))
-        )?;
-    }
-    writeln!(out, "</tbody></table>")?;
+        )
+    });
+    let headers = [("規則", "Rule"), ("判定", "Decision"), ("理由", "Reason"), ("根拠", "Basis")];
+    table(out, lang, ("判定の理由", "Why"), "reasons", &headers, reasons)?;
     writeln!(
         out,
         "<h2>{}</h2><p id=\"method\">{}</p>",
         lang.pick("本人の数の推定方法", "How people were counted"),
         esc(&method(a, ja))
     )?;
-    writeln!(out, "<h2>{}</h2>", lang.pick("漏えいした項目", "Categories"))?;
-    table_head(
-        out,
-        "categories",
-        &[
-            lang.pick("項目", "Category"),
-            lang.pick("件数", "Values"),
-            lang.pick("場所", "Locations"),
-            lang.pick("区分", "Class"),
-        ],
-    )?;
-    for c in &a.categories {
-        writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+    let categories = a.categories.iter().map(|c| {
+        format!(
+            "<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>",
             esc(lang.category(c.category)),
             c.findings,
             c.locations,
             esc(special(lang, c.special))
-        )?;
-    }
-    writeln!(out, "</tbody></table>")?;
-    writeln!(
-        out,
-        "<h2>{}</h2>",
-        lang.pick("報告書の下書き（個人情報保護委員会）", "Draft report to the Commission")
-    )?;
-    table_head(
-        out,
-        "draft",
-        &[lang.pick("項目", "Field"), lang.pick("記入案", "Draft (Japanese)"), "English"],
-    )?;
-    for f in draft(a) {
-        writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&field(lang, &f)),
-            esc(&f.ja),
-            esc(&f.en)
-        )?;
-    }
-    writeln!(out, "</tbody></table>")?;
-    writeln!(out, "<h2>{}</h2>", lang.pick("場所ごとの内容", "What leaked where"))?;
-    table_head(
-        out,
-        "locations",
-        &[
-            lang.pick("場所", "Location"),
-            lang.pick("人数", "People"),
-            lang.pick("件数", "Records"),
-            lang.pick("項目", "Categories"),
-        ],
-    )?;
-    for l in &a.locations {
+        )
+    });
+    let headers =
+        [("項目", "Category"), ("件数", "Values"), ("場所", "Locations"), ("区分", "Class")];
+    table(out, lang, ("漏えいした項目", "Categories"), "categories", &headers, categories)?;
+    let fields = draft(a).into_iter().map(|f| {
+        format!("<td>{}</td><td>{}</td><td>{}</td>", esc(&field(lang, &f)), esc(&f.ja), esc(&f.en))
+    });
+    let title = ("報告書の下書き（個人情報保護委員会）", "Draft report to the Commission");
+    let headers = [("項目", "Field"), ("記入案", "Draft (Japanese)"), ("English", "English")];
+    table(out, lang, title, "draft", &headers, fields)?;
+    let locations = a.locations.iter().map(|l| {
         let cats: Vec<&str> = l.categories.keys().map(|&c| lang.category(c)).collect();
-        writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+        format!(
+            "<td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>",
             esc(&l.path),
             l.people,
             l.records,
             esc(&cats.join(lang.pick("、", ", ")))
-        )?;
-    }
-    writeln!(out, "</tbody></table>")?;
+        )
+    });
+    let headers =
+        [("場所", "Location"), ("人数", "People"), ("件数", "Records"), ("項目", "Categories")];
+    table(out, lang, ("場所ごとの内容", "What leaked where"), "locations", &headers, locations)?;
     for (id, title, list) in [
         ("errors", lang.pick("読み取れなかったもの", "Could not be read"), &a.errors),
         ("skipped", lang.pick("スキップしたもの", "Skipped"), &a.skipped),
