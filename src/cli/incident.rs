@@ -29,7 +29,7 @@ pub(super) struct IncidentArgs {
     cause: CauseArg,
     /// Assess a saved inventory (`scan --format json`) instead of scanning:
     /// people are then each location's estimate added up.
-    #[arg(long, value_name = "FILE", conflicts_with = "notify_list")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["notify_list", "targets"])]
     inventory: Option<PathBuf>,
     /// Reporting rules of the form of patterns/incident.toml instead of the built-in ones.
     #[arg(long, value_name = "FILE")]

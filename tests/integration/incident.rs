@@ -213,6 +213,7 @@ fn the_notification_list_has_one_line_per_person_and_raw_values_only_when_asked(
         &["incident", "leak", "--format", "json", "--notify-list", "notify.jsonl", "--show-values"],
     );
     assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    validate_json("schemas/incident.schema.json", &String::from_utf8_lossy(&out.stdout));
     let a = json(&out);
     let listed = a["notify_list"]["people"].as_u64().unwrap();
     assert_eq!(listed, a["people"]["estimate"].as_u64().unwrap());
@@ -441,4 +442,20 @@ fn the_rules_can_be_replaced_by_a_file_and_bad_ones_are_refused() {
     let out = piimap_in(t.path(), &["incident", "sent.tsv", "--incident-rules", "bad.toml"]);
     assert_eq!(code(&out), 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+}
+
+#[test]
+fn records_identifying_only_in_combination_count_one_each() {
+    // Birth date + gender + postal code identify in combination
+    // (patterns/combinations.toml) without a name: five rows, five people;
+    // a postal code alone identifies no one.
+    let t = Tree::new();
+    let rows: String = (0..5)
+        .map(|i| format!("{},{},530-00{}\n", customer(i)[3], ["男", "女"][i % 2], 11 + i))
+        .collect();
+    t.file("survey.csv", format!("生年月日,性別,郵便番号\n{rows}"));
+    t.file("codes.csv", "郵便番号\n530-0021\n530-0022\n");
+    let a = json(&piimap_in(t.path(), &["incident", ".", "--format", "json"]));
+    assert_eq!(a["people"]["estimate"], 5);
+    assert_eq!(a["decision"], "recommended");
 }
