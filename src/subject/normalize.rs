@@ -595,36 +595,52 @@ fn address_into(value: &str, out: &mut String, scratch: &mut [String; 2]) {
         &folded
     };
     s.clear();
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let after = &rest[c.len_utf8()..];
+    // Most characters are copied as they are, a run at a time; `prev` is
+    // the last character written (or about to be, in the pending run).
+    let is_dash = |c| matches!(c, '−' | '‐' | '―' | '－' | 'ー' | '—' | '–');
+    let (mut at, mut copied, mut prev) = (0, 0, '\0');
+    while let Some(c) = text[at..].chars().next() {
+        let next = at + c.len_utf8();
+        let special = is_kanji_numeral(c)
+            || c == 'の'
+            || is_dash(c)
+            || (prev.is_ascii_digit() && matches!(c, '丁' | '番' | '号' | '条'));
+        if !special {
+            (at, prev) = (next, c);
+            continue;
+        }
+        s.push_str(&text[copied..at]);
+        copied = at;
         if is_kanji_numeral(c) {
-            let end = rest.find(|k: char| !is_kanji_numeral(k)).unwrap_or(rest.len());
-            if marker(&rest[end..]).is_some() {
+            let end =
+                text[at..].find(|k: char| !is_kanji_numeral(k)).map_or(text.len(), |n| at + n);
+            if marker(&text[end..]).is_some() {
                 use std::fmt::Write;
-                let _ = write!(s, "{}", kanji_number(&rest[..end]));
-                rest = &rest[end..];
+                let _ = write!(s, "{}", kanji_number(&text[at..end]));
+                (at, copied, prev) = (end, end, '0');
                 continue;
             }
         }
         // `3番地の4`: the の between two parts is a hyphen already written.
-        if c == 'の' && s.ends_with('-') && after.starts_with(|d: char| d.is_ascii_digit()) {
-            rest = after;
+        if c == 'の' && prev == '-' && text[next..].starts_with(|d: char| d.is_ascii_digit()) {
+            (at, copied) = (next, next);
             continue;
         }
-        if s.ends_with(|p: char| p.is_ascii_digit())
-            && let Some(n) = marker(rest)
+        if prev.is_ascii_digit()
+            && let Some(n) = marker(&text[at..])
         {
             s.push('-');
-            rest = &rest[n..];
+            (at, copied, prev) = (at + n, at + n, '-');
             continue;
         }
-        s.push(match c {
-            '−' | '‐' | '―' | '－' | 'ー' | '—' | '–' => '-',
-            _ => c,
-        });
-        rest = after;
+        if is_dash(c) {
+            s.push('-');
+            (at, copied, prev) = (next, next, '-');
+            continue;
+        }
+        (at, prev) = (next, c);
     }
+    s.push_str(&text[copied..]);
     let s = strip_prefecture(s);
     // The block number: from the first digit, digits and hyphens (and the
     // direction of a Hokkaido 条 address, `北1条西2丁目`); a building after it
@@ -662,10 +678,10 @@ fn strip_prefecture(s: &str) -> &str {
             return rest;
         }
     }
-    let head: Vec<(usize, char)> = s.char_indices().take(4).collect();
-    for n in [2, 3] {
-        if head.get(n).is_some_and(|&(_, c)| c == '県') {
-            return &s[head[n].0 + '県'.len_utf8()..];
+    // 県 as the third or fourth character.
+    for (n, (at, c)) in s.char_indices().take(4).enumerate() {
+        if c == '県' && n >= 2 {
+            return &s[at + c.len_utf8()..];
         }
     }
     s
