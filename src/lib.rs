@@ -29,6 +29,11 @@
 //!   never every finding;
 //! - [`report`] streams the scan-time formats and renders the inventory.
 //!
+//! Observers of the scan see each batch of whole records while raw values
+//! are still there: [`subject`] answers data-subject requests (and writes
+//! their index), [`incident`] counts a leak's people across locations and
+//! decides whether it must be reported.
+//!
 //! What a team has already accepted is decided by [`suppress`] (inline
 //! `piimap:allow`), [`config`] (`.piimap.toml` allowlists and test data) and
 //! [`baseline`] (accepted findings by fingerprint). [`selftest`] runs every
