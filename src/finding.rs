@@ -340,6 +340,57 @@ impl Finding {
 pub type RecordKey<'a> =
     (Option<&'a str>, Option<&'a str>, Option<Part>, Option<&'a str>, Option<u64>);
 
+/// Hands each record of one location's batch — its findings other than
+/// column findings, in batch order — to `each`, records in the order of
+/// their first findings. Nothing is allocated per record: the observers of a
+/// scan (`crate::subject`, `crate::incident`) see every record of a share.
+pub fn for_each_record<'a>(findings: &'a [Finding], mut each: impl FnMut(&[&'a Finding])) {
+    // The record of each finding, numbered by first appearance. A record's
+    // findings mostly come together: the last record is tried before the map.
+    let mut by_record: rustc_hash::FxHashMap<RecordKey<'_>, u32> = Default::default();
+    let mut last: Option<(RecordKey<'_>, u32)> = None;
+    let mut of: Vec<u32> = Vec::with_capacity(findings.len());
+    let mut counts: Vec<u32> = Vec::new();
+    for f in findings {
+        if f.is_column() {
+            of.push(u32::MAX);
+            continue;
+        }
+        let record = f.record_key();
+        let n = match last {
+            Some((key, n)) if key == record => n,
+            _ => *by_record.entry(record).or_insert_with(|| {
+                counts.push(0);
+                counts.len() as u32 - 1
+            }),
+        };
+        last = Some((record, n));
+        counts[n as usize] += 1;
+        of.push(n);
+    }
+    // The findings in record order (a stable counting sort).
+    let mut start: Vec<u32> = Vec::with_capacity(counts.len() + 1);
+    let mut total = 0;
+    for c in &counts {
+        start.push(total);
+        total += c;
+    }
+    start.push(total);
+    let mut next = start.clone();
+    let mut order = vec![0u32; total as usize];
+    for (i, &n) in of.iter().enumerate().filter(|&(_, &n)| n != u32::MAX) {
+        order[next[n as usize] as usize] = i as u32;
+        next[n as usize] += 1;
+    }
+    let mut members: Vec<&Finding> = Vec::new();
+    for range in start.windows(2) {
+        members.clear();
+        let record = &order[range[0] as usize..range[1] as usize];
+        members.extend(record.iter().map(|&i| &findings[i as usize]));
+        each(&members);
+    }
+}
+
 impl Ord for Finding {
     fn cmp(&self, other: &Finding) -> std::cmp::Ordering {
         // The findings of one item share their path: comparing the pointer

@@ -187,13 +187,9 @@ fn scan(
         sum_of_locations: locations.iter().map(|l| l.people).sum(),
         method: "keyed-identity",
     };
-    let gaps = |list: Vec<(String, String)>| -> Vec<Gap> {
-        list.into_iter().map(|(path, reason)| Gap { path, reason }).collect()
-    };
-    let errors =
-        gaps(inventory.errors.iter().map(|e| (e.path.clone(), e.message.clone())).collect());
-    let skipped =
-        gaps(inventory.skipped.iter().map(|s| (s.path.clone(), s.reason.clone())).collect());
+    let gap = |path: &String, reason: &String| Gap { path: path.clone(), reason: reason.clone() };
+    let errors = inventory.errors.iter().map(|e| gap(&e.path, &e.message)).collect();
+    let skipped = inventory.skipped.iter().map(|s| gap(&s.path, &s.reason)).collect();
     Ok((assess(rules, cause, locations, people, errors, skipped), crowd))
 }
 

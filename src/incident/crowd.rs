@@ -236,35 +236,24 @@ impl<'r> Crowd<'r> {
 
 impl Observer for Crowd<'_> {
     fn findings(&self, findings: &[Finding]) {
-        let mut records: FxHashMap<crate::finding::RecordKey<'_>, Vec<&Finding>> =
-            FxHashMap::default();
-        let mut order = Vec::new();
-        for f in findings.iter().filter(|f| !f.is_column() && !f.test_data) {
-            records
-                .entry(f.record_key())
-                .or_insert_with(|| {
-                    order.push(f.record_key());
-                    Vec::new()
-                })
-                .push(f);
-        }
         let mut forms = Forms::default();
-        let mut pending = Vec::with_capacity(order.len());
+        let mut pending = Vec::new();
         let mut unnamed = 0;
-        for record in &order {
-            let found = &records[record];
+        crate::finding::for_each_record(findings, |members| {
+            // Well-known test data identifies no one.
+            let found = members.iter().copied().filter(|f| !f.test_data);
             let mut keys = Vec::new();
-            identify::identity_keys(found.iter().copied(), &mut keys);
+            identify::identity_keys(found.clone(), &mut keys);
             if keys.is_empty() {
-                let present = found.iter().fold(0, |bits, f| bits | f.category.bit());
+                let present = found.fold(0, |bits, f| bits | f.category.bit());
                 if self.rules.fire(Scope::Record, present).0 >= Some(Level::Combination) {
                     unnamed += 1;
                 }
-                continue;
+                return;
             }
             let mut contacts = Vec::new();
             if let Some(how) = &self.contacts {
-                for f in found.iter().filter(|f| CONTACT.contains(&f.category)) {
+                for f in found.filter(|f| CONTACT.contains(&f.category)) {
                     let Some(raw) = f.value.as_deref() else { continue };
                     // Two spellings of one value (`+81 90…`, `090…`) are
                     // one contact point.
@@ -274,7 +263,7 @@ impl Observer for Crowd<'_> {
                 }
             }
             pending.push(Pending { keys, contacts });
-        }
+        });
         let Some(path) = findings.first().map(|f| &f.path) else { return };
         let mut state = self.lock();
         let state = &mut *state;

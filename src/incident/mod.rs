@@ -22,6 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::detect::catalog::Description;
 use crate::finding::Category;
+/// A skipped or unreadable item: an assessment, like a data-subject
+/// answer, must say what it did not see.
+pub use crate::subject::Gap;
 
 /// The version of the JSON assessment.
 pub const SCHEMA: &str = "piimap-incident/1";
@@ -286,15 +289,6 @@ pub struct Reason {
     pub basis: Description,
     /// What it means.
     pub reason: Description,
-}
-
-/// A skipped or unreadable item: an assessment must say what it did not see.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Gap {
-    /// The item.
-    pub path: String,
-    /// Why.
-    pub reason: String,
 }
 
 /// The notification list written beside the assessment.

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::html::{STYLE, esc};
 use super::labels::Lang;
-use super::subject::table_head;
+use super::subject::{category_list, table_head};
 use crate::finding::Category;
 use crate::incident::{Assessment, Cause, Decision, RuleDecision};
 
@@ -48,12 +48,8 @@ const FILL_JA: &str = "（記入してください）";
 const FILL_EN: &str = "(to be filled in)";
 
 fn categories(a: &Assessment, ja: bool) -> String {
-    let names: Vec<&str> = a
-        .categories
-        .iter()
-        .map(|c| if ja { c.category.label_ja() } else { c.category.label_en() })
-        .collect();
-    names.join(if ja { "、" } else { ", " })
+    let lang = if ja { Lang::Ja } else { Lang::En };
+    category_list(lang, a.categories.iter().map(|c| &c.category))
 }
 
 fn people(a: &Assessment, ja: bool) -> String {
@@ -330,14 +326,13 @@ fn text(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "{}:", lang.pick("場所ごと", "By location"))?;
     for l in &a.locations {
-        let cats: Vec<&str> = l.categories.keys().map(|&c| lang.category(c)).collect();
         writeln!(
             out,
             "  {}  {} {}  {}",
             l.path,
             l.people,
             lang.pick("人", "people"),
-            cats.join(lang.pick("、", ", "))
+            category_list(lang, l.categories.keys())
         )?;
     }
     gaps(a, lang, out, |out, path, reason| writeln!(out, "  {path}: {reason}"))?;
@@ -479,14 +474,13 @@ fn markdown(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "|---|---:|---:|---|")?;
     for l in &a.locations {
-        let cats: Vec<&str> = l.categories.keys().map(|&c| lang.category(c)).collect();
         writeln!(
             out,
             "| `{}` | {} | {} | {} |",
             cell(&l.path),
             l.people,
             l.records,
-            cats.join(lang.pick("、", ", "))
+            category_list(lang, l.categories.keys())
         )?;
     }
     if !a.errors.is_empty() || !a.skipped.is_empty() {
@@ -591,13 +585,12 @@ fn html(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let headers = [("項目", "Field"), ("記入案", "Draft (Japanese)"), ("English", "English")];
     table(out, lang, title, "draft", &headers, fields)?;
     let locations = a.locations.iter().map(|l| {
-        let cats: Vec<&str> = l.categories.keys().map(|&c| lang.category(c)).collect();
         format!(
             "<td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>",
             esc(&l.path),
             l.people,
             l.records,
-            esc(&cats.join(lang.pick("、", ", ")))
+            esc(&category_list(lang, l.categories.keys()))
         )
     });
     let headers =

@@ -46,8 +46,12 @@ fn strength(lang: Lang, s: Strength) -> &'static str {
     }
 }
 
-fn category_list(lang: Lang, list: &[Category]) -> String {
-    let names: Vec<&str> = list.iter().map(|&c| lang.category(c)).collect();
+/// Categories' names, listed as the language lists them.
+pub(super) fn category_list<'a>(
+    lang: Lang,
+    list: impl IntoIterator<Item = &'a Category>,
+) -> String {
+    let names: Vec<&str> = list.into_iter().map(|&c| lang.category(c)).collect();
     names.join(lang.pick("、", ", "))
 }
 

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::detect::catalog::Description;
@@ -524,51 +524,12 @@ pub struct Record<'a> {
 /// (column and whole-file findings) only add their category. Nothing is
 /// allocated per record: an index sees every record of a share.
 pub fn each_record(findings: &[Finding], key: &IndexKey, mut each: impl FnMut(Record<'_>)) {
-    // The record of each finding, numbered by first appearance. A record's
-    // findings mostly come together: the last record is tried before the map.
-    let mut by_record: FxHashMap<crate::finding::RecordKey<'_>, u32> = FxHashMap::default();
-    let mut last: Option<(crate::finding::RecordKey<'_>, u32)> = None;
-    let mut of: Vec<u32> = Vec::with_capacity(findings.len());
-    let mut counts: Vec<u32> = Vec::new();
-    for f in findings {
-        if f.is_column() {
-            of.push(u32::MAX);
-            continue;
-        }
-        let record = f.record_key();
-        let n = match last {
-            Some((key, n)) if key == record => n,
-            _ => *by_record.entry(record).or_insert_with(|| {
-                counts.push(0);
-                counts.len() as u32 - 1
-            }),
-        };
-        last = Some((record, n));
-        counts[n as usize] += 1;
-        of.push(n);
-    }
-    // The findings in record order (a stable counting sort).
-    let mut start: Vec<u32> = Vec::with_capacity(counts.len() + 1);
-    let mut total = 0;
-    for c in &counts {
-        start.push(total);
-        total += c;
-    }
-    start.push(total);
-    let mut next = start.clone();
-    let mut order = vec![0u32; total as usize];
-    for (i, &n) in of.iter().enumerate().filter(|&(_, &n)| n != u32::MAX) {
-        order[next[n as usize] as usize] = i as u32;
-        next[n as usize] += 1;
-    }
     let mut forms = normalize::Forms::default();
     let mut values: Vec<(&Finding, Keys)> = Vec::new();
-    for range in start.windows(2) {
-        let members =
-            order[range[0] as usize..range[1] as usize].iter().map(|&i| &findings[i as usize]);
+    crate::finding::for_each_record(findings, |members| {
         let mut categories = 0;
         values.clear();
-        for f in members {
+        for &f in members {
             categories |= f.category.bit();
             let Some(raw) = f.value.as_deref() else { continue };
             // Only values that can agree with a request (not a gender, a card).
@@ -581,10 +542,9 @@ pub fn each_record(findings: &[Finding], key: &IndexKey, mut each: impl FnMut(Re
             }
         }
         if !values.is_empty() {
-            let first = &findings[order[range[0] as usize] as usize];
-            each(Record { first, categories, values: &values });
+            each(Record { first: members[0], categories, values: &values });
         }
-    }
+    });
 }
 
 /// The cell of a sheet's value (`C5`).
