@@ -12,35 +12,47 @@ use crate::finding::Category;
 
 const MARKER: &str = "piimap:allow";
 
-/// True when the line starting at byte `line_start` of `text`, or the line
-/// before it, allows `category`.
-pub fn allowed(text: &str, line_start: usize, category: Category) -> bool {
+/// The categories (a [`Category::bit`] mask) that a `piimap:allow` on the
+/// line starting at byte `line_start` of `text`, or on the line before it,
+/// allows. Callers ask once per line, not once per hit: the search reads the
+/// whole line, and a line may hold thousands of hits.
+pub fn allowed(text: &str, line_start: usize) -> u16 {
     let bytes = text.as_bytes();
     let line_end =
         memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |i| line_start + i);
     let previous_start = line_start
         .checked_sub(1)
         .map(|nl| memchr::memrchr(b'\n', &bytes[..nl]).map_or(0, |i| i + 1));
-    // Built once: this runs for every hit.
+    // Built once: this runs for every line with a hit.
     static FINDER: std::sync::LazyLock<memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memmem::Finder::new(MARKER));
     let allows = |line: &str| {
-        FINDER.find_iter(line.as_bytes()).any(|at| {
+        let mut mask = 0;
+        for at in FINDER.find_iter(line.as_bytes()) {
             let rest = &line[at + MARKER.len()..];
             match rest.strip_prefix('=') {
                 // `piimap:allowance` is another word, not the marker.
-                None => !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'),
-                Some(list) => list
-                    .split(|c: char| !(c.is_ascii_lowercase() || c == '_' || c == ','))
-                    .next()
-                    .unwrap_or("")
-                    .split(',')
-                    .any(|c| c == category.id()),
+                None if !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') => {
+                    return u16::MAX;
+                }
+                None => {}
+                Some(list) => {
+                    let list = list
+                        .split(|c: char| !(c.is_ascii_lowercase() || c == '_' || c == ','))
+                        .next()
+                        .unwrap_or("");
+                    for id in list.split(',') {
+                        if let Some(c) = Category::ALL.iter().find(|c| c.id() == id) {
+                            mask |= c.bit();
+                        }
+                    }
+                }
             }
-        })
+        }
+        mask
     };
     allows(&text[line_start..line_end])
-        || previous_start.is_some_and(|s| allows(&text[s..line_start.saturating_sub(1).max(s)]))
+        | previous_start.map_or(0, |s| allows(&text[s..line_start.saturating_sub(1).max(s)]))
 }
 
 #[cfg(test)]
@@ -51,12 +63,18 @@ mod tests {
     fn on_the_line_or_the_line_before() {
         let text = "TEL 090-1111-2222  # piimap:allow\n# piimap:allow=phone,email\nTEL 090-3333-4444\nTEL 090-5555-6666\n";
         let line = |n: usize| text.lines().take(n).map(|l| l.len() + 1).sum::<usize>();
-        assert!(allowed(text, line(0), Category::Phone));
-        assert!(allowed(text, line(2), Category::Phone));
-        assert!(allowed(text, line(2), Category::Email));
-        assert!(!allowed(text, line(2), Category::Address));
-        assert!(!allowed(text, line(3), Category::Phone));
-        assert!(!allowed("# piimap:allowance\nTEL 090-1111-2222", 19, Category::Phone));
-        assert!(allowed("TEL 090-1111-2222 // piimap:allow", 0, Category::Phone));
+        let allows = |at: usize, c: Category| allowed(text, at) & c.bit() != 0;
+        assert!(allows(line(0), Category::Phone));
+        assert!(allows(line(2), Category::Phone));
+        assert!(allows(line(2), Category::Email));
+        assert!(!allows(line(2), Category::Address));
+        assert!(!allows(line(3), Category::Phone));
+        assert_eq!(allowed("# piimap:allowance\nTEL 090-1111-2222", 19), 0);
+        assert_eq!(allowed("TEL 090-1111-2222 // piimap:allow", 0), u16::MAX);
+        // Lists add up; an unknown id allows nothing.
+        assert_eq!(
+            allowed("x piimap:allow=phone piimap:allow=email,nonsense", 0),
+            Category::Phone.bit() | Category::Email.bit()
+        );
     }
 }

@@ -41,7 +41,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
 
 use crate::finding::{Category, Confidence, ValueList};
-use crate::read::delimited::Header;
+use crate::read::delimited::{Header, RowFields};
 use catalog::{Catalog, ContextRule, DetectorSpec, Engine, Guard, LoadError};
 use normalize::Folded;
 
@@ -510,12 +510,10 @@ impl DetectorSet {
             let row_columns = if header_row { None } else { columns };
             line_hits.clear();
             let orig_line_start = folded.original_offset(line_start);
-            let orig_line = &text[orig_line_start..];
+            let row = row_columns.map(|c| RowFields::new(&c.header, &text[orig_line_start..]));
             let field_of = |folded_start: usize| {
-                row_columns.map(|c| {
-                    c.header
-                        .field_at(orig_line, folded.original_offset(folded_start) - orig_line_start)
-                })
+                row.as_ref()
+                    .map(|r| r.field_at(folded.original_offset(folded_start) - orig_line_start))
             };
             let present = self.anchors.line_mask(&t[line_start..line_end]);
             let may_have_context = self.context_words.near(t, line_start..line_end)
@@ -672,16 +670,11 @@ impl DetectorSet {
             if header_row {
                 continue;
             }
-            let row_columns = columns;
-            // Offsets are mapped back only where a hit needs them.
+            let orig_line_start = folded.original_offset(start);
+            let row = columns.map(|c| RowFields::new(&c.header, &text[orig_line_start..]));
             let field_of = |at: usize| {
-                row_columns.map(|c| {
-                    let orig_line_start = folded.original_offset(start);
-                    c.header.field_at(
-                        &text[orig_line_start..],
-                        folded.original_offset(start + at) - orig_line_start,
-                    )
-                })
+                row.as_ref()
+                    .map(|r| r.field_at(folded.original_offset(start + at) - orig_line_start))
             };
             let in_name_column = |at: usize| field_of(at).is_some_and(|f| name_fields.contains(&f));
             name_hits.clear();
@@ -817,6 +810,9 @@ fn syntax() -> regex_automata::util::syntax::Config {
 /// Drops name hits that lie inside an address hit: towns and districts read
 /// like names (日の出町大中, 出町), but inside an address they are the address.
 fn drop_names_in_addresses(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
+    // Addresses no longer overlap one another (`resolve_overlaps`) and come
+    // sorted by start, so their ends are sorted too: the one address that
+    // can hold a name is the last to start at or before it.
     let addresses: Vec<(usize, usize)> = hits
         .iter()
         .filter(|h| category(h.detector) == Category::Address)
@@ -826,8 +822,8 @@ fn drop_names_in_addresses(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Cate
         return;
     }
     hits.retain(|h| {
-        category(h.detector) != Category::Name
-            || !addresses.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+        let around = addresses.partition_point(|&(s, _)| s <= h.start);
+        category(h.detector) != Category::Name || around == 0 || addresses[around - 1].1 < h.end
     });
 }
 

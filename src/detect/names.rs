@@ -361,6 +361,9 @@ pub struct Names {
     /// Per label pattern: the forms it labels, or 0 for a negative keyword
     /// (`会社名`, `file name`), which cancels any label it overlaps.
     label_forms: Vec<u8>,
+    /// The byte length of the longest label or negative keyword: how far
+    /// from a position a label touching it can end.
+    longest_label: usize,
 }
 
 /// Buffers reused from line to line.
@@ -412,6 +415,7 @@ impl Names {
             en_common: words(EN_COMMON),
             labels: None,
             label_forms: Vec::new(),
+            longest_label: 0,
         };
         let rows = |text: &str| memchr::memchr_iter(b'\n', text.as_bytes()).count();
         names.surnames.reserve(rows(JA_SURNAMES));
@@ -445,6 +449,7 @@ impl Names {
                 names.label_forms.push(0);
             }
         }
+        names.longest_label = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
         if !patterns.is_empty() {
             names.labels = Some(
                 AhoCorasick::builder()
@@ -456,7 +461,10 @@ impl Names {
         Ok(names)
     }
 
-    /// The labels on `line`: where each ends and the forms it labels.
+    /// The labels on `line`: where each ends and the forms it labels, in
+    /// the order they end (the lookups below search them by their ends, so
+    /// that a line of thousands of labels costs no more per name than a
+    /// line of one).
     fn labels_in(&self, line: &str, out: &mut Vec<Label>) {
         out.clear();
         let Some(ac) = &self.labels else { return };
@@ -476,9 +484,21 @@ impl Names {
                 forms => out.push(Label { start: s, end: e, forms }),
             }
         }
+        // Overlapping matches are reported as they end: already in order,
+        // which the sorts (stable, linear on sorted input) only make sure of.
+        out.sort_by_key(|l| l.end);
         if !negatives.is_empty() {
-            // A label inside `会社名` or `file name` labels no person.
-            out.retain(|l| !negatives.iter().any(|n| n.start < l.end && l.end <= n.end));
+            negatives.sort_by_key(|n| n.end);
+            // A label inside `会社名` or `file name` labels no person: a
+            // negative around a label's end ends within the longest keyword.
+            let longest = self.longest_label;
+            out.retain(|l| {
+                let from = negatives.partition_point(|n| n.end < l.end);
+                !negatives[from..]
+                    .iter()
+                    .take_while(|n| n.end < l.end + longest)
+                    .any(|n| n.start < l.end)
+            });
         }
     }
 
@@ -487,9 +507,13 @@ impl Names {
     /// between. Any name detector's label labels every form (`氏名：Taro
     /// Yamada`), except that only reading labels make hiragana a name.
     fn labelled(line: &str, labels: &[Label], start: usize, forms: u8) -> bool {
-        labels
+        // Only the labels ending at most a separator gap before `start`.
+        let before = labels.partition_point(|l| l.end <= start);
+        labels[..before]
             .iter()
-            .any(|l| l.forms & forms != 0 && l.end <= start && separators_only(&line[l.end..start]))
+            .rev()
+            .take_while(|l| start - l.end <= MAX_SEPARATOR_BYTES)
+            .any(|l| l.forms & forms != 0 && separators_only(&line[l.end..start]))
     }
 
     /// Japanese names (kanji, kana, half-width kana) on one line of folded
@@ -558,7 +582,13 @@ impl Names {
             let whole = parts[0].start..parts[parts.len() - 1].end;
             // A label is no name (`氏名,フリガナ` in a header row), though a
             // name may start like one (カナクボ).
-            let is_label = labels.iter().any(|l| l.start == whole.start && l.end >= run.range.end);
+            let is_label = {
+                let from = labels.partition_point(|l| l.end < run.range.end);
+                labels[from..]
+                    .iter()
+                    .take_while(|l| l.end <= whole.start + self.longest_label)
+                    .any(|l| l.start == whole.start)
+            };
             if skip(whole.start) || is_label {
                 i += 1;
                 continue;
@@ -1209,10 +1239,15 @@ fn is_name_gap(gap: &str) -> bool {
     matches!((it.next(), it.next()), (Some(c), None) if is_gap_char(c))
 }
 
+/// The most characters between a label and its value.
+const MAX_SEPARATORS: usize = 12;
+/// The most bytes those characters take.
+const MAX_SEPARATOR_BYTES: usize = MAX_SEPARATORS * 4;
+
 /// Label separators: the gap between `氏名` and the name (`：`, spaces, a
 /// bracket, `(漢字)`).
 fn separators_only(gap: &str) -> bool {
-    if gap.chars().count() > 12 {
+    if gap.len() > MAX_SEPARATOR_BYTES || gap.chars().count() > MAX_SEPARATORS {
         return false;
     }
     // More than a few spaces is column padding: the next column's value is

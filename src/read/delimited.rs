@@ -63,29 +63,52 @@ impl Header {
         (declared || second_agrees).then_some(Header { names, delimiter })
     }
 
-    /// The 0-based field index of byte `offset` in a data `line`.
-    pub fn field_at(&self, line: &str, offset: usize) -> usize {
-        let before = &line[..floor_boundary(line, offset)];
+    /// Where each field of a data `line` starts (byte offsets), up to the
+    /// line's end.
+    fn field_starts(&self, line: &str) -> Vec<usize> {
+        let line = &line[..memchr::memchr(b'\n', line.as_bytes()).unwrap_or(line.len())];
         match self.delimiter {
             Delimiter::Byte(d) => {
+                let mut starts = vec![0];
                 let mut quoted = false;
-                let mut field = 0;
-                for &b in before.as_bytes() {
+                for (i, &b) in line.as_bytes().iter().enumerate() {
                     if b == b'"' {
                         quoted = !quoted;
                     } else if b == d && !quoted {
-                        field += 1;
+                        starts.push(i + 1);
                     }
                 }
-                field
+                starts
             }
-            // Split up to and including the character at the offset: the
-            // value's own field is then the last one.
             Delimiter::Spaces => {
-                let through = line[before.len()..].chars().next().map_or(0, char::len_utf8);
-                split_spaces(&line[..before.len() + through]).len().saturating_sub(1)
+                let base = line.as_ptr() as usize;
+                split_spaces(line).iter().map(|f| f.as_ptr() as usize - base).collect()
             }
         }
+    }
+}
+
+/// The fields of one data line, split on the first lookup and then found by
+/// offset: a row of a million columns holds hundreds of thousands of
+/// values, and counting each one's field from the line's start was
+/// quadratic.
+pub struct RowFields<'a> {
+    header: &'a Header,
+    /// The line (what follows it is ignored).
+    line: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> RowFields<'a> {
+    /// The fields of the line that `line` starts with.
+    pub fn new(header: &'a Header, line: &'a str) -> RowFields<'a> {
+        RowFields { header, line, starts: std::cell::OnceCell::new() }
+    }
+
+    /// The 0-based field index of byte `offset` of the line.
+    pub fn field_at(&self, offset: usize) -> usize {
+        let starts = self.starts.get_or_init(|| self.header.field_starts(self.line));
+        starts.partition_point(|&s| s <= offset).saturating_sub(1)
     }
 }
 
@@ -115,15 +138,6 @@ impl Header {
             })
             .collect()
     }
-}
-
-/// The largest character boundary of `s` not past `i`.
-fn floor_boundary(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The fields of a line.
@@ -190,9 +204,10 @@ mod tests {
             .unwrap();
         assert_eq!(h.names, ["氏名", "電話番号", "生年月日"]);
         let line = "\"山田, 太郎\",090-1234-5678,1985/04/01";
-        assert_eq!(h.field_at(line, line.find("090").unwrap()), 1);
-        assert_eq!(h.field_at(line, line.find("1985").unwrap()), 2);
-        assert_eq!(h.field_at(line, 3), 0);
+        let row = RowFields::new(&h, line);
+        assert_eq!(row.field_at(line.find("090").unwrap()), 1);
+        assert_eq!(row.field_at(line.find("1985").unwrap()), 2);
+        assert_eq!(row.field_at(3), 0);
         let spans: Vec<&str> = h.spans(line).into_iter().map(|r| &line[r]).collect();
         assert_eq!(spans, ["山田, 太郎", "090-1234-5678", "1985/04/01"]);
     }
@@ -213,10 +228,11 @@ mod tests {
         assert_eq!(h.names, ["氏名", "生年月日", "電話番号"]);
         assert_eq!(h.delimiter, Delimiter::Spaces);
         let line = text.lines().nth(1).unwrap();
-        assert_eq!(h.field_at(line, 0), 0);
-        assert_eq!(h.field_at(line, line.find("太郎").unwrap()), 0);
-        assert_eq!(h.field_at(line, line.find("1985").unwrap()), 1);
-        assert_eq!(h.field_at(line, line.find("090").unwrap()), 2);
+        let row = RowFields::new(&h, line);
+        assert_eq!(row.field_at(0), 0);
+        assert_eq!(row.field_at(line.find("太郎").unwrap()), 0);
+        assert_eq!(row.field_at(line.find("1985").unwrap()), 1);
+        assert_eq!(row.field_at(line.find("090").unwrap()), 2);
         // Prose with single spaces is no table.
         assert_eq!(Header::sniff(Path::new("a.txt"), "Dear Mr Tanaka\nThank you\n"), None);
         // Nor are two lines that happen to have double spaces but data first.

@@ -10,6 +10,7 @@ mod database;
 mod documents;
 mod fixtures;
 mod git;
+mod hostile;
 mod identify;
 mod incident;
 mod inventory;
