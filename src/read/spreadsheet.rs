@@ -11,7 +11,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 
 /// One sheet's non-empty rows.
 #[derive(Debug)]
@@ -43,7 +43,23 @@ pub fn sniff(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\xD0\xCF\x11\xE0") && open_workbook_auto_from_rs(Cursor::new(bytes)).is_ok()
 }
 
+/// The most cells a sheet may span (its rows times its widest row, the
+/// empty cells between values included), about what a sheet of 100,000
+/// rows and 80 columns holds: a sheet is held in memory while it is
+/// scanned, and a file of a few hundred bytes can claim the corners of a
+/// 1,048,576 × 16,384 grid or repeat one row a million times.
+pub const MAX_SHEET_CELLS: u64 = 8_000_000;
+
+/// Excel's grid: 1,048,576 rows of 16,384 columns.
+const MAX_ROWS: u32 = 1 << 20;
+const MAX_COLUMNS: u32 = 1 << 14;
+
 /// Reads every sheet of a workbook.
+///
+/// `.xlsx` and `.xlsb` sheets are read cell by cell and laid out here, so a
+/// cell far out in the grid costs its own row, never the rectangle up to
+/// it; OpenDocument sheets, which calamine lays out itself, are first
+/// measured from their XML ([`ods_extent`]).
 pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     // calamine inflates parts as it goes: look at their sizes first.
     if bytes.starts_with(b"PK\x03\x04") {
@@ -55,23 +71,155 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
                 super::part_within_limits(&name, file.size(), file.compressed_size())?;
             }
         }
+        if let Ok(content) = zip.by_name("content.xml") {
+            ods_extent(std::io::BufReader::new(content))?;
+        }
     }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("cannot read the workbook: {e}"))?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
-        let range =
-            book.worksheet_range(&name).map_err(|e| format!("cannot read sheet {name:?}: {e}"))?;
-        let Some((row0, col0)) = range.start() else { continue };
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| (row0 + i as u32 + 1, cells.iter().map(text).collect::<Vec<_>>()))
-            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-            .collect();
-        sheets.push(Sheet { name, rows, first_column: col0 + 1 });
+        let cannot = |e: &dyn std::fmt::Display| format!("cannot read sheet {name:?}: {e}");
+        let mut cells = Vec::new();
+        let mut keep = |(row, column): (u32, u32), value: Data| {
+            let text = text(&value);
+            if !text.is_empty() {
+                cells.push((row, column, text));
+            }
+        };
+        match &mut book {
+            Sheets::Xlsx(xlsx) => {
+                let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
+                    keep(cell.get_position(), cell.get_value().clone().into());
+                }
+            }
+            Sheets::Xlsb(xlsb) => {
+                let mut reader = xlsb.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
+                    keep(cell.get_position(), cell.get_value().clone().into());
+                }
+            }
+            book => {
+                let range = book.worksheet_range(&name).map_err(|e| cannot(&e))?;
+                for (row, column, value) in range.used_cells() {
+                    let (row0, col0) = range.start().unwrap_or_default();
+                    keep((row0 + row as u32, col0 + column as u32), value.clone());
+                }
+            }
+        }
+        if let Some(sheet) = lay_out(name, cells)? {
+            sheets.push(sheet);
+        }
     }
     Ok(sheets)
+}
+
+/// A sheet's rows from its non-empty cells `(row, column, text)` (0-based),
+/// refused when it spans more than [`MAX_SHEET_CELLS`] or lies outside
+/// Excel's grid (a forged reference such as `A99999999999`).
+fn lay_out(name: String, mut cells: Vec<(u32, u32, String)>) -> Result<Option<Sheet>, String> {
+    if let Some((row, column, _)) =
+        cells.iter().find(|(r, c, _)| *r >= MAX_ROWS || *c >= MAX_COLUMNS)
+    {
+        return Err(format!(
+            "sheet {name:?}: a cell at row {}, column {} lies outside the grid of \
+             {MAX_ROWS} rows and {MAX_COLUMNS} columns (a damaged or forged file); not read",
+            u64::from(*row) + 1,
+            u64::from(*column) + 1
+        ));
+    }
+    // Readers give cells row by row; a file may not.
+    cells.sort_by_key(|&(row, column, _)| (row, column));
+    let Some(first_column) = cells.iter().map(|&(_, c, _)| c).min() else { return Ok(None) };
+    let mut spanned = 0u64;
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    for (row, column, text) in cells {
+        if rows.last().is_none_or(|(r, _)| *r != row + 1) {
+            rows.push((row + 1, Vec::new()));
+        }
+        let cells = &mut rows.last_mut().expect("a row was pushed").1;
+        let at = (column - first_column) as usize;
+        spanned += (at + 1).saturating_sub(cells.len()) as u64;
+        if spanned > MAX_SHEET_CELLS {
+            return Err(format!(
+                "sheet {name:?} spans more than {MAX_SHEET_CELLS} cells (its rows times \
+                 the columns they reach); not read"
+            ));
+        }
+        cells.resize(at, String::new());
+        cells.push(text);
+    }
+    Ok(Some(Sheet { name, rows, first_column: first_column + 1 }))
+}
+
+/// Measures the tables of an OpenDocument `content.xml` as calamine will lay
+/// them out — all the rows up to the last that holds a value, times the
+/// widest such row, repeats expanded — and refuses a table larger than
+/// [`MAX_SHEET_CELLS`] before calamine expands it (a 1 KB file can repeat
+/// a row of 16,384 cells a million times).
+fn ods_extent(content: impl std::io::BufRead) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(content);
+    let mut buf = Vec::new();
+    let repeats = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> u64 {
+        e.try_get_attribute(key)
+            .ok()
+            .flatten()
+            .and_then(|a| std::str::from_utf8(&a.value).ok()?.parse().ok())
+            .unwrap_or(1)
+    };
+    // Per table: rows so far, the end of the last row with a value, the
+    // widest row; per row: its repeats, cells so far, end of its last value.
+    let (mut rows, mut used_rows, mut widest) = (0u64, 0u64, 0u64);
+    let (mut row_repeats, mut width, mut used_width) = (1u64, 0u64, 0u64);
+    let too_large = |cells: u64| {
+        format!(
+            "a sheet would span {cells} cells once its repeated rows and columns are \
+             expanded (more than {MAX_SHEET_CELLS}); not read"
+        )
+    };
+    loop {
+        let event =
+            xml.read_event_into(&mut buf).map_err(|e| format!("corrupt content.xml: {e}"))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"table:table" => (rows, used_rows, widest) = (0, 0, 0),
+                b"table:table-row" => {
+                    (row_repeats, width, used_width) =
+                        (repeats(e, b"table:number-rows-repeated"), 0, 0);
+                    if matches!(event, Event::Empty(_)) {
+                        rows = rows.saturating_add(row_repeats);
+                    }
+                }
+                b"table:table-cell" | b"table:covered-table-cell" => {
+                    let n = repeats(e, b"table:number-columns-repeated");
+                    width = width.saturating_add(n);
+                    // A cell with a type or content holds a value.
+                    let valued = matches!(event, Event::Start(_))
+                        || e.try_get_attribute(b"office:value-type").ok().flatten().is_some();
+                    if valued {
+                        used_width = width;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == b"table:table-row" => {
+                rows = rows.saturating_add(row_repeats);
+                if used_width > 0 {
+                    used_rows = rows;
+                    widest = widest.max(used_width);
+                }
+                let cells = used_rows.saturating_mul(widest);
+                if cells > MAX_SHEET_CELLS {
+                    return Err(too_large(cells));
+                }
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// A cell as text.
@@ -135,5 +283,48 @@ mod tests {
         assert!(sniff(&bytes));
         let err = read(&bytes).unwrap_err();
         assert!(err.starts_with("xl/worksheets/sheet1.xml is 8388608 bytes"), "{err}");
+    }
+
+    #[test]
+    fn sheets_are_laid_out_from_their_cells_within_a_budget() {
+        let cells = vec![(4, 3, "c".to_string()), (1, 2, "a".to_string()), (1, 5, "b".to_string())];
+        let sheet = lay_out("s".into(), cells).unwrap().unwrap();
+        assert_eq!(sheet.first_column, 3);
+        assert_eq!(
+            sheet.rows,
+            [
+                (2, vec!["a".into(), "".into(), "".into(), "b".into()]),
+                (5, vec!["".into(), "c".into()])
+            ]
+        );
+        assert!(lay_out("s".into(), Vec::new()).unwrap().is_none());
+        // 500 rows reaching the last column span 8,192,000 cells.
+        let wide: Vec<(u32, u32, String)> = (0..500)
+            .flat_map(|r| [(r, 0, "a".to_string()), (r, MAX_COLUMNS - 1, "b".to_string())])
+            .collect();
+        assert!(lay_out("s".into(), wide).unwrap_err().contains("spans more than 8000000 cells"));
+        let beyond = vec![(MAX_ROWS, 0, "x".to_string())];
+        assert!(lay_out("s".into(), beyond).unwrap_err().contains("outside the grid"));
+    }
+
+    #[test]
+    fn open_document_tables_are_measured_with_their_repeats() {
+        let table = |rows: &str| {
+            format!(
+                r#"<office:document-content><table:table>{rows}</table:table></office:document-content>"#
+            )
+        };
+        let value =
+            r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        // Empty repeats after the last value cost nothing.
+        let libreoffice = table(&format!(
+            r#"<table:table-row>{value}{value}</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
+        ));
+        assert_eq!(ods_extent(libreoffice.as_bytes()), Ok(()));
+        // A value after them spans every row and column before it.
+        let far = table(&format!(
+            r#"<table:table-row>{value}</table:table-row><table:table-row table:number-rows-repeated="4000"/><table:table-row><table:table-cell table:number-columns-repeated="1999"/>{value}</table:table-row>"#
+        ));
+        assert!(ods_extent(far.as_bytes()).unwrap_err().contains("would span 8004000 cells"));
     }
 }

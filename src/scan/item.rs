@@ -241,12 +241,20 @@ impl<'a> Worker<'a> {
                 drawing: false,
             };
             let lines: Vec<&str> = text.split('\n').collect();
+            // The character offsets of one row's tabs, found once per row: a
+            // wide row holds thousands of findings.
+            let mut tabs: Option<(usize, Vec<usize>)> = None;
             file.chunk_with(self, chunk, out, &mut |findings| {
                 for f in findings {
                     let Some(index) = f.line.map(|l| l as usize - 1) else { continue };
                     let (row, _) = table[index];
                     let before = f.column.unwrap_or(1) as usize - 1;
-                    let field = lines[index].chars().take(before).filter(|&c| c == '\t').count();
+                    if tabs.as_ref().is_none_or(|(line, _)| *line != index) {
+                        let at = lines[index].chars().enumerate().filter(|&(_, c)| c == '\t');
+                        tabs = Some((index, at.map(|(i, _)| i).collect()));
+                    }
+                    let field =
+                        tabs.as_ref().map_or(0, |(_, at)| at.partition_point(|&i| i < before));
                     f.line = Some(u64::from(row));
                     f.column = Some(u64::from(sheet.first_column) + field as u64);
                     // A table row is a record; a form's records are its

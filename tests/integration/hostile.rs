@@ -113,3 +113,119 @@ fn item6_a_row_of_twenty_thousand_columns_gives_each_value_its_header() {
         .collect();
     same(&found, &expected);
 }
+
+/// A worksheet part holding `cells` (reference, inline text).
+fn sheet_xml(cells: &[(&str, &str)]) -> Vec<u8> {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (at, text) in cells {
+        let row: String = at.chars().filter(char::is_ascii_digit).collect();
+        xml.push_str(&format!(
+            r#"<row r="{row}"><c r="{at}" t="inlineStr"><is><t>{text}</t></is></c></row>"#
+        ));
+    }
+    xml.push_str("</sheetData></worksheet>");
+    xml.into_bytes()
+}
+
+#[test]
+fn item2_cells_at_the_far_corner_or_beyond_the_grid_cost_no_more_than_their_rows() {
+    let book = |cells: &[(&str, &str)]| {
+        with_member(&xlsx(&[&["x"]]), "xl/worksheets/sheet1.xml", &sheet_xml(cells))
+    };
+    let t = Tree::new();
+    let corner = [("A1", "氏名：山田 太郎"), ("A2", "TEL 090-3141-5926"), ("XFD1048576", "x")];
+    t.file("corner.xlsx", book(&corner))
+        .file("letters.xlsx", book(&[("A1", "TEL 090-3141-5926"), ("AAAAAAAAAAAAAAA1", "x")]))
+        .file("digits.xlsx", book(&[("A1", "TEL 090-3141-5926"), ("A99999999999999999999", "x")]))
+        .file("notes.txt", "TEL 090-2718-2818\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let mut errors: Vec<&str> =
+        of_type(&values, "error").iter().map(|e| e["path"].as_str().unwrap()).collect();
+    errors.sort();
+    assert_eq!(errors, ["./digits.xlsx", "./letters.xlsx"]);
+    let mut found = located_findings(&values);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("./corner.xlsx @sheet:顧客".to_string(), 1, "name".to_string()),
+            ("./corner.xlsx @sheet:顧客".to_string(), 2, "phone".to_string()),
+            ("./notes.txt".to_string(), 1, "phone".to_string()),
+        ]
+    );
+}
+
+/// An OpenDocument spreadsheet whose one table holds `rows` (XML).
+fn ods(rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="顧客">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+fn ods_cell(text: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+    )
+}
+
+#[test]
+fn item3_repeated_rows_and_columns_are_measured_before_they_are_expanded() {
+    let phone = ods_cell("TEL 090-3141-5926");
+    let x = ods_cell("x");
+    let t = Tree::new();
+    // A 1 KB file that expands to 1,048,576 × 16,384 cells, and one of
+    // 30,000 rows × 1,000 mostly empty cells.
+    t.file(
+        "bomb.ods",
+        ods(&format!(
+            r#"<table:table-row>{phone}</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16383"/>{x}</table:table-row>"#
+        )),
+    )
+    .file(
+        "empties.ods",
+        ods(&format!(
+            r#"<table:table-row>{phone}</table:table-row><table:table-row table:number-rows-repeated="30000"><table:table-cell table:number-columns-repeated="999"/>{x}</table:table-row>"#
+        )),
+    )
+    // What LibreOffice writes: the rest of the grid as empty repeats.
+    .file(
+        "customers.ods",
+        ods(&format!(
+            r#"<table:table-row>{}{}</table:table-row><table:table-row>{}{}</table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#,
+            ods_cell("氏名"),
+            ods_cell("電話番号"),
+            ods_cell("山田 太郎"),
+            ods_cell("090-3141-5926")
+        )),
+    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let mut errors: Vec<(&str, bool)> = of_type(&values, "error")
+        .iter()
+        .map(|e| {
+            let message = e["message"].as_str().unwrap();
+            (e["path"].as_str().unwrap(), message.contains("repeated rows and columns"))
+        })
+        .collect();
+    errors.sort();
+    assert_eq!(errors, [("./bomb.ods", true), ("./empties.ods", true)]);
+    let mut found = located_findings(&values);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("./customers.ods @sheet:顧客".to_string(), 2, "name".to_string()),
+            ("./customers.ods @sheet:顧客".to_string(), 2, "phone".to_string()),
+        ]
+    );
+}
