@@ -4,6 +4,7 @@
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -24,7 +25,7 @@ use piimap::scan::{
     scan_databases, scan_git, scan_history,
 };
 use piimap::source::WalkOptions;
-use piimap::source::database::Target;
+use piimap::source::database::{Target, Timeouts};
 use piimap::source::git::Scope;
 
 #[derive(Debug, Args)]
@@ -113,6 +114,13 @@ pub(super) struct Sources {
     /// Connections per database (tables are read in parallel on them).
     #[arg(long, value_name = "N", default_value_t = 2)]
     db_connections: usize,
+    /// Seconds to wait for a database server to connect and log in.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    db_connect_timeout: u64,
+    /// Seconds one statement may run (the server cancels it; SQLite is
+    /// stopped by piimap). Reads wait 10 s longer for a silent server.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    db_statement_timeout: u64,
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long)]
     jobs: Option<usize>,
@@ -539,6 +547,10 @@ impl Setup {
                 exclude: globs(&args.db_exclude)?,
                 views: args.db_views,
                 connections: args.db_connections.max(1),
+                timeouts: Timeouts {
+                    connect: Duration::from_secs(args.db_connect_timeout),
+                    statement: Duration::from_secs(args.db_statement_timeout),
+                },
             };
             inventory = inventory.merge(scan_databases(&pipeline, &databases, &opts)).finish();
         }

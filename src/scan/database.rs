@@ -14,7 +14,7 @@ use super::text::FileScan;
 use super::{Pipeline, listed, lock};
 use crate::inventory::Inventory;
 use crate::read::{self, Chunk, delimited::Header};
-use crate::source::database::{Sample, Session, Table, Target, connect};
+use crate::source::database::{Sample, Session, Table, Target, Timeouts, connect};
 
 /// How databases are read.
 #[derive(Debug, Clone)]
@@ -29,6 +29,8 @@ pub struct DbOptions {
     pub views: bool,
     /// Connections (and worker threads) per database.
     pub connections: usize,
+    /// How long to wait for a server.
+    pub timeouts: Timeouts,
 }
 
 impl Default for DbOptions {
@@ -40,6 +42,7 @@ impl Default for DbOptions {
             exclude: None,
             views: false,
             connections: 2,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -50,7 +53,7 @@ impl Default for DbOptions {
 pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOptions) -> Inventory {
     let mut inv = Inventory::default();
     for target in targets {
-        let mut first = match connect(target) {
+        let mut first = match connect(target, opts.timeouts) {
             Ok(s) => s,
             Err(e) => {
                 inv = inv.merge(pipeline.error_item(target.display.clone(), e.to_string()));
@@ -77,7 +80,8 @@ pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOpti
             listed(tables),
             path,
             |w, out, table| {
-                let session = lock(&sessions).pop().map_or_else(|| connect(target), Ok);
+                let session =
+                    lock(&sessions).pop().map_or_else(|| connect(target, opts.timeouts), Ok);
                 let mut session = match session {
                     Ok(s) => s,
                     Err(e) => return out.error(path(&table), e.to_string()),
@@ -96,7 +100,7 @@ impl Worker<'_> {
     /// default sample, on this worker.
     pub(super) fn scan_sqlite(&mut self, target: &Target, out: &mut dyn Out) {
         let opts = DbOptions::default();
-        let mut session = match connect(target) {
+        let mut session = match connect(target, opts.timeouts) {
             Ok(s) => s,
             Err(e) => return out.error(target.display.clone(), e.to_string()),
         };

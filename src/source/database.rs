@@ -1,5 +1,5 @@
 //! Databases as sources: SQLite files, PostgreSQL and MySQL/MariaDB servers.
-//! Owns connecting (read-only, with a statement timeout), listing tables and
+//! Owns connecting (read-only, within [`Timeouts`]), listing tables and
 //! their columns, and reading a deterministic sample of rows as text. It knows
 //! nothing of detection: `scan` turns each table's sample into records.
 //!
@@ -20,12 +20,39 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Values are cut to this many characters.
 pub const MAX_VALUE_CHARS: usize = 1000;
 
-/// A statement that runs longer than this is cancelled by the server.
-pub const STATEMENT_TIMEOUT_SECS: u64 = 30;
+/// How long piimap waits for a database (`--db-connect-timeout`,
+/// `--db-statement-timeout`). A server that accepts a connection and never
+/// answers, or stops answering, becomes an error entry of its target; the
+/// rest of the scan goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting and the server's first answers (log-in, session set-up).
+    pub connect: Duration,
+    /// One statement's work: PostgreSQL's `statement_timeout`, MariaDB's
+    /// `max_statement_time`, MySQL's `max_execution_time`; for SQLite, the
+    /// time SQLite itself spends in the statement.
+    pub statement: Duration,
+}
+
+impl Default for Timeouts {
+    /// 10 s to connect, 30 s a statement.
+    fn default() -> Timeouts {
+        Timeouts { connect: Duration::from_secs(10), statement: Duration::from_secs(30) }
+    }
+}
+
+impl Timeouts {
+    /// How long a read may wait for the server's next bytes (MySQL, MariaDB):
+    /// past the statement timeout, the server has had its chance to cancel.
+    fn read(&self) -> Duration {
+        self.statement + Duration::from_secs(10)
+    }
+}
 
 /// The database engines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,18 +253,39 @@ pub trait Session: Send {
     fn read_only(&mut self) -> Result<bool, DbError>;
 }
 
-/// Opens a read-only session with a statement timeout.
-pub fn connect(target: &Target) -> Result<Box<dyn Session>, DbError> {
+/// Opens a read-only session within `timeouts`.
+pub fn connect(target: &Target, timeouts: Timeouts) -> Result<Box<dyn Session>, DbError> {
     let secret = target.password();
     match target.engine {
-        Engine::Sqlite => sqlite::open(&target.url).map(|s| Box::new(s) as Box<dyn Session>),
-        Engine::Postgres => {
-            pg::open(&target.url, secret.as_deref()).map(|s| Box::new(s) as Box<dyn Session>)
+        Engine::Sqlite => {
+            sqlite::open(&target.url, timeouts).map(|s| Box::new(s) as Box<dyn Session>)
         }
-        Engine::Mysql => {
-            my::open(&target.url, secret.as_deref()).map(|s| Box::new(s) as Box<dyn Session>)
-        }
+        Engine::Postgres => pg::open(&target.url, secret.as_deref(), timeouts)
+            .map(|s| Box::new(s) as Box<dyn Session>),
+        Engine::Mysql => my::open(&target.url, secret.as_deref(), timeouts)
+            .map(|s| Box::new(s) as Box<dyn Session>),
     }
+}
+
+/// Runs `log_in` on a thread of its own and waits at most `timeout` for it:
+/// neither client bounds the whole log-in (the PostgreSQL client only the
+/// TCP connection), and a server that accepts a connection and never
+/// answers would hold the scan for ever. A log-in that does not finish is
+/// abandoned (its thread ends with the process).
+fn within<T: Send + 'static>(
+    timeout: Duration,
+    log_in: impl FnOnce() -> Result<T, DbError> + Send + 'static,
+) -> Result<T, DbError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(log_in());
+    });
+    rx.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(DbError(format!(
+            "the server did not answer within {} s (--db-connect-timeout)",
+            timeout.as_secs()
+        )))
+    })
 }
 
 /// Cuts a value to [`MAX_VALUE_CHARS`].
@@ -257,15 +305,77 @@ mod sqlite {
     use super::*;
     use rusqlite::{Connection, OpenFlags, types::ValueRef};
 
-    pub(super) struct Sqlite(Connection);
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
 
-    pub(super) fn open(path: &str) -> Result<Sqlite, DbError> {
+    /// A session, and the statement clock its progress handler reads:
+    /// SQLite has no statement timeout of its own.
+    pub(super) struct Sqlite {
+        conn: Connection,
+        clock: Arc<Clock>,
+        statement: Duration,
+    }
+
+    /// When the running statement must stop, in nanoseconds from `base`
+    /// (`u64::MAX`: no statement running).
+    struct Clock {
+        base: Instant,
+        deadline: AtomicU64,
+    }
+
+    impl Clock {
+        fn now(&self) -> u64 {
+            u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX)
+        }
+    }
+
+    pub(super) fn open(path: &str, timeouts: Timeouts) -> Result<Sqlite, DbError> {
         let err = |e: rusqlite::Error| DbError::new(e, None);
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(err)?;
         conn.pragma_update(None, "query_only", true).map_err(err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS)).map_err(err)?;
-        Ok(Sqlite(conn))
+        conn.busy_timeout(timeouts.connect).map_err(err)?;
+        let clock = Arc::new(Clock { base: Instant::now(), deadline: AtomicU64::new(u64::MAX) });
+        let watch = Arc::clone(&clock);
+        // Every thousand virtual-machine steps: true interrupts the statement.
+        conn.progress_handler(
+            1000,
+            Some(move || watch.now() > watch.deadline.load(Ordering::Relaxed)),
+        );
+        Ok(Sqlite { conn, clock, statement: timeouts.statement })
+    }
+
+    impl Sqlite {
+        /// Runs `step` (one step of a statement) on the statement's clock:
+        /// `left` is what remains of its time, which only SQLite's own work
+        /// uses up (not the scan of the rows it returned).
+        fn timed<T>(
+            &self,
+            left: &mut Duration,
+            step: impl FnOnce() -> rusqlite::Result<T>,
+        ) -> Result<T, DbError> {
+            let start = self.clock.now();
+            let budget = u64::try_from(left.as_nanos()).unwrap_or(u64::MAX);
+            self.clock.deadline.store(start.saturating_add(budget), Ordering::Relaxed);
+            let result = step();
+            self.clock.deadline.store(u64::MAX, Ordering::Relaxed);
+            *left = left.saturating_sub(Duration::from_nanos(self.clock.now() - start));
+            result.map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+                {
+                    DbError::new(
+                        format!(
+                            "the statement ran longer than the statement timeout ({} s) and was stopped",
+                            self.statement.as_secs()
+                        ),
+                        None,
+                    )
+                }
+                e => DbError::new(e, None),
+            })
+        }
     }
 
     impl Session for Sqlite {
@@ -273,7 +383,7 @@ mod sqlite {
             let err = |e: rusqlite::Error| DbError::new(e, None);
             let kinds = if views { "('table','view')" } else { "('table')" };
             let mut stmt = self
-                .0
+                .conn
                 .prepare(&format!(
                     "SELECT name FROM sqlite_master WHERE type IN {kinds} AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 ))
@@ -286,7 +396,7 @@ mod sqlite {
             let mut tables = Vec::new();
             for name in names {
                 let mut info = self
-                    .0
+                    .conn
                     .prepare(&format!("PRAGMA table_info({})", ident(&name, '"')))
                     .map_err(err)?;
                 let cols: Vec<(String, String, i64)> = info
@@ -322,10 +432,11 @@ mod sqlite {
             let err = |e: rusqlite::Error| DbError::new(e, None);
             let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
             let sql = format!("SELECT * FROM {}{limit}", ident(&table.name, '"'));
-            let mut stmt = self.0.prepare(&sql).map_err(err)?;
+            let mut stmt = self.conn.prepare(&sql).map_err(err)?;
+            let mut left = self.statement;
             let mut rows = stmt.query([]).map_err(err)?;
             let mut batches = Batches::new(each);
-            while let Some(row) = rows.next().map_err(err)? {
+            while let Some(row) = self.timed(&mut left, || rows.next())? {
                 let mut values = Vec::with_capacity(table.columns.len());
                 for (i, c) in table.columns.iter().enumerate() {
                     let v = match row.get_ref(i).map_err(err)? {
@@ -343,7 +454,7 @@ mod sqlite {
         }
 
         fn read_only(&mut self) -> Result<bool, DbError> {
-            self.0
+            self.conn
                 .query_row("PRAGMA query_only", [], |r| r.get::<_, i64>(0))
                 .map(|v| v == 1)
                 .map_err(|e| DbError::new(e, None))
@@ -361,7 +472,7 @@ mod pg {
         secret: Option<String>,
     }
 
-    pub(super) fn open(url: &str, secret: Option<&str>) -> Result<Pg, DbError> {
+    pub(super) fn open(url: &str, secret: Option<&str>, timeouts: Timeouts) -> Result<Pg, DbError> {
         let mut config: postgres::Config =
             url.parse().map_err(|e| DbError::new(message(&e), secret))?;
         if config.get_password().is_none()
@@ -369,13 +480,27 @@ mod pg {
         {
             config.password(p);
         }
-        config.connect_timeout(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS));
-        let mut client = config.connect(NoTls).map_err(|e| DbError::new(message(&e), secret))?;
-        client
-            .batch_execute(&format!(
-                "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = '{STATEMENT_TIMEOUT_SECS}s'; SET default_transaction_read_only = on"
-            ))
-            .map_err(|e| DbError::new(message(&e), secret))?;
+        // A DBA sees piimap's sessions by name; a host that vanishes
+        // mid-read is noticed by the kernel (unanswered keepalives).
+        config
+            .application_name("piimap")
+            .connect_timeout(timeouts.connect)
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(30))
+            .tcp_user_timeout(timeouts.read());
+        let setup = format!(
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = '{}ms'; SET default_transaction_read_only = on",
+            timeouts.statement.as_millis()
+        );
+        let hidden = secret.map(str::to_string);
+        let client = within(timeouts.connect, move || {
+            let log_in = || -> Result<Client, postgres::Error> {
+                let mut client = config.connect(NoTls)?;
+                client.batch_execute(&setup)?;
+                Ok(client)
+            };
+            log_in().map_err(|e| DbError::new(message(&e), hidden.as_deref()))
+        })?;
         Ok(Pg { client, secret: secret.map(str::to_string) })
     }
 
@@ -509,27 +634,72 @@ mod my {
     pub(super) struct My {
         conn: Conn,
         secret: Option<String>,
+        timeouts: Timeouts,
     }
 
-    pub(super) fn open(url: &str, secret: Option<&str>) -> Result<My, DbError> {
+    pub(super) fn open(url: &str, secret: Option<&str>, timeouts: Timeouts) -> Result<My, DbError> {
         let opts = Opts::from_url(url).map_err(|e| DbError::new(e, secret))?;
         let mut builder = OptsBuilder::from_opts(opts)
-            .tcp_connect_timeout(Some(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS)));
+            .tcp_connect_timeout(Some(timeouts.connect))
+            .read_timeout(Some(timeouts.read()))
+            .write_timeout(Some(timeouts.read()));
         if let Some(p) = secret {
             builder = builder.pass(Some(p));
         }
-        let mut conn = Conn::new(builder).map_err(|e| DbError::new(e, secret))?;
-        conn.query_drop("SET SESSION TRANSACTION READ ONLY")
-            .map_err(|e| DbError::new(e, secret))?;
-        // MariaDB names the timeout max_statement_time (seconds), MySQL
-        // max_execution_time (milliseconds): set whichever the server has.
-        let _ =
-            conn.query_drop(format!("SET SESSION max_statement_time = {STATEMENT_TIMEOUT_SECS}"));
-        let _ = conn.query_drop(format!(
-            "SET SESSION max_execution_time = {}",
-            STATEMENT_TIMEOUT_SECS * 1000
-        ));
-        Ok(My { conn, secret: secret.map(str::to_string) })
+        let hidden = secret.map(str::to_string);
+        let statement = timeouts.statement;
+        let conn = within(timeouts.connect, move || {
+            let log_in = || -> Result<Conn, mysql::Error> {
+                let mut conn = Conn::new(builder)?;
+                conn.query_drop("SET SESSION TRANSACTION READ ONLY")?;
+                // MariaDB names the timeout max_statement_time (seconds), MySQL
+                // max_execution_time (milliseconds): set whichever the server has.
+                let _ = conn.query_drop(format!(
+                    "SET SESSION max_statement_time = {}",
+                    statement.as_secs_f64()
+                ));
+                let _ = conn.query_drop(format!(
+                    "SET SESSION max_execution_time = {}",
+                    statement.as_millis()
+                ));
+                Ok(conn)
+            };
+            log_in().map_err(|e| DbError::new(message(&e, timeouts), hidden.as_deref()))
+        })?;
+        Ok(My { conn, secret: secret.map(str::to_string), timeouts })
+    }
+
+    /// What went wrong, in words: the server's own error as it gives it
+    /// (`ERROR 1045 (28000): Access denied …`), a read that timed out as
+    /// such, not the client's debug form (`CodecError { … }`).
+    fn message(e: &mysql::Error, timeouts: Timeouts) -> String {
+        let timed_out = |e: &std::io::Error| {
+            matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        };
+        match e {
+            mysql::Error::MySqlError(e) => e.to_string(),
+            mysql::Error::IoError(io) if timed_out(io) => silent(timeouts),
+            // The packet codec's error wraps the read's.
+            mysql::Error::CodecError(e)
+                if std::error::Error::source(e)
+                    .and_then(|io| io.downcast_ref::<std::io::Error>())
+                    .is_some_and(timed_out) =>
+            {
+                silent(timeouts)
+            }
+            mysql::Error::IoError(e) => e.to_string(),
+            mysql::Error::CodecError(e) => e.to_string(),
+            mysql::Error::DriverError(e) => e.to_string(),
+            mysql::Error::UrlError(e) => e.to_string(),
+            e => e.to_string(),
+        }
+    }
+
+    fn silent(timeouts: Timeouts) -> String {
+        format!(
+            "the server sent nothing for {} s (the statement timeout and 10 s more); the connection was given up",
+            timeouts.read().as_secs()
+        )
     }
 
     fn text(v: Value) -> Option<String> {
@@ -549,7 +719,8 @@ mod my {
 
     impl Session for My {
         fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError> {
-            let err = |e: mysql::Error| DbError::new(e, None);
+            let timeouts = self.timeouts;
+            let err = move |e: mysql::Error| DbError::new(message(&e, timeouts), None);
             let kinds = if views { "'BASE TABLE','VIEW'" } else { "'BASE TABLE'" };
             let list: Vec<(String, String, Option<u64>)> = self
                 .conn
@@ -584,7 +755,8 @@ mod my {
             limit: Option<u64>,
             each: &mut dyn FnMut(Sample) -> Result<(), DbError>,
         ) -> Result<(), DbError> {
-            let err = |e: mysql::Error| DbError::new(e, None);
+            let timeouts = self.timeouts;
+            let err = move |e: mysql::Error| DbError::new(message(&e, timeouts), None);
             let select: Vec<String> = table
                 .columns
                 .iter()
@@ -616,7 +788,7 @@ mod my {
                 .conn
                 .query_first("SELECT @@session.transaction_read_only")
                 .or_else(|_| self.conn.query_first("SELECT @@session.tx_read_only"))
-                .map_err(|e| DbError::new(e, self.secret.as_deref()))?;
+                .map_err(|e| DbError::new(message(&e, self.timeouts), self.secret.as_deref()))?;
             Ok(v == Some(1))
         }
     }

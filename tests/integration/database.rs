@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use piimap::source::database::{Target, connect};
+use piimap::source::database::{Target, Timeouts, connect};
 use serde_json::Value;
 
 use crate::util::*;
@@ -55,7 +55,7 @@ const CUSTOMERS: &[(&str, &str, &str, &str, &str, &str)] = &[
 
 /// Whether the server answers; in CI it must.
 fn reachable(url: &str) -> bool {
-    match connect(&Target::parse(url).unwrap()) {
+    match connect(&Target::parse(url).unwrap(), Timeouts::default()) {
         Ok(_) => true,
         Err(e) => {
             assert!(std::env::var_os("CI").is_none(), "CI needs {url}: {e}");
@@ -145,7 +145,12 @@ fn sqlite_tables_are_classified_by_column() {
     assert_eq!(of_type(&share, "location")[0]["path"], "./crm.sqlite#main.customers");
     assert_eq!(columns(&share), expected_columns("", true));
     // Sessions are read-only.
-    assert!(connect(&Target::parse(&target).unwrap()).unwrap().read_only().unwrap());
+    assert!(
+        connect(&Target::parse(&target).unwrap(), Timeouts::default())
+            .unwrap()
+            .read_only()
+            .unwrap()
+    );
 }
 
 /// Drops a PostgreSQL schema (and role) when the test ends, pass or fail.
@@ -225,7 +230,9 @@ fn postgres_tables_are_classified_read_only_and_without_passwords() {
     assert!(errors[0]["message"].as_str().unwrap().contains("permission denied"));
     assert_eq!(columns(&values), expected_columns("", true));
     // The session refuses writes.
-    assert!(connect(&Target::parse(url).unwrap()).unwrap().read_only().unwrap());
+    assert!(
+        connect(&Target::parse(url).unwrap(), Timeouts::default()).unwrap().read_only().unwrap()
+    );
     // A wrong database: an error naming the target without its password.
     let bad =
         piimap(&["scan", "postgres://postgres:s3cret-canary@127.0.0.1:5432/no_such_db_piimap"]);
@@ -288,7 +295,9 @@ fn mariadb_tables_are_classified_read_only() {
     let location = of_type(&values, "location")[0];
     assert_eq!(location["path"], format!("{MY}#test.{prefix}customers"));
     assert_eq!(location["subjects"], 4);
-    assert!(connect(&Target::parse(MY).unwrap()).unwrap().read_only().unwrap());
+    assert!(
+        connect(&Target::parse(MY).unwrap(), Timeouts::default()).unwrap().read_only().unwrap()
+    );
 }
 
 /// A data-subject request across PostgreSQL and MariaDB: her rows are

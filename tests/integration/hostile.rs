@@ -229,3 +229,79 @@ fn item3_repeated_rows_and_columns_are_measured_before_they_are_expanded() {
         ]
     );
 }
+
+#[test]
+fn item4_a_server_that_accepts_and_never_answers_is_an_error_and_the_files_are_scanned() {
+    // Two listeners that take connections and say nothing.
+    let silent = || {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let held: Vec<_> = listener.incoming().take(8).collect();
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            drop(held);
+        });
+        port
+    };
+    let (pg, my) = (silent(), silent());
+    let t = Tree::new();
+    t.file("notes.txt", "TEL 090-2718-2818\n");
+    let pg_url = format!("postgres://piimap@127.0.0.1:{pg}/test");
+    let my_url = format!("mysql://root@127.0.0.1:{my}/test");
+    let out = piimap_in(
+        t.path(),
+        &["scan", ".", &pg_url, &my_url, "--db-connect-timeout", "1", "--format", "jsonl"],
+    );
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let errors: Vec<(&str, &str)> = of_type(&values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    let silence = "the server did not answer within 1 s (--db-connect-timeout)";
+    assert_eq!(errors, [(&*pg_url, silence), (&*my_url, silence)]);
+    assert_eq!(findings(&values), [("./notes.txt".to_string(), 1, "phone".to_string())]);
+}
+
+#[test]
+fn item5_an_sqlite_view_that_never_ends_is_stopped_at_the_statement_timeout() {
+    let t = Tree::new();
+    let db = t.path().join("crm.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE customers(name TEXT, phone TEXT);
+         INSERT INTO customers VALUES ('山田 太郎', '090-2718-2818');
+         -- Counts for ever and returns nothing.
+         CREATE VIEW endless AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)
+           SELECT x FROM n WHERE x < 0;
+         -- Returns a row for ever.
+         CREATE VIEW growing AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)
+           SELECT x FROM n;",
+    )
+    .unwrap();
+    drop(conn);
+    let target = format!("sqlite:{}", db.display());
+    for full in [false, true] {
+        let mut args = vec!["scan", &target, "--db-views", "--db-statement-timeout", "1"];
+        args.extend(["--format", "jsonl"]);
+        if full {
+            args.push("--full");
+        }
+        let out = piimap_in(t.path(), &args);
+        assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+        let values = jsonl(&out);
+        let errors: Vec<String> = of_type(&values, "error")
+            .iter()
+            .map(|e| {
+                assert!(e["message"].as_str().unwrap().contains("statement timeout (1 s)"), "{e}");
+                e["path"].as_str().unwrap().rsplit('#').next().unwrap().to_string()
+            })
+            .collect();
+        // Without --full, the growing view's sample is its first rows.
+        let stopped: &[&str] =
+            if full { &["main.endless", "main.growing"] } else { &["main.endless"] };
+        assert_eq!(errors, stopped, "full: {full}");
+        let categories: Vec<String> = findings(&values).into_iter().map(|f| f.2).collect();
+        assert_eq!(categories, ["name", "phone"], "full: {full}");
+    }
+}
