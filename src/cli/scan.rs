@@ -317,7 +317,12 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         index.finish(&inventory)?;
     }
     match (streaming, out) {
-        (Some(streaming), _) => streaming.finish(&inventory).context("writing the report")?,
+        (Some(streaming), _) => match streaming.finish(&inventory) {
+            // A reader that stops early (`| head -1`) ends the scan, not its
+            // verdict: the exit code says what was found until then.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            written => written.context("writing the report")?,
+        },
         (None, Some(mut out)) => {
             report::write_lang(format, &inventory, args.lang.lang(), &mut out)
                 .context("writing the report")?;

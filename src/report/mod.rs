@@ -123,6 +123,10 @@ impl Sink for Streaming {
         self.0.admit(seq)
     }
 
+    fn closed(&self) -> bool {
+        self.0.closed()
+    }
+
     fn item(&self, seq: Seq) -> Box<dyn ItemSink + '_> {
         self.0.item(seq)
     }

@@ -226,6 +226,10 @@ impl<F: Format> Sink for Ordered<F> {
         state.error.is_none()
     }
 
+    fn closed(&self) -> bool {
+        self.lock().error.is_some()
+    }
+
     fn item(&self, seq: Seq) -> Box<dyn ItemSink + '_> {
         Box::new(Item { ordered: self, seq, state: F::State::default(), buf: Vec::new() })
     }

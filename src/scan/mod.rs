@@ -84,6 +84,12 @@ pub trait Sink: Sync {
         true
     }
 
+    /// Whether the output was closed: items already admitted and waiting
+    /// for a thread are then dropped, not scanned for nobody.
+    fn closed(&self) -> bool {
+        false
+    }
+
     /// The writer for item `seq`: everything the item yields goes through
     /// it, in order; dropping it ends the item.
     fn item(&self, seq: Seq) -> Box<dyn ItemSink + '_>;
@@ -310,7 +316,9 @@ impl<'a> Pipeline<'a> {
                     loop {
                         let next = lock(&rx).recv();
                         let Ok((seq, item)) = next else { break };
-                        scan_one(&mut w, seq, item);
+                        if !self.sink.closed() {
+                            scan_one(&mut w, seq, item);
+                        }
                     }
                 });
             }),

@@ -305,3 +305,26 @@ fn item5_an_sqlite_view_that_never_ends_is_stopped_at_the_statement_timeout() {
         assert_eq!(categories, ["name", "phone"], "full: {full}");
     }
 }
+
+#[test]
+fn item18_a_reader_that_stops_early_leaves_the_exit_code_of_what_was_found() {
+    use std::io::BufRead;
+    let t = Tree::new();
+    for i in 0..200 {
+        t.file(&format!("calls{i:03}.log"), "TEL 090-2718-2818\n".repeat(2_000));
+    }
+    for _ in 0..3 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+            .args(["scan", ".", "--format", "jsonl", "-j", "2"])
+            .current_dir(t.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        // The reader is gone (`| head -1`); the scan still found what it printed.
+        assert!(first.contains(r#""category":"phone""#), "{first}");
+        assert_eq!(child.wait().unwrap().code(), Some(1));
+    }
+}
