@@ -394,22 +394,38 @@ fn load_purposes(file: Option<&Path>, config: &Config) -> anyhow::Result<Purpose
     base.extend(extra).map_err(|e| anyhow::anyhow!(".piimap.toml: {e}"))
 }
 
-/// Where the report goes: `-o FILE` or standard output. A report file is
-/// created readable by its owner only (it maps where personal data is); an
-/// existing file keeps its mode.
+/// Where a report goes: standard output, or the file `-o` names. The file
+/// is readable by its owner only (an existing one is made so) and is never
+/// written through a symbolic link, which could point at a file the scan
+/// must not overwrite; a device or a FIFO (`-o /dev/null`) is written as
+/// it is.
 pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write + Send>> {
-    Ok(match path {
-        Some(path) => {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let file =
-                options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
-            Box::new(BufWriter::new(file))
+    let Some(path) = path else { return Ok(Box::new(BufWriter::new(std::io::stdout()))) };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path).with_context(|| {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            format!(
+                "{} is a symbolic link: piimap writes a report to the file's own path only",
+                path.display()
+            )
+        } else {
+            format!("cannot write {}", path.display())
         }
-        None => Box::new(BufWriter::new(std::io::stdout())),
-    })
+    })?;
+    #[cfg(unix)]
+    if file.metadata().is_ok_and(|m| m.is_file()) {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600)).with_context(|| {
+            format!("cannot make {} readable by its owner only", path.display())
+        })?;
+    }
+    Ok(Box::new(BufWriter::new(file)))
 }
 
 /// The project configuration: `--config`, or `.piimap.toml` in the first

@@ -329,13 +329,15 @@ fn text(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "  {}  {} {}  {}",
-            l.path,
+            super::printable(&l.path),
             l.people,
             lang.pick("人", "people"),
             category_list(lang, l.categories.keys())
         )?;
     }
-    gaps(a, lang, out, |out, path, reason| writeln!(out, "  {path}: {reason}"))?;
+    gaps(a, lang, out, |out, path, reason| {
+        writeln!(out, "  {}: {}", super::printable(path), super::printable(reason))
+    })?;
     if let Some(list) = &a.notify_list {
         writeln!(out, "{}", notify_note(list, lang))?;
     }
@@ -397,7 +399,7 @@ fn gaps(
 
 /// A Markdown table cell: pipes and line breaks would end it.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    super::printable(&s.replace(['\n', '\r'], " ")).replace('|', "\\|")
 }
 
 fn markdown(a: &Assessment, lang: Lang, out: &mut dyn Write) -> io::Result<()> {

@@ -132,6 +132,20 @@ impl Sink for Streaming {
     }
 }
 
+/// `s` with its control characters escaped (`\u{1b}`, `\n`): file names,
+/// sheet names and messages come from the share, and text reports go to
+/// terminals and logs, where an escape sequence or a newline in a name would
+/// forge report lines or drive the terminal.
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
 /// Writes the inventory formats (`json`, `csv`, `markdown`, `html`) of a
 /// finished scan (`lang`: for HTML and Markdown).
 pub fn write_lang(

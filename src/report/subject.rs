@@ -63,7 +63,8 @@ fn query(answer: &Answer) -> String {
 
 fn place(lang: Lang, m: &Match) -> String {
     let p = m.place.describe(lang == Lang::Ja);
-    if p.is_empty() { m.path.clone() } else { format!("{} {p}", m.path) }
+    let path = super::printable(&m.path);
+    if p.is_empty() { path.into_owned() } else { format!("{path} {}", super::printable(&p)) }
 }
 
 /// `氏名 4, 電話番号 2`: what a location holds.
@@ -157,7 +158,7 @@ fn text(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "  {}  [{}] {} {}  {}",
-                l.path,
+                super::printable(&l.path),
                 strength(lang, l.strength),
                 l.matches,
                 lang.pick("件", if l.matches == 1 { "record" } else { "records" }),
@@ -179,13 +180,13 @@ fn gaps(answer: &Answer, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
             )
         )?;
         for e in &answer.errors {
-            writeln!(out, "  {}: {}", e.path, e.reason)?;
+            writeln!(out, "  {}: {}", super::printable(&e.path), super::printable(&e.reason))?;
         }
     }
     if !answer.skipped.is_empty() {
         writeln!(out, "\n{}", lang.pick("検索対象外:", "Not searched:"))?;
         for e in &answer.skipped {
-            writeln!(out, "  {}: {}", e.path, e.reason)?;
+            writeln!(out, "  {}: {}", super::printable(&e.path), super::printable(&e.reason))?;
         }
     }
     Ok(())

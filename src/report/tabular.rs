@@ -79,11 +79,11 @@ pub(super) fn write_csv(doc: &Document, out: &mut dyn Write) -> io::Result<()> {
 
 /// Text for a Markdown table cell or line: no HTML, no table breaks.
 fn md(s: &str) -> String {
-    s.replace('&', "&amp;")
+    super::printable(&s.replace(['\n', '\r'], " "))
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
         .replace('`', "\\`")
         .replace('*', "\\*")
         .replace('_', "\\_")

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use super::printable;
 use super::stream::Format;
 use crate::finding::{Finding, Level, Part};
 use crate::inventory::{Inventory, ItemError, Location, Skipped};
@@ -25,7 +26,7 @@ impl Format for Text {
         let mut s = String::new();
         for f in findings {
             if current.0.as_deref() != Some(&*f.path) {
-                let _ = writeln!(s, "{}", f.path);
+                let _ = writeln!(s, "{}", printable(&f.path));
                 current.0 = Some(Arc::clone(&f.path));
             }
             finding(&mut s, f);
@@ -43,13 +44,15 @@ impl Format for Text {
 
     fn error(&self, _: &mut Current, e: &ItemError, out: &mut Vec<u8>) {
         out.extend_from_slice(
-            format!("{}\n  error / エラー: {}\n\n", e.path, e.message).as_bytes(),
+            format!("{}\n  error / エラー: {}\n\n", printable(&e.path), printable(&e.message))
+                .as_bytes(),
         );
     }
 
     fn skipped(&self, _: &mut Current, s: &Skipped, out: &mut Vec<u8>) {
         out.extend_from_slice(
-            format!("{}\n  skipped / スキップ: {}\n\n", s.path, s.reason).as_bytes(),
+            format!("{}\n  skipped / スキップ: {}\n\n", printable(&s.path), printable(&s.reason))
+                .as_bytes(),
         );
     }
 
@@ -58,7 +61,7 @@ impl Format for Text {
         if !inv.errors.is_empty() {
             writeln!(out, "errors / エラー:")?;
             for e in &inv.errors {
-                writeln!(out, "  {}: {}", e.path, e.message)?;
+                writeln!(out, "  {}: {}", printable(&e.path), printable(&e.message))?;
             }
             writeln!(out)?;
         }
@@ -118,8 +121,8 @@ impl Format for Text {
 
 /// One finding's line (and its reasons).
 fn finding(out: &mut String, f: &Finding) {
-    let shown = f.value.as_deref().unwrap_or(&f.masked);
-    let field = f.field.as_deref().map(|n| format!("  [{n}]")).unwrap_or_default();
+    let shown = printable(f.value.as_deref().unwrap_or(&f.masked));
+    let field = f.field.as_deref().map(|n| format!("  [{}]", printable(n))).unwrap_or_default();
     let commit = f.commit.as_deref().map(|c| format!("  @{}", &c[..c.len().min(12)]));
     let at = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
     let place = super::Place {
@@ -139,7 +142,7 @@ fn finding(out: &mut String, f: &Finding) {
     let _ = writeln!(
         out,
         "  {:>10} {:<13} {:<6} {}  ({}){}{}",
-        place,
+        printable(&place),
         f.category.id(),
         f.confidence.as_str(),
         shown,
@@ -148,7 +151,7 @@ fn finding(out: &mut String, f: &Finding) {
         commit.unwrap_or_default()
     );
     for reason in &f.reasons {
-        let _ = writeln!(out, "               - {reason}");
+        let _ = writeln!(out, "               - {}", printable(reason));
     }
 }
 

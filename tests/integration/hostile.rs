@@ -318,13 +318,60 @@ fn item18_a_reader_that_stops_early_leaves_the_exit_code_of_what_was_found() {
             .args(["scan", ".", "--format", "jsonl", "-j", "2"])
             .current_dir(t.path())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
         let mut first = String::new();
         std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        // The reader is gone (`| head -1`); the scan still found what it printed.
+        // The reader is gone (`| head -1`): no error, and the exit code
+        // still says what was printed was found.
         assert!(first.contains(r#""category":"phone""#), "{first}");
-        assert_eq!(child.wait().unwrap().code(), Some(1));
+        let out = child.wait_with_output().unwrap();
+        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn item16_a_report_is_never_written_through_a_link_and_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    t.file("notes.txt", "TEL 090-2718-2818\n").file("precious.txt", "keep me\n");
+    let out_dir = tempfile::tempdir().unwrap();
+    let link = out_dir.path().join("report.jsonl");
+    std::os::unix::fs::symlink(t.path().join("precious.txt"), &link).unwrap();
+    let link_arg = link.to_str().unwrap();
+    let out = piimap_in(t.path(), &["scan", "notes.txt", "--format", "jsonl", "-o", link_arg]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a symbolic link"));
+    assert_eq!(std::fs::read_to_string(t.path().join("precious.txt")).unwrap(), "keep me\n");
+    // An existing report readable by others is made private.
+    let old = out_dir.path().join("old.jsonl");
+    std::fs::write(&old, "old\n").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = piimap_in(
+        t.path(),
+        &["scan", "notes.txt", "--format", "jsonl", "-o", old.to_str().unwrap()],
+    );
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::metadata(&old).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&old).unwrap().starts_with(r#"{"type":"finding""#));
+    // A device is written as it is.
+    let out = piimap_in(t.path(), &["scan", "notes.txt", "-o", "/dev/null"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn item17_control_characters_in_names_are_escaped_in_text_and_markdown() {
+    let t = Tree::new();
+    t.file("evil\u{1b}[2J.txt", "TEL 090-2718-2818\n")
+        .file("forged\nsummary.txt", "TEL 090-2718-2818\n");
+    for format in ["text", "markdown"] {
+        let out = piimap_in(t.path(), &["scan", ".", "--format", format]);
+        assert_eq!(code(&out), 1, "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "{format}: {text}");
+        assert!(text.contains(r"evil\u{1b}"), "{format}: {text}");
+        assert!(!text.lines().any(|l| l.starts_with("summary.txt")), "{format}: {text}");
     }
 }
