@@ -123,13 +123,21 @@ impl Target {
             return None;
         };
         let scheme = if engine == Engine::Postgres { "postgres" } else { "mysql" };
-        let display = match rest.split_once('@') {
-            Some((user, host)) => {
-                let user = user.split_once(':').map_or(user, |(u, _)| u);
-                format!("{scheme}://{user}@{host}")
-            }
-            None => format!("{scheme}://{rest}"),
-        };
+        let (userinfo, host) = split_userinfo(rest);
+        let user = userinfo.map(|u| u.split_once(':').map_or(u, |(u, _)| u));
+        let (address, query) = host.split_once('?').map_or((host, None), |(a, q)| (a, Some(q)));
+        // Query parameters other than the password stay (`sslmode=require`).
+        let query: Vec<&str> = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|pair| !is_password_pair(pair))
+            .collect();
+        let display = format!(
+            "{scheme}://{}{address}{}{}",
+            user.map(|u| format!("{u}@")).unwrap_or_default(),
+            if query.is_empty() { "" } else { "?" },
+            query.join("&")
+        );
         Some(Target { engine, url: format!("{scheme}://{rest}"), display })
     }
 
@@ -141,16 +149,35 @@ impl Target {
     /// The password of the URL, or from the environment.
     fn password(&self) -> Option<String> {
         let rest = self.url.split_once("://")?.1;
-        let userinfo = rest.split_once('@')?.0;
-        match userinfo.split_once(':') {
-            Some((_, p)) => Some(p.to_string()),
-            None => std::env::var(match self.engine {
+        let (userinfo, host) = split_userinfo(rest);
+        let in_query = host.split_once('?').and_then(|(_, q)| {
+            q.split('&').find(|p| is_password_pair(p)).and_then(|p| p.split_once('='))
+        });
+        match (userinfo.and_then(|u| u.split_once(':')), in_query) {
+            (Some((_, p)), _) | (None, Some((_, p))) => Some(p.to_string()),
+            (None, None) => std::env::var(match self.engine {
                 Engine::Postgres => "PGPASSWORD",
                 _ => "MYSQL_PWD",
             })
             .ok(),
         }
     }
+}
+
+/// A URL's `user[:password]` and the rest (host, path, query): the user
+/// part ends at the last `@` before the query, since a password may hold
+/// an `@` of its own.
+fn split_userinfo(rest: &str) -> (Option<&str>, &str) {
+    let before_query = rest.split('?').next().unwrap_or(rest);
+    match before_query.rfind('@') {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
+    }
+}
+
+/// Whether a query pair sets the password (`password=…`, any case).
+fn is_password_pair(pair: &str) -> bool {
+    pair.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("password"))
 }
 
 /// What a column holds, for reading.
@@ -811,6 +838,16 @@ mod tests {
         );
         assert_eq!(Target::parse("sqlite:crm.db").unwrap().engine, Engine::Sqlite);
         assert!(Target::parse("share/crm.db").is_none());
+        // A password in the query, or holding an `@`, is never shown either.
+        let q = Target::parse("postgresql://bob@db:5432/crm?sslmode=require&password=p%40ss&x=1")
+            .unwrap();
+        assert_eq!(q.display, "postgres://bob@db:5432/crm?sslmode=require&x=1");
+        assert_eq!(q.password().as_deref(), Some("p%40ss"));
+        let at = Target::parse("mysql://carol:a@b@db/crm").unwrap();
+        assert_eq!(
+            (at.display.as_str(), at.password().as_deref()),
+            ("mysql://carol@db/crm", Some("a@b"))
+        );
         let e = DbError::new("password authentication failed: s3cret", Some("s3cret"));
         assert_eq!(e.to_string(), "password authentication failed: ***");
         assert_eq!(ident("a\"b", '"'), "\"a\"\"b\"");

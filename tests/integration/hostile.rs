@@ -375,3 +375,22 @@ fn item17_control_characters_in_names_are_escaped_in_text_and_markdown() {
         assert!(!text.lines().any(|l| l.starts_with("summary.txt")), "{format}: {text}");
     }
 }
+
+#[test]
+fn item14_a_password_in_the_query_of_a_database_url_is_never_printed() {
+    let t = Tree::new();
+    // Nothing listens on port 1: the connection is refused at once.
+    let pg = "postgres://piimap@127.0.0.1:1/test?password=hunter2&sslmode=disable";
+    let my = "mysql://piimap:hunter2@127.0.0.1:1/test";
+    for format in ["jsonl", "text", "html"] {
+        let out = piimap_in(t.path(), &["scan", pg, my, "--format", format]);
+        assert_eq!(code(&out), 2, "{format}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("hunter2"), "{format}: {all}");
+        assert!(all.contains("postgres://piimap@127.0.0.1:1/test?sslmode=disable"), "{format}");
+    }
+}
