@@ -82,7 +82,14 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed<'_>> {
     }
     let head = &bytes[..bytes.len().min(SNIFF)];
     if memchr::memchr(0, head).is_some() {
-        return utf16_without_bom(head).and_then(|e| enc(e, 0));
+        if let Some(e) = utf16_without_bom(head) {
+            return enc(e, 0);
+        }
+        if !nul_padded_text(head) {
+            return None;
+        }
+        // A log with a block of NULs (preallocated, or cut by a crash): the
+        // NULs decode as U+0000, which no detector matches.
     }
     // ISO-2022-JP is 7-bit, so it is valid UTF-8 too: look for its escapes first.
     if memchr::memmem::find(head, b"\x1B$").is_some() && head.is_ascii() {
@@ -107,6 +114,20 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed<'_>> {
     // data; Japanese shares hold these three far more often.
     let japanese = [SHIFT_JIS, EUC_JP, ISO_2022_JP];
     enc(if japanese.contains(&guess) { guess } else { fallback_japanese(head) }, 0)
+}
+
+/// Text with blocks of NULs in it: apart from the NULs, at most 1% control
+/// characters other than tab, newline, form feed and escape (binary formats
+/// hold them throughout), and enough of it to judge.
+fn nul_padded_text(head: &[u8]) -> bool {
+    let text = head.iter().filter(|&&b| b != 0).count();
+    let control = head
+        .iter()
+        .filter(|&&b| {
+            (b != 0 && b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f
+        })
+        .count();
+    text >= 64 && control * 100 <= text
 }
 
 /// UTF-16 text without a BOM shows NULs in every other byte (the high byte of
@@ -446,5 +467,15 @@ mod tests {
     #[test]
     fn nul_bytes_mean_binary() {
         assert!(sniff(b"\x00\x01\x02\x03\xFF\x00\x10\x00\x00\x00abc").is_none());
+        // An ELF header and its tables: NULs among control bytes.
+        let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+        elf.extend((0..400u32).flat_map(|i| [(i % 7) as u8, 0, 0, 0, b'a', b'b', 0x02, 0]));
+        assert!(sniff(&elf).is_none());
+        // A log with a block of NULs (a crash, a preallocated file) is text.
+        let mut log = b"2026-12-01 10:00:00 login ok\n".repeat(4);
+        log.extend([0u8; 4096]);
+        log.extend(b"2026-12-01 10:05:00 mail taro@example.jp\n".repeat(4));
+        let sniffed = sniff(&log).unwrap();
+        assert!(sniffed.utf8.is_some_and(|t| t.ends_with("taro@example.jp\n")));
     }
 }

@@ -70,9 +70,7 @@ impl<'a> Worker<'a> {
                 out.meta(&display, meta);
                 self.scan_file(&path, &display, size, out);
             }
-            Entry::TooLarge { display, size } => {
-                out.skipped(display, format!("larger than --max-filesize ({size} bytes)"));
-            }
+            Entry::Skipped { display, reason } => out.skipped(display, reason),
             Entry::Error { display, message } => out.error(display, message),
         }
     }

@@ -40,7 +40,7 @@ impl Entry {
     pub fn display(&self) -> &str {
         match self {
             Entry::File { display, .. }
-            | Entry::TooLarge { display, .. }
+            | Entry::Skipped { display, .. }
             | Entry::Error { display, .. } => display,
         }
     }
@@ -60,12 +60,12 @@ pub enum Entry {
         /// What else the file system says of it (time, owner, exposure).
         meta: ItemMeta,
     },
-    /// A file over the size limit.
-    TooLarge {
+    /// A file not read, and why (over the size limit; a FIFO or a device).
+    Skipped {
         /// Its path for reports.
         display: String,
-        /// Its size in bytes.
-        size: u64,
+        /// Why it is not read.
+        reason: String,
     },
     /// A path that could not be listed or inspected.
     Error {
@@ -164,9 +164,10 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
     for result in builder.build() {
         let entry = match result {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
-                Ok(m) if m.len() > max => {
-                    Entry::TooLarge { display: display_path(e.path()), size: m.len() }
-                }
+                Ok(m) if m.len() > max => Entry::Skipped {
+                    display: display_path(e.path()),
+                    reason: format!("larger than --max-filesize ({} bytes)", m.len()),
+                },
                 Ok(m) => Entry::File {
                     display: display_path(e.path()),
                     path: e.into_path(),
@@ -177,8 +178,14 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
                     Entry::Error { display: display_path(e.path()), message: describe(&err) }
                 }
             },
-            // Directories are walked into; symlinks not followed are skipped
-            // (as ripgrep does), and so are sockets, FIFOs and devices.
+            // Reading a FIFO or a device could block for ever or never end:
+            // listed as skipped, never read.
+            Ok(e) if let Some(kind) = e.file_type().and_then(special) => Entry::Skipped {
+                display: display_path(e.path()),
+                reason: format!("{kind}, not a regular file"),
+            },
+            // Directories are walked into; symlinks not followed are skipped,
+            // as ripgrep does.
             Ok(_) => continue,
             Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
         };
@@ -186,6 +193,25 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
             return;
         }
     }
+}
+
+/// What a special file is (a FIFO, a socket, a device), or `None`.
+fn special(t: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    let _ = t;
+    None
 }
 
 /// The path an `ignore` error is about.

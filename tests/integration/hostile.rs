@@ -394,3 +394,28 @@ fn item14_a_password_in_the_query_of_a_database_url_is_never_printed() {
         assert!(all.contains("postgres://piimap@127.0.0.1:1/test?sslmode=disable"), "{format}");
     }
 }
+
+#[test]
+fn item11_a_log_with_a_nul_block_is_read_and_fifos_are_listed_as_skipped() {
+    let t = Tree::new();
+    let mut log = b"2026-12-01 10:00:00 login ok\n".repeat(4);
+    log.extend([0u8; 4096]);
+    log.extend(b"2026-12-01 10:05:00 TEL 090-2718-2818\n");
+    t.file("app.log", log);
+    for fifo in ["queue.pipe", "given.pipe"] {
+        let made = std::process::Command::new("mkfifo").arg(t.path().join(fifo)).status().unwrap();
+        assert!(made.success());
+    }
+    // One FIFO inside the walked folder, one given as a target.
+    let out = piimap_in(t.path(), &["scan", ".", "given.pipe", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    assert_eq!(findings(&values), [("./app.log".to_string(), 5, "phone".to_string())]);
+    let mut skipped: Vec<(&str, &str)> = of_type(&values, "skipped")
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap(), s["message"].as_str().unwrap()))
+        .collect();
+    skipped.sort();
+    let fifo = "a FIFO (named pipe), not a regular file";
+    assert_eq!(skipped, [("./given.pipe", fifo), ("./queue.pipe", fifo), ("given.pipe", fifo)]);
+}
