@@ -43,7 +43,7 @@
 //! use piimap::detect::DetectorSet;
 //! use piimap::identify::Rules;
 //! use piimap::report::{Format, Streaming};
-//! use piimap::scan::{Pipeline, ScanConfig, scan};
+//! use piimap::scan::{DbOptions, Pipeline, ScanConfig, scan};
 //! use piimap::source::WalkOptions;
 //!
 //! let detectors = DetectorSet::load(&[]).expect("built-in patterns compile");
@@ -55,6 +55,7 @@
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],
 //!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, exclude: None, report: None },
+//!     databases: DbOptions::default(),
 //! };
 //! let inventory = scan(&pipeline, &config);
 //! jsonl.finish(&inventory).unwrap();

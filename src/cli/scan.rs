@@ -506,8 +506,31 @@ impl Setup {
             .partition(|t| t.to_str().and_then(Target::parse).is_some());
         let databases: Vec<Target> =
             databases.iter().filter_map(|t| t.to_str().and_then(Target::parse)).collect();
+        let globs = |list: &[String]| -> anyhow::Result<Option<globset::GlobSet>> {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            let mut set = globset::GlobSetBuilder::new();
+            for g in list {
+                set.add(globset::Glob::new(g).with_context(|| format!("bad table glob {g:?}"))?);
+            }
+            Ok(Some(set.build()?))
+        };
+        let opts = DbOptions {
+            sample_rows: (!args.full).then_some(args.sample_rows),
+            include: globs(&args.db_include)?,
+            exclude: globs(&args.db_exclude)?,
+            views: args.db_views,
+            connections: args.db_connections.max(1),
+            timeouts: Timeouts {
+                connect: Duration::from_secs(args.db_connect_timeout),
+                statement: Duration::from_secs(args.db_statement_timeout),
+            },
+        };
         let config = ScanConfig {
             targets: paths,
+            // SQLite files met on the walk are read as database targets are.
+            databases: opts,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
@@ -550,30 +573,8 @@ impl Setup {
             None => scan(&pipeline, &config),
         };
         if !databases.is_empty() {
-            let globs = |list: &[String]| -> anyhow::Result<Option<globset::GlobSet>> {
-                if list.is_empty() {
-                    return Ok(None);
-                }
-                let mut set = globset::GlobSetBuilder::new();
-                for g in list {
-                    set.add(
-                        globset::Glob::new(g).with_context(|| format!("bad table glob {g:?}"))?,
-                    );
-                }
-                Ok(Some(set.build()?))
-            };
-            let opts = DbOptions {
-                sample_rows: (!args.full).then_some(args.sample_rows),
-                include: globs(&args.db_include)?,
-                exclude: globs(&args.db_exclude)?,
-                views: args.db_views,
-                connections: args.db_connections.max(1),
-                timeouts: Timeouts {
-                    connect: Duration::from_secs(args.db_connect_timeout),
-                    statement: Duration::from_secs(args.db_statement_timeout),
-                },
-            };
-            inventory = inventory.merge(scan_databases(&pipeline, &databases, &opts)).finish();
+            inventory =
+                inventory.merge(scan_databases(&pipeline, &databases, &config.databases)).finish();
         }
         if let Some(bar) = bar {
             bar.bar.finish_and_clear();

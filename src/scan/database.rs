@@ -33,6 +33,14 @@ pub struct DbOptions {
     pub timeouts: Timeouts,
 }
 
+impl DbOptions {
+    /// Whether the table `schema.table` is to be read.
+    fn wants(&self, qualified: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(qualified))
+            && self.exclude.as_ref().is_none_or(|g| !g.is_match(qualified))
+    }
+}
+
 impl Default for DbOptions {
     /// A sample of 10,000 rows, tables only, two connections.
     fn default() -> DbOptions {
@@ -68,11 +76,8 @@ pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOpti
             }
         };
         let sessions = Mutex::new(vec![first]);
-        let wanted = |q: &str| {
-            opts.include.as_ref().is_none_or(|g| g.is_match(q))
-                && opts.exclude.as_ref().is_none_or(|g| !g.is_match(q))
-        };
-        let tables: Vec<Table> = tables.into_iter().filter(|t| wanted(&t.qualified())).collect();
+        let tables: Vec<Table> =
+            tables.into_iter().filter(|t| opts.wants(&t.qualified())).collect();
         let path = |table: &Table| format!("{}#{}", target.display, table.qualified());
         let part = pipeline.run(
             opts.connections,
@@ -96,19 +101,18 @@ pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOpti
 }
 
 impl Worker<'_> {
-    /// Scans every table of an SQLite file found on a share, with the
-    /// default sample, on this worker.
-    pub(super) fn scan_sqlite(&mut self, target: &Target, out: &mut dyn Out) {
-        let opts = DbOptions::default();
+    /// Scans the tables of an SQLite file found on a share, as `opts` say
+    /// (one session: the file is one item of the walk).
+    pub(super) fn scan_sqlite(&mut self, target: &Target, opts: &DbOptions, out: &mut dyn Out) {
         let mut session = match connect(target, opts.timeouts) {
             Ok(s) => s,
             Err(e) => return out.error(target.display.clone(), e.to_string()),
         };
-        let tables = match session.tables(false) {
+        let tables = match session.tables(opts.views) {
             Ok(t) => t,
             Err(e) => return out.error(target.display.clone(), e.to_string()),
         };
-        for table in tables {
+        for table in tables.into_iter().filter(|t| opts.wants(&t.qualified())) {
             let path = format!("{}#{}", target.display, table.qualified());
             self.scan_table(session.as_mut(), &path, &table, opts.sample_rows, out);
         }

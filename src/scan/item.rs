@@ -7,9 +7,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::Evidence;
 use super::emit::Out;
 use super::text::FileScan;
+use super::{DbOptions, Evidence};
 use crate::classify::ColumnRules;
 use crate::detect::{DetectorSet, Hit, Scratch};
 use crate::finding::Part;
@@ -64,11 +64,11 @@ impl<'a> Worker<'a> {
     }
 
     /// Scans one entry of a walk.
-    pub(super) fn process(&mut self, entry: Entry, out: &mut dyn Out) {
+    pub(super) fn process(&mut self, entry: Entry, databases: &DbOptions, out: &mut dyn Out) {
         match entry {
             Entry::File { path, display, size, meta } => {
                 out.meta(&display, meta);
-                self.scan_file(&path, &display, size, out);
+                self.scan_file(&path, &display, size, databases, out);
             }
             Entry::Skipped { display, reason } => out.skipped(display, reason),
             Entry::Error { display, message } => out.error(display, message),
@@ -86,7 +86,14 @@ impl<'a> Worker<'a> {
         file.finish(self, kind, bytes.len() as u64, out);
     }
 
-    fn scan_file(&mut self, path: &Path, display: &str, size: u64, out: &mut dyn Out) {
+    fn scan_file(
+        &mut self,
+        path: &Path,
+        display: &str,
+        size: u64,
+        databases: &DbOptions,
+        out: &mut dyn Out,
+    ) {
         let mut read = std::mem::take(&mut self.read);
         let mut file = FileScan::new(path, display);
         // A large file's chunks after the first (which sets the header and
@@ -110,7 +117,7 @@ impl<'a> Worker<'a> {
                     path.to_path_buf(),
                     display.to_string(),
                 );
-                self.scan_sqlite(&target, out);
+                self.scan_sqlite(&target, databases, out);
                 out.stats().files += 1;
             }
             Ok(Kind::Container) => match std::fs::read(path) {

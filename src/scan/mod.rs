@@ -56,6 +56,9 @@ pub struct ScanConfig {
     pub targets: Vec<PathBuf>,
     /// Walk behaviour.
     pub walk: WalkOptions,
+    /// How SQLite files met on the walk are read (sample, tables, views,
+    /// timeouts), as database targets are.
+    pub databases: DbOptions,
 }
 
 /// What findings carry besides their position.
@@ -392,7 +395,7 @@ pub fn scan(pipeline: &Pipeline<'_>, config: &ScanConfig) -> Inventory {
             &pipeline.evidence,
             |each| source::walk(&config.targets, &config.walk, each),
             |entry| entry.display().to_string(),
-            |w, out, entry| w.process(entry, out),
+            |w, out, entry| w.process(entry, &config.databases, out),
         )
         .finish()
 }

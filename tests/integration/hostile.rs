@@ -419,3 +419,34 @@ fn item11_a_log_with_a_nul_block_is_read_and_fifos_are_listed_as_skipped() {
     let fifo = "a FIFO (named pipe), not a regular file";
     assert_eq!(skipped, [("./given.pipe", fifo), ("./queue.pipe", fifo), ("given.pipe", fifo)]);
 }
+
+#[test]
+fn item19_sqlite_files_met_on_the_walk_follow_the_database_options() {
+    let t = Tree::new();
+    std::fs::create_dir(t.path().join("share")).unwrap();
+    let conn = rusqlite::Connection::open(t.path().join("share/crm.sqlite")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE customers(name TEXT, phone TEXT);
+         INSERT INTO customers VALUES ('山田 太郎', '090-2718-2818');
+         CREATE TABLE audit(note TEXT);
+         INSERT INTO audit VALUES ('TEL 090-1414-2135');
+         CREATE VIEW callers AS SELECT phone AS tel FROM customers;",
+    )
+    .unwrap();
+    drop(conn);
+    let tables = |args: &[&str]| {
+        let mut all = vec!["scan", "share", "--format", "jsonl"];
+        all.extend(args);
+        let out = piimap_in(t.path(), &all);
+        assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+        let mut paths: Vec<String> = of_type(&jsonl(&out), "location")
+            .iter()
+            .map(|l| l["path"].as_str().unwrap().rsplit('#').next().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(tables(&[]), ["main.audit", "main.customers"]);
+    assert_eq!(tables(&["--db-views"]), ["main.audit", "main.callers", "main.customers"]);
+    assert_eq!(tables(&["--db-exclude", "main.audit"]), ["main.customers"]);
+}

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use piimap::detect::DetectorSet;
 use piimap::identify::Rules;
 use piimap::report::{Format, Streaming};
-use piimap::scan::{Pipeline, Progress, ScanConfig, scan};
+use piimap::scan::{DbOptions, Pipeline, Progress, ScanConfig, scan};
 use piimap::source::WalkOptions;
 
 use crate::util::*;
@@ -52,6 +52,7 @@ fn config(t: &Tree) -> ScanConfig {
             exclude: None,
             report: None,
         },
+        databases: DbOptions::default(),
     }
 }
 
