@@ -144,7 +144,8 @@ impl Worker<'_> {
                     *n += usize::from(v.as_deref().is_some_and(|s| !s.trim().is_empty()));
                 }
             }
-            self.scan_rows(&mut file, &batch, &mut text, out);
+            let key = table.key.map(|k| &*table.columns[k].name);
+            self.scan_rows(&mut file, &batch, key, &mut text, out);
             Ok(())
         });
         if let Err(e) = read {
@@ -155,11 +156,13 @@ impl Worker<'_> {
         out.stats().tables += 1;
     }
 
-    /// Scans one batch of rows, as a table of text in `text`.
+    /// Scans one batch of rows, as a table of text in `text`; `key` is the
+    /// primary key's column.
     fn scan_rows(
         &mut self,
         file: &mut FileScan<'_>,
         batch: &Sample,
+        key: Option<&str>,
         text: &mut String,
         out: &mut dyn Out,
     ) {
@@ -179,9 +182,22 @@ impl Worker<'_> {
         }
         out.stats().bytes += text.len() as u64;
         file.chunk_with(self, Chunk::text(text), out, &mut |findings| {
+            // A key that is itself personal data (an e-mail as the primary
+            // key) would print it raw as the row's name: its number stands in.
+            let mut personal: Vec<u64> = findings
+                .iter()
+                .filter(|f| key.is_some() && f.field.as_deref() == key)
+                .filter_map(|f| f.line)
+                .collect();
+            personal.dedup();
             for f in findings {
                 let row = f.line.and_then(|l| batch.rows.get(l as usize - 1));
-                f.row = row.map(|(key, _)| key.clone());
+                f.row = match (row, f.line) {
+                    (Some(_), Some(l)) if personal.binary_search(&l).is_ok() => {
+                        Some(format!("#{}", batch.first as u64 + l))
+                    }
+                    (row, _) => row.map(|(key, _)| key.clone()),
+                };
                 // The record is the row's number in the table.
                 f.record = f.line.map(|l| batch.first as u64 + l);
                 f.line = None;

@@ -450,3 +450,45 @@ fn item19_sqlite_files_met_on_the_walk_follow_the_database_options() {
     assert_eq!(tables(&["--db-views"]), ["main.audit", "main.callers", "main.customers"]);
     assert_eq!(tables(&["--db-exclude", "main.audit"]), ["main.customers"]);
 }
+
+#[test]
+fn item12_a_primary_key_that_is_personal_data_never_names_its_row() {
+    let t = Tree::new();
+    let db = t.path().join("members.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE members(email TEXT PRIMARY KEY, name TEXT, phone TEXT);
+         INSERT INTO members VALUES ('hanako.suzuki@example.jp', '鈴木 花子', '090-2718-2818');
+         INSERT INTO members VALUES ('taro.yamada@example.jp', '山田 太郎', '090-1414-2135');
+         CREATE TABLE orders(id TEXT PRIMARY KEY, phone TEXT);
+         INSERT INTO orders VALUES ('A-1001', '090-1732-0508');",
+    )
+    .unwrap();
+    drop(conn);
+    let target = format!("sqlite:{}", db.display());
+    let out = piimap_in(t.path(), &["scan", &target, "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let mut rows: Vec<(String, String)> = jsonl(&out)
+        .iter()
+        .filter(|v| v["type"] == "finding" && v["row"].is_string())
+        .map(|v| {
+            let table = v["path"].as_str().unwrap().rsplit('#').next().unwrap().to_string();
+            (table, v["row"].as_str().unwrap().to_string())
+        })
+        .collect();
+    rows.dedup();
+    // An ordinary key still names its row.
+    assert_eq!(
+        rows,
+        [
+            ("main.members".into(), "#1".into()),
+            ("main.members".into(), "#2".into()),
+            ("main.orders".into(), "A-1001".into())
+        ]
+    );
+    for format in ["jsonl", "text", "json", "html", "markdown", "csv", "sarif"] {
+        let out = piimap_in(t.path(), &["scan", &target, "--format", format]);
+        let all = String::from_utf8_lossy(&out.stdout);
+        assert!(!all.contains("hanako.suzuki") && !all.contains("taro.yamada"), "{format}: {all}");
+    }
+}
