@@ -245,6 +245,27 @@ pub enum Container {
     Other,
 }
 
+/// What went wrong in a document, without the names an XML parser quotes
+/// from it: an element, attribute or entity name can be a customer's name
+/// (`expected </山田太郎>`). Syntax errors keep their fixed wording; a
+/// mismatched tag or a bad attribute, entity, namespace or encoding is
+/// named as such only. Errors with no XML error under them read as given.
+pub(crate) fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut source = Some(e);
+    while let Some(s) = source {
+        if let Some(xml) = s.downcast_ref::<quick_xml::Error>() {
+            return match xml {
+                quick_xml::Error::Syntax(e) => format!("malformed XML: {e}"),
+                quick_xml::Error::IllFormed(_) => "malformed XML: tags that do not match".into(),
+                quick_xml::Error::Io(e) => format!("cannot read: {e}"),
+                _ => "malformed XML: a bad attribute, entity, namespace or encoding".into(),
+            };
+        }
+        source = s.source();
+    }
+    e.to_string()
+}
+
 /// Tells a container's kind from its bytes: a zip is a workbook or an
 /// office document by the parts it holds, else an archive.
 pub fn container(bytes: &[u8]) -> Container {

@@ -237,9 +237,9 @@ fn xml_text(
         out.extend(s.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }));
     };
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            format!("{} (at byte {})", super::describe(&e), reader.error_position())
+        })?;
         match event {
             Event::Start(e) => {
                 let name = e.local_name();
@@ -382,6 +382,10 @@ mod tests {
         let mut out = String::new();
         let err = xml_text(b"<w:p><w:t>a</w:x></w:p>", &WORD, &mut out, &mut |_| {}).unwrap_err();
         assert!(err.starts_with("malformed XML"), "{err}");
+        // Names from the document stay out of the message (issue 20 item 15).
+        let xml = "<w:p><山田太郎>a</鈴木花子></w:p>".as_bytes();
+        let err = xml_text(xml, &WORD, &mut out, &mut |_| {}).unwrap_err();
+        assert_eq!(err, "malformed XML: tags that do not match (at byte 20)");
         assert_eq!(sniff(b"PK\x03\x04 not a zip"), None);
     }
 }

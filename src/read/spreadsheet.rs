@@ -76,10 +76,12 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
         }
     }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("cannot read the workbook: {e}"))?;
+        .map_err(|e| format!("cannot read the workbook: {}", super::describe(&e)))?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
-        let cannot = |e: &dyn std::fmt::Display| format!("cannot read sheet {name:?}: {e}");
+        let cannot = |e: &(dyn std::error::Error + 'static)| {
+            format!("cannot read sheet {name:?}: {}", super::describe(e))
+        };
         let mut cells = Vec::new();
         let mut keep = |(row, column): (u32, u32), value: Data| {
             let text = text(&value);
@@ -180,8 +182,9 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), String> {
         )
     };
     loop {
-        let event =
-            xml.read_event_into(&mut buf).map_err(|e| format!("corrupt content.xml: {e}"))?;
+        let event = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("corrupt content.xml: {}", super::describe(&e)))?;
         match &event {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 b"table:table" => (rows, used_rows, widest) = (0, 0, 0),
