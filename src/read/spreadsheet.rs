@@ -104,8 +104,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
             }
             book => {
                 let range = book.worksheet_range(&name).map_err(|e| cannot(&e))?;
+                let (row0, col0) = range.start().unwrap_or_default();
                 for (row, column, value) in range.used_cells() {
-                    let (row0, col0) = range.start().unwrap_or_default();
                     keep((row0 + row as u32, col0 + column as u32), value.clone());
                 }
             }
