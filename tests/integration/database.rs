@@ -403,3 +403,69 @@ fn subject_requests_find_the_person_in_postgres_and_mariadb() {
     from_index["source"] = "scan".into();
     assert_eq!(from_index, answer);
 }
+
+#[test]
+fn a_terminated_postgres_session_is_an_error_and_the_scan_goes_on() {
+    if !reachable(PG) {
+        return;
+    }
+    let schema = format!("piimap_kill_{}", std::process::id());
+    let _cleanup = PgCleanup(schema.clone());
+    let connect = || {
+        postgres::Client::connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=test",
+            postgres::NoTls,
+        )
+        .unwrap()
+    };
+    connect()
+        .batch_execute(&format!(
+            "CREATE SCHEMA {schema};
+             CREATE TABLE {schema}.a_people (氏名 text, 電話番号 text);
+             INSERT INTO {schema}.a_people VALUES ('山田 太郎', '090-5555-0101');
+             CREATE VIEW {schema}.b_slow AS SELECT pg_sleep(30)::text AS s;"
+        ))
+        .unwrap();
+    let include = format!("{schema}.*");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+        .args(["scan", PG, "--db-views", "--db-include", &include, "--db-connections", "1"])
+        .args(["--format", "jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A DBA ends piimap's session, found by its name, while the view runs.
+    let mut admin = connect();
+    let sleeping = format!(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'piimap' AND query LIKE '%{schema}%b_slow%'"
+    );
+    let mut killed = 0;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        for row in admin.query(sleeping.as_str(), &[]).unwrap() {
+            let pid: i32 = row.get(0);
+            admin.execute("SELECT pg_terminate_backend($1)", &[&pid]).unwrap();
+            killed += 1;
+        }
+        if killed > 0 {
+            break;
+        }
+    }
+    assert_eq!(killed, 1, "no piimap session was running the view");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 2);
+    let values = jsonl(&out);
+    let errors: Vec<(String, String)> = of_type(&values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap().into(), e["message"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            format!("{PG}#{schema}.b_slow"),
+            "terminating connection due to administrator command".to_string()
+        )]
+    );
+    let tables: Vec<&str> =
+        of_type(&values, "location").iter().map(|l| l["path"].as_str().unwrap()).collect();
+    assert_eq!(tables, [format!("{PG}#{schema}.a_people")]);
+}
