@@ -100,10 +100,27 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
     if bytes.starts_with(b"\x1f\x8b") {
         let inner = display.rsplit('/').next().unwrap_or(display);
         let name = format!("{display}!{}", inner.strip_suffix(".gz").unwrap_or(inner));
-        let mut content = Vec::new();
-        let read = flate2::read::GzDecoder::new(bytes)
-            .take(limits.member.saturating_add(1))
-            .read_to_end(&mut content);
+        let mut gz = flate2::read::GzDecoder::new(bytes);
+        // The first block tells a .tar.gz: it is read member by member as it
+        // inflates, each member within the limits as in a plain tar, never
+        // inflated whole (which a tar past the member limit never was).
+        let mut content = Vec::with_capacity(512);
+        let head = (&mut gz).take(512).read_to_end(&mut content);
+        if head.is_ok() && crate::read::is_tar(&content) {
+            let inflated = limits.ratio.saturating_mul(bytes.len() as u64).max(1 << 20);
+            let stream = std::io::Cursor::new(content).chain(gz);
+            tar_members(
+                stream,
+                display,
+                limits,
+                Some(inflated),
+                &mut |name, content, each| hand(name, content, each),
+                each,
+            );
+            return;
+        }
+        let rest = limits.member.saturating_add(1).saturating_sub(content.len() as u64);
+        let read = head.and_then(|_| gz.take(rest).read_to_end(&mut content));
         match read {
             Err(e) => each(Member::Error {
                 display: display.to_string(),
@@ -119,8 +136,6 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
             {
                 each(Member::Skipped { display: name, reason: ratio_reason(limits) })
             }
-            // A .tar.gz is one archive: its members are named after it.
-            Ok(_) if crate::read::is_tar(&content) => walk(&content, display, limits, depth, each),
             Ok(_) => hand(name, content, each),
         }
         return;
@@ -130,6 +145,7 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
             bytes,
             display,
             limits,
+            None,
             &mut |name, content, each| hand(name, content, each),
             each,
         );
@@ -194,18 +210,20 @@ fn walk(bytes: &[u8], display: &str, limits: &Limits, depth: usize, each: &mut d
     }
 }
 
-/// The regular files of a tar archive (already uncompressed: size limits
-/// apply, ratios do not).
+/// The regular files of a tar archive read from `tar` as it streams (a
+/// `.tar.gz` inflating); a compressed one stops once its members add up to
+/// more than `inflated` bytes (its compressed size times the ratio limit).
 fn tar_members<H>(
-    bytes: &[u8],
+    tar: impl Read,
     display: &str,
     limits: &Limits,
+    inflated: Option<u64>,
     hand: &mut H,
     each: &mut dyn FnMut(Member),
 ) where
     H: FnMut(String, Vec<u8>, &mut dyn FnMut(Member)),
 {
-    let mut archive = tar::Archive::new(bytes);
+    let mut archive = tar::Archive::new(tar);
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => {
@@ -236,6 +254,11 @@ fn tar_members<H>(
         if let Err(reason) = limits.admit(size, None, &mut total) {
             each(Member::Skipped { display: name, reason });
             continue;
+        }
+        if inflated.is_some_and(|cap| total > cap) {
+            // A bomb: this member and the rest are not inflated.
+            each(Member::Skipped { display: name, reason: ratio_reason(limits) });
+            return;
         }
         let mut content = Vec::with_capacity(size as usize);
         match entry.read_to_end(&mut content) {
@@ -321,5 +344,49 @@ mod tests {
             }
         });
         assert_eq!(out, [("logs/app.log.gz!app.log".to_string(), b"TEL 090-5555-0101\n".to_vec())]);
+    }
+
+    /// A gzip-compressed tar of `files`.
+    fn tar_gz(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (name, content) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(content.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, name, &content[..]).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&tar.into_inner().unwrap()).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn a_tar_gz_is_read_member_by_member_as_it_inflates() {
+        // The tar is larger than the member limit; each member is not.
+        let line = |n: u32| format!("TEL 090-5555-{n:04}\n").repeat(40).into_bytes();
+        let bytes =
+            tar_gz(&[("a.log", line(1)), ("b.log", line(2)), ("big.log", line(3).repeat(3))]);
+        let out = list(&bytes, &Limits::new(1000));
+        assert_eq!(
+            out,
+            [
+                "file a.zip!a.log 720",
+                "file a.zip!b.log 720",
+                "skipped a.zip!big.log: larger than 1000 bytes uncompressed (2160 bytes)",
+            ]
+        );
+        // Ten members of 4 MiB of zeros: past 100 times the compressed size,
+        // the rest is not inflated.
+        let zeros: Vec<(String, Vec<u8>)> =
+            (0..10).map(|i| (format!("z{i}.bin"), vec![0u8; 4 << 20])).collect();
+        let zeros: Vec<(&str, Vec<u8>)> =
+            zeros.iter().map(|(n, c)| (n.as_str(), c.clone())).collect();
+        let out = list(&tar_gz(&zeros), &Limits::new(8 << 20));
+        assert!(
+            out.last().unwrap().ends_with("compression ratio above 100:1 (a zip bomb?): not read"),
+            "{out:?}"
+        );
+        assert!(out.len() < 10, "{out:?}");
     }
 }
