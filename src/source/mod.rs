@@ -110,12 +110,23 @@ impl ItemMeta {
 
 /// The report form of a path: as given, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.into_owned()
-    } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+    // Bytes that are not UTF-8 are written `\xFF`, not all as one U+FFFD:
+    // `bad\xff.txt` and `bad\xfe.txt` stay two locations, each findable.
+    #[cfg(unix)]
+    let s: String = {
+        use std::os::unix::ffi::OsStrExt;
+        let mut s = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            s.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                s.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        s
+    };
+    #[cfg(not(unix))]
+    let s = path.to_string_lossy().into_owned();
+    if std::path::MAIN_SEPARATOR == '/' { s } else { s.replace(std::path::MAIN_SEPARATOR, "/") }
 }
 
 /// Walks `targets` in order and hands every entry to `each`, until the walk

@@ -492,3 +492,22 @@ fn item12_a_primary_key_that_is_personal_data_never_names_its_row() {
         assert!(!all.contains("hanako.suzuki") && !all.contains("taro.yamada"), "{format}: {all}");
     }
 }
+
+#[test]
+fn item9_file_names_that_are_not_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = Tree::new();
+    for byte in [0xFFu8, 0xFE] {
+        let bytes = [b'b', b'a', b'd', byte, b'.', b't', b'x', b't'];
+        let name = std::ffi::OsStr::from_bytes(&bytes);
+        std::fs::write(t.path().join(name), "TEL 090-2718-2818\n").unwrap();
+    }
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let mut paths: Vec<String> = of_type(&jsonl(&out), "location")
+        .iter()
+        .map(|l| l["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, [r"./bad\xFE.txt", r"./bad\xFF.txt"]);
+}
