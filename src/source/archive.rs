@@ -264,7 +264,11 @@ fn tar_members<H>(
         match entry.read_to_end(&mut content) {
             Ok(_) => hand(name, content, each),
             Err(e) => {
-                each(Member::Error { display: name, message: format!("corrupt member: {e}") })
+                // The stream is broken (a truncated .tar.gz): what follows
+                // cannot be found.
+                let message = format!("corrupt member: {e} (the archive ends here)");
+                each(Member::Error { display: name, message });
+                return;
             }
         }
     }

@@ -285,7 +285,11 @@ fn corrupt_twins_are_errors_and_the_scan_goes_on() {
         // cross-reference table is gone, a gzip stream ends early.
         let bytes = fixture(name);
         t.file(&format!("share/truncated_{name}"), &bytes[..bytes.len() / 2]);
-        want.push(format!("share/truncated_{name}"));
+        // A .tar.gz is read as it inflates: the member where it breaks is named.
+        want.push(match name {
+            "backup.tar.gz" => "share/truncated_backup.tar.gz!backup/keiyaku.docx".to_string(),
+            _ => format!("share/truncated_{name}"),
+        });
     }
     // Well-formed zips whose XML is not.
     let broken = b"<w:document><w:body><w:p><w:t>\xE5\xB1\xB1\xE7\x94\xB0</w:p>";
