@@ -19,7 +19,8 @@ use super::lock;
 use crate::classify::{self, ColumnRules, Filled, Found};
 use crate::detect::{Columns, Hit, Layout};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
-use crate::read::{Chunk, Kind, delimited::Header, structured::Syntax};
+use crate::read::delimited::{Header, RowFields};
+use crate::read::{Chunk, Kind, structured::Syntax};
 use crate::suppress;
 
 /// Findings are built and sent on this many at a time (whole records, so a
@@ -115,7 +116,9 @@ impl<'p> FileScan<'p> {
             self.syntax = Syntax::sniff(self.path, chunk.text);
             self.columns = match self.syntax {
                 Some(_) => None,
-                None => Header::sniff(self.path, chunk.text).map(|h| w.detectors.columns(h)),
+                None => Header::sniff(self.path, chunk.text)
+                    .filter(|h| !first_line_is_data(w, chunk.text, h))
+                    .map(|h| w.detectors.columns(h)),
             };
             self.filled = self.columns.as_ref().map(|_| Filled::default());
         }
@@ -543,6 +546,25 @@ fn records(
     }
     flush(group, &mut records);
     records
+}
+
+/// Whether the first line of `text`, sniffed as the `header` row, holds
+/// personal data that a detector finds on its own: such a line is a record,
+/// not a header row, however much its fields look like names (`山田 太郎様,
+/// 女性,会社員`) — taken for a header, its raw values would name every
+/// column's findings. A field that names a column (`電話番号`) is a label
+/// whatever a detector makes of it.
+fn first_line_is_data(w: &mut Worker<'_>, text: &str, header: &Header) -> bool {
+    let first = text.split('\n').next().unwrap_or("");
+    let mut hits: Vec<Hit> = Vec::new();
+    let cells = Layout { first_is_header: false, fields: true };
+    w.detectors.detect(first, None, cells, &mut w.detect, &mut hits);
+    let row = RowFields::new(header, first);
+    let label = |h: &Hit| {
+        let name = header.names.get(row.field_at(h.start));
+        name.is_some_and(|n| ColumnRules::builtin().is_ok_and(|r| r.names_any(n)))
+    };
+    hits.iter().any(|h| h.confidence >= Confidence::Medium && !label(h))
 }
 
 /// The columns of a chunk's hits, which come in text order: the characters

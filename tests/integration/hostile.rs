@@ -4,6 +4,8 @@
 //! by re-reading its line from the start; here they must come back with
 //! every value found and placed exactly.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::util::*;
@@ -510,4 +512,24 @@ fn item9_file_names_that_are_not_utf8_stay_apart() {
         .collect();
     paths.sort();
     assert_eq!(paths, [r"./bad\xFE.txt", r"./bad\xFF.txt"]);
+}
+
+#[test]
+fn item13_a_first_row_of_data_is_no_header() {
+    // No digits and no `@`: the first row looks like a header by its shape.
+    let t = Tree::new();
+    t.file(
+        "customers.csv",
+        "山田 太郎様,女性,会社員,東京都渋谷区道玄坂2-1-1\n鈴木 花子様,女性,教師,大阪府大阪市北区梅田1-2-3\n",
+    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    // Both rows are read as rows, and no raw value names a column.
+    let found: BTreeSet<(u64, String)> =
+        findings(&values).into_iter().map(|f| (f.1, f.2)).collect();
+    let both = |c: &str| [(1, c.to_string()), (2, c.to_string())];
+    assert_eq!(found, both("name").into_iter().chain(both("address")).collect());
+    let fields: Vec<&str> = values.iter().filter_map(|v| v["field"].as_str()).collect();
+    assert!(fields.iter().all(|f| !f.contains("山田") && !f.contains("東京都")), "{fields:?}");
 }
