@@ -33,8 +33,14 @@ pub fn extract(bytes: &[u8]) -> Result<Pdf, String> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err("encrypted PDF: not read (password protected)".to_string());
     }
+    let pages = doc.get_pages();
+    // A page tree that holds itself, or none at all, lists no page: the
+    // file must not pass for an empty one.
+    if pages.is_empty() {
+        return Err("corrupt PDF: no page can be found (a damaged page tree)".to_string());
+    }
     let mut pdf = Pdf::default();
-    for &number in doc.get_pages().keys() {
+    for &number in pages.keys() {
         let mut text = String::new();
         let read = output_doc_page(&doc, &mut PlainTextOutput::new(&mut text), number);
         match read {
@@ -65,6 +71,25 @@ mod tests {
     fn corrupt_and_truncated_are_errors() {
         assert!(sniff(b"%PDF-1.4\n"));
         assert!(extract(b"%PDF-1.4\ngarbage").unwrap_err().starts_with("corrupt PDF"));
+        // A page tree whose only kid is itself (issue 20 item 10).
+        let objects =
+            ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>"];
+        let mut file = String::from("%PDF-1.4\n");
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(file.len());
+            file.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+        }
+        let xref = file.len();
+        file.push_str("xref\n0 3\n0000000000 65535 f \n");
+        for o in offsets {
+            file.push_str(&format!("{o:010} 00000 n \n"));
+        }
+        file.push_str(&format!("trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"));
+        assert_eq!(
+            extract(file.as_bytes()).unwrap_err(),
+            "corrupt PDF: no page can be found (a damaged page tree)"
+        );
         assert_eq!(tidy("\n\n  氏名 山田  \n電話\n"), "  氏名 山田\n電話\n");
     }
 }
