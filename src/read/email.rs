@@ -5,7 +5,7 @@
 //! and Subject headers (one per line, each address as `name <address>`),
 //! a blank line, then its text parts. Lines are lines of that decoded text.
 
-use mail_parser::{Address, Message, MessageParser};
+use mail_parser::{Address, Message, MessageParser, MimeHeaders};
 
 /// Header names whose presence at the top of a file makes it a message.
 const HEADERS: &[&str] = &[
@@ -58,20 +58,46 @@ pub fn sniff(bytes: &[u8]) -> bool {
 
 /// The decoded text of every message in `bytes`.
 pub fn render(bytes: &[u8]) -> String {
-    let parser = MessageParser::default();
     let mut out = String::new();
+    each_message(bytes, &mut |_, msg| message_text(msg, &mut out));
+    out
+}
+
+/// Hands every message of `bytes` (one, or an mbox of many) to `each` with
+/// its 1-based number.
+fn each_message(bytes: &[u8], each: &mut dyn FnMut(usize, &Message<'_>)) {
+    let parser = MessageParser::default();
     if bytes.starts_with(b"From ") {
-        for message in mail_parser::mailbox::mbox::MessageIterator::new(bytes) {
+        let messages = mail_parser::mailbox::mbox::MessageIterator::new(bytes);
+        for (n, message) in messages.enumerate() {
             if let Ok(m) = message
                 && let Some(msg) = parser.parse(m.contents())
             {
-                message_text(&msg, &mut out);
+                each(n + 1, &msg);
             }
         }
     } else if let Some(msg) = parser.parse(bytes) {
-        message_text(&msg, &mut out);
+        each(1, &msg);
     }
-    out
+}
+
+/// Every attachment of the messages in `bytes`, named as it names itself
+/// (`attachment-N` when it does not; in an mbox, after its message's
+/// number: `3/見積書.xlsx`), with its decoded content. A forwarded message
+/// (message/rfc822) is an attachment too, as its raw text: an e-mail to
+/// read in its turn.
+pub fn attachments(bytes: &[u8], each: &mut dyn FnMut(String, &[u8])) {
+    let mbox = bytes.starts_with(b"From ");
+    each_message(bytes, &mut |n, msg| {
+        for (i, part) in msg.attachments().enumerate() {
+            // A name is one path segment: `/` and `!` would fake nesting.
+            let name = part
+                .attachment_name()
+                .map_or_else(|| format!("attachment-{}", i + 1), |s| s.replace(['/', '!'], "_"));
+            let name = if mbox { format!("{n}/{name}") } else { name };
+            each(name, part.contents());
+        }
+    });
 }
 
 fn message_text(msg: &Message<'_>, out: &mut String) {

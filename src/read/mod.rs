@@ -49,6 +49,9 @@ pub enum ReadError {
 pub enum Kind {
     /// Decoded text in this encoding.
     Text(Encoding),
+    /// E-mail: its messages' text went to the chunks; its attachments are
+    /// read apart ([`email::attachments`]).
+    Email,
     /// A CAD drawing, with its layer names and texts (its text went to the
     /// chunks already).
     Cad(Box<cad::Drawing>),
@@ -198,7 +201,7 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
             column_offset: 0,
             drawing: false,
         });
-        return Kind::Text(Encoding::UTF8);
+        return Kind::Email;
     }
     match text::sniff(bytes) {
         Some(sniffed) => {

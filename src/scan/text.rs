@@ -264,7 +264,7 @@ impl<'p> FileScan<'p> {
     /// Ends a file read as text (or a drawing, or an image).
     pub(super) fn finish(self, w: &Worker<'_>, kind: Kind, size: u64, out: &mut dyn Out) {
         match kind {
-            Kind::Text(_) => {
+            Kind::Text(_) | Kind::Email => {
                 out.stats().read(size);
                 out.findings(self.classify_columns(Some(1), None));
             }

@@ -533,3 +533,50 @@ fn item13_a_first_row_of_data_is_no_header() {
     let fields: Vec<&str> = values.iter().filter_map(|v| v["field"].as_str()).collect();
     assert!(fields.iter().all(|f| !f.contains("山田") && !f.contains("東京都")), "{fields:?}");
 }
+
+#[test]
+fn item8_email_attachments_are_read_as_members_of_the_message() {
+    // Base64 (RFC 4648), as a mailer writes attachments.
+    let b64 = |bytes: &[u8]| -> String {
+        const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                let c =
+                    if i <= chunk.len() { ABC[(n >> (18 - 6 * i) & 63) as usize] } else { b'=' };
+                out.push(char::from(c));
+            }
+        }
+        out
+    };
+    let csv = "氏名,電話番号\n山田 太郎,090-2718-2818\n";
+    let zip = zip_of(&[("list/notes.txt", "TEL 090-1414-2135\n".as_bytes())]);
+    let forwarded = "From: x@example.jp\r\nTo: y@example.jp\r\nSubject: fw\r\nDate: Mon, 30 Nov 2026 10:00:00 +0900\r\n\r\nTEL 090-1732-0508\r\n";
+    let mail = format!(
+        "From: sales@example.jp\r\nTo: boss@example.jp\r\nSubject: list\r\nDate: Mon, 30 Nov 2026 10:00:00 +0900\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee attached\r\n\
+         --b\r\nContent-Type: text/csv; name=\"customers.csv\"\r\nContent-Disposition: attachment; filename=\"customers.csv\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+         --b\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"list.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+         --b\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"fw.eml\"\r\n\r\n{forwarded}\r\n\
+         --b--\r\n",
+        b64(csv.as_bytes()),
+        b64(&zip)
+    );
+    let t = Tree::new();
+    t.file("list.eml", mail);
+    let out = piimap_in(t.path(), &["scan", "list.eml", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let phones: BTreeSet<(String, u64)> =
+        findings(&jsonl(&out)).into_iter().filter(|f| f.2 == "phone").map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        phones,
+        BTreeSet::from([
+            ("list.eml!customers.csv".to_string(), 2),
+            ("list.eml!list.zip!list/notes.txt".to_string(), 1),
+            ("list.eml!fw.eml".to_string(), 5),
+        ])
+    );
+}
