@@ -542,6 +542,10 @@ mod pg {
     fn message(e: &postgres::Error) -> String {
         match e.as_db_error() {
             Some(db) => db.message().to_string(),
+            // The server's last words may not arrive before the close.
+            None if e.is_closed() => "the server closed the connection (an administrator, a \
+                restart or the network ended the session)"
+                .to_string(),
             None => {
                 let mut text = e.to_string();
                 let mut source = std::error::Error::source(e);
