@@ -4,6 +4,8 @@
 //! one decoded text per file: for each message its From, To, Cc, Reply-To
 //! and Subject headers (one per line, each address as `name <address>`),
 //! a blank line, then its text parts. Lines are lines of that decoded text.
+//! Attachments (forwarded messages among them) are handed out apart, by
+//! name and content ([`attachments`]), for the scan to read as members.
 
 use mail_parser::{Address, Message, MessageParser, MimeHeaders};
 

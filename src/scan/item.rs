@@ -106,13 +106,19 @@ impl<'a> Worker<'a> {
                 let reason = format!("attached deeper than {ATTACHMENT_DEPTH} levels: not read");
                 return out.skipped(member, reason);
             }
-            let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.scan_bytes(&member, content, out)
-            }));
-            if scanned.is_err() {
-                out.error(member, super::CRASHED.into());
-            }
+            self.scan_member(&member, content, out);
         });
+    }
+
+    /// Scans a member of an archive or a message; one that crashes a reader
+    /// is an error entry, and the other members are still read.
+    fn scan_member(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.scan_bytes(display, bytes, out)
+        }));
+        if scanned.is_err() {
+            out.error(display.to_string(), super::CRASHED.into());
+        }
     }
 
     fn scan_file(
@@ -353,16 +359,7 @@ impl<'a> Worker<'a> {
     fn scan_archive(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
         use crate::source::archive::{Limits, Member, members};
         members(bytes, display, &Limits::new(ARCHIVE_MEMBER_MAX), &mut |member| match member {
-            Member::File { display, bytes } => {
-                // A member that crashes a reader is an error entry; the
-                // archive's other members are still read.
-                let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.scan_bytes(&display, &bytes, out)
-                }));
-                if scanned.is_err() {
-                    out.error(display, super::CRASHED.into());
-                }
-            }
+            Member::File { display, bytes } => self.scan_member(&display, &bytes, out),
             Member::Skipped { display, reason } => out.skipped(display, reason),
             Member::Error { display, message } => out.error(display, message),
         });
