@@ -153,15 +153,17 @@ fn sqlite_tables_are_classified_by_column() {
     );
 }
 
+/// A session of PostgreSQL's administrator, to set tests up.
+fn pg_admin() -> Result<postgres::Client, postgres::Error> {
+    postgres::Client::connect("host=127.0.0.1 port=5432 user=postgres dbname=test", postgres::NoTls)
+}
+
 /// Drops a PostgreSQL schema (and role) when the test ends, pass or fail.
 struct PgCleanup(String);
 
 impl Drop for PgCleanup {
     fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=test",
-            postgres::NoTls,
-        ) {
+        if let Ok(mut c) = pg_admin() {
             let _ = c.batch_execute(&format!(
                 "DROP SCHEMA IF EXISTS {0} CASCADE; DROP ROLE IF EXISTS {0}_reader;",
                 self.0
@@ -177,11 +179,7 @@ fn postgres_tables_are_classified_read_only_and_without_passwords() {
     }
     let schema = format!("piimap_it_{}", std::process::id());
     let _cleanup = PgCleanup(schema.clone());
-    let mut c = postgres::Client::connect(
-        "host=127.0.0.1 port=5432 user=postgres dbname=test",
-        postgres::NoTls,
-    )
-    .unwrap();
+    let mut c = pg_admin().unwrap();
     c.batch_execute(&format!(
         "CREATE SCHEMA {schema};
          CREATE TABLE {schema}.customers (id serial PRIMARY KEY, 氏名 text, email text, 電話番号 text, 住所 text, 生年月日 date, 性別 text, memo text, photo bytea);
@@ -312,11 +310,7 @@ fn subject_requests_find_the_person_in_postgres_and_mariadb() {
     }
     let schema = format!("piimap_subj_{}", std::process::id());
     let _pg = PgCleanup(schema.clone());
-    let mut c = postgres::Client::connect(
-        "host=127.0.0.1 port=5432 user=postgres dbname=test",
-        postgres::NoTls,
-    )
-    .unwrap();
+    let mut c = pg_admin().unwrap();
     c.batch_execute(&format!(
         "CREATE SCHEMA {schema};
          CREATE TABLE {schema}.members (id int PRIMARY KEY, フリガナ text, email text, 個人番号 text);
@@ -411,14 +405,8 @@ fn a_terminated_postgres_session_is_an_error_and_the_scan_goes_on() {
     }
     let schema = format!("piimap_kill_{}", std::process::id());
     let _cleanup = PgCleanup(schema.clone());
-    let connect = || {
-        postgres::Client::connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=test",
-            postgres::NoTls,
-        )
+    pg_admin()
         .unwrap()
-    };
-    connect()
         .batch_execute(&format!(
             "CREATE SCHEMA {schema};
              CREATE TABLE {schema}.a_people (氏名 text, 電話番号 text);
@@ -434,7 +422,7 @@ fn a_terminated_postgres_session_is_an_error_and_the_scan_goes_on() {
         .spawn()
         .unwrap();
     // A DBA ends piimap's session, found by its name, while the view runs.
-    let mut admin = connect();
+    let mut admin = pg_admin().unwrap();
     let sleeping = format!(
         "SELECT pid FROM pg_stat_activity WHERE application_name = 'piimap' AND query LIKE '%{schema}%b_slow%'"
     );
