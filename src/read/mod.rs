@@ -109,6 +109,14 @@ pub struct ReadScratch {
     decoded: String,
 }
 
+impl ReadScratch {
+    /// The file [`read_file`] last read, whole when it was not streamed as
+    /// plain text (a [`Kind::Container`] or [`Kind::Email`] always is).
+    pub fn whole(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// Reads `path` and calls `on_chunk` for each chunk of its text. A file
 /// larger than one [`WINDOW`] that starts like plain text is decoded as it
 /// is read; anything else is read whole (its size is bounded by the walk's

@@ -145,7 +145,6 @@ impl<'a> Worker<'a> {
             }
         });
         file.chunks_in_parallel(self, &mut batch, out);
-        self.read = read;
         match result {
             Ok(Kind::Database) => {
                 let target = crate::source::database::Target::sqlite_file(
@@ -155,21 +154,17 @@ impl<'a> Worker<'a> {
                 self.scan_sqlite(&target, databases, out);
                 out.stats().files += 1;
             }
-            Ok(Kind::Container) => match std::fs::read(path) {
-                Ok(bytes) => self.scan_document(display, &bytes, out),
-                Err(e) => out.error(display.to_string(), e.to_string()),
-            },
+            // Both were read whole to be recognised: not read again.
+            Ok(Kind::Container) => self.scan_document(display, read.whole(), out),
             Ok(Kind::Email) => {
                 file.finish(self, Kind::Email, size, out);
-                match std::fs::read(path) {
-                    Ok(bytes) => self.scan_attachments(display, &bytes, out),
-                    Err(e) => out.error(display.to_string(), e.to_string()),
-                }
+                self.scan_attachments(display, read.whole(), out);
             }
             Ok(kind) => file.finish(self, kind, size, out),
             // What was read before the error stays reported.
             Err(e) => out.error(display.to_string(), e.to_string()),
         }
+        self.read = read;
     }
 
     /// Scans in-memory content by what [`read::container`] says it is.
