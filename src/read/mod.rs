@@ -256,6 +256,35 @@ pub enum Container {
     Other,
 }
 
+thread_local! {
+    /// How many [`guarded`] parser calls this thread is inside.
+    static GUARDED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs a third-party parser over a file's bytes. Such parsers panic on
+/// some malformed input (an index past a table's end, an unwrap of a
+/// missing object): that is the file being corrupt, not piimap failing, so
+/// the panic becomes `corrupt {format}: …` — the item's error entry —
+/// instead of an internal error. piimap's own code runs outside the guard
+/// and must not panic (the fuzz targets treat a panic there as a crash).
+pub(crate) fn guarded<T>(
+    format: &str,
+    parse: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse));
+    GUARDED.with(|g| g.set(g.get() - 1));
+    parsed.unwrap_or_else(|_| {
+        Err(format!("corrupt {format}: its structure is damaged past what its reader can follow"))
+    })
+}
+
+/// Whether a panic raised now is a third-party parser's inside [`guarded`]:
+/// the panic hook stays quiet, since the item's error entry says it.
+pub fn in_guarded_parser() -> bool {
+    GUARDED.with(|g| g.get() > 0)
+}
+
 /// What went wrong in a document, without the names an XML parser quotes
 /// from it: an element, attribute or entity name can be a customer's name
 /// (`expected </山田太郎>`). Syntax errors keep their fixed wording; a

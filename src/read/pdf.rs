@@ -8,7 +8,7 @@
 //! and the other pages are still read. Encrypted PDFs that open with the
 //! empty user password (permissions only) are read; others are errors.
 
-use pdf_extract::{Document, PlainTextOutput, output_doc_page};
+use pdf_extract::{Document, Object, ObjectId, PlainTextOutput, output_doc_page};
 
 /// The text of a PDF.
 #[derive(Debug, Default)]
@@ -29,27 +29,61 @@ pub fn sniff(bytes: &[u8]) -> bool {
 /// Reads every page's text. Fails only when the file cannot be opened at
 /// all (corrupt, truncated past repair, or encrypted with a password).
 pub fn extract(bytes: &[u8]) -> Result<Pdf, String> {
-    let mut doc = Document::load_mem(bytes).map_err(|e| format!("corrupt PDF: {e}"))?;
-    if doc.is_encrypted() && doc.decrypt("").is_err() {
-        return Err("encrypted PDF: not read (password protected)".to_string());
-    }
-    let pages = doc.get_pages();
-    // A page tree that holds itself, or none at all, lists no page: the
-    // file must not pass for an empty one.
-    if pages.is_empty() {
-        return Err("corrupt PDF: no page can be found (a damaged page tree)".to_string());
-    }
-    let mut pdf = Pdf::default();
-    for &number in pages.keys() {
-        let mut text = String::new();
-        let read = output_doc_page(&doc, &mut PlainTextOutput::new(&mut text), number);
-        match read {
-            Err(e) => pdf.errors.push((number, format!("{e:?}"))),
-            Ok(()) if text.trim().is_empty() => pdf.image_only.push(number),
-            Ok(()) => pdf.pages.push((number, tidy(&text))),
+    // lopdf and pdf-extract panic on some damaged files: the whole read is
+    // guarded, since both run throughout it.
+    super::guarded("PDF", || {
+        let mut doc = Document::load_mem(bytes).map_err(|e| format!("corrupt PDF: {e}"))?;
+        if doc.is_encrypted() && doc.decrypt("").is_err() {
+            return Err("encrypted PDF: not read (password protected)".to_string());
         }
-    }
-    Ok(pdf)
+        let pages = doc.get_pages();
+        // A page tree that holds itself, or none at all, lists no page: the
+        // file must not pass for an empty one.
+        if pages.is_empty() {
+            return Err("corrupt PDF: no page can be found (a damaged page tree)".to_string());
+        }
+        let mut pdf = Pdf::default();
+        for (&number, &id) in &pages {
+            let mut text = String::new();
+            let read = super::guarded("PDF page", || {
+                output_doc_page(&doc, &mut PlainTextOutput::new(&mut text), number)
+                    .map_err(|e| format!("{e:?}"))
+            });
+            match read {
+                Err(e) => pdf.errors.push((number, e)),
+                Ok(()) if text.trim().is_empty() => match damaged_content(&doc, id) {
+                    Some(why) => pdf.errors.push((number, why)),
+                    None => pdf.image_only.push(number),
+                },
+                Ok(()) => pdf.pages.push((number, tidy(&text))),
+            }
+        }
+        Ok(pdf)
+    })
+}
+
+/// Why a page that gave no text is damaged rather than an image: a content
+/// stream it names is not there. lopdf drops a stream whose `/Length` is
+/// wrong, which would otherwise pass for a page of pictures (a scan).
+fn damaged_content(doc: &Document, page: ObjectId) -> Option<String> {
+    let contents = doc.get_dictionary(page).ok()?.get(b"Contents").ok()?;
+    // A stream, or an array of streams, the array possibly behind a reference.
+    let contents = match contents.as_reference().and_then(|id| doc.get_object(id)) {
+        Ok(array @ Object::Array(_)) => array,
+        _ => contents,
+    };
+    let streams: Vec<&Object> = match contents {
+        Object::Array(array) => array.iter().collect(),
+        single => vec![single],
+    };
+    let missing = streams.into_iter().any(|o| {
+        o.as_reference().and_then(|id| doc.get_object(id)).and_then(Object::as_stream).is_err()
+    });
+    missing.then(|| {
+        "corrupt PDF page: its content stream cannot be read (a wrong /Length or a \
+         missing object)"
+            .to_string()
+    })
 }
 
 /// The extractor starts each page with blank lines and pads with spaces:

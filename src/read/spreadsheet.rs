@@ -159,7 +159,9 @@ fn lay_out(name: String, mut cells: Vec<(u32, u32, String)>) -> Result<Option<Sh
 /// them out — all the rows up to the last that holds a value, times the
 /// widest such row, repeats expanded — and refuses a table larger than
 /// [`MAX_SHEET_CELLS`] before calamine expands it (a 1 KB file can repeat
-/// a row of 16,384 cells a million times).
+/// a row of 16,384 cells a million times). A content.xml that ends before
+/// its elements close is refused too: calamine waits for the end of a
+/// table, row or note and loops forever at the end of the file instead.
 fn ods_extent(content: impl std::io::BufRead) -> Result<(), String> {
     use quick_xml::events::Event;
     let mut xml = quick_xml::Reader::from_reader(content);
@@ -175,6 +177,7 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), String> {
     // widest row; per row: its repeats, cells so far, end of its last value.
     let (mut rows, mut used_rows, mut widest) = (0u64, 0u64, 0u64);
     let (mut row_repeats, mut width, mut used_width) = (1u64, 0u64, 0u64);
+    let mut open = 0u64;
     let too_large = |cells: u64| {
         format!(
             "a sheet would span {cells} cells once its repeated rows and columns are \
@@ -185,6 +188,11 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), String> {
         let event = xml
             .read_event_into(&mut buf)
             .map_err(|e| format!("corrupt content.xml: {}", super::describe(&e)))?;
+        match &event {
+            Event::Start(_) => open += 1,
+            Event::End(_) => open = open.saturating_sub(1),
+            _ => {}
+        }
         match &event {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 b"table:table" => (rows, used_rows, widest) = (0, 0, 0),
@@ -217,6 +225,11 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), String> {
                 if cells > MAX_SHEET_CELLS {
                     return Err(too_large(cells));
                 }
+            }
+            Event::Eof if open > 0 => {
+                return Err(
+                    "corrupt content.xml: it ends inside an element (a truncated file)".into()
+                );
             }
             Event::Eof => return Ok(()),
             _ => {}

@@ -580,3 +580,70 @@ fn item8_email_attachments_are_read_as_members_of_the_message() {
         ])
     );
 }
+
+#[test]
+fn item10_a_damaged_pdf_is_a_corrupt_file_never_an_internal_error_or_a_scan() {
+    let lines = ["TEL 090-3141-5926"];
+    let damaged = |object: usize, from: &str, to: &str| {
+        let mut objects = pdf_objects(&lines);
+        assert!(objects[object].contains(from), "{}", objects[object]);
+        objects[object] = objects[object].replace(from, to);
+        pdf_of(&objects)
+    };
+    let length = pdf_objects(&lines)[4].split(['/', ' ']).nth(3).unwrap().to_string();
+    let t = Tree::new();
+    t.file("good.pdf", pdf(&lines))
+        // The font is a reference to an object that is not there: the
+        // text extractor panics on it.
+        .file("missing_font.pdf", damaged(2, "/F1 4 0 R", "/F1 9 0 R"))
+        // A /Length past the file's end, and one that cuts the stream:
+        // the page's text is lost, and that is no image.
+        .file("long_length.pdf", damaged(4, &format!("/Length {length}"), "/Length 99999"))
+        .file("short_length.pdf", damaged(4, &format!("/Length {length}"), "/Length 5"));
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "a contained parser panic prints nothing");
+    let values = jsonl(&out);
+    assert!(of_type(&values, "skipped").is_empty(), "{values:?}");
+    let errors: Vec<(&str, &str)> = of_type(&values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    let stream = "page 1: cannot read its text: corrupt PDF page: its content stream cannot be \
+                  read (a wrong /Length or a missing object)";
+    assert_eq!(
+        errors,
+        [
+            ("./long_length.pdf", stream),
+            (
+                "./missing_font.pdf",
+                "page 1: cannot read its text: corrupt PDF page: its structure is damaged past \
+                 what its reader can follow"
+            ),
+            ("./short_length.pdf", stream),
+        ]
+    );
+    assert_eq!(located_findings(&values), [("./good.pdf @page:1".to_string(), 1, "phone".into())]);
+}
+
+#[test]
+fn item3_a_spreadsheet_whose_content_ends_inside_its_table_is_corrupt_not_a_hang() {
+    // calamine waits for the table's end tag and loops forever at the end
+    // of the file (found by the ods_content fuzz target).
+    let whole = ods(&format!("<table:table-row>{}</table:table-row>", ods_cell("090-3141-5926")));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&whole)).unwrap();
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("content.xml").unwrap(), &mut content)
+        .unwrap();
+    let cut = &content[..content.find("</table:table>").unwrap()];
+    let t = Tree::new();
+    t.file("cut.ods", with_member(&whole, "content.xml", cut.as_bytes()));
+    let out = piimap_in(t.path(), &["scan", "cut.ods", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    assert_eq!(errors[0]["path"], "cut.ods");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.ends_with("corrupt content.xml: it ends inside an element (a truncated file)"));
+}

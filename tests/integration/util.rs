@@ -219,3 +219,43 @@ pub(crate) fn with_member(zip: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
     }
     out.finish().unwrap().into_inner()
 }
+
+/// The objects of a one-page PDF with `lines` in Helvetica (ASCII only):
+/// catalog, pages, page, font, content stream — for tests to damage.
+pub(crate) fn pdf_objects(lines: &[&str]) -> Vec<String> {
+    let shown: Vec<String> = lines.iter().map(|l| format!("({l}) Tj 0 -20 Td")).collect();
+    let content = format!("BT /F1 12 Tf 72 760 Td {} ET", shown.join(" "));
+    vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+    ]
+}
+
+/// A PDF of `objects`, numbered from 1 (the first the catalog), with its
+/// cross-reference table and trailer.
+pub(crate) fn pdf_of(objects: &[String]) -> Vec<u8> {
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    out.into_bytes()
+}
+
+/// A one-page PDF with `lines` in Helvetica (ASCII only).
+pub(crate) fn pdf(lines: &[&str]) -> Vec<u8> {
+    pdf_of(&pdf_objects(lines))
+}

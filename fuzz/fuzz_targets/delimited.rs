@@ -1,0 +1,6 @@
+//! Delimited text: delimiter and header sniffing, quoted fields, columns.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(init: piimap_fuzz::install_panic_hook(), |data: &[u8]| {
+    piimap_fuzz::scan("fuzz.csv", data);
+});
