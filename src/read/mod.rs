@@ -285,9 +285,9 @@ pub fn in_guarded_parser() -> bool {
     GUARDED.with(|g| g.get() > 0)
 }
 
-/// What went wrong in a document, without the names an XML parser quotes
-/// from it: an element, attribute or entity name can be a customer's name
-/// (`expected </山田太郎>`). Syntax errors keep their fixed wording; a
+/// What went wrong in a document, without the names an XML or workbook
+/// parser quotes from it: an element, attribute, entity or sheet name can
+/// be a customer's name (`expected </山田太郎>`). Syntax errors keep their fixed wording; a
 /// mismatched tag or a bad attribute, entity, namespace or encoding is
 /// named as such only. Errors with no XML error under them read as given.
 pub(crate) fn describe(e: &(dyn std::error::Error + 'static)) -> String {
@@ -301,9 +301,46 @@ pub(crate) fn describe(e: &(dyn std::error::Error + 'static)) -> String {
                 _ => "malformed XML: a bad attribute, entity, namespace or encoding".into(),
             };
         }
+        if quotes_the_file(s) {
+            return "malformed workbook: an unexpected name or value where its structure \
+                    should be"
+                .into();
+        }
         source = s.source();
     }
     e.to_string()
+}
+
+/// Whether a workbook reader's error quotes the file: a sheet, table or
+/// node name, a cell's attribute or error text, a MIME type.
+fn quotes_the_file(e: &(dyn std::error::Error + 'static)) -> bool {
+    use calamine::{OdsError, XlsError, XlsbError, XlsxError};
+    if let Some(e) = e.downcast_ref::<XlsxError>() {
+        return matches!(
+            e,
+            XlsxError::CellTAttribute(_)
+                | XlsxError::Unrecognized { .. }
+                | XlsxError::CellError(_)
+                | XlsxError::WorksheetNotFound(_)
+                | XlsxError::TableNotFound(_)
+                | XlsxError::NotAWorksheet(_)
+                | XlsxError::FileNotFound(_)
+                | XlsxError::Unexpected(_)
+        );
+    }
+    if let Some(e) = e.downcast_ref::<OdsError>() {
+        return matches!(
+            e,
+            OdsError::InvalidMime(_) | OdsError::FileNotFound(_) | OdsError::WorksheetNotFound(_)
+        );
+    }
+    if let Some(e) = e.downcast_ref::<XlsbError>() {
+        return matches!(e, XlsbError::FileNotFound(_) | XlsbError::WorksheetNotFound(_));
+    }
+    if let Some(e) = e.downcast_ref::<XlsError>() {
+        return matches!(e, XlsError::WorksheetNotFound(_) | XlsError::InvalidFormat { .. });
+    }
+    false
 }
 
 /// Tells a container's kind from its bytes: a zip is a workbook or an

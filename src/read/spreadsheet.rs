@@ -18,6 +18,9 @@ use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 pub struct Sheet {
     /// The sheet's name.
     pub name: String,
+    /// Its 1-based position among the workbook's sheets: errors name a
+    /// sheet by it, since a sheet's name can be a customer's.
+    pub number: u32,
     /// Per row: its 1-based row number and its cells as text, from column
     /// `first_column` on (empty cells are empty strings).
     pub rows: Vec<(u32, Vec<String>)>,
@@ -78,9 +81,9 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("cannot read the workbook: {}", super::describe(&e)))?;
     let mut sheets = Vec::new();
-    for name in book.sheet_names() {
+    for (number, name) in (1..).zip(book.sheet_names()) {
         let cannot = |e: &(dyn std::error::Error + 'static)| {
-            format!("cannot read sheet {name:?}: {}", super::describe(e))
+            format!("cannot read sheet {number}: {}", super::describe(e))
         };
         let mut cells = Vec::new();
         let mut keep = |(row, column): (u32, u32), value: Data| {
@@ -110,7 +113,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
                 }
             }
         }
-        if let Some(sheet) = lay_out(name, cells)? {
+        if let Some(sheet) = lay_out(name, number, cells)? {
             sheets.push(sheet);
         }
     }
@@ -120,12 +123,16 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
 /// A sheet's rows from its non-empty cells `(row, column, text)` (0-based),
 /// refused when it spans more than [`MAX_SHEET_CELLS`] or lies outside
 /// Excel's grid (a forged reference such as `A99999999999`).
-fn lay_out(name: String, mut cells: Vec<(u32, u32, String)>) -> Result<Option<Sheet>, String> {
+fn lay_out(
+    name: String,
+    number: u32,
+    mut cells: Vec<(u32, u32, String)>,
+) -> Result<Option<Sheet>, String> {
     if let Some((row, column, _)) =
         cells.iter().find(|(r, c, _)| *r >= MAX_ROWS || *c >= MAX_COLUMNS)
     {
         return Err(format!(
-            "sheet {name:?}: a cell at row {}, column {} lies outside the grid of \
+            "sheet {number}: a cell at row {}, column {} lies outside the grid of \
              {MAX_ROWS} rows and {MAX_COLUMNS} columns (a damaged or forged file); not read",
             u64::from(*row) + 1,
             u64::from(*column) + 1
@@ -145,14 +152,14 @@ fn lay_out(name: String, mut cells: Vec<(u32, u32, String)>) -> Result<Option<Sh
         spanned += (at + 1).saturating_sub(cells.len()) as u64;
         if spanned > MAX_SHEET_CELLS {
             return Err(format!(
-                "sheet {name:?} spans more than {MAX_SHEET_CELLS} cells (its rows times \
+                "sheet {number} spans more than {MAX_SHEET_CELLS} cells (its rows times \
                  the columns they reach); not read"
             ));
         }
         cells.resize(at, String::new());
         cells.push(text);
     }
-    Ok(Some(Sheet { name, rows, first_column: first_column + 1 }))
+    Ok(Some(Sheet { name, number, rows, first_column: first_column + 1 }))
 }
 
 /// Measures the tables of an OpenDocument `content.xml` as calamine will lay
@@ -304,7 +311,7 @@ mod tests {
     #[test]
     fn sheets_are_laid_out_from_their_cells_within_a_budget() {
         let cells = vec![(4, 3, "c".to_string()), (1, 2, "a".to_string()), (1, 5, "b".to_string())];
-        let sheet = lay_out("s".into(), cells).unwrap().unwrap();
+        let sheet = lay_out("s".into(), 1, cells).unwrap().unwrap();
         assert_eq!(sheet.first_column, 3);
         assert_eq!(
             sheet.rows,
@@ -313,14 +320,16 @@ mod tests {
                 (5, vec!["".into(), "c".into()])
             ]
         );
-        assert!(lay_out("s".into(), Vec::new()).unwrap().is_none());
+        assert!(lay_out("s".into(), 1, Vec::new()).unwrap().is_none());
         // 500 rows reaching the last column span 8,192,000 cells.
         let wide: Vec<(u32, u32, String)> = (0..500)
             .flat_map(|r| [(r, 0, "a".to_string()), (r, MAX_COLUMNS - 1, "b".to_string())])
             .collect();
-        assert!(lay_out("s".into(), wide).unwrap_err().contains("spans more than 8000000 cells"));
+        assert!(
+            lay_out("s".into(), 1, wide).unwrap_err().contains("spans more than 8000000 cells")
+        );
         let beyond = vec![(MAX_ROWS, 0, "x".to_string())];
-        assert!(lay_out("s".into(), beyond).unwrap_err().contains("outside the grid"));
+        assert!(lay_out("s".into(), 1, beyond).unwrap_err().contains("outside the grid"));
     }
 
     #[test]

@@ -231,6 +231,18 @@ impl<'a> Worker<'a> {
         out.stats().read(bytes.len() as u64);
     }
 
+    /// A sheet's name as its findings carry it: its number (`#2`) when the
+    /// name is itself personal data — a workbook with a sheet per customer,
+    /// named after them. Values shown or not (a data-subject search reads
+    /// with values on), a place is never printed as personal data.
+    fn sheet_name(&mut self, sheet: &read::spreadsheet::Sheet) -> String {
+        if super::text::is_personal(self.detectors, &mut self.detect, &sheet.name) {
+            format!("#{}", sheet.number)
+        } else {
+            sheet.name.clone()
+        }
+    }
+
     /// Scans every sheet of a workbook as a table: the first row with two
     /// or more values is the header candidate (title rows above it are read
     /// as plain text), each row is a record, findings carry the sheet, the
@@ -241,7 +253,7 @@ impl<'a> Worker<'a> {
             Err(e) => return out.error(display.to_string(), e),
         };
         for sheet in &sheets {
-            let name: Arc<str> = Arc::from(sheet.name.as_str());
+            let name: Arc<str> = Arc::from(self.sheet_name(sheet).as_str());
             let filled = |cells: &Vec<String>| cells.iter().filter(|c| !c.is_empty()).count();
             let table_start =
                 sheet.rows.iter().position(|(_, cells)| filled(cells) >= 2).unwrap_or(0);

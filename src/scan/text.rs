@@ -17,7 +17,7 @@ use super::emit::Out;
 use super::item::Worker;
 use super::lock;
 use crate::classify::{self, ColumnRules, Filled, Found};
-use crate::detect::{Columns, Hit, Layout};
+use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
 use crate::read::delimited::{Header, RowFields};
 use crate::read::{Chunk, Kind, structured::Syntax};
@@ -57,7 +57,13 @@ pub(super) struct FileScan<'p> {
     /// An address, phone number, e-mail address or name was found: a floor
     /// plan in the same file identifies a home.
     identifying: bool,
+    /// Keys and tags of structured text already judged by [`is_personal`].
+    judged: HashMap<Arc<str>, bool>,
 }
+
+/// The most keys and tags a file remembers as judged: a file with more
+/// distinct ones (keys generated per record) judges them again.
+const MAX_JUDGED: usize = 4096;
 
 impl<'p> FileScan<'p> {
     pub(super) fn new(path: &'p Path, display: &str) -> Self {
@@ -70,6 +76,7 @@ impl<'p> FileScan<'p> {
             syntax: None,
             fields: false,
             identifying: false,
+            judged: HashMap::new(),
         }
     }
 
@@ -210,6 +217,7 @@ impl<'p> FileScan<'p> {
                     &hits[start..end],
                 );
                 walked = until;
+                self.drop_personal_keys(w, &mut findings);
             }
             remap(&mut findings);
             self.send(findings, out);
@@ -217,6 +225,37 @@ impl<'p> FileScan<'p> {
         }
         if let Some(syntax) = self.syntax.as_mut().filter(|s| s.stateful()) {
             place_structured(syntax, chunk.text, walked..chunk.text.len(), &mut [], &[]);
+        }
+    }
+
+    /// Takes the field off findings whose key or tag is itself personal
+    /// data (`<鳥居加奈>090-…</鳥居加奈>`, an e-mail as a JSON key): such a
+    /// name is no field name, and the report would print it raw. Done
+    /// with `--show-values` too: the key is a finding of its own, with its
+    /// value, and a data-subject search (which reads with values on) must
+    /// not print it as a place.
+    fn drop_personal_keys(&mut self, w: &Worker<'_>, findings: &mut [Finding]) {
+        for f in findings {
+            let Some(key) = f.field.clone() else { continue };
+            let personal = match self.judged.get(&key) {
+                Some(&personal) => personal,
+                None => {
+                    // The worker's own scratch is lent out while chunks are
+                    // emitted: a spare one judges the key.
+                    let spare = lock(w.spare).pop();
+                    let mut scratch = spare.unwrap_or_else(|| w.detectors.scratch());
+                    let personal = is_personal(w.detectors, &mut scratch, &key);
+                    lock(w.spare).push(scratch);
+                    if self.judged.len() >= MAX_JUDGED {
+                        self.judged.clear();
+                    }
+                    self.judged.insert(key, personal);
+                    personal
+                }
+            };
+            if personal {
+                f.field = None;
+            }
         }
     }
 
@@ -354,6 +393,7 @@ impl<'p> FileScan<'p> {
             syntax: self.syntax.as_ref().map(Syntax::fresh),
             fields: self.fields,
             identifying: false,
+            judged: HashMap::new(),
         }
     }
 
@@ -422,6 +462,15 @@ impl<'p> FileScan<'p> {
             reasons,
         )]);
     }
+}
+
+/// Whether a name a report would print as a place — a sheet's, a key's, a
+/// tag's — is itself personal data, by the detectors' medium or high hits.
+pub(super) fn is_personal(detectors: &DetectorSet, scratch: &mut Scratch, name: &str) -> bool {
+    let mut hits = Vec::new();
+    let layout = Layout { first_is_header: false, fields: true };
+    detectors.detect(name, None, layout, scratch, &mut hits);
+    hits.iter().any(|h| h.confidence >= Confidence::Medium)
 }
 
 /// Gives the findings of part of a chunk of JSON, XML or an SQL dump their

@@ -647,3 +647,163 @@ fn item3_a_spreadsheet_whose_content_ends_inside_its_table_is_corrupt_not_a_hang
     let message = errors[0]["message"].as_str().unwrap();
     assert!(message.ends_with("corrupt content.xml: it ends inside an element (a truncated file)"));
 }
+
+/// Values planted where reports name places, and in files that make
+/// readers fail: none may leave piimap without `--show-values`.
+const CANARY_PHONE: &str = "090-8765-4321";
+const CANARY_EMAIL: &str = "kanari.tori@docomo.ne.jp";
+const CANARY_NAME: &str = "鈴木花子"; // planted as 鈴木花子様: the honorific makes it a name
+const CANARY_PASSWORD: &str = "kanaripass";
+
+/// The canaries as they could leak: raw, the phone without its hyphens,
+/// the mailbox on its own.
+fn leaked(output: &str) -> Vec<&'static str> {
+    [CANARY_PHONE, "09087654321", CANARY_EMAIL, "kanari.tori", CANARY_NAME, CANARY_PASSWORD]
+        .into_iter()
+        .filter(|c| output.contains(c))
+        .collect()
+}
+
+/// A share with the canaries in cells, a header row that is data, JSON keys,
+/// XML tags, a sheet's name, a primary key, a database URL's password, a
+/// malformed sheet's tags and a PDF its text extractor panics on.
+fn canary_share(t: &Tree) -> Vec<String> {
+    let (phone, email, name) = (CANARY_PHONE, CANARY_EMAIL, CANARY_NAME);
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{name}様" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let sheet = xlsx(&[&["電話番号", "メール"], &[phone, email]]);
+    let mut objects = pdf_objects(&[&format!("TEL {phone}"), email]);
+    objects[2] = objects[2].replace("/F1 4 0 R", "/F1 9 0 R");
+    t.file(
+        "share/list.csv",
+        format!("{name}様,{phone},{email}\n山田太郎様,090-1111-2222,t@x.jp\n"),
+    )
+    .file("share/keys.json", format!("{{\"{email}\": \"{phone}\", \"{name}様\": \"{phone}\"}}\n"))
+    .file("share/tags.xml", format!("<r><{name}様>{phone}</{name}様><m>{email}</m></r>\n"))
+    .file("share/sheet.xlsx", with_member(&sheet, "xl/workbook.xml", workbook.as_bytes()))
+    .file(
+        "share/broken.xlsx",
+        with_member(
+            &sheet,
+            "xl/worksheets/sheet1.xml",
+            format!("<{name}様>{phone}</x>").as_bytes(),
+        ),
+    )
+    .file("share/broken.pdf", pdf_of(&objects));
+    let db = t.path().join("members.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!(
+        "CREATE TABLE members(email TEXT PRIMARY KEY, phone TEXT);
+         INSERT INTO members VALUES ('{email}', '{phone}');"
+    ))
+    .unwrap();
+    // Nothing listens on port 1: the connection is refused at once.
+    let url =
+        format!("postgres://piimap:{CANARY_PASSWORD}@127.0.0.1:1/test?password={CANARY_PASSWORD}");
+    vec!["share".into(), format!("sqlite:{}", db.display()), url]
+}
+
+#[test]
+fn canary_values_never_leave_without_show_values() {
+    let t = Tree::new();
+    let targets = canary_share(&t);
+    let with = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(targets.iter().map(String::as_str));
+        piimap_in(t.path(), &all)
+    };
+    let everything = |out: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    // The canaries are found, and shown when asked for: the test can fail.
+    let shown = everything(&with(&["scan", "--format", "jsonl", "--show-values"]));
+    assert_eq!(leaked(&shown), [CANARY_PHONE, CANARY_EMAIL, "kanari.tori", CANARY_NAME]);
+
+    let inventory = t.path().join("inventory.json");
+    let out = with(&["scan", "--format", "json", "-o", inventory.to_str().unwrap()]);
+    assert_eq!(code(&out), 2, "{}", everything(&out));
+    let mut runs = vec![("scan -o".to_string(), everything(&out))];
+    let saved = std::fs::read_to_string(&inventory).unwrap();
+    runs.push(("saved inventory".into(), saved));
+    for format in ["text", "jsonl", "sarif", "json", "csv", "markdown", "html"] {
+        for lang in ["ja", "en"] {
+            let scan = with(&["scan", "--format", format, "--lang", lang]);
+            assert_eq!(code(&scan), 2, "scan {format}: {}", everything(&scan));
+            runs.push((format!("scan {format} {lang}"), everything(&scan)));
+            let report = piimap_in(
+                t.path(),
+                &["report", "inventory.json", "--format", format, "--lang", lang],
+            );
+            runs.push((format!("report {format} {lang}"), everything(&report)));
+        }
+    }
+    for format in ["text", "json", "html"] {
+        let subject = with(&[
+            "subject",
+            "--phone",
+            CANARY_PHONE,
+            "--email",
+            CANARY_EMAIL,
+            "--format",
+            format,
+        ]);
+        assert_eq!(code(&subject), 2, "subject {format}: {}", everything(&subject));
+        runs.push((format!("subject {format}"), everything(&subject)));
+    }
+    for format in ["text", "json", "markdown", "html"] {
+        let incident = with(&[
+            "incident",
+            "--format",
+            format,
+            "--notify-list",
+            &format!("notify-{format}.jsonl"),
+        ]);
+        runs.push((format!("incident {format}"), everything(&incident)));
+        let list =
+            std::fs::read_to_string(t.path().join(format!("notify-{format}.jsonl"))).unwrap();
+        runs.push((format!("incident {format} notify list"), list));
+    }
+    for (run, output) in &runs {
+        assert!(leaked(output).is_empty(), "{run} leaks {:?}:\n{output}", leaked(output));
+    }
+}
+
+#[test]
+fn item1_files_shrinking_while_they_are_read_end_early_and_never_kill_the_run() {
+    use std::os::unix::process::ExitStatusExt;
+    // Files of 5 MiB (read a window at a time) that the test keeps cutting
+    // to nothing and writing again while piimap reads them: a memory map
+    // faulted with SIGBUS on the first cut.
+    let line = "2026-12-01T10:00:00Z order 1042 shipped, contact TEL 090-3141-5926\n";
+    let content = line.repeat((5 << 20) / line.len());
+    let t = Tree::new();
+    let names: Vec<String> = (0..2).map(|i| format!("share/app{i}.log")).collect();
+    for name in &names {
+        t.file(name, &content);
+    }
+    let paths: Vec<std::path::PathBuf> = names.iter().map(|n| t.path().join(n)).collect();
+    for round in 0..3 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+            .args(["scan", "share", "--format", "jsonl", "-j", "2"])
+            .current_dir(t.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let status = loop {
+            for path in &paths {
+                std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(0).unwrap();
+                std::fs::write(path, &content[..content.len() / (round + 2)]).unwrap();
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+        };
+        assert_eq!(status.signal(), None, "round {round}: killed by a signal");
+        assert!(matches!(status.code(), Some(0..=2)), "round {round}: {status:?}");
+        for path in &paths {
+            std::fs::write(path, &content).unwrap();
+        }
+    }
+}
