@@ -366,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tar_gz_is_read_member_by_member_as_it_inflates() {
+    fn item7_a_tar_gz_larger_than_the_member_limit_is_read_member_by_member() {
         // The tar is larger than the member limit; each member is not.
         let line = |n: u32| format!("TEL 090-5555-{n:04}\n").repeat(40).into_bytes();
         let bytes =

@@ -399,7 +399,7 @@ fn subject_requests_find_the_person_in_postgres_and_mariadb() {
 }
 
 #[test]
-fn a_terminated_postgres_session_is_an_error_and_the_scan_goes_on() {
+fn item20_a_terminated_postgres_session_is_named_in_words_and_the_scan_goes_on() {
     if !reachable(PG) {
         return;
     }
@@ -457,4 +457,21 @@ fn a_terminated_postgres_session_is_an_error_and_the_scan_goes_on() {
     let tables: Vec<&str> =
         of_type(&values, "location").iter().map(|l| l["path"].as_str().unwrap()).collect();
     assert_eq!(tables, [format!("{PG}#{schema}.a_people")]);
+}
+
+#[test]
+fn item20_mariadb_errors_are_the_servers_words_not_the_clients_debug_form() {
+    if !reachable(MY) {
+        return;
+    }
+    let url = MY.replacen("root", "piimap_nobody", 1);
+    assert_ne!(url, MY);
+    let out = piimap(&["scan", &url, "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("ERROR 1045 (28000): Access denied for user"), "{message}");
+    assert!(!message.contains("MySqlError") && !message.contains('{'), "{message}");
 }

@@ -669,10 +669,7 @@ fn leaked(output: &str) -> Vec<&'static str> {
 /// malformed sheet's tags and a PDF its text extractor panics on.
 fn canary_share(t: &Tree) -> Vec<String> {
     let (phone, email, name) = (CANARY_PHONE, CANARY_EMAIL, CANARY_NAME);
-    let workbook = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{name}様" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-    );
-    let sheet = xlsx(&[&["電話番号", "メール"], &[phone, email]]);
+    let sheet = xlsx_named(&format!("{name}様"), &[&["電話番号", "メール"], &[phone, email]]);
     let mut objects = pdf_objects(&[&format!("TEL {phone}"), email]);
     objects[2] = objects[2].replace("/F1 4 0 R", "/F1 9 0 R");
     t.file(
@@ -681,7 +678,7 @@ fn canary_share(t: &Tree) -> Vec<String> {
     )
     .file("share/keys.json", format!("{{\"{email}\": \"{phone}\", \"{name}様\": \"{phone}\"}}\n"))
     .file("share/tags.xml", format!("<r><{name}様>{phone}</{name}様><m>{email}</m></r>\n"))
-    .file("share/sheet.xlsx", with_member(&sheet, "xl/workbook.xml", workbook.as_bytes()))
+    .file("share/sheet.xlsx", &sheet)
     .file(
         "share/broken.xlsx",
         with_member(
@@ -806,4 +803,42 @@ fn item1_files_shrinking_while_they_are_read_end_early_and_never_kill_the_run() 
             std::fs::write(path, &content).unwrap();
         }
     }
+}
+
+#[test]
+fn item15_sheet_names_and_tags_that_are_personal_data_are_never_printed() {
+    let rows: &[&[&str]] = &[&["電話番号"], &["090-3141-5926"]];
+    let broken = with_member(
+        &xlsx(rows),
+        "xl/worksheets/sheet1.xml",
+        "<鈴木花子様>090-3141-5926</鈴木花子様>".as_bytes(),
+    );
+    let t = Tree::new();
+    t.file("customer.xlsx", xlsx_named("鈴木花子様", rows))
+        .file("orders.xlsx", xlsx_named("注文", rows))
+        .file("broken.xlsx", broken);
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let mut found = located_findings(&values);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("./customer.xlsx @sheet:#1".to_string(), 3, "phone".to_string()),
+            ("./orders.xlsx @sheet:注文".to_string(), 3, "phone".to_string()),
+        ]
+    );
+    let errors: Vec<(&str, &str)> = of_type(&values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "./broken.xlsx",
+            "cannot read sheet 1: malformed workbook: an unexpected name or value where its \
+             structure should be"
+        )]
+    );
 }

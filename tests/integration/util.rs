@@ -205,6 +205,14 @@ pub(crate) fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     ])
 }
 
+/// A workbook as [`xlsx`] makes, its one sheet named `name`.
+pub(crate) fn xlsx_named(name: &str, rows: &[&[&str]]) -> Vec<u8> {
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    with_member(&xlsx(rows), "xl/workbook.xml", workbook.as_bytes())
+}
+
 /// A zip with one member replaced by `content`.
 pub(crate) fn with_member(zip: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
