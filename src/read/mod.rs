@@ -265,8 +265,9 @@ thread_local! {
 /// some malformed input (an index past a table's end, an unwrap of a
 /// missing object): that is the file being corrupt, not piimap failing, so
 /// the panic becomes `corrupt {format}: …` — the item's error entry —
-/// instead of an internal error. piimap's own code runs outside the guard
-/// and must not panic (the fuzz targets treat a panic there as a crash).
+/// instead of an internal error. What piimap itself does inside a guard is
+/// glue that must not panic: the fuzz targets abort on a panic raised in
+/// piimap's own code, guarded or not.
 pub(crate) fn guarded<T>(
     format: &str,
     parse: impl FnOnce() -> Result<T, String>,
@@ -287,9 +288,10 @@ pub fn in_guarded_parser() -> bool {
 
 /// What went wrong in a document, without the names an XML or workbook
 /// parser quotes from it: an element, attribute, entity or sheet name can
-/// be a customer's name (`expected </山田太郎>`). Syntax errors keep their fixed wording; a
-/// mismatched tag or a bad attribute, entity, namespace or encoding is
-/// named as such only. Errors with no XML error under them read as given.
+/// be a customer's name (`expected </山田太郎>`). Syntax errors keep their
+/// fixed wording; a mismatched tag, a bad attribute, entity, namespace or
+/// encoding, or a workbook error that would quote the file is named as
+/// such only. Other errors read as given.
 pub(crate) fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     let mut source = Some(e);
     while let Some(s) = source {

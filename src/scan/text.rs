@@ -229,7 +229,7 @@ impl<'p> FileScan<'p> {
     }
 
     /// Takes the field off findings whose key or tag is itself personal
-    /// data (`<鳥居加奈>090-…</鳥居加奈>`, an e-mail as a JSON key): such a
+    /// data (`<鈴木花子様>090-…</鈴木花子様>`, an e-mail as a JSON key): such a
     /// name is no field name, and the report would print it raw. Done
     /// with `--show-values` too: the key is a finding of its own, with its
     /// value, and a data-subject search (which reads with values on) must
