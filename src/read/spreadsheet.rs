@@ -3,7 +3,7 @@
 //! each sheet to the detectors as a table (a header row names each column).
 //! Chosen by content, not by extension: a zip holding `xl/workbook.xml`,
 //! `xl/workbook.bin` or an OpenDocument spreadsheet `mimetype`, or an OLE
-//! file calamine reads as a workbook.
+//! compound file with a `Workbook` (or Excel 5 `Book`) stream.
 //!
 //! Dates stored as serial numbers become ISO dates (`1985-04-01`), so a
 //! birth-date column is found; numbers are formatted as written (`9012345678`
@@ -42,8 +42,105 @@ pub fn sniff(bytes: &[u8]) -> bool {
                 && mimetype.trim() == "application/vnd.oasis.opendocument.spreadsheet"
         });
     }
-    // OLE compound files are Word and PowerPoint too: only a workbook opens.
-    bytes.starts_with(b"\xD0\xCF\x11\xE0") && open_workbook_auto_from_rs(Cursor::new(bytes)).is_ok()
+    // OLE compound files are Word and PowerPoint too: a workbook has a
+    // workbook stream.
+    bytes.starts_with(b"\xD0\xCF\x11\xE0") && biff_stream(bytes).is_some()
+}
+
+/// The BIFF stream of an Excel 97–2003 (or Excel 5) workbook.
+fn biff_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut ole = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let name = ["/Workbook", "/Book"].into_iter().find(|n| ole.is_stream(n))?;
+    let mut stream = Vec::new();
+    std::io::Read::read_to_end(&mut ole.open_stream(name).ok()?, &mut stream).ok()?;
+    Some(stream)
+}
+
+/// Measures the sheets of an `.xls` as calamine will lay them out when it
+/// opens the file — every sheet from its lowest to its highest row and
+/// column, and the space a `DIMENSIONS` record claims — and refuses one
+/// larger than [`MAX_SHEET_CELLS`] before calamine allocates it: two cells
+/// at A1 and at row 65,536, column 65,536 claim four billion cells, and a
+/// forged `DIMENSIONS` record more.
+fn xls_extent(stream: &[u8]) -> Result<(), String> {
+    const BOF: u16 = 0x0809;
+    const DIMENSIONS: u16 = 0x0200;
+    // Records that are a cell at (row, column) of a sheet, for calamine:
+    // formula, number, label, boolean or error, RK, shared-string label.
+    const CELLS: [u16; 6] = [0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD];
+    const MULRK: u16 = 0x00BD;
+    let u16_at =
+        |d: &[u8], at: usize| d.get(at..at + 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |d: &[u8], at: usize| {
+        d.get(at..at + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let too_large = |cells: u64| {
+        format!(
+            "a sheet would span {cells} cells (from its first to its last row and column, \
+             more than {MAX_SHEET_CELLS}); not read"
+        )
+    };
+    // Per sheet: the lowest and highest row and column of its cells.
+    let mut span: Option<(u32, u32, u32, u32)> = None;
+    let measure = |span: Option<(u32, u32, u32, u32)>| -> Result<(), String> {
+        let Some((r0, r1, c0, c1)) = span else { return Ok(()) };
+        let cells = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        if cells > MAX_SHEET_CELLS { Err(too_large(cells)) } else { Ok(()) }
+    };
+    let mut at = 0;
+    while let (Some(typ), Some(len)) = (stream.get(at..at + 2), stream.get(at + 2..at + 4)) {
+        let typ = u16::from_le_bytes([typ[0], typ[1]]);
+        let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
+        let data = stream.get(at + 4..at + 4 + len).unwrap_or(&[]);
+        at += 4 + len;
+        let mut cell = |row: u32, column: u32| {
+            span = Some(match span {
+                None => (row, row, column, column),
+                Some((r0, r1, c0, c1)) => {
+                    (r0.min(row), r1.max(row), c0.min(column), c1.max(column))
+                }
+            });
+        };
+        match typ {
+            BOF => measure(span.take())?,
+            DIMENSIONS => {
+                // As calamine reads it: first row, last row + 1, first
+                // column, last column + 1 (rows as 32 bits in BIFF8).
+                let (rf, rl, cf, cl) = match len {
+                    14 => (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)),
+                    _ => (
+                        u32::from(u16_at(data, 0)),
+                        u32::from(u16_at(data, 2)),
+                        u16_at(data, 4),
+                        u16_at(data, 6),
+                    ),
+                };
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                if rl >= 1 && cl >= 1 {
+                    let rows = i64::from(rl) - i64::from(rf);
+                    let columns = i64::from(cl) - i64::from(cf);
+                    if rows <= 0 || columns <= 0 {
+                        return Err(
+                            "corrupt workbook: a sheet's DIMENSIONS record ends before it \
+                                    starts; not read"
+                                .into(),
+                        );
+                    }
+                    if (rows * columns) as u64 > MAX_SHEET_CELLS {
+                        return Err(too_large((rows * columns) as u64));
+                    }
+                }
+            }
+            t if CELLS.contains(&t) => cell(u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2))),
+            MULRK if len >= 6 => {
+                let row = u32::from(u16_at(data, 0));
+                cell(row, u32::from(u16_at(data, 2)));
+                cell(row, u32::from(u16_at(data, len - 2)));
+            }
+            _ => {}
+        }
+    }
+    measure(span)
 }
 
 /// The most cells a sheet may span (its rows times its widest row, the
@@ -77,9 +174,14 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
         if let Ok(content) = zip.by_name("content.xml") {
             ods_extent(std::io::BufReader::new(content))?;
         }
+    } else if let Some(stream) = biff_stream(bytes) {
+        // calamine lays out every sheet of an .xls as it opens it.
+        xls_extent(&stream)?;
     }
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("cannot read the workbook: {}", super::describe(&e)))?;
+    let mut book = super::guarded("workbook", || {
+        open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| format!("cannot read the workbook: {}", super::describe(&e)))
+    })?;
     let mut sheets = Vec::new();
     for (number, name) in (1..).zip(book.sheet_names()) {
         let cannot = |e: &(dyn std::error::Error + 'static)| {
@@ -92,32 +194,45 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
                 cells.push((row, column, text));
             }
         };
-        match &mut book {
-            Sheets::Xlsx(xlsx) => {
-                let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
-                    keep(cell.get_position(), cell.get_value().clone().into());
-                }
-            }
-            Sheets::Xlsb(xlsb) => {
-                let mut reader = xlsb.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
-                    keep(cell.get_position(), cell.get_value().clone().into());
-                }
-            }
-            book => {
-                let range = book.worksheet_range(&name).map_err(|e| cannot(&e))?;
-                let (row0, col0) = range.start().unwrap_or_default();
-                for (row, column, value) in range.used_cells() {
-                    keep((row0 + row as u32, col0 + column as u32), value.clone());
-                }
-            }
-        }
+        super::guarded("workbook", || {
+            sheet_cells(&mut book, &name, &mut keep).map_err(|e| cannot(&*e))
+        })?;
         if let Some(sheet) = lay_out(name, number, cells)? {
             sheets.push(sheet);
         }
     }
     Ok(sheets)
+}
+
+/// Hands every non-empty cell of sheet `name` to `keep`: `.xlsx` and
+/// `.xlsb` cell by cell, others from the range calamine laid out.
+fn sheet_cells<R: std::io::Read + std::io::Seek>(
+    book: &mut Sheets<R>,
+    name: &str,
+    keep: &mut dyn FnMut((u32, u32), Data),
+) -> Result<(), Box<dyn std::error::Error>> {
+    match book {
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx.worksheet_cells_reader(name)?;
+            while let Some(cell) = reader.next_cell()? {
+                keep(cell.get_position(), cell.get_value().clone().into());
+            }
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut reader = xlsb.worksheet_cells_reader(name)?;
+            while let Some(cell) = reader.next_cell()? {
+                keep(cell.get_position(), cell.get_value().clone().into());
+            }
+        }
+        book => {
+            let range = book.worksheet_range(name)?;
+            let (row0, col0) = range.start().unwrap_or_default();
+            for (row, column, value) in range.used_cells() {
+                keep((row0 + row as u32, col0 + column as u32), value.clone());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A sheet's rows from its non-empty cells `(row, column, text)` (0-based),

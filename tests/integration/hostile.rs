@@ -842,3 +842,121 @@ fn item15_sheet_names_and_tags_that_are_personal_data_are_never_printed() {
         )]
     );
 }
+
+/// An Excel 97–2003 workbook (BIFF8 in an OLE compound file) with one sheet
+/// holding `cells` (row, column, record), each record's body after its row
+/// and column; `dimensions`, when given, is the sheet's DIMENSIONS body.
+fn xls(cells: &[(u16, u16, Vec<u8>, u16)], dimensions: Option<Vec<u8>>) -> Vec<u8> {
+    let record = |typ: u16, body: &[u8]| {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((body.len() as u16).to_le_bytes());
+        r.extend(body);
+        r
+    };
+    let bof = |kind: u16| {
+        let mut body = vec![0x00, 0x06];
+        body.extend(kind.to_le_bytes());
+        body.extend([0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0, 0, 0]);
+        record(0x0809, &body)
+    };
+    let sheet_name = b"Sheet1";
+    let boundsheet_len = 4 + 8 + sheet_name.len();
+    let globals_len = bof(5).len() + boundsheet_len + 4;
+    let mut stream = bof(5);
+    let mut body = (globals_len as u32).to_le_bytes().to_vec();
+    body.extend([0, 0, sheet_name.len() as u8, 0]);
+    body.extend(sheet_name);
+    stream.extend(record(0x0085, &body));
+    stream.extend(record(0x000A, &[]));
+    assert_eq!(stream.len(), globals_len);
+    stream.extend(bof(0x10));
+    if let Some(d) = dimensions {
+        stream.extend(record(0x0200, &d));
+    }
+    for (row, column, body, typ) in cells {
+        let mut r = row.to_le_bytes().to_vec();
+        r.extend(column.to_le_bytes());
+        r.extend([0x0F, 0x00]); // the cell's format (XF) index
+        r.extend(body);
+        stream.extend(record(*typ, &r));
+    }
+    stream.extend(record(0x000A, &[]));
+    let mut ole = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    std::io::Write::write_all(&mut ole.create_stream("/Workbook").unwrap(), &stream).unwrap();
+    ole.flush().unwrap();
+    ole.into_inner().into_inner()
+}
+
+/// A LABEL cell's body: its text, one byte a character.
+fn xls_label(text: &str) -> (Vec<u8>, u16) {
+    let mut body = (text.len() as u16).to_le_bytes().to_vec();
+    body.push(0);
+    body.extend(text.as_bytes());
+    (body, 0x0204)
+}
+
+#[test]
+fn item2_an_xls_claiming_billions_of_cells_is_refused_before_it_is_laid_out() {
+    let (label, typ) = xls_label("TEL 090-3141-5926");
+    let number = (42.0f64.to_le_bytes().to_vec(), 0x0203);
+    let t = Tree::new();
+    t.file("customers.xls", xls(&[(0, 0, label.clone(), typ)], None))
+        // A1 and the far corner of a 65,536 × 65,536 grid.
+        .file(
+            "corners.xls",
+            xls(&[(0, 0, label.clone(), typ), (65535, 65535, number.0, number.1)], None),
+        )
+        // A DIMENSIONS record of 4 billion rows, and one that ends before it starts.
+        .file(
+            "claims.xls",
+            xls(
+                &[(0, 0, label.clone(), typ)],
+                Some({
+                    let mut d = 0u32.to_le_bytes().to_vec();
+                    d.extend(u32::MAX.to_le_bytes());
+                    d.extend([0, 0, 10, 0, 0, 0]);
+                    d
+                }),
+            ),
+        )
+        .file(
+            "backwards.xls",
+            xls(
+                &[(0, 0, label, typ)],
+                Some({
+                    let mut d = 9u32.to_le_bytes().to_vec();
+                    d.extend(2u32.to_le_bytes());
+                    d.extend([0, 0, 10, 0, 0, 0]);
+                    d
+                }),
+            ),
+        );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let errors: Vec<(&str, &str)> = of_type(&values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "./backwards.xls",
+                "corrupt workbook: a sheet's DIMENSIONS record ends before it starts; not read"
+            ),
+            (
+                "./claims.xls",
+                "a sheet would span 42949672950 cells (from its first to its last row and column, more than 8000000); not read"
+            ),
+            (
+                "./corners.xls",
+                "a sheet would span 4294967296 cells (from its first to its last row and column, more than 8000000); not read"
+            ),
+        ]
+    );
+    assert_eq!(
+        located_findings(&values),
+        [("./customers.xls @sheet:Sheet1".to_string(), 1, "phone".into())]
+    );
+}
