@@ -173,9 +173,7 @@ impl Worker<'_> {
                     text.push('\t');
                 }
                 if let Some(v) = v {
-                    text.extend(
-                        v.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }),
-                    );
+                    super::text::push_cell(text, v);
                 }
             }
             text.push('\n');

@@ -277,9 +277,7 @@ impl<'a> Worker<'a> {
                     if i > 0 {
                         text.push('\t');
                     }
-                    text.extend(
-                        cell.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }),
-                    );
+                    super::text::push_cell(&mut text, cell);
                 }
                 text.push('\n');
             }
@@ -341,7 +339,18 @@ impl<'a> Worker<'a> {
         if rows.is_empty() {
             return;
         }
-        let text: String = rows.iter().map(|(_, cells)| cells.join(" ") + "\n").collect();
+        // One line a row, whatever line breaks its cells hold: a finding's
+        // line is its row's index.
+        let mut text = String::new();
+        for (_, cells) in rows {
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    text.push(' ');
+                }
+                super::text::push_cell(&mut text, cell);
+            }
+            text.push('\n');
+        }
         // A `.txt` name: no header row to look for.
         let mut file = FileScan::fields(Path::new("titles.txt"), display);
         let chunk = Chunk::text(&text);

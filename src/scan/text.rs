@@ -464,6 +464,13 @@ impl<'p> FileScan<'p> {
     }
 }
 
+/// Appends one cell of a table row (a sheet's, a database's) to the text it
+/// is scanned as, a row a line and cells apart by tabs: tabs and line
+/// breaks in the cell become spaces, so each line stays one row.
+pub(super) fn push_cell(text: &mut String, cell: &str) {
+    text.extend(cell.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }));
+}
+
 /// Whether a name a report would print as a place — a sheet's, a key's, a
 /// tag's — is itself personal data, by the detectors' medium or high hits.
 pub(super) fn is_personal(detectors: &DetectorSet, scratch: &mut Scratch, name: &str) -> bool {

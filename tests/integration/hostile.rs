@@ -960,3 +960,33 @@ fn item2_an_xls_claiming_billions_of_cells_is_refused_before_it_is_laid_out() {
         [("./customers.xls @sheet:Sheet1".to_string(), 1, "phone".into())]
     );
 }
+
+#[test]
+fn fuzzed_a_title_cell_of_two_paragraphs_keeps_the_rows_below_it_in_place() {
+    // Found by the ods_content fuzz target: a line break inside a title
+    // cell made the titles one line longer than their rows, and the
+    // finding on the last line indexed past them (a panic).
+    let two_paragraphs = r#"<table:table-cell office:value-type="string"><text:p>顧客一覧</text:p><text:p>2026年度</text:p></table:table-cell>"#;
+    let t = Tree::new();
+    t.file(
+        "titles.ods",
+        ods(&format!(
+            "<table:table-row>{two_paragraphs}</table:table-row>\
+             <table:table-row>{}</table:table-row>\
+             <table:table-row>{}{}</table:table-row>\
+             <table:table-row>{}{}</table:table-row>",
+            ods_cell("代表 TEL 090-3141-5926"),
+            ods_cell("氏名"),
+            ods_cell("電話番号"),
+            ods_cell("山田 太郎"),
+            ods_cell("090-2718-2818"),
+        )),
+    );
+    let out = piimap_in(t.path(), &["scan", "titles.ods", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let mut found = located_findings(&jsonl(&out));
+    found.sort();
+    let at =
+        |line, category: &str| ("titles.ods @sheet:顧客".to_string(), line, category.to_string());
+    assert_eq!(found, [at(2, "phone"), at(4, "name"), at(4, "phone")]);
+}
