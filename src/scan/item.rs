@@ -271,16 +271,7 @@ impl<'a> Worker<'a> {
                 .count();
             let form = labelled_rows >= 3 && labelled_rows * 2 >= table.len().min(30);
             self.scan_rows_as_text(display, titles, sheet, &name, out);
-            let mut text = String::new();
-            for (_, cells) in table {
-                for (i, cell) in cells.iter().enumerate() {
-                    if i > 0 {
-                        text.push('\t');
-                    }
-                    super::text::push_cell(&mut text, cell);
-                }
-                text.push('\n');
-            }
+            let text = super::text::rows_as_lines(table, '\t');
             // A `.tsv` name lets the table's header row be recognised; a
             // form's rows are label and value: no header is looked for.
             let mut file = FileScan::fields(Path::new("sheet.tsv"), display);
@@ -339,18 +330,8 @@ impl<'a> Worker<'a> {
         if rows.is_empty() {
             return;
         }
-        // One line a row, whatever line breaks its cells hold: a finding's
-        // line is its row's index.
-        let mut text = String::new();
-        for (_, cells) in rows {
-            for (i, cell) in cells.iter().enumerate() {
-                if i > 0 {
-                    text.push(' ');
-                }
-                super::text::push_cell(&mut text, cell);
-            }
-            text.push('\n');
-        }
+        // A finding's line is its row's index.
+        let text = super::text::rows_as_lines(rows, ' ');
         // A `.txt` name: no header row to look for.
         let mut file = FileScan::fields(Path::new("titles.txt"), display);
         let chunk = Chunk::text(&text);

@@ -471,6 +471,22 @@ pub(super) fn push_cell(text: &mut String, cell: &str) {
     text.extend(cell.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }));
 }
 
+/// A sheet's rows as text, one line a row, cells apart by `separator`
+/// (see [`push_cell`]).
+pub(super) fn rows_as_lines(rows: &[(u32, Vec<String>)], separator: char) -> String {
+    let mut text = String::new();
+    for (_, cells) in rows {
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                text.push(separator);
+            }
+            push_cell(&mut text, cell);
+        }
+        text.push('\n');
+    }
+    text
+}
+
 /// Whether a name a report would print as a place — a sheet's, a key's, a
 /// tag's — is itself personal data, by the detectors' medium or high hits.
 pub(super) fn is_personal(detectors: &DetectorSet, scratch: &mut Scratch, name: &str) -> bool {
