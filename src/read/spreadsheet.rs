@@ -44,13 +44,19 @@ pub fn sniff(bytes: &[u8]) -> bool {
     }
     // OLE compound files are Word and PowerPoint too: a workbook has a
     // workbook stream.
-    bytes.starts_with(b"\xD0\xCF\x11\xE0") && biff_stream(bytes).is_some()
+    bytes.starts_with(b"\xD0\xCF\x11\xE0")
+        && cfb::CompoundFile::open(Cursor::new(bytes)).is_ok_and(|ole| biff_name(&ole).is_some())
+}
+
+/// The name of the BIFF stream in an Excel 97–2003 (or Excel 5) workbook.
+fn biff_name<F>(ole: &cfb::CompoundFile<F>) -> Option<&'static str> {
+    ["/Workbook", "/Book"].into_iter().find(|n| ole.is_stream(n))
 }
 
 /// The BIFF stream of an Excel 97–2003 (or Excel 5) workbook.
 fn biff_stream(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut ole = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let name = ["/Workbook", "/Book"].into_iter().find(|n| ole.is_stream(n))?;
+    let name = biff_name(&ole)?;
     let mut stream = Vec::new();
     std::io::Read::read_to_end(&mut ole.open_stream(name).ok()?, &mut stream).ok()?;
     Some(stream)

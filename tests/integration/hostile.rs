@@ -316,13 +316,7 @@ fn item18_a_reader_that_stops_early_leaves_the_exit_code_of_what_was_found() {
         t.file(&format!("calls{i:03}.log"), "TEL 090-2718-2818\n".repeat(2_000));
     }
     for _ in 0..3 {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
-            .args(["scan", ".", "--format", "jsonl", "-j", "2"])
-            .current_dir(t.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_in(t.path(), &["scan", ".", "--format", "jsonl", "-j", "2"], true);
         let mut first = String::new();
         std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
         // The reader is gone (`| head -1`): no error, and the exit code
@@ -781,13 +775,8 @@ fn item1_files_shrinking_while_they_are_read_end_early_and_never_kill_the_run() 
     }
     let paths: Vec<std::path::PathBuf> = names.iter().map(|n| t.path().join(n)).collect();
     for round in 0..3 {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
-            .args(["scan", "share", "--format", "jsonl", "-j", "2"])
-            .current_dir(t.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            spawn_in(t.path(), &["scan", "share", "--format", "jsonl", "-j", "2"], false);
         let status = loop {
             for path in &paths {
                 std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(0).unwrap();

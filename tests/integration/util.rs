@@ -25,6 +25,19 @@ pub(crate) fn piimap_in(dir: &Path, args: &[&str]) -> Output {
         .expect("piimap runs")
 }
 
+/// Starts `piimap ARGS` in `dir` with its standard output and error going
+/// where `piped` says (else nowhere): for tests that act while it runs.
+pub(crate) fn spawn_in(dir: &Path, args: &[&str], piped: bool) -> std::process::Child {
+    let out = || if piped { std::process::Stdio::piped() } else { std::process::Stdio::null() };
+    Command::new(env!("CARGO_BIN_EXE_piimap"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(out())
+        .stderr(out())
+        .spawn()
+        .expect("piimap starts")
+}
+
 /// Exit code, panicking on a signal.
 pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().expect("exit code")
