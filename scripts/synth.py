@@ -23,6 +23,7 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
     synth.py documents DIR [--docs N] [--seed S] [--no-pdf]   N sets of every document format + truth.tsv
     synth.py docbench DIR [--rows N] [--no-pdf]   per-format throughput corpora (scripts/bench-documents.sh)
     synth.py stream DIR [--mb N] [--log-mb N]     dense customer CSVs + one large log (scripts/bench-stream.sh)
+    synth.py kinds DIR [--mb N]       logs, code, prose and a customer table, N MiB each (scripts/bench-vs-ripgrep.sh)
 """
 import argparse
 import os
@@ -1171,6 +1172,112 @@ def stream_corpus(root, mb, log_mb, seed):
             written += len(chunk.encode())
 
 
+def kinds_corpus(root, mb, seed):
+    """The throughput corpus: four kinds of content that file shares are full
+    of, `mb` MiB of each in 4 MiB files under DIR/{logs,code,prose,csv}/.
+
+    - logs: ISO timestamp, level, UUID, IPv4, method, `/api/v2/orders/<10
+      digits>`, status, latency; 1 line in 100 with an e-mail address;
+    - code: Rust/C-like source with numeric literals in asserts, hex
+      constants, comparisons, TODO comments; no personal data;
+    - prose: ja/en sentences with versions, dates, prices, ticket numbers;
+      3% of lines a name with 様, 2% a phone number;
+    - csv: a dense customer table (id, name, phone, e-mail, address, birth
+      date), every row personal data.
+
+    Values come from the same made-up pools as every other corpus here."""
+    g = Gen(seed)
+    r = g.r
+    hexd = "0123456789abcdef"
+
+    def uuid():
+        return "-".join("".join(r.choice(hexd) for _ in range(n)) for n in (8, 4, 4, 4, 12))
+
+    def log_line():
+        t = (f"2026-{r.randrange(1, 13):02d}-{r.randrange(1, 29):02d}T{r.randrange(24):02d}:"
+             f"{r.randrange(60):02d}:{r.randrange(60):02d}.{r.randrange(1000):03d}Z")
+        ip = f"{r.choice([10, 172, 192])}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(256)}"
+        path = r.choice(["/api/v2/orders/", "/api/v2/users/", "/api/v1/items/", "/static/bundle."])
+        extra = f" user={g.email()}" if r.random() < 0.01 else ""
+        return (f"{t} {r.choice(['INFO', 'INFO', 'INFO', 'WARN', 'DEBUG'])} req={uuid()} ip={ip} "
+                f"{r.choice(['GET', 'GET', 'POST', 'PUT'])} {path}{g.digits(10)} "
+                f"{r.choice([200, 200, 200, 201, 204, 304, 404, 500])} {r.randrange(1, 2000)}ms "
+                f"bytes={r.randrange(100, 99999)}{extra}")
+
+    idents = ["count", "offset", "len", "total", "retries", "index", "width", "height", "limit"]
+
+    def code_line():
+        k = r.randrange(10)
+        ind = "    " * r.randrange(1, 4)
+        a, b = r.choice(idents), r.choice(idents)
+        if k == 0:
+            return f'{ind}assert_eq!(parse("{g.digits(r.randrange(6, 14))}"), Ok({r.randrange(1000)}));'
+        if k == 1:
+            return f"{ind}const MASK_{r.randrange(64)}: u64 = 0x{''.join(r.choice(hexd) for _ in range(16))};"
+        if k == 2:
+            return f"{ind}if ({a} > {r.randrange(10000)}) {{ {b} = {a} * {r.randrange(2, 64)} + {r.randrange(100)}; }}"
+        if k == 3:
+            return f"{ind}// TODO({r.choice(['perf', 'api', 'io'])}): revisit after #{r.randrange(100, 9999)}, see line {r.randrange(1, 3000)}"
+        if k == 4:
+            return f"{ind}let {a} = buf[{r.randrange(256)}..{r.randrange(256, 4096)}].iter().sum::<u32>();"
+        if k == 5:
+            return f"{ind}for (int i = 0; i < {r.randrange(1, 1 << 16)}; i += {r.randrange(1, 9)}) {{"
+        if k == 6:
+            return f"{ind}return Err(Error::new({r.randrange(400, 600)}, \"{r.choice(['bad input', 'timeout', 'not found'])}\"));"
+        if k == 7:
+            return f"{ind}static const double K{r.randrange(99)} = {r.randrange(1, 99)}.{g.digits(9)}e-{r.randrange(1, 12)};"
+        if k == 8:
+            return f"{ind}}}"
+        return f"{ind}assert!(({a} as i64 - {r.randrange(1 << 31)}).abs() < {r.randrange(1, 1000)});"
+
+    def prose_line():
+        x = r.random()
+        if x < 0.03:
+            return f"{r.choice(SURNAMES)}{r.choice(GIVEN)}様より、{r.choice(FILLER_JA)}"
+        if x < 0.05:
+            return f"ご連絡先は{g.phone()}までお願いします。{r.choice(FILLER_JA)}"
+        if x < 0.5:
+            return "".join(r.choice([
+                r.choice(FILLER_JA),
+                f"バージョン{r.randrange(1, 9)}.{r.randrange(30)}.{r.randrange(100)}で修正済みです。",
+                f"{r.randrange(2019, 2027)}年{r.randrange(1, 13)}月{r.randrange(1, 29)}日に出荷予定です。",
+                f"合計金額は{r.randrange(1, 999)},{g.digits(3)}円（税込）です。",
+                f"チケット{r.randrange(1000, 99999)}番を参照してください。",
+            ]) for _ in range(r.randrange(1, 4)))
+        return " ".join(r.choice([
+            r.choice(FILLER_EN),
+            f"Release {r.randrange(1, 9)}.{r.randrange(30)}.{r.randrange(100)} ships on {r.randrange(2019, 2027)}-{r.randrange(1, 13):02d}-{r.randrange(1, 29):02d}.",
+            f"The total is ${r.randrange(1, 9999)}.{g.digits(2)} for {r.randrange(1, 500)} units.",
+            f"See ticket #{r.randrange(1000, 99999)} and page {r.randrange(1, 400)}.",
+        ]) for _ in range(r.randrange(1, 4)))
+
+    row = [0]
+
+    def csv_line():
+        row[0] += 1
+        return (f"{row[0]},{g.person()},{g.r.choice([g.mobile(), g.phone()])},{g.email()},"
+                f"{g.address()},{g.birth()}")
+
+    kinds = {"logs": (None, log_line), "code": (None, code_line), "prose": (None, prose_line),
+             "csv": ("id,name,phone,email,address,birth_date", csv_line)}
+    for kind, (header, line) in kinds.items():
+        d = os.path.join(root, kind)
+        os.makedirs(d, exist_ok=True)
+        written, n = 0, 0
+        while written < mb << 20:
+            out = [header] if header else []
+            size = 0
+            while size < 4 << 20:
+                s = line()
+                out.append(s)
+                size += len(s.encode()) + 1
+            ext = "csv" if kind == "csv" else "rs" if kind == "code" else "log" if kind == "logs" else "txt"
+            data = ("\n".join(out) + "\n").encode()
+            with open(os.path.join(d, f"part{n:03d}.{ext}"), "wb") as f:
+                f.write(data)
+            written, n = written + len(data), n + 1
+
+
 def docbench(root, rows, seed):
     """Per-format throughput corpora: the same kind of customer rows (name,
     phone, e-mail, address, birth date; one in four with a filler remark)
@@ -1321,7 +1428,7 @@ def drawings(root, docs, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names", "documents", "docbench", "stream"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names", "documents", "docbench", "stream", "kinds"])
     ap.add_argument("--rows", type=int, default=100_000, help="docbench: rows per format")
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
@@ -1344,6 +1451,8 @@ def main():
         docbench(a.dir, a.rows, a.seed)
     elif a.mode == "stream":
         stream_corpus(a.dir, a.mb, a.log_mb, a.seed)
+    elif a.mode == "kinds":
+        kinds_corpus(a.dir, a.mb, a.seed)
     elif a.mode == "documents":
         documents_corpus(a.dir, a.docs, a.seed, pdf=not a.no_pdf)
     else:

@@ -29,6 +29,7 @@
 mod anchor;
 pub mod catalog;
 pub mod floorplan;
+mod gate;
 pub mod names;
 pub mod normalize;
 pub mod testdata;
@@ -77,6 +78,8 @@ pub struct DetectorSet {
     detectors: Vec<Compiled>,
     /// The anchors of the detectors that can match without a header.
     anchors: anchor::Anchors,
+    /// Which detectors may match on which lines, in one pass.
+    gate: gate::Gate,
     /// The keywords of the detectors that need context.
     context_words: ContextWords,
     /// The floor-plan classifier.
@@ -98,9 +101,10 @@ pub struct DetectorSet {
 }
 
 /// The keywords of every detector with `context = "required"` in one
-/// automaton: per candidate line, one pass says which of those detectors
-/// could find a keyword near it, so the rest skip their regex. On text full
-/// of look-alike numbers this saves most regex runs.
+/// automaton: one pass over a text lists where they stand, and per candidate
+/// line that list says which of those detectors could find a keyword near it,
+/// so the rest skip their regex. On text full of look-alike numbers this
+/// saves most regex runs.
 #[derive(Debug)]
 struct ContextWords {
     words: Option<AhoCorasick>,
@@ -109,6 +113,14 @@ struct ContextWords {
     /// The widest `window` and `window_after` of those detectors.
     window: usize,
     window_after: usize,
+}
+
+/// Where the context keywords stand in one text: (start, end, owner bits),
+/// by start, and the next entry a forward-moving line can need.
+#[derive(Debug, Default)]
+struct WordIndex {
+    hits: Vec<(usize, usize, u64)>,
+    next: usize,
 }
 
 impl ContextWords {
@@ -135,9 +147,12 @@ impl ContextWords {
         let words = if words.is_empty() {
             None
         } else {
+            // A full DFA: the index reads every byte of every text, and a
+            // case-insensitive automaton gets no prefilter to skip with.
             Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&words)
                     .map_err(|e| e.to_string())?,
             )
@@ -145,13 +160,37 @@ impl ContextWords {
         Ok(ContextWords { words, owners, window, window_after })
     }
 
+    /// Lists every keyword occurrence in `t`, overlapping ones included.
+    fn index(&self, t: &str, index: &mut WordIndex) {
+        index.hits.clear();
+        index.next = 0;
+        if let Some(words) = &self.words {
+            index.hits.extend(
+                words
+                    .find_overlapping_iter(t)
+                    .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()])),
+            );
+            // Overlapping matches come by end; a shorter keyword inside a
+            // longer one can start later and end earlier.
+            index.hits.sort_unstable_by_key(|&(start, ..)| start);
+        }
+    }
+
     /// The bits of the detectors with a keyword on `t[line]` or within the
-    /// widest window of it. A superset: the exact, per-value test comes later.
-    fn near(&self, t: &str, line: std::ops::Range<usize>) -> u64 {
-        let Some(words) = &self.words else { return 0 };
-        let region = &t
-            [back_chars(t, line.start, self.window)..forward_chars(t, line.end, self.window_after)];
-        words.find_overlapping_iter(region).fold(0, |m, k| m | self.owners[k.pattern().as_usize()])
+    /// widest window of it: a superset, the exact, per-value test comes
+    /// later. Lines must come in increasing order.
+    fn near(&self, t: &str, line: std::ops::Range<usize>, index: &mut WordIndex) -> u64 {
+        let from = back_chars(t, line.start, self.window);
+        let to = forward_chars(t, line.end, self.window_after);
+        // Starts are sorted and regions only move forward.
+        while index.next < index.hits.len() && index.hits[index.next].0 < from {
+            index.next += 1;
+        }
+        index.hits[index.next..]
+            .iter()
+            .take_while(|&&(start, ..)| start < to)
+            .filter(|&&(_, end, _)| end <= to)
+            .fold(0, |m, &(.., owners)| m | owners)
     }
 }
 
@@ -192,6 +231,9 @@ pub struct Scratch {
     line_hits: Vec<Hit>,
     name_hits: Vec<names::NameHit>,
     names: names::Scratch,
+    words: WordIndex,
+    gate: gate::Scratch,
+    flags: gate::Flags,
 }
 
 /// How a text is laid out, as far as detection cares.
@@ -307,6 +349,15 @@ impl DetectorSet {
             d.anchor_mask = mask;
         }
         let context_words = ContextWords::new(&detectors).map_err(|e| err("(keywords)", e))?;
+        // Detectors past the 63rd share a bit, so the gate cannot tell them
+        // apart: they run wherever their anchors say.
+        let gated: Vec<(u64, &str)> = detectors
+            .iter()
+            .enumerate()
+            .filter(|(i, d)| *i < 63 && d.regex.is_some() && !d.column_only)
+            .map(|(i, d)| (detector_bit(i), d.spec.pattern.as_str()))
+            .collect();
+        let gate = gate::Gate::new(&gated).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
         let names = if name_detectors.is_empty() {
@@ -334,6 +385,7 @@ impl DetectorSet {
         Ok(DetectorSet {
             detectors,
             anchors,
+            gate,
             context_words,
             floor_plans,
             test_data,
@@ -443,6 +495,9 @@ impl DetectorSet {
             line_hits: Vec::new(),
             name_hits: Vec::new(),
             names: names::Scratch::default(),
+            words: WordIndex::default(),
+            gate: self.gate.scratch(),
+            flags: gate::Flags::default(),
         }
     }
 
@@ -490,9 +545,20 @@ impl DetectorSet {
         out: &mut Vec<Hit>,
     ) {
         let first_is_header = layout.first_is_header;
-        let Scratch { folded, matchers, line_hits, name_hits, names: name_scratch } = scratch;
+        let Scratch {
+            folded,
+            matchers,
+            line_hits,
+            name_hits,
+            names: name_scratch,
+            words,
+            gate,
+            flags,
+        } = scratch;
         folded.fold(text);
         let t = folded.text(text);
+        self.gate.flag(t, gate, flags);
+        self.context_words.index(t, words);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
         // Lines without any anchor are skipped, unless columns or fields
@@ -516,17 +582,23 @@ impl DetectorSet {
                     .map(|r| r.field_at(folded.original_offset(folded_start) - orig_line_start))
             };
             let present = self.anchors.line_mask(&t[line_start..line_end]);
-            let may_have_context = self.context_words.near(t, line_start..line_end)
-                | row_columns.map_or(0, |c| c.named);
+            let flagged = flags.at(line_start);
+            // Worked out on the first detector that needs it.
+            let mut may_have_context = None;
             for (d, matcher) in matchers.iter_mut().enumerate() {
                 let det = &self.detectors[d];
                 let Some(matcher) = matcher else { continue };
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
-                    det.anchor_mask & present != 0
+                    flagged & detector_bit(d) != 0
+                        && det.anchor_mask & present != 0
                         && (det.spec.context != ContextRule::Required
-                            || may_have_context & detector_bit(d) != 0)
+                            || *may_have_context.get_or_insert_with(|| {
+                                self.context_words.near(t, line_start..line_end, words)
+                                    | row_columns.map_or(0, |c| c.named)
+                            }) & detector_bit(d)
+                                != 0)
                 };
                 if !runs {
                     continue;
@@ -1037,7 +1109,9 @@ mod tests {
         let t = "マイナンバー：\n123456789018\nご注文ありがとうございました。次回もどうぞよろしくお願いいたします。\n\
                  ご注文ありがとうございました。\n注文 123456789018";
         let first = t.find('1').unwrap();
-        let near = set.context_words.near(t, first..first + 12);
+        let mut index = WordIndex::default();
+        set.context_words.index(t, &mut index);
+        let near = set.context_words.near(t, first..first + 12, &mut index);
         assert_ne!(
             near & detector_bit(my_number),
             0,
@@ -1046,7 +1120,10 @@ mod tests {
         assert_eq!(near & detector_bit(licence), 0);
         // Beyond the widest window (48 characters), the keyword is out of reach.
         let last = t.rfind("123").unwrap();
-        assert_eq!(set.context_words.near(t, last..t.len()) & detector_bit(my_number), 0);
+        assert_eq!(
+            set.context_words.near(t, last..t.len(), &mut index) & detector_bit(my_number),
+            0
+        );
     }
 
     #[test]
@@ -1062,6 +1139,35 @@ mod tests {
         assert!(!has_keyword(&words, "hotel "));
         assert!(!has_keyword(&words, "automobile"));
         assert!(has_keyword(&words, "hotel tel"));
+    }
+
+    #[test]
+    fn the_gate_hides_no_finding() {
+        // Every example and negative example of every detector, each alone
+        // and all run together on digit-dense lines, as text and as fields:
+        // the same hits with the gate as with every detector on every line.
+        let mut set = DetectorSet::load(&[]).unwrap();
+        let mut lines: Vec<String> = Vec::new();
+        for d in 0..set.len() {
+            let spec = set.spec(d);
+            for e in spec.examples.iter().chain(&spec.negative_examples) {
+                lines.push(e.clone());
+                lines.push(format!(
+                    "2026-06-05T12:41:03.074Z req=d272d137-1c17 ip=10.0.0.1 {e} 590ms"
+                ));
+            }
+        }
+        let text = lines.join("\n") + "\n";
+        let run = |set: &DetectorSet, fields: bool| {
+            let mut hits = Vec::new();
+            let layout = Layout { first_is_header: false, fields };
+            set.detect(&text, None, layout, &mut set.scratch(), &mut hits);
+            hits
+        };
+        let gated = (run(&set, false), run(&set, true));
+        assert!(set.gate.groups() > 0 && gated.0.len() > 100, "{}", gated.0.len());
+        set.gate = gate::Gate::new(&[]).unwrap();
+        assert_eq!(gated, (run(&set, false), run(&set, true)));
     }
 
     #[test]

@@ -1,0 +1,347 @@
+//! The gate: one pass over a text by a few multi-pattern lazy DFAs that says,
+//! for every line, which detectors' regexes match somewhere on it. Only those
+//! detectors then run their own regex (with captures, validators and context
+//! rules) on that line.
+//!
+//! Without it, every detector anchored on digits searched every line holding
+//! a digit: on logs, code and tables (where nearly every line holds one) the
+//! text was read once per detector, about twenty times. A DFA that knows all
+//! the patterns at once reads it once, at the speed of a single regex.
+//!
+//! The DFAs run with [`MatchKind::All`] in overlapping mode, so that every
+//! pattern that can match anywhere is reported, whichever other pattern
+//! matches at the same place: the gate says "may match", never less than the
+//! per-line search would find, so findings are exactly those of running every
+//! detector on every line.
+//!
+//! One DFA for all patterns would keep building states on digit-dense text
+//! (several overlapping counted repetitions of digits multiply), so the
+//! patterns are split into groups when the set is built: a pattern joins the
+//! current group unless, on a built-in sample of digit-dense text, that makes
+//! the group's lazy DFA grow past [`GROUP_MEMORY`]. Should a group's cache
+//! still thrash on some text, its search gives up and its detectors run on
+//! every line of that text, as they did before there was a gate.
+//!
+//! Patterns that can match a line break are left out (their matches could
+//! belong to the line before), and run on every line their anchors pick.
+
+use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// A group's lazy DFA may use this much memory on the calibration sample
+/// before the next pattern starts a new group.
+const GROUP_MEMORY: usize = 1 << 20;
+
+/// Each group's lazy DFA cache. Large enough that a group that passed
+/// calibration rarely clears it.
+const CACHE_CAPACITY: usize = 8 << 20;
+
+/// Digit-dense text like the shares the gate is for: log lines (timestamps,
+/// UUIDs, addresses, ids), code (constants, hex, asserts) and a table row.
+const SAMPLE: &str = "\
+2026-06-05T12:41:03.074Z WARN req=d272d137-1c17-149d-4395-36b3216fdaee ip=192.48.187.29 POST /api/v2/users/4323194875 500 590ms bytes=79917
+2026-02-04T16:26:10.775Z INFO req=aabfe228-f219-e9cb-0eb5-3f16947ccf25 ip=172.77.250.215 PUT /api/v2/orders/6842684656 201 310ms
+    assert_eq!(parse(\"250778021855\"), Ok(53)); const MASK: u64 = 0x7fff_ffff_0042_1337; if (count > 421) { n = 96 * 12 + 7; }
+    static const double K33 = 98.466737422e-7; for (int i = 0; i < 65535; i += 3) { x[i] = 0.5 * 1.0e-3; }
+12,中村 さくら,03-9702-9084,user12@example.com,京都府京都市下京区四条通7丁目20番9号 308号室,1980年2月1日,2024/11/30,0120-123-456
+4111 1111 1111 1111 | 1234-5678-9012 | +81 90 1234 5678 | 〒100-0001 | DE89 3704 0044 0532 0130 00 | 1.2.3.4.5.6.7.8.9.10
+";
+
+/// The compiled gate of a detector set.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    groups: Vec<Group>,
+    /// Bits of the detectors the gate speaks for; the rest always run.
+    gated: u64,
+}
+
+/// Patterns searched together.
+#[derive(Debug)]
+struct Group {
+    dfa: DFA,
+    /// Per pattern: its detector's bit.
+    bits: Vec<u64>,
+    /// All of `bits`.
+    mask: u64,
+}
+
+/// Per-worker state of the gate.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    caches: Vec<Cache>,
+}
+
+/// Lines and the detectors that may match on them.
+#[derive(Debug, Default)]
+pub(crate) struct Flags {
+    /// (line start, detector bits), by line start; a line is listed once.
+    lines: Vec<(usize, u64)>,
+    /// Bits of detectors whose group gave up: they run on every line.
+    everywhere: u64,
+    /// Bits the gate decides; detectors outside it run wherever they did.
+    gated: u64,
+    /// Position of the next line in `lines` to look at.
+    next: usize,
+}
+
+impl Flags {
+    /// The detector bits that may match on the line starting at
+    /// `line_start`. Calls must come in increasing order of line start.
+    pub(crate) fn at(&mut self, line_start: usize) -> u64 {
+        while self.next < self.lines.len() && self.lines[self.next].0 < line_start {
+            self.next += 1;
+        }
+        let flagged = match self.lines.get(self.next) {
+            Some(&(start, bits)) if start == line_start => bits,
+            _ => 0,
+        };
+        flagged | self.everywhere | !self.gated
+    }
+}
+
+impl Gate {
+    /// Builds the gate over `patterns` (detector bit, regex); patterns that
+    /// can match a line break are left out.
+    pub(crate) fn new(patterns: &[(u64, &str)]) -> Result<Gate, String> {
+        let mut chosen: Vec<(u64, &str)> = Vec::new();
+        for &(bit, pattern) in patterns {
+            let hir = syntax::parse_with(pattern, &syntax_config()).map_err(|e| e.to_string())?;
+            if !matches_newline(&hir) {
+                chosen.push((bit, pattern));
+            }
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        let mut current: Vec<(u64, &str)> = Vec::new();
+        for &pattern in &chosen {
+            current.push(pattern);
+            if current.len() > 1 && sample_memory(&current)? > GROUP_MEMORY {
+                current.pop();
+                groups.push(Group::new(&current)?);
+                current = vec![pattern];
+            }
+        }
+        if !current.is_empty() {
+            groups.push(Group::new(&current)?);
+        }
+        let gated = groups.iter().fold(0, |m, g| m | g.mask);
+        Ok(Gate { groups, gated })
+    }
+
+    /// How many DFAs read each text.
+    #[cfg(test)]
+    pub(crate) fn groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Fresh per-worker state.
+    pub(crate) fn scratch(&self) -> Scratch {
+        Scratch { caches: self.groups.iter().map(|g| g.dfa.create_cache()).collect() }
+    }
+
+    /// Which detectors may match on which lines of `t`, into `flags`.
+    pub(crate) fn flag(&self, t: &str, scratch: &mut Scratch, flags: &mut Flags) {
+        flags.lines.clear();
+        flags.next = 0;
+        flags.everywhere = 0;
+        flags.gated = self.gated;
+        let bytes = t.as_bytes();
+        for (group, cache) in self.groups.iter().zip(&mut scratch.caches) {
+            let mut state = OverlappingState::start();
+            let input = Input::new(t);
+            // The line holding the last match end: its start, and the end of
+            // the line (its newline, or the text's end).
+            let (mut line_start, mut line_end) = (usize::MAX, 0);
+            loop {
+                if group.dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
+                    // The lazy DFA gave up (its cache kept filling): these
+                    // detectors run on every line of this text.
+                    flags.everywhere |= group.mask;
+                    break;
+                }
+                let Some(m) = state.get_match() else { break };
+                // Matches hold no line break, so the last byte of a match
+                // (or, for an empty one, its position) is on its line.
+                let last = m.offset().saturating_sub(1).min(bytes.len().saturating_sub(1));
+                if line_start == usize::MAX || last >= line_end || last < line_start {
+                    line_start = memchr::memrchr(b'\n', &bytes[..last]).map_or(0, |n| n + 1);
+                    line_end =
+                        memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
+                    flags.lines.push((line_start, 0));
+                }
+                if let Some(entry) = flags.lines.last_mut() {
+                    entry.1 |= group.bits[m.pattern().as_usize()];
+                }
+            }
+        }
+        // Each group lists its lines in order: merge the groups' lists.
+        if self.groups.len() > 1 {
+            flags.lines.sort_by_key(|&(start, _)| start);
+            flags.lines.dedup_by(|b, a| {
+                let same = a.0 == b.0;
+                if same {
+                    a.1 |= b.1;
+                }
+                same
+            });
+        }
+    }
+}
+
+impl Group {
+    fn new(patterns: &[(u64, &str)]) -> Result<Group, String> {
+        let bits: Vec<u64> = patterns.iter().map(|&(b, _)| b).collect();
+        let mask = bits.iter().fold(0, |m, b| m | b);
+        Ok(Group { dfa: build(patterns, CACHE_CAPACITY)?, bits, mask })
+    }
+}
+
+/// The union DFA of `patterns`: every match of every pattern, no captures.
+/// It gives up (rather than crawl) when its cache is cleared often while
+/// each state covers few bytes.
+fn build(patterns: &[(u64, &str)], capacity: usize) -> Result<DFA, String> {
+    let regexes: Vec<&str> = patterns.iter().map(|&(_, p)| p).collect();
+    DFA::builder()
+        .syntax(syntax_config())
+        .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+        .configure(
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(capacity)
+                .skip_cache_capacity_check(true)
+                .minimum_cache_clear_count(Some(8))
+                .minimum_bytes_per_state(Some(10)),
+        )
+        .build_many(&regexes)
+        .map_err(|e| e.to_string())
+}
+
+/// Lines shaped like [`SAMPLE`]'s with pseudo-random digits: a DFA whose
+/// states are reused reads them with few new states, one that blows up keeps
+/// adding states for every new combination of digits.
+fn sample() -> String {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let mut out = String::from(SAMPLE);
+    for _ in 0..300 {
+        out += &format!(
+            "2026-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z req={:08x}-{:04x}-{:04x} ip=10.{}.{}.{} /v2/{} {} {}ms {}-{}-{} {} 0x{:x}\n",
+            next(12) + 1,
+            next(28) + 1,
+            next(24),
+            next(60),
+            next(60),
+            next(1000),
+            next(1 << 32),
+            next(1 << 16),
+            next(1 << 16),
+            next(256),
+            next(256),
+            next(256),
+            next(10_000_000_000),
+            next(600),
+            next(2000),
+            next(10_000),
+            next(10_000),
+            next(100_000),
+            next(1 << 40),
+            next(1 << 60)
+        );
+    }
+    out
+}
+
+/// The memory the union DFA of `patterns` uses to read [`sample`].
+fn sample_memory(patterns: &[(u64, &str)]) -> Result<usize, String> {
+    let dfa = build(patterns, CACHE_CAPACITY)?;
+    let mut cache = dfa.create_cache();
+    let sample = sample();
+    let input = Input::new(&sample);
+    let mut state = OverlappingState::start();
+    loop {
+        if dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).is_err() {
+            return Ok(usize::MAX);
+        }
+        if state.get_match().is_none() {
+            return Ok(cache.memory_usage());
+        }
+    }
+}
+
+/// The syntax every detector regex is parsed with (as in [`super::syntax`]).
+fn syntax_config() -> syntax::Config {
+    super::syntax()
+}
+
+/// Whether some match of `hir` can hold a line break.
+fn matches_newline(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(lit) => lit.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(c)) => {
+            c.ranges().iter().any(|r| r.start() <= '\n' && '\n' <= r.end())
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            c.ranges().iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end())
+        }
+        HirKind::Repetition(r) => matches_newline(&r.sub),
+        HirKind::Capture(c) => matches_newline(&c.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(matches_newline),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(gate: &Gate, t: &str) -> Vec<(usize, u64)> {
+        let mut scratch = gate.scratch();
+        let mut flags = Flags::default();
+        gate.flag(t, &mut scratch, &mut flags);
+        flags.lines
+    }
+
+    #[test]
+    fn lines_list_the_patterns_that_match_on_them() {
+        let gate = Gate::new(&[(1, "([0-9]{3}-[0-9]{4})"), (2, "(@)"), (4, "x([0-9]+)")]).unwrap();
+        let t = "a 123-4567\nnone\nb@c x12\n\nx9";
+        assert_eq!(lines_of(&gate, t), [(0, 1), (16, 2 | 4), (25, 4)]);
+        let mut flags = Flags::default();
+        gate.flag(t, &mut gate.scratch(), &mut flags);
+        let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(24)];
+        assert_eq!(at.map(|bits| bits & 7), [1, 0, 6, 0]);
+        assert_eq!(at.map(|bits| bits & 8), [8; 4], "patterns outside the gate always run");
+    }
+
+    #[test]
+    fn patterns_that_cross_lines_are_not_gated() {
+        let gate = Gate::new(&[(1, "a[\\s]b"), (2, "([0-9]{7})"), (4, "(?s)x.y")]).unwrap();
+        assert_eq!(gate.gated, 2);
+        let mut flags = Flags::default();
+        gate.flag("a\nb", &mut gate.scratch(), &mut flags);
+        assert_eq!(flags.at(0), !2);
+    }
+
+    #[test]
+    fn the_builtin_detectors_take_several_groups_each_in_one() {
+        // Together, the built-in patterns' DFA keeps growing on digit-dense
+        // text (measured: its 8 MiB cache cleared on every 4 MiB of logs).
+        let set = crate::detect::DetectorSet::load(&[]).unwrap();
+        let gate = &set.gate;
+        assert!(gate.groups() > 1, "{}", gate.groups());
+        let mut seen = 0u64;
+        for group in &gate.groups {
+            assert_eq!(group.mask & seen, 0, "a detector in two groups");
+            seen |= group.mask;
+        }
+        assert_eq!(seen, gate.gated);
+        assert!(sample_memory(&[(1, "([0-9]{7})")]).unwrap() < GROUP_MEMORY);
+    }
+}
