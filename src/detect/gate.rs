@@ -18,14 +18,22 @@
 //! (several overlapping counted repetitions of digits multiply), so the
 //! patterns are split into groups when the set is built: all patterns form
 //! one group if, on a built-in sample of digit-dense text, their lazy DFA
-//! stays under [`GROUP_MEMORY`]; otherwise each half is tried the same way
-//! (the built-in set makes five groups; calibrating takes about 20 ms).
+//! stays under [`GROUP_MEMORY`]; otherwise each half is tried the same way,
+//! and then groups whose union stays small are merged again (the built-in
+//! set makes five groups; calibrating takes about 20 ms).
+//!
+//! Detectors that need a keyword nearby get groups of their own, which read
+//! only the lines within reach of a keyword (or every row of a table, whose
+//! header is context): on logs and code that is almost nothing, and most
+//! look-alike numbers there are matched only by such detectors' patterns.
 //! Should a group's cache still thrash on some text, its search gives up and
 //! its detectors run on every line of that text, as they did before there
 //! was a gate.
 //!
 //! Patterns that can match a line break are left out (their matches could
 //! belong to the line before), and run on every line their anchors pick.
+
+use std::ops::Range;
 
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -67,6 +75,9 @@ pub(crate) struct Gate {
 #[derive(Debug)]
 struct Group {
     dfa: DFA,
+    /// Its detectors need a keyword nearby (`context = "required"`): the
+    /// group reads only the lines that can have one.
+    needs_context: bool,
     /// Per pattern: its detector's bit.
     bits: Vec<u64>,
     /// All of `bits`.
@@ -108,18 +119,23 @@ impl Flags {
 }
 
 impl Gate {
-    /// Builds the gate over `patterns` (detector bit, regex); patterns that
-    /// can match a line break are left out.
-    pub(crate) fn new(patterns: &[(u64, &str)]) -> Result<Gate, String> {
-        let mut chosen: Vec<(u64, &str)> = Vec::new();
-        for &(bit, pattern) in patterns {
+    /// Builds the gate over `patterns` (detector bit, regex, whether the
+    /// detector needs a keyword nearby); patterns that can match a line
+    /// break are left out.
+    pub(crate) fn new(patterns: &[(u64, &str, bool)]) -> Result<Gate, String> {
+        let mut chosen: [Vec<(u64, &str)>; 2] = Default::default();
+        for &(bit, pattern, needs_context) in patterns {
             let hir = syntax::parse_with(pattern, &syntax_config()).map_err(|e| e.to_string())?;
             if !matches_newline(&hir) {
-                chosen.push((bit, pattern));
+                chosen[usize::from(needs_context)].push((bit, pattern));
             }
         }
         let mut groups: Vec<Group> = Vec::new();
-        split(&chosen, &mut groups)?;
+        for (needs_context, patterns) in chosen.iter().enumerate() {
+            let from = groups.len();
+            group(patterns, &mut groups)?;
+            groups[from..].iter_mut().for_each(|g| g.needs_context = needs_context == 1);
+        }
         let gated = groups.iter().fold(0, |m, g| m | g.mask);
         Ok(Gate { groups, gated })
     }
@@ -136,37 +152,29 @@ impl Gate {
     }
 
     /// Which detectors may match on which lines of `t`, into `flags`.
-    pub(crate) fn flag(&self, t: &str, scratch: &mut Scratch, flags: &mut Flags) {
+    /// Detectors that need context are only looked for in `context`: line
+    /// ranges of `t`, in order, outside which no line can have their
+    /// keywords near it (and they would not run there anyway).
+    pub(crate) fn flag(
+        &self,
+        t: &str,
+        context: &[Range<usize>],
+        scratch: &mut Scratch,
+        flags: &mut Flags,
+    ) {
         flags.lines.clear();
         flags.next = 0;
         flags.everywhere = 0;
         flags.gated = self.gated;
-        let bytes = t.as_bytes();
+        let whole = 0..t.len();
         for (group, cache) in self.groups.iter().zip(&mut scratch.caches) {
-            let mut state = OverlappingState::start();
-            let input = Input::new(t);
-            // The line holding the last match end: its start, and the end of
-            // the line (its newline, or the text's end).
-            let (mut line_start, mut line_end) = (usize::MAX, 0);
-            loop {
-                if group.dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
+            let ranges = if group.needs_context { context } else { std::slice::from_ref(&whole) };
+            for range in ranges {
+                if !group.flag(t, range.clone(), cache, &mut flags.lines) {
                     // The lazy DFA gave up (its cache kept filling): these
                     // detectors run on every line of this text.
                     flags.everywhere |= group.mask;
                     break;
-                }
-                let Some(m) = state.get_match() else { break };
-                // Matches hold no line break, so the last byte of a match
-                // (or, for an empty one, its position) is on its line.
-                let last = m.offset().saturating_sub(1).min(bytes.len().saturating_sub(1));
-                if line_start == usize::MAX || last >= line_end || last < line_start {
-                    line_start = memchr::memrchr(b'\n', &bytes[..last]).map_or(0, |n| n + 1);
-                    line_end =
-                        memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
-                    flags.lines.push((line_start, 0));
-                }
-                if let Some(entry) = flags.lines.last_mut() {
-                    entry.1 |= group.bits[m.pattern().as_usize()];
                 }
             }
         }
@@ -184,37 +192,90 @@ impl Gate {
     }
 }
 
-/// Groups `patterns` (in their order): all together when their DFA stays
-/// small on the sample, else each half on its own, recursively. Halving
-/// builds far fewer trial DFAs than adding one pattern at a time.
-fn split(patterns: &[(u64, &str)], groups: &mut Vec<Group>) -> Result<(), String> {
-    match patterns.len() {
-        0 => Ok(()),
-        1 => {
-            groups.push(Group::new(patterns)?);
-            Ok(())
-        }
-        n => {
-            let (dfa, memory) = sample_memory(patterns)?;
-            if memory <= GROUP_MEMORY {
-                groups.push(Group::from_dfa(patterns, dfa));
-                return Ok(());
+/// Groups `patterns`: all together when their DFA stays small on the
+/// sample, else each half on its own, recursively (halving builds far fewer
+/// trial DFAs than adding one pattern at a time); then any two groups whose
+/// union still stays small become one, as halving can cut a group that
+/// needed no cut.
+fn group(patterns: &[(u64, &str)], groups: &mut Vec<Group>) -> Result<(), String> {
+    let mut lists: Vec<Vec<(u64, &str)>> = Vec::new();
+    split(patterns, &mut lists)?;
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = i + 1;
+        while j < lists.len() {
+            let union: Vec<(u64, &str)> = lists[i].iter().chain(&lists[j]).copied().collect();
+            if sample_memory(&union)? <= GROUP_MEMORY {
+                lists[i] = union;
+                lists.remove(j);
+            } else {
+                j += 1;
             }
-            split(&patterns[..n / 2], groups)?;
-            split(&patterns[n / 2..], groups)
         }
+        i += 1;
     }
+    for list in lists {
+        groups.push(Group::new(&list)?);
+    }
+    Ok(())
+}
+
+/// Halves `patterns` until each part's DFA stays small on the sample.
+fn split<'p>(
+    patterns: &[(u64, &'p str)],
+    lists: &mut Vec<Vec<(u64, &'p str)>>,
+) -> Result<(), String> {
+    let n = patterns.len();
+    if n == 0 {
+        return Ok(());
+    }
+    if n == 1 || sample_memory(patterns)? <= GROUP_MEMORY {
+        lists.push(patterns.to_vec());
+        return Ok(());
+    }
+    split(&patterns[..n / 2], lists)?;
+    split(&patterns[n / 2..], lists)
 }
 
 impl Group {
     fn new(patterns: &[(u64, &str)]) -> Result<Group, String> {
-        Ok(Group::from_dfa(patterns, build(patterns)?))
-    }
-
-    fn from_dfa(patterns: &[(u64, &str)], dfa: DFA) -> Group {
         let bits: Vec<u64> = patterns.iter().map(|&(b, _)| b).collect();
         let mask = bits.iter().fold(0, |m, b| m | b);
-        Group { dfa, bits, mask }
+        Ok(Group { dfa: build(patterns)?, needs_context: false, bits, mask })
+    }
+
+    /// Adds the lines of `t[range]` on which some pattern matches, with
+    /// their patterns' bits, to `lines`; false if the DFA gave up.
+    fn flag(
+        &self,
+        t: &str,
+        range: Range<usize>,
+        cache: &mut Cache,
+        lines: &mut Vec<(usize, u64)>,
+    ) -> bool {
+        let bytes = t.as_bytes();
+        let mut state = OverlappingState::start();
+        let input = Input::new(t).range(range);
+        // The line holding the last match end: its start, and the end of
+        // the line (its newline, or the text's end).
+        let (mut line_start, mut line_end) = (usize::MAX, 0);
+        loop {
+            if self.dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
+                return false;
+            }
+            let Some(m) = state.get_match() else { return true };
+            // Matches hold no line break, so the last byte of a match (or,
+            // for an empty one, its position) is on its line.
+            let last = m.offset().saturating_sub(1).min(bytes.len().saturating_sub(1));
+            if line_start == usize::MAX || last >= line_end {
+                line_start = memchr::memrchr(b'\n', &bytes[..last]).map_or(0, |n| n + 1);
+                line_end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
+                lines.push((line_start, 0));
+            }
+            if let Some(entry) = lines.last_mut() {
+                entry.1 |= self.bits[m.pattern().as_usize()];
+            }
+        }
     }
 }
 
@@ -278,10 +339,10 @@ fn sample() -> String {
     out
 }
 
-/// The union DFA of `patterns` and the memory it uses to read [`sample`]
-/// (more than [`GROUP_MEMORY`]: it stops there, as building states is what
-/// costs time).
-fn sample_memory(patterns: &[(u64, &str)]) -> Result<(DFA, usize), String> {
+/// The memory the union DFA of `patterns` uses to read [`sample`] (more
+/// than [`GROUP_MEMORY`]: it stops there, as building states is what costs
+/// time).
+fn sample_memory(patterns: &[(u64, &str)]) -> Result<usize, String> {
     let dfa = build(patterns)?;
     let mut cache = dfa.create_cache();
     for line in sample().lines() {
@@ -289,7 +350,7 @@ fn sample_memory(patterns: &[(u64, &str)]) -> Result<(DFA, usize), String> {
         let mut state = OverlappingState::start();
         loop {
             if dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).is_err() {
-                return Ok((dfa, usize::MAX));
+                return Ok(usize::MAX);
             }
             if state.get_match().is_none() {
                 break;
@@ -299,8 +360,7 @@ fn sample_memory(patterns: &[(u64, &str)]) -> Result<(DFA, usize), String> {
             break;
         }
     }
-    let memory = cache.memory_usage();
-    Ok((dfa, memory))
+    Ok(cache.memory_usage())
 }
 
 /// The syntax every detector regex is parsed with (as in [`super::syntax`]).
@@ -332,17 +392,22 @@ mod tests {
     fn lines_of(gate: &Gate, t: &str) -> Vec<(usize, u64)> {
         let mut scratch = gate.scratch();
         let mut flags = Flags::default();
-        gate.flag(t, &mut scratch, &mut flags);
+        gate.flag(t, &[], &mut scratch, &mut flags);
         flags.lines
     }
 
     #[test]
     fn lines_list_the_patterns_that_match_on_them() {
-        let gate = Gate::new(&[(1, "([0-9]{3}-[0-9]{4})"), (2, "(@)"), (4, "x([0-9]+)")]).unwrap();
+        let gate = Gate::new(&[
+            (1, "([0-9]{3}-[0-9]{4})", false),
+            (2, "(@)", false),
+            (4, "x([0-9]+)", false),
+        ])
+        .unwrap();
         let t = "a 123-4567\nnone\nb@c x12\n\nx9";
         assert_eq!(lines_of(&gate, t), [(0, 1), (16, 2 | 4), (25, 4)]);
         let mut flags = Flags::default();
-        gate.flag(t, &mut gate.scratch(), &mut flags);
+        gate.flag(t, &[], &mut gate.scratch(), &mut flags);
         let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(24)];
         assert_eq!(at.map(|bits| bits & 7), [1, 0, 6, 0]);
         assert_eq!(at.map(|bits| bits & 8), [8; 4], "patterns outside the gate always run");
@@ -350,10 +415,12 @@ mod tests {
 
     #[test]
     fn patterns_that_cross_lines_are_not_gated() {
-        let gate = Gate::new(&[(1, "a[\\s]b"), (2, "([0-9]{7})"), (4, "(?s)x.y")]).unwrap();
+        let gate =
+            Gate::new(&[(1, "a[\\s]b", false), (2, "([0-9]{7})", false), (4, "(?s)x.y", false)])
+                .unwrap();
         assert_eq!(gate.gated, 2);
         let mut flags = Flags::default();
-        gate.flag("a\nb", &mut gate.scratch(), &mut flags);
+        gate.flag("a\nb", &[], &mut gate.scratch(), &mut flags);
         assert_eq!(flags.at(0), !2);
     }
 
@@ -370,6 +437,6 @@ mod tests {
             seen |= group.mask;
         }
         assert_eq!(seen, gate.gated);
-        assert!(sample_memory(&[(1, "([0-9]{7})")]).unwrap().1 < GROUP_MEMORY);
+        assert!(sample_memory(&[(1, "([0-9]{7})")]).unwrap() < GROUP_MEMORY);
     }
 }

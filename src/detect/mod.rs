@@ -61,6 +61,9 @@ struct Compiled {
     /// None for a detector with an engine (person names), which [`Names`]
     /// runs for all its forms at once.
     regex: Option<meta::Regex>,
+    /// The capture group is the whole pattern (`([0-9]{7})`): the match is
+    /// the value, found without the slower capture-resolving engines.
+    whole: bool,
     keywords: Option<AhoCorasick>,
     negative_keywords: Option<AhoCorasick>,
     /// Needs a column header for context and has no keywords: it can only
@@ -121,6 +124,9 @@ struct ContextWords {
 struct WordIndex {
     hits: Vec<(usize, usize, u64)>,
     next: usize,
+    /// The line ranges within a window of some keyword, merged, in order:
+    /// outside them no line can have context.
+    regions: Vec<std::ops::Range<usize>>,
 }
 
 impl ContextWords {
@@ -173,6 +179,23 @@ impl ContextWords {
             // Overlapping matches come by end; a shorter keyword inside a
             // longer one can start later and end earlier.
             index.hits.sort_unstable_by_key(|&(start, ..)| start);
+        }
+        // [`ContextWords::near`] takes a keyword for a line when the keyword
+        // starts at most `window` characters before the line's start and
+        // ends at most `window_after` characters after the line's end: the
+        // lines around [end - window_after, start + window].
+        let bytes = t.as_bytes();
+        index.regions.clear();
+        for &(start, end, _) in &index.hits {
+            let a = back_chars(t, end, self.window_after);
+            let b = forward_chars(t, start, self.window);
+            let (a, b) = (a.min(b), a.max(b));
+            let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
+            let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
+            match index.regions.last_mut() {
+                Some(last) if from <= last.end + 1 => last.end = last.end.max(to),
+                _ => index.regions.push(from..to),
+            }
         }
     }
 
@@ -315,6 +338,10 @@ impl DetectorSet {
                     .map(Some)
                     .map_err(|e| err(&spec.id, e.to_string()))
             };
+            let whole = regex.is_some()
+                && regex_automata::util::syntax::parse_with(&spec.pattern, &syntax()).is_ok_and(
+                    |hir| matches!(hir.kind(), regex_syntax::hir::HirKind::Capture(c) if c.index == 1),
+                );
             let keywords = words(&spec.keywords)?;
             let negative_keywords = words(&spec.negative_keywords)?;
             if spec.engine.is_none()
@@ -334,6 +361,7 @@ impl DetectorSet {
                 id: Arc::from(spec.id.as_str()),
                 spec: spec.clone(),
                 regex,
+                whole,
                 keywords,
                 negative_keywords,
                 column_only,
@@ -351,11 +379,14 @@ impl DetectorSet {
         let context_words = ContextWords::new(&detectors).map_err(|e| err("(keywords)", e))?;
         // Detectors past the 63rd share a bit, so the gate cannot tell them
         // apart: they run wherever their anchors say.
-        let gated: Vec<(u64, &str)> = detectors
+        let gated: Vec<(u64, &str, bool)> = detectors
             .iter()
             .enumerate()
             .filter(|(i, d)| *i < 63 && d.regex.is_some() && !d.column_only)
-            .map(|(i, d)| (detector_bit(i), d.spec.pattern.as_str()))
+            .map(|(i, d)| {
+                let needs_context = d.spec.context == ContextRule::Required;
+                (detector_bit(i), d.spec.pattern.as_str(), needs_context)
+            })
             .collect();
         let gate = gate::Gate::new(&gated).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
@@ -557,8 +588,12 @@ impl DetectorSet {
         } = scratch;
         folded.fold(text);
         let t = folded.text(text);
-        self.gate.flag(t, gate, flags);
         self.context_words.index(t, words);
+        // A header's names are context for every row.
+        let everywhere = 0..t.len();
+        let context =
+            if columns.is_some() { std::slice::from_ref(&everywhere) } else { &words.regions[..] };
+        self.gate.flag(t, context, gate, flags);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
         // Lines without any anchor are skipped, unless columns or fields
@@ -785,15 +820,21 @@ impl DetectorSet {
         let mut at = 0;
         let (mut retries, mut run_end) = (0, 0);
         while at <= line.len() {
-            regex.search_captures_with(cache, &Input::new(line).range(at..), caps);
-            let Some(m) = caps.get_match() else { break };
+            let input = Input::new(line).range(at..);
+            let (m, group) = if det.whole {
+                let Some(m) = regex.search_with(cache, &input) else { break };
+                (m, Some(m.span()))
+            } else {
+                regex.search_captures_with(cache, &input, caps);
+                let Some(m) = caps.get_match() else { break };
+                (m, caps.get_group(1))
+            };
             if m.start() >= run_end {
                 retries = 0;
             }
             run_end = run_end.max(m.end());
             let next_char = |i: usize| i + line[i..].chars().next().map_or(1, char::len_utf8);
-            let Some((cs, ce)) = caps.get_group(1).map(|g| (g.start, g.end)).filter(|(s, e)| s < e)
-            else {
+            let Some((cs, ce)) = group.map(|g| (g.start, g.end)).filter(|(s, e)| s < e) else {
                 at = if m.end() > m.start() { m.end() } else { next_char(m.start()) };
                 continue;
             };
