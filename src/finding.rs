@@ -469,9 +469,18 @@ pub fn subject_key(category: Category, value: &str) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = SUBJECT_KEY.get_or_init(Default::default).build_hasher();
     h.write_u8(category as u8);
+    // The hasher takes bytes a buffer at a time: a call per character made
+    // this a twentieth of a dense table's scan.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
     for c in canonical_chars(value) {
-        h.write_u32(c as u32);
+        if n + 4 > buf.len() {
+            h.write(&buf[..n]);
+            n = 0;
+        }
+        n += c.encode_utf8(&mut buf[n..]).len();
     }
+    h.write(&buf[..n]);
     h.finish()
 }
 
