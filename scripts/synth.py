@@ -17,7 +17,6 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
 
     synth.py fixtures DIR             the small committed fixture set (seed 1)
     synth.py eval DIR [--docs N] [--seed S] [--faker]   an evaluation corpus + truth.tsv
-    synth.py bench DIR [--mb N] [--seed S]    a large mixed ja/en corpus for timing
     synth.py drawings DIR [--docs N] [--seed S]   labelled drawings for the floor-plan classifier
     synth.py names DIR [--docs N] [--seed S]      person names (Faker, rare surnames) among look-alikes
     synth.py documents DIR [--docs N] [--seed S] [--no-pdf]   N sets of every document format + truth.tsv
@@ -1096,36 +1095,6 @@ NAME_NEGATIVES_EN = [
 ]
 
 
-def bench(root, mb, seed):
-    """Mixed ja/en text in 8 MiB files: mostly prose, ~2% of lines with personal
-    data, plus look-alike numbers."""
-    g = Gen(seed)
-    target = mb << 20
-    written, n = 0, 0
-    os.makedirs(root, exist_ok=True)
-    while written < target:
-        out = []
-        size = 0
-        while size < (8 << 20):
-            r = g.r.random()
-            if r < 0.02:
-                lines = g.r.choice(BUILDERS)(g)
-                line = g.r.choice(lines)[0]
-            elif r < 0.06:
-                line = g.r.choice(doc_lookalikes(g))[0]
-            elif r < 0.55:
-                line = "".join(g.r.choice(FILLER_JA) for _ in range(g.r.randrange(1, 5)))
-            else:
-                line = " ".join(g.r.choice(FILLER_EN) for _ in range(g.r.randrange(1, 6)))
-            out.append(line)
-            size += len(line.encode()) + 1
-        data = ("\n".join(out) + "\n").encode()
-        with open(os.path.join(root, f"part{n:04d}.txt"), "wb") as f:
-            f.write(data)
-        written += len(data)
-        n += 1
-
-
 def stream_corpus(root, mb, log_mb, seed):
     """The memory benchmark's corpus: `mb` MiB of dense customer CSVs in
     32 MiB files under DIR/csv/ (id, name, kana-free phone, e-mail, address,
@@ -1428,11 +1397,11 @@ def drawings(root, docs, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "bench", "drawings", "names", "documents", "docbench", "stream", "kinds"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "drawings", "names", "documents", "docbench", "stream", "kinds"])
     ap.add_argument("--rows", type=int, default=100_000, help="docbench: rows per format")
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
-    ap.add_argument("--mb", type=int, default=512)
+    ap.add_argument("--mb", type=int, default=512, help="stream: MB of CSV; kinds: MB of each kind")
     ap.add_argument("--log-mb", type=int, default=1024, help="stream: size of the one log file")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--faker", action="store_true", help="eval: also documents with Faker values")
@@ -1451,12 +1420,10 @@ def main():
         docbench(a.dir, a.rows, a.seed)
     elif a.mode == "stream":
         stream_corpus(a.dir, a.mb, a.log_mb, a.seed)
-    elif a.mode == "kinds":
-        kinds_corpus(a.dir, a.mb, a.seed)
     elif a.mode == "documents":
         documents_corpus(a.dir, a.docs, a.seed, pdf=not a.no_pdf)
     else:
-        bench(a.dir, a.mb, a.seed)
+        kinds_corpus(a.dir, a.mb, a.seed)
 
 
 if __name__ == "__main__":
