@@ -989,8 +989,9 @@ impl Names {
 /// EF BD xx or EF BE xx; the full-width letters that share those lead bytes
 /// are folded to ASCII before this is asked).
 pub fn has_halfwidth_kana(line: &str) -> bool {
-    memchr::memmem::find(line.as_bytes(), &[0xEF, 0xBD]).is_some()
-        || memchr::memmem::find(line.as_bytes(), &[0xEF, 0xBE]).is_some()
+    // Asked of most lines: `memmem::find` would build a searcher per call.
+    let b = line.as_bytes();
+    memchr::memchr_iter(0xEF, b).any(|i| matches!(b.get(i + 1), Some(0xBD | 0xBE)))
 }
 
 impl Names {
@@ -1337,6 +1338,14 @@ fn split_points(s: &str) -> impl Iterator<Item = usize> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn halfwidth_katakana_is_told_by_its_lead_bytes() {
+        assert!(has_halfwidth_kana("振込 ﾔﾏﾀﾞ ﾀﾛｳ"));
+        assert!(has_halfwidth_kana("x｡")); // U+FF61, EF BD A1
+        assert!(!has_halfwidth_kana("ヤマダ タロウ"));
+        assert!(!has_halfwidth_kana("＝￥")); // EF BC 9D, EF BF A5
+    }
 
     #[test]
     fn capital_pairs_are_found_eight_bytes_at_a_time() {
