@@ -86,6 +86,16 @@ impl Rng {
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.next(items.len() as u64) as usize]
     }
+
+    /// A release number such as `4.2.73`.
+    fn version(&mut self) -> String {
+        format!("{}.{}.{}", self.next(9), self.next(30), self.next(100))
+    }
+
+    /// A month and a day.
+    fn month_day(&mut self) -> (u64, u64) {
+        (self.next(12) + 1, self.next(28) + 1)
+    }
 }
 
 /// About `size` bytes of one kind, shaped as `scripts/synth.py kinds` writes
@@ -161,27 +171,23 @@ fn kind(name: &str, size: usize) -> String {
                     r.next(10_000),
                     r.next(10_000)
                 ),
-                5..50 => format!(
-                    "バージョン{}.{}.{}で修正済みです。{}年{}月{}日に出荷予定です。合計金額は{},{:03}円です。",
-                    r.next(9),
-                    r.next(30),
-                    r.next(100),
-                    2019 + r.next(8),
-                    r.next(12) + 1,
-                    r.next(28) + 1,
-                    r.next(999),
-                    r.next(1000)
-                ),
-                _ => format!(
-                    "Release {}.{}.{} ships on 2026-{:02}-{:02}. See ticket #{} and page {}.",
-                    r.next(9),
-                    r.next(30),
-                    r.next(100),
-                    r.next(12) + 1,
-                    r.next(28) + 1,
-                    r.next(99_999),
-                    r.next(400)
-                ),
+                5..50 => {
+                    let (version, year, (month, day)) =
+                        (r.version(), 2019 + r.next(8), r.month_day());
+                    format!(
+                        "バージョン{version}で修正済みです。{year}年{month}月{day}日に出荷予定です。合計金額は{},{:03}円です。",
+                        r.next(999),
+                        r.next(1000)
+                    )
+                }
+                _ => {
+                    let (version, (month, day)) = (r.version(), r.month_day());
+                    format!(
+                        "Release {version} ships on 2026-{month:02}-{day:02}. See ticket #{} and page {}.",
+                        r.next(99_999),
+                        r.next(400)
+                    )
+                }
             },
             _ => format!(
                 "{row},{} {},090-{:04}-{:04},user{row}@example.com,東京都千代田区千代田{}-{}-{},{}年{}月{}日",
