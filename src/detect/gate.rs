@@ -178,17 +178,16 @@ impl Gate {
                 }
             }
         }
-        // Each group lists its lines in order: merge the groups' lists.
-        if self.groups.len() > 1 {
-            flags.lines.sort_by_key(|&(start, _)| start);
-            flags.lines.dedup_by(|b, a| {
-                let same = a.0 == b.0;
-                if same {
-                    a.1 |= b.1;
-                }
-                same
-            });
-        }
+        // Each group lists its lines in order: merge the groups' lists (a
+        // sort that finds runs is linear on the one group's list).
+        flags.lines.sort_by_key(|&(start, _)| start);
+        flags.lines.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 |= b.1;
+            }
+            same
+        });
     }
 }
 

@@ -186,17 +186,24 @@ impl ContextWords {
         // lines around [end - window_after, start + window].
         let bytes = t.as_bytes();
         index.regions.clear();
-        for &(start, end, _) in &index.hits {
+        index.regions.extend(index.hits.iter().map(|&(start, end, _)| {
             let a = back_chars(t, end, self.window_after);
             let b = forward_chars(t, start, self.window);
             let (a, b) = (a.min(b), a.max(b));
             let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
             let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
-            match index.regions.last_mut() {
-                Some(last) if from <= last.end + 1 => last.end = last.end.max(to),
-                _ => index.regions.push(from..to),
+            from..to
+        }));
+        // By start, keywords of different lengths can put a region's start
+        // before the one before it: sort, then merge what touches.
+        index.regions.sort_unstable_by_key(|r| r.start);
+        index.regions.dedup_by(|next, last| {
+            let touches = next.start <= last.end + 1;
+            if touches {
+                last.end = last.end.max(next.end);
             }
-        }
+            touches
+        });
     }
 
     /// The bits of the detectors with a keyword on `t[line]` or within the
@@ -1180,6 +1187,42 @@ mod tests {
         assert!(!has_keyword(&words, "hotel "));
         assert!(!has_keyword(&words, "automobile"));
         assert!(has_keyword(&words, "hotel tel"));
+    }
+
+    #[test]
+    fn every_line_with_a_keyword_in_reach_lies_in_a_context_region() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let words = ["電話番号", "TEL", "〒", "date of birth", "dob", "口座番号", "x"];
+        // Lines of many lengths, keywords of many lengths at many places.
+        let mut text = String::new();
+        for i in 0..300 {
+            let word = words[i * 7 % words.len()];
+            let pad = "あ".repeat(i * 13 % 70);
+            match i % 4 {
+                0 => text += &format!("{pad}{word} 1\n"),
+                1 => text += &format!("{word}{pad}\n"),
+                2 => text += "\n",
+                _ => text += &format!("{pad}9\n"),
+            }
+        }
+        let mut index = WordIndex::default();
+        set.context_words.index(&text, &mut index);
+        assert!(index.regions.windows(2).all(|w| w[0].end + 1 < w[1].start), "sorted, merged");
+        let mut start = 0;
+        let mut near = 0;
+        for line in text.split_inclusive('\n') {
+            let range = start..start + line.len() - 1;
+            if set.context_words.near(&text, range.clone(), &mut index) != 0 {
+                near += 1;
+                assert!(
+                    index.regions.iter().any(|r| r.start <= range.start && range.end <= r.end),
+                    "line {range:?} outside {:?}",
+                    index.regions
+                );
+            }
+            start += line.len();
+        }
+        assert!(near > 100, "{near}");
     }
 
     #[test]
