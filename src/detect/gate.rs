@@ -101,6 +101,11 @@ pub(crate) struct Flags {
     gated: u64,
     /// Position of the next line in `lines` to look at.
     next: usize,
+    /// (line start, detector bit, end of the detector's first match on
+    /// the line), by line start.
+    ends: Vec<(usize, u64, usize)>,
+    /// Position of the next entry in `ends` to look at.
+    next_end: usize,
 }
 
 impl Flags {
@@ -115,6 +120,25 @@ impl Flags {
             _ => 0,
         };
         flagged | self.everywhere | !self.gated
+    }
+
+    /// Where the first match of the detector with `bit` on the line
+    /// starting at `line_start` ends, if the gate knows. No match can start
+    /// before it by more than the pattern's longest match, which lets the
+    /// detector's own search skip the line's beginning on a table row.
+    /// Calls must come in increasing order of line start.
+    pub(crate) fn first_end(&mut self, line_start: usize, bit: u64) -> Option<usize> {
+        if (self.everywhere | !self.gated) & bit != 0 {
+            return None;
+        }
+        while self.next_end < self.ends.len() && self.ends[self.next_end].0 < line_start {
+            self.next_end += 1;
+        }
+        self.ends[self.next_end..]
+            .iter()
+            .take_while(|&&(start, ..)| start == line_start)
+            .find(|&&(_, b, _)| b == bit)
+            .map(|&(.., end)| end)
     }
 }
 
@@ -164,13 +188,15 @@ impl Gate {
     ) {
         flags.lines.clear();
         flags.next = 0;
+        flags.ends.clear();
+        flags.next_end = 0;
         flags.everywhere = 0;
         flags.gated = self.gated;
         let whole = 0..t.len();
         for (group, cache) in self.groups.iter().zip(&mut scratch.caches) {
             let ranges = if group.needs_context { context } else { std::slice::from_ref(&whole) };
             for range in ranges {
-                if !group.flag(t, range.clone(), cache, &mut flags.lines) {
+                if !group.flag(t, range.clone(), cache, &mut flags.lines, &mut flags.ends) {
                     // The lazy DFA gave up (its cache kept filling): these
                     // detectors run on every line of this text.
                     flags.everywhere |= group.mask;
@@ -180,6 +206,7 @@ impl Gate {
         }
         // Each group lists its lines in order: merge the groups' lists (a
         // sort that finds runs is linear on the one group's list).
+        flags.ends.sort_by_key(|&(start, ..)| start);
         flags.lines.sort_by_key(|&(start, _)| start);
         flags.lines.dedup_by(|b, a| {
             let same = a.0 == b.0;
@@ -244,13 +271,15 @@ impl Group {
     }
 
     /// Adds the lines of `t[range]` on which some pattern matches, with
-    /// their patterns' bits, to `lines`; false if the DFA gave up.
+    /// their patterns' bits, to `lines`, and where each pattern's first
+    /// match on a line ends to `ends`; false if the DFA gave up.
     fn flag(
         &self,
         t: &str,
         range: Range<usize>,
         cache: &mut Cache,
         lines: &mut Vec<(usize, u64)>,
+        ends: &mut Vec<(usize, u64, usize)>,
     ) -> bool {
         let bytes = t.as_bytes();
         let mut state = OverlappingState::start();
@@ -271,8 +300,11 @@ impl Group {
                 line_end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
                 lines.push((line_start, 0));
             }
-            if let Some(entry) = lines.last_mut() {
-                entry.1 |= self.bits[m.pattern().as_usize()];
+            let bit = self.bits[m.pattern().as_usize()];
+            if let Some(entry) = lines.last_mut().filter(|e| e.1 & bit == 0) {
+                // Matches come by end: the first is the earliest to end.
+                entry.1 |= bit;
+                ends.push((line_start, bit, m.offset()));
             }
         }
     }
@@ -410,6 +442,16 @@ mod tests {
         let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(24)];
         assert_eq!(at.map(|bits| bits & 7), [1, 0, 6, 0]);
         assert_eq!(at.map(|bits| bits & 8), [8; 4], "patterns outside the gate always run");
+        // The earliest end of each pattern's matches on a line: `x12` ends
+        // at 23 (`x1` at 22), `x9` at 27; none where a pattern has none.
+        let mut flags = Flags::default();
+        gate.flag(t, &[], &mut gate.scratch(), &mut flags);
+        assert_eq!(flags.first_end(0, 1), Some(10));
+        assert_eq!(flags.first_end(16, 2), Some(18));
+        assert_eq!(flags.first_end(16, 4), Some(22));
+        assert_eq!(flags.first_end(16, 1), None);
+        assert_eq!(flags.first_end(25, 4), Some(27));
+        assert_eq!(flags.first_end(25, 8), None, "not gated: unknown");
     }
 
     #[test]
