@@ -1,7 +1,8 @@
 //! The gate: one pass over a text by a few multi-pattern lazy DFAs that says,
-//! for every line, which detectors' regexes match somewhere on it. Only those
-//! detectors then run their own regex (with captures, validators and context
-//! rules) on that line.
+//! for every line, which detectors' regexes match somewhere on it, and where
+//! each one's first match there ends. Only those detectors then run their own
+//! regex (with captures, validators and context rules) on that line, from
+//! no earlier than that match can start.
 //!
 //! Without it, every detector anchored on digits searched every line holding
 //! a digit: on logs, code and tables (where nearly every line holds one) the
@@ -20,15 +21,14 @@
 //! one group if, on a built-in sample of digit-dense text, their lazy DFA
 //! stays under [`GROUP_MEMORY`]; otherwise each half is tried the same way,
 //! and then groups whose union stays small are merged again (the built-in
-//! set makes five groups; calibrating takes about 20 ms).
+//! set makes five groups; calibrating takes about 20 ms). Should a group's
+//! cache still thrash on some text, its search gives up and its detectors run
+//! on every line of that text, as they did before there was a gate.
 //!
 //! Detectors that need a keyword nearby get groups of their own, which read
 //! only the lines within reach of a keyword (or every row of a table, whose
 //! header is context): on logs and code that is almost nothing, and most
 //! look-alike numbers there are matched only by such detectors' patterns.
-//! Should a group's cache still thrash on some text, its search gives up and
-//! its detectors run on every line of that text, as they did before there
-//! was a gate.
 //!
 //! Patterns that can match a line break are left out (their matches could
 //! belong to the line before), and run on every line their anchors pick.
@@ -41,8 +41,8 @@ use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-/// A group's lazy DFA may use this much memory on the calibration sample
-/// before the next pattern starts a new group.
+/// A group's lazy DFA may use this much memory on the calibration sample;
+/// patterns whose union needs more are split into smaller groups.
 const GROUP_MEMORY: usize = 1 << 20;
 
 /// Pseudo-random lines in the calibration sample.
