@@ -37,7 +37,6 @@ use std::ops::Range;
 
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -93,32 +92,32 @@ pub(crate) struct Scratch {
 /// Lines and the detectors that may match on them.
 #[derive(Debug, Default)]
 pub(crate) struct Flags {
-    /// (line start, detector bits), by line start; a line is listed once.
-    lines: Vec<(usize, u64)>,
+    /// (line start, detector bit, where the detector's first match on the
+    /// line ends), by line start: one entry per detector a line flags.
+    firsts: Vec<(usize, u64, usize)>,
     /// Bits of detectors whose group gave up: they run on every line.
     everywhere: u64,
     /// Bits the gate decides; detectors outside it run wherever they did.
     gated: u64,
-    /// Position of the next line in `lines` to look at.
+    /// Position of the first entry of the line last asked about.
     next: usize,
-    /// (line start, detector bit, end of the detector's first match on
-    /// the line), by line start.
-    ends: Vec<(usize, u64, usize)>,
-    /// Position of the next entry in `ends` to look at.
-    next_end: usize,
 }
 
 impl Flags {
+    /// The entries of the line starting at `line_start`. Calls must come in
+    /// increasing order of line start.
+    fn line(&mut self, line_start: usize) -> &[(usize, u64, usize)] {
+        while self.next < self.firsts.len() && self.firsts[self.next].0 < line_start {
+            self.next += 1;
+        }
+        let rest = &self.firsts[self.next..];
+        &rest[..rest.iter().take_while(|&&(start, ..)| start == line_start).count()]
+    }
+
     /// The detector bits that may match on the line starting at
     /// `line_start`. Calls must come in increasing order of line start.
     pub(crate) fn at(&mut self, line_start: usize) -> u64 {
-        while self.next < self.lines.len() && self.lines[self.next].0 < line_start {
-            self.next += 1;
-        }
-        let flagged = match self.lines.get(self.next) {
-            Some(&(start, bits)) if start == line_start => bits,
-            _ => 0,
-        };
+        let flagged = self.line(line_start).iter().fold(0, |m, &(_, bit, _)| m | bit);
         flagged | self.everywhere | !self.gated
     }
 
@@ -131,28 +130,18 @@ impl Flags {
         if (self.everywhere | !self.gated) & bit != 0 {
             return None;
         }
-        while self.next_end < self.ends.len() && self.ends[self.next_end].0 < line_start {
-            self.next_end += 1;
-        }
-        self.ends[self.next_end..]
-            .iter()
-            .take_while(|&&(start, ..)| start == line_start)
-            .find(|&&(_, b, _)| b == bit)
-            .map(|&(.., end)| end)
+        self.line(line_start).iter().find(|&&(_, b, _)| b == bit).map(|&(.., end)| end)
     }
 }
 
 impl Gate {
     /// Builds the gate over `patterns` (detector bit, regex, whether the
-    /// detector needs a keyword nearby); patterns that can match a line
-    /// break are left out.
+    /// detector needs a keyword nearby), none of which can match a line
+    /// break ([`matches_newline`]).
     pub(crate) fn new(patterns: &[(u64, &str, bool)]) -> Result<Gate, String> {
         let mut chosen: [Vec<(u64, &str)>; 2] = Default::default();
         for &(bit, pattern, needs_context) in patterns {
-            let hir = syntax::parse_with(pattern, &syntax_config()).map_err(|e| e.to_string())?;
-            if !matches_newline(&hir) {
-                chosen[usize::from(needs_context)].push((bit, pattern));
-            }
+            chosen[usize::from(needs_context)].push((bit, pattern));
         }
         let mut groups: Vec<Group> = Vec::new();
         for (needs_context, patterns) in chosen.iter().enumerate() {
@@ -162,6 +151,12 @@ impl Gate {
         }
         let gated = groups.iter().fold(0, |m, g| m | g.mask);
         Ok(Gate { groups, gated })
+    }
+
+    /// Whether the gate decides where the detector with `bit` runs.
+    #[cfg(test)]
+    pub(crate) fn gates(&self, bit: u64) -> bool {
+        self.gated & bit != 0
     }
 
     /// How many DFAs read each text.
@@ -186,17 +181,15 @@ impl Gate {
         scratch: &mut Scratch,
         flags: &mut Flags,
     ) {
-        flags.lines.clear();
+        flags.firsts.clear();
         flags.next = 0;
-        flags.ends.clear();
-        flags.next_end = 0;
         flags.everywhere = 0;
         flags.gated = self.gated;
         let whole = 0..t.len();
         for (group, cache) in self.groups.iter().zip(&mut scratch.caches) {
             let ranges = if group.needs_context { context } else { std::slice::from_ref(&whole) };
             for range in ranges {
-                if !group.flag(t, range.clone(), cache, &mut flags.lines, &mut flags.ends) {
+                if !group.flag(t, range.clone(), cache, &mut flags.firsts) {
                     // The lazy DFA gave up (its cache kept filling): these
                     // detectors run on every line of this text.
                     flags.everywhere |= group.mask;
@@ -205,16 +198,8 @@ impl Gate {
             }
         }
         // Each group lists its lines in order: merge the groups' lists (a
-        // sort that finds runs is linear on the one group's list).
-        flags.ends.sort_by_key(|&(start, ..)| start);
-        flags.lines.sort_by_key(|&(start, _)| start);
-        flags.lines.dedup_by(|b, a| {
-            let same = a.0 == b.0;
-            if same {
-                a.1 |= b.1;
-            }
-            same
-        });
+        // stable sort that finds runs is linear on one group's list).
+        flags.firsts.sort_by_key(|&(start, ..)| start);
     }
 }
 
@@ -270,23 +255,22 @@ impl Group {
         Ok(Group { dfa: build(patterns)?, needs_context: false, bits, mask })
     }
 
-    /// Adds the lines of `t[range]` on which some pattern matches, with
-    /// their patterns' bits, to `lines`, and where each pattern's first
-    /// match on a line ends to `ends`; false if the DFA gave up.
+    /// Adds, for each line of `t[range]` and each pattern matching on it,
+    /// the pattern's bit and where its first match there ends to `firsts`;
+    /// false if the DFA gave up.
     fn flag(
         &self,
         t: &str,
         range: Range<usize>,
         cache: &mut Cache,
-        lines: &mut Vec<(usize, u64)>,
-        ends: &mut Vec<(usize, u64, usize)>,
+        firsts: &mut Vec<(usize, u64, usize)>,
     ) -> bool {
         let bytes = t.as_bytes();
         let mut state = OverlappingState::start();
         let input = Input::new(t).range(range);
-        // The line holding the last match end: its start, and the end of
-        // the line (its newline, or the text's end).
-        let (mut line_start, mut line_end) = (usize::MAX, 0);
+        // The line holding the last match end: its start, the end of the
+        // line (its newline, or the text's end), the bits seen on it.
+        let (mut line_start, mut line_end, mut seen) = (usize::MAX, 0, 0);
         loop {
             if self.dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
                 return false;
@@ -298,13 +282,13 @@ impl Group {
             if line_start == usize::MAX || last >= line_end {
                 line_start = memchr::memrchr(b'\n', &bytes[..last]).map_or(0, |n| n + 1);
                 line_end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
-                lines.push((line_start, 0));
+                seen = 0;
             }
             let bit = self.bits[m.pattern().as_usize()];
-            if let Some(entry) = lines.last_mut().filter(|e| e.1 & bit == 0) {
+            if seen & bit == 0 {
                 // Matches come by end: the first is the earliest to end.
-                entry.1 |= bit;
-                ends.push((line_start, bit, m.offset()));
+                seen |= bit;
+                firsts.push((line_start, bit, m.offset()));
             }
         }
     }
@@ -316,7 +300,7 @@ impl Group {
 fn build(patterns: &[(u64, &str)]) -> Result<DFA, String> {
     let regexes: Vec<&str> = patterns.iter().map(|&(_, p)| p).collect();
     DFA::builder()
-        .syntax(syntax_config())
+        .syntax(super::syntax())
         .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
         .configure(
             DFA::config()
@@ -394,13 +378,9 @@ fn sample_memory(patterns: &[(u64, &str)]) -> Result<usize, String> {
     Ok(cache.memory_usage())
 }
 
-/// The syntax every detector regex is parsed with (as in [`super::syntax`]).
-fn syntax_config() -> syntax::Config {
-    super::syntax()
-}
-
-/// Whether some match of `hir` can hold a line break.
-fn matches_newline(hir: &Hir) -> bool {
+/// Whether some match of `hir` can hold a line break: such a pattern stays
+/// out of the gate, as its matches could belong to the line before.
+pub(crate) fn matches_newline(hir: &Hir) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => false,
         HirKind::Literal(lit) => lit.0.contains(&b'\n'),
@@ -419,13 +399,7 @@ fn matches_newline(hir: &Hir) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lines_of(gate: &Gate, t: &str) -> Vec<(usize, u64)> {
-        let mut scratch = gate.scratch();
-        let mut flags = Flags::default();
-        gate.flag(t, &[], &mut scratch, &mut flags);
-        flags.lines
-    }
+    use regex_automata::util::syntax;
 
     #[test]
     fn lines_list_the_patterns_that_match_on_them() {
@@ -436,14 +410,14 @@ mod tests {
         ])
         .unwrap();
         let t = "a 123-4567\nnone\nb@c x12\n\nx9";
-        assert_eq!(lines_of(&gate, t), [(0, 1), (16, 2 | 4), (25, 4)]);
+        // Per line and pattern, where its earliest match ends: `x12` ends
+        // at 23, `x1` at 22; `x9` at 27.
         let mut flags = Flags::default();
         gate.flag(t, &[], &mut gate.scratch(), &mut flags);
+        assert_eq!(flags.firsts, [(0, 1, 10), (16, 2, 18), (16, 4, 22), (25, 4, 27)]);
         let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(24)];
         assert_eq!(at.map(|bits| bits & 7), [1, 0, 6, 0]);
         assert_eq!(at.map(|bits| bits & 8), [8; 4], "patterns outside the gate always run");
-        // The earliest end of each pattern's matches on a line: `x12` ends
-        // at 23 (`x1` at 22), `x9` at 27; none where a pattern has none.
         let mut flags = Flags::default();
         gate.flag(t, &[], &mut gate.scratch(), &mut flags);
         assert_eq!(flags.first_end(0, 1), Some(10));
@@ -455,14 +429,15 @@ mod tests {
     }
 
     #[test]
-    fn patterns_that_cross_lines_are_not_gated() {
-        let gate =
-            Gate::new(&[(1, "a[\\s]b", false), (2, "([0-9]{7})", false), (4, "(?s)x.y", false)])
-                .unwrap();
-        assert_eq!(gate.gated, 2);
-        let mut flags = Flags::default();
-        gate.flag("a\nb", &[], &mut gate.scratch(), &mut flags);
-        assert_eq!(flags.at(0), !2);
+    fn patterns_that_can_match_a_line_break_are_told() {
+        let crosses =
+            |p: &str| matches_newline(&syntax::parse_with(p, &super::super::syntax()).unwrap());
+        assert!(crosses("a[\\s]b"));
+        assert!(crosses("(?s)x.y"));
+        assert!(crosses("([^,]+)"), "a negated class holds the line break");
+        assert!(!crosses("([0-9]{7})"));
+        assert!(!crosses("(a.b)"), "`.` stops at a line break");
+        assert!(!crosses("([^,\\n]+)"));
     }
 
     #[test]

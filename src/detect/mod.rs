@@ -319,7 +319,10 @@ impl DetectorSet {
     pub fn new(catalog: &Catalog) -> Result<DetectorSet, LoadError> {
         let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
         let mut detectors = Vec::with_capacity(catalog.specs.len());
+        // (bit, pattern, needs context) of the detectors the gate reads for.
+        let mut gated: Vec<(u64, &str, bool)> = Vec::new();
         for spec in &catalog.specs {
+            let pattern = spec.pattern.as_str();
             // Keywords and anchors are matched on folded text: fold them too.
             let mut spec = spec.clone();
             for word in
@@ -328,12 +331,19 @@ impl DetectorSet {
                 *word = normalize::fold_str(word);
             }
             let spec = &spec;
-            let regex = match spec.engine {
+            // Parsed once: the regex, its shape and the gate all start here.
+            let hir = match spec.engine {
                 Some(_) => None,
-                None => {
+                None => Some(
+                    regex_automata::util::syntax::parse_with(&spec.pattern, &syntax())
+                        .map_err(|e| err(&spec.id, e.to_string()))?,
+                ),
+            };
+            let regex = match &hir {
+                None => None,
+                Some(hir) => {
                     let regex = meta::Regex::builder()
-                        .syntax(syntax())
-                        .build(&spec.pattern)
+                        .build_from_hir(hir)
                         .map_err(|e| err(&spec.id, e.to_string()))?;
                     if regex.captures_len() != 2 {
                         return Err(err(
@@ -354,9 +364,6 @@ impl DetectorSet {
                     .map(Some)
                     .map_err(|e| err(&spec.id, e.to_string()))
             };
-            let hir = regex.as_ref().and_then(|_| {
-                regex_automata::util::syntax::parse_with(&spec.pattern, &syntax()).ok()
-            });
             let whole = hir.as_ref().is_some_and(
                 |hir| matches!(hir.kind(), regex_syntax::hir::HirKind::Capture(c) if c.index == 1),
             );
@@ -376,6 +383,15 @@ impl DetectorSet {
             let column_only = spec.engine.is_none()
                 && spec.context == ContextRule::Required
                 && keywords.is_none();
+            // Detectors past the 63rd share a bit, so the gate cannot tell
+            // them apart, and a pattern that can match a line break could
+            // match for the line before: such detectors run wherever their
+            // anchors say.
+            let i = detectors.len();
+            if i < 63 && !column_only && hir.as_ref().is_some_and(|h| !gate::matches_newline(h)) {
+                let needs_context = spec.context == ContextRule::Required;
+                gated.push((detector_bit(i), pattern, needs_context));
+            }
             detectors.push(Compiled {
                 id: Arc::from(spec.id.as_str()),
                 spec: spec.clone(),
@@ -397,17 +413,6 @@ impl DetectorSet {
             d.anchor_mask = mask;
         }
         let context_words = ContextWords::new(&detectors).map_err(|e| err("(keywords)", e))?;
-        // Detectors past the 63rd share a bit, so the gate cannot tell them
-        // apart: they run wherever their anchors say.
-        let gated: Vec<(u64, &str, bool)> = detectors
-            .iter()
-            .enumerate()
-            .filter(|(i, d)| *i < 63 && d.regex.is_some() && !d.column_only)
-            .map(|(i, d)| {
-                let needs_context = d.spec.context == ContextRule::Required;
-                (detector_bit(i), d.spec.pattern.as_str(), needs_context)
-            })
-            .collect();
         let gate = gate::Gate::new(&gated).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
@@ -1255,6 +1260,27 @@ mod tests {
             start += line.len();
         }
         assert!(near > 100, "{near}");
+    }
+
+    #[test]
+    fn a_pattern_that_can_match_a_line_break_stays_out_of_the_gate_and_still_finds() {
+        let mut catalog = Catalog::builtin().unwrap();
+        let mut spec = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();
+        spec.id = "test.across".into();
+        spec.pattern = r"(ZX[\s]+[0-9]{3})".into();
+        catalog.specs.push(spec);
+        catalog.sources.push("test".into());
+        let set = DetectorSet::new(&catalog).unwrap();
+        let (across, us_phone) =
+            (set.len() - 1, (0..set.len()).find(|&d| set.spec(d).id == "us.phone").unwrap());
+        assert!(!set.gate.gates(detector_bit(across)));
+        assert!(set.gate.gates(detector_bit(us_phone)));
+        let mut hits = Vec::new();
+        set.detect("ref ZX 123\n", None, Layout::default(), &mut set.scratch(), &mut hits);
+        assert_eq!(
+            hits.iter().map(|h| (h.detector, h.start, h.end)).collect::<Vec<_>>(),
+            [(across, 4, 10)]
+        );
     }
 
     #[test]
