@@ -1,7 +1,8 @@
 //! Baselines: the findings a team has looked at and accepted, so that CI fails
 //! on new personal data only. An entry is a detector, a path and the value's
 //! keyed fingerprint — no line number (the entry survives lines moving) and no
-//! value. The key is derived from a random salt stored in the file and, when
+//! value. Paths are relative to the repository (or target) root, so a
+//! baseline made by a walk serves `--staged` and the reverse. The key is derived from a random salt stored in the file and, when
 //! the environment holds `PIIMAP_BASELINE_KEY` (a CI secret), from that too:
 //! with the secret, the file gives nothing away even to someone who tries
 //! every phone number; without it, the salt still rules out precomputed
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::finding::{Finding, FingerprintKey, random_hex};
 use crate::inventory::{ItemError, Location, Skipped};
 use crate::scan::{ItemSink, Seq, Sink};
+use crate::source::root::Root;
 
 /// The environment variable holding the optional secret part of the key.
 pub const KEY_ENV: &str = "PIIMAP_BASELINE_KEY";
@@ -78,10 +80,11 @@ impl Baseline {
     }
 
     /// Whether `finding` (scanned with [`Baseline::key`]) is accepted.
-    /// `index` is [`Baseline::index`].
-    pub fn accepts(index: &Index, finding: &Finding) -> bool {
+    /// `index` is [`Baseline::index`]; paths compare relative to `root`.
+    pub fn accepts(index: &Index, finding: &Finding, root: &Root) -> bool {
         index.0.get(finding.fingerprint.as_str()).is_some_and(|places| {
-            places.iter().any(|(d, p)| **d == *finding.detector && **p == *finding.path)
+            let path = root.relative(&finding.path);
+            places.iter().any(|(d, p)| **d == *finding.detector && **p == *path)
         })
     }
 
@@ -127,11 +130,17 @@ impl Baseline {
 pub struct Index(HashMap<String, Vec<(String, String)>>);
 
 /// Records every finding with a fingerprint as a scan streams them (`piimap
-/// baseline create`): a [`Sink`] whose entries become the baseline.
-#[derive(Debug, Default)]
-pub struct Recorder(Mutex<BTreeSet<Entry>>);
+/// baseline create`): a [`Sink`] whose entries become the baseline, their
+/// paths relative to the root.
+#[derive(Debug)]
+pub struct Recorder(Mutex<BTreeSet<Entry>>, Root);
 
 impl Recorder {
+    /// A recorder naming paths from `root`.
+    pub fn new(root: Root) -> Recorder {
+        Recorder(Mutex::default(), root)
+    }
+
     /// Adds what was recorded to `baseline`.
     pub fn accept_into(self, baseline: &mut Baseline) {
         let entries = self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -151,7 +160,7 @@ impl ItemSink for &Recorder {
         for f in findings.iter().filter(|f| !f.fingerprint.is_empty()) {
             entries.insert(Entry {
                 detector: f.detector.to_string(),
-                path: f.path.to_string(),
+                path: self.1.relative(&f.path).into_owned(),
                 fingerprint: f.fingerprint.clone(),
             });
         }

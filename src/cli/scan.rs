@@ -27,6 +27,7 @@ use piimap::scan::{
 use piimap::source::WalkOptions;
 use piimap::source::database::{Target, Timeouts};
 use piimap::source::git::Scope;
+use piimap::source::root::Root;
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
@@ -361,8 +362,8 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     let mut out = output(Some(&path))?;
     let config = config(&args.sources)?;
     let setup = Setup::new(&args.sources, args.purposes.as_deref(), &config)?;
-    let recorder = Recorder::default();
     let mode = args.mode(None)?;
+    let recorder = Recorder::new(root(&args.sources, &mode));
     let inventory =
         setup.scan(&args.sources, &mode, &config, Some(baseline.key()?), None, &recorder)?;
     recorder.accept_into(&mut baseline);
@@ -548,7 +549,8 @@ impl Setup {
             (Some(file), _) => file.parent().map(PathBuf::from),
             (None, target) => target.cloned(),
         };
-        let filter = Accepted { allowlist: &self.allowlist, base, baseline };
+        let filter =
+            Accepted { allowlist: &self.allowlist, base, baseline, root: root(args, mode) };
         // The bar and the report share a terminal only when the report goes
         // to a file or is read at the end: never draw over streamed lines.
         let streams_to_terminal =
@@ -585,12 +587,25 @@ impl Setup {
     }
 }
 
+/// The root paths are compared from (baselines, SARIF): the repository or
+/// first target, whether the scan walks it or reads a git scope of it.
+pub(super) fn root(args: &Sources, mode: &Mode<'_>) -> Root {
+    let first = args.targets.iter().find(|t| t.to_str().and_then(Target::parse).is_none());
+    let first = first.map_or(Path::new("."), PathBuf::as_path);
+    if mode.history || mode.scope.is_some() {
+        Root::of_repository(first)
+    } else {
+        Root::of_target(first)
+    }
+}
+
 /// What the project has accepted: allowlisted paths (relative to `base`)
-/// and the baseline's findings.
+/// and the baseline's findings (paths relative to `root`).
 struct Accepted<'a> {
     allowlist: &'a Allowlist,
     base: Option<PathBuf>,
     baseline: Option<baseline::Index>,
+    root: Root,
 }
 
 impl Filter for Accepted<'_> {
@@ -599,7 +614,7 @@ impl Filter for Accepted<'_> {
     }
 
     fn finding(&self, finding: &Finding) -> bool {
-        self.baseline.as_ref().is_some_and(|index| Baseline::accepts(index, finding))
+        self.baseline.as_ref().is_some_and(|index| Baseline::accepts(index, finding, &self.root))
     }
 }
 

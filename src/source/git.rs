@@ -230,11 +230,18 @@ pub enum GitError {
         /// What git said (its own words; no file content).
         message: String,
     },
+    /// The target is not inside a git repository (git would take `diff`
+    /// outside one as a comparison of two files and reject `--cached`).
+    #[error("{0} is not in a git repository (--staged, --diff and --since read one)")]
+    NotARepository(String),
 }
 
 /// The files `scope` adds to in the repository at `repo`, with their added
 /// lines and new content.
 pub fn changes(repo: &Path, scope: &Scope) -> Result<Vec<Change>, GitError> {
+    if git(repo, &["rev-parse", "--git-dir"]).is_err() {
+        return Err(GitError::NotARepository(repo.display().to_string()));
+    }
     let mut diff =
         vec!["diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--diff-filter=AM"];
     match scope {

@@ -14,6 +14,7 @@
 pub mod archive;
 pub mod database;
 pub mod git;
+pub mod root;
 
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};

@@ -157,3 +157,43 @@ fn history_outside_a_repository_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_baseline_serves_walks_and_git_scopes_alike() {
+    let t = repo();
+    let store = Tree::new();
+    let walked = store.path().join("walked.json");
+    let staged = store.path().join("staged.json");
+    let (walked, staged) = (walked.to_str().unwrap(), staged.to_str().unwrap());
+    t.file("new.txt", "TEL 03-1234-5678\n");
+    // Made by a walk (`./new.txt`), used by --staged (`new.txt`).
+    assert_eq!(code(&piimap_in(t.path(), &["baseline", "create", "-o", walked])), 0);
+    let file = std::fs::read_to_string(walked).unwrap();
+    assert!(file.contains("\"new.txt\"") && !file.contains("./"), "{file}");
+    git(t.path(), &["add", "new.txt"]);
+    assert_eq!(found(&t, &["--staged", "--baseline", walked]), (0, vec![]));
+    // Made by --staged, used by walks named every way.
+    let out = piimap_in(t.path(), &["baseline", "create", "--staged", "-o", staged]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let s = |x: &str| x.to_string();
+    assert_eq!(found(&t, &["--baseline", staged]), (1, vec![(s("./a.txt"), 1, s("phone"))]));
+    let absolute = t.path().canonicalize().unwrap();
+    let out =
+        piimap(&["scan", "--format", "jsonl", "--baseline", staged, absolute.to_str().unwrap()]);
+    let a = format!("{}/a.txt", absolute.display());
+    assert_eq!((code(&out), findings(&jsonl(&out))), (1, vec![(a, 1, s("phone"))]));
+    // From a directory below the top level too.
+    std::fs::create_dir(t.path().join("sub")).unwrap();
+    let out = piimap_in(&t.path().join("sub"), &["scan", "..", "--baseline", walked]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn staged_outside_a_repository_says_so() {
+    let t = Tree::new();
+    t.file("a.txt", "TEL 090-1111-2222\n");
+    let out = piimap_in(t.path(), &["scan", "--staged"]);
+    assert_eq!(code(&out), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not in a git repository") && !err.contains("cached"), "{err}");
+}
