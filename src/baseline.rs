@@ -47,10 +47,11 @@ pub struct Entry {
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
     /// The file could not be read or written.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] io::Error),
-    /// The file is not a baseline.
-    #[error("not a piimap baseline: {0}")]
+    /// The file is not a baseline (the JSON error is its source, not
+    /// repeated in this message).
+    #[error("not a piimap baseline")]
     Format(#[from] serde_json::Error),
     /// The key needs the secret and the environment lacks it.
     #[error("this baseline was made with {KEY_ENV}; set it to the same secret")]

@@ -60,6 +60,8 @@ pub struct Rule {
     /// Categories of which one must be present (none: no condition).
     #[serde(default)]
     pub any: Vec<Category>,
+    /// A short name for reports, in Japanese and English.
+    pub label: crate::detect::catalog::Description,
     /// Why, in Japanese and English.
     pub description: crate::detect::catalog::Description,
     /// Texts in which the rule must fire.
@@ -202,11 +204,14 @@ impl<'r> Identify<'r> {
             .map(|(_, r)| r.id.clone())
             .collect();
         rules.sort();
+        // What identifies someone holds someone: a floor plan with its
+        // address has no record keyed by a person, yet one household.
+        let identifies = matches!(self.level, Some(Level::Direct | Level::Combination));
         Identified {
             level: self.level,
             rules,
             records: self.records,
-            subjects: self.people.count(),
+            subjects: self.people.count().max(usize::from(identifies)),
             subjects_at_least: self.people.at_least,
         }
     }
@@ -456,5 +461,22 @@ mod tests {
         identify.records(&mut rows);
         let done = identify.finish(&mut []);
         assert_eq!((done.subjects, done.subjects_at_least), (2, true));
+    }
+
+    #[test]
+    fn what_identifies_someone_holds_at_least_one_person() {
+        let rules = Rules::builtin().unwrap();
+        let identify = Identify::new(rules, usize::MAX);
+        // A floor plan with an address: no record keyed by a person.
+        let mut whole = vec![finding(Category::FloorPlan, 0, 0), finding(Category::Address, 0, 0)];
+        whole.iter_mut().for_each(|f| f.record = None);
+        let done = identify.finish(&mut whole);
+        assert_eq!(done.level, Some(Level::Direct), "{:?}", done.rules);
+        assert_eq!(done.subjects, 1);
+        // A postal code alone identifies no one, and counts no one.
+        let identify = Identify::new(rules, usize::MAX);
+        let mut whole = vec![finding(Category::PostalCode, 0, 0)];
+        whole.iter_mut().for_each(|f| f.record = None);
+        assert_eq!(identify.finish(&mut whole).subjects, 0);
     }
 }

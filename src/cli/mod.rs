@@ -49,15 +49,36 @@ enum Command {
 struct ReportArgs {
     /// The inventory written by `scan --format json`.
     inventory: PathBuf,
-    /// Output format: json, csv, markdown or html.
-    #[arg(long, value_enum, default_value_t = scan::FormatArg::Html)]
-    format: scan::FormatArg,
-    /// Language of the html and markdown reports.
-    #[arg(long, value_enum, default_value_t = scan::LangArg::Ja)]
-    lang: scan::LangArg,
+    /// Output format (text, jsonl and sarif are written while scanning).
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Html)]
+    format: InventoryFormat,
+    /// Language of the report.
+    #[arg(long, value_enum)]
+    lang: Option<scan::LangArg>,
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// The formats an inventory renders to after the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InventoryFormat {
+    Json,
+    Csv,
+    Markdown,
+    Html,
+}
+
+impl InventoryFormat {
+    fn format(self) -> piimap::report::Format {
+        use piimap::report::Format;
+        match self {
+            InventoryFormat::Json => Format::Json,
+            InventoryFormat::Csv => Format::Csv,
+            InventoryFormat::Markdown => Format::Markdown,
+            InventoryFormat::Html => Format::Html,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,10 +111,11 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
 /// Reads a saved inventory and renders it.
 fn report(args: ReportArgs) -> anyhow::Result<u8> {
     use anyhow::Context;
+    let format = args.format.format();
+    let lang = scan::report_lang(format, args.lang)?;
     let doc = read_inventory(&args.inventory)?;
     let mut out = scan::output(args.output.as_deref())?;
-    piimap::report::render(args.format.format(), &doc, args.lang.lang(), &mut out)
-        .context("writing the report")?;
+    piimap::report::render(format, &doc, lang, &mut out).context("writing the report")?;
     Ok(EXIT_CLEAN)
 }
 

@@ -17,8 +17,8 @@ use piimap::config::{Allowlist, Config, Threshold};
 use piimap::detect::DetectorSet;
 use piimap::finding::{Category, Finding, FingerprintKey};
 use piimap::identify::Rules;
-use piimap::inventory::Inventory;
 use piimap::inventory::purposes::{Purposes, PurposesFile};
+use piimap::inventory::{Inventory, Run};
 use piimap::report::{self, Format, Streaming, labels::Lang};
 use piimap::scan::{
     DbOptions, Discard, Evidence, Filter, Observer, Pipeline, Progress, ScanConfig, Sink, scan,
@@ -33,12 +33,12 @@ use piimap::source::root::Root;
 pub(super) struct ScanArgs {
     #[command(flatten)]
     pub(super) sources: Sources,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    format: FormatArg,
-    /// Language of the html and markdown reports.
-    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
-    lang: LangArg,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Language of the html, markdown and csv reports (default: ja).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -170,6 +170,11 @@ pub(super) struct Mode<'a> {
 }
 
 impl ScanArgs {
+    /// The report format.
+    fn format(&self) -> Format {
+        self.format.unwrap_or(FormatArg::Text).format()
+    }
+
     /// The mode these arguments ask for.
     fn mode<'a>(&'a self, observer: Option<&'a dyn Observer>) -> anyhow::Result<Mode<'a>> {
         let scope = if self.staged {
@@ -184,7 +189,7 @@ impl ScanArgs {
         };
         Ok(Mode {
             output: self.output.as_deref(),
-            streams: self.format.format().streams(),
+            streams: self.format().streams(),
             scope,
             history: self.history,
             show_values: self.show_values,
@@ -245,6 +250,19 @@ impl LangArg {
     }
 }
 
+/// The language of a report in `format`: `--lang` is refused where it would
+/// be ignored (text is bilingual; jsonl, sarif and json hold ids).
+pub(super) fn report_lang(format: Format, lang: Option<LangArg>) -> anyhow::Result<Lang> {
+    match lang {
+        Some(lang) if format.has_language() => Ok(lang.lang()),
+        Some(_) => anyhow::bail!(
+            "--lang applies to the html, markdown and csv reports, not to --format {}",
+            format.name()
+        ),
+        None => Ok(Lang::Ja),
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Low,
@@ -298,9 +316,10 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         None => None,
     };
     let mode = args.mode(index.as_ref().map(|w| w as &dyn Observer))?;
+    let format = args.format();
+    let lang = report_lang(format, args.lang)?;
     // Open the output before scanning so a bad -o fails fast.
     let out = output(args.output.as_deref())?;
-    let format = args.format.format();
     // Text, JSONL and SARIF are written as the scan goes; the inventory
     // formats at the end.
     let (streaming, out) = if format.streams() {
@@ -325,8 +344,7 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
             written => written.context("writing the report")?,
         },
         (None, Some(mut out)) => {
-            report::write_lang(format, &inventory, args.lang.lang(), &mut out)
-                .context("writing the report")?;
+            report::write_lang(format, &inventory, lang, &mut out).context("writing the report")?;
             out.flush().context("writing the report")?;
         }
         (None, None) => {}
@@ -358,6 +376,15 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
 /// accepted in the file given with `-o`.
 pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     let path = args.output.clone().context("baseline create needs -o FILE")?;
+    for (given, flag) in [
+        (args.format.is_some(), "--format"),
+        (args.lang.is_some(), "--lang"),
+        (args.fail_on.is_some(), "--fail-on"),
+        (args.index.is_some(), "--index"),
+        (args.show_values, "--show-values"),
+    ] {
+        anyhow::ensure!(!given, "baseline create writes a baseline file: {flag} does not apply");
+    }
     let mut baseline = Baseline::new();
     let mut out = output(Some(&path))?;
     let config = config(&args.sources)?;
@@ -445,6 +472,10 @@ pub(super) struct Setup {
     detectors: DetectorSet,
     rules: &'static Rules,
     purposes: Purposes,
+    /// The purposes file, when not the built-in purposes.
+    purposes_file: Option<PathBuf>,
+    /// Pattern directories besides the built-in detectors.
+    pattern_dirs: Vec<PathBuf>,
     allowlist: Allowlist,
     max_filesize: u64,
     jobs: usize,
@@ -479,6 +510,8 @@ impl Setup {
             detectors,
             rules,
             purposes: load_purposes(purposes, project)?,
+            purposes_file: purposes.map(Path::to_path_buf),
+            pattern_dirs: dirs,
             allowlist: project.allowlist()?,
             max_filesize,
             jobs: args
@@ -499,6 +532,7 @@ impl Setup {
         baseline: Option<baseline::Index>,
         sink: &dyn Sink,
     ) -> anyhow::Result<Inventory> {
+        let started = (std::time::SystemTime::now(), std::time::Instant::now());
         // Database URLs are targets too; the rest are paths.
         let (databases, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
             .targets
@@ -583,7 +617,39 @@ impl Setup {
         }
         inventory.rules = piimap::scan::rule_descriptions(&self.detectors);
         inventory.purposes = self.purposes.list.clone();
+        inventory.run = Some(self.run(args, mode, started));
         Ok(inventory)
+    }
+
+    /// What the report says of this run: when, of what, with which settings.
+    fn run(
+        &self,
+        args: &Sources,
+        mode: &Mode<'_>,
+        (at, clock): (std::time::SystemTime, std::time::Instant),
+    ) -> Run {
+        let started = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let name = |t: &PathBuf| match t.to_str().and_then(Target::parse) {
+            Some(db) => db.display,
+            None => piimap::source::display_path(t),
+        };
+        let scope = match &mode.scope {
+            _ if mode.history => Some("--history".to_string()),
+            Some(Scope::Staged) => Some("--staged".to_string()),
+            Some(Scope::Range { base, head }) => Some(format!("--diff {base}..{head}")),
+            None => None,
+        };
+        Run {
+            started: piimap::report::document::rfc3339(started),
+            duration_ms: clock.elapsed().as_millis() as u64,
+            targets: args.targets.iter().map(name).collect(),
+            scope,
+            sample_rows: (!args.full).then_some(args.sample_rows),
+            max_filesize: self.max_filesize,
+            patterns: self.pattern_dirs.iter().map(|d| piimap::source::display_path(d)).collect(),
+            purposes: self.purposes_file.as_deref().map(piimap::source::display_path),
+            skipped_categories: args.skip_categories.clone(),
+        }
     }
 }
 

@@ -120,6 +120,36 @@ pub struct Inventory {
     pub rules: BTreeMap<String, Rule>,
     /// The purposes the locations were assessed against (`Purposes::assess`).
     pub purposes: Vec<purposes::Purpose>,
+    /// When, of what and how the scan ran (set by its caller).
+    pub run: Option<Run>,
+}
+
+/// What a run was, for the report's header: when, how long, of what and
+/// with which settings — what a reader needs to know what the report
+/// covers. Database URLs are without their passwords.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    /// When the scan started (RFC 3339, UTC).
+    pub started: String,
+    /// How long it took, in milliseconds.
+    pub duration_ms: u64,
+    /// The targets as given (database URLs without passwords).
+    pub targets: Vec<String>,
+    /// Only what a git change adds, or its history (`--staged`, `--diff
+    /// A..B`, `--since REV`, `--history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Rows read per database table (`None`: every row).
+    pub sample_rows: Option<u64>,
+    /// Files larger than this many bytes were skipped.
+    pub max_filesize: u64,
+    /// Pattern directories loaded besides the built-in detectors.
+    pub patterns: Vec<String>,
+    /// The purposes file (`None`: the built-in purposes).
+    pub purposes: Option<String>,
+    /// Categories not looked for.
+    pub skipped_categories: Vec<Category>,
 }
 
 /// What one location (a file, an archive member, a table) holds, for the

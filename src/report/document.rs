@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Category, Confidence, Level, Part};
-use crate::inventory::Inventory;
 use crate::inventory::purposes::{Purpose, Risk};
+use crate::inventory::{Inventory, Run};
 
 /// The schema id every document carries.
 pub const SCHEMA: &str = "piimap-inventory/2";
@@ -27,6 +27,10 @@ pub struct Document {
     pub schema: String,
     /// The tool and version that wrote it.
     pub tool: String,
+    /// When, of what and how the scan ran (absent from a library scan that
+    /// did not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<Run>,
     /// Totals, and per category, level, risk, purpose and top-level folder.
     pub summary: Summary,
     /// The purposes the locations were checked against.
@@ -232,21 +236,48 @@ pub struct Message {
 }
 
 /// `2024-05-01T10:00:00Z` from seconds since 1970 (UTC).
-fn rfc3339(secs: u64) -> String {
+pub fn rfc3339(secs: u64) -> String {
     let (y, m, d) = crate::calendar::civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-/// The top-level folder of a path (`share/営業/a.csv` → `share/営業`, with a
-/// leading `./` dropped; a file at the top is its own folder `.`).
-pub(super) fn folder(path: &str) -> String {
-    let path = path.trim_start_matches("./");
-    let parts: Vec<&str> = path.split('/').collect();
-    match parts.len() {
-        0 | 1 => ".".to_string(),
-        2 => parts[0].to_string(),
-        _ => format!("{}/{}", parts[0], parts[1]),
+/// The folder a location is summed up under: the first level below the
+/// target that holds it (`/srv/share/営業/a.csv` of `/srv/share` → `営業`;
+/// with several targets, prefixed by the target; a file at the top is `.`),
+/// and a table's schema (`postgres://u@h/db#public`). Without targets (a
+/// library scan), the path's own first levels.
+pub(super) fn folder(path: &str, targets: &[String]) -> String {
+    if let Some((db, table)) = path.split_once('#') {
+        return format!("{db}#{}", table.split_once('.').map_or(table, |(schema, _)| schema));
+    }
+    let within = targets.iter().find_map(|t| {
+        let t = t.trim_end_matches('/');
+        let t = if t.is_empty() { "/" } else { t };
+        let rest = if t == "." { path.strip_prefix("./") } else { path.strip_prefix(t) };
+        let rest = rest?;
+        let rest = if t == "." || t == "/" { rest } else { rest.strip_prefix('/')? };
+        Some((t, rest))
+    });
+    let Some((target, rest)) = within else {
+        let path = path.trim_start_matches("./");
+        let parts: Vec<&str> = path.split('/').collect();
+        return match parts.len() {
+            0 | 1 => ".".to_string(),
+            2 => parts[0].to_string(),
+            _ => format!("{}/{}", parts[0], parts[1]),
+        };
+    };
+    // An archive member is summed up under the archive's folder.
+    let file = rest.split_once('!').map_or(rest, |(archive, _)| archive);
+    let first = match file.split_once('/') {
+        Some((first, _)) => first,
+        None => ".",
+    };
+    match (targets.len(), first) {
+        (1, _) => first.to_string(),
+        (_, ".") => target.to_string(),
+        _ => format!("{target}/{first}"),
     }
 }
 
@@ -290,6 +321,7 @@ impl Document {
                 evidence: l.evidence.iter().map(FindingEntry::of).collect(),
             })
             .collect();
+        let targets = inv.run.as_ref().map_or(&[][..], |r| &r.targets[..]);
         for l in &locations {
             let findings: usize = l.categories.values().sum();
             let add = |group: &mut Group| {
@@ -298,7 +330,7 @@ impl Document {
                 group.subjects += l.subjects;
                 group.violations += usize::from(l.violates());
             };
-            add(summary.by_folder.entry(folder(&l.path)).or_default());
+            add(summary.by_folder.entry(folder(&l.path, targets)).or_default());
             if l.purposes.is_empty() {
                 add(summary.by_purpose.entry("unassigned".to_string()).or_default());
             }
@@ -319,6 +351,7 @@ impl Document {
         Document {
             schema: SCHEMA.to_string(),
             tool: format!("piimap {}", env!("CARGO_PKG_VERSION")),
+            scan: inv.run.clone(),
             summary,
             purposes: inv.purposes.clone(),
             locations,
@@ -333,6 +366,11 @@ impl Document {
                 .map(|s| Message { path: s.path.clone(), message: s.reason.clone() })
                 .collect(),
         }
+    }
+
+    /// The folder `path` is summed up under in `summary.by_folder`.
+    pub fn folder(&self, path: &str) -> String {
+        folder(path, self.scan.as_ref().map_or(&[][..], |r| &r.targets[..]))
     }
 
     /// The purpose with `id`.
@@ -350,8 +388,24 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_714_557_600), "2024-05-01T10:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(folder("share/営業/list.csv"), "share/営業");
-        assert_eq!(folder("./a/b.txt"), "a");
-        assert_eq!(folder("top.txt"), ".");
+        assert_eq!(folder("share/営業/list.csv", &[]), "share/営業");
+        assert_eq!(folder("./a/b.txt", &[]), "a");
+        assert_eq!(folder("top.txt", &[]), ".");
+        let one = ["/srv/share/".to_string()];
+        assert_eq!(folder("/srv/share/営業/2024/list.csv", &one), "営業");
+        assert_eq!(folder("/srv/share/top.txt", &one), ".");
+        assert_eq!(folder("/srv/share/a.zip!x/y.csv", &one), ".");
+        let two = [".".to_string(), "/mnt/b".to_string()];
+        assert_eq!(folder("./経理/a.csv", &two), "./経理");
+        assert_eq!(folder("/mnt/b/c/d.txt", &two), "/mnt/b/c");
+        assert_eq!(folder("/mnt/b/top.txt", &two), "/mnt/b");
+        // Not below a target (a git scope's paths): the path's own levels.
+        assert_eq!(folder("src/x/y.rs", &two), "src/x");
+        // Tables by schema, without the password the target never shows.
+        assert_eq!(
+            folder("postgres://u@h:5432/crm#public.customers", &[]),
+            "postgres://u@h:5432/crm#public"
+        );
+        assert_eq!(folder("./crm.sqlite#main.t", &[]), "./crm.sqlite#main");
     }
 }

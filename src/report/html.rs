@@ -94,7 +94,7 @@ fn matrix(doc: &Document, lang: Lang) -> String {
     for folder in doc.summary.by_folder.keys() {
         let _ = write!(html, "<tr><td><code>{}</code></td>", esc(folder));
         let here: Vec<&LocationEntry> =
-            doc.locations.iter().filter(|l| super::document::folder(&l.path) == *folder).collect();
+            doc.locations.iter().filter(|l| doc.folder(&l.path) == *folder).collect();
         for c in &categories {
             let n = here.iter().filter(|l| l.categories.contains_key(c)).count();
             let alpha = if n == 0 { 0.0 } else { 0.15 + 0.85 * n as f64 / max as f64 };

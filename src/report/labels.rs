@@ -1,7 +1,7 @@
 //! Words of the privacy officer's reports (HTML, Markdown) in Japanese and
 //! English: categories, levels, risks, purposes, flags and risk reasons.
 
-use crate::finding::{Category, Level};
+use crate::finding::{Category, Confidence, Level};
 use crate::inventory::purposes::{Purpose, Risk};
 
 use super::document::{Document, LocationEntry};
@@ -47,6 +47,36 @@ impl Lang {
                 Level::Combination => "identifies in combination",
                 Level::Linkable => "linkable",
             },
+        }
+    }
+
+    /// A confidence's name.
+    pub fn confidence(self, c: Confidence) -> &'static str {
+        match c {
+            Confidence::High => self.pick("高", "high"),
+            Confidence::Medium => self.pick("中", "medium"),
+            Confidence::Low => self.pick("低", "low"),
+        }
+    }
+
+    /// A combination rule's short name (its id when it is not a built-in
+    /// rule's).
+    pub fn rule(self, id: &str) -> String {
+        let rules = crate::identify::Rules::builtin().ok();
+        let rule = rules.and_then(|r| r.rules.iter().find(|r| r.id == id));
+        rule.map_or_else(|| id.to_string(), |r| self.pick_owned(&r.label.ja, &r.label.en))
+    }
+
+    /// Combination rules' short names, joined.
+    pub fn rules(self, ids: &[String]) -> String {
+        let names: Vec<String> = ids.iter().map(|id| self.rule(id)).collect();
+        names.join(self.pick("、", ", "))
+    }
+
+    fn pick_owned(self, ja: &str, en: &str) -> String {
+        match self {
+            Lang::Ja => ja.to_string(),
+            Lang::En => en.to_string(),
         }
     }
 
@@ -133,4 +163,14 @@ impl Lang {
         };
         self.pick(ja, en).to_string()
     }
+}
+
+/// The name of the user with id `uid` on this machine, or the id when it has
+/// none (a report rendered elsewhere, a file of a deleted user).
+pub fn user_name(uid: u32) -> String {
+    #[cfg(unix)]
+    if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
+        return user.name;
+    }
+    uid.to_string()
 }

@@ -89,6 +89,25 @@ impl Format {
     pub fn streams(self) -> bool {
         matches!(self, Format::Text | Format::Jsonl | Format::Sarif)
     }
+
+    /// Whether the report is written in one language (`--lang`); text is
+    /// bilingual, the machine formats hold ids.
+    pub fn has_language(self) -> bool {
+        matches!(self, Format::Html | Format::Markdown | Format::Csv)
+    }
+
+    /// Its `--format` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
 }
 
 /// A scan-time report being written as the scan goes: hand it to the
@@ -180,7 +199,7 @@ pub fn render(
             serde_json::to_writer_pretty(&mut *out, doc)?;
             out.write_all(b"\n")
         }
-        Format::Csv => tabular::write_csv(doc, out),
+        Format::Csv => tabular::write_csv(doc, lang, out),
         Format::Markdown => tabular::write_markdown(doc, lang, out),
         Format::Html => html::write(doc, lang, out),
         Format::Text | Format::Jsonl | Format::Sarif => Err(io::Error::new(

@@ -12,24 +12,24 @@ use std::io::{self, Write};
 use super::document::{Document, LocationEntry};
 use super::labels::Lang;
 
-/// The CSV columns, in order.
-const COLUMNS: &[&str] = &[
-    "path",
-    "categories",
-    "identifiability",
-    "rules",
-    "subjects",
-    "records",
-    "purposes",
-    "out_of_purpose",
-    "unassigned",
-    "retention_overdue",
-    "risk",
-    "risk_reasons",
-    "size",
-    "modified",
-    "owner",
-    "world_readable",
+/// The CSV columns, in order, in Japanese and English.
+const COLUMNS: &[(&str, &str)] = &[
+    ("パス", "path"),
+    ("区分", "categories"),
+    ("識別性", "identifiability"),
+    ("識別ルール", "rules"),
+    ("推定人数", "people"),
+    ("レコード数", "records"),
+    ("利用目的", "purposes"),
+    ("目的外の区分", "out of purpose"),
+    ("利用目的なし", "unassigned"),
+    ("保存期間超過", "retention overdue"),
+    ("リスク", "risk"),
+    ("リスクの理由", "risk reasons"),
+    ("サイズ（バイト）", "size (bytes)"),
+    ("更新日時", "modified"),
+    ("所有者", "owner"),
+    ("全ユーザーが読める", "readable by every user"),
 ];
 
 /// One CSV field, quoted, with formula triggers defused.
@@ -42,36 +42,41 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-fn row(l: &LocationEntry) -> Vec<String> {
+/// A location's fields, in words of `lang` (a spreadsheet is read by
+/// people; the ids are in the JSON inventory).
+fn row(doc: &Document, l: &LocationEntry, lang: Lang) -> Vec<String> {
     let opt = |v: Option<String>| v.unwrap_or_default();
+    let yes_no =
+        |b: bool| lang.pick(if b { "はい" } else { "いいえ" }, if b { "yes" } else { "no" });
+    let list = |v: Vec<String>| v.join(lang.pick("、", "; "));
     vec![
         l.path.clone(),
-        l.categories.iter().map(|(c, n)| format!("{}:{n}", c.id())).collect::<Vec<_>>().join(";"),
-        opt(l.identifiability.map(|x| x.as_str().to_string())),
-        l.rules.join(";"),
+        list(l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect()),
+        opt(l.identifiability.map(|x| lang.level(x).to_string())),
+        lang.rules(&l.rules),
         l.people(),
         l.records.to_string(),
-        l.purposes.join(";"),
-        l.out_of_purpose.iter().map(|c| c.id()).collect::<Vec<_>>().join(";"),
-        l.unassigned.to_string(),
-        l.retention_overdue.to_string(),
-        opt(l.risk.map(|r| r.as_str().to_string())),
-        l.risk_reasons.join(";"),
+        lang.purposes(doc, &l.purposes),
+        list(l.out_of_purpose.iter().map(|c| lang.category(*c).to_string()).collect()),
+        yes_no(l.unassigned).to_string(),
+        yes_no(l.retention_overdue).to_string(),
+        opt(l.risk.map(|r| lang.risk(r).to_string())),
+        list(l.risk_reasons.iter().map(|r| lang.reason(r)).collect()),
         opt(l.size.map(|s| s.to_string())),
         opt(l.modified.clone()),
-        opt(l.owner.map(|o| o.to_string())),
-        opt(l.world_readable.map(|w| w.to_string())),
+        opt(l.owner.map(super::labels::user_name)),
+        opt(l.world_readable.map(|w| yes_no(w).to_string())),
     ]
 }
 
 /// CSV, UTF-8 with a byte-order mark so that spreadsheet programs read the
 /// Japanese paths right.
-pub(super) fn write_csv(doc: &Document, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_csv(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
-    let header: Vec<String> = COLUMNS.iter().map(|c| csv_field(c)).collect();
+    let header: Vec<String> = COLUMNS.iter().map(|(ja, en)| csv_field(lang.pick(ja, en))).collect();
     write!(out, "{}\r\n", header.join(","))?;
     for l in &doc.locations {
-        let fields: Vec<String> = row(l).iter().map(|f| csv_field(f)).collect();
+        let fields: Vec<String> = row(doc, l, lang).iter().map(|f| csv_field(f)).collect();
         write!(out, "{}\r\n", fields.join(","))?;
     }
     Ok(())

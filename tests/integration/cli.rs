@@ -179,3 +179,33 @@ fn piimap_allow_comments_silence_findings_and_are_counted() {
     let text = String::from_utf8(piimap_in(t.path(), &["scan", "."]).stdout).unwrap();
     assert!(text.contains("2 findings suppressed by piimap:allow"), "{text}");
 }
+
+#[test]
+fn flags_that_would_be_ignored_are_refused_and_errors_are_said_once() {
+    let t = Tree::new();
+    t.file("a.txt", "TEL 090-1111-2222\n");
+    let err = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    // A missing baseline: one cause, said once.
+    let out = piimap_in(t.path(), &["scan", ".", "--baseline", "nope.json"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(err(&out).matches("No such file").count(), 1, "{}", err(&out));
+    // `report` offers only the formats it renders.
+    let out = piimap_in(t.path(), &["report", "inv.json", "--format", "text"]);
+    assert_eq!(code(&out), 2);
+    assert!(err(&out).contains("[possible values: json, csv, markdown, html]"), "{}", err(&out));
+    // `baseline create` writes a baseline, in no other format.
+    let out = piimap_in(t.path(), &["baseline", "create", "-o", "/dev/null", "--format", "html"]);
+    assert_eq!(code(&out), 2);
+    assert!(err(&out).contains("--format does not apply"), "{}", err(&out));
+    // --lang where the report has no language.
+    for format in ["jsonl", "sarif", "json", "text"] {
+        let out = piimap_in(t.path(), &["scan", ".", "--format", format, "--lang", "en"]);
+        assert_eq!(code(&out), 2, "{format}");
+        assert!(
+            err(&out).contains("--lang applies to the html, markdown and csv"),
+            "{}",
+            err(&out)
+        );
+        assert!(out.stdout.is_empty(), "{format}: refused before scanning");
+    }
+}

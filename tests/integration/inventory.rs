@@ -280,3 +280,69 @@ fn the_config_file_sets_patterns_ignores_and_thresholds() {
     // The command line still wins.
     assert_eq!(code(&piimap_in(t.path(), &["scan", ".", "--fail-on", "low"])), 1);
 }
+
+#[test]
+fn folders_are_first_levels_below_the_target_and_the_run_is_described() {
+    let t = Tree::new();
+    t.file("share/営業/2024/list.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n");
+    t.file("share/経理/memo.txt", "TEL 03-1234-5678\n");
+    t.file("share/top.txt", "mail taro.yamada@docomo.ne.jp\n");
+    let share = t.path().join("share").canonicalize().unwrap();
+    let share = share.to_str().unwrap();
+    let out = piimap(&["scan", share, "--format", "json"]);
+    validate_json("schemas/inventory.schema.json", &String::from_utf8_lossy(&out.stdout));
+    let doc = json(&out);
+    let folders: Vec<&String> = doc["summary"]["by_folder"].as_object().unwrap().keys().collect();
+    assert_eq!(folders, [".", "営業", "経理"]);
+    let run = &doc["scan"];
+    assert_eq!(strings(&run["targets"]), [share]);
+    assert_eq!(
+        (run["sample_rows"].as_u64(), run["max_filesize"].as_u64()),
+        (Some(10_000), Some(256 << 20))
+    );
+    assert!(run["started"].as_str().unwrap().ends_with('Z') && run["duration_ms"].is_u64());
+    // A floor plan with an address identifies a home: at least one person.
+    let doc = json(&piimap(&["scan", "fixtures/cad/house.ifc", "--format", "json"]));
+    assert_eq!(location(&doc, "fixtures/cad/house.ifc")["subjects"], 1);
+}
+
+#[test]
+fn a_database_target_is_named_without_its_password_and_its_tables_by_schema() {
+    // Port 1 refuses at once: the run is described all the same.
+    let url = "mysql://root:pw-canary@127.0.0.1:1/shop";
+    let out = piimap(&["scan", url, "--format", "json", "--full", "--db-connect-timeout", "2"]);
+    assert_eq!(code(&out), 2);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("pw-canary"), "{text}");
+    let doc = json(&out);
+    assert_eq!(strings(&doc["scan"]["targets"]), ["mysql://root@127.0.0.1:1/shop"]);
+    assert_eq!(doc["scan"]["sample_rows"], Value::Null);
+}
+
+#[test]
+fn csv_speaks_the_report_language() {
+    let t = Tree::new();
+    t.file("a.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n");
+    let csv = |lang: &str| {
+        let out = piimap_in(t.path(), &["scan", ".", "--format", "csv", "--lang", lang]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let user =
+        String::from_utf8(std::process::Command::new("id").arg("-un").output().unwrap().stdout)
+            .unwrap();
+    let (ja, en) = (csv("ja"), csv("en"));
+    assert!(ja.starts_with("\u{feff}\"パス\",\"区分\",\"識別性\",\"識別ルール\""), "{ja}");
+    let row = "\"./a.csv\",\"氏名 1、電話番号 1\",\"直接識別\",\"連絡先、氏名、氏名と連絡先・属性\",\"1\",\"1\",\"（利用目的なし）\",\"\",\"はい\",\"いいえ\",\"高\"";
+    assert!(ja.contains(row), "{ja}");
+    assert!(
+        en.starts_with("\u{feff}\"path\",\"categories\",\"identifiability\",\"rules\""),
+        "{en}"
+    );
+    assert!(
+        en.contains("\"identifies directly\",\"contact point, name, name with contact\""),
+        "{en}"
+    );
+    // The owner by name, not by user id.
+    assert!(en.contains(&format!("\"{}\"", user.trim())), "{en}");
+    assert!(!en.contains("phone:"), "{en}");
+}
