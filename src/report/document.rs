@@ -53,6 +53,9 @@ pub struct Summary {
     pub bytes: u64,
     /// Findings.
     pub findings: usize,
+    /// Database tables read.
+    #[serde(default)]
+    pub tables: u64,
     /// Locations with personal data.
     pub locations: usize,
     /// Estimated people over all locations.
@@ -287,6 +290,7 @@ impl Document {
         let mut summary = Summary {
             files: inv.stats.files,
             bytes: inv.stats.bytes,
+            tables: inv.stats.tables,
             findings: inv.stats.findings as usize,
             locations: inv.locations.len(),
             subjects: inv.subjects(),

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use super::document::{Document, LocationEntry};
 use super::labels::Lang;
 use crate::finding::Category;
+use crate::inventory::Run;
 
 /// HTML-escapes text for element content and quoted attributes.
 pub(super) fn esc(s: &str) -> String {
@@ -33,9 +34,11 @@ pub(super) fn esc(s: &str) -> String {
 pub(super) const STYLE: &str = "body{font-family:system-ui,'Hiragino Sans','Noto Sans CJK JP',sans-serif;margin:2rem;color:#222}\
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}\
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:6px;padding:.6rem 1rem;min-width:9rem}\
-.card b{display:block;font-size:1.6rem}.charts{display:flex;gap:2rem;flex-wrap:wrap}\
+.card b{display:block;font-size:1.6rem}\
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}\
-th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}td.n{text-align:right}\
+th{cursor:pointer;background:#f4f4f4;position:sticky;top:0;white-space:nowrap}td.n{text-align:right;white-space:nowrap}td.d{white-space:nowrap}\
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1rem 2rem;align-items:start}.charts figure{margin:0}\
+div.wide{overflow-x:auto}dl.run{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.run dt{font-weight:bold}dl.run dd{margin:0}\
 .risk-critical{color:#fff;background:#a00}.risk-high{color:#fff;background:#d55}.risk-medium{background:#fc6}.risk-low{background:#cfc}\
 .flag{color:#a00}input#q{padding:.3rem;width:20rem;margin:.5rem 0}code{font-size:.85rem}";
 
@@ -82,7 +85,7 @@ fn matrix(doc: &Document, lang: Lang) -> String {
         .filter(|c| doc.locations.iter().any(|l| l.categories.contains_key(c)))
         .collect();
     let mut html = format!(
-        "<h3>{}</h3><table id=\"matrix\"><tr><th>{}</th>",
+        "<h3>{}</h3><div class=\"wide\"><table id=\"matrix\"><tr><th>{}</th>",
         lang.pick("区分 × フォルダ（場所数）", "Categories × folders (locations)"),
         lang.pick("フォルダ", "folder")
     );
@@ -106,7 +109,7 @@ fn matrix(doc: &Document, lang: Lang) -> String {
         }
         html.push_str("</tr>");
     }
-    html.push_str("</table>\n");
+    html.push_str("</table></div>\n");
     html
 }
 
@@ -119,8 +122,11 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
     });
     let level_rank = l.identifiability.map_or(0, |x| x as usize + 1);
     let risk_rank = l.risk.map_or(0, |r| r as usize + 1);
+    let size = l.size.map_or_else(|| "-".to_string(), super::human_bytes);
+    let modified = l.modified.as_deref().map_or("-", |m| m.get(..10).unwrap_or(m));
+    let owner = l.owner.map_or_else(|| "-".to_string(), super::labels::user_name);
     format!(
-        "<tr><td><a href=\"#l{i}\">{}</a></td><td>{}</td><td data-v=\"{level_rank}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td class=\"flag\">{}</td><td data-v=\"{risk_rank}\">{risk}</td></tr>\n",
+        "<tr><td><a href=\"#l{i}\">{}</a></td><td>{}</td><td data-v=\"{level_rank}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td class=\"flag\">{}</td><td data-v=\"{risk_rank}\">{risk}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"d\" data-v=\"{}\">{}</td><td>{}</td></tr>\n",
         esc(&l.path),
         esc(&categories.join(", ")),
         esc(l.identifiability.map_or("-", |x| lang.level(x))),
@@ -128,7 +134,37 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
         l.people(),
         esc(&purposes),
         esc(&lang.flags(l).join("; ")),
+        l.size.unwrap_or(0),
+        size,
+        esc(l.modified.as_deref().unwrap_or("")),
+        esc(modified),
+        esc(&owner),
     )
+}
+
+/// Where a finding is, in words a reader finds it by: a line and column, a
+/// cell, a page — or, for a finding about a whole column, the column.
+fn place(f: &super::document::FindingEntry, lang: Lang) -> String {
+    let place = super::Place {
+        line: f.line,
+        column: f.column,
+        sheet: f.sheet.as_deref(),
+        page: f.page,
+        slide: f.slide,
+        row: f.row.as_deref(),
+    };
+    match &f.field {
+        // A column finding sums up a column: its place is the column, on
+        // its sheet when it has one.
+        Some(field) if f.detector == "column" => match &f.sheet {
+            Some(sheet) => format!("{sheet} {} {field}", lang.pick("列", "column")),
+            None => format!("{} {field}", lang.pick("列", "column")),
+        },
+        _ if f.line.is_none() && f.sheet.is_none() && f.page.is_none() && f.slide.is_none() => {
+            lang.pick("ファイル全体", "whole file").to_string()
+        }
+        _ => place.to_string(),
+    }
 }
 
 fn details(l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
@@ -138,7 +174,7 @@ fn details(l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
         "<details id=\"l{i}\"><summary><code>{}</code></summary><p>{}: {} · {}: {} · {}: {}</p>",
         esc(&l.path),
         t("識別ルール", "rules"),
-        esc(&l.rules.join(", ")),
+        esc(&lang.rules(&l.rules)),
         t("レコード", "records"),
         l.records,
         t("リスクの理由", "risk reasons"),
@@ -161,20 +197,12 @@ fn details(l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&super::Place {
-                line: f.line,
-                column: f.column,
-                sheet: f.sheet.as_deref(),
-                page: f.page,
-                slide: f.slide,
-                row: f.row.as_deref(),
-            }
-            .to_string()),
+            esc(&place(f, lang)),
             esc(lang.category(f.category)),
             esc(f.value.as_deref().unwrap_or(&f.masked)),
             esc(f.field.as_deref().unwrap_or("")),
             esc(&f.detector),
-            f.confidence.as_str()
+            lang.confidence(f.confidence)
         );
     }
     if l.findings > l.evidence.len() {
@@ -187,6 +215,82 @@ fn details(l: &LocationEntry, lang: Lang, i: usize, out: &mut String) {
         );
     }
     out.push_str("</table></details>\n");
+}
+
+/// When, of what and how the scan ran: what the report covers.
+fn run_section(run: &Run, lang: Lang) -> String {
+    let t = |ja, en| lang.pick(ja, en);
+    let seconds = run.duration_ms as f64 / 1000.0;
+    let mut rows: Vec<(&str, String)> = vec![
+        (
+            t("走査日時", "scanned"),
+            format!("{} (UTC)", run.started.replace('T', " ").trim_end_matches('Z')),
+        ),
+        (t("所要時間", "duration"), format!("{seconds:.2} {}", t("秒", "s"))),
+        (t("対象", "targets"), run.targets.join(", ")),
+    ];
+    if let Some(scope) = &run.scope {
+        rows.push((t("範囲", "scope"), scope.clone()));
+    }
+    rows.push((
+        t("テーブルの標本", "table sample"),
+        run.sample_rows.map_or_else(
+            || t("全行", "every row").to_string(),
+            |n| format!("{} {}", super::grouped(n), t("行まで", "rows per table")),
+        ),
+    ));
+    rows.push((t("ファイルの上限", "largest file read"), super::human_bytes(run.max_filesize)));
+    let patterns = if run.patterns.is_empty() {
+        t("組み込みのみ", "built-in only").to_string()
+    } else {
+        format!("{} + {}", t("組み込み", "built-in"), run.patterns.join(", "))
+    };
+    rows.push((t("検出パターン", "patterns"), patterns));
+    rows.push((
+        t("利用目的の定義", "purposes"),
+        run.purposes.clone().unwrap_or_else(|| {
+            t("組み込み（プライバシーポリシー）", "built-in (privacy policy)").to_string()
+        }),
+    ));
+    if !run.skipped_categories.is_empty() {
+        let names: Vec<&str> = run.skipped_categories.iter().map(|c| lang.category(*c)).collect();
+        rows.push((t("探さなかった区分", "categories not looked for"), names.join(", ")));
+    }
+    let mut html = String::from("<dl class=\"run\" id=\"run\">");
+    for (k, v) in rows {
+        let _ = write!(html, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
+    }
+    html.push_str("</dl>\n");
+    html
+}
+
+/// What the scan could not read or left out: gaps the reader must know of
+/// before trusting what the report does not list.
+fn coverage(doc: &Document, lang: Lang) -> String {
+    let t = |ja, en| lang.pick(ja, en);
+    let mut html = format!(
+        "<h2 id=\"coverage\">{}</h2>",
+        t("網羅性（読めなかったもの・除外したもの）", "Coverage (not read or left out)")
+    );
+    if doc.errors.is_empty() && doc.skipped.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", t("すべて読み取りました。", "Everything was read."));
+        return html;
+    }
+    for (id, title, list) in [
+        ("errors", t("エラー（読めなかったもの）", "Errors (could not be read)"), &doc.errors),
+        ("skipped", t("スキップ（読まなかったもの）", "Skipped (not read)"), &doc.skipped),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ =
+            write!(html, "<h3>{title} {}</h3><ul id=\"{id}\">", super::grouped(list.len() as u64));
+        for m in list {
+            let _ = write!(html, "<li><code>{}</code>: {}</li>", esc(&m.path), esc(&m.message));
+        }
+        html.push_str("</ul>\n");
+    }
+    html
 }
 
 pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
@@ -203,23 +307,31 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
         t("個人データ台帳", "Personal data inventory"),
         esc(&doc.tool)
     );
+    if let Some(run) = &doc.scan {
+        page.push_str(&run_section(run, lang));
+    }
     let violations = s.out_of_purpose + s.unassigned + s.retention_overdue;
-    let _ = writeln!(
-        page,
-        "<section class=\"cards\" id=\"summary\"><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div>\
-<div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div></section>",
-        s.files,
-        t("走査したファイル", "files scanned"),
-        s.locations,
-        t("個人データのある場所", "locations with personal data"),
-        s.subjects,
-        t("推定人数", "people (estimated)"),
-        violations,
-        t("方針違反", "policy violations"),
-        s.errors,
-        t("エラー", "errors")
-    );
-    // Charts: locations per category, people per purpose, violations.
+    let mut cards: Vec<(String, &str)> = vec![
+        (super::grouped(s.files), t("走査したファイル", "files scanned")),
+        (
+            super::grouped(s.locations as u64),
+            t("個人データのある場所", "locations with personal data"),
+        ),
+        (super::grouped(s.subjects as u64), t("推定人数", "people (estimated)")),
+        (super::grouped(violations as u64), t("方針違反", "policy violations")),
+        (super::grouped(s.errors as u64), t("エラー", "errors")),
+        (super::grouped(doc.skipped.len() as u64), t("スキップ", "skipped")),
+    ];
+    if s.tables > 0 {
+        cards.insert(1, (super::grouped(s.tables), t("走査したテーブル", "tables scanned")));
+    }
+    page.push_str("<section class=\"cards\" id=\"summary\">");
+    for (n, label) in cards {
+        let _ = write!(page, "<div class=\"card\"><b>{n}</b>{label}</div>");
+    }
+    page.push_str("</section>\n");
+    // Charts: locations per category, people per purpose, locations per
+    // risk, violations; the tall one first, the short ones stacked beside it.
     let mut per_category: Vec<(String, usize)> = Category::ALL
         .iter()
         .map(|&c| {
@@ -241,6 +353,8 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
             )
         })
         .collect();
+    let per_risk: Vec<(String, usize)> =
+        s.by_risk.iter().rev().map(|(r, n)| (lang.risk(*r).to_string(), *n)).collect();
     let violations_rows = vec![
         (t("目的外利用", "out of purpose").to_string(), s.out_of_purpose),
         (t("利用目的なし", "unassigned").to_string(), s.unassigned),
@@ -248,21 +362,34 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
     ];
     let _ = writeln!(
         page,
-        "<h2>{}</h2><section class=\"charts\">{}{}{}</section>",
+        "<h2>{}</h2><section class=\"charts\">{}<div>{}{}{}</div></section>",
         t("概要", "Summary"),
         bars(t("区分ごとの場所数", "Locations per category"), &per_category),
+        bars(t("リスクごとの場所数", "Locations per risk"), &per_risk),
         bars(t("利用目的ごとの推定人数", "People per purpose"), &per_purpose),
         bars(t("方針違反", "Policy violations"), &violations_rows)
     );
     page.push_str(&matrix(doc, lang));
     let _ = writeln!(
         page,
-        "<h2>{}</h2><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"loc\"><thead><tr><th>{}</th></tr></thead><tbody>",
+        "<h2>{}</h2><p>{}</p><input id=\"q\" type=\"search\" placeholder=\"{}\"><table id=\"loc\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         t("場所", "Locations"),
+        t(
+            "リスクの高い順、同じリスクでは推定人数の多い順。見出しをクリックすると並べ替えます。",
+            "Highest risk first, then most people. Click a heading to sort."
+        ),
         t("絞り込み", "Filter"),
-        lang.location_columns().join("</th><th>")
+        lang.location_columns().join("</th><th>"),
+        t("サイズ", "size"),
+        t("更新日", "modified"),
+        t("所有者", "owner"),
     );
-    for (i, l) in doc.locations.iter().enumerate() {
+    // Indexes stay those of the document (the evidence anchors).
+    let mut order: Vec<(usize, &LocationEntry)> = doc.locations.iter().enumerate().collect();
+    order.sort_by(|(_, a), (_, b)| {
+        (b.risk.cmp(&a.risk)).then(b.subjects.cmp(&a.subjects)).then(a.path.cmp(&b.path))
+    });
+    for (i, l) in order {
         page.push_str(&location_row(doc, l, lang, i));
     }
     page.push_str("</tbody></table>\n");
@@ -274,13 +401,7 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
     for (i, l) in doc.locations.iter().enumerate() {
         details(l, lang, i, &mut page);
     }
-    if !doc.errors.is_empty() {
-        let _ = write!(page, "<h2>{}</h2><ul id=\"errors\">", t("エラー", "Errors"));
-        for e in &doc.errors {
-            let _ = write!(page, "<li><code>{}</code>: {}</li>", esc(&e.path), esc(&e.message));
-        }
-        page.push_str("</ul>\n");
-    }
+    page.push_str(&coverage(doc, lang));
     let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
     out.write_all(page.as_bytes())
 }

@@ -64,6 +64,24 @@ impl std::fmt::Display for Place<'_> {
     }
 }
 
+/// `1,234,567`: a count as people read it.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// `1.50 MiB`: a size as people read it.
+pub(crate) fn human_bytes(n: u64) -> String {
+    indicatif::HumanBytes(n).to_string()
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -208,4 +226,18 @@ pub fn render(
         )),
     }?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{grouped, human_bytes};
+
+    #[test]
+    fn numbers_as_people_read_them() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(human_bytes(1536), "1.50 KiB");
+    }
 }

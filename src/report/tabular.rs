@@ -99,6 +99,17 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
     let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let s = &doc.summary;
     writeln!(out, "# {}\n", t("個人データ台帳", "Personal data inventory"))?;
+    if let Some(run) = &doc.scan {
+        writeln!(
+            out,
+            "{}: {} (UTC) · {}: {} · {}\n",
+            t("走査日時", "scanned"),
+            run.started.replace('T', " ").trim_end_matches('Z'),
+            t("対象", "targets"),
+            md(&run.targets.join(", ")),
+            md(&doc.tool)
+        )?;
+    }
     writeln!(
         out,
         "{} {} · {} {} · {} {} · {} {}\n",
@@ -111,6 +122,12 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
         s.errors,
         t("件のエラー", "errors")
     )?;
+    writeln!(out, "## {}\n", t("リスク", "Risk"))?;
+    writeln!(out, "| {} | {} |\n|---|---:|", t("リスク", "risk"), t("か所", "locations"))?;
+    for (risk, n) in s.by_risk.iter().rev() {
+        writeln!(out, "| {} | {n} |", lang.risk(*risk))?;
+    }
+    writeln!(out)?;
     writeln!(out, "## {}\n", t("方針違反", "Policy violations"))?;
     writeln!(out, "| {} | {} |\n|---|---:|", t("項目", "check"), t("か所", "locations"))?;
     writeln!(out, "| {} | {} |", t("目的外利用", "out of purpose"), s.out_of_purpose)?;
@@ -137,7 +154,10 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
 |---|---|---|---:|---|---|---|",
         lang.location_columns().join(" | ")
     )?;
-    for l in &doc.locations {
+    // Highest risk first, then most people, as the HTML report.
+    let mut order: Vec<&LocationEntry> = doc.locations.iter().collect();
+    order.sort_by(|a, b| b.risk.cmp(&a.risk).then(b.subjects.cmp(&a.subjects)));
+    for l in order {
         let categories: Vec<String> =
             l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
         writeln!(
@@ -152,10 +172,15 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
             l.risk.map_or("-", |r| lang.risk(r)),
         )?;
     }
-    if !doc.errors.is_empty() {
-        writeln!(out, "\n## {}\n", t("エラー", "Errors"))?;
-        for e in &doc.errors {
-            writeln!(out, "- {}: {}", md(&e.path), md(&e.message))?;
+    for (title, list) in [
+        (t("エラー（読めなかったもの）", "Errors (could not be read)"), &doc.errors),
+        (t("スキップ（読まなかったもの）", "Skipped (not read)"), &doc.skipped),
+    ] {
+        if !list.is_empty() {
+            writeln!(out, "\n## {title}\n")?;
+            for m in list {
+                writeln!(out, "- {}: {}", md(&m.path), md(&m.message))?;
+            }
         }
     }
     Ok(())

@@ -346,3 +346,35 @@ fn csv_speaks_the_report_language() {
     assert!(en.contains(&format!("\"{}\"", user.trim())), "{en}");
     assert!(!en.contains("phone:"), "{en}");
 }
+
+#[test]
+fn the_html_report_describes_the_run_its_gaps_and_puts_the_riskiest_first() {
+    let t = Tree::new();
+    t.file("a/list.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n佐藤 花子,090-5555-0124\n");
+    t.file("b/memo.txt", "お名前：佐藤 花子 様\n個人番号：123456789018\n");
+    t.file("c/big.log", format!("TEL 090-5555-0125\n{}", "x".repeat(4096)));
+    let html = |lang: &str| {
+        let out = piimap_in(
+            t.path(),
+            &["scan", ".", "--format", "html", "--lang", lang, "--max-filesize", "1K"],
+        );
+        assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (ja, en) = (html("ja"), html("en"));
+    // The run: when, of what, with which settings.
+    assert!(ja.contains("<dt>対象</dt><dd>.</dd>") && ja.contains("<dd>1.00 KiB</dd>"), "{ja}");
+    assert!(en.contains("<dt>table sample</dt><dd>10,000 rows per table</dd>"), "{en}");
+    // The gap: the file left out is listed under coverage.
+    let coverage = &ja[ja.find("id=\"coverage\"").unwrap()..];
+    assert!(coverage.contains("<code>./c/big.log</code>"), "{coverage}");
+    // The My Number memo (critical) comes before the list (high).
+    let rows: Vec<&str> =
+        ja.match_indices("<tr><td><a href=\"#l").map(|(i, _)| &ja[i..i + 80]).collect();
+    assert!(rows[0].contains("./b/memo.txt") && rows[1].contains("./a/list.csv"), "{rows:?}");
+    // Words, not ids: confidence, rules, column places.
+    assert!(ja.contains("<td>列 氏名</td>") && en.contains("<td>column 氏名</td>"), "{ja}");
+    assert!(ja.contains("<td>高</td></tr>") && !ja.contains("<td>high</td>"), "{ja}");
+    assert!(ja.contains("氏名と連絡先・属性") && !ja.contains("name-with-contact"), "{ja}");
+    assert!(!ja.contains(":-</td>"), "no `-:-` place");
+}
