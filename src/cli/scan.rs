@@ -457,11 +457,18 @@ pub(super) fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn W
 }
 
 /// The project configuration: `--config`, or `.piimap.toml` in the first
-/// target, or none.
+/// target, or — when the targets are files (as a pre-commit hook passes
+/// them) — at the top of the repository holding the first (outside one, in
+/// the working directory), or none.
 pub(super) fn config(args: &Sources) -> anyhow::Result<Config> {
     Ok(match (&args.config, args.targets.first()) {
         (Some(path), _) => Config::read(path)?,
         (None, Some(dir)) if dir.is_dir() => Config::discover(dir)?.unwrap_or_default(),
+        (None, Some(file)) if file.is_file() => {
+            let root = Root::of_target(file);
+            let top = if root.is_repository() { root.dir() } else { Path::new(".") };
+            Config::discover(top)?.unwrap_or_default()
+        }
         (None, _) => Config::default(),
     })
 }
@@ -578,10 +585,13 @@ impl Setup {
         let git_mode = mode.history || scope.is_some();
         // Git scopes report repository-relative paths; a walk names them
         // from the target, which is where the configuration file sits.
+        // Files given one by one (a pre-commit hook's) are named as given,
+        // relative to the working directory, the top of the repository.
         let base = match (&args.config, config.targets.first()) {
             _ if git_mode => None,
             (Some(file), _) => file.parent().map(PathBuf::from),
-            (None, target) => target.cloned(),
+            (None, Some(target)) if target.is_dir() => Some(target.clone()),
+            (None, _) => None,
         };
         let filter =
             Accepted { allowlist: &self.allowlist, base, baseline, root: root(args, mode) };

@@ -109,6 +109,15 @@ impl ItemMeta {
     }
 }
 
+/// Whether the project's `ignore` globs (relative to their base) exclude
+/// `path`.
+fn excluded(exclude: Option<&(globset::GlobSet, PathBuf)>, path: &Path) -> bool {
+    exclude.is_some_and(|(globs, base)| {
+        let rel = path.strip_prefix(base).unwrap_or(path);
+        globs.is_match(rel.strip_prefix(".").unwrap_or(rel))
+    })
+}
+
 /// The report form of a path: as given, with `/` separators.
 pub fn display_path(path: &Path) -> String {
     // Bytes that are not UTF-8 are written `\xFF`, not all as one U+FFFD:
@@ -163,10 +172,7 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
                     && report.as_ref().is_none_or(|(name, path)| {
                         e.file_name() != name || e.path().canonicalize().ok().as_ref() != Some(path)
                     })
-                    && exclude.as_deref().is_none_or(|(globs, base)| {
-                        let rel = e.path().strip_prefix(base).unwrap_or(e.path());
-                        !globs.is_match(rel.strip_prefix(".").unwrap_or(rel))
-                    })
+                    && !excluded(exclude.as_deref(), e.path())
             }
         });
     if respect {
@@ -175,6 +181,10 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
     let max = opts.max_filesize;
     for result in builder.build() {
         let entry = match result {
+            // The walk filters what it finds below a target, not the targets
+            // themselves: files named one by one (a pre-commit hook's) obey
+            // the project's `ignore` too.
+            Ok(e) if e.depth() == 0 && excluded(opts.exclude.as_deref(), e.path()) => continue,
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
                 Ok(m) if m.len() > max => Entry::Skipped {
                     display: display_path(e.path()),

@@ -58,6 +58,11 @@ impl Root {
         Root { dirs, cwd, relative, repository }
     }
 
+    /// The root directory.
+    pub fn dir(&self) -> &Path {
+        &self.dirs[0]
+    }
+
     /// Whether the root is a git repository's top level.
     pub fn is_repository(&self) -> bool {
         self.repository

@@ -165,7 +165,7 @@ fn a_baseline_serves_walks_and_git_scopes_alike() {
     let walked = store.path().join("walked.json");
     let staged = store.path().join("staged.json");
     let (walked, staged) = (walked.to_str().unwrap(), staged.to_str().unwrap());
-    t.file("new.txt", "TEL 03-1234-5678\n");
+    t.file("new.txt", "TEL 03-3581-4427\n");
     // Made by a walk (`./new.txt`), used by --staged (`new.txt`).
     assert_eq!(code(&piimap_in(t.path(), &["baseline", "create", "-o", walked])), 0);
     let file = std::fs::read_to_string(walked).unwrap();
@@ -196,4 +196,58 @@ fn staged_outside_a_repository_says_so() {
     assert_eq!(code(&out), 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not in a git repository") && !err.contains("cached"), "{err}");
+}
+
+/// Runs `pre-commit try-repo` of this repository's hooks (its working tree,
+/// so the hooks file under test is the one here) in `t`, with the piimap
+/// under test on PATH. None when pre-commit is not installed (CI installs
+/// it, and fails without it).
+fn pre_commit(t: &Tree, args: &[&str]) -> Option<std::process::Output> {
+    if Command::new("pre-commit").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "pre-commit is missing (pip install pre-commit)");
+        eprintln!("skipped: pre-commit is not installed (pip install pre-commit)");
+        return None;
+    }
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_piimap")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let home = Tree::new();
+    let out = Command::new("pre-commit")
+        .arg("try-repo")
+        .arg(root())
+        .args(args)
+        .env("PATH", path)
+        .env("PRE_COMMIT_HOME", home.path())
+        .env("PRE_COMMIT_COLOR", "never")
+        .current_dir(t.path())
+        .output()
+        .expect("pre-commit runs");
+    Some(out)
+}
+
+#[test]
+fn pre_commit_hooks_scan_the_files_passed_and_the_staged_lines() {
+    let t = repo(); // a.txt, committed, holds a phone number
+    t.file("clean.txt", "nothing personal\n");
+    git(t.path(), &["add", "clean.txt"]);
+    git(t.path(), &["commit", "-q", "-m", "clean"]);
+    let said = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    // --all-files: committed personal data fails the hook, and says where.
+    let Some(all) = pre_commit(&t, &["piimap-system", "--all-files"]) else { return };
+    assert_eq!(code(&all), 1, "{}", said(&all));
+    assert!(said(&all).contains("a.txt") && said(&all).contains("Failed"), "{}", said(&all));
+    // Only the files passed: the clean one alone passes.
+    let one = pre_commit(&t, &["piimap-system", "--files", "clean.txt"]).unwrap();
+    assert_eq!(code(&one), 0, "{}", said(&one));
+    // The staged-lines hook: nothing staged passes; a staged number fails.
+    let none = pre_commit(&t, &["piimap-staged-system"]).unwrap();
+    assert_eq!(code(&none), 0, "{}", said(&none));
+    t.file("new.txt", "TEL 03-3581-4427\n");
+    git(t.path(), &["add", "new.txt"]);
+    let staged = pre_commit(&t, &["piimap-staged-system"]).unwrap();
+    assert_eq!(code(&staged), 1, "{}", said(&staged));
+    assert!(
+        said(&staged).contains("new.txt") && !said(&staged).contains("./a.txt"),
+        "{}",
+        said(&staged)
+    );
 }

@@ -279,6 +279,14 @@ fn the_config_file_sets_patterns_ignores_and_thresholds() {
     );
     // The command line still wins.
     assert_eq!(code(&piimap_in(t.path(), &["scan", ".", "--fail-on", "low"])), 1);
+    // Files given one by one (as a pre-commit hook passes them) find the
+    // configuration at the top of the tree too.
+    let out = piimap_in(t.path(), &["scan", "vendor/lib.txt", "src/a.txt", "--format", "jsonl"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        findings(&jsonl(&out)),
+        [(s("src/a.txt"), 1, s("government_id")), (s("src/a.txt"), 2, s("phone"))]
+    );
 }
 
 #[test]
