@@ -11,12 +11,14 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, PatternArgs};
+use ignore::overrides::{Override, OverrideBuilder};
 use piimap::Confidence;
 use piimap::baseline::{self, Baseline, Recorder};
 use piimap::config::{Allowlist, Config, Threshold};
 use piimap::detect::DetectorSet;
 use piimap::finding::{Category, Finding, FingerprintKey};
 use piimap::identify::Rules;
+use piimap::inventory::purposes::Risk;
 use piimap::inventory::purposes::{Purposes, PurposesFile};
 use piimap::inventory::{Inventory, Run};
 use piimap::report::{self, Format, Streaming, labels::Lang};
@@ -63,6 +65,14 @@ pub(super) struct ScanArgs {
     /// value reported once, at the commit that added it.
     #[arg(long)]
     history: bool,
+    /// Exit 1 when a location's risk is at least LEVEL (instead of judging
+    /// by finding confidence).
+    #[arg(long, value_enum, value_name = "LEVEL", conflicts_with = "fail_on")]
+    fail_on_risk: Option<RiskArg>,
+    /// The exit code for findings (default 1; 0 reports without failing; 2
+    /// stays reserved for errors).
+    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS, value_parser = exit_code)]
+    exit_code: u8,
     /// Let well-known test data (example.com addresses, 090-0000-0000, 4111…)
     /// fail the scan too; it is always reported, at low confidence.
     #[arg(long)]
@@ -146,6 +156,19 @@ pub(super) struct Sources {
     /// `name,gender`): their detectors are not even compiled.
     #[arg(long, value_name = "CATEGORIES", value_delimiter = ',', value_parser = category)]
     skip_categories: Vec<Category>,
+    /// Look for these categories only (comma-separated ids).
+    #[arg(long, value_name = "CATEGORIES", value_delimiter = ',', value_parser = category, conflicts_with = "skip_categories")]
+    categories: Vec<Category>,
+    /// Only files matching GLOB; `!GLOB` leaves them out (repeatable; as
+    /// ripgrep's -g, relative to the working directory).
+    #[arg(short = 'g', long = "glob", value_name = "GLOB", allow_hyphen_values = true)]
+    globs: Vec<String>,
+    /// Leave out files matching GLOB (repeatable; the same as -g '!GLOB').
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Drop findings below this confidence before anything counts them.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_confidence: Option<ConfidenceArg>,
     #[command(flatten)]
     patterns: PatternArgs,
 }
@@ -263,12 +286,48 @@ pub(super) fn report_lang(format: Format, lang: Option<LangArg>) -> anyhow::Resu
     }
 }
 
+/// `--min-confidence`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl ConfidenceArg {
+    fn confidence(self) -> Confidence {
+        match self {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
+        }
+    }
+}
+
+/// `--fail-on-risk`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RiskArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Low,
     Medium,
     High,
     None,
+}
+
+/// Parses `--exit-code`: any code but 2, which means an error.
+fn exit_code(s: &str) -> Result<u8, String> {
+    match s.parse::<u8>() {
+        Ok(EXIT_ERROR) => Err("2 means an error; choose another code for findings".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("not an exit code (0-255): {s:?}")),
+    }
 }
 
 /// Parses `123`, `512K`, `100M`, `2G` (binary units).
@@ -361,12 +420,24 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         FailOn::High => Some(Confidence::High),
         FailOn::None => None,
     };
+    let failed = match args.fail_on_risk {
+        Some(level) => {
+            let level = match level {
+                RiskArg::Low => Risk::Low,
+                RiskArg::Medium => Risk::Medium,
+                RiskArg::High => Risk::High,
+                RiskArg::Critical => Risk::Critical,
+            };
+            inventory.locations.iter().any(|l| l.risk >= Some(level))
+        }
+        None => threshold.is_some_and(|t| {
+            inventory.has_findings_at(t, args.fail_on_test_data || config.test_data.fail)
+        }),
+    };
     Ok(if !inventory.errors.is_empty() {
         EXIT_ERROR
-    } else if threshold.is_some_and(|t| {
-        inventory.has_findings_at(t, args.fail_on_test_data || config.test_data.fail)
-    }) {
-        EXIT_FINDINGS
+    } else if failed {
+        args.exit_code
     } else {
         EXIT_CLEAN
     })
@@ -483,6 +554,9 @@ pub(super) struct Setup {
     purposes_file: Option<PathBuf>,
     /// Pattern directories besides the built-in detectors.
     pattern_dirs: Vec<PathBuf>,
+    /// Categories not looked for (`--skip-categories`, or all but
+    /// `--categories`).
+    skipped: Vec<Category>,
     allowlist: Allowlist,
     max_filesize: u64,
     jobs: usize,
@@ -501,8 +575,13 @@ impl Setup {
     ) -> anyhow::Result<Setup> {
         let dirs: Vec<PathBuf> =
             args.patterns.dirs.iter().cloned().chain(project.pattern_dirs()).collect();
-        let mut detectors =
-            DetectorSet::load_except(&dirs, &args.skip_categories).context("loading patterns")?;
+        // `--categories` is the complement of `--skip-categories`.
+        let skip: Vec<Category> = if args.categories.is_empty() {
+            args.skip_categories.clone()
+        } else {
+            Category::ALL.into_iter().filter(|c| !args.categories.contains(c)).collect()
+        };
+        let mut detectors = DetectorSet::load_except(&dirs, &skip).context("loading patterns")?;
         detectors.set_project_values(project.allowed_values(), project.test_values());
         let max_filesize = match (args.max_filesize, &project.max_filesize) {
             (Some(size), _) => size,
@@ -519,6 +598,7 @@ impl Setup {
             purposes: load_purposes(purposes, project)?,
             purposes_file: purposes.map(Path::to_path_buf),
             pattern_dirs: dirs,
+            skipped: skip,
             allowlist: project.allowlist()?,
             max_filesize,
             jobs: args
@@ -579,6 +659,7 @@ impl Setup {
                 max_filesize: self.max_filesize,
                 exclude: project.ignored()?.map(std::sync::Arc::new),
                 report: mode.output.map(Path::to_path_buf),
+                globs: path_globs(&args.globs, &args.exclude)?,
             },
         };
         let scope = mode.scope.clone();
@@ -609,6 +690,7 @@ impl Setup {
         pipeline.policy.purposes = Some(&self.purposes);
         pipeline.policy.filter = Some(&filter);
         pipeline.policy.evidence_cap = mode.evidence;
+        pipeline.policy.min_confidence = args.min_confidence.map(ConfidenceArg::confidence);
         let repo = || config.targets.first().cloned().unwrap_or_else(|| ".".into());
         let mut inventory = match scope {
             _ if mode.history => scan_history(&pipeline, &repo(), self.max_filesize)
@@ -658,9 +740,27 @@ impl Setup {
             max_filesize: self.max_filesize,
             patterns: self.pattern_dirs.iter().map(|d| piimap::source::display_path(d)).collect(),
             purposes: self.purposes_file.as_deref().map(piimap::source::display_path),
-            skipped_categories: args.skip_categories.clone(),
+            skipped_categories: self.skipped.clone(),
+            min_confidence: args.min_confidence.map(ConfidenceArg::confidence),
+            globs: (args.globs.iter().cloned())
+                .chain(args.exclude.iter().map(|g| format!("!{g}")))
+                .collect(),
         }
     }
+}
+
+/// `--glob` and `--exclude` as the walk's overrides (none when both are
+/// empty).
+fn path_globs(include: &[String], exclude: &[String]) -> anyhow::Result<Option<Override>> {
+    if include.is_empty() && exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = OverrideBuilder::new(".");
+    let excluded = exclude.iter().map(|g| format!("!{g}"));
+    for glob in include.iter().cloned().chain(excluded) {
+        builder.add(&glob).with_context(|| format!("bad glob {glob:?}"))?;
+    }
+    Ok(Some(builder.build()?))
 }
 
 /// The root paths are compared from (baselines, SARIF): the repository or

@@ -150,6 +150,12 @@ pub struct Run {
     pub purposes: Option<String>,
     /// Categories not looked for.
     pub skipped_categories: Vec<Category>,
+    /// Findings below this confidence were dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_confidence: Option<Confidence>,
+    /// `--glob` and `--exclude` (as `!GLOB`): which files the walk took.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub globs: Vec<String>,
 }
 
 /// What one location (a file, an archive member, a table) holds, for the

@@ -252,6 +252,12 @@ fn run_section(run: &Run, lang: Lang) -> String {
             t("組み込み（プライバシーポリシー）", "built-in (privacy policy)").to_string()
         }),
     ));
+    if let Some(min) = run.min_confidence {
+        rows.push((t("確度の下限", "lowest confidence kept"), lang.confidence(min).to_string()));
+    }
+    if !run.globs.is_empty() {
+        rows.push((t("対象ファイルの絞り込み", "file globs"), run.globs.join(" ")));
+    }
     if !run.skipped_categories.is_empty() {
         let names: Vec<&str> = run.skipped_categories.iter().map(|c| lang.category(*c)).collect();
         rows.push((t("探さなかった区分", "categories not looked for"), names.join(", ")));

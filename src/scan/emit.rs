@@ -107,6 +107,9 @@ impl Out for Stream<'_> {
         if let Some(lines) = &self.only_lines {
             batch.retain(|f| f.line.is_none_or(|l| lines.contains(&l)));
         }
+        if let Some(min) = self.pipeline.policy.min_confidence {
+            batch.retain(|f| f.confidence >= min);
+        }
         let Some(path) = batch.first().map(|f| Arc::clone(&f.path)) else { return };
         if let Some(filter) = self.pipeline.policy.filter {
             if filter.path(&path) {

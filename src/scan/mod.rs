@@ -178,6 +178,9 @@ pub struct Policy<'a> {
     pub now: SystemTime,
     /// Allowlists and baselines.
     pub filter: Option<&'a dyn Filter>,
+    /// Findings below this confidence are dropped before anything counts
+    /// them (`--min-confidence`).
+    pub min_confidence: Option<crate::Confidence>,
     /// Findings kept as evidence per location.
     pub evidence_cap: usize,
     /// Identifying values kept per location to count people; past it the
@@ -194,6 +197,7 @@ impl<'a> Policy<'a> {
             purposes: None,
             now: SystemTime::now(),
             filter: None,
+            min_confidence: None,
             evidence_cap: EVIDENCE_CAP,
             people_cap: PEOPLE_CAP,
         }

@@ -34,6 +34,9 @@ pub struct WalkOptions {
     /// The scan's own report file (`-o`), never read: it is written while
     /// the walk goes on.
     pub report: Option<PathBuf>,
+    /// `--glob`: only files matching a glob, none matching a `!glob`
+    /// (ripgrep's overrides, relative to the working directory).
+    pub globs: Option<ignore::overrides::Override>,
 }
 
 impl Entry {
@@ -146,6 +149,9 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
         return;
     };
     let mut builder = WalkBuilder::new(first);
+    if let Some(globs) = &opts.globs {
+        builder.overrides(globs.clone());
+    }
     for t in rest {
         builder.add(t);
     }

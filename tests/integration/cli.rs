@@ -209,3 +209,38 @@ fn flags_that_would_be_ignored_are_refused_and_errors_are_said_once() {
         assert!(out.stdout.is_empty(), "{format}: refused before scanning");
     }
 }
+
+#[test]
+fn selection_and_verdict_flags_like_ripgrep_and_gitleaks() {
+    let t = Tree::new();
+    t.file("a/list.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n");
+    t.file("b/memo.txt", "お名前：佐藤 花子 様\n個人番号：123456789018\n");
+    t.file("b/sample.txt", "見本 TEL 03-1234-5678\n");
+    let scan = |args: &[&str]| {
+        let out = piimap_in(t.path(), &[&["scan", "--format", "jsonl"], args].concat());
+        let paths: std::collections::BTreeSet<String> =
+            findings(&jsonl(&out)).into_iter().map(|(p, _, _)| p).collect();
+        (code(&out), paths.into_iter().collect::<Vec<_>>())
+    };
+    let s = |x: &str| x.to_string();
+    // -g keeps matching files, `!` and --exclude leave them out.
+    assert_eq!(scan(&["-g", "*.csv"]), (1, vec![s("./a/list.csv")]));
+    assert_eq!(scan(&["-g", "!*.csv"]).1, [s("./b/memo.txt"), s("./b/sample.txt")]);
+    assert_eq!(scan(&["--exclude", "b/**"]).1, [s("./a/list.csv")]);
+    // --categories: only these.
+    let out = piimap_in(t.path(), &["scan", "--format", "jsonl", "--categories", "my_number"]);
+    let cats: Vec<String> = findings(&jsonl(&out)).into_iter().map(|(_, _, c)| c).collect();
+    assert_eq!(cats, ["my_number"]);
+    // --min-confidence drops the low (test data) finding.
+    assert_eq!(scan(&["--min-confidence", "medium", "-g", "b/sample.txt"]), (0, vec![]));
+    assert_eq!(scan(&["-g", "b/sample.txt"]), (0, vec![s("./b/sample.txt")]));
+    // --fail-on-risk: the list is high, the My Number memo critical.
+    assert_eq!(scan(&["--fail-on-risk", "critical", "-g", "*.csv"]).0, 0);
+    assert_eq!(scan(&["--fail-on-risk", "critical"]).0, 1);
+    // --exit-code for findings; 2 stays the error code.
+    assert_eq!(scan(&["--exit-code", "3"]).0, 3);
+    assert_eq!(scan(&["--exit-code", "0"]).0, 0);
+    let refused = piimap_in(t.path(), &["scan", "--exit-code", "2"]);
+    assert_eq!(code(&refused), 2);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("2 means an error"));
+}

@@ -51,6 +51,7 @@ fn config(t: &Tree) -> ScanConfig {
             max_filesize: 1 << 20,
             exclude: None,
             report: None,
+            globs: None,
         },
         databases: DbOptions::default(),
     }
