@@ -18,9 +18,20 @@ pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// A fatal error, or an item that could not be read.
 pub(crate) const EXIT_ERROR: u8 = 2;
 
+/// What `piimap --help` ends with: examples and the exit codes.
+const AFTER_HELP: &str = "\
+Examples:
+  piimap scan /srv/share --format html -o inventory.html   inventory for the privacy officer
+  piimap scan --staged                                     what the next commit adds
+  piimap scan postgres://reader@db/crm --format json -o crm.json
+
+Exit codes: 0 nothing found (at --fail-on), 1 findings (--exit-code N), 2 an error
+or an item that could not be read (the report still lists the rest).
+`piimap help scan` lists every option; `piimap init` writes a .piimap.toml to start from.";
+
 /// piimap — finds personal data (氏名・住所・電話番号・メール・口座番号・個人番号 …) in files.
 #[derive(Debug, Parser)]
-#[command(name = "piimap", version, about, long_about = None)]
+#[command(name = "piimap", version, about, long_about = None, after_help = AFTER_HELP)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,6 +53,26 @@ enum Command {
     Subject(Box<subject::SubjectArgs>),
     /// Assess a leak: categories, people, whether it must be reported, a draft report.
     Incident(Box<incident::IncidentArgs>),
+    /// Write a commented .piimap.toml (ignores, allowlists, purposes) to start from.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `piimap man > piimap.1`.
+    Man,
+}
+
+/// `piimap init`.
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// The directory to write .piimap.toml in.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Replace an existing .piimap.toml.
+    #[arg(long)]
+    force: bool,
 }
 
 /// `piimap report INVENTORY.json`.
@@ -105,7 +136,52 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report(args),
         Command::Subject(args) => subject::run(*args),
         Command::Incident(args) => incident::run(*args),
+        Command::Init(args) => init(&args),
+        Command::Completions { shell } => {
+            // Rendered whole first: the generator panics on a write error
+            // (`| head`), a write here is only an error.
+            let mut script = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "piimap", &mut script);
+            print_all(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+            print_all(&page)
+        }
     }
+}
+
+/// Writes `bytes` to standard output; a reader that stops early is fine.
+fn print_all(bytes: &[u8]) -> anyhow::Result<u8> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(EXIT_CLEAN),
+    }
+}
+
+/// Writes the commented starting configuration, never over an existing one
+/// unless `--force`.
+fn init(args: &InitArgs) -> anyhow::Result<u8> {
+    use anyhow::Context;
+    let path = args.dir.join(piimap::config::FILE_NAME);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if args.force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(&path).with_context(|| match path.exists() {
+        true => format!("{} exists (--force replaces it)", path.display()),
+        false => format!("cannot write {}", path.display()),
+    })?;
+    std::io::Write::write_all(&mut file, include_str!("init.toml").as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("piimap: wrote {}", path.display());
+    Ok(EXIT_CLEAN)
 }
 
 /// Reads a saved inventory and renders it.

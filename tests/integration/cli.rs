@@ -244,3 +244,53 @@ fn selection_and_verdict_flags_like_ripgrep_and_gitleaks() {
     assert_eq!(code(&refused), 2);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("2 means an error"));
 }
+
+#[test]
+fn help_completions_man_page_and_init() {
+    let out = piimap(&["--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.lines().count() <= 40, "one screen: {help}");
+    assert!(
+        help.contains("Exit codes: 0") && help.matches("\n  piimap scan").count() >= 3,
+        "{help}"
+    );
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = piimap(&["completions", shell]);
+        let script = String::from_utf8(out.stdout.clone()).unwrap();
+        assert!(
+            code(&out) == 0 && script.contains("piimap") && script.contains("staged"),
+            "{shell}"
+        );
+    }
+    let man = String::from_utf8(piimap(&["man"]).stdout).unwrap();
+    assert!(man.contains(".TH piimap 1") && man.contains("incident"), "{man}");
+
+    let t = Tree::new();
+    let out = piimap_in(t.path(), &["init"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read_to_string(t.path().join(".piimap.toml")).unwrap();
+    // Not over an existing file, unless asked.
+    let again = piimap_in(t.path(), &["init"]);
+    assert_eq!(code(&again), 2);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(code(&piimap_in(t.path(), &["init", "--force"])), 0);
+    // It is read as written (its ignore applies), and so are its commented
+    // examples once uncommented.
+    t.file("vendor/x.txt", "TEL 090-5555-0123\n");
+    assert_eq!(code(&piimap_in(t.path(), &["scan", "."])), 0);
+    let uncommented: String = written
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if l.starts_with("# [") || rest.contains(" = ") => rest,
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(uncommented.contains("[[location_rule]]\npurposes"), "{uncommented}");
+    t.file(".piimap.toml", &uncommented);
+    t.file("hr/c.csv", "氏名,電話番号\n山田 太郎,090-5555-0123\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["locations"][0]["purposes"][0], "recruiting");
+}
