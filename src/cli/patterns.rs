@@ -15,6 +15,8 @@ pub(super) enum PatternsCommand {
     List(PatternArgs),
     /// Run every detector's examples and negative examples; exit 2 on a failure.
     Check(PatternArgs),
+    /// Print the detector reference (docs/detectors.md) as Markdown.
+    Docs(PatternArgs),
 }
 
 fn load(args: &PatternArgs) -> anyhow::Result<Catalog> {
@@ -28,6 +30,12 @@ fn load(args: &PatternArgs) -> anyhow::Result<Catalog> {
 pub(super) fn run(cmd: PatternsCommand) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
+        PatternsCommand::Docs(args) => {
+            let detectors = DetectorSet::load(&args.dirs).context("loading patterns")?;
+            let rules = piimap::scan::rule_descriptions(&detectors);
+            out.write_all(piimap::report::detectors::markdown(&load(&args)?, &rules).as_bytes())?;
+            Ok(EXIT_CLEAN)
+        }
         PatternsCommand::List(args) => {
             let catalog = load(&args)?;
             for (spec, source) in catalog.specs.iter().zip(&catalog.sources) {

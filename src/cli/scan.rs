@@ -382,7 +382,8 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     // Text, JSONL and SARIF are written as the scan goes; the inventory
     // formats at the end.
     let (streaming, out) = if format.streams() {
-        (Streaming::new(format, &piimap::scan::rule_descriptions(&setup.detectors), out)?, None)
+        let rules = piimap::scan::rule_descriptions(&setup.detectors);
+        (Streaming::new(format, &rules, Some(&root(&args.sources, &mode)), out)?, None)
     } else {
         (None, Some(out))
     };

@@ -8,6 +8,7 @@
 //! evidence, never every finding — through one [`document::Document`] that
 //! `piimap report` can read back.
 
+pub mod detectors;
 pub mod document;
 mod html;
 pub mod incident;
@@ -133,17 +134,19 @@ impl Format {
 pub struct Streaming(Box<dyn stream::Finish>);
 
 impl Streaming {
-    /// Starts writing `format` to `out` (`rules`: what SARIF lists); `None`
+    /// Starts writing `format` to `out` (`rules`: what SARIF lists; `root`:
+    /// the repository SARIF names files from, when one is scanned); `None`
     /// for the inventory formats, which are written at the end.
     pub fn new(
         format: Format,
         rules: &BTreeMap<String, Rule>,
+        root: Option<&crate::source::root::Root>,
         out: Box<dyn Write + Send>,
     ) -> io::Result<Option<Streaming>> {
         Ok(Some(Streaming(match format {
             Format::Text => Box::new(stream::Ordered::new(text::Text, out)?),
             Format::Jsonl => Box::new(stream::Ordered::new(jsonl::Jsonl, out)?),
-            Format::Sarif => Box::new(stream::Ordered::new(sarif::Sarif::new(rules), out)?),
+            Format::Sarif => Box::new(stream::Ordered::new(sarif::Sarif::new(rules, root), out)?),
             Format::Json | Format::Csv | Format::Markdown | Format::Html => return Ok(None),
         })))
     }

@@ -4,6 +4,12 @@
 //! its item is done, then the invocation with unreadable items as tool
 //! notifications, so a partial scan says so. Results carry the masked value
 //! only.
+//!
+//! For code scanning: a repository's files are named relative to its top
+//! level under `uriBaseId` `%SRCROOT%`, each rule links its section of the
+//! detector reference (`helpUri`) and carries a `security-severity` from
+//! its category's sensitivity, and levels follow confidence (only high is
+//! an `error`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -12,20 +18,68 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::stream::Format;
-use crate::finding::{Confidence, Finding};
+use crate::finding::{Category, Confidence, Finding};
 use crate::inventory::{Inventory, ItemError, Location, Rule, Skipped};
+use crate::source::root::Root;
+
+/// The base id of a repository's files.
+const SRCROOT: &str = "%SRCROOT%";
 
 /// The SARIF format, with the rules its results refer to.
 pub(super) struct Sarif {
     rules: BTreeMap<String, Rule>,
     index: HashMap<String, usize>,
+    /// The repository scanned, if one was: URIs are relative to it.
+    root: Option<Root>,
 }
 
 impl Sarif {
-    pub(super) fn new(rules: &BTreeMap<String, Rule>) -> Sarif {
+    pub(super) fn new(rules: &BTreeMap<String, Rule>, root: Option<&Root>) -> Sarif {
         let index = rules.keys().enumerate().map(|(i, id)| (id.clone(), i)).collect();
-        Sarif { rules: rules.clone(), index }
+        let root = root.filter(|r| r.is_repository()).cloned();
+        Sarif { rules: rules.clone(), index, root }
     }
+
+    /// Where `path` is, as a SARIF location.
+    fn location(&self, path: &str, line: Option<u64>, column: Option<u64>) -> Value {
+        let artifact = match &self.root {
+            Some(root) => json!({ "uri": uri(&root.relative(path)), "uriBaseId": SRCROOT }),
+            None => json!({ "uri": uri(path) }),
+        };
+        let mut physical = json!({ "artifactLocation": artifact });
+        if let Some(line) = line {
+            physical["region"] = json!({ "startLine": line, "startColumn": column.unwrap_or(1) });
+        }
+        json!({ "physicalLocation": physical })
+    }
+}
+
+/// How much a leak of the category hurts, on code scanning's 0–10 scale
+/// (≥ 9 critical, ≥ 7 high, ≥ 4 medium): identifiers that open accounts or
+/// the state's records first, then what locates or contacts a person, then
+/// attributes. Column classification, which finds any category, is medium.
+fn sensitivity(category: Option<Category>) -> f64 {
+    match category {
+        Some(Category::MyNumber) => 9.0,
+        Some(Category::GovernmentId | Category::PaymentCard) => 8.0,
+        Some(Category::BankAccount) => 7.5,
+        Some(Category::FloorPlan | Category::Address) => 6.5,
+        Some(Category::Name | Category::BirthDate | Category::Phone) => 5.5,
+        Some(Category::Email) => 5.0,
+        Some(Category::Gender | Category::Occupation) => 4.0,
+        Some(Category::PostalCode) => 3.0,
+        None => 5.0,
+    }
+}
+
+/// A finding's severity: its category's, less when it is less certain.
+fn severity(category: Category, confidence: Confidence) -> f64 {
+    let weight = match confidence {
+        Confidence::High => 1.0,
+        Confidence::Medium => 0.75,
+        Confidence::Low => 0.4,
+    };
+    sensitivity(Some(category)) * weight
 }
 
 /// The location being written, and how often each (rule, masked value)
@@ -58,20 +112,40 @@ impl Format for Sarif {
                         "text": format!("{}\n{}", rule.en, rule.ja),
                         "markdown": format!("{}\n\n{}", rule.en, rule.ja),
                     },
-                    "properties": { "tags": ["privacy"] },
+                    "helpUri": format!("{}#{id}", super::detectors::URL),
+                    "properties": {
+                        "tags": ["privacy"],
+                        "security-severity": format!("{:.1}", sensitivity(rule.category)),
+                    },
                 });
                 if let Some(c) = rule.category {
-                    r["properties"] = json!({ "category": c.id(), "tags": ["privacy", c.id()] });
+                    r["properties"]["category"] = json!(c.id());
+                    r["properties"]["tags"] = json!(["privacy", c.id()]);
                 }
                 r
             })
             .collect();
-        let driver =
-            json!({ "name": "piimap", "version": env!("CARGO_PKG_VERSION"), "rules": rules });
+        let driver = json!({
+            "name": "piimap",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": rules,
+        });
+        // Where %SRCROOT% is on this machine; code scanning uses its own
+        // checkout instead.
+        let bases = match &self.root {
+            Some(root) => {
+                let dir = root.dir().to_string_lossy().replace('\\', "/");
+                let dir = dir.trim_end_matches('/');
+                let base = json!({ SRCROOT: { "uri": format!("file://{}/", uri(dir)) } });
+                format!("\"originalUriBaseIds\":{base},")
+            }
+            None => String::new(),
+        };
         writeln!(
             out,
             "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\
-             \"runs\":[{{\"tool\":{{\"driver\":{driver}}},\"columnKind\":\"unicodeCodePoints\",\"results\":["
+             \"runs\":[{{\"tool\":{{\"driver\":{driver}}},{bases}\"columnKind\":\"unicodeCodePoints\",\"results\":["
         )
     }
 
@@ -104,7 +178,7 @@ impl Format for Sarif {
                 json!({
                     "level": "error",
                     "message": { "text": e.message },
-                    "locations": [location(&e.path, None, None)],
+                    "locations": [self.location(&e.path, None, None)],
                 })
             })
             .collect();
@@ -122,8 +196,12 @@ impl Sarif {
             "ruleId": &*f.detector,
             "level": level(f.confidence),
             "message": { "text": message(f) },
-            "locations": [location(&f.path, f.line, f.column)],
-            "properties": { "category": f.category.id(), "confidence": f.confidence.as_str() },
+            "locations": [self.location(&f.path, f.line, f.column)],
+            "properties": {
+                "category": f.category.id(),
+                "confidence": f.confidence.as_str(),
+                "security-severity": format!("{:.1}", severity(f.category, f.confidence)),
+            },
         });
         if let Some(&i) = self.index.get(&*f.detector) {
             result["ruleIndex"] = json!(i);
@@ -151,7 +229,11 @@ impl Sarif {
         result["partialFingerprints"] = if f.fingerprint.is_empty() {
             let n = seen.entry((Arc::clone(&f.detector), f.masked.clone())).or_insert(0);
             *n += 1;
-            let shown = format!("{}\0{}\0{}\0{n}", f.detector, f.path, f.masked);
+            let path = match &self.root {
+                Some(root) => root.relative(&f.path),
+                None => std::borrow::Cow::Borrowed(&*f.path),
+            };
+            let shown = format!("{}\0{path}\0{}\0{n}", f.detector, f.masked);
             let hash = blake3::hash(shown.as_bytes()).to_hex();
             json!({ "piimapLocation/v1": &hash.as_str()[..32] })
         } else {
@@ -176,14 +258,6 @@ fn message(f: &Finding) -> String {
         Some(v) => format!("{what}: {v}"),
         None => format!("{what}: {}", f.masked),
     }
-}
-
-fn location(path: &str, line: Option<u64>, column: Option<u64>) -> Value {
-    let mut physical = json!({ "artifactLocation": { "uri": uri(path) } });
-    if let Some(line) = line {
-        physical["region"] = json!({ "startLine": line, "startColumn": column.unwrap_or(1) });
-    }
-    json!({ "physicalLocation": physical })
 }
 
 /// A relative URI reference for a report path: `./` dropped, every byte

@@ -111,3 +111,59 @@ fn unreadable_items_are_tool_notifications() {
         "no/such/file"
     );
 }
+
+#[test]
+fn a_repository_is_named_from_its_top_with_help_links_and_severities() {
+    let t = Tree::new();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).current_dir(t.path()).output();
+        assert!(out.unwrap().status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    t.file("src/顧客.txt", "TEL 090-5555-0123\n見本 TEL 03-1234-5678\n個人番号：123456789018\n");
+    // Scanned by its absolute path: still relative to the top.
+    let top = t.path().canonicalize().unwrap();
+    let out = piimap(&["scan", top.join("src").to_str().unwrap(), "--format", "sarif"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    validate(&text);
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], format!("file://{}/", top.display()));
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "src/%E9%A1%A7%E5%AE%A2.txt");
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    }
+    // Levels follow confidence: the placeholder number is a note.
+    let levels: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["properties"]["category"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(levels, [("phone", "error"), ("phone", "note"), ("my_number", "error")]);
+    let severity = |r: &serde_json::Value| -> f64 {
+        r["properties"]["security-severity"].as_str().unwrap().parse().unwrap()
+    };
+    assert!(severity(&results[2]) >= 9.0 && severity(&results[1]) < severity(&results[0]));
+    // Every rule links its section of the detector reference, which has it.
+    let docs = std::fs::read_to_string(root().join("docs/detectors.md")).unwrap();
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        let help = rule["helpUri"].as_str().unwrap();
+        assert!(help.ends_with(&format!("/docs/detectors.md#{id}")), "{help}");
+        assert!(docs.contains(&format!("<a name=\"{id}\"></a>")), "{id} has no section");
+        let s: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+        assert!((0.0..=10.0).contains(&s), "{id}: {s}");
+    }
+}
+
+#[test]
+fn the_detector_reference_is_current() {
+    let out = piimap(&["patterns", "docs"]);
+    let committed = std::fs::read_to_string(root().join("docs/detectors.md")).unwrap();
+    assert!(
+        String::from_utf8(out.stdout).unwrap() == committed,
+        "docs/detectors.md is stale: run `piimap patterns docs > docs/detectors.md`"
+    );
+}
