@@ -251,3 +251,64 @@ fn pre_commit_hooks_scan_the_files_passed_and_the_staged_lines() {
         said(&staged)
     );
 }
+
+/// Runs the GitHub Action's scan step in `t` as a runner would, with the
+/// piimap under test restored from the action's cache.
+fn action(t: &Tree, env: &[(&str, &str)]) -> (i32, String, Vec<(String, u64)>) {
+    let home = Tree::new();
+    std::fs::create_dir_all(home.path().join("bin")).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_piimap"), home.path().join("bin/piimap"))
+        .unwrap();
+    let output = home.path().join("github-output");
+    let out = Command::new(root().join("scripts/action.sh"))
+        .envs(env.iter().copied())
+        .env("PIIMAP_HOME", home.path())
+        .env("GITHUB_ACTION_PATH", root())
+        .env("GITHUB_OUTPUT", &output)
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    let said = std::fs::read_to_string(&output).unwrap_or_default();
+    let sarif = std::fs::read_to_string(t.path().join("piimap.sarif")).unwrap_or_default();
+    let results = serde_json::from_str::<serde_json::Value>(&sarif).ok().map_or(vec![], |v| {
+        let results = v["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+        (results.iter())
+            .map(|r| {
+                let at = &r["locations"][0]["physicalLocation"];
+                (
+                    at["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                    at["region"]["startLine"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    });
+    (code(&out), said, results)
+}
+
+#[test]
+fn the_github_action_scans_what_the_event_changes_and_reports_its_verdict() {
+    let t = repo(); // a.txt:1 holds a phone number
+    let base = head(t.path(), "HEAD");
+    t.file("b.txt", "clean\nTEL 03-3581-4427\n");
+    git(t.path(), &["add", "b.txt"]);
+    git(t.path(), &["commit", "-q", "-m", "more"]);
+    let head = head(t.path(), "HEAD");
+    let s = |x: &str| x.to_string();
+    // A pull request: the lines it adds; the step passes, its output fails.
+    let pr = action(&t, &[("PIIMAP_BASE_SHA", &base), ("PIIMAP_HEAD_SHA", &head)]);
+    assert_eq!(pr, (0, s("exit-code=1\n"), vec![(s("b.txt"), 2)]));
+    // A new branch (no "before") or `scope: all`: the whole tree.
+    let zero = "0".repeat(40);
+    let all = action(&t, &[("PIIMAP_BASE_SHA", &zero)]);
+    assert_eq!(all.2, [(s("a.txt"), 1), (s("b.txt"), 2)]);
+    let all = action(&t, &[("PIIMAP_SCOPE", "all"), ("PIIMAP_BASE_SHA", &base)]);
+    assert_eq!(all.2.len(), 2);
+    // Extra arguments, and the fail-on input.
+    let quiet = action(
+        &t,
+        &[("PIIMAP_SCOPE", "all"), ("PIIMAP_ARGS", "--exclude b.*"), ("PIIMAP_FAIL_ON", "none")],
+    );
+    assert_eq!(quiet, (0, s("exit-code=0\n"), vec![(s("a.txt"), 1)]));
+    // A bad scope fails the step itself.
+    assert_eq!(action(&t, &[("PIIMAP_SCOPE", "everything")]).0, 2);
+}
