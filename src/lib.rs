@@ -50,7 +50,7 @@
 //! let rules = Rules::builtin().expect("built-in rules parse");
 //! let out = Box::new(std::io::stdout());
 //! let described = piimap::scan::rule_descriptions(&detectors);
-//! let jsonl = Streaming::new(Format::Jsonl, &described, None, out).unwrap().unwrap();
+//! let jsonl = Streaming::new(Format::Jsonl, &described, &Default::default(), out).unwrap().unwrap();
 //! let pipeline = Pipeline::new(&detectors, rules, &jsonl);
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],

@@ -21,7 +21,7 @@ use piimap::identify::Rules;
 use piimap::inventory::purposes::Risk;
 use piimap::inventory::purposes::{Purposes, PurposesFile};
 use piimap::inventory::{Inventory, Run};
-use piimap::report::{self, Format, Streaming, labels::Lang};
+use piimap::report::{self, Format, StreamOptions, Streaming, TextOptions, labels::Lang};
 use piimap::scan::{
     DbOptions, Discard, Evidence, Filter, Observer, Pipeline, Progress, ScanConfig, Sink, scan,
     scan_databases, scan_git, scan_history,
@@ -48,6 +48,17 @@ pub(super) struct ScanArgs {
     /// default: `fail_on` of .piimap.toml, else low).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Colour the text report: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Text report: one block per location and the totals, no finding lines.
+    #[arg(long)]
+    summary: bool,
+    /// Text report: list every database row's findings too (by default a
+    /// table is summed up by its columns).
+    #[arg(short, long, conflicts_with = "summary")]
+    verbose: bool,
     /// Print raw values instead of masked ones. They are personal data: handle the output accordingly.
     #[arg(long)]
     show_values: bool,
@@ -286,6 +297,14 @@ pub(super) fn report_lang(format: Format, lang: Option<LangArg>) -> anyhow::Resu
     }
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
 /// `--min-confidence`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum ConfidenceArg {
@@ -377,13 +396,35 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let mode = args.mode(index.as_ref().map(|w| w as &dyn Observer))?;
     let format = args.format();
     let lang = report_lang(format, args.lang)?;
+    for (given, flag) in [(args.summary, "--summary"), (args.verbose, "--verbose")] {
+        anyhow::ensure!(
+            !given || format == Format::Text,
+            "{flag} applies to the text report, not to --format {}",
+            format.name()
+        );
+    }
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        // NO_COLOR (no-color.org): any non-empty value turns colour off.
+        ColorArg::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
     // Open the output before scanning so a bad -o fails fast.
     let out = output(args.output.as_deref())?;
     // Text, JSONL and SARIF are written as the scan goes; the inventory
     // formats at the end.
     let (streaming, out) = if format.streams() {
         let rules = piimap::scan::rule_descriptions(&setup.detectors);
-        (Streaming::new(format, &rules, Some(&root(&args.sources, &mode)), out)?, None)
+        let root = root(&args.sources, &mode);
+        let options = StreamOptions {
+            root: Some(&root),
+            text: TextOptions { color, summary: args.summary, verbose: args.verbose },
+        };
+        (Streaming::new(format, &rules, &options, out)?, None)
     } else {
         (None, Some(out))
     };
@@ -454,6 +495,8 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
         (args.fail_on.is_some(), "--fail-on"),
         (args.index.is_some(), "--index"),
         (args.show_values, "--show-values"),
+        (args.summary, "--summary"),
+        (args.verbose, "--verbose"),
     ] {
         anyhow::ensure!(!given, "baseline create writes a baseline file: {flag} does not apply");
     }

@@ -9,6 +9,7 @@
 //! `piimap report` can read back.
 
 pub mod detectors;
+pub use text::TextOptions;
 pub mod document;
 mod html;
 pub mod incident;
@@ -63,6 +64,15 @@ impl std::fmt::Display for Place<'_> {
             _ => write!(f, "{line}"),
         }
     }
+}
+
+/// How the streamed formats are written, besides their format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StreamOptions<'a> {
+    /// The repository SARIF names files from, when one is scanned.
+    pub root: Option<&'a crate::source::root::Root>,
+    /// Colour, summary and verbosity of the text report.
+    pub text: TextOptions,
 }
 
 /// `1,234,567`: a count as people read it.
@@ -134,17 +144,17 @@ impl Format {
 pub struct Streaming(Box<dyn stream::Finish>);
 
 impl Streaming {
-    /// Starts writing `format` to `out` (`rules`: what SARIF lists; `root`:
-    /// the repository SARIF names files from, when one is scanned); `None`
+    /// Starts writing `format` to `out` (`rules`: what SARIF lists); `None`
     /// for the inventory formats, which are written at the end.
     pub fn new(
         format: Format,
         rules: &BTreeMap<String, Rule>,
-        root: Option<&crate::source::root::Root>,
+        options: &StreamOptions<'_>,
         out: Box<dyn Write + Send>,
     ) -> io::Result<Option<Streaming>> {
+        let root = options.root;
         Ok(Some(Streaming(match format {
-            Format::Text => Box::new(stream::Ordered::new(text::Text, out)?),
+            Format::Text => Box::new(stream::Ordered::new(text::Text(options.text), out)?),
             Format::Jsonl => Box::new(stream::Ordered::new(jsonl::Jsonl, out)?),
             Format::Sarif => Box::new(stream::Ordered::new(sarif::Sarif::new(rules, root), out)?),
             Format::Json | Format::Csv | Format::Markdown | Format::Html => return Ok(None),

@@ -91,8 +91,41 @@ fn text_report_groups_by_file_with_a_bilingual_summary() {
     // Each file's findings as they are found, then what the file holds.
     let expected = "a/contact.txt\n      1:4    name          high   佐***  (jp.name-kanji)\n      2:4    phone         high   ***-****-4321  (jp.phone)\n      3:6    email         high   ca***@example.co.jp  (email)\n  name 1, phone 1, email 1 / 氏名 1、電話番号 1、電子メールアドレス 1\n  purposes / 利用目的: -; unassigned / 利用目的なし; risk / リスク: high 高\n  identifies / 識別性: direct 直接識別 (contact-point, name, name-with-contact); about 1 person / 推定 1 名\n\n";
     assert!(text.starts_with(expected), "{text}");
-    assert!(text.contains("summary / 概要: 1 files scanned"), "{text}");
-    assert!(text.contains("phone         電話番号"), "{text}");
+    assert!(text.contains("summary / 概要: 1 file scanned ("), "{text}");
+    assert!(text.contains(", 0 errors, 3 findings\n"), "{text}");
+    // Japanese labels line up by display width (a kanji is two columns).
+    assert!(text.contains("\n  phone         電話番号              1\n"), "{text}");
+    assert!(text.contains("\n  email         電子メールアドレス    1\n"), "{text}");
+    assert!(text.contains("\n  1 location with personal data, about 1 person / "), "{text}");
+    // No colour into a pipe.
+    assert!(!text.contains('\x1b'), "{text}");
+}
+
+#[test]
+fn text_summary_colour_and_no_color() {
+    let t = canary_tree();
+    let text = |args: &[&str], no_color: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"));
+        cmd.args([&["scan", "a"], args].concat()).current_dir(t.path()).env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    // --summary: the location's block, no finding lines.
+    let summary = text(&["--summary"], None);
+    assert!(summary.starts_with("a/contact.txt\n  name 1, phone 1, email 1 / "), "{summary}");
+    assert!(!summary.contains("(jp.phone)"), "{summary}");
+    // --color always paints the path and the confidence; never and a pipe do not.
+    let colored = text(&["--color", "always"], Some("1"));
+    assert!(colored.starts_with("\x1b[1;35ma/contact.txt\x1b[0m\n"), "{colored}");
+    assert!(colored.contains("\x1b[1;31mhigh  \x1b[0m"), "{colored}");
+    assert!(!text(&["--color", "never"], None).contains('\x1b'));
+    assert!(!text(&[], None).contains('\x1b'));
+    // Flags of the text report are refused with other formats.
+    let out = piimap_in(t.path(), &["scan", "a", "--summary", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--summary applies to the text report"));
 }
 
 #[test]

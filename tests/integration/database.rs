@@ -144,6 +144,20 @@ fn sqlite_tables_are_classified_by_column() {
     let share = jsonl(&piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]));
     assert_eq!(of_type(&share, "location")[0]["path"], "./crm.sqlite#main.customers");
     assert_eq!(columns(&share), expected_columns("", true));
+    // The text report sums the table up by its columns; --verbose lists rows.
+    let text = String::from_utf8(piimap(&["scan", &target]).stdout).unwrap();
+    assert!(
+        text.contains("\n      column email         high   4/4  (column)  [email]\n"),
+        "{text}"
+    );
+    let folded = text.matches("(column)").count();
+    assert!(
+        text.contains(&format!("\n  … {} findings in rows, by column above", 4 * folded)),
+        "{text}"
+    );
+    assert!(!text.contains("(email)  [email]"), "{text}");
+    let verbose = String::from_utf8(piimap(&["scan", &target, "--verbose"]).stdout).unwrap();
+    assert_eq!(verbose.matches("(email)  [email]").count(), 4, "{verbose}");
     // Sessions are read-only.
     assert!(
         connect(&Target::parse(&target).unwrap(), Timeouts::default())

@@ -68,7 +68,7 @@ fn scan_streams_jsonl_reports_progress_and_returns_the_locations() {
     let jsonl = Streaming::new(
         Format::Jsonl,
         &piimap::scan::rule_descriptions(&detectors),
-        None,
+        &Default::default(),
         Box::new(out.clone()),
     )
     .unwrap()
