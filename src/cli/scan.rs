@@ -437,11 +437,12 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(index) = index {
         index.finish(&inventory)?;
     }
+    let mut reader_left = false;
     match (streaming, out) {
         (Some(streaming), _) => match streaming.finish(&inventory) {
             // A reader that stops early (`| head -1`) ends the scan, not its
             // verdict: the exit code says what was found until then.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => reader_left = true,
             written => written.context("writing the report")?,
         },
         (None, Some(mut out)) => {
@@ -462,27 +463,66 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         FailOn::High => Some(Confidence::High),
         FailOn::None => None,
     };
-    let failed = match args.fail_on_risk {
-        Some(level) => {
+    // The verdict, and in words why: what failed the scan, or what did not.
+    let (failed, why) = match (args.fail_on_risk, threshold) {
+        (Some(level), _) => {
             let level = match level {
                 RiskArg::Low => Risk::Low,
                 RiskArg::Medium => Risk::Medium,
                 RiskArg::High => Risk::High,
                 RiskArg::Critical => Risk::Critical,
             };
-            inventory.locations.iter().any(|l| l.risk >= Some(level))
+            let failed = inventory.locations.iter().any(|l| l.risk >= Some(level));
+            let rule = format!("at or above --fail-on-risk {}", level.as_str());
+            let why = if failed {
+                format!("a location's risk {rule}")
+            } else {
+                format!("no risk {rule}")
+            };
+            (failed, why)
         }
-        None => threshold.is_some_and(|t| {
-            inventory.has_findings_at(t, args.fail_on_test_data || config.test_data.fail)
-        }),
+        (None, Some(t)) => {
+            let test_data = args.fail_on_test_data || config.test_data.fail;
+            let failed = inventory.has_findings_at(t, test_data);
+            let rule = format!("at or above --fail-on {}", t.as_str());
+            (failed, if failed { format!("findings {rule}") } else { format!("nothing {rule}") })
+        }
+        (None, None) => (false, "--fail-on none: findings never fail the scan".to_string()),
     };
-    Ok(if !inventory.errors.is_empty() {
-        EXIT_ERROR
+    let (code, why) = if !inventory.errors.is_empty() {
+        (EXIT_ERROR, "some items could not be read (listed as errors)".to_string())
     } else if failed {
-        args.exit_code
+        (args.exit_code, why)
     } else {
-        EXIT_CLEAN
-    })
+        (EXIT_CLEAN, why)
+    };
+    if !args.sources.quiet && !reader_left {
+        eprintln!("piimap: {}", closing_line(&inventory, args.output.as_deref(), code, &why));
+    }
+    Ok(code)
+}
+
+/// The one line a scan ends with on stderr, wherever its report went: what
+/// was read and found, where the report is and why the exit code is what
+/// it is.
+fn closing_line(inventory: &Inventory, output: Option<&Path>, code: u8, why: &str) -> String {
+    let n = |n: u64, one: &str, many: &str| {
+        format!("{} {}", report::grouped(n), if n == 1 { one } else { many })
+    };
+    let s = &inventory.stats;
+    let mut read = n(s.files, "file", "files");
+    if s.tables > 0 {
+        read = format!("{read} and {}", n(s.tables, "table", "tables"));
+    }
+    let places = n(inventory.locations.len() as u64, "location", "locations");
+    let people = n(inventory.subjects() as u64, "person", "people");
+    let report = output.map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
+    format!(
+        "{read} read; {} in {places} (about {people}); {}, {} skipped; report: {report}; exit {code}: {why}",
+        n(s.findings, "finding", "findings"),
+        n(inventory.errors.len() as u64, "error", "errors"),
+        report::grouped(inventory.skipped.len() as u64),
+    )
 }
 
 /// `piimap baseline create`: scans like `scan` and records every finding as
@@ -742,7 +782,19 @@ impl Setup {
             Some(scope) => scan_git(&pipeline, &repo(), &scope)
                 .with_context(|| format!("reading the change in {}", repo().display()))?,
             None if config.targets.is_empty() => Inventory::default(),
-            None => scan(&pipeline, &config),
+            // With a bar, a second walk counts ahead what there is to read.
+            None => match &bar {
+                Some(bar) => {
+                    let stop = std::sync::atomic::AtomicBool::new(false);
+                    std::thread::scope(|s| {
+                        s.spawn(|| bar.count_ahead(&config, &stop));
+                        let inventory = scan(&pipeline, &config);
+                        stop.store(true, Ordering::Relaxed);
+                        inventory
+                    })
+                }
+                None => scan(&pipeline, &config),
+            },
         };
         if !databases.is_empty() {
             inventory =
@@ -838,9 +890,12 @@ impl Filter for Accepted<'_> {
     }
 }
 
-/// The progress bar: items, bytes, findings and rate on stderr.
+/// The progress bar on stderr: files, bytes, rate and findings as the scan
+/// goes; once a walk ahead of the scan has counted the bytes to read, a bar
+/// with the share done and the time left.
 struct Bar {
     bar: ProgressBar,
+    files: AtomicU64,
     bytes: AtomicU64,
     findings: AtomicU64,
     /// When the message was last redrawn, in milliseconds of the bar.
@@ -851,19 +906,53 @@ impl Bar {
     fn new() -> Bar {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} files  {msg}  {elapsed}")
+            ProgressStyle::with_template("{spinner} {msg}  {elapsed}  (counting…)")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Bar { bar, bytes: AtomicU64::new(0), findings: AtomicU64::new(0), shown: AtomicU64::new(0) }
+        Bar {
+            bar,
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            findings: AtomicU64::new(0),
+            shown: AtomicU64::new(0),
+        }
+    }
+
+    /// The walk ahead has counted `bytes` to read: from now on a bar with
+    /// the percentage and the time left.
+    fn total(&self, bytes: u64) {
+        self.bar.set_length(bytes.max(1));
+        self.bar.set_position(self.bytes.load(Ordering::Relaxed));
+        self.bar.set_style(
+            ProgressStyle::with_template("{bar:20} {percent:>3}%  {msg}  ~{eta} left")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    }
+
+    /// Counts what a walk of `config` will read, on the calling thread,
+    /// until done or `stop`; then shows the total.
+    fn count_ahead(&self, config: &ScanConfig, stop: &std::sync::atomic::AtomicBool) {
+        let mut bytes = 0u64;
+        piimap::source::walk(&config.targets, &config.walk, &mut |entry| {
+            if let piimap::source::Entry::File { size, .. } = entry {
+                bytes += size;
+            }
+            !stop.load(Ordering::Relaxed)
+        });
+        if !stop.load(Ordering::Relaxed) {
+            self.total(bytes);
+        }
     }
 }
 
 impl Progress for Bar {
     fn item_done(&self, bytes: u64, findings: u64) {
+        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let found = self.findings.fetch_add(findings, Ordering::Relaxed) + findings;
-        self.bar.inc(1);
+        // An archive's members can add up past the archive's size.
+        self.bar.set_position(total.min(self.bar.length().unwrap_or(u64::MAX)));
         // The message is redrawn at most four times a second: formatting
         // it for every one of a million small files would only add lock
         // traffic, and counting files would leave it stale between large
@@ -875,9 +964,11 @@ impl Progress for Bar {
         {
             let rate = (total as f64 / self.bar.elapsed().as_secs_f64().max(0.001)) as u64;
             self.bar.set_message(format!(
-                "{} ({}/s)  {found} findings",
+                "{} files, {} at {}/s, {} found",
+                report::grouped(files),
                 indicatif::HumanBytes(total),
-                indicatif::HumanBytes(rate)
+                indicatif::HumanBytes(rate),
+                report::grouped(found)
             ));
         }
     }
@@ -885,7 +976,38 @@ impl Progress for Bar {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::*;
+
+    #[test]
+    fn the_bar_counts_ahead_then_shows_the_share_done() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), vec![b'x'; 3000]).unwrap();
+        std::fs::write(dir.path().join("b.txt"), vec![b'y'; 1000]).unwrap();
+        let config = ScanConfig {
+            targets: vec![dir.path().to_path_buf()],
+            walk: WalkOptions {
+                no_ignore: false,
+                follow: false,
+                max_filesize: 2000,
+                exclude: None,
+                report: None,
+                globs: None,
+            },
+            databases: DbOptions::default(),
+        };
+        let bar = Bar::new();
+        bar.item_done(500, 2);
+        assert_eq!(bar.bar.length(), None, "no total before the walk ahead is done");
+        bar.count_ahead(&config, &std::sync::atomic::AtomicBool::new(false));
+        // The file over --max-filesize is not read, so not counted.
+        assert_eq!((bar.bar.length(), bar.bar.position()), (Some(1000), 500));
+        bar.item_done(700, 1);
+        assert_eq!(bar.bar.position(), 1000, "never past the total");
+        // Stopped (the scan ended first): no total.
+        let stopped = Bar::new();
+        stopped.count_ahead(&config, &std::sync::atomic::AtomicBool::new(true));
+        assert_eq!(stopped.bar.length(), None);
+    }
 
     #[test]
     fn sizes() {

@@ -75,8 +75,8 @@ pub struct StreamOptions<'a> {
     pub text: TextOptions,
 }
 
-/// `1,234,567`: a count as people read it.
-pub(crate) fn grouped(n: u64) -> String {
+/// `1,234,567`: a count as people read it (reports and the CLI).
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {

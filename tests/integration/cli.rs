@@ -327,3 +327,39 @@ fn help_completions_man_page_and_init() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["locations"][0]["purposes"][0], "recruiting");
 }
+
+#[test]
+fn the_scan_ends_with_one_line_on_stderr_saying_why_the_exit_code() {
+    let t = canary_tree();
+    let last = |args: &[&str]| {
+        let out = piimap_in(t.path(), &[&["scan", "a"], args].concat());
+        let err = String::from_utf8(out.stderr.clone()).unwrap();
+        (code(&out), err.lines().last().unwrap_or_default().to_string())
+    };
+    let (code1, line) = last(&["--format", "jsonl", "-o", "out.jsonl"]);
+    assert_eq!(code1, 1);
+    assert_eq!(
+        line,
+        "piimap: 1 file read; 3 findings in 1 location (about 1 person); 0 errors, 0 skipped; \
+         report: out.jsonl; exit 1: findings at or above --fail-on low"
+    );
+    assert!(
+        last(&["--fail-on", "high"]).1.ends_with("exit 1: findings at or above --fail-on high")
+    );
+    let (code0, line) = last(&["--fail-on", "none"]);
+    assert_eq!(code0, 0);
+    assert!(
+        line.ends_with(
+            "report: standard output; exit 0: --fail-on none: findings never fail the scan"
+        ),
+        "{line}"
+    );
+    assert!(
+        last(&["--fail-on-risk", "critical"])
+            .1
+            .ends_with("exit 0: no risk at or above --fail-on-risk critical")
+    );
+    // -q: nothing on stderr.
+    let out = piimap_in(t.path(), &["scan", "a", "-q"]);
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

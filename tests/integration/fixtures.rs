@@ -248,7 +248,7 @@ fn truncated_drawings_give_what_they_hold_and_never_crash() {
             t.file(&format!("{cut}_{name}"), &bytes[..cut.min(bytes.len())]);
         }
     }
-    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--quiet"]);
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     // A cut zip (.p2z) is a corrupt archive: an error entry each, exit 2;
     // every other cut drawing gives what it holds without an error.

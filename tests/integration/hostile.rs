@@ -594,7 +594,7 @@ fn item10_a_damaged_pdf_is_a_corrupt_file_never_an_internal_error_or_a_scan() {
         // the page's text is lost, and that is no image.
         .file("long_length.pdf", damaged(4, &format!("/Length {length}"), "/Length 99999"))
         .file("short_length.pdf", damaged(4, &format!("/Length {length}"), "/Length 5"));
-    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--quiet"]);
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "a contained parser panic prints nothing");
     let values = jsonl(&out);
