@@ -197,6 +197,10 @@ pub struct Location {
     pub owner: Option<u32>,
     /// Readable by every user (exposure).
     pub world_readable: Option<bool>,
+    /// Rows read, for a database table (all, or the sample).
+    pub rows_read: Option<u64>,
+    /// Rows the database estimates the table holds.
+    pub rows_estimated: Option<u64>,
     /// The purposes the location serves (ids, by the location rules).
     pub purposes: Vec<String>,
     /// Categories it holds that none of its purposes allows.
@@ -247,7 +251,10 @@ impl Location {
 
     /// Takes the file system's view of the item.
     pub fn set_meta(&mut self, meta: &ItemMeta) {
-        self.size = Some(meta.size);
+        // A table has rows, not a size.
+        self.size = meta.rows_read.is_none().then_some(meta.size);
+        self.rows_read = meta.rows_read;
+        self.rows_estimated = meta.rows_estimated;
         self.modified = meta.modified;
         self.owner = meta.owner;
         self.world_readable = meta.world_readable;

@@ -125,6 +125,12 @@ pub struct LocationEntry {
     pub owner: Option<u32>,
     /// Readable by every user.
     pub world_readable: Option<bool>,
+    /// Rows read, for a database table (all, or the sample).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_read: Option<u64>,
+    /// Rows the database estimates the table holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_estimated: Option<u64>,
     /// Purpose ids.
     pub purposes: Vec<String>,
     /// Categories outside every purpose.
@@ -315,6 +321,8 @@ impl Document {
                 modified: l.modified.map(rfc3339),
                 owner: l.owner,
                 world_readable: l.world_readable,
+                rows_read: l.rows_read,
+                rows_estimated: l.rows_estimated,
                 purposes: l.purposes.clone(),
                 out_of_purpose: l.out_of_purpose.clone(),
                 deidentified_violation: l.deidentified_violation,

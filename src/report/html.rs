@@ -122,7 +122,19 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
     });
     let level_rank = l.identifiability.map_or(0, |x| x as usize + 1);
     let risk_rank = l.risk.map_or(0, |r| r as usize + 1);
-    let size = l.size.map_or_else(|| "-".to_string(), super::human_bytes);
+    // A file's size, or how many of a table's rows were read.
+    let size = match (l.rows_read, l.rows_estimated, l.size) {
+        (Some(read), Some(est), _) if est > read => {
+            let (read, est) = (super::grouped(read), super::grouped(est));
+            match lang {
+                Lang::Ja => format!("{read} 行（推定 {est} 行中）"),
+                Lang::En => format!("{read} of about {est} rows"),
+            }
+        }
+        (Some(read), ..) => format!("{} {}", super::grouped(read), lang.pick("行", "rows")),
+        (None, _, Some(bytes)) => super::human_bytes(bytes),
+        (None, _, None) => "-".to_string(),
+    };
     let modified = l.modified.as_deref().map_or("-", |m| m.get(..10).unwrap_or(m));
     let owner = l.owner.map_or_else(|| "-".to_string(), super::labels::user_name);
     format!(
@@ -134,8 +146,8 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
         l.people(),
         esc(&purposes),
         esc(&lang.flags(l).join("; ")),
-        l.size.unwrap_or(0),
-        size,
+        l.size.or(l.rows_read).unwrap_or(0),
+        esc(&size),
         esc(l.modified.as_deref().unwrap_or("")),
         esc(modified),
         esc(&owner),
@@ -328,8 +340,13 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
         (super::grouped(s.errors as u64), t("エラー", "errors")),
         (super::grouped(doc.skipped.len() as u64), t("スキップ", "skipped")),
     ];
-    if s.tables > 0 {
-        cards.insert(1, (super::grouped(s.tables), t("走査したテーブル", "tables scanned")));
+    // A database scan counts tables, not "0 files".
+    match (s.files, s.tables) {
+        (0, 1..) => cards[0] = (super::grouped(s.tables), t("走査したテーブル", "tables scanned")),
+        (_, 1..) => {
+            cards.insert(1, (super::grouped(s.tables), t("走査したテーブル", "tables scanned")))
+        }
+        _ => {}
     }
     page.push_str("<section class=\"cards\" id=\"summary\">");
     for (n, label) in cards {

@@ -14,6 +14,7 @@ use super::text::FileScan;
 use super::{Pipeline, listed, lock};
 use crate::inventory::Inventory;
 use crate::read::{self, Chunk, delimited::Header};
+use crate::source::ItemMeta;
 use crate::source::database::{Sample, Session, Table, Target, Timeouts, connect};
 
 /// How databases are read.
@@ -138,7 +139,9 @@ impl Worker<'_> {
         let mut file = FileScan::new(Path::new(path), path);
         file.columns = Some(self.detectors.columns(header));
         let mut text = String::new();
+        let mut rows = 0u64;
         let read = session.rows(table, limit, &mut |batch| {
+            rows += batch.rows.len() as u64;
             for (_, values) in &batch.rows {
                 for (n, v) in filled.iter_mut().zip(values) {
                     *n += usize::from(v.as_deref().is_some_and(|s| !s.trim().is_empty()));
@@ -151,6 +154,14 @@ impl Worker<'_> {
         if let Err(e) = read {
             out.error(path.to_string(), e.to_string());
         }
+        // Before the column findings, while the table is still the
+        // location being written.
+        let meta = ItemMeta {
+            rows_read: Some(rows),
+            rows_estimated: table.estimated_rows,
+            ..ItemMeta::default()
+        };
+        out.meta(path, meta);
         let columns: Vec<Arc<str>> = table.columns.iter().map(|c| Arc::from(&*c.name)).collect();
         out.findings(file.classify(&columns, &filled, None, None));
         out.stats().tables += 1;

@@ -80,11 +80,16 @@ pub enum Entry {
     },
 }
 
-/// What the file system says of an item, where it says it.
+/// What the file system (or, for a table, the database) says of an item,
+/// where it says it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ItemMeta {
-    /// Size in bytes.
+    /// Size in bytes (files).
     pub size: u64,
+    /// Rows read (database tables): all, or the sample.
+    pub rows_read: Option<u64>,
+    /// The rows the database estimates the table holds, where it says.
+    pub rows_estimated: Option<u64>,
     /// Last modification, seconds since 1970.
     pub modified: Option<u64>,
     /// The owner's user id (Unix).
@@ -108,7 +113,7 @@ impl ItemMeta {
         };
         #[cfg(not(unix))]
         let (owner, world_readable) = (None, None);
-        ItemMeta { size: m.len(), modified, owner, world_readable }
+        ItemMeta { size: m.len(), modified, owner, world_readable, ..ItemMeta::default() }
     }
 }
 

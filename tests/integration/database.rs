@@ -144,6 +144,12 @@ fn sqlite_tables_are_classified_by_column() {
     let share = jsonl(&piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]));
     assert_eq!(of_type(&share, "location")[0]["path"], "./crm.sqlite#main.customers");
     assert_eq!(columns(&share), expected_columns("", true));
+    // The inventory gives a table its rows read, not a size.
+    let doc: Value =
+        serde_json::from_slice(&piimap(&["scan", &target, "--format", "json"]).stdout).unwrap();
+    let table = &doc["locations"][0];
+    assert_eq!((table["rows_read"].as_u64(), table["size"].as_u64()), (Some(4), None));
+    assert_eq!(doc["summary"]["tables"], 2);
     // The text report sums the table up by its columns; --verbose lists rows.
     let text = String::from_utf8(piimap(&["scan", &target]).stdout).unwrap();
     assert!(
