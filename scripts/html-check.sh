@@ -21,7 +21,7 @@ if [ -z "$browser" ]; then
 fi
 cargo build --release --quiet
 flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --enable-logging=stderr --v=0)
-fail() fail "$*"
+fail() { echo "html-check: $*" >&2; exit 1; }
 # open NAME LANG: renders $out/NAME.html to NAME.dom and NAME.png; it must log
 # nothing to the console and be in LANG, and have each id given after.
 open_page() {
