@@ -36,7 +36,7 @@ open_page() {
     grep -q "id=\"$id\"" "$out/$name.dom" || fail "$name has no #$id"
   done
 }
-locations=$(./target/release/piimap scan fixtures --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["locations"]))' || true)
+locations=$(./target/release/piimap scan fixtures --format json -q | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["locations"]))' || true)
 for lang in ja en; do
   # Exit 1 means "findings": expected on the fixtures.
   ./target/release/piimap scan fixtures --format html --lang "$lang" -q -o "$out/inventory-$lang.html" || [ $? -eq 1 ]
