@@ -4,6 +4,7 @@
 
 mod incident;
 mod patterns;
+mod progress;
 mod scan;
 mod subject;
 
