@@ -554,7 +554,9 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     for e in &inventory.errors {
         eprintln!("piimap: {}: {}", e.path, e.message);
     }
-    eprintln!("piimap: {} findings accepted in {}", baseline.len(), path.display());
+    let n = baseline.len();
+    let findings = if n == 1 { "finding" } else { "findings" };
+    eprintln!("piimap: {} {findings} accepted in {}", report::grouped(n as u64), path.display());
     Ok(if inventory.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })
 }
 
