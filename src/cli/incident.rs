@@ -43,9 +43,9 @@ pub(super) struct IncidentArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = IncidentFormatArg::Text)]
     format: IncidentFormatArg,
-    /// Language of the assessment.
-    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
-    lang: LangArg,
+    /// Language of the assessment (default: ja; json holds ids).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Write the assessment to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -72,6 +72,11 @@ enum IncidentFormatArg {
 }
 
 pub(super) fn run(args: IncidentArgs) -> anyhow::Result<u8> {
+    // Refused before the scan, rather than ignored after it.
+    anyhow::ensure!(
+        args.lang.is_none() || !matches!(args.format, IncidentFormatArg::Json),
+        "--lang applies to the text, markdown and html assessments, not to --format json"
+    );
     let rules = match &args.incident_rules {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -115,7 +120,8 @@ pub(super) fn run(args: IncidentArgs) -> anyhow::Result<u8> {
         IncidentFormatArg::Markdown => IncidentFormat::Markdown,
         IncidentFormatArg::Html => IncidentFormat::Html,
     };
-    write(&assessment, format, args.lang.lang(), &mut out).context("writing the assessment")?;
+    write(&assessment, format, args.lang.unwrap_or_default().lang(), &mut out)
+        .context("writing the assessment")?;
     out.flush().context("writing the assessment")?;
     Ok(if !assessment.errors.is_empty() {
         EXIT_ERROR

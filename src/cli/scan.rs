@@ -781,7 +781,7 @@ impl Setup {
         let mut inventory = match scope {
             _ if mode.history => scan_history(&pipeline, &repo(), self.max_filesize)
                 .with_context(|| format!("reading the history of {}", repo().display()))?,
-            Some(scope) => scan_git(&pipeline, &repo(), &scope)
+            Some(scope) => scan_git(&pipeline, &repo(), &scope, config.walk.globs.as_ref())
                 .with_context(|| format!("reading the change in {}", repo().display()))?,
             None if config.targets.is_empty() => Inventory::default(),
             // With a bar, a second walk counts ahead what there is to read.

@@ -63,9 +63,9 @@ pub(super) struct SubjectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SubjectFormatArg::Text)]
     format: SubjectFormatArg,
-    /// Language of the answer.
-    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
-    lang: LangArg,
+    /// Language of the answer (default: ja; json holds ids).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Write the answer to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -96,6 +96,11 @@ pub(super) fn index_key(file: Option<&Path>) -> anyhow::Result<IndexKey> {
 }
 
 pub(super) fn run(args: SubjectArgs) -> anyhow::Result<u8> {
+    // Refused before the search, rather than ignored after it.
+    anyhow::ensure!(
+        args.lang.is_none() || !matches!(args.format, SubjectFormatArg::Json),
+        "--lang applies to the text and html answers, not to --format json"
+    );
     let request = Request {
         name: args.name.clone(),
         kana: args.kana.clone(),
@@ -124,7 +129,8 @@ pub(super) fn run(args: SubjectArgs) -> anyhow::Result<u8> {
         SubjectFormatArg::Json => SubjectFormat::Json,
         SubjectFormatArg::Html => SubjectFormat::Html,
     };
-    write(&answer, format, args.lang.lang(), &mut out).context("writing the answer")?;
+    write(&answer, format, args.lang.unwrap_or_default().lang(), &mut out)
+        .context("writing the answer")?;
     out.flush().context("writing the answer")?;
     Ok(exit_code(&answer))
 }

@@ -20,13 +20,18 @@ use crate::source::git::{self, GitError, Scope, Unread};
 
 /// Scans what a git scope adds: every changed file at its new content,
 /// keeping the findings on added lines (and whole-file ones, which the
-/// change touched).
+/// change touched). `globs` (`--glob`, as the walk's) choose the files by
+/// their repository paths.
 pub fn scan_git(
     pipeline: &Pipeline<'_>,
     repo: &Path,
     scope: &Scope,
+    globs: Option<&ignore::overrides::Override>,
 ) -> Result<Inventory, GitError> {
-    let changes = git::changes(repo, scope)?;
+    let mut changes = git::changes(repo, scope)?;
+    if let Some(globs) = globs {
+        changes.retain(|c| !globs.matched(&c.path, false).is_ignore());
+    }
     let inventory = pipeline.run(
         pipeline.jobs,
         &pipeline.evidence,

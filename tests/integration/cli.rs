@@ -231,6 +231,11 @@ fn flags_that_would_be_ignored_are_refused_and_errors_are_said_once() {
     assert_eq!(code(&out), 2);
     assert!(err(&out).contains("--format does not apply"), "{}", err(&out));
     // --lang where the report has no language.
+    for command in [&["subject", ".", "--phone", "090-1111-2222"][..], &["incident", "."]] {
+        let out = piimap_in(t.path(), &[command, &["--format", "json", "--lang", "en"]].concat());
+        assert_eq!(code(&out), 2, "{command:?}");
+        assert!(err(&out).contains("--lang applies to the"), "{command:?}: {}", err(&out));
+    }
     for format in ["jsonl", "sarif", "json", "text"] {
         let out = piimap_in(t.path(), &["scan", ".", "--format", format, "--lang", "en"]);
         assert_eq!(code(&out), 2, "{format}");

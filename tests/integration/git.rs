@@ -48,6 +48,12 @@ fn staged_scans_only_what_the_commit_adds() {
         found(&t, &["--staged"]),
         (1, vec![(s("a.txt"), 2, s("email")), (s("b.txt"), 1, s("phone"))])
     );
+    // --glob and --exclude choose the changed files too.
+    assert_eq!(found(&t, &["--staged", "-g", "b.*"]), (0, vec![(s("b.txt"), 1, s("phone"))]));
+    assert_eq!(
+        found(&t, &["--staged", "--exclude", "b.txt"]),
+        (1, vec![(s("a.txt"), 2, s("email"))])
+    );
     // Nothing staged: nothing to report.
     git(t.path(), &["commit", "-q", "-m", "more"]);
     assert_eq!(found(&t, &["--staged"]), (0, vec![]));
