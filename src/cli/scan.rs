@@ -506,21 +506,18 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
 /// was read and found, where the report is and why the exit code is what
 /// it is.
 fn closing_line(inventory: &Inventory, output: Option<&Path>, code: u8, why: &str) -> String {
-    let n = |n: u64, one: &str, many: &str| {
-        format!("{} {}", report::grouped(n), if n == 1 { one } else { many })
-    };
     let s = &inventory.stats;
-    let mut read = n(s.files, "file", "files");
+    let mut read = report::counted(s.files, "file", "files");
     if s.tables > 0 {
-        read = format!("{read} and {}", n(s.tables, "table", "tables"));
+        read = format!("{read} and {}", report::counted(s.tables, "table", "tables"));
     }
-    let places = n(inventory.locations.len() as u64, "location", "locations");
-    let people = n(inventory.subjects() as u64, "person", "people");
-    let report = output.map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
+    let places = report::counted(inventory.locations.len() as u64, "location", "locations");
+    let people = report::counted(inventory.subjects() as u64, "person", "people");
+    let written = output.map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
     format!(
-        "{read} read; {} in {places} (about {people}); {}, {} skipped; report: {report}; exit {code}: {why}",
-        n(s.findings, "finding", "findings"),
-        n(inventory.errors.len() as u64, "error", "errors"),
+        "{read} read; {} in {places} (about {people}); {}, {} skipped; report: {written}; exit {code}: {why}",
+        report::counted(s.findings, "finding", "findings"),
+        report::counted(inventory.errors.len() as u64, "error", "errors"),
         report::grouped(inventory.skipped.len() as u64),
     )
 }
@@ -554,9 +551,8 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     for e in &inventory.errors {
         eprintln!("piimap: {}: {}", e.path, e.message);
     }
-    let n = baseline.len();
-    let findings = if n == 1 { "finding" } else { "findings" };
-    eprintln!("piimap: {} {findings} accepted in {}", report::grouped(n as u64), path.display());
+    let accepted = report::counted(baseline.len() as u64, "finding", "findings");
+    eprintln!("piimap: {accepted} accepted in {}", path.display());
     Ok(if inventory.errors.is_empty() { EXIT_CLEAN } else { EXIT_ERROR })
 }
 

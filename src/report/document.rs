@@ -380,6 +380,16 @@ impl Document {
         }
     }
 
+    /// The locations, each with its index in `locations`, as the privacy
+    /// officer reads them: highest risk first, then most people, then path.
+    pub fn by_risk(&self) -> Vec<(usize, &LocationEntry)> {
+        let mut order: Vec<(usize, &LocationEntry)> = self.locations.iter().enumerate().collect();
+        order.sort_by(|(_, a), (_, b)| {
+            (b.risk.cmp(&a.risk)).then(b.subjects.cmp(&a.subjects)).then(a.path.cmp(&b.path))
+        });
+        order
+    }
+
     /// The folder `path` is summed up under in `summary.by_folder`.
     pub fn folder(&self, path: &str) -> String {
         folder(path, self.scan.as_ref().map_or(&[][..], |r| &r.targets[..]))

@@ -94,10 +94,17 @@ fn matrix(doc: &Document, lang: Lang) -> String {
     }
     html.push_str("</tr>");
     let max = doc.summary.by_folder.values().map(|g| g.locations).max().unwrap_or(1).max(1);
+    // Each location's folder once, not once per row of the matrix.
+    let folders: Vec<String> = doc.locations.iter().map(|l| doc.folder(&l.path)).collect();
     for folder in doc.summary.by_folder.keys() {
         let _ = write!(html, "<tr><td><code>{}</code></td>", esc(folder));
-        let here: Vec<&LocationEntry> =
-            doc.locations.iter().filter(|l| doc.folder(&l.path) == *folder).collect();
+        let here: Vec<&LocationEntry> = doc
+            .locations
+            .iter()
+            .zip(&folders)
+            .filter(|(_, f)| *f == folder)
+            .map(|(l, _)| l)
+            .collect();
         for c in &categories {
             let n = here.iter().filter(|l| l.categories.contains_key(c)).count();
             let alpha = if n == 0 { 0.0 } else { 0.15 + 0.85 * n as f64 / max as f64 };
@@ -157,14 +164,6 @@ fn location_row(doc: &Document, l: &LocationEntry, lang: Lang, i: usize) -> Stri
 /// Where a finding is, in words a reader finds it by: a line and column, a
 /// cell, a page — or, for a finding about a whole column, the column.
 fn place(f: &super::document::FindingEntry, lang: Lang) -> String {
-    let place = super::Place {
-        line: f.line,
-        column: f.column,
-        sheet: f.sheet.as_deref(),
-        page: f.page,
-        slide: f.slide,
-        row: f.row.as_deref(),
-    };
     match &f.field {
         // A column finding sums up a column: its place is the column, on
         // its sheet when it has one.
@@ -175,7 +174,15 @@ fn place(f: &super::document::FindingEntry, lang: Lang) -> String {
         _ if f.line.is_none() && f.sheet.is_none() && f.page.is_none() && f.slide.is_none() => {
             lang.pick("ファイル全体", "whole file").to_string()
         }
-        _ => place.to_string(),
+        _ => super::Place {
+            line: f.line,
+            column: f.column,
+            sheet: f.sheet.as_deref(),
+            page: f.page,
+            slide: f.slide,
+            row: f.row.as_deref(),
+        }
+        .to_string(),
     }
 }
 
@@ -408,11 +415,7 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
         t("所有者", "owner"),
     );
     // Indexes stay those of the document (the evidence anchors).
-    let mut order: Vec<(usize, &LocationEntry)> = doc.locations.iter().enumerate().collect();
-    order.sort_by(|(_, a), (_, b)| {
-        (b.risk.cmp(&a.risk)).then(b.subjects.cmp(&a.subjects)).then(a.path.cmp(&b.path))
-    });
-    for (i, l) in order {
+    for (i, l) in doc.by_risk() {
         page.push_str(&location_row(doc, l, lang, i));
     }
     page.push_str("</tbody></table>\n");

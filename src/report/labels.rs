@@ -1,6 +1,8 @@
 //! Words of the privacy officer's reports (HTML, Markdown) in Japanese and
 //! English: categories, levels, risks, purposes, flags and risk reasons.
 
+use std::collections::BTreeMap;
+
 use crate::finding::{Category, Confidence, Level};
 use crate::inventory::purposes::{Purpose, Risk};
 
@@ -167,7 +169,15 @@ impl Lang {
 
 /// The name of the user with id `uid` on this machine, or the id when it has
 /// none (a report rendered elsewhere, a file of a deleted user).
+/// Looked up once per user: a report of a share lists the same few owners
+/// on thousands of rows, and each lookup may read the password database.
 pub fn user_name(uid: u32) -> String {
+    static NAMES: std::sync::Mutex<BTreeMap<u32, String>> = std::sync::Mutex::new(BTreeMap::new());
+    let mut names = NAMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    names.entry(uid).or_insert_with(|| lookup_user(uid)).clone()
+}
+
+fn lookup_user(uid: u32) -> String {
     #[cfg(unix)]
     if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
         return user.name;

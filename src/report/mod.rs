@@ -88,6 +88,11 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `1 file`, `1,234 files`: a count with its noun (reports and the CLI).
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", grouped(n), if n == 1 { one } else { many })
+}
+
 /// `1.50 MiB`: a size as people read it.
 pub(crate) fn human_bytes(n: u64) -> String {
     indicatif::HumanBytes(n).to_string()
@@ -243,7 +248,7 @@ pub fn render(
 
 #[cfg(test)]
 mod tests {
-    use super::{grouped, human_bytes};
+    use super::{counted, grouped, human_bytes};
 
     #[test]
     fn numbers_as_people_read_them() {
@@ -252,5 +257,9 @@ mod tests {
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(human_bytes(1536), "1.50 KiB");
+        assert_eq!(
+            (counted(1, "file", "files"), counted(1200, "file", "files")),
+            ("1 file".to_string(), "1,200 files".to_string())
+        );
     }
 }

@@ -154,10 +154,7 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
 |---|---|---|---:|---|---|---|",
         lang.location_columns().join(" | ")
     )?;
-    // Highest risk first, then most people, as the HTML report.
-    let mut order: Vec<&LocationEntry> = doc.locations.iter().collect();
-    order.sort_by(|a, b| b.risk.cmp(&a.risk).then(b.subjects.cmp(&a.subjects)));
-    for l in order {
+    for (_, l) in doc.by_risk() {
         let categories: Vec<String> =
             l.categories.iter().map(|(c, n)| format!("{} {n}", lang.category(*c))).collect();
         writeln!(

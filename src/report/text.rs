@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::printable;
 use super::stream::Format;
+use super::{counted, grouped, printable};
 use crate::Confidence;
 use crate::finding::{Finding, Level, Part};
 use crate::inventory::purposes::Risk;
@@ -96,11 +96,12 @@ impl Format for Text {
         if self.0.summary {
             self.path_line(&mut s, &l.path);
         } else if current.folded > 0 {
-            let n = grouped(current.folded);
+            let n = current.folded as u64;
             let _ = writeln!(
                 s,
-                "  … {n} {} in rows, by column above (--verbose lists them) / 行ごとの検出 {n} 件は列ごとに集計",
-                plural(current.folded, "finding", "findings")
+                "  … {} in rows, by column above (--verbose lists them) / 行ごとの検出 {} 件は列ごとに集計",
+                counted(n, "finding", "findings"),
+                grouped(n)
             );
         }
         self.write_location(&mut s, l);
@@ -133,11 +134,9 @@ impl Format for Text {
             writeln!(out)?;
         }
         let s = &inv.stats;
-        let count =
-            |n: u64, one: &str, many: &str| format!("{} {}", grouped(n), plural(n, one, many));
-        let mut read = count(s.files, "file", "files");
+        let mut read = counted(s.files, "file", "files");
         if s.tables > 0 {
-            read.push_str(&format!(" and {}", count(s.tables, "table", "tables")));
+            read.push_str(&format!(" and {}", counted(s.tables, "table", "tables")));
         }
         writeln!(
             out,
@@ -145,8 +144,8 @@ impl Format for Text {
             super::human_bytes(s.bytes),
             grouped(s.binary),
             grouped(inv.skipped.len() as u64),
-            count(inv.errors.len() as u64, "error", "errors"),
-            count(s.findings, "finding", "findings"),
+            counted(inv.errors.len() as u64, "error", "errors"),
+            counted(s.findings, "finding", "findings"),
         )?;
         let noted = [
             (
@@ -157,7 +156,7 @@ impl Format for Text {
             (s.test_data, "of well-known test data (low) / 既知の試験用データ（低）"),
         ];
         for (n, what) in noted.into_iter().filter(|(n, _)| *n > 0) {
-            writeln!(out, "  {} {what}", count(n, "finding", "findings"))?;
+            writeln!(out, "  {} {what}", counted(n, "finding", "findings"))?;
         }
         for (category, n) in &s.by_category {
             writeln!(
@@ -174,8 +173,8 @@ impl Format for Text {
             writeln!(
                 out,
                 "  {} with personal data, about {} / 個人データを含む場所 {} 件、推定 {} 名",
-                count(places, "location", "locations"),
-                count(people, "person", "people"),
+                counted(places, "location", "locations"),
+                counted(people, "person", "people"),
                 grouped(places),
                 grouped(people),
             )?;
@@ -188,7 +187,7 @@ impl Format for Text {
                         "  {} {} {}",
                         pad(level.as_str(), 13),
                         pad(level.label_ja(), 21),
-                        count(n, "location", "locations")
+                        counted(n, "location", "locations")
                     )?;
                 }
             }
@@ -202,7 +201,7 @@ impl Format for Text {
                         "  {} {} {}",
                         self.paint(risk_style(risk), &pad(&name, 13)),
                         pad(&ja, 21),
-                        count(n, "location", "locations")
+                        counted(n, "location", "locations")
                     )?;
                 }
             }
@@ -260,10 +259,16 @@ impl Text {
     /// `  name 1, phone 1 / 氏名 1、電話番号 1` and
     /// `  identifies / 識別性: direct 直接識別 (name, name-with-contact); about 1 person / 推定 1 名`
     fn write_location(&self, out: &mut String, l: &Location) {
-        let en: Vec<String> =
-            l.categories.iter().map(|(c, n)| format!("{} {}", c.id(), grouped(*n))).collect();
-        let ja: Vec<String> =
-            l.categories.iter().map(|(c, n)| format!("{} {}", c.label_ja(), grouped(*n))).collect();
+        let en: Vec<String> = l
+            .categories
+            .iter()
+            .map(|(c, n)| format!("{} {}", c.id(), grouped(*n as u64)))
+            .collect();
+        let ja: Vec<String> = l
+            .categories
+            .iter()
+            .map(|(c, n)| format!("{} {}", c.label_ja(), grouped(*n as u64)))
+            .collect();
         let _ = writeln!(out, "  {} / {}", en.join(", "), ja.join("、"));
         if let Some(risk) = l.risk {
             let purposes =
@@ -292,12 +297,11 @@ impl Text {
         let at_least = if l.subjects_at_least { "at least " } else { "" };
         let _ = writeln!(
             out,
-            "  identifies / 識別性: {} {} ({}); about {at_least}{} {} / 推定 {} 名{}",
+            "  identifies / 識別性: {} {} ({}); about {at_least}{} / 推定 {} 名{}",
             level.as_str(),
             level.label_ja(),
             l.rules.join(", "),
-            grouped(l.subjects as u64),
-            plural(l.subjects as u64, "person", "people"),
+            counted(l.subjects as u64, "person", "people"),
             grouped(l.subjects as u64),
             if l.subjects_at_least { "以上" } else { "" },
         );
@@ -310,15 +314,6 @@ fn risk_style(risk: Risk) -> &'static str {
         Risk::Medium => YELLOW,
         Risk::Low => DIM,
     }
-}
-
-/// `one` for 1, else `many`.
-fn plural<'a>(n: impl TryInto<u64>, one: &'a str, many: &'a str) -> &'a str {
-    if n.try_into().ok() == Some(1) { one } else { many }
-}
-
-fn grouped(n: impl TryInto<u64>) -> String {
-    super::grouped(n.try_into().unwrap_or(u64::MAX))
 }
 
 /// `s` padded with spaces to `width` terminal columns (a kanji takes two).
@@ -335,9 +330,5 @@ mod tests {
         assert_eq!(pad("電話番号", 10), "電話番号  ");
         assert_eq!(pad("phone", 10), "phone     ");
         assert_eq!(pad("組み合わせで識別", 10), "組み合わせで識別");
-        assert_eq!(
-            (plural(1u64, "file", "files"), plural(2u64, "file", "files")),
-            ("file", "files")
-        );
     }
 }
