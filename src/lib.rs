@@ -54,7 +54,7 @@
 //! let pipeline = Pipeline::new(&detectors, rules, &jsonl);
 //! let config = ScanConfig {
 //!     targets: vec!["share".into()],
-//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, exclude: None, report: None, globs: None },
+//!     walk: WalkOptions { no_ignore: false, follow: false, max_filesize: 256 << 20, exclude: None, report: None, globs: None, shard: None },
 //!     databases: DbOptions::default(),
 //! };
 //! let inventory = scan(&pipeline, &config);

@@ -174,6 +174,7 @@ fn scan(
         show_values: false,
         evidence: 0,
         observer: Some(&crowd),
+        shard: None,
     };
     let inventory = setup.scan(&args.sources, &mode, &project, None, None, &Discard)?;
     let (estimate, at_least) = crowd.people();

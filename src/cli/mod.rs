@@ -50,6 +50,9 @@ enum Command {
     Baseline(BaselineCommand),
     /// Render a saved inventory (`scan --format json`) again, without rescanning.
     Report(ReportArgs),
+    /// Join saved inventories (the shards of one scan, or scans of different
+    /// targets) into one, as one run would have written it.
+    Merge(MergeArgs),
     /// Find every record held about one person (a data-subject request).
     Subject(Box<subject::SubjectArgs>),
     /// Assess a leak: categories, people, whether it must be reported, a draft report.
@@ -88,6 +91,23 @@ struct ReportArgs {
     #[arg(long, value_enum)]
     lang: Option<scan::LangArg>,
     /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `piimap merge A.json B.json …`.
+#[derive(Debug, clap::Args)]
+struct MergeArgs {
+    /// Inventories written by `scan --format json` (e.g. one per shard).
+    #[arg(required = true, num_args = 1..)]
+    inventories: Vec<PathBuf>,
+    /// Output format of the joined inventory.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Json)]
+    format: InventoryFormat,
+    /// Language of the report.
+    #[arg(long, value_enum)]
+    lang: Option<scan::LangArg>,
+    /// Write it to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -135,6 +155,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Patterns(cmd) => patterns::run(cmd),
         Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
         Command::Report(args) => report(args),
+        Command::Merge(args) => merge(args),
         Command::Subject(args) => subject::run(*args),
         Command::Incident(args) => incident::run(*args),
         Command::Init(args) => init(&args),
@@ -193,6 +214,19 @@ fn report(args: ReportArgs) -> anyhow::Result<u8> {
     let doc = read_inventory(&args.inventory)?;
     let mut out = scan::output(args.output.as_deref())?;
     piimap::report::render(format, &doc, lang, &mut out).context("writing the report")?;
+    Ok(EXIT_CLEAN)
+}
+
+fn merge(args: MergeArgs) -> anyhow::Result<u8> {
+    use anyhow::Context;
+    let format = args.format.format();
+    let lang = scan::report_lang(format, args.lang)?;
+    let docs = (args.inventories.iter())
+        .map(|p| Ok((p.display().to_string(), read_inventory(p)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let doc = piimap::report::merge::merge(docs).map_err(|e| anyhow::anyhow!("merge: {e}"))?;
+    let mut out = scan::output(args.output.as_deref())?;
+    piimap::report::render(format, &doc, lang, &mut out).context("writing the merged inventory")?;
     Ok(EXIT_CLEAN)
 }
 

@@ -113,6 +113,7 @@ mod tests {
                 exclude: None,
                 report: None,
                 globs: None,
+                shard: None,
             },
             databases: DbOptions::default(),
         };

@@ -30,6 +30,7 @@ use piimap::source::WalkOptions;
 use piimap::source::database::{Target, Timeouts};
 use piimap::source::git::Scope;
 use piimap::source::root::Root;
+use piimap::source::shard::Shard;
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
@@ -107,6 +108,18 @@ pub(super) struct ScanArgs {
     /// The secret keying the index (default: the PIIMAP_INDEX_KEY environment variable).
     #[arg(long, value_name = "FILE", requires = "index")]
     index_key_file: Option<PathBuf>,
+    /// Scan only shard I of N (1-based): every file and table is in exactly
+    /// one shard, by a hash of its path; `auto` takes I and N from a Slurm
+    /// array (SLURM_ARRAY_TASK_ID/COUNT) or a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX, with PIIMAP_SHARDS). Join the shards' --format
+    /// json inventories with `piimap merge`.
+    #[arg(long, value_name = "I/N|auto", value_parser = shard, conflicts_with_all = ["staged", "diff", "since", "history"])]
+    shard: Option<Shard>,
+}
+
+/// Parses `--shard`.
+fn shard(s: &str) -> Result<Shard, String> {
+    Shard::parse(s, |name| std::env::var(name).ok())
 }
 
 /// What to read and how: the targets, database sampling, walking, workers
@@ -201,6 +214,8 @@ pub(super) struct Mode<'a> {
     pub(super) evidence: usize,
     /// Sees raw values (a subject index or search).
     pub(super) observer: Option<&'a dyn Observer>,
+    /// Only this shard's files and tables.
+    pub(super) shard: Option<Shard>,
 }
 
 impl ScanArgs {
@@ -229,6 +244,7 @@ impl ScanArgs {
             show_values: self.show_values,
             evidence: self.evidence,
             observer,
+            shard: self.shard,
         })
     }
 }
@@ -730,6 +746,7 @@ impl Setup {
                 connect: Duration::from_secs(args.db_connect_timeout),
                 statement: Duration::from_secs(args.db_statement_timeout),
             },
+            shard: mode.shard,
         };
         let config = ScanConfig {
             targets: paths,
@@ -742,6 +759,7 @@ impl Setup {
                 exclude: project.ignored()?.map(std::sync::Arc::new),
                 report: mode.output.map(Path::to_path_buf),
                 globs: path_globs(&args.globs, &args.exclude)?,
+                shard: mode.shard,
             },
         };
         let scope = mode.scope.clone();
@@ -839,6 +857,7 @@ impl Setup {
             globs: (args.globs.iter().cloned())
                 .chain(args.exclude.iter().map(|g| format!("!{g}")))
                 .collect(),
+            shard: mode.shard.map(|s| s.to_string()),
         }
     }
 }

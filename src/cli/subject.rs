@@ -148,6 +148,7 @@ fn search(args: &SubjectArgs, rules: &Rules, query: &Query) -> anyhow::Result<An
         show_values: false,
         evidence: 0,
         observer: Some(&matcher),
+        shard: None,
     };
     let inventory = setup.scan(&args.sources, &mode, &project, None, None, &Discard)?;
     Ok(matcher.answer(&inventory.errors, &inventory.skipped))

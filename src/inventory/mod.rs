@@ -156,6 +156,10 @@ pub struct Run {
     /// `--glob` and `--exclude` (as `!GLOB`): which files the walk took.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub globs: Vec<String>,
+    /// `--shard I/N`: this run scanned only shard I of N (`piimap merge`
+    /// joins them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 /// What one location (a file, an archive member, a table) holds, for the

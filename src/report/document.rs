@@ -80,6 +80,43 @@ pub struct Summary {
     pub errors: usize,
 }
 
+impl Summary {
+    /// Sums up `locations` (below `targets`): their number and people, and
+    /// the groups by folder, purpose, level and risk; the counters read
+    /// from the scan (files, bytes, tables, findings, categories, errors)
+    /// are left as they are.
+    pub(crate) fn sum_up(&mut self, locations: &[LocationEntry], targets: &[String]) {
+        self.locations = locations.len();
+        self.subjects = locations.iter().map(|l| l.subjects).sum();
+        for l in locations {
+            let findings: usize = l.categories.values().sum();
+            let add = |group: &mut Group| {
+                group.locations += 1;
+                group.findings += findings;
+                group.subjects += l.subjects;
+                group.violations += usize::from(l.violates());
+            };
+            add(self.by_folder.entry(folder(&l.path, targets)).or_default());
+            if l.purposes.is_empty() {
+                add(self.by_purpose.entry("unassigned".to_string()).or_default());
+            }
+            for p in &l.purposes {
+                add(self.by_purpose.entry(p.clone()).or_default());
+            }
+            if let Some(level) = l.identifiability {
+                *self.by_identifiability.entry(level).or_default() += 1;
+            }
+            if let Some(risk) = l.risk {
+                *self.by_risk.entry(risk).or_default() += 1;
+            }
+            self.out_of_purpose +=
+                usize::from(!l.out_of_purpose.is_empty() || l.deidentified_violation);
+            self.unassigned += usize::from(l.unassigned);
+            self.retention_overdue += usize::from(l.retention_overdue);
+        }
+    }
+}
+
 /// Totals of a group of locations.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -298,8 +335,6 @@ impl Document {
             bytes: inv.stats.bytes,
             tables: inv.stats.tables,
             findings: inv.stats.findings as usize,
-            locations: inv.locations.len(),
-            subjects: inv.subjects(),
             by_category: inv.stats.by_category.iter().map(|(c, n)| (*c, *n as usize)).collect(),
             errors: inv.errors.len(),
             ..Summary::default()
@@ -334,32 +369,7 @@ impl Document {
             })
             .collect();
         let targets = inv.run.as_ref().map_or(&[][..], |r| &r.targets[..]);
-        for l in &locations {
-            let findings: usize = l.categories.values().sum();
-            let add = |group: &mut Group| {
-                group.locations += 1;
-                group.findings += findings;
-                group.subjects += l.subjects;
-                group.violations += usize::from(l.violates());
-            };
-            add(summary.by_folder.entry(folder(&l.path, targets)).or_default());
-            if l.purposes.is_empty() {
-                add(summary.by_purpose.entry("unassigned".to_string()).or_default());
-            }
-            for p in &l.purposes {
-                add(summary.by_purpose.entry(p.clone()).or_default());
-            }
-            if let Some(level) = l.identifiability {
-                *summary.by_identifiability.entry(level).or_default() += 1;
-            }
-            if let Some(risk) = l.risk {
-                *summary.by_risk.entry(risk).or_default() += 1;
-            }
-            summary.out_of_purpose +=
-                usize::from(!l.out_of_purpose.is_empty() || l.deidentified_violation);
-            summary.unassigned += usize::from(l.unassigned);
-            summary.retention_overdue += usize::from(l.retention_overdue);
-        }
+        summary.sum_up(&locations, targets);
         Document {
             schema: SCHEMA.to_string(),
             tool: format!("piimap {}", env!("CARGO_PKG_VERSION")),

@@ -15,6 +15,7 @@ mod html;
 pub mod incident;
 mod jsonl;
 pub mod labels;
+pub mod merge;
 mod sarif;
 mod stream;
 pub mod subject;

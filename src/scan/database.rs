@@ -32,6 +32,9 @@ pub struct DbOptions {
     pub connections: usize,
     /// How long to wait for a server.
     pub timeouts: Timeouts,
+    /// `--shard`: only the tables of this shard, of database targets (an
+    /// SQLite file met on a walk belongs to one shard whole).
+    pub shard: Option<crate::source::shard::Shard>,
 }
 
 impl DbOptions {
@@ -52,6 +55,7 @@ impl Default for DbOptions {
             views: false,
             connections: 2,
             timeouts: Timeouts::default(),
+            shard: None,
         }
     }
 }
@@ -62,24 +66,32 @@ impl Default for DbOptions {
 pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOptions) -> Inventory {
     let mut inv = Inventory::default();
     for target in targets {
+        // A database that cannot be read is one error, in one shard's report.
+        let error = |e: String| match opts.shard {
+            Some(shard) if !shard.holds(&target.display) => Inventory::default(),
+            _ => pipeline.error_item(target.display.clone(), e),
+        };
         let mut first = match connect(target, opts.timeouts) {
             Ok(s) => s,
             Err(e) => {
-                inv = inv.merge(pipeline.error_item(target.display.clone(), e.to_string()));
+                inv = inv.merge(error(e.to_string()));
                 continue;
             }
         };
         let tables = match first.tables(opts.views) {
             Ok(t) => t,
             Err(e) => {
-                inv = inv.merge(pipeline.error_item(target.display.clone(), e.to_string()));
+                inv = inv.merge(error(e.to_string()));
                 continue;
             }
         };
         let sessions = Mutex::new(vec![first]);
-        let tables: Vec<Table> =
-            tables.into_iter().filter(|t| opts.wants(&t.qualified())).collect();
         let path = |table: &Table| format!("{}#{}", target.display, table.qualified());
+        let tables: Vec<Table> = tables
+            .into_iter()
+            .filter(|t| opts.wants(&t.qualified()))
+            .filter(|t| opts.shard.is_none_or(|s| s.holds(&path(t))))
+            .collect();
         let part = pipeline.run(
             opts.connections,
             &pipeline.evidence,

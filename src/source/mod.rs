@@ -15,6 +15,7 @@ pub mod archive;
 pub mod database;
 pub mod git;
 pub mod root;
+pub mod shard;
 
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,9 @@ pub struct WalkOptions {
     /// `--glob`: only files matching a glob, none matching a `!glob`
     /// (ripgrep's overrides, relative to the working directory).
     pub globs: Option<ignore::overrides::Override>,
+    /// `--shard`: only the files of this shard (every shard walks the
+    /// whole tree and drops the others' files unread).
+    pub shard: Option<shard::Shard>,
 }
 
 impl Entry {
@@ -222,6 +226,9 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
             Ok(_) => continue,
             Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
         };
+        if opts.shard.is_some_and(|s| !s.holds(entry.display())) {
+            continue;
+        }
         if !each(entry) {
             return;
         }

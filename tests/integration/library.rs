@@ -52,6 +52,7 @@ fn config(t: &Tree) -> ScanConfig {
             exclude: None,
             report: None,
             globs: None,
+            shard: None,
         },
         databases: DbOptions::default(),
     }

@@ -18,6 +18,7 @@ mod library;
 mod patterns;
 mod project;
 mod sarif;
+mod scale;
 mod stream;
 mod subject;
 mod walk;
