@@ -204,8 +204,9 @@ impl Level {
 }
 
 /// One piece of personal data found at one place. Ordered by path, then
-/// position, then the rest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// position, then the rest. Serialisable for the incremental state, which
+/// keeps a location's evidence between runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The item's path as the user gave the target (`share/a/b.txt`); shared
     /// by every finding of the item.
@@ -247,6 +248,7 @@ pub struct Finding {
     /// The value under a key that lives only in this process (0 for
     /// whole-file and column findings): tells values apart when people are
     /// counted, never written anywhere.
+    #[serde(skip)]
     pub subject: u64,
     /// The row of a database table: its primary key, else `#` and its number.
     pub row: Option<String>,
@@ -259,7 +261,7 @@ pub struct Finding {
 }
 
 /// A numbered part of a document, whose lines are numbered from 1 again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Part {
     /// A PDF page (1-based).
     Page(u32),

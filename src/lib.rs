@@ -75,6 +75,7 @@ pub mod report;
 pub mod scan;
 pub mod selftest;
 pub mod source;
+pub mod state;
 pub mod subject;
 pub mod suppress;
 

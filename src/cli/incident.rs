@@ -175,6 +175,7 @@ fn scan(
         evidence: 0,
         observer: Some(&crowd),
         shard: None,
+        state: None,
     };
     let inventory = setup.scan(&args.sources, &mode, &project, None, None, &Discard)?;
     let (estimate, at_least) = crowd.people();

@@ -31,6 +31,7 @@ use piimap::source::database::{Target, Timeouts};
 use piimap::source::git::Scope;
 use piimap::source::root::Root;
 use piimap::source::shard::Shard;
+use piimap::state::State;
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
@@ -115,6 +116,15 @@ pub(super) struct ScanArgs {
     /// json inventories with `piimap merge`.
     #[arg(long, value_name = "I/N|auto", value_parser = shard, conflicts_with_all = ["staged", "diff", "since", "history"])]
     shard: Option<Shard>,
+    /// Keep what this scan learns in FILE (SQLite) and, on the next scan
+    /// with it, read only files and tables that changed since (for the
+    /// json, csv, markdown and html reports: the state keeps each
+    /// location's aggregate, not its findings).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// With --state: read everything again (and refill the state).
+    #[arg(long, requires = "state")]
+    full_rescan: bool,
 }
 
 /// Parses `--shard`.
@@ -216,6 +226,8 @@ pub(super) struct Mode<'a> {
     pub(super) observer: Option<&'a dyn Observer>,
     /// Only this shard's files and tables.
     pub(super) shard: Option<Shard>,
+    /// What earlier scans learned: unchanged items are not read.
+    pub(super) state: Option<&'a State>,
 }
 
 impl ScanArgs {
@@ -225,7 +237,11 @@ impl ScanArgs {
     }
 
     /// The mode these arguments ask for.
-    fn mode<'a>(&'a self, observer: Option<&'a dyn Observer>) -> anyhow::Result<Mode<'a>> {
+    fn mode<'a>(
+        &'a self,
+        observer: Option<&'a dyn Observer>,
+        state: Option<&'a State>,
+    ) -> anyhow::Result<Mode<'a>> {
         let scope = if self.staged {
             Some(Scope::Staged)
         } else if let Some(range) = &self.diff {
@@ -245,6 +261,7 @@ impl ScanArgs {
             evidence: self.evidence,
             observer,
             shard: self.shard,
+            state,
         })
     }
 }
@@ -409,8 +426,30 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         }
         None => None,
     };
-    let mode = args.mode(index.as_ref().map(|w| w as &dyn Observer))?;
     let format = args.format();
+    let state = match &args.state {
+        Some(path) => {
+            anyhow::ensure!(
+                !format.streams(),
+                "--state keeps each location's aggregate, not its findings: use it with --format json, csv, markdown or html, not {}",
+                format.name()
+            );
+            anyhow::ensure!(
+                args.index.is_none(),
+                "--index needs every value of every file: it cannot take unchanged files from --state"
+            );
+            anyhow::ensure!(
+                !(args.staged || args.diff.is_some() || args.since.is_some() || args.history),
+                "--state remembers files of a walk, not git changes"
+            );
+            let version = setup.version(&args, &config, key.as_ref())?;
+            let scope =
+                format!("{:?} shard {:?}", args.sources.targets, args.shard.map(|s| s.to_string()));
+            Some(State::open(path, &scope, &version, args.full_rescan)?)
+        }
+        None => None,
+    };
+    let mode = args.mode(index.as_ref().map(|w| w as &dyn Observer), state.as_ref())?;
     let lang = report_lang(format, args.lang)?;
     for (given, flag) in [(args.summary, "--summary"), (args.verbose, "--verbose")] {
         anyhow::ensure!(
@@ -450,6 +489,11 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     };
     let accepted = baseline.as_ref().map(Baseline::index);
     let inventory = setup.scan(&args.sources, &mode, &config, key, accepted, sink)?;
+    drop(mode);
+    let remembered = match state {
+        Some(state) => Some(state.finish(true).context("saving the state")?),
+        None => None,
+    };
     if let Some(index) = index {
         index.finish(&inventory)?;
     }
@@ -513,6 +557,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         (EXIT_CLEAN, why)
     };
     if !args.sources.quiet && !reader_left {
+        if let Some(r) = &remembered {
+            eprintln!("piimap: {}", state_line(r));
+        }
         eprintln!("piimap: {}", closing_line(&inventory, args.output.as_deref(), code, &why));
     }
     Ok(code)
@@ -538,6 +585,24 @@ fn closing_line(inventory: &Inventory, output: Option<&Path>, code: u8, why: &st
     )
 }
 
+/// What the state did, said before the closing line: how much was not
+/// read again and why everything was, if it was.
+fn state_line(r: &piimap::state::Outcome) -> String {
+    let unchanged = report::counted(r.recalled, "item", "items");
+    let mut line = if r.recalled == 0 && r.reset.is_none() {
+        "--state: every item read (none unchanged since a scan it knows)".to_string()
+    } else {
+        format!("{unchanged} unchanged since the last scan, taken from --state")
+    };
+    if r.forgotten > 0 {
+        line += &format!("; {} no longer there", report::grouped(r.forgotten));
+    }
+    if let Some(why) = &r.reset {
+        line += &format!("; everything read again: {why}");
+    }
+    line
+}
+
 /// `piimap baseline create`: scans like `scan` and records every finding as
 /// accepted in the file given with `-o`.
 pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
@@ -550,6 +615,8 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
         (args.show_values, "--show-values"),
         (args.summary, "--summary"),
         (args.verbose, "--verbose"),
+        (args.state.is_some(), "--state"),
+        (args.shard.is_some(), "--shard"),
     ] {
         anyhow::ensure!(!given, "baseline create writes a baseline file: {flag} does not apply");
     }
@@ -557,7 +624,7 @@ pub(super) fn create_baseline(args: ScanArgs) -> anyhow::Result<u8> {
     let mut out = output(Some(&path))?;
     let config = config(&args.sources)?;
     let setup = Setup::new(&args.sources, args.purposes.as_deref(), &config)?;
-    let mode = args.mode(None)?;
+    let mode = args.mode(None, None)?;
     let recorder = Recorder::new(root(&args.sources, &mode));
     let inventory =
         setup.scan(&args.sources, &mode, &config, Some(baseline.key()?), None, &recorder)?;
@@ -705,6 +772,48 @@ impl Setup {
         })
     }
 
+    /// The version of everything that decides what a file yields, for
+    /// `--state`: this binary, the loaded detectors, the project
+    /// configuration, the baseline, the fingerprint key (keyed, never the
+    /// key) and the options that change findings or evidence.
+    fn version(
+        &self,
+        args: &ScanArgs,
+        project: &Config,
+        key: Option<&FingerprintKey>,
+    ) -> anyhow::Result<String> {
+        let mut h = blake3::Hasher::new();
+        // The binary stands for its built-in patterns, dictionaries,
+        // validators and readers: its version, and its size and time, which
+        // every build and every install changes (hashing its bytes would
+        // cost more than an unchanged rescan).
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Ok(m) = std::env::current_exe().and_then(std::fs::metadata) {
+            h.update(format!("{:?}", piimap::source::Stamp::of(&m)).as_bytes());
+        }
+        for i in 0..self.detectors.len() {
+            h.update(format!("{:?}", self.detectors.spec(i)).as_bytes());
+        }
+        h.update(format!("{project:?}").as_bytes());
+        if let Some(path) = &args.baseline {
+            h.update(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?);
+        }
+        if let Some(key) = key {
+            h.update(key.fingerprint(Category::Name, "piimap --state").as_bytes());
+        }
+        let s = &args.sources;
+        let options = (
+            &self.skipped,
+            s.min_confidence.map(ConfidenceArg::confidence),
+            args.show_values,
+            args.evidence,
+            (!s.full).then_some(s.sample_rows),
+            (&s.db_include, &s.db_exclude, s.db_views),
+        );
+        h.update(format!("{options:?}").as_bytes());
+        Ok(h.finalize().to_hex().to_string())
+    }
+
     /// Runs the scan the arguments describe (a walk of the targets, or a
     /// git scope, and the databases), streaming findings to `sink` and
     /// showing raw values to `mode.observer`.
@@ -786,6 +895,7 @@ impl Setup {
         pipeline.evidence = Evidence { show_values: mode.show_values, key };
         pipeline.observer = mode.observer;
         pipeline.jobs = self.jobs;
+        pipeline.state = mode.state;
         pipeline.progress = bar.as_ref().map(|b| b as &dyn Progress);
         pipeline.policy.purposes = Some(&self.purposes);
         pipeline.policy.filter = Some(&filter);

@@ -149,6 +149,7 @@ fn search(args: &SubjectArgs, rules: &Rules, query: &Query) -> anyhow::Result<An
         evidence: 0,
         observer: Some(&matcher),
         shard: None,
+        state: None,
     };
     let inventory = setup.scan(&args.sources, &mode, &project, None, None, &Discard)?;
     Ok(matcher.answer(&inventory.errors, &inventory.skipped))

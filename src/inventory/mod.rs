@@ -24,7 +24,7 @@ pub struct ItemError {
 }
 
 /// An item deliberately not scanned.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// The item's path.
     pub path: String,
@@ -34,7 +34,7 @@ pub struct Skipped {
 
 /// Counters for the summary: what was read and what was found, summed over
 /// every item as it finishes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Files read and scanned as text.
     pub files: u64,
@@ -164,8 +164,9 @@ pub struct Run {
 
 /// What one location (a file, an archive member, a table) holds, for the
 /// inventory: aggregates of its findings, never the findings themselves,
-/// but for a capped sample of masked evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// but for a capped sample of masked evidence. Serialisable for the
+/// incremental state (`crate::state`), which keeps it between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// The item's path, as findings give it.
     pub path: Arc<str>,

@@ -218,9 +218,9 @@ fn assess_one(l: &mut Location, purposes: &Purposes, now: SystemTime) {
             })
             .collect()
     };
-    if serving.iter().all(|p| p.deidentified) && !serving.is_empty() && direct {
-        l.deidentified_violation = true;
-    }
+    // Set, never only raised: a location from the state is judged again.
+    l.deidentified_violation =
+        serving.iter().all(|p| p.deidentified) && !serving.is_empty() && direct;
     l.unassigned = serving.is_empty() && identifying;
     let age_days = l.modified.and_then(|m| {
         let modified = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(m);

@@ -14,8 +14,9 @@ use super::text::FileScan;
 use super::{Pipeline, listed, lock};
 use crate::inventory::Inventory;
 use crate::read::{self, Chunk, delimited::Header};
-use crate::source::ItemMeta;
 use crate::source::database::{Sample, Session, Table, Target, Timeouts, connect};
+use crate::source::{ItemMeta, Stamp};
+use crate::state::Ticket;
 
 /// How databases are read.
 #[derive(Debug, Clone)]
@@ -97,6 +98,10 @@ pub fn scan_databases(pipeline: &Pipeline<'_>, targets: &[Target], opts: &DbOpti
             &pipeline.evidence,
             listed(tables),
             path,
+            |table| {
+                let stamp = Stamp::of_marker(table.changes.as_deref()?);
+                Some(Ticket { key: path(table), stamp, file: None, meta: None })
+            },
             |w, out, table| {
                 let session =
                     lock(&sessions).pop().map_or_else(|| connect(target, opts.timeouts), Ok);

@@ -37,6 +37,7 @@ pub fn scan_git(
         &pipeline.evidence,
         listed(changes),
         |change| change.path.clone(),
+        |_| None,
         |w, out, change| {
             out.only_lines(change.added);
             w.scan_bytes(&change.path, &change.content, out);
@@ -73,6 +74,7 @@ pub fn scan_history(
             });
         },
         |(blob, _)| format!("{} (commit {})", blob.path, &blob.commit[..12]),
+        |_| None,
         |w, out, (blob, content)| {
             let at = || format!("{} (commit {})", blob.path, &blob.commit[..12]);
             match content {

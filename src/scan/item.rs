@@ -70,7 +70,7 @@ impl<'a> Worker<'a> {
     /// Scans one entry of a walk.
     pub(super) fn process(&mut self, entry: Entry, databases: &DbOptions, out: &mut dyn Out) {
         match entry {
-            Entry::File { path, display, size, meta } => {
+            Entry::File { path, display, size, meta, .. } => {
                 out.meta(&display, meta);
                 self.scan_file(&path, &display, size, databases, out);
             }

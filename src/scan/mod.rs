@@ -48,6 +48,7 @@ use crate::identify::Rules;
 use crate::inventory::purposes::Purposes;
 use crate::inventory::{Inventory, ItemError, Location, Rule, Skipped};
 use crate::source::{self, WalkOptions};
+use crate::state::Ticket;
 
 /// The paths to scan and how to walk them.
 #[derive(Debug, Clone)]
@@ -221,6 +222,8 @@ pub struct Pipeline<'a> {
     pub observer: Option<&'a dyn Observer>,
     /// Worker threads.
     pub jobs: usize,
+    /// What earlier scans learned (`--state`): unchanged files are not read.
+    pub state: Option<&'a crate::state::State>,
     /// The next item's number, shared by every scan run with this pipeline
     /// (files, then databases) so that the sink sees one sequence.
     next: AtomicU64,
@@ -239,6 +242,7 @@ impl<'a> Pipeline<'a> {
             progress: None,
             observer: None,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            state: None,
             next: AtomicU64::new(0),
         }
     }
@@ -253,6 +257,8 @@ impl<'a> Pipeline<'a> {
     /// findings carrying `evidence`: items are numbered as listed, admitted
     /// by the sink, and each writes through its own [`emit::Stream`]. A
     /// panic while scanning an item becomes an error entry named by `label`.
+    /// With a state, an item whose `ticket` the state recalls is not read:
+    /// its stored part is replayed; what reading one yields is remembered.
     ///
     /// `produce` runs on a thread of its own and sends admitted items down
     /// a channel; every pool thread runs one loop that takes items from it. So
@@ -266,6 +272,7 @@ impl<'a> Pipeline<'a> {
         evidence: &Evidence,
         produce: impl FnOnce(&mut dyn FnMut(T) -> bool) + Send,
         label: impl Fn(&T) -> String + Sync,
+        ticket: impl Fn(&T) -> Option<Ticket> + Sync,
         each: impl Fn(&mut item::Worker<'_>, &mut emit::Stream<'_>, T) + Sync,
     ) -> Inventory {
         let inventory = Mutex::new(Inventory::default());
@@ -279,6 +286,16 @@ impl<'a> Pipeline<'a> {
             evidence
         };
         let scan_one = |w: &mut item::Worker<'_>, seq: Seq, item: T| {
+            let ticket = self.state.and_then(|state| Some((state, ticket(&item)?)));
+            if let Some(part) = ticket.as_ref().and_then(|(state, t)| state.recall(t)) {
+                let part = self.replay(seq, part, ticket.as_ref().map(|(_, t)| t));
+                if let Some(p) = self.progress {
+                    p.item_done(part.stats.bytes, part.stats.findings);
+                }
+                let mut all = lock(&inventory);
+                *all = std::mem::take(&mut *all).merge(part);
+                return;
+            }
             let name = label(&item);
             // Past the readers (caught below, the item's partial results
             // kept), a panic in identifying or writing loses the item's
@@ -295,6 +312,9 @@ impl<'a> Pipeline<'a> {
                 errors: vec![ItemError { path: name, message: CRASHED.into() }],
                 ..Inventory::default()
             });
+            if let Some((state, t)) = &ticket {
+                state.remember(t, &part);
+            }
             if let Some(p) = self.progress {
                 p.item_done(part.stats.bytes, part.stats.findings);
             }
@@ -344,6 +364,29 @@ impl<'a> Pipeline<'a> {
             }
         }
         inventory.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes what an unchanged item added last time as item `seq`: its
+    /// locations (their purposes and retention judged again, as of now) and
+    /// skipped members. It has no findings to stream: the state keeps
+    /// aggregates, never findings.
+    fn replay(&self, seq: Seq, mut part: Inventory, ticket: Option<&Ticket>) -> Inventory {
+        let mut sink = self.sink.item(seq);
+        for location in &mut part.locations {
+            if let Some(t) = ticket.filter(|t| *t.key == *location.path)
+                && let Some(meta) = &t.meta
+            {
+                location.set_meta(meta);
+            }
+            if let Some(purposes) = self.policy.purposes {
+                purposes.assess(location, self.policy.now);
+            }
+            sink.location(location);
+        }
+        for skipped in &part.skipped {
+            sink.skipped(skipped);
+        }
+        part
     }
 
     /// An item that is only an error (a database that cannot be reached).
@@ -399,6 +442,15 @@ pub fn scan(pipeline: &Pipeline<'_>, config: &ScanConfig) -> Inventory {
             &pipeline.evidence,
             |each| source::walk(&config.targets, &config.walk, each),
             |entry| entry.display().to_string(),
+            |entry| match entry {
+                source::Entry::File { display, path, stamp, meta, .. } => Some(Ticket {
+                    key: display.clone(),
+                    stamp: *stamp,
+                    file: Some(path.clone()),
+                    meta: Some(*meta),
+                }),
+                _ => None,
+            },
             |w, out, entry| w.process(entry, &config.databases, out),
         )
         .finish()

@@ -202,6 +202,11 @@ pub struct Table {
     pub key: Option<usize>,
     /// The planner's row estimate, where the engine has one.
     pub estimated_rows: Option<u64>,
+    /// What changes when the table's rows do, where the engine keeps it
+    /// (PostgreSQL's insert/update/delete counters, MySQL's update time,
+    /// an SQLite file's stamp): the incremental state reads a table again
+    /// only when it differs. `None`: always read.
+    pub changes: Option<String>,
 }
 
 impl Table {
@@ -420,6 +425,14 @@ mod sqlite {
                 .map_err(err)?
                 .collect::<Result<_, _>>()
                 .map_err(err)?;
+            // The file and its write-ahead log, as the walk would see them:
+            // any write to the database changes one of them.
+            let stamp = |p: &str| std::fs::metadata(p).ok().map(|m| crate::source::Stamp::of(&m));
+            let changes = self
+                .conn
+                .path()
+                .filter(|p| !p.is_empty())
+                .map(|p| format!("{:?}/{:?}", stamp(p), stamp(&format!("{p}-wal"))));
             let mut tables = Vec::new();
             for name in names {
                 let mut info = self
@@ -445,6 +458,7 @@ mod sqlite {
                     columns,
                     key,
                     estimated_rows: None,
+                    changes: changes.clone(),
                 });
             }
             Ok(tables)
@@ -562,7 +576,9 @@ mod pg {
         fn tables(&mut self, views: bool) -> Result<Vec<Table>, DbError> {
             let kinds = if views { "'r','p','v','m'" } else { "'r','p'" };
             let sql = format!(
-                "SELECT n.nspname, c.relname, c.reltuples::bigint, c.oid::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                "SELECT n.nspname, c.relname, c.reltuples::bigint, c.oid::bigint, \
+                 s.n_tup_ins || '/' || s.n_tup_upd || '/' || s.n_tup_del || '/' || c.relnatts \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
                  WHERE c.relkind IN ({kinds}) AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
                  AND NOT c.relispartition ORDER BY 1, 2"
             );
@@ -571,6 +587,8 @@ mod pg {
             for r in rows {
                 let (schema, name, estimate, oid): (String, String, i64, i64) =
                     (r.get(0), r.get(1), r.get(2), r.get(3));
+                // The cumulative insert/update/delete counters (views have none).
+                let counters: Option<String> = r.get(4);
                 let cols = self
                     .client
                     .query(
@@ -590,6 +608,7 @@ mod pg {
                     columns,
                     key,
                     estimated_rows: u64::try_from(estimate).ok(),
+                    changes: counters.map(|c| format!("{estimate}/{c}")),
                 });
             }
             Ok(tables)
@@ -753,15 +772,15 @@ mod my {
             let timeouts = self.timeouts;
             let err = move |e: mysql::Error| DbError::new(message(&e, timeouts), None);
             let kinds = if views { "'BASE TABLE','VIEW'" } else { "'BASE TABLE'" };
-            let list: Vec<(String, String, Option<u64>)> = self
+            let list: Vec<(String, String, Option<u64>, Option<String>)> = self
                 .conn
                 .query(format!(
-                    "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_TYPE IN ({kinds}) \
+                    "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, CAST(UPDATE_TIME AS CHAR) FROM information_schema.TABLES WHERE TABLE_TYPE IN ({kinds}) \
                      AND TABLE_SCHEMA = DATABASE() ORDER BY 1, 2"
                 ))
                 .map_err(err)?;
             let mut tables = Vec::new();
-            for (schema, name, estimate) in list {
+            for (schema, name, estimate, updated) in list {
                 let cols: Vec<(String, String, String)> = self
                     .conn
                     .exec(
@@ -775,7 +794,17 @@ mod my {
                     .into_iter()
                     .map(|(n, t, _)| Column { binary: binary(&t), name: n })
                     .collect();
-                tables.push(Table { schema, name, columns, key, estimated_rows: estimate });
+                // Without an update time (not kept by every engine), no
+                // marker: the table is always read.
+                let changes = updated.map(|t| format!("{estimate:?}/{t}"));
+                tables.push(Table {
+                    schema,
+                    name,
+                    columns,
+                    key,
+                    estimated_rows: estimate,
+                    changes,
+                });
             }
             Ok(tables)
         }

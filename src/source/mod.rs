@@ -67,6 +67,8 @@ pub enum Entry {
         size: u64,
         /// What else the file system says of it (time, owner, exposure).
         meta: ItemMeta,
+        /// What tells whether it changed since an earlier scan.
+        stamp: Stamp,
     },
     /// A file not read, and why (over the size limit; a FIFO or a device).
     Skipped {
@@ -118,6 +120,68 @@ impl ItemMeta {
         #[cfg(not(unix))]
         let (owner, world_readable) = (None, None);
         ItemMeta { size: m.len(), modified, owner, world_readable, ..ItemMeta::default() }
+    }
+}
+
+/// What tells whether a file changed since it was last scanned (the
+/// incremental state compares them): its size, its modification and
+/// status-change times to the nanosecond, and its inode. The status-change
+/// time cannot be set back by tools that keep modification times (`cp -p`,
+/// `rsync -t`, `touch -r`), so an equal stamp means the same content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub modified_ns: i64,
+    /// Status-change time, nanoseconds since 1970 (0 where there is none).
+    pub changed_ns: i64,
+    /// The inode (0 where there is none).
+    pub inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(m: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+            Stamp {
+                size: m.len(),
+                modified_ns: ns(m.mtime(), m.mtime_nsec()),
+                changed_ns: ns(m.ctime(), m.ctime_nsec()),
+                inode: m.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let modified_ns = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i64);
+            Stamp { size: m.len(), modified_ns, changed_ns: 0, inode: 0 }
+        }
+    }
+}
+
+impl Stamp {
+    /// The stamp of something that is not a file (a table): a marker of its
+    /// changes the database keeps, hashed into the fields.
+    pub fn of_marker(marker: &str) -> Stamp {
+        let hash = blake3::hash(marker.as_bytes());
+        let word = |i: usize| {
+            let mut w = [0; 8];
+            w.copy_from_slice(&hash.as_bytes()[i * 8..i * 8 + 8]);
+            w
+        };
+        Stamp {
+            size: u64::from_le_bytes(word(0)),
+            modified_ns: i64::from_le_bytes(word(1)),
+            changed_ns: i64::from_le_bytes(word(2)),
+            inode: u64::from_le_bytes(word(3)),
+        }
     }
 }
 
@@ -210,6 +274,7 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
                     path: e.into_path(),
                     size: m.len(),
                     meta: ItemMeta::of(&m),
+                    stamp: Stamp::of(&m),
                 },
                 Err(err) => {
                     Entry::Error { display: display_path(e.path()), message: describe(&err) }

@@ -222,3 +222,127 @@ fn shard_auto_reads_slurm_and_kubernetes_variables() {
     assert_eq!(code(&neither), 2);
     assert!(String::from_utf8_lossy(&neither.stderr).contains("neither a Slurm array task"));
 }
+
+/// Scans `share` as json with `--state`, returning the inventory and stderr.
+fn stateful(share: &std::path::Path, state: &std::path::Path, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["scan", share.to_str().unwrap(), "--format", "json", "--exit-code", "0"];
+    args.extend(["--state", state.to_str().unwrap()]);
+    args.extend(extra);
+    let o = piimap(&args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(code(&o), 0, "{err}");
+    (timeless(serde_json::from_slice(&o.stdout).unwrap()), err)
+}
+
+fn location_paths(doc: &Value) -> Vec<String> {
+    let locations = doc["locations"].as_array().unwrap();
+    locations
+        .iter()
+        .map(|l| l["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_rescan_with_state_reads_only_what_changed() {
+    let t = share(8);
+    t.file("顧客.csv", "氏名,電話番号\n山田 太郎,090-5555-0101\n");
+    t.file("archive.zip", zip_of(&[("in/list.txt", "TEL 090-5555-0199 佐藤 次郎様\n".as_bytes())]));
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let (first, said) = stateful(t.path(), &state, &[]);
+    assert!(said.contains("--state: every item read"), "{said}");
+    assert_eq!(first["summary"]["locations"], 10);
+
+    // Unchanged: every item from the state, the same inventory.
+    let (again, said) = stateful(t.path(), &state, &[]);
+    assert!(said.contains("11 items unchanged since the last scan"), "{said}");
+    assert_eq!(again, first);
+
+    // One file changed, one deleted, one only touched (same content).
+    let changed = t.path().join("部署1/sub1/f1.txt");
+    std::fs::write(&changed, "mail: user1@docomo.ne.jp\nTEL 090-5555-0111\n").unwrap();
+    std::fs::remove_file(t.path().join("部署2/sub2/f2.txt")).unwrap();
+    let touched = t.path().join("顧客.csv");
+    let bytes = std::fs::read(&touched).unwrap();
+    std::fs::write(&touched, bytes).unwrap();
+    let (later, said) = stateful(t.path(), &state, &[]);
+    assert!(said.contains("9 items unchanged") && said.contains("1 no longer there"), "{said}");
+    assert!(!location_paths(&later).contains(&"f2.txt".to_string()));
+    let f1 = later["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["path"].as_str().unwrap().ends_with("/f1.txt"))
+        .unwrap();
+    assert_eq!(f1["categories"], serde_json::json!({"email": 1, "phone": 1}));
+    // What a scan without a state says of the same share.
+    let o = piimap(&["scan", t.path().to_str().unwrap(), "--format", "json", "--exit-code", "0"]);
+    assert_eq!(later, timeless(serde_json::from_slice(&o.stdout).unwrap()));
+
+    // Purposes are judged on every run, also of unchanged items.
+    let purposes = dir.path().join("purposes.toml");
+    std::fs::write(
+        &purposes,
+        "[[purpose]]\nid = \"dept\"\nja = \"部署\"\nen = \"Departments\"\ncategories = [\"email\"]\n\n[[rule]]\npurposes = [\"dept\"]\npaths = [\"**/部署0/**\"]\n",
+    )
+    .unwrap();
+    let (judged, said) = stateful(t.path(), &state, &["--purposes", purposes.to_str().unwrap()]);
+    assert!(said.contains("10 items unchanged"), "{said}");
+    assert_eq!(judged["summary"]["by_purpose"]["dept"]["locations"], 2, "{}", judged["summary"]);
+
+    // Other patterns, other findings: everything is read again.
+    let patterns = tempfile::tempdir().unwrap();
+    std::fs::write(
+        patterns.path().join("extra.toml"),
+        r#"[[detector]]
+id = "member-id"
+category = "government_id"
+description = { en = "member id", ja = "会員番号" }
+pattern = '(M-\d{6})'
+confidence = "medium"
+examples = ["M-123456"]
+negative_examples = ["M-12"]
+"#,
+    )
+    .unwrap();
+    let (_, said) = stateful(t.path(), &state, &["--patterns", patterns.path().to_str().unwrap()]);
+    assert!(said.contains("everything read again: piimap, its patterns or the settings"), "{said}");
+    let (_, said) = stateful(
+        t.path(),
+        &state,
+        &["--patterns", patterns.path().to_str().unwrap(), "--full-rescan"],
+    );
+    assert!(said.contains("everything read again: --full-rescan"), "{said}");
+    // Another share, another state.
+    let (_, said) = stateful(t.path().join("部署0").as_path(), &state, &[]);
+    assert!(said.contains("everything read again: the state is of other targets"), "{said}");
+}
+
+#[test]
+fn state_refuses_what_it_cannot_serve_and_bad_files() {
+    let t = share(2);
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.db");
+    let share = t.path().to_str().unwrap();
+    let refuse = |args: &[&str], says: &str| {
+        let o = piimap(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    };
+    let s = state.to_str().unwrap();
+    refuse(
+        &["scan", share, "--state", s],
+        "use it with --format json, csv, markdown or html, not text",
+    );
+    refuse(&["scan", share, "--state", s, "--format", "jsonl"], "not jsonl");
+    refuse(&["scan", share, "--full-rescan"], "--state");
+    let not_state = dir.path().join("not.db");
+    std::fs::write(
+        &not_state,
+        "this is not SQLite, just text that is long enough to be a header...",
+    )
+    .unwrap();
+    refuse(&["scan", share, "--format", "json", "--state", not_state.to_str().unwrap()], "not.db");
+    assert!(!state.exists(), "nothing was created by a refused scan");
+}
