@@ -495,3 +495,110 @@ fn item20_mariadb_errors_are_the_servers_words_not_the_clients_debug_form() {
     assert!(message.starts_with("ERROR 1045 (28000): Access denied for user"), "{message}");
     assert!(!message.contains("MySqlError") && !message.contains('{'), "{message}");
 }
+
+/// Scans `target` as json with `--state`, returning the inventory and what
+/// the state line says.
+fn scan_with_state(target: &str, include: &str, state: &std::path::Path) -> (Value, String) {
+    let o = piimap(&[
+        "scan",
+        target,
+        "--db-include",
+        include,
+        "--format",
+        "json",
+        "--exit-code",
+        "0",
+        "--state",
+        state.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(code(&o), 0, "{err}");
+    (serde_json::from_slice(&o.stdout).unwrap(), err)
+}
+
+/// Rows read per table of an inventory.
+fn rows_read(doc: &Value) -> Vec<(String, u64)> {
+    let locations = doc["locations"].as_array().unwrap();
+    let table = |l: &Value| l["path"].as_str().unwrap().rsplit('.').next().unwrap().to_string();
+    locations.iter().map(|l| (table(l), l["rows_read"].as_u64().unwrap())).collect()
+}
+
+#[test]
+fn tables_are_read_again_only_when_the_database_says_they_changed() {
+    // SQLite: any write to the file reads its tables again.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.sqlite");
+    let state = dir.path().join("state.db");
+    let lite = rusqlite::Connection::open(&db).unwrap();
+    lite.execute_batch(
+        "CREATE TABLE a (id INTEGER PRIMARY KEY, email TEXT);
+         CREATE TABLE b (id INTEGER PRIMARY KEY, email TEXT);
+         INSERT INTO a (email) VALUES ('taro.yamada@docomo.ne.jp');
+         INSERT INTO b (email) VALUES ('hanako.sato@docomo.ne.jp');",
+    )
+    .unwrap();
+    let target = format!("sqlite:{}", db.display());
+    let (first, said) = scan_with_state(&target, "*", &state);
+    assert!(said.contains("every item read"), "{said}");
+    let (again, said) = scan_with_state(&target, "*", &state);
+    assert!(said.contains("2 items unchanged"), "{said}");
+    assert_eq!(rows_read(&again), rows_read(&first));
+    lite.execute("INSERT INTO a (email) VALUES ('ichiro.suzuki@docomo.ne.jp')", []).unwrap();
+    drop(lite);
+    let (later, said) = scan_with_state(&target, "*", &state);
+    assert!(said.contains("every item read"), "{said}");
+    assert_eq!(rows_read(&later), [("a".to_string(), 2), ("b".to_string(), 1)]);
+
+    // PostgreSQL: a table whose insert/update/delete counters moved.
+    if !reachable(PG) {
+        return;
+    }
+    let schema = format!("piimap_state_{}", std::process::id());
+    let _cleanup = PgCleanup(schema.clone());
+    let include = format!("{schema}.*");
+    let state = dir.path().join("pg-state.db");
+    let mut c = pg_admin().unwrap();
+    c.batch_execute(&format!(
+        "CREATE SCHEMA {schema};
+         CREATE TABLE {schema}.a (id serial PRIMARY KEY, email text);
+         CREATE TABLE {schema}.b (id serial PRIMARY KEY, email text);
+         INSERT INTO {schema}.a (email) VALUES ('taro.yamada@docomo.ne.jp');
+         INSERT INTO {schema}.b (email) VALUES ('hanako.sato@docomo.ne.jp');"
+    ))
+    .unwrap();
+    drop(c);
+    // A session's counters reach the statistics when it ends: wait for them.
+    let inserted = |table: &str, want: i64| {
+        for _ in 0..100 {
+            let mut c = pg_admin().unwrap();
+            let n: i64 = c
+                .query_one(
+                    "SELECT coalesce(n_tup_ins, 0) FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2",
+                    &[&schema, &table],
+                )
+                .unwrap()
+                .get(0);
+            if n >= want {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("PostgreSQL never counted the insert into {table}");
+    };
+    inserted("a", 1);
+    inserted("b", 1);
+    let (_, said) = scan_with_state(PG, &include, &state);
+    assert!(said.contains("every item read"), "{said}");
+    let (_, said) = scan_with_state(PG, &include, &state);
+    assert!(said.contains("2 items unchanged"), "{said}");
+    let mut c = pg_admin().unwrap();
+    c.batch_execute(&format!(
+        "INSERT INTO {schema}.a (email) VALUES ('ichiro.suzuki@docomo.ne.jp')"
+    ))
+    .unwrap();
+    drop(c);
+    inserted("a", 2);
+    let (later, said) = scan_with_state(PG, &include, &state);
+    assert!(said.contains("1 item unchanged"), "{said}");
+    assert_eq!(rows_read(&later), [("a".to_string(), 2), ("b".to_string(), 1)]);
+}
