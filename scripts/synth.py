@@ -23,10 +23,12 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
     synth.py docbench DIR [--rows N] [--no-pdf]   per-format throughput corpora (scripts/bench-documents.sh)
     synth.py stream DIR [--mb N] [--log-mb N]     dense customer CSVs + one large log (scripts/bench-stream.sh)
     synth.py kinds DIR [--mb N]       logs, code, prose and a customer table, N MiB each (scripts/bench-vs-ripgrep.sh)
+    synth.py share DIR [--files N] [--mb N]   N files, N MiB in all, in department folders (scripts/bench-rescan.sh)
 """
 import argparse
 import os
 import random
+from pathlib import Path
 
 import docfmt
 
@@ -1395,15 +1397,51 @@ def drawings(root, docs, seed):
             f.write(f"{rel}\t{line}\t{cat}\n")
 
 
+def share_corpus(root, files, mb, seed):
+    """A file share for rescan benchmarks: `files` files holding `mb` MiB in
+    all, in department/year folders; their content is the four kinds of
+    kinds_corpus (logs, code, prose, customer tables) cut at line ends, each
+    CSV piece with the table's header."""
+    import shutil
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    try:
+        kinds_corpus(tmp, max(1, -(-mb // 4)), seed)
+        sources = sorted(p for p in Path(tmp).rglob("*") if p.is_file())
+        per = max(1, mb * 2**20 // files)
+        depts = ["営業", "経理", "総務", "技術", "工事", "サポート", "sales", "it"]
+        r = random.Random(seed)
+        i = 0
+        for src in sources:
+            data = src.read_bytes()
+            header = data[: data.find(b"\n") + 1] if src.suffix == ".csv" else b""
+            pos = 0
+            while pos < len(data) and i < files:
+                end = data.find(b"\n", pos + per)
+                end = len(data) if end < 0 else end + 1
+                piece = data[pos:end]
+                if header and not piece.startswith(header):
+                    piece = header + piece
+                out = Path(root) / r.choice(depts) / str(2019 + i % 7) / f"{src.parent.name}-{i:05d}{src.suffix}"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(piece)
+                pos = end
+                i += 1
+    finally:
+        shutil.rmtree(tmp)
+    print(f"{i} files in {root}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["fixtures", "eval", "drawings", "names", "documents", "docbench", "stream", "kinds"])
+    ap.add_argument("mode", choices=["fixtures", "eval", "drawings", "names", "documents", "docbench", "stream", "kinds", "share"])
     ap.add_argument("--rows", type=int, default=100_000, help="docbench: rows per format")
     ap.add_argument("dir")
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--mb", type=int, default=512, help="stream: MB of CSV; kinds: MB of each kind")
     ap.add_argument("--log-mb", type=int, default=1024, help="stream: size of the one log file")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--files", type=int, default=10_000, help="share: number of files")
     ap.add_argument("--faker", action="store_true", help="eval: also documents with Faker values")
     ap.add_argument("--no-pdf", action="store_true", help="leave PDFs out (they need Chromium); truth rows stay")
     a = ap.parse_args()
@@ -1422,6 +1460,8 @@ def main():
         stream_corpus(a.dir, a.mb, a.log_mb, a.seed)
     elif a.mode == "documents":
         documents_corpus(a.dir, a.docs, a.seed, pdf=not a.no_pdf)
+    elif a.mode == "share":
+        share_corpus(a.dir, a.files, a.mb, a.seed)
     else:
         kinds_corpus(a.dir, a.mb, a.seed)
 

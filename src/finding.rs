@@ -209,41 +209,53 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The item's path as the user gave the target (`share/a/b.txt`); shared
-    /// by every finding of the item.
+    /// by every finding of the item. Not kept in the state: a location's
+    /// evidence takes the location's path back.
+    #[serde(skip)]
     pub path: Arc<str>,
     /// 1-based line of the original text; `None` for whole-file findings
     /// (floor plans) and for text pulled out of binary formats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
     /// 1-based column, in characters of the original (decoded) line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<u64>,
     /// The policy category.
     pub category: Category,
     /// The detector id.
     pub detector: Arc<str>,
     /// The column header the value sits under, for delimited text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<Arc<str>>,
     /// How sure the finding is.
     pub confidence: Confidence,
     /// The value with most of it hidden.
     pub masked: String,
     /// The raw value, only kept with `--show-values`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Why a whole-file finding was made (the floor-plan signals that fired).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
     /// A well-known dummy value (`patterns/test-data.toml`): reported at low
     /// confidence, and not failing the scan unless asked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub test_data: bool,
     /// The commit that added the value, in a `--history` scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<Arc<str>>,
     /// A keyed hash of the category and normalised value, for baselines and
     /// de-duplication; empty for whole-file findings and when the scan has no
     /// key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub fingerprint: String,
     /// The record the value belongs to, by its first line: the row of a
     /// table, the paragraph of a form, else the line. `None` for whole-file
     /// findings and text from binary formats (the file is the record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<u64>,
     /// What the finding's record identifies (set by `identify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifiability: Option<Level>,
     /// The value under a key that lives only in this process (0 for
     /// whole-file and column findings): tells values apart when people are
@@ -251,12 +263,15 @@ pub struct Finding {
     #[serde(skip)]
     pub subject: u64,
     /// The row of a database table: its primary key, else `#` and its number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<String>,
     /// The sheet of a spreadsheet (`line` is then the row, `column` the
     /// column number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<Arc<str>>,
     /// The page of a PDF or the slide of a presentation (`line` is then
     /// the line of the page's text, or the paragraph of the slide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<Part>,
 }
 

@@ -210,7 +210,6 @@ impl State {
         if !same {
             return None;
         }
-        let part: Part = serde_json::from_slice(&part).ok()?;
         let stamped = db.prepare_cached(
             "UPDATE items SET run = ?2, size = ?3, modified_ns = ?4, changed_ns = ?5, inode = ?6 WHERE path = ?1",
         );
@@ -227,6 +226,14 @@ impl State {
         // Not marked, it would be forgotten at the end: read it instead.
         marked.ok()?;
         self.written(&db);
+        drop(db);
+        // Decoded outside the lock, so that the workers decode in parallel.
+        let mut part: Part = serde_json::from_slice(&part).ok()?;
+        for location in &mut part.locations {
+            for f in &mut location.evidence {
+                f.path = location.path.clone();
+            }
+        }
         self.recalled.fetch_add(1, Ordering::Relaxed);
         Some(Inventory {
             locations: part.locations,

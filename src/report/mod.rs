@@ -233,8 +233,12 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, doc)?;
-            out.write_all(b"\n")
+            // serde writes in small pieces: buffered here, not through
+            // the caller's `dyn Write` one piece at a time.
+            let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+            serde_json::to_writer_pretty(&mut buffered, doc)?;
+            buffered.write_all(b"\n")?;
+            buffered.flush()
         }
         Format::Csv => tabular::write_csv(doc, lang, out),
         Format::Markdown => tabular::write_markdown(doc, lang, out),
