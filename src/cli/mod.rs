@@ -53,6 +53,10 @@ enum Command {
     /// Join saved inventories (the shards of one scan, or scans of different
     /// targets) into one, as one run would have written it.
     Merge(MergeArgs),
+    /// Write a saved inventory into an organisation-wide PostgreSQL database
+    /// (schema piimap, created if missing; the same inventory twice is
+    /// written once).
+    Export(ExportArgs),
     /// Find every record held about one person (a data-subject request).
     Subject(Box<subject::SubjectArgs>),
     /// Assess a leak: categories, people, whether it must be reported, a draft report.
@@ -112,6 +116,23 @@ struct MergeArgs {
     output: Option<PathBuf>,
 }
 
+/// `piimap export INVENTORY.json --db postgres://…`.
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// The inventory written by `scan --format json` (or `merge`).
+    inventory: PathBuf,
+    /// The PostgreSQL database: postgres://USER@HOST:PORT/DB (a password in
+    /// the URL or PGPASSWORD; never printed).
+    #[arg(long, value_name = "URL")]
+    db: String,
+    /// Seconds to wait for the server to connect and log in.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    db_connect_timeout: u64,
+    /// Seconds one statement may run.
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    db_statement_timeout: u64,
+}
+
 /// The formats an inventory renders to after the scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum InventoryFormat {
@@ -156,6 +177,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
         Command::Report(args) => report(args),
         Command::Merge(args) => merge(args),
+        Command::Export(args) => export(&args),
         Command::Subject(args) => subject::run(*args),
         Command::Incident(args) => incident::run(*args),
         Command::Init(args) => init(&args),
@@ -227,6 +249,31 @@ fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     let doc = piimap::report::merge::merge(docs).map_err(|e| anyhow::anyhow!("merge: {e}"))?;
     let mut out = scan::output(args.output.as_deref())?;
     piimap::report::render(format, &doc, lang, &mut out).context("writing the merged inventory")?;
+    Ok(EXIT_CLEAN)
+}
+
+fn export(args: &ExportArgs) -> anyhow::Result<u8> {
+    use piimap::report::export::{Exported, export};
+    use piimap::source::database::{Target, Timeouts, postgres_writer};
+    let doc = read_inventory(&args.inventory)?;
+    let target =
+        Target::parse(&args.db).ok_or_else(|| anyhow::anyhow!("--db wants a postgres:// URL"))?;
+    let timeouts = Timeouts {
+        connect: std::time::Duration::from_secs(args.db_connect_timeout),
+        statement: std::time::Duration::from_secs(args.db_statement_timeout),
+    };
+    let mut client = postgres_writer(&target, timeouts)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", target.display))?;
+    match export(&mut client, &doc).map_err(|e| anyhow::anyhow!("{}: {e}", target.display))? {
+        Exported::Written { run_id, locations } => eprintln!(
+            "piimap: run {run_id} written to {}: {}",
+            target.display,
+            piimap::report::counted(locations as u64, "location", "locations")
+        ),
+        Exported::Already { run_id } => {
+            eprintln!("piimap: run {run_id} is in {} already: nothing written", target.display)
+        }
+    }
     Ok(EXIT_CLEAN)
 }
 

@@ -11,6 +11,7 @@
 pub mod detectors;
 pub use text::TextOptions;
 pub mod document;
+pub mod export;
 mod html;
 pub mod incident;
 mod jsonl;

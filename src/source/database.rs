@@ -299,6 +299,21 @@ pub fn connect(target: &Target, timeouts: Timeouts) -> Result<Box<dyn Session>, 
     }
 }
 
+/// A PostgreSQL session that may write (`piimap export`), within `timeouts`:
+/// the target must be a `postgres://` URL.
+pub fn postgres_writer(target: &Target, timeouts: Timeouts) -> Result<postgres::Client, DbError> {
+    if target.engine != Engine::Postgres {
+        return Err(DbError(format!("{}: not a postgres:// URL", target.display)));
+    }
+    let setup = format!("SET statement_timeout = '{}ms'", timeouts.statement.as_millis());
+    pg::client(&target.url, target.password().as_deref(), timeouts, setup)
+}
+
+/// A PostgreSQL error in the server's words (`permission denied for …`).
+pub fn postgres_error(e: &postgres::Error) -> DbError {
+    DbError(pg::message(e))
+}
+
 /// Runs `log_in` on a thread of its own and waits at most `timeout` for it:
 /// neither client bounds the whole log-in (the PostgreSQL client only the
 /// TCP connection), and a server that accepts a connection and never
@@ -514,6 +529,21 @@ mod pg {
     }
 
     pub(super) fn open(url: &str, secret: Option<&str>, timeouts: Timeouts) -> Result<Pg, DbError> {
+        let setup = format!(
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = '{}ms'; SET default_transaction_read_only = on",
+            timeouts.statement.as_millis()
+        );
+        let client = client(url, secret, timeouts, setup)?;
+        Ok(Pg { client, secret: secret.map(str::to_string) })
+    }
+
+    /// A session of `url` within `timeouts`, named piimap, set up by `setup`.
+    pub(super) fn client(
+        url: &str,
+        secret: Option<&str>,
+        timeouts: Timeouts,
+        setup: String,
+    ) -> Result<Client, DbError> {
         let mut config: postgres::Config =
             url.parse().map_err(|e| DbError::new(message(&e), secret))?;
         if config.get_password().is_none()
@@ -529,20 +559,15 @@ mod pg {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .tcp_user_timeout(timeouts.read());
-        let setup = format!(
-            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = '{}ms'; SET default_transaction_read_only = on",
-            timeouts.statement.as_millis()
-        );
         let hidden = secret.map(str::to_string);
-        let client = within(timeouts.connect, move || {
+        within(timeouts.connect, move || {
             let log_in = || -> Result<Client, postgres::Error> {
                 let mut client = config.connect(NoTls)?;
                 client.batch_execute(&setup)?;
                 Ok(client)
             };
             log_in().map_err(|e| DbError::new(message(&e), hidden.as_deref()))
-        })?;
-        Ok(Pg { client, secret: secret.map(str::to_string) })
+        })
     }
 
     impl Pg {
@@ -553,7 +578,7 @@ mod pg {
 
     /// The server's own message (`permission denied for table …`), which
     /// the error's display ("db error") leaves out.
-    fn message(e: &postgres::Error) -> String {
+    pub(super) fn message(e: &postgres::Error) -> String {
         match e.as_db_error() {
             Some(db) => db.message().to_string(),
             // The server's last words may not arrive before the close.

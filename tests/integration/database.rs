@@ -602,3 +602,157 @@ fn tables_are_read_again_only_when_the_database_says_they_changed() {
     assert!(said.contains("1 item unchanged"), "{said}");
     assert_eq!(rows_read(&later), [("a".to_string(), 2), ("b".to_string(), 1)]);
 }
+
+/// A database of its own for a test, dropped when the test ends.
+struct PgDatabase(String);
+
+impl PgDatabase {
+    fn create(name: String) -> PgDatabase {
+        let mut c = pg_admin().unwrap();
+        // One statement each: neither may run in a transaction block.
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        PgDatabase(name)
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
+    }
+
+    fn client(&self) -> postgres::Client {
+        let config = format!("host=127.0.0.1 port=5432 user=postgres dbname={}", self.0);
+        postgres::Client::connect(&config, postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut c) = pg_admin() {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0));
+        }
+    }
+}
+
+/// The SQL blocks of a Markdown file.
+fn sql_blocks(markdown: &str) -> Vec<String> {
+    markdown.split("```sql\n").skip(1).map(|b| b.split("```").next().unwrap().to_string()).collect()
+}
+
+#[test]
+fn export_writes_a_run_once_and_answers_the_documented_questions() {
+    if !reachable(PG) {
+        return;
+    }
+    let db = PgDatabase::create(format!("piimap_export_{}", std::process::id()));
+    let t = Tree::new();
+    t.file("営業/顧客.csv", "氏名,電話番号,マイナンバー\n山田 太郎,090-5555-0101,123456789018\n佐藤 花子,080-5555-0102,\n");
+    t.file("総務/memo.txt", "mail: taro.yamada@docomo.ne.jp\n");
+    t.file(
+        "marketing/dm.csv",
+        "氏名,メール,口座番号\n鈴木 一郎,ichiro@docomo.ne.jp,普通 1234567\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.json");
+    let inv = inventory.to_str().unwrap();
+    let share = t.path().to_str().unwrap();
+    assert_eq!(code(&piimap(&["scan", share, "--format", "json", "-q", "-o", inv])), 1);
+    let export = |path: &str| {
+        let o = piimap(&["export", path, "--db", &db.url()]);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(code(&o), 0, "{err}");
+        err
+    };
+    let said = export(inv);
+    assert!(said.contains("written to") && said.contains("3 locations"), "{said}");
+    let mut c = db.client();
+    let snapshot = |c: &mut postgres::Client| -> Vec<(String, i64, String)> {
+        ["runs", "locations", "location_categories", "location_purposes", "purposes", "problems"]
+            .iter()
+            .map(|t| {
+                let row = c
+                    .query_one(
+                        &format!("SELECT count(*), coalesce(max(xmin::text), '') FROM piimap.{t}"),
+                        &[],
+                    )
+                    .unwrap();
+                (t.to_string(), row.get(0), row.get(1))
+            })
+            .collect()
+    };
+    let before = snapshot(&mut c);
+    assert_eq!(before[1].1, 3, "{before:?}");
+    // The same inventory again: nothing written, not even rewritten.
+    assert!(export(inv).contains("already: nothing written"));
+    assert_eq!(snapshot(&mut c), before);
+
+    // The documented schema.
+    let columns: Vec<String> = c
+        .query(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'piimap' AND table_name = 'location_categories' ORDER BY ordinal_position",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(columns, ["run_id", "path", "category", "findings", "out_of_purpose"]);
+    let categories: Vec<(String, i64)> = c
+        .query(
+            "SELECT category, findings FROM piimap.location_categories WHERE path LIKE '%顧客.csv' ORDER BY category",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        categories,
+        [("my_number".to_string(), 1), ("name".to_string(), 2), ("phone".to_string(), 2)]
+    );
+
+    // A later scan of the share: `latest` shows it, not the first.
+    std::fs::remove_file(t.path().join("総務/memo.txt")).unwrap();
+    let second = dir.path().join("second.json");
+    assert_eq!(
+        code(&piimap(&["scan", share, "--format", "json", "-q", "-o", second.to_str().unwrap()])),
+        1
+    );
+    export(second.to_str().unwrap());
+    let latest: Vec<String> = c
+        .query("SELECT folder FROM piimap.latest ORDER BY folder", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(latest, ["marketing", "営業"]);
+
+    // The questions docs/export.md answers run, and answer.
+    let doc = std::fs::read_to_string(root().join("docs/export.md")).unwrap();
+    let queries = sql_blocks(&doc);
+    assert_eq!(queries.len(), 3);
+    let high: Vec<String> =
+        c.query(&queries[0], &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect();
+    assert!(high.iter().any(|p| p.ends_with("顧客.csv")), "{high:?}");
+    let out_of_purpose: Vec<(String, String)> =
+        c.query(&queries[1], &[]).unwrap().iter().map(|r| (r.get(0), r.get(2))).collect();
+    assert_eq!(out_of_purpose, [("marketing".to_string(), "bank_account".to_string())]);
+    let people: Vec<(String, i64)> =
+        c.query(&queries[2], &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(people, [("unassigned".to_string(), 2), ("marketing".to_string(), 1)]);
+
+    // No server there: an error naming the target without its password.
+    let o = piimap(&[
+        "export",
+        inv,
+        "--db",
+        "postgres://postgres:s3cret@127.0.0.1:1/test",
+        "--db-connect-timeout",
+        "2",
+    ]);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("postgres://postgres@127.0.0.1:1/test") && !err.contains("s3cret"),
+        "{err}"
+    );
+}
