@@ -346,3 +346,25 @@ fn state_refuses_what_it_cannot_serve_and_bad_files() {
     refuse(&["scan", share, "--format", "json", "--state", not_state.to_str().unwrap()], "not.db");
     assert!(!state.exists(), "nothing was created by a refused scan");
 }
+
+#[test]
+fn a_slurm_job_array_of_shards_merges_to_what_one_process_writes() {
+    // The script starts a one-node cluster: it needs root, and Slurm (which
+    // it installs when missing). In CI it must run; elsewhere it may skip.
+    let id = std::process::Command::new("id").arg("-u").output().unwrap();
+    let root_user = String::from_utf8_lossy(&id.stdout).trim() == "0";
+    let installed = std::process::Command::new("sbatch").arg("--version").output().is_ok();
+    if std::env::var_os("CI").is_none() && !(root_user && installed) {
+        eprintln!(
+            "skipped: scripts/slurm-test.sh needs root and Slurm (apt-get install slurm-wlm munge)"
+        );
+        return;
+    }
+    let o = std::process::Command::new(root().join("scripts/slurm-test.sh"))
+        .arg(env!("CARGO_BIN_EXE_piimap"))
+        .output()
+        .unwrap();
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("4 array tasks scanned") && out.contains("merged = one run"), "{out}");
+}
