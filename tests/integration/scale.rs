@@ -368,3 +368,53 @@ fn a_slurm_job_array_of_shards_merges_to_what_one_process_writes() {
     assert!(o.status.success(), "{out}\n{err}");
     assert!(out.contains("4 array tasks scanned") && out.contains("merged = one run"), "{out}");
 }
+
+#[test]
+fn the_kubernetes_indexed_job_arguments_shard_and_merge_to_one_run() {
+    // The scan Job's container arguments, run here as its pods would run
+    // them: JOB_COMPLETION_INDEX 0..completions, PIIMAP_SHARDS set.
+    let manifest = std::fs::read_to_string(root().join("deploy/kubernetes/scan-job.yaml")).unwrap();
+    let field = |key: &str| {
+        let line = manifest.lines().find(|l| l.trim_start().starts_with(key)).unwrap();
+        line.trim_start()[key.len()..].trim().to_string()
+    };
+    let completions: u32 = field("completions:").parse().unwrap();
+    let shards_env = manifest.split("name: PIIMAP_SHARDS").nth(1).unwrap();
+    let shards = shards_env.lines().nth(1).unwrap().trim().trim_start_matches("value:").trim();
+    assert_eq!(shards, format!("\"{completions}\""), "PIIMAP_SHARDS must equal completions");
+    let args: Vec<String> = serde_json::from_str(&field("args:")).unwrap();
+
+    let t = share(12);
+    let results = tempfile::tempdir().unwrap();
+    let (share, out) = (t.path().to_str().unwrap(), results.path().to_str().unwrap());
+    for index in 0..completions {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                let a = a.replace("$(JOB_COMPLETION_INDEX)", &index.to_string());
+                let a = a.replace("/results", out);
+                if a == "/share" { share.to_string() } else { a }
+            })
+            .collect();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_piimap"))
+            .args(&args)
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("PIIMAP_SHARDS", completions.to_string())
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(results.path().join(format!("state-{index}.db")).exists());
+    }
+    let mut merge = vec!["merge".to_string()];
+    for index in 0..completions {
+        merge.push(format!("{out}/shard-{index}.json"));
+    }
+    let merged = piimap(&merge.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&merged), 0, "{}", String::from_utf8_lossy(&merged.stderr));
+    let single = piimap(&["scan", share, "--format", "json", "-q", "--exit-code", "0"]);
+    assert_eq!(
+        timeless(serde_json::from_slice(&merged.stdout).unwrap()),
+        timeless(serde_json::from_slice(&single.stdout).unwrap())
+    );
+}
