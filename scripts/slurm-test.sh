@@ -22,12 +22,27 @@ work=$(mktemp -d /tmp/piimap-slurm.XXXXXX)
 chmod 755 "$work"
 started=()
 cleanup() {
+  local status=$? pids=()
   for pidfile in "${started[@]}"; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")")
   done
-  rm -rf "$work"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Wait for them to go: slurmctld writes its state on the way out.
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${pids[@]}"; do
+      # A zombie (its parent never reaps it) is gone as far as we care.
+      [ -e "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null && alive=1
+    done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  rm -rf "$work" || true
+  exit "$status"
 }
 trap cleanup EXIT
+# Whatever fails, the cluster's own logs say why.
+trap 'echo "slurm-test: failed at line $LINENO" >&2; tail -n 20 "$work"/*.log >&2 2>/dev/null || true' ERR
 
 # munge authenticates Slurm's messages: its own daemon, unless one runs.
 if ! [ -S /run/munge/munge.socket.2 ] || ! munge -n >/dev/null 2>&1; then
