@@ -11,6 +11,8 @@ mod subject;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use piimap::report::Format;
+use piimap::report::labels::Lang;
 
 /// No findings at or above `--fail-on`.
 pub(crate) const EXIT_CLEAN: u8 = 0;
@@ -88,15 +90,8 @@ struct InitArgs {
 struct ReportArgs {
     /// The inventory written by `scan --format json`.
     inventory: PathBuf,
-    /// Output format (text, jsonl and sarif are written while scanning).
-    #[arg(long, value_enum, default_value_t = InventoryFormat::Html)]
-    format: InventoryFormat,
-    /// Language of the report.
-    #[arg(long, value_enum)]
-    lang: Option<scan::LangArg>,
-    /// Write the report to FILE instead of standard output.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    rendering: Rendering,
 }
 
 /// `piimap merge A.json B.json …`.
@@ -105,15 +100,44 @@ struct MergeArgs {
     /// Inventories written by `scan --format json` (e.g. one per shard).
     #[arg(required = true, num_args = 1..)]
     inventories: Vec<PathBuf>,
-    /// Output format of the joined inventory.
-    #[arg(long, value_enum, default_value_t = InventoryFormat::Json)]
-    format: InventoryFormat,
+    #[command(flatten)]
+    rendering: Rendering,
+}
+
+/// How `report` and `merge` write an inventory.
+#[derive(Debug, clap::Args)]
+struct Rendering {
+    /// Output format (default: html for report, json for merge; text, jsonl
+    /// and sarif are written while scanning).
+    #[arg(long, value_enum)]
+    format: Option<InventoryFormat>,
     /// Language of the report.
     #[arg(long, value_enum)]
     lang: Option<scan::LangArg>,
     /// Write it to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+impl Rendering {
+    /// The format (`default` when none is given) and language, refused
+    /// before any work when the language does not apply.
+    fn check(&self, default: InventoryFormat) -> anyhow::Result<(Format, Lang)> {
+        let format = self.format.unwrap_or(default).format();
+        Ok((format, scan::report_lang(format, self.lang)?))
+    }
+
+    /// Writes `doc` as `check` said.
+    fn write(
+        &self,
+        (format, lang): (Format, Lang),
+        doc: &piimap::report::document::Document,
+    ) -> anyhow::Result<u8> {
+        use anyhow::Context;
+        let mut out = scan::output(self.output.as_deref())?;
+        piimap::report::render(format, doc, lang, &mut out).context("writing the report")?;
+        Ok(EXIT_CLEAN)
+    }
 }
 
 /// `piimap export INVENTORY.json --db postgres://…`.
@@ -230,26 +254,18 @@ fn init(args: &InitArgs) -> anyhow::Result<u8> {
 
 /// Reads a saved inventory and renders it.
 fn report(args: ReportArgs) -> anyhow::Result<u8> {
-    use anyhow::Context;
-    let format = args.format.format();
-    let lang = scan::report_lang(format, args.lang)?;
+    let how = args.rendering.check(InventoryFormat::Html)?;
     let doc = read_inventory(&args.inventory)?;
-    let mut out = scan::output(args.output.as_deref())?;
-    piimap::report::render(format, &doc, lang, &mut out).context("writing the report")?;
-    Ok(EXIT_CLEAN)
+    args.rendering.write(how, &doc)
 }
 
 fn merge(args: MergeArgs) -> anyhow::Result<u8> {
-    use anyhow::Context;
-    let format = args.format.format();
-    let lang = scan::report_lang(format, args.lang)?;
+    let how = args.rendering.check(InventoryFormat::Json)?;
     let docs = (args.inventories.iter())
         .map(|p| Ok((p.display().to_string(), read_inventory(p)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let doc = piimap::report::merge::merge(docs).map_err(|e| anyhow::anyhow!("merge: {e}"))?;
-    let mut out = scan::output(args.output.as_deref())?;
-    piimap::report::render(format, &doc, lang, &mut out).context("writing the merged inventory")?;
-    Ok(EXIT_CLEAN)
+    args.rendering.write(how, &doc)
 }
 
 fn export(args: &ExportArgs) -> anyhow::Result<u8> {
