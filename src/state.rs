@@ -179,8 +179,8 @@ impl State {
     /// What an unchanged item added to the inventory last time, or `None`
     /// (not in the state, changed, or unreadable): then it is to be read.
     pub fn recall(&self, t: &Ticket) -> Option<Inventory> {
-        let db = self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let row = db
+        let lock = || self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let row = lock()
             .prepare_cached(
                 "SELECT size, modified_ns, changed_ns, inode, hash, part FROM items WHERE path = ?1",
             )
@@ -198,6 +198,7 @@ impl State {
             })
             .ok()??;
         let (stamp, hash, part) = row;
+        // Same times, or (hashed outside the lock) the same content.
         let same = stamp == t.stamp
             || (stamp.size == t.stamp.size
                 && hash.is_some()
@@ -210,6 +211,7 @@ impl State {
         if !same {
             return None;
         }
+        let db = lock();
         let stamped = db.prepare_cached(
             "UPDATE items SET run = ?2, size = ?3, modified_ns = ?4, changed_ns = ?5, inode = ?6 WHERE path = ?1",
         );

@@ -287,34 +287,32 @@ impl<'a> Pipeline<'a> {
         };
         let scan_one = |w: &mut item::Worker<'_>, seq: Seq, item: T| {
             let ticket = self.state.and_then(|state| Some((state, ticket(&item)?)));
-            if let Some(part) = ticket.as_ref().and_then(|(state, t)| state.recall(t)) {
-                let part = self.replay(seq, part, ticket.as_ref().map(|(_, t)| t));
-                if let Some(p) = self.progress {
-                    p.item_done(part.stats.bytes, part.stats.findings);
+            let recalled = ticket.as_ref().and_then(|(state, t)| state.recall(t));
+            let part = match recalled {
+                Some(part) => self.replay(seq, part, ticket.as_ref().map(|(_, t)| t)),
+                None => {
+                    let name = label(&item);
+                    // Past the readers (caught below, the item's partial
+                    // results kept), a panic in identifying or writing loses
+                    // the item's summary: it still becomes an error entry.
+                    let done = catch_unwind(AssertUnwindSafe(|| {
+                        let mut out = emit::Stream::new(self, self.sink.item(seq));
+                        let scanned = catch_unwind(AssertUnwindSafe(|| each(w, &mut out, item)));
+                        if scanned.is_err() {
+                            out.error(name.clone(), CRASHED.into());
+                        }
+                        out.finish()
+                    }));
+                    let part = done.unwrap_or_else(|_| Inventory {
+                        errors: vec![ItemError { path: name, message: CRASHED.into() }],
+                        ..Inventory::default()
+                    });
+                    if let Some((state, t)) = &ticket {
+                        state.remember(t, &part);
+                    }
+                    part
                 }
-                let mut all = lock(&inventory);
-                *all = std::mem::take(&mut *all).merge(part);
-                return;
-            }
-            let name = label(&item);
-            // Past the readers (caught below, the item's partial results
-            // kept), a panic in identifying or writing loses the item's
-            // summary: it still becomes an error entry.
-            let done = catch_unwind(AssertUnwindSafe(|| {
-                let mut out = emit::Stream::new(self, self.sink.item(seq));
-                let scanned = catch_unwind(AssertUnwindSafe(|| each(w, &mut out, item)));
-                if scanned.is_err() {
-                    out.error(name.clone(), CRASHED.into());
-                }
-                out.finish()
-            }));
-            let part = done.unwrap_or_else(|_| Inventory {
-                errors: vec![ItemError { path: name, message: CRASHED.into() }],
-                ..Inventory::default()
-            });
-            if let Some((state, t)) = &ticket {
-                state.remember(t, &part);
-            }
+            };
             if let Some(p) = self.progress {
                 p.item_done(part.stats.bytes, part.stats.findings);
             }
