@@ -44,7 +44,7 @@ pub const HASH_MAX: u64 = 1 << 20;
 const BATCH: u64 = 512;
 
 /// The layout version of the state file itself.
-const LAYOUT: &str = "piimap-state/1";
+const LAYOUT: &str = "piimap-state/2";
 
 /// An item as the state knows it: its report path, stamp and where to read
 /// it for a content hash.
@@ -123,9 +123,11 @@ impl State {
                  changed_ns INTEGER NOT NULL,
                  inode INTEGER NOT NULL,
                  hash BLOB,
-                 part BLOB NOT NULL,
                  run INTEGER NOT NULL
-             );",
+             );
+             -- Apart from the small rows every run updates: an update
+             -- rewrites the whole row, blob and all.
+             CREATE TABLE IF NOT EXISTS parts (path TEXT PRIMARY KEY, part BLOB NOT NULL);",
         )
         .map_err(|e| StateError {
             path: path.display().to_string(),
@@ -156,7 +158,7 @@ impl State {
         let run: i64 = get("run")?.and_then(|r| r.parse().ok()).unwrap_or(0) + 1;
         db.execute_batch("BEGIN").map_err(fail)?;
         if reset.is_some() {
-            db.execute("DELETE FROM items", []).map_err(fail)?;
+            db.execute_batch("DELETE FROM items; DELETE FROM parts").map_err(fail)?;
         }
         for (key, value) in [("layout", LAYOUT), ("scope", scope), ("version", version)] {
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [key, value])
@@ -182,7 +184,7 @@ impl State {
         let lock = || self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let row = lock()
             .prepare_cached(
-                "SELECT size, modified_ns, changed_ns, inode, hash, part FROM items WHERE path = ?1",
+                "SELECT size, modified_ns, changed_ns, inode, hash, part FROM items JOIN parts USING (path) WHERE path = ?1",
             )
             .and_then(|mut q| {
                 q.query_row([&t.key], |r| {
@@ -266,10 +268,10 @@ impl State {
         };
         let Ok(bytes) = serde_json::to_vec(&kept) else { return };
         let db = self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let stored = db
+        let item = db
             .prepare_cached(
-                "INSERT OR REPLACE INTO items (path, size, modified_ns, changed_ns, inode, hash, part, run)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR REPLACE INTO items (path, size, modified_ns, changed_ns, inode, hash, run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut q| {
                 q.execute(params![
@@ -279,10 +281,13 @@ impl State {
                     t.stamp.changed_ns,
                     t.stamp.inode as i64,
                     hash.as_ref().map(|h| &h[..]),
-                    bytes,
                     self.run
                 ])
             });
+        let stored = item.and_then(|_| {
+            db.prepare_cached("INSERT OR REPLACE INTO parts (path, part) VALUES (?1, ?2)")
+                .and_then(|mut q| q.execute(params![t.key, bytes]))
+        });
         if stored.is_ok() {
             self.written(&db);
         }
@@ -305,6 +310,11 @@ impl State {
             message: e.to_string(),
         };
         let forgotten = if complete {
+            db.execute(
+                "DELETE FROM parts WHERE path IN (SELECT path FROM items WHERE run <> ?1)",
+                [self.run],
+            )
+            .map_err(fail)?;
             db.execute("DELETE FROM items WHERE run <> ?1", [self.run]).map_err(fail)? as u64
         } else {
             0

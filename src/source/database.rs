@@ -800,7 +800,7 @@ mod my {
             let list: Vec<(String, String, Option<u64>, Option<String>)> = self
                 .conn
                 .query(format!(
-                    "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, CAST(UPDATE_TIME AS CHAR) FROM information_schema.TABLES WHERE TABLE_TYPE IN ({kinds}) \
+                    "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, IF(UPDATE_TIME < NOW() - INTERVAL 2 SECOND, CAST(UPDATE_TIME AS CHAR), NULL) FROM information_schema.TABLES WHERE TABLE_TYPE IN ({kinds}) \
                      AND TABLE_SCHEMA = DATABASE() ORDER BY 1, 2"
                 ))
                 .map_err(err)?;
@@ -819,8 +819,11 @@ mod my {
                     .into_iter()
                     .map(|(n, t, _)| Column { binary: binary(&t), name: n })
                     .collect();
-                // Without an update time (not kept by every engine), no
-                // marker: the table is always read.
+                // Without an update time (not kept by every engine, nor
+                // across a restart), no marker: the table is always read.
+                // Nor when it is from the last seconds: the time has whole
+                // seconds, and a write later in that second would not
+                // change it.
                 let changes = updated.map(|t| format!("{estimate:?}/{t}"));
                 tables.push(Table {
                     schema,

@@ -756,3 +756,46 @@ fn export_writes_a_run_once_and_answers_the_documented_questions() {
         "{err}"
     );
 }
+
+#[test]
+fn mariadb_tables_are_read_again_when_their_update_time_moves() {
+    use mysql::prelude::Queryable;
+    if !reachable(MY) {
+        return;
+    }
+    let prefix = format!("piimap_state_{}_", std::process::id());
+    // MyCleanup drops {prefix}customers and {prefix}products.
+    let _cleanup = MyCleanup(prefix.clone());
+    let mut c = mysql::Conn::new(mysql::Opts::from_url(MY).unwrap()).unwrap();
+    for table in ["customers", "products"] {
+        c.query_drop(format!(
+            "CREATE TABLE {prefix}{table} (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(128)) ENGINE=InnoDB"
+        ))
+        .unwrap();
+        c.query_drop(format!(
+            "INSERT INTO {prefix}{table} (email) VALUES ('taro.yamada@docomo.ne.jp')"
+        ))
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let include = format!("test.{prefix}*");
+    // Written within the last seconds: read, and not remembered (the
+    // update time has whole seconds).
+    let (_, said) = scan_with_state(MY, &include, &state);
+    assert!(said.contains("every item read"), "{said}");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let (_, said) = scan_with_state(MY, &include, &state);
+    assert!(said.contains("every item read"), "{said}");
+    let (_, said) = scan_with_state(MY, &include, &state);
+    assert!(said.contains("2 items unchanged"), "{said}");
+    c.query_drop(format!(
+        "INSERT INTO {prefix}customers (email) VALUES ('hanako.sato@docomo.ne.jp')"
+    ))
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let (later, said) = scan_with_state(MY, &include, &state);
+    assert!(said.contains("1 item unchanged"), "{said}");
+    let want = [(format!("{prefix}customers"), 2), (format!("{prefix}products"), 1)];
+    assert_eq!(rows_read(&later), want);
+}
