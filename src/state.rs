@@ -37,8 +37,9 @@ use crate::inventory::{Inventory, Location, Skipped, Stats};
 use crate::source::{ItemMeta, Stamp};
 
 /// Files up to this size get a content hash, so a change of times alone
-/// does not make them read again.
-pub const HASH_MAX: u64 = 1 << 20;
+/// does not make them read again. Hashing means reading the file a second
+/// time: past this size, reading it again on a rescan costs about as much.
+pub const HASH_MAX: u64 = 64 << 10;
 
 /// Writes per transaction: an interrupted run keeps all but the last batch.
 const BATCH: u64 = 512;
@@ -61,12 +62,20 @@ pub struct Ticket {
     pub meta: Option<ItemMeta>,
 }
 
-/// What one item added to the inventory, as kept between runs.
-#[derive(serde::Serialize, serde::Deserialize)]
+/// What one item added to the inventory, as read back.
+#[derive(serde::Deserialize)]
 struct Part {
     locations: Vec<Location>,
     skipped: Vec<Skipped>,
     stats: Stats,
+}
+
+/// The same, as written: borrowed from the item's part, not copied.
+#[derive(serde::Serialize)]
+struct Kept<'a> {
+    locations: &'a [Location],
+    skipped: &'a [Skipped],
+    stats: &'a Stats,
 }
 
 /// An open state file.
@@ -261,11 +270,7 @@ impl State {
                 return;
             }
         }
-        let kept = Part {
-            locations: part.locations.clone(),
-            skipped: part.skipped.clone(),
-            stats: part.stats.clone(),
-        };
+        let kept = Kept { locations: &part.locations, skipped: &part.skipped, stats: &part.stats };
         let Ok(bytes) = serde_json::to_vec(&kept) else { return };
         let db = self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let item = db
