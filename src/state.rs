@@ -169,15 +169,13 @@ impl State {
         if reset.is_some() {
             db.execute_batch("DELETE FROM items; DELETE FROM parts").map_err(fail)?;
         }
-        for (key, value) in [("layout", LAYOUT), ("scope", scope), ("version", version)] {
+        let run_text = run.to_string();
+        for (key, value) in
+            [("layout", LAYOUT), ("scope", scope), ("version", version), ("run", &run_text)]
+        {
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [key, value])
                 .map_err(fail)?;
         }
-        db.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('run', ?1)",
-            [run.to_string()],
-        )
-        .map_err(fail)?;
         Ok(State {
             db: Mutex::new(db),
             run,
@@ -210,15 +208,14 @@ impl State {
             .ok()??;
         let (stamp, hash, part) = row;
         // Same times, or (hashed outside the lock) the same content.
-        let same = stamp == t.stamp
-            || (stamp.size == t.stamp.size
-                && hash.is_some()
-                && hash.as_deref()
-                    == t.file
-                        .as_deref()
-                        .and_then(|f| content_hash(f, stamp.size))
-                        .as_ref()
-                        .map(|h| &h[..]));
+        // Only a file with a kept hash is read to compare.
+        let same_content = || {
+            hash.as_deref().is_some_and(|kept| {
+                let now = t.file.as_deref().and_then(|f| content_hash(f, stamp.size));
+                now.is_some_and(|now| now[..] == *kept)
+            })
+        };
+        let same = stamp == t.stamp || (stamp.size == t.stamp.size && same_content());
         if !same {
             return None;
         }

@@ -16,7 +16,7 @@
 
 use postgres::Client;
 
-use super::document::{Document, LocationEntry};
+use super::document::Document;
 use crate::source::database::postgres_error;
 
 /// The layout version of the schema, kept in `piimap.schema_version`.
@@ -214,8 +214,7 @@ pub fn export(client: &mut Client, doc: &Document) -> Result<Exported, String> {
     let purpose =
         tx.prepare("INSERT INTO piimap.location_purposes VALUES ($1, $2, $3)").map_err(err)?;
     for l in &doc.locations {
-        let LocationEntry { path, .. } = l;
-        let word = |v: Option<String>| v;
+        let path = &l.path;
         tx.execute(
             &location,
             &[
@@ -223,8 +222,8 @@ pub fn export(client: &mut Client, doc: &Document) -> Result<Exported, String> {
                 path,
                 &doc.folder(path),
                 &count(l.findings),
-                &word(l.confidence.map(|c| c.as_str().to_string())),
-                &word(l.identifiability.map(|v| v.as_str().to_string())),
+                &l.confidence.map(|c| c.as_str()),
+                &l.identifiability.map(|v| v.as_str()),
                 &count(l.subjects),
                 &l.subjects_at_least,
                 &count(l.records),
@@ -237,7 +236,7 @@ pub fn export(client: &mut Client, doc: &Document) -> Result<Exported, String> {
                 &l.deidentified_violation,
                 &l.unassigned,
                 &l.retention_overdue,
-                &word(l.risk.map(|r| r.as_str().to_string())),
+                &l.risk.map(|r| r.as_str()),
                 &l.risk_reasons,
                 &l.rules,
             ],

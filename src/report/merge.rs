@@ -29,7 +29,7 @@ pub fn merge(inventories: Vec<(String, Document)>) -> Result<Document, String> {
                 doc.tool, first.tool
             ));
         }
-        if serde_json::to_value(&doc.purposes).ok() != serde_json::to_value(&first.purposes).ok() {
+        if doc.purposes != first.purposes {
             return Err(format!(
                 "{name} and {first_name} were assessed against different purposes"
             ));

@@ -258,28 +258,35 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
         builder.add_custom_ignore_filename(".piimapignore");
     }
     let max = opts.max_filesize;
+    // Every shard walks the whole tree; an item of another shard is dropped
+    // by its path, before its metadata is asked for.
+    let theirs = |display: &str| opts.shard.is_some_and(|s| !s.holds(display));
     for result in builder.build() {
         let entry = match result {
             // The walk filters what it finds below a target, not the targets
             // themselves: files named one by one (a pre-commit hook's) obey
             // the project's `ignore` too.
             Ok(e) if e.depth() == 0 && excluded(opts.exclude.as_deref(), e.path()) => continue,
-            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => match e.metadata() {
-                Ok(m) if m.len() > max => Entry::Skipped {
-                    display: display_path(e.path()),
-                    reason: format!("larger than --max-filesize ({} bytes)", m.len()),
-                },
-                Ok(m) => Entry::File {
-                    display: display_path(e.path()),
-                    path: e.into_path(),
-                    size: m.len(),
-                    meta: ItemMeta::of(&m),
-                    stamp: Stamp::of(&m),
-                },
-                Err(err) => {
-                    Entry::Error { display: display_path(e.path()), message: describe(&err) }
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let display = display_path(e.path());
+                if theirs(&display) {
+                    continue;
                 }
-            },
+                match e.metadata() {
+                    Ok(m) if m.len() > max => Entry::Skipped {
+                        display,
+                        reason: format!("larger than --max-filesize ({} bytes)", m.len()),
+                    },
+                    Ok(m) => Entry::File {
+                        display,
+                        path: e.into_path(),
+                        size: m.len(),
+                        meta: ItemMeta::of(&m),
+                        stamp: Stamp::of(&m),
+                    },
+                    Err(err) => Entry::Error { display, message: describe(&err) },
+                }
+            }
             // Reading a FIFO or a device could block for ever or never end:
             // listed as skipped, never read.
             Ok(e) if let Some(kind) = e.file_type().and_then(special) => Entry::Skipped {
@@ -291,7 +298,7 @@ pub fn walk(targets: &[PathBuf], opts: &WalkOptions, each: &mut dyn FnMut(Entry)
             Ok(_) => continue,
             Err(err) => Entry::Error { display: error_path(&err), message: describe(&err) },
         };
-        if opts.shard.is_some_and(|s| !s.holds(entry.display())) {
+        if !matches!(entry, Entry::File { .. }) && theirs(entry.display()) {
             continue;
         }
         if !each(entry) {
