@@ -28,6 +28,8 @@ tests (fixtures/expected.tsv) and scripts/eval.py compare piimap's JSONL with.
 import argparse
 import os
 import random
+import struct
+import zlib
 from pathlib import Path
 
 import docfmt
@@ -542,9 +544,19 @@ def cad_fixtures(root, g, truth):
         lines, _ = dxf_ascii(layers, texts)
         put(rel, ("\n".join(lines) + "\n").encode("utf-8"), [])
     # A DWG (recognised, its text out of reach) whose name says nothing, and
-    # an image whose name says it all.
+    # an image whose name says it all (1 × 1 pixel: too small to read).
     put("cad/negative/drawing.dwg", b"AC1032" + bytes(range(256)) * 4, [])
-    put(f"cad/{g.r.choice(SURNAMES)}様邸_間取り図.png", b"\x89PNG\r\n\x1a\n" + bytes(64), [(0, "floor_plan")])
+    put(f"cad/{g.r.choice(SURNAMES)}様邸_間取り図.png", tiny_png(), [(0, "floor_plan")])
+
+
+def tiny_png():
+    """A valid PNG of one white pixel: an icon, too small to hold text."""
+    def chunk(name, data):
+        body = name + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff"))
+            + chunk(b"IEND", b""))
 
 
 def write_doc(root, rel, lines, truth, encoding="utf-8"):
@@ -906,7 +918,7 @@ def fixtures(root):
     write_doc(root, "purposes/統計/shukei.csv", stats_ok, truth)
     write_doc(root, "purposes/統計/motodata.csv", stats_raw, truth)
     with open(os.path.join(root, "negative/logo.png"), "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + bytes(64))
+        f.write(tiny_png())
     truth = [(rel, line, cat, "") for rel, line, cat in truth]
     write_set(root, document_set(Gen(4), "documents/"), truth)
     with open(os.path.join(root, "expected.tsv"), "w") as f:

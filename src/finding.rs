@@ -273,6 +273,11 @@ pub struct Finding {
     /// the line of the page's text, or the paragraph of the slide).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<Part>,
+    /// Where on the page's picture a value read by OCR is: left, top,
+    /// width and height in pixels of the image (a PDF page rendered with
+    /// its long side at `read::ocr::PAGE_PIXELS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[u32; 4]>,
 }
 
 /// A numbered part of a document, whose lines are numbered from 1 again.
@@ -334,6 +339,7 @@ impl Finding {
             row: None,
             sheet: None,
             part: None,
+            bbox: None,
         }
     }
 }

@@ -21,6 +21,7 @@ use piimap::identify::Rules;
 use piimap::inventory::purposes::Risk;
 use piimap::inventory::purposes::{Purposes, PurposesFile};
 use piimap::inventory::{Inventory, Run};
+use piimap::read::ocr::{Mode as OcrMode, Options as OcrOptions};
 use piimap::report::{self, Format, StreamOptions, Streaming, TextOptions, labels::Lang};
 use piimap::scan::{
     DbOptions, Discard, Evidence, Filter, Observer, Pipeline, Progress, ScanConfig, Sink, scan,
@@ -203,6 +204,25 @@ pub(super) struct Sources {
     /// Drop findings below this confidence before anything counts them.
     #[arg(long, value_enum, value_name = "LEVEL")]
     min_confidence: Option<ConfidenceArg>,
+    /// Read text in pictures with Tesseract: `auto` images and PDF pages
+    /// without a text layer; `always` every PDF page too; `never` lists
+    /// images as skipped (judged by their name).
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    ocr: OcrArg,
+    /// Tesseract's languages for OCR, `+`-joined.
+    #[arg(long, value_name = "LANGS", default_value = "jpn+eng")]
+    ocr_languages: String,
+    /// Stop the OCR of one image or page after SECONDS (an error entry).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    ocr_timeout: u64,
+    /// Skip (and report) images larger than SIZE instead of reading them
+    /// by OCR.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
+    ocr_max_size: u64,
+    /// Read at most N pages of one PDF or TIFF by OCR (the rest are listed
+    /// as skipped).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    ocr_max_pages: u32,
     #[command(flatten)]
     patterns: PatternArgs,
 }
@@ -336,6 +356,31 @@ enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+/// `--ocr`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum OcrArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Sources {
+    /// What the `--ocr*` options say.
+    fn ocr(&self) -> OcrOptions {
+        OcrOptions {
+            mode: match self.ocr {
+                OcrArg::Auto => OcrMode::Auto,
+                OcrArg::Always => OcrMode::Always,
+                OcrArg::Never => OcrMode::Never,
+            },
+            languages: self.ocr_languages.clone(),
+            timeout: Duration::from_secs(self.ocr_timeout),
+            max_bytes: self.ocr_max_size,
+            max_pages: self.ocr_max_pages,
+        }
+    }
 }
 
 /// `--min-confidence`.
@@ -809,6 +854,7 @@ impl Setup {
             args.evidence,
             (!s.full).then_some(s.sample_rows),
             (&s.db_include, &s.db_exclude, s.db_views),
+            s.ocr(),
         );
         h.update(format!("{options:?}").as_bytes());
         Ok(h.finalize().to_hex().to_string())
@@ -895,6 +941,7 @@ impl Setup {
         pipeline.evidence = Evidence { show_values: mode.show_values, key };
         pipeline.observer = mode.observer;
         pipeline.jobs = self.jobs;
+        pipeline.ocr = args.ocr();
         pipeline.state = mode.state;
         pipeline.progress = bar.as_ref().map(|b| b as &dyn Progress);
         pipeline.policy.purposes = Some(&self.purposes);

@@ -48,6 +48,10 @@ pub struct Stats {
     pub baselined: u64,
     /// Database tables read.
     pub tables: u64,
+    /// Pages (images, PDF pages) read by OCR.
+    pub ocr_pages: u64,
+    /// Time spent in OCR, in milliseconds (summed over the workers).
+    pub ocr_ms: u64,
     /// Findings reported (value, column and whole-file findings).
     pub findings: u64,
     /// Of those, well-known test data.
@@ -65,6 +69,12 @@ impl Stats {
     pub fn read(&mut self, bytes: u64) {
         self.files += 1;
         self.bytes += bytes;
+    }
+
+    /// Counts `pages` read by OCR in `took`.
+    pub fn ocr(&mut self, pages: u64, took: std::time::Duration) {
+        self.ocr_pages += pages;
+        self.ocr_ms += took.as_millis() as u64;
     }
 
     /// Counts one reported finding.
@@ -87,6 +97,8 @@ impl Stats {
         self.suppressed += other.suppressed;
         self.baselined += other.baselined;
         self.tables += other.tables;
+        self.ocr_pages += other.ocr_pages;
+        self.ocr_ms += other.ocr_ms;
         self.findings += other.findings;
         self.test_data += other.test_data;
         for (c, n) in &other.by_category {

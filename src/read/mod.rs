@@ -10,14 +10,16 @@
 //! faulting, as a memory map would); formats read from their whole bytes —
 //! workbooks
 //! ([`spreadsheet`]), Word/PowerPoint/OpenDocument ([`office`]), PDF
-//! ([`pdf`]) and archives — are reported as [`Kind::Container`] and told
-//! apart by [`container`]; images and unknown binaries are skipped.
+//! ([`pdf`]), images (read by [`ocr`]) and archives — are reported as
+//! [`Kind::Container`] and told apart by [`container`]; unknown binaries
+//! are skipped.
 //! [`delimited`] and [`structured`] say which column or key a value in a
 //! line of text sits under.
 
 pub mod cad;
 pub mod delimited;
 pub mod email;
+pub mod ocr;
 pub mod office;
 pub mod pdf;
 pub mod spreadsheet;
@@ -55,8 +57,6 @@ pub enum Kind {
     /// A CAD drawing, with its layer names and texts (its text went to the
     /// chunks already).
     Cad(Box<cad::Drawing>),
-    /// An image: not read, but its name can still say what it is.
-    Image,
     /// An SQLite database: read with its tables (`source::database`).
     Database,
     /// A format read from its whole bytes rather than as text: see
@@ -85,6 +85,8 @@ pub struct Chunk<'a> {
     /// block names the owner, the site and a phone number on lines of their
     /// own).
     pub drawing: bool,
+    /// Where the words of an OCR'd page are: findings get their box.
+    pub layout: Option<&'a ocr::Layout>,
 }
 
 impl<'a> Chunk<'a> {
@@ -98,6 +100,7 @@ impl<'a> Chunk<'a> {
             positions: true,
             column_offset: 0,
             drawing: false,
+            layout: None,
         }
     }
 }
@@ -145,7 +148,6 @@ pub fn read_file(
 /// image, database, document, archive or e-mail, by their signatures.
 fn plain_text(head: &[u8]) -> bool {
     cad::sniff(head).is_none()
-        && !is_image_signature(head)
         && !head.starts_with(b"SQLite format 3\0")
         && !is_container(head)
         && !is_binary_signature(head)
@@ -156,7 +158,10 @@ fn plain_text(head: &[u8]) -> bool {
 /// PDFs, archives (and zip-based documents) and OLE compound files (old
 /// Office): formats read from their whole bytes.
 fn is_container(bytes: &[u8]) -> bool {
-    pdf::sniff(bytes) || is_archive(bytes) || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+    pdf::sniff(bytes)
+        || is_archive(bytes)
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+        || image_format(bytes).is_some()
 }
 
 /// Whether `bytes` start like a zip, gzip or (POSIX/GNU) tar file.
@@ -183,12 +188,10 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
                 positions: drawing.positions,
                 column_offset: 0,
                 drawing: true,
+                layout: None,
             });
         }
         return Kind::Cad(Box::new(drawing));
-    }
-    if is_image_signature(bytes) {
-        return Kind::Image;
     }
     if bytes.starts_with(b"SQLite format 3\0") {
         return Kind::Database;
@@ -208,6 +211,7 @@ pub fn decode(bytes: &[u8], decoded: &mut String, on_chunk: &mut dyn FnMut(Chunk
             positions: true,
             column_offset: 0,
             drawing: false,
+            layout: None,
         });
         return Kind::Email;
     }
@@ -250,6 +254,8 @@ pub enum Container {
     Office(office::Format),
     /// A PDF ([`pdf`]).
     Pdf,
+    /// An image ([`ocr`]).
+    Image(ImageFormat),
     /// A zip, gzip or tar archive of members (`source::archive`).
     Archive,
     /// Something else (an old binary Word or PowerPoint file).
@@ -350,6 +356,8 @@ fn quotes_the_file(e: &(dyn std::error::Error + 'static)) -> bool {
 pub fn container(bytes: &[u8]) -> Container {
     if pdf::sniff(bytes) {
         Container::Pdf
+    } else if let Some(format) = image_format(bytes) {
+        Container::Image(format)
     } else if spreadsheet::sniff(bytes) {
         Container::Workbook
     } else if let Some(format) = office::sniff(bytes) {
@@ -361,11 +369,47 @@ pub fn container(bytes: &[u8]) -> Container {
     }
 }
 
-/// Images (PNG, JPEG, GIF, TIFF): not read, but a name such as 間取り図.png
-/// already says they hold a floor plan.
-fn is_image_signature(b: &[u8]) -> bool {
-    const SIGNATURES: &[&[u8]] = &[b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"II*\0", b"MM\0*"];
-    SIGNATURES.iter().any(|s| b.starts_with(s))
+/// An image format, by its signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// PNG, JPEG, TIFF, GIF, BMP or WebP: what Tesseract (Leptonica) decodes.
+    Readable(&'static str),
+    /// HEIC/HEIF or AVIF (phone photos): recognised, but no decoder is at
+    /// hand, so judged by the name only.
+    Undecodable(&'static str),
+}
+
+/// Recognises an image by its first bytes.
+pub fn image_format(b: &[u8]) -> Option<ImageFormat> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "PNG"),
+        (b"\xFF\xD8\xFF", "JPEG"),
+        (b"GIF8", "GIF"),
+        (b"II*\0", "TIFF"),
+        (b"MM\0*", "TIFF"),
+    ];
+    if let Some((_, name)) = SIGNATURES.iter().find(|(s, _)| b.starts_with(s)) {
+        return Some(ImageFormat::Readable(name));
+    }
+    if b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP") {
+        return Some(ImageFormat::Readable("WebP"));
+    }
+    // `BM` starts text too (a list of BMW parts): the size of the info
+    // header that follows the file header must be one BMP has.
+    let info = b.get(14..18).map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]]));
+    if b.starts_with(b"BM") && matches!(info, Some(12 | 40 | 52 | 56 | 64 | 108 | 124)) {
+        return Some(ImageFormat::Readable("BMP"));
+    }
+    if b.get(4..8) == Some(b"ftyp") {
+        return match b.get(8..12) {
+            Some(b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1") => {
+                Some(ImageFormat::Undecodable("HEIC"))
+            }
+            Some(b"avif" | b"avis") => Some(ImageFormat::Undecodable("AVIF")),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// Formats no reader handles yet (7-Zip, RAR): never decoded as text, even

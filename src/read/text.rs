@@ -224,6 +224,7 @@ impl<'c> Lines<'c> {
             positions: true,
             column_offset: self.column_offset,
             drawing: false,
+            layout: None,
         });
         self.is_first = false;
         let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;

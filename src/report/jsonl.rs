@@ -45,6 +45,8 @@ struct FindingLine<'a> {
     page: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     slide: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bbox: Option<[u32; 4]>,
 }
 
 #[derive(Serialize)]
@@ -81,6 +83,10 @@ struct SummaryLine<'a> {
     tables: u64,
     bytes: u64,
     binary_skipped: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    ocr_pages: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    ocr_ms: u64,
     suppressed: u64,
     baselined: u64,
     test_data: u64,
@@ -129,6 +135,7 @@ impl Format for Jsonl {
                     }),
                     page: f.part.and_then(Part::page),
                     slide: f.part.and_then(Part::slide),
+                    bbox: f.bbox,
                 },
             );
         }
@@ -174,6 +181,8 @@ impl Format for Jsonl {
                 tables: inv.stats.tables,
                 bytes: inv.stats.bytes,
                 binary_skipped: inv.stats.binary,
+                ocr_pages: inv.stats.ocr_pages,
+                ocr_ms: inv.stats.ocr_ms,
                 suppressed: inv.stats.suppressed,
                 baselined: inv.stats.baselined,
                 test_data: inv.stats.test_data,

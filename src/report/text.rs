@@ -147,6 +147,14 @@ impl Format for Text {
             counted(inv.errors.len() as u64, "error", "errors"),
             counted(s.findings, "finding", "findings"),
         )?;
+        if s.ocr_pages > 0 {
+            writeln!(
+                out,
+                "  {} read by OCR in {:.1} s / OCR で読んだページ",
+                counted(s.ocr_pages, "page", "pages"),
+                s.ocr_ms as f64 / 1000.0
+            )?;
+        }
         let noted = [
             (
                 s.suppressed,

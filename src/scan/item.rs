@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::emit::Out;
 use super::text::FileScan;
@@ -13,6 +14,7 @@ use super::{DbOptions, Evidence};
 use crate::classify::ColumnRules;
 use crate::detect::{DetectorSet, Hit, Scratch};
 use crate::finding::Part;
+use crate::read::ocr::{self, Options as OcrOptions};
 use crate::read::{self, Chunk, Kind, ReadScratch};
 use crate::source::Entry;
 
@@ -28,6 +30,8 @@ const ATTACHMENT_DEPTH: usize = 3;
 pub(crate) struct Worker<'a> {
     pub(super) detectors: &'a DetectorSet,
     pub(super) evidence: &'a Evidence,
+    /// When and how images and text-less pages are read.
+    pub(super) ocr: &'a OcrOptions,
     read: ReadScratch,
     pub(super) detect: Scratch,
     pub(super) hits: Vec<Hit>,
@@ -45,21 +49,24 @@ impl<'a> Worker<'a> {
     pub(crate) fn new(
         detectors: &'a DetectorSet,
         evidence: &'a Evidence,
+        ocr: &'a OcrOptions,
         spare: &'a Spare,
     ) -> Worker<'a> {
-        Worker::with(detectors, evidence, spare, detectors.scratch())
+        Worker::with(detectors, evidence, ocr, spare, detectors.scratch())
     }
 
     /// A worker detecting with `detect` (from the spares).
     pub(super) fn with(
         detectors: &'a DetectorSet,
         evidence: &'a Evidence,
+        ocr: &'a OcrOptions,
         spare: &'a Spare,
         detect: Scratch,
     ) -> Worker<'a> {
         Worker {
             detectors,
             evidence,
+            ocr,
             read: ReadScratch::default(),
             detect,
             hits: Vec::new(),
@@ -174,6 +181,7 @@ impl<'a> Worker<'a> {
             Container::Workbook => self.scan_workbook(display, bytes, out),
             Container::Office(format) => self.scan_office(display, bytes, format, out),
             Container::Pdf => self.scan_pdf(display, bytes, out),
+            Container::Image(format) => self.scan_image(display, bytes, format, out),
             Container::Archive => {
                 self.scan_archive(display, bytes, out);
                 out.stats().files += 1;
@@ -202,9 +210,11 @@ impl<'a> Worker<'a> {
         out.stats().read(bytes.len() as u64);
     }
 
-    /// Scans a PDF's text layer page by page (lines numbered per page);
-    /// image-only pages are listed as skipped, unreadable pages as errors.
-    /// Its text and name also decide whether it is a floor plan.
+    /// Scans a PDF's text layer page by page (lines numbered per page), and
+    /// by OCR its pages without one (with `--ocr always`, every page);
+    /// pages OCR cannot read are listed as skipped with the reason,
+    /// unreadable pages as errors. Its text and name also decide whether
+    /// it is a floor plan.
     fn scan_pdf(&mut self, display: &str, bytes: &[u8], out: &mut dyn Out) {
         let pdf = match read::pdf::extract(bytes) {
             Ok(p) => p,
@@ -214,17 +224,116 @@ impl<'a> Worker<'a> {
         for (page, text) in &pdf.pages {
             file.part(self, Some(Part::Page(*page)), text, out);
         }
-        let texts: Vec<String> =
+        let mut texts: Vec<String> =
             pdf.pages.iter().flat_map(|(_, t)| t.lines().map(str::to_string)).collect();
+        let mut pictures = pdf.image_only.clone();
+        if self.ocr.mode == ocr::Mode::Always {
+            pictures.extend(pdf.pages.iter().map(|(n, _)| *n));
+            pictures.sort_unstable();
+        }
+        let not_read = match self.ocr.mode {
+            _ if pictures.is_empty() => None,
+            ocr::Mode::Never => Some("not read (--ocr never)".to_string()),
+            _ if !ocr::renders_pdf() => Some(
+                "not read: pdftoppm (poppler-utils), which renders pages for OCR, is not \
+                 installed / OCR 不可"
+                    .to_string(),
+            ),
+            _ => ocr::unavailable(self.ocr),
+        };
+        let mut unread = Vec::new();
+        if not_read.is_none() {
+            let over = pictures.split_off(pictures.len().min(self.ocr.max_pages as usize));
+            for number in pictures {
+                let started = Instant::now();
+                match ocr::pdf_page(bytes, number, self.ocr) {
+                    Ok(page) => {
+                        out.stats().ocr(1, started.elapsed());
+                        file.ocr_page(self, &page, out);
+                        texts.extend(page.text.lines().map(str::to_string));
+                    }
+                    Err(e) => out.error(display.to_string(), format!("page {number}: OCR: {e}")),
+                }
+            }
+            if !over.is_empty() {
+                let reason =
+                    format!("past the OCR limit of {} pages a file: not read", self.ocr.max_pages);
+                unread.push((over, reason));
+            }
+        } else if let Some(why) = not_read {
+            unread.push((pictures, why));
+        }
         file.floor_plan(self, &[], &texts, "PDF", out);
         for (page, message) in pdf.errors {
             out.error(display.to_string(), format!("page {page}: cannot read its text: {message}"));
         }
-        if !pdf.image_only.is_empty() {
-            let pages: Vec<String> = pdf.image_only.iter().map(u32::to_string).collect();
+        for (pages, why) in unread {
+            let pages: Vec<String> = pages.iter().map(u32::to_string).collect();
             let reason = format!(
-                "page {}: no text layer (an image, e.g. a scan): not read / 画像のみのページ",
+                "page {}: no text layer (an image, e.g. a scan): {why} / 画像のみのページ",
                 pages.join(", ")
+            );
+            out.skipped(display.to_string(), reason);
+        }
+        out.stats().read(bytes.len() as u64);
+    }
+
+    /// Scans an image's text read by OCR (a page each of a TIFF's pages,
+    /// findings with their box on the page), and judges from its words and
+    /// its name whether it is a floor plan. An image OCR does not read
+    /// (`--ocr never`, no Tesseract, past a limit, a format without a
+    /// decoder) is listed as skipped with the reason, and judged by its
+    /// name alone; an icon is not read at all.
+    fn scan_image(
+        &mut self,
+        display: &str,
+        bytes: &[u8],
+        format: read::ImageFormat,
+        out: &mut dyn Out,
+    ) {
+        let mut file = FileScan::fields(Path::new(display), display);
+        let admitted = ocr::admit(bytes, self.ocr);
+        let icon = matches!(format, read::ImageFormat::Readable(_)) && admitted == Ok(false);
+        let not_read = match format {
+            read::ImageFormat::Undecodable(name) => Some(format!(
+                "{name} image: no decoder at hand: not read, judged by its name only / 未対応の画像形式"
+            )),
+            read::ImageFormat::Readable(_) if icon => None,
+            read::ImageFormat::Readable(_) if self.ocr.mode == ocr::Mode::Never => {
+                Some("image: not read (--ocr never) / 画像は読まない設定".to_string())
+            }
+            read::ImageFormat::Readable(_) => {
+                ocr::unavailable(self.ocr).map(|why| format!("image: {why}")).or(admitted.err())
+            }
+        };
+        if not_read.is_some() || icon {
+            out.stats().binary += 1;
+            file.floor_plan(self, &[], &[], "image", out);
+            if let Some(reason) = not_read {
+                out.skipped(display.to_string(), reason);
+            }
+            return;
+        }
+        let started = Instant::now();
+        let (pages, more) = match ocr::image(bytes, self.ocr) {
+            Ok(read) => read,
+            Err(e) => {
+                file.floor_plan(self, &[], &[], "image", out);
+                return out.error(display.to_string(), format!("OCR: {e}"));
+            }
+        };
+        out.stats().ocr(pages.len().max(1) as u64, started.elapsed());
+        for page in &pages {
+            file.ocr_page(self, page, out);
+        }
+        let texts: Vec<String> =
+            pages.iter().flat_map(|p| p.text.lines().map(str::to_string)).collect();
+        file.floor_plan(self, &[], &texts, "image", out);
+        if more {
+            let reason = format!(
+                "pages past {}: past the OCR limit of {} pages a file: not read",
+                pages.len(),
+                self.ocr.max_pages
             );
             out.skipped(display.to_string(), reason);
         }
@@ -282,6 +391,7 @@ impl<'a> Worker<'a> {
                 positions: true,
                 column_offset: 0,
                 drawing: false,
+                layout: None,
             };
             let lines: Vec<&str> = text.split('\n').collect();
             // The character offsets of one row's tabs, found once per row: a

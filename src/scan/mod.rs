@@ -47,6 +47,7 @@ use crate::finding::{Finding, FingerprintKey};
 use crate::identify::Rules;
 use crate::inventory::purposes::Purposes;
 use crate::inventory::{Inventory, ItemError, Location, Rule, Skipped};
+use crate::read::ocr::Options as OcrOptions;
 use crate::source::{self, WalkOptions};
 use crate::state::Ticket;
 
@@ -212,6 +213,8 @@ pub struct Pipeline<'a> {
     pub detectors: &'a DetectorSet,
     /// What findings carry.
     pub evidence: Evidence,
+    /// When and how images and text-less PDF pages are read by OCR.
+    pub ocr: OcrOptions,
     /// What happens to findings after detection.
     pub policy: Policy<'a>,
     /// Where findings go, in item order.
@@ -237,6 +240,7 @@ impl<'a> Pipeline<'a> {
         Pipeline {
             detectors,
             evidence: Evidence::default(),
+            ocr: OcrOptions::default(),
             policy: Policy::new(rules),
             sink,
             progress: None,
@@ -337,7 +341,7 @@ impl<'a> Pipeline<'a> {
                     })
                 });
                 pool.broadcast(|_| {
-                    let mut w = item::Worker::new(self.detectors, evidence, &spare);
+                    let mut w = item::Worker::new(self.detectors, evidence, &self.ocr, &spare);
                     loop {
                         let next = lock(&rx).recv();
                         let Ok((seq, item)) = next else { break };
@@ -350,7 +354,7 @@ impl<'a> Pipeline<'a> {
             // Without a pool of its own, the scan runs on this thread, each
             // item as it is listed (so always the one the sink writes).
             Err(_) => {
-                let mut w = item::Worker::new(self.detectors, evidence, &spare);
+                let mut w = item::Worker::new(self.detectors, evidence, &self.ocr, &spare);
                 produce(&mut |item| {
                     let seq = self.next_seq();
                     let admitted = self.sink.admit(seq);
@@ -466,7 +470,9 @@ pub fn scan_text(
 ) -> Vec<Finding> {
     let mut keep = emit::Keep::default();
     let spare = item::Spare::default();
-    item::Worker::new(detectors, evidence, &spare).scan_bytes(name, bytes, &mut keep);
+    // Text has no pictures; an image given as text is not sent to OCR.
+    let ocr = OcrOptions { mode: crate::read::ocr::Mode::Never, ..OcrOptions::default() };
+    item::Worker::new(detectors, evidence, &ocr, &spare).scan_bytes(name, bytes, &mut keep);
     let mut findings = keep.findings;
     findings.sort();
     findings

@@ -20,6 +20,7 @@ use crate::classify::{self, ColumnRules, Filled, Found};
 use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
 use crate::read::delimited::{Header, RowFields};
+use crate::read::ocr::Page;
 use crate::read::{Chunk, Kind, structured::Syntax};
 use crate::suppress;
 
@@ -297,6 +298,7 @@ impl<'p> FileScan<'p> {
             row: None,
             sheet: None,
             part: None,
+            bbox: chunk.layout.and_then(|l| l.bbox(hit.start, hit.end)),
         }
     }
 
@@ -310,10 +312,6 @@ impl<'p> FileScan<'p> {
             Kind::Cad(drawing) => {
                 out.stats().read(size);
                 self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name(), out);
-            }
-            Kind::Image => {
-                out.stats().binary += 1;
-                self.floor_plan(w, &[], &[], "PDF/image", out);
             }
             // In memory (an archive's member), a database or a document no
             // reader handles is counted as binary.
@@ -332,6 +330,15 @@ impl<'p> FileScan<'p> {
     ) {
         self.chunk_with(w, Chunk::text(text), out, &mut |findings| {
             findings.iter_mut().for_each(|f| f.part = part);
+        });
+    }
+
+    /// Scans one page read by OCR: findings carry the page and their box
+    /// on it.
+    pub(super) fn ocr_page(&mut self, w: &mut Worker<'_>, page: &Page, out: &mut dyn Out) {
+        let chunk = Chunk { layout: Some(&page.layout), ..Chunk::text(&page.text) };
+        self.chunk_with(w, chunk, out, &mut |findings| {
+            findings.iter_mut().for_each(|f| f.part = Some(Part::Page(page.number)));
         });
     }
 
@@ -359,13 +366,13 @@ impl<'p> FileScan<'p> {
             }
             return;
         }
-        let (detectors, evidence, spare) = (w.detectors, w.evidence, w.spare);
+        let (detectors, evidence, ocr, spare) = (w.detectors, w.evidence, w.ocr, w.spare);
         let this = &*self;
         let parts: Vec<Detected> = batch
             .par_iter()
             .map(|item| {
                 let scratch = lock(spare).pop().unwrap_or_else(|| detectors.scratch());
-                let mut helper = Worker::with(detectors, evidence, spare, scratch);
+                let mut helper = Worker::with(detectors, evidence, ocr, spare, scratch);
                 let mut part = this.split();
                 let detected = part.detect(&mut helper, chunk(item));
                 lock(spare).push(helper.detect);

@@ -107,10 +107,18 @@ fn pdf_text_is_read_by_page_and_image_pages_are_listed() {
             row("page 3", 2, 8, "", "phone", "phone-intl"),
         ]
     );
+    // Page 2 is a drawing without a text layer: read by OCR (it holds no
+    // words), or listed as skipped where OCR cannot run.
     let skipped = of_type(&values, "skipped");
-    assert_eq!(skipped.len(), 1, "{skipped:?}");
-    assert_eq!(skipped[0]["path"], "fixtures/documents/moushikomisho.pdf");
-    assert!(skipped[0]["message"].as_str().unwrap().starts_with("page 2: no text layer"));
+    let summary = of_type(&values, "summary")[0];
+    if summary["ocr_pages"] == 1 {
+        assert!(skipped.is_empty(), "{skipped:?}");
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "CI reads text-less pages by OCR");
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped[0]["path"], "fixtures/documents/moushikomisho.pdf");
+        assert!(skipped[0]["message"].as_str().unwrap().starts_with("page 2: no text layer"));
+    }
     // A skipped page is reported, not an error: the scan exits 1 (findings).
     assert!(of_type(&values, "error").is_empty());
 }

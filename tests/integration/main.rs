@@ -15,6 +15,7 @@ mod identify;
 mod incident;
 mod inventory;
 mod library;
+mod ocr;
 mod patterns;
 mod project;
 mod sarif;

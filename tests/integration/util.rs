@@ -94,6 +94,13 @@ pub(crate) fn located_findings(values: &[Value]) -> Vec<(String, u64, String)> {
 
 /// A finding of a value (not a column-level finding that sums a table's
 /// column up).
+/// The paths with findings, in report order, each once.
+pub(crate) fn paths(out: &Output) -> Vec<String> {
+    let mut p: Vec<String> = findings(&jsonl(out)).into_iter().map(|f| f.0).collect();
+    p.dedup();
+    p
+}
+
 pub(crate) fn is_cell(v: &Value) -> bool {
     v["type"] == "finding" && v["detector"] != "column"
 }
