@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 
 seconds=${1:-30}
 shift || true
-all=(text delimited structured detect spreadsheet xlsx_sheet ods_content office docx_document pdf email archive cad)
+all=(text delimited structured detect spreadsheet xlsx_sheet ods_content office docx_document pdf email archive cad image)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 # Instrumentation only for the target's code: with --target, RUSTFLAGS do not
@@ -37,6 +37,7 @@ seeds = {
     "office": ["docx", "pptx", "odt"], "pdf": ["pdf"], "email": ["eml"],
     "archive": ["zip", "gz", "tar"],
     "cad": ["dxf", "sfc", "p21", "ifc", "jww", "jwc", "dwg", "p2z"],
+    "image": ["png", "jpg", "tif"],
 }
 def put(target, name, data):
     d = pathlib.Path("corpus") / target

@@ -531,7 +531,23 @@ def cad_fixtures(root, g, truth):
     ents += [("#{n}=IFCPERSON($,'{v}','Taro',$,$,$,$,$);", "Yamada")]
     ents += [("#{n}=IFCPOSTALADDRESS(.HOME.,$,$,$,('{v}'),$,$,$,$,'JP');", address)]
     lines, at = step_file("IFC4", "ViewDefinition [CoordinationView]", ents, escape=True)
-    put("cad/house.ifc", ("\n".join(lines) + "\n").encode("ascii"), [(at[-1], "address"), (0, "floor_plan")])
+    put("cad/house.ifc", ("\n".join(lines) + "\n").encode("ascii"),
+        [(at[-2], "name"), (at[-1], "address"), (0, "floor_plan")])
+
+    # IFC by its model alone: an English-named house (rooms, walls, doors,
+    # windows, residential occupancy), and an office that is not a home.
+    def model(spaces, occupancy):
+        ents = [("#{n}=IFCBUILDING('0002',$,'{v}',$,$,$,$,$,.ELEMENT.,$,$,$);", "Building")]
+        ents += [("#{n}=IFCBUILDINGSTOREY('0003',$,'{v}',$,$,$,$,$,.ELEMENT.,0.);", "1F")]
+        ents += [("#{n}=IFCSPACE('S{n}',$,'{v}',$,$,$,$,$,.ELEMENT.,.INTERNAL.,$);", r) for r in spaces]
+        ents += [("#{n}=IFCWALLSTANDARDCASE('W{n}',$,'{v}',$,$,$,$,$);", "Wall") for _ in range(4)]
+        ents += [("#{n}=IFCDOOR('D{n}',$,'{v}',$,$,$,$,$,2.1,0.9);", "Door"), ("#{n}=IFCWINDOW('G{n}',$,'{v}',$,$,$,$,$,1.2,1.6);", "Window")]
+        ents += [("#{n}=IFCPROPERTYSINGLEVALUE('OccupancyType',$,IFCLABEL('{v}'),$);", occupancy)]
+        lines, _ = step_file("IFC2X3", "ViewDefinition [CoordinationView]", ents, escape=True)
+        return ("\n".join(lines) + "\n").encode("ascii")
+    put("cad/house_en.ifc", model(["Living", "Bedroom 1", "Kitchen", "Bath"], "Residential"), [(0, "floor_plan")])
+    os.makedirs(os.path.join(root, "cad/negative"), exist_ok=True)
+    put("cad/negative/office.ifc", model(["Open plan", "Meeting room", "Reception"], "Office"), [])
 
     # Not floor plans: a mechanical part, an elevation, a site plan, lines only.
     for rel, layers, texts in [

@@ -1,11 +1,12 @@
 //! The progress bar of `piimap scan` (stderr, terminals only): files,
-//! bytes, throughput and findings as the scan goes; once a walk ahead of the
+//! bytes, throughput, pages read by OCR and findings as the scan goes; once a walk ahead of the
 //! scan has counted the bytes to read, the share done and the time left.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use piimap::inventory::Stats;
 use piimap::report;
 use piimap::scan::{Progress, ScanConfig};
 
@@ -17,6 +18,8 @@ pub(super) struct Bar {
     files: AtomicU64,
     bytes: AtomicU64,
     findings: AtomicU64,
+    /// Pages read by OCR: the slow part of a scan of pictures.
+    ocr_pages: AtomicU64,
     /// When the message was last redrawn, in milliseconds of the bar.
     shown: AtomicU64,
 }
@@ -34,6 +37,7 @@ impl Bar {
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             findings: AtomicU64::new(0),
+            ocr_pages: AtomicU64::new(0),
             shown: AtomicU64::new(0),
         }
     }
@@ -66,7 +70,9 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn item_done(&self, bytes: u64, findings: u64) {
+    fn item_done(&self, item: &Stats) {
+        let (bytes, findings) = (item.bytes, item.findings);
+        let pages = self.ocr_pages.fetch_add(item.ocr_pages, Ordering::Relaxed) + item.ocr_pages;
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let found = self.findings.fetch_add(findings, Ordering::Relaxed) + findings;
@@ -82,8 +88,13 @@ impl Progress for Bar {
             && self.shown.compare_exchange(shown, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
         {
             let rate = (total as f64 / self.bar.elapsed().as_secs_f64().max(0.001)) as u64;
+            let ocr = if pages > 0 {
+                format!(", {} pages by OCR", report::grouped(pages))
+            } else {
+                String::new()
+            };
             self.bar.set_message(format!(
-                "{} files, {} at {}/s, {} found",
+                "{} files, {} at {}/s{ocr}, {} found",
                 report::grouped(files),
                 indicatif::HumanBytes(total),
                 indicatif::HumanBytes(rate),
@@ -118,12 +129,13 @@ mod tests {
             databases: DbOptions::default(),
         };
         let bar = Bar::new();
-        bar.item_done(500, 2);
+        let item = |bytes, findings| Stats { bytes, findings, ..Stats::default() };
+        bar.item_done(&item(500, 2));
         assert_eq!(bar.bar.length(), None, "no total before the walk ahead is done");
         bar.count_ahead(&config, &AtomicBool::new(false));
         // The file over --max-filesize is not read, so not counted.
         assert_eq!((bar.bar.length(), bar.bar.position()), (Some(1000), 500));
-        bar.item_done(700, 1);
+        bar.item_done(&item(700, 1));
         assert_eq!(bar.bar.position(), 1000, "never past the total");
         // Stopped (the scan ended first): no total.
         let stopped = Bar::new();

@@ -31,6 +31,19 @@ pub enum Where {
     Layer,
     /// The file name.
     Name,
+    /// A building model's entity types and occupancy (IFC).
+    Model,
+}
+
+/// What a drawing, document or picture shows, as the rules look at it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seen<'a> {
+    /// Layer names.
+    pub layers: &'a [String],
+    /// Texts: entities, titles, a page's lines, words read off a picture.
+    pub texts: &'a [String],
+    /// A building model's facts ([`crate::read::cad::Drawing::model`]).
+    pub model: &'a [String],
 }
 
 /// One piece of evidence.
@@ -91,10 +104,11 @@ impl Rules {
         toml::from_str(BUILTIN)
     }
 
-    /// Scores a drawing from its layer names, texts and file name.
-    pub fn classify(&self, layers: &[String], texts: &[String], name: &str) -> Verdict {
+    /// Scores a drawing from what it shows and its file name.
+    pub fn classify(&self, seen: Seen<'_>, name: &str) -> Verdict {
         let lower = |items: &[String]| items.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
-        let (layers, texts, name) = (lower(layers), lower(texts), name.to_lowercase());
+        let (layers, texts, name) = (lower(seen.layers), lower(seen.texts), name.to_lowercase());
+        let model = lower(seen.model);
         let mut score = 0;
         let mut reasons = Vec::new();
         for s in &self.signals {
@@ -107,6 +121,7 @@ impl Rules {
                         Where::Text => texts.iter().any(|t| t.contains(&w)),
                         Where::Layer => layers.iter().any(|l| l.contains(&w)),
                         Where::Name => name.contains(&w),
+                        Where::Model => model.iter().any(|m| m.contains(&w)),
                     }
                 })
                 .count();
@@ -128,10 +143,14 @@ mod tests {
         w.iter().map(|s| s.to_string()).collect()
     }
 
+    /// Scores layers, texts and a name with the built-in rules.
+    fn classify(layers: &[String], texts: &[String], name: &str) -> Verdict {
+        Rules::builtin().unwrap().classify(Seen { layers, texts, model: &[] }, name)
+    }
+
     #[test]
     fn house_plans_score_and_say_why() {
-        let rules = Rules::builtin().unwrap();
-        let v = rules.classify(
+        let v = classify(
             &words(&["壁", "建具", "室名"]),
             &words(&["1階平面図", "洋室 6帖", "LDK 16帖", "玄関", "浴室"]),
             "plan.dxf",
@@ -145,40 +164,56 @@ mod tests {
 
     #[test]
     fn other_drawings_do_not() {
-        let rules = Rules::builtin().unwrap();
-        let elevation = rules.classify(&words(&["壁", "窓"]), &words(&["南立面図", "GL"]), "a.dxf");
+        let elevation = classify(&words(&["壁", "窓"]), &words(&["南立面図", "GL"]), "a.dxf");
         assert!(!elevation.is_floor_plan);
-        let part =
-            rules.classify(&words(&["0"]), &words(&["部品図", "公差 ±0.1", "M6 ボルト"]), "p.dxf");
+        let part = classify(&words(&["0"]), &words(&["部品図", "公差 ±0.1", "M6 ボルト"]), "p.dxf");
         assert!(!part.is_floor_plan);
-        let site =
-            rules.classify(&words(&["敷地"]), &words(&["配置図", "道路", "隣地境界線"]), "s.dxf");
+        let site = classify(&words(&["敷地"]), &words(&["配置図", "道路", "隣地境界線"]), "s.dxf");
         assert!(!site.is_floor_plan);
-        let empty = rules.classify(&words(&["0"]), &[], "x.dxf");
+        let empty = classify(&words(&["0"]), &[], "x.dxf");
         assert_eq!((empty.is_floor_plan, empty.score), (false, 0));
     }
 
     #[test]
     fn office_plans_and_bare_titles_are_not_homes() {
-        let rules = Rules::builtin().unwrap();
-        let office = rules.classify(
+        let office = classify(
             &words(&["壁", "建具"]),
             &words(&["3階平面図", "会議室", "執務室", "給湯室"]),
             "f3.dxf",
         );
         assert!(!office.is_floor_plan, "{office:?}");
         // An owner counts as a reason but adds nothing: every building has one.
-        let owner = rules.classify(&[], &words(&["平面図", "施主 山田様"]), "a.dxf");
+        let owner = classify(&[], &words(&["平面図", "施主 山田様"]), "a.dxf");
         assert!(!owner.is_floor_plan);
         assert!(owner.reasons.iter().any(|r| r.starts_with("owner:")));
     }
 
     #[test]
-    fn a_file_name_alone_can_say_it() {
+    fn a_building_model_is_a_home_whatever_its_language() {
         let rules = Rules::builtin().unwrap();
-        let v = rules.classify(&[], &[], "山田様邸_間取り図.png");
+        let model = |facts: &[&str], texts: &[&str]| {
+            let (facts, texts) = (words(facts), words(texts));
+            rules.classify(Seen { layers: &[], texts: &texts, model: &facts }, "m.ifc")
+        };
+        let walls = ["IFCWALLSTANDARDCASE", "IFCDOOR", "IFCWINDOW"];
+        // German room names: the model alone says it.
+        let house =
+            model(&[&["IFCSPACE", "IFCPOSTALADDRESS"][..], &walls].concat(), &["Wohnzimmer"]);
+        assert!(house.is_floor_plan, "{house:?}");
+        assert_eq!(house.score, 3 + 2 + 1);
+        let home = model(&[&["IFCSPACE", "OCCUPANCY=RESIDENTIAL"][..], &walls].concat(), &[]);
+        assert_eq!((home.score, home.confidence), (8, Confidence::High));
+        let office = model(&[&["IFCSPACE", "OCCUPANCY=OFFICE"][..], &walls].concat(), &[]);
+        assert!(!office.is_floor_plan, "{office:?}");
+        // Walls without rooms: a structure, not a plan of a home.
+        assert!(!model(&walls, &[]).is_floor_plan);
+    }
+
+    #[test]
+    fn a_file_name_alone_can_say_it() {
+        let v = classify(&[], &[], "山田様邸_間取り図.png");
         assert!(v.is_floor_plan);
         assert_eq!(v.confidence, Confidence::Medium);
-        assert!(!rules.classify(&[], &[], "holiday.jpg").is_floor_plan);
+        assert!(!classify(&[], &[], "holiday.jpg").is_floor_plan);
     }
 }

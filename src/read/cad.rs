@@ -7,8 +7,10 @@
 //! page and their escapes (`\U+6D0B`, `\X2\6D0B5BA4\X0\`) resolved in place, so
 //! findings keep their physical line. Binary formats (binary DXF, JWW, JWC)
 //! and zipped SXF/IFC (`.p2z`, `.sfz`, `.ifczip`) give up their strings without
-//! positions. DWG is compressed: it is recognised, but its text is out of reach
-//! without a DWG decoder.
+//! positions. An IFC model also says what it is whatever its language: its
+//! entity types (IfcSpace, IfcWall, IfcDoor …) and its building's occupancy
+//! ([`Drawing::model`]). DWG is compressed: it is recognised, but its text is
+//! out of reach without a DWG decoder.
 //! Signatures and layouts: `../shared/reference/japan-formats.md` §7.
 
 use encoding_rs::{SHIFT_JIS, UTF_8, UTF_16LE, WINDOWS_1252};
@@ -56,6 +58,10 @@ pub struct Drawing {
     pub layers: Vec<String>,
     /// Text entities, attributes, title blocks and other strings.
     pub texts: Vec<String>,
+    /// What a building model (IFC) says whatever its language: its entity
+    /// types (`IFCSPACE`, `IFCWALLSTANDARDCASE`, `IFCDOOR` …) and its
+    /// building's occupancy (`OCCUPANCY=RESIDENTIAL`), each once, sorted.
+    pub model: Vec<String>,
     /// Text for the detectors: for text formats the whole file with escapes
     /// resolved (line structure kept); for binary formats the strings, one a
     /// line.
@@ -156,6 +162,7 @@ pub fn extract(kind: CadKind, bytes: &[u8]) -> Drawing {
             kind,
             layers: vec![],
             texts: vec![],
+            model: vec![],
             scan_text: String::new(),
             positions: false,
         },
@@ -211,7 +218,14 @@ fn dxf_ascii(bytes: &[u8]) -> Drawing {
     }
     layers.sort();
     layers.dedup();
-    Drawing { kind: CadKind::DxfAscii, layers, texts, scan_text: text, positions: true }
+    Drawing {
+        kind: CadKind::DxfAscii,
+        layers,
+        texts,
+        model: vec![],
+        scan_text: text,
+        positions: true,
+    }
 }
 
 /// Resolves `\U+XXXX` (a code point outside the file's code page).
@@ -310,7 +324,7 @@ fn dxf_binary(bytes: &[u8]) -> Drawing {
     layers.sort();
     layers.dedup();
     let scan_text = texts.join("\n");
-    Drawing { kind: CadKind::DxfBinary, layers, texts, scan_text, positions: false }
+    Drawing { kind: CadKind::DxfBinary, layers, texts, model: vec![], scan_text, positions: false }
 }
 
 enum ValueKind {
@@ -346,7 +360,11 @@ fn step(kind: CadKind, bytes: &[u8]) -> Drawing {
     let text = unescape_step(&text);
     let mut texts = Vec::new();
     let mut layers = Vec::new();
+    let mut model = std::collections::BTreeSet::new();
     for line in text.lines() {
+        if kind == CadKind::Ifc {
+            model.extend(model_facts(line));
+        }
         // The first string of a layer entity is the layer's name.
         let mut layer_name =
             line.contains("layer_feature") || line.contains("PRESENTATION_LAYER_ASSIGNMENT");
@@ -361,7 +379,38 @@ fn step(kind: CadKind, bytes: &[u8]) -> Drawing {
             }
         }
     }
-    Drawing { kind, layers, texts, scan_text: text, positions: true }
+    Drawing {
+        kind,
+        layers,
+        texts,
+        model: model.into_iter().collect(),
+        scan_text: text,
+        positions: true,
+    }
+}
+
+/// What one line of an IFC model says of the building: the type of the
+/// entity it defines (`#12=IFCSPACE(…)`), and `OCCUPANCY=…` for the
+/// building's occupancy type (Pset_BuildingCommon's `OccupancyType`,
+/// `IFCPROPERTYSINGLEVALUE('OccupancyType',$,IFCLABEL('Residential'),$)`).
+fn model_facts(line: &str) -> Vec<String> {
+    let mut facts = Vec::new();
+    let Some(rest) = line.trim_start().strip_prefix('#') else { return facts };
+    let Some((_, definition)) = rest.split_once('=') else { return facts };
+    let definition = definition.trim_start();
+    let end = definition.find(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+    let entity = &definition[..end.unwrap_or(definition.len())];
+    if entity.is_empty() || !definition[entity.len()..].starts_with('(') {
+        return facts;
+    }
+    facts.push(entity.to_ascii_uppercase());
+    let strings = quoted(definition);
+    if strings.first().is_some_and(|s| s.eq_ignore_ascii_case("OccupancyType"))
+        && let Some(value) = strings.get(1).filter(|v| !v.trim().is_empty())
+    {
+        facts.push(format!("OCCUPANCY={}", value.trim().to_uppercase()));
+    }
+    facts
 }
 
 /// The single-quoted strings of a STEP line (`''` is a quote inside one).
@@ -467,7 +516,7 @@ fn jw_cad(kind: CadKind, bytes: &[u8]) -> Drawing {
     }
     let scan_text = texts.join("\n");
     // Layer names are among the strings, not told apart from the rest.
-    Drawing { kind, layers: texts.clone(), texts, scan_text, positions: false }
+    Drawing { kind, layers: texts.clone(), texts, model: vec![], scan_text, positions: false }
 }
 
 /// Jw_cad for DOS: CP932 text among binary records, without length prefixes.
@@ -481,7 +530,14 @@ fn jwc(bytes: &[u8]) -> Drawing {
         .map(|s| s.into_owned())
         .collect();
     let scan_text = texts.join("\n");
-    Drawing { kind: CadKind::Jwc, layers: texts.clone(), texts, scan_text, positions: false }
+    Drawing {
+        kind: CadKind::Jwc,
+        layers: texts.clone(),
+        texts,
+        model: vec![],
+        scan_text,
+        positions: false,
+    }
 }
 
 /// A string worth keeping from a binary file: a kana or kanji, or at least
@@ -509,6 +565,28 @@ mod tests {
         );
         assert_eq!(sniff(b"  0\nSECTIONS are not DXF\n"), None);
         assert_eq!(sniff(b"ACME1234"), None);
+    }
+
+    #[test]
+    fn a_building_model_says_what_it_holds() {
+        assert_eq!(
+            model_facts("#12=IFCSPACE('S12',$,'Bedroom 1',$,$,$,$,$,.ELEMENT.,.INTERNAL.,$);"),
+            ["IFCSPACE"]
+        );
+        assert_eq!(model_facts(" #7 = IfcWallStandardCase('W7',$,$);"), ["IFCWALLSTANDARDCASE"]);
+        assert_eq!(
+            model_facts("#30=IFCPROPERTYSINGLEVALUE('OccupancyType',$,IFCLABEL('Residential'),$);"),
+            ["IFCPROPERTYSINGLEVALUE", "OCCUPANCY=RESIDENTIAL"]
+        );
+        // Not an entity: the header, a comment, a bare reference.
+        assert!(model_facts("FILE_SCHEMA(('IFC4'));").is_empty());
+        assert!(model_facts("/* #1=IFCSPACE */").is_empty());
+        assert!(model_facts("#1=").is_empty());
+        let house = b"ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n\
+            #1=IFCSPACE('a',$,'LDK');\n#2=IFCDOOR('b',$,$);\n#3=IFCSPACE('c',$,'WC');\nENDSEC;\n";
+        let drawing = extract(CadKind::Ifc, house);
+        assert_eq!(drawing.model, ["IFCDOOR", "IFCSPACE"]);
+        assert!(extract(CadKind::Sxf, house).model.is_empty(), "SXF is no building model");
     }
 
     #[test]

@@ -105,6 +105,10 @@ pub struct Page {
     /// Tesseract's mean confidence in its words (0–100), weighted by
     /// their length.
     pub confidence: f64,
+    /// The text of the reading not kept, when the page was read twice: its
+    /// words still count as what the picture shows (a floor plan's room
+    /// names), never as values.
+    pub other: String,
 }
 
 /// A box on the page image: left, top, width, height, in pixels.
@@ -435,11 +439,19 @@ impl Picture {
     }
 }
 
+/// An image's pages as OCR reads them: decoded to grey, rules taken out
+/// (at most `max_pages`, and whether there are more).
+pub fn pictures(bytes: &[u8], max_pages: u32) -> Result<(Vec<Picture>, bool), String> {
+    let (mut pictures, more) = decode(bytes, max_pages)?;
+    pictures.iter_mut().for_each(Picture::remove_rules);
+    Ok((pictures, more))
+}
+
 /// Reads an image's text, a [`Page`] per page (a TIFF can hold several);
 /// true when pages past `max_pages` were left unread.
 pub fn image(bytes: &[u8], options: &Options) -> Result<(Vec<Page>, bool), String> {
     let languages = languages(options)?;
-    let (pictures, more) = decode(bytes, options.max_pages)?;
+    let (pictures, more) = pictures(bytes, options.max_pages)?;
     let mut pages = Vec::new();
     for (number, picture) in (1..).zip(pictures) {
         pages.push(Page { number, ..recognise(picture, &languages, options)? });
@@ -462,17 +474,19 @@ pub fn pdf_page(pdf: &[u8], number: u32, options: &Options) -> Result<Page, Stri
         options.timeout,
     )
     .map_err(|e| format!("cannot render the page for OCR: {e}"))?;
-    Ok(Page { number, ..recognise(parse_pgm(&pgm)?, &languages, options)? })
+    let mut picture = parse_pgm(&pgm)?;
+    picture.remove_rules();
+    Ok(Page { number, ..recognise(picture, &languages, options)? })
 }
 
-/// Reads one picture's text, its rules taken out first. Tesseract misreads
+/// Reads one picture's text (its rules taken out). Tesseract misreads
 /// large isolated words (a room's name on a plan, 38 pixels high, comes out
 /// as noise) that it reads right at about [`TEXT_HEIGHT`]: when the words
 /// of a first reading are much taller, the picture is scaled down to that
 /// height and read again, and the reading Tesseract is surer of is kept
-/// (its boxes scaled back to the picture's pixels).
-fn recognise(mut picture: Picture, languages: &str, options: &Options) -> Result<Page, String> {
-    picture.remove_rules();
+/// (its boxes scaled back to the picture's pixels), the other's words only
+/// as what the picture shows.
+fn recognise(picture: Picture, languages: &str, options: &Options) -> Result<Page, String> {
     let page = tesseract(&picture, languages, options)?;
     let Some(height) = page.layout.median_height().filter(|&h| h * 10 > TEXT_HEIGHT * 14) else {
         return Ok(page);
@@ -480,7 +494,10 @@ fn recognise(mut picture: Picture, languages: &str, options: &Options) -> Result
     let scale = f64::from(TEXT_HEIGHT) / f64::from(height);
     let mut again = tesseract(&picture.scaled(scale), languages, options)?;
     again.layout.scale(1.0 / scale);
-    Ok(if again.confidence > page.confidence { again } else { page })
+    let (mut kept, other) =
+        if again.confidence > page.confidence { (again, page) } else { (page, again) };
+    kept.other = other.text;
+    Ok(kept)
 }
 
 /// The height of text Tesseract reads best, in pixels.
@@ -550,6 +567,9 @@ fn read_capped(pipe: Option<impl Read>, cap: u64) -> Vec<u8> {
     out
 }
 
+/// Latin words Tesseract is less sure of than this (0–100) are left out.
+const MIN_CONFIDENCE: f64 = 50.0;
+
 /// One recognised word and its box.
 struct Word<'t> {
     text: &'t str,
@@ -594,6 +614,12 @@ fn parse_tsv(tsv: &str) -> Vec<Page> {
             pages.push((page, Vec::new()));
         }
         let confidence = cols[10].parse::<f64>().unwrap_or(0.0).max(0.0);
+        // Latin letters Tesseract is unsure of are mostly texture (a
+        // photo's brickwork read as `Na Na`): left out. Unsure Japanese is
+        // kept: a blurred 帖 or 図 still tells a plan.
+        if confidence < MIN_CONFIDENCE && cols[11].trim().is_ascii() {
+            continue;
+        }
         let word = Word { text: cols[11].trim(), bbox: [left, top, width, height], confidence };
         pages.last_mut().expect("pushed above").1.push(word);
     }
@@ -687,6 +713,13 @@ mod tests {
         assert_eq!(pages[0].layout.bbox(start, end), Some([110, 100, 135, 30]));
         assert_eq!(pages[0].layout.bbox(0, 0), None);
         assert!(parse_tsv(HEADER).is_empty());
+        // A word Tesseract is unsure of is left out.
+        // Unsure Latin letters are left out; unsure Japanese is kept.
+        let unsure = format!(
+            "{HEADER}5\t1\t1\t1\t1\t1\t10\t10\t40\t30\t33.9\tNa\n\
+             5\t1\t1\t1\t2\t1\t10\t60\t30\t30\t23.0\t帖\n"
+        );
+        assert_eq!(parse_tsv(&unsure)[0].text, "帖\n");
         assert!(parse_tsv("garbage\n5\tx\n").is_empty());
     }
 

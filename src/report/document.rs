@@ -246,6 +246,10 @@ pub struct FindingEntry {
     /// A presentation's slide (`line` is the slide's paragraph).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slide: Option<u32>,
+    /// Where on the page's picture a value read by OCR is (left, top,
+    /// width, height in pixels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[u32; 4]>,
 }
 
 impl FindingEntry {
@@ -267,6 +271,7 @@ impl FindingEntry {
             sheet: f.sheet.as_deref().map(str::to_string),
             page: f.part.and_then(Part::page),
             slide: f.part.and_then(Part::slide),
+            bbox: f.bbox,
         }
     }
 }

@@ -12,6 +12,7 @@ use super::emit::Out;
 use super::text::FileScan;
 use super::{DbOptions, Evidence};
 use crate::classify::ColumnRules;
+use crate::detect::floorplan::Seen;
 use crate::detect::{DetectorSet, Hit, Scratch};
 use crate::finding::Part;
 use crate::read::ocr::{self, Options as OcrOptions};
@@ -250,7 +251,9 @@ impl<'a> Worker<'a> {
                     Ok(page) => {
                         out.stats().ocr(1, started.elapsed());
                         file.ocr_page(self, &page, out);
-                        texts.extend(page.text.lines().map(str::to_string));
+                        texts.extend(
+                            page.text.lines().chain(page.other.lines()).map(str::to_string),
+                        );
                     }
                     Err(e) => out.error(display.to_string(), format!("page {number}: OCR: {e}")),
                 }
@@ -263,7 +266,7 @@ impl<'a> Worker<'a> {
         } else if let Some(why) = not_read {
             unread.push((pictures, why));
         }
-        file.floor_plan(self, &[], &texts, "PDF", out);
+        file.floor_plan(self, Seen { texts: &texts, ..Seen::default() }, "PDF", out);
         for (page, message) in pdf.errors {
             out.error(display.to_string(), format!("page {page}: cannot read its text: {message}"));
         }
@@ -308,7 +311,7 @@ impl<'a> Worker<'a> {
         };
         if not_read.is_some() || icon {
             out.stats().binary += 1;
-            file.floor_plan(self, &[], &[], "image", out);
+            file.floor_plan(self, Seen::default(), "image", out);
             if let Some(reason) = not_read {
                 out.skipped(display.to_string(), reason);
             }
@@ -318,7 +321,7 @@ impl<'a> Worker<'a> {
         let (pages, more) = match ocr::image(bytes, self.ocr) {
             Ok(read) => read,
             Err(e) => {
-                file.floor_plan(self, &[], &[], "image", out);
+                file.floor_plan(self, Seen::default(), "image", out);
                 return out.error(display.to_string(), format!("OCR: {e}"));
             }
         };
@@ -326,9 +329,11 @@ impl<'a> Worker<'a> {
         for page in &pages {
             file.ocr_page(self, page, out);
         }
-        let texts: Vec<String> =
-            pages.iter().flat_map(|p| p.text.lines().map(str::to_string)).collect();
-        file.floor_plan(self, &[], &texts, "image", out);
+        let texts: Vec<String> = pages
+            .iter()
+            .flat_map(|p| p.text.lines().chain(p.other.lines()).map(str::to_string))
+            .collect();
+        file.floor_plan(self, Seen { texts: &texts, ..Seen::default() }, "image", out);
         if more {
             let reason = format!(
                 "pages past {}: past the OCR limit of {} pages a file: not read",

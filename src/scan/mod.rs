@@ -147,8 +147,8 @@ pub trait Observer: Sync {
 
 /// Receives progress as items finish (for a progress bar); must be cheap.
 pub trait Progress: Sync {
-    /// One item is done: its size and how many findings it had.
-    fn item_done(&self, bytes: u64, findings: u64);
+    /// One item is done: its counts (bytes, findings, pages read by OCR).
+    fn item_done(&self, item: &crate::inventory::Stats);
 }
 
 /// Decides which findings a project has already accepted.
@@ -318,7 +318,7 @@ impl<'a> Pipeline<'a> {
                 }
             };
             if let Some(p) = self.progress {
-                p.item_done(part.stats.bytes, part.stats.findings);
+                p.item_done(&part.stats);
             }
             let mut all = lock(&inventory);
             *all = std::mem::take(&mut *all).merge(part);

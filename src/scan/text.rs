@@ -17,6 +17,7 @@ use super::emit::Out;
 use super::item::Worker;
 use super::lock;
 use crate::classify::{self, ColumnRules, Filled, Found};
+use crate::detect::floorplan::Seen;
 use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
 use crate::read::delimited::{Header, RowFields};
@@ -311,7 +312,9 @@ impl<'p> FileScan<'p> {
             }
             Kind::Cad(drawing) => {
                 out.stats().read(size);
-                self.floor_plan(w, &drawing.layers, &drawing.texts, drawing.kind.name(), out);
+                let seen =
+                    Seen { layers: &drawing.layers, texts: &drawing.texts, model: &drawing.model };
+                self.floor_plan(w, seen, drawing.kind.name(), out);
             }
             // In memory (an archive's member), a database or a document no
             // reader handles is counted as binary.
@@ -438,14 +441,13 @@ impl<'p> FileScan<'p> {
     pub(super) fn floor_plan(
         &self,
         w: &Worker<'_>,
-        layers: &[String],
-        texts: &[String],
+        seen: Seen<'_>,
         format: &str,
         out: &mut dyn Out,
     ) {
         let name = self.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
         let Some(rules) = w.detectors.floor_plans() else { return };
-        let verdict = rules.classify(layers, texts, &name);
+        let verdict = rules.classify(seen, &name);
         if !verdict.is_floor_plan {
             return;
         }

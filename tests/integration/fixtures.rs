@@ -177,7 +177,14 @@ fn drawings_of_homes_are_floor_plans_and_others_are_not() {
         (
             "fixtures/cad/house.ifc",
             "high",
-            ids(&["plan-title", "rooms", "many-rooms", "identifies-home"]),
+            ids(&[
+                "plan-title",
+                "rooms",
+                "many-rooms",
+                "model-rooms",
+                "model-address",
+                "identifies-home",
+            ]),
         ),
         ("fixtures/cad/house.jwc", "high", full.clone()),
         ("fixtures/cad/house.jww", "high", full.clone()),
@@ -186,18 +193,24 @@ fn drawings_of_homes_are_floor_plans_and_others_are_not() {
         ("fixtures/cad/house.sfc", "high", full.clone()),
         ("fixtures/cad/house_binary.dxf", "high", full.clone()),
         ("fixtures/cad/house_cp932.dxf", "high", full.clone()),
+        // No Japanese word: the model says it is a home.
+        (
+            "fixtures/cad/house_en.ifc",
+            "high",
+            ids(&["rooms", "model-rooms", "model-walls", "model-residential"]),
+        ),
         ("fixtures/cad/house_escaped.dxf", "high", full.clone()),
         ("fixtures/cad/house_utf8.dxf", "high", full.clone()),
     ];
-    assert_eq!(plans.len(), 11, "{plans:#?}");
+    assert_eq!(plans.len(), 12, "{plans:#?}");
     for (want, got) in expected.iter().zip(&plans) {
         assert_eq!((want.0, want.1, &want.2), (got.0, got.1, &got.2));
     }
     // The image counts by its name alone.
-    assert!(plans[10].0.ends_with("様邸_間取り図.png"));
-    assert_eq!((plans[10].1, &plans[10].2), ("medium", &ids(&["plan-name"])));
+    assert!(plans[11].0.ends_with("様邸_間取り図.png"));
+    assert_eq!((plans[11].1, &plans[11].2), ("medium", &ids(&["plan-name"])));
     // Elevation, site plan, mechanical part, a drawing without rooms, a DWG
-    // whose name says nothing: no findings at all.
+    // whose name says nothing, an IFC office: no findings at all.
     assert!(values.iter().all(|v| !v["path"].as_str().is_some_and(|p| p.contains("/negative/"))));
 }
 

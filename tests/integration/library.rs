@@ -21,10 +21,10 @@ struct Count {
 }
 
 impl Progress for Count {
-    fn item_done(&self, bytes: u64, findings: u64) {
+    fn item_done(&self, item: &piimap::inventory::Stats) {
         self.items.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
-        self.findings.fetch_add(findings, Ordering::Relaxed);
+        self.bytes.fetch_add(item.bytes, Ordering::Relaxed);
+        self.findings.fetch_add(item.findings, Ordering::Relaxed);
     }
 }
 

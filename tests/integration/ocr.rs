@@ -128,6 +128,16 @@ fn a_value_read_by_ocr_carries_its_page_line_and_box() {
         assert!(b[0] > 500 && b[0] + b[2] < 1700 && b[1] + b[3] < 1400, "{b:?}");
         assert!(b[2] > 100 && b[3] >= 25, "{b:?}");
     }
+    // The inventory's evidence keeps page and box, as its schema says.
+    let out = piimap(&["scan", "fixtures/images/moushikomi_scan.jpg", "--format", "json"]);
+    let json = String::from_utf8_lossy(&out.stdout).into_owned();
+    validate_json("schemas/inventory.schema.json", &json);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let evidence = &doc["locations"][0]["evidence"][0];
+    assert_eq!(
+        (evidence["page"].as_u64(), evidence["bbox"].as_array().map(Vec::len)),
+        (Some(1), Some(4))
+    );
 }
 
 #[test]
