@@ -242,40 +242,51 @@ impl<'a> Worker<'a> {
             ),
             _ => ocr::unavailable(self.ocr),
         };
+        // Pages OCR leaves unread, and why.
         let mut unread = Vec::new();
-        if not_read.is_none() {
-            let over = pictures.split_off(pictures.len().min(self.ocr.max_pages as usize));
-            for number in pictures {
-                let started = Instant::now();
-                match ocr::pdf_page(bytes, number, self.ocr) {
-                    Ok(page) => {
-                        out.stats().ocr(1, started.elapsed());
-                        file.ocr_page(self, &page, out);
-                        texts.extend(
-                            page.text.lines().chain(page.other.lines()).map(str::to_string),
-                        );
+        match not_read {
+            Some(why) => unread.push((pictures, why)),
+            None => {
+                let over = pictures.split_off(pictures.len().min(self.ocr.max_pages as usize));
+                for number in pictures {
+                    let started = Instant::now();
+                    match ocr::pdf_page(bytes, number, self.ocr) {
+                        Ok(page) => {
+                            out.stats().ocr(1, started.elapsed());
+                            file.ocr_page(self, &page, out);
+                            let read = page.text.lines().chain(page.other.lines());
+                            texts.extend(read.map(str::to_string));
+                        }
+                        Err(e) => {
+                            out.error(display.to_string(), format!("page {number}: OCR: {e}"))
+                        }
                     }
-                    Err(e) => out.error(display.to_string(), format!("page {number}: OCR: {e}")),
+                }
+                if !over.is_empty() {
+                    let limit = self.ocr.max_pages;
+                    unread.push((
+                        over,
+                        format!("past the OCR limit of {limit} pages a file: not read"),
+                    ));
                 }
             }
-            if !over.is_empty() {
-                let reason =
-                    format!("past the OCR limit of {} pages a file: not read", self.ocr.max_pages);
-                unread.push((over, reason));
-            }
-        } else if let Some(why) = not_read {
-            unread.push((pictures, why));
         }
         file.floor_plan(self, Seen { texts: &texts, ..Seen::default() }, "PDF", out);
         for (page, message) in pdf.errors {
             out.error(display.to_string(), format!("page {page}: cannot read its text: {message}"));
         }
         for (pages, why) in unread {
+            // With --ocr always, pages with a text layer may be among them.
+            let images = pages.iter().all(|p| pdf.image_only.contains(p));
             let pages: Vec<String> = pages.iter().map(u32::to_string).collect();
-            let reason = format!(
-                "page {}: no text layer (an image, e.g. a scan): {why} / 画像のみのページ",
-                pages.join(", ")
-            );
+            let reason = if images {
+                format!(
+                    "page {}: no text layer (an image, e.g. a scan): {why} / 画像のみのページ",
+                    pages.join(", ")
+                )
+            } else {
+                format!("page {}: OCR {why}", pages.join(", "))
+            };
             out.skipped(display.to_string(), reason);
         }
         out.stats().read(bytes.len() as u64);

@@ -287,3 +287,35 @@ fn a_corrupt_or_slow_image_is_an_error_and_the_scan_goes_on() {
     let message = of_type(&values, "error")[0]["message"].as_str().unwrap();
     assert_eq!(message, "OCR: tesseract: stopped at its time limit of 0ns");
 }
+
+#[test]
+fn ocr_always_reads_pages_with_a_text_layer_too() {
+    if !ocr_available() {
+        return;
+    }
+    let scan = |when: &str| {
+        let args = ["scan", "fixtures/documents/moushikomisho.pdf", "--ocr", when, "--format"];
+        jsonl(&piimap(&[&args[..], &["jsonl"]].concat()))
+    };
+    let (auto, always) = (scan("auto"), scan("always"));
+    // auto: only the drawing on page 2 has no text layer; always: all three.
+    assert_eq!(of_type(&auto, "summary")[0]["ocr_pages"], 1);
+    assert_eq!(of_type(&always, "summary")[0]["ocr_pages"], 3);
+    // What the text layer gives is there either way, without a box; the
+    // printed form read again off its picture comes with boxes.
+    let boxed = |values: &[serde_json::Value]| {
+        of_type(values, "finding").iter().filter(|v| v["bbox"].is_array()).count()
+    };
+    assert_eq!(boxed(&auto), 0);
+    assert!(boxed(&always) >= 3, "{always:?}");
+    let unboxed = |values: &[serde_json::Value]| {
+        let mut cells: Vec<(u64, String)> = of_type(values, "finding")
+            .iter()
+            .filter(|v| !v["bbox"].is_array() && v["line"].is_u64())
+            .map(|v| (v["page"].as_u64().unwrap(), v["category"].as_str().unwrap().to_string()))
+            .collect();
+        cells.sort();
+        cells
+    };
+    assert_eq!(unboxed(&auto), unboxed(&always));
+}
