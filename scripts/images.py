@@ -21,11 +21,11 @@ category, precision and recall of (file, category) pairs.
 
 import argparse
 import json
-import math
 import os
 import random
 import subprocess
 import sys
+import time
 from collections import defaultdict
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -91,9 +91,22 @@ def form_values(g):
         (g.r.choice(["電話番号", "連絡先電話番号", "携帯電話"]), g.r.choice([g.phone(), g.mobile()]), "phone"),
     ]
     if g.r.random() < 0.5:
-        rows.append(("メールアドレス", g.email(), "email"))
+        rows.append(("メールアドレス", customer_email(g), "email"))
     rows.append(("受付番号", g.digits(8), None))
     return rows
+
+
+# Carriers' mail domains: a customer's address, not one reserved for
+# documentation (example.*), which piimap rightly reports as test data.
+CARRIERS = ["docomo.ne.jp", "ezweb.ne.jp", "softbank.ne.jp", "i.softbank.jp"]
+
+
+def customer_email(g):
+    """A customer's e-mail address; no more random draws than g.email()."""
+    local, domain = g.email().split("@")
+    if "example" in domain:
+        domain = CARRIERS[len(local) % len(CARRIERS)]
+    return f"{local}@{domain}"
 
 
 def form_page(g, rows, title=None):
@@ -351,8 +364,11 @@ def fixtures(root):
     ImageDraw.Draw(cover).text((200, 500), "図面一式", font=font(80, bold=True), fill=0)
     page2 = plan_page(synth.Gen(19))
     os.makedirs(root, exist_ok=True)
+    # Fixed dates: the same PDF byte for byte on every run.
+    when = time.gmtime(1704067200)  # 2024-01-01
     cover.convert("RGB").save(os.path.join(root, "zumen_scan.pdf"), save_all=True,
-                              append_images=[page2.convert("RGB")], resolution=150)
+                              append_images=[page2.convert("RGB")], resolution=150,
+                              creationDate=when, modDate=when)
     truth.append(("zumen_scan.pdf", "floor_plan", ""))
     # A two-page TIFF: a form, then a plan.
     g = synth.Gen(20)
