@@ -372,8 +372,8 @@ pub fn container(bytes: &[u8]) -> Container {
 /// An image format, by its signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
-    /// PNG, JPEG, TIFF, GIF, BMP or WebP: what Tesseract (Leptonica) decodes.
-    Readable(&'static str),
+    /// PNG, JPEG, TIFF, GIF, BMP or WebP: decoded for OCR ([`ocr`]).
+    Readable,
     /// HEIC/HEIF or AVIF (phone photos): recognised, but no decoder is at
     /// hand, so judged by the name only.
     Undecodable(&'static str),
@@ -381,24 +381,19 @@ pub enum ImageFormat {
 
 /// Recognises an image by its first bytes.
 pub fn image_format(b: &[u8]) -> Option<ImageFormat> {
-    const SIGNATURES: &[(&[u8], &str)] = &[
-        (b"\x89PNG", "PNG"),
-        (b"\xFF\xD8\xFF", "JPEG"),
-        (b"GIF8", "GIF"),
-        (b"II*\0", "TIFF"),
-        (b"MM\0*", "TIFF"),
-    ];
-    if let Some((_, name)) = SIGNATURES.iter().find(|(s, _)| b.starts_with(s)) {
-        return Some(ImageFormat::Readable(name));
+    // PNG, JPEG, GIF, TIFF (both byte orders).
+    const SIGNATURES: &[&[u8]] = &[b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"II*\0", b"MM\0*"];
+    if SIGNATURES.iter().any(|s| b.starts_with(s)) {
+        return Some(ImageFormat::Readable);
     }
     if b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP") {
-        return Some(ImageFormat::Readable("WebP"));
+        return Some(ImageFormat::Readable);
     }
     // `BM` starts text too (a list of BMW parts): the size of the info
     // header that follows the file header must be one BMP has.
     let info = b.get(14..18).map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]]));
     if b.starts_with(b"BM") && matches!(info, Some(12 | 40 | 52 | 56 | 64 | 108 | 124)) {
-        return Some(ImageFormat::Readable("BMP"));
+        return Some(ImageFormat::Readable);
     }
     if b.get(4..8) == Some(b"ftyp") {
         return match b.get(8..12) {

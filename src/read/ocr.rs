@@ -246,12 +246,12 @@ pub struct Picture {
 /// and whether it has more), the first frame of others.
 fn decode(bytes: &[u8], max_pages: u32) -> Result<(Vec<Picture>, bool), String> {
     super::guarded("image", || {
-        if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-            return decode_tiff(bytes, max_pages);
-        }
         let mut reader = image::ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
             .map_err(|e| format!("corrupt image: {e}"))?;
+        if reader.format() == Some(image::ImageFormat::Tiff) {
+            return decode_tiff(bytes, max_pages);
+        }
         let mut limits = image::Limits::default();
         limits.max_alloc = Some(MAX_PIXELS * 4);
         reader.limits(limits);
@@ -395,22 +395,25 @@ impl Picture {
         let (w, h) = (self.width as usize, self.height as usize);
         let long = (w.max(h) / 30).max(60);
         let mut rules = vec![false; w * h];
-        let mut run: Vec<usize> = Vec::new();
-        let lines = (0..h)
-            .map(|y| Box::new((0..w).map(move |x| y * w + x)) as Box<dyn Iterator<Item = usize>>)
-            .chain((0..w).map(|x| Box::new((0..h).map(move |y| y * w + x)) as Box<_>));
-        for line in lines {
-            for i in line.map(Some).chain([None]) {
-                match i {
-                    Some(i) if self.pixels[i] < 150 => run.push(i),
-                    _ => {
-                        if run.len() >= long {
-                            run.iter().for_each(|&j| rules[j] = true);
-                        }
-                        run.clear();
-                    }
+        // Marks the long dark runs of one row or column of `len` pixels,
+        // its i-th pixel at `at(i)`.
+        let mut mark = |len: usize, at: &dyn Fn(usize) -> usize| {
+            let mut start = 0;
+            for i in 0..=len {
+                if i < len && self.pixels[at(i)] < 150 {
+                    continue;
                 }
+                if i - start >= long {
+                    (start..i).for_each(|j| rules[at(j)] = true);
+                }
+                start = i + 1;
             }
+        };
+        for y in 0..h {
+            mark(w, &|x| y * w + x);
+        }
+        for x in 0..w {
+            mark(h, &|y| y * w + x);
         }
         let rules = dilate(&rules, w, h, RULE_MARGIN);
         for (p, rule) in self.pixels.iter_mut().zip(rules) {
@@ -424,8 +427,12 @@ impl Picture {
     fn scaled(&self, factor: f64) -> Picture {
         let size = |v: u32| ((f64::from(v) * factor).round() as u32).max(1);
         let (width, height) = (size(self.width), size(self.height));
-        let grey = image::GrayImage::from_raw(self.width, self.height, self.pixels.clone())
-            .expect("width × height pixels");
+        let grey = image::ImageBuffer::<image::Luma<u8>, &[u8]>::from_raw(
+            self.width,
+            self.height,
+            &self.pixels[..],
+        )
+        .expect("width × height pixels");
         let small =
             image::imageops::resize(&grey, width, height, image::imageops::FilterType::Triangle);
         Picture { width, height, pixels: small.into_raw() }

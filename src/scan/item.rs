@@ -307,16 +307,16 @@ impl<'a> Worker<'a> {
     ) {
         let mut file = FileScan::fields(Path::new(display), display);
         let admitted = ocr::admit(bytes, self.ocr);
-        let icon = matches!(format, read::ImageFormat::Readable(_)) && admitted == Ok(false);
+        let icon = matches!(format, read::ImageFormat::Readable) && admitted == Ok(false);
         let not_read = match format {
             read::ImageFormat::Undecodable(name) => Some(format!(
                 "{name} image: no decoder at hand: not read, judged by its name only / 未対応の画像形式"
             )),
-            read::ImageFormat::Readable(_) if icon => None,
-            read::ImageFormat::Readable(_) if self.ocr.mode == ocr::Mode::Never => {
+            read::ImageFormat::Readable if icon => None,
+            read::ImageFormat::Readable if self.ocr.mode == ocr::Mode::Never => {
                 Some("image: not read (--ocr never) / 画像は読まない設定".to_string())
             }
-            read::ImageFormat::Readable(_) => {
+            read::ImageFormat::Readable => {
                 ocr::unavailable(self.ocr).map(|why| format!("image: {why}")).or(admitted.err())
             }
         };
@@ -336,7 +336,7 @@ impl<'a> Worker<'a> {
                 return out.error(display.to_string(), format!("OCR: {e}"));
             }
         };
-        out.stats().ocr(pages.len().max(1) as u64, started.elapsed());
+        out.stats().ocr(pages.len() as u64, started.elapsed());
         for page in &pages {
             file.ocr_page(self, page, out);
         }
