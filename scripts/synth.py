@@ -559,9 +559,8 @@ def cad_fixtures(root, g, truth):
         os.makedirs(os.path.join(root, "cad/negative"), exist_ok=True)
         lines, _ = dxf_ascii(layers, texts)
         put(rel, ("\n".join(lines) + "\n").encode("utf-8"), [])
-    # A DWG (recognised, its text out of reach) whose name says nothing, and
-    # an image whose name says it all (1 × 1 pixel: too small to read).
-    put("cad/negative/drawing.dwg", b"AC1032" + bytes(range(256)) * 4, [])
+    # An image whose name says it all (1 × 1 pixel: too small to read). DWG
+    # drawings are written by tests/integration/dwg.rs (fixtures/dwg).
     put(f"cad/{g.r.choice(SURNAMES)}様邸_間取り図.png", tiny_png(), [(0, "floor_plan")])
 
 

@@ -9,8 +9,7 @@
 //! and zipped SXF/IFC (`.p2z`, `.sfz`, `.ifczip`) give up their strings without
 //! positions. An IFC model also says what it is whatever its language: its
 //! entity types (IfcSpace, IfcWall, IfcDoor …) and its building's occupancy
-//! ([`Drawing::model`]). DWG is compressed: it is recognised, but its text is
-//! out of reach without a DWG decoder.
+//! ([`Drawing::model`]). DWG text is read by [`super::dwg`].
 //! Signatures and layouts: `../shared/reference/japan-formats.md` §7.
 
 use encoding_rs::{SHIFT_JIS, UTF_8, UTF_16LE, WINDOWS_1252};
@@ -22,7 +21,7 @@ pub enum CadKind {
     DxfAscii,
     /// AutoCAD DXF, binary form.
     DxfBinary,
-    /// AutoCAD DWG (recognised only).
+    /// AutoCAD DWG.
     Dwg,
     /// Jw_cad for Windows.
     Jww,
@@ -68,6 +67,18 @@ pub struct Drawing {
     pub scan_text: String,
     /// Whether `scan_text` lines are the file's own lines.
     pub positions: bool,
+    /// What could not be read (a DWG the decoder could not open, or most of
+    /// its text objects). What was read is scanned.
+    pub problem: Option<Problem>,
+}
+
+/// What could not be read of a drawing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Damaged or past a budget: the item's error entry.
+    Error(String),
+    /// Not read on purpose (a release no reader handles): a skipped entry.
+    Skipped(String),
 }
 
 const BINARY_DXF: &[u8] = b"AutoCAD Binary DXF\r\n\x1a\x00";
@@ -158,14 +169,32 @@ pub fn extract(kind: CadKind, bytes: &[u8]) -> Drawing {
         CadKind::Sxf | CadKind::Ifc => step(kind, bytes),
         CadKind::Jww => jw_cad(kind, bytes),
         CadKind::Jwc => jwc(bytes),
-        CadKind::Dwg => Drawing {
-            kind,
-            layers: vec![],
-            texts: vec![],
-            model: vec![],
-            scan_text: String::new(),
-            positions: false,
-        },
+        CadKind::Dwg => dwg(bytes),
+    }
+}
+
+/// DWG text (see [`super::dwg`]): TEXT, MTEXT and attribute strings, one a
+/// line, MTEXT without its formatting.
+fn dwg(bytes: &[u8]) -> Drawing {
+    use super::dwg::Unreadable;
+    let (layers, texts, problem) = match super::dwg::read(bytes) {
+        Ok(read) => {
+            let texts: Vec<String> =
+                read.texts.iter().map(|t| mtext_plain(&unescape_dxf(t))).collect();
+            (read.layers, texts, read.problem.map(Problem::Error))
+        }
+        Err(Unreadable::Corrupt(e)) => (vec![], vec![], Some(Problem::Error(e))),
+        Err(Unreadable::Unsupported(e)) => (vec![], vec![], Some(Problem::Skipped(e))),
+    };
+    let scan_text = layers.iter().chain(&texts).map(String::as_str).collect::<Vec<_>>().join("\n");
+    Drawing {
+        kind: CadKind::Dwg,
+        layers,
+        texts,
+        model: vec![],
+        scan_text,
+        positions: false,
+        problem,
     }
 }
 
@@ -225,6 +254,7 @@ fn dxf_ascii(bytes: &[u8]) -> Drawing {
         model: vec![],
         scan_text: text,
         positions: true,
+        problem: None,
     }
 }
 
@@ -324,7 +354,15 @@ fn dxf_binary(bytes: &[u8]) -> Drawing {
     layers.sort();
     layers.dedup();
     let scan_text = texts.join("\n");
-    Drawing { kind: CadKind::DxfBinary, layers, texts, model: vec![], scan_text, positions: false }
+    Drawing {
+        kind: CadKind::DxfBinary,
+        layers,
+        texts,
+        model: vec![],
+        scan_text,
+        positions: false,
+        problem: None,
+    }
 }
 
 enum ValueKind {
@@ -386,6 +424,7 @@ fn step(kind: CadKind, bytes: &[u8]) -> Drawing {
         model: model.into_iter().collect(),
         scan_text: text,
         positions: true,
+        problem: None,
     }
 }
 
@@ -516,7 +555,15 @@ fn jw_cad(kind: CadKind, bytes: &[u8]) -> Drawing {
     }
     let scan_text = texts.join("\n");
     // Layer names are among the strings, not told apart from the rest.
-    Drawing { kind, layers: texts.clone(), texts, model: vec![], scan_text, positions: false }
+    Drawing {
+        kind,
+        layers: texts.clone(),
+        texts,
+        model: vec![],
+        scan_text,
+        positions: false,
+        problem: None,
+    }
 }
 
 /// Jw_cad for DOS: CP932 text among binary records, without length prefixes.
@@ -537,6 +584,7 @@ fn jwc(bytes: &[u8]) -> Drawing {
         model: vec![],
         scan_text,
         positions: false,
+        problem: None,
     }
 }
 

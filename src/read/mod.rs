@@ -18,6 +18,7 @@
 
 pub mod cad;
 pub mod delimited;
+pub mod dwg;
 pub mod email;
 pub mod ocr;
 pub mod office;

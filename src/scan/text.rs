@@ -20,6 +20,7 @@ use crate::classify::{self, ColumnRules, Filled, Found};
 use crate::detect::floorplan::Seen;
 use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
+use crate::read::cad::Problem;
 use crate::read::delimited::{Header, RowFields};
 use crate::read::ocr::Page;
 use crate::read::{Chunk, Kind, structured::Syntax};
@@ -312,6 +313,13 @@ impl<'p> FileScan<'p> {
             }
             Kind::Cad(drawing) => {
                 out.stats().read(size);
+                match &drawing.problem {
+                    Some(Problem::Error(e)) => out.error(self.display.to_string(), e.clone()),
+                    Some(Problem::Skipped(why)) => {
+                        out.skipped(self.display.to_string(), why.clone());
+                    }
+                    None => {}
+                }
                 let seen =
                     Seen { layers: &drawing.layers, texts: &drawing.texts, model: &drawing.model };
                 self.floor_plan(w, seen, drawing.kind.name(), out);

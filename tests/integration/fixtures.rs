@@ -27,8 +27,18 @@ fn expected() -> Vec<(String, u64, String)> {
 
 #[test]
 fn every_fixture_finding_is_exactly_the_planted_one() {
-    // Pictures read by OCR have their own generator, truth and test (ocr.rs).
-    let out = piimap(&["scan", "fixtures", "--exclude", "images", "--format", "jsonl"]);
+    // Pictures read by OCR and DWG drawings have their own generators,
+    // truth and tests (ocr.rs, dwg.rs).
+    let out = piimap(&[
+        "scan",
+        "fixtures",
+        "--exclude",
+        "images",
+        "--exclude",
+        "dwg",
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(
         code(&out),
         1,
@@ -117,9 +127,13 @@ fn fixtures_are_what_the_generator_writes() {
     collect(&root().join("fixtures"), &root().join("fixtures"), &mut committed);
     // PDFs are printed by Chromium, whose output differs from run to run:
     // everything else must be byte for byte what the generator writes.
-    // Pictures come from scripts/images.py.
-    committed
-        .retain(|(p, _)| p != "README.md" && !p.ends_with(".pdf") && !p.starts_with("images/"));
+    // Pictures come from scripts/images.py, DWG drawings from dwg.rs.
+    committed.retain(|(p, _)| {
+        p != "README.md"
+            && !p.ends_with(".pdf")
+            && !p.starts_with("images/")
+            && !p.starts_with("dwg/")
+    });
     assert_eq!(generated, committed, "run `python3 scripts/synth.py fixtures fixtures`");
 }
 
@@ -209,8 +223,8 @@ fn drawings_of_homes_are_floor_plans_and_others_are_not() {
     // The image counts by its name alone.
     assert!(plans[11].0.ends_with("様邸_間取り図.png"));
     assert_eq!((plans[11].1, &plans[11].2), ("medium", &ids(&["plan-name"])));
-    // Elevation, site plan, mechanical part, a drawing without rooms, a DWG
-    // whose name says nothing, an IFC office: no findings at all.
+    // Elevation, site plan, mechanical part, a drawing without rooms, an IFC
+    // office: no findings at all.
     assert!(values.iter().all(|v| !v["path"].as_str().is_some_and(|p| p.contains("/negative/"))));
 }
 

@@ -8,6 +8,7 @@ mod baseline;
 mod cli;
 mod database;
 mod documents;
+mod dwg;
 mod fixtures;
 mod git;
 mod hostile;

@@ -1,0 +1,258 @@
+//! DWG drawings (`fixtures/dwg`): house plans in R2000 (CP932 text) and
+//! R2018 (UTF-16 string streams) classified by their text like a DXF, with
+//! the owner, site and phone of their title block's attributes found, a
+//! mechanical part that is not a plan, and damaged or too-old files reported
+//! while the rest of the scan goes on.
+//!
+//! The fixtures are written by [`drawing`] below with the `ezdwg-core`
+//! writer, whose files LibreDWG reads back with the same texts; the values
+//! are made up (common surnames and given names, a town with a random lot
+//! number, a phone number in a city's format). Regenerate them with
+//! `PIIMAP_WRITE_FIXTURES=1 cargo test --test integration dwg_fixtures`.
+
+use std::collections::BTreeSet;
+
+use ezdwg_core::dwg::version::DwgVersion;
+use ezdwg_core::writer::{
+    self, AttributeEntity, BlockDef, InsertEntity, LayerDef, MTextEntity, TextEntity, WriterConfig,
+    WriterDocument, WriterEntity,
+};
+
+use crate::util::*;
+
+/// `$DWGCODEPAGE` numbers of the writer: ANSI_932 (Shift_JIS) and ANSI_1252.
+const ANSI_932: u16 = 38;
+const ANSI_1252: u16 = 30;
+
+/// A drawing: layers, TEXT entities (value, layer), an MTEXT, and a title
+/// block whose ATTDEFs (tag, prompt) are filled in by an INSERT's ATTRIBs.
+struct Plan<'a> {
+    version: DwgVersion,
+    codepage: u16,
+    layers: &'a [&'a str],
+    texts: &'a [(&'a str, &'a str)],
+    mtext: &'a str,
+    title: &'a [(&'a str, &'a str, &'a str)],
+}
+
+fn text(value: &str, layer: &str, y: f64) -> TextEntity {
+    let mut t = TextEntity {
+        text: value.into(),
+        insert: (0.0, y, 0.0),
+        height: 250.0,
+        ..Default::default()
+    };
+    t.common.layer_name = layer.into();
+    t
+}
+
+/// The DWG bytes of `plan`.
+fn drawing(plan: &Plan<'_>) -> Vec<u8> {
+    let mut doc = WriterDocument { version: plan.version.clone(), ..Default::default() };
+    doc.metadata.codepage = plan.codepage;
+    doc.layers
+        .extend(plan.layers.iter().map(|l| LayerDef { name: l.to_string(), ..Default::default() }));
+    for (i, (value, layer)) in plan.texts.iter().enumerate() {
+        doc.modelspace.push(WriterEntity::Text(text(value, layer, 1000.0 * i as f64)));
+    }
+    let mut mtext = MTextEntity {
+        text: plan.mtext.into(),
+        insert: (9000.0, 0.0, 0.0),
+        text_direction: (1.0, 0.0, 0.0),
+        rect_width: 6000.0,
+        char_height: 300.0,
+        attachment_point: 1,
+        drawing_direction: 1,
+        ..Default::default()
+    };
+    mtext.common.layer_name = plan.layers[0].into();
+    doc.modelspace.push(WriterEntity::MText(mtext));
+    if !plan.title.is_empty() {
+        let field = |tag: &str, prompt: &str, value: &str, y: f64| AttributeEntity {
+            text: text(value, plan.layers[0], y),
+            tag: tag.into(),
+            prompt: prompt.into(),
+            ..Default::default()
+        };
+        let defs = plan.title.iter().enumerate().map(|(i, (tag, prompt, _))| {
+            WriterEntity::Attdef(Box::new(field(tag, prompt, "", -400.0 * i as f64)))
+        });
+        doc.blocks.push(BlockDef {
+            name: "図枠".into(),
+            entities: defs.collect(),
+            ..Default::default()
+        });
+        let attributes = plan
+            .title
+            .iter()
+            .enumerate()
+            .map(|(i, (tag, _, value))| field(tag, "", value, -400.0 * i as f64));
+        doc.modelspace.push(WriterEntity::Insert(Box::new(InsertEntity {
+            common: Default::default(),
+            block_name: "図枠".into(),
+            insert: (12000.0, 0.0, 0.0),
+            scale: (1.0, 1.0, 1.0),
+            rotation_rad: 0.0,
+            attributes: attributes.collect(),
+        })));
+    }
+    let config = WriterConfig::default();
+    match plan.version {
+        DwgVersion::R2000 => writer::r2000::write_document(&doc, &config),
+        _ => writer::r2018::write_document(&doc, &config),
+    }
+    .expect("the fixture drawing is writable")
+}
+
+const PLAN_LAYERS: &[&str] = &["壁", "建具", "室名", "図枠"];
+const PLAN_TEXTS: &[(&str, &str)] = &[
+    ("洋室 6帖", "室名"),
+    ("LDK 16帖", "室名"),
+    ("和室 6帖", "室名"),
+    ("玄関", "室名"),
+    ("浴室", "室名"),
+];
+
+/// The committed fixtures: (path under `fixtures/dwg`, bytes).
+fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
+    let house = |version, codepage, title| {
+        drawing(&Plan {
+            version,
+            codepage,
+            layers: PLAN_LAYERS,
+            texts: PLAN_TEXTS,
+            mtext: "{\\fMS Gothic|b0;1階平面図}\\P縮尺 1/100",
+            title,
+        })
+    };
+    vec![
+        (
+            "house_r2000.dwg",
+            house(
+                DwgVersion::R2000,
+                ANSI_932,
+                &[
+                    ("OWNER", "施主名", "清水 美咲 様"),
+                    ("SITE", "建築地", "神奈川県横浜市青葉区美しが丘2-14-3"),
+                    ("TEL", "電話番号", "TEL 045-902-3318"),
+                ],
+            ),
+        ),
+        (
+            "house_r2018.dwg",
+            house(
+                DwgVersion::R2018,
+                ANSI_1252,
+                &[
+                    ("OWNER", "施主名", "松本 健一 様"),
+                    ("SITE", "建築地", "埼玉県さいたま市浦和区岸町4-7-12"),
+                    ("TEL", "電話番号", "TEL 048-824-6071"),
+                ],
+            ),
+        ),
+        (
+            "negative/part.dwg",
+            drawing(&Plan {
+                version: DwgVersion::R2018,
+                codepage: ANSI_1252,
+                layers: &["外形", "寸法"],
+                texts: &[
+                    ("部品図 ブラケット", "外形"),
+                    ("公差 ±0.05", "寸法"),
+                    ("M6 ボルト 4本", "外形"),
+                ],
+                mtext: "材質 SS400\\P表面処理 三価クロメート",
+                title: &[],
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn dwg_fixtures_are_what_the_generator_writes() {
+    let dir = root().join("fixtures/dwg");
+    for (path, bytes) in fixtures() {
+        let file = dir.join(path);
+        if std::env::var_os("PIIMAP_WRITE_FIXTURES").is_some() {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, &bytes).unwrap();
+        }
+        let committed = std::fs::read(&file).unwrap();
+        assert!(
+            committed == bytes,
+            "{path} differs: PIIMAP_WRITE_FIXTURES=1 cargo test dwg_fixtures"
+        );
+    }
+}
+
+#[test]
+fn dwg_house_plans_give_their_owner_site_phone_and_floor_plan() {
+    let out = piimap(&["scan", "fixtures/dwg", "--format", "jsonl", "--show-values"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let found: BTreeSet<(String, String, String)> = of_type(&values, "finding")
+        .into_iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            // A floor plan has no value: its masked form names the format.
+            let value = f["value"].as_str().map_or_else(|| s("masked"), str::to_string);
+            (s("path"), s("category"), value)
+        })
+        .collect();
+    let plan = "DWG 住宅の図面 / floor plan";
+    let want: BTreeSet<(String, String, String)> = [
+        ("house_r2000.dwg", "name", "清水 美咲"),
+        ("house_r2000.dwg", "address", "神奈川県横浜市青葉区美しが丘2-14-3"),
+        ("house_r2000.dwg", "phone", "045-902-3318"),
+        ("house_r2000.dwg", "floor_plan", plan),
+        ("house_r2018.dwg", "name", "松本 健一"),
+        ("house_r2018.dwg", "address", "埼玉県さいたま市浦和区岸町4-7-12"),
+        ("house_r2018.dwg", "phone", "048-824-6071"),
+        ("house_r2018.dwg", "floor_plan", plan),
+    ]
+    .iter()
+    .map(|(p, c, v)| (format!("fixtures/dwg/{p}"), c.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(found, want);
+    for plan in of_type(&values, "finding").into_iter().filter(|f| f["category"] == "floor_plan") {
+        let reasons: Vec<&str> =
+            plan["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        for reason in ["rooms:", "many-rooms:", "mat-area:", "plan-title:", "wall-layers:"] {
+            assert!(reasons.iter().any(|r| r.starts_with(reason)), "{reason} in {reasons:?}");
+        }
+        assert_eq!(plan["confidence"], "high");
+    }
+    let summary = of_type(&values, "summary")[0];
+    assert_eq!((summary["files"].as_u64(), summary["errors"].as_u64()), (Some(3), Some(0)));
+}
+
+#[test]
+fn damaged_and_old_dwg_files_are_reported_and_the_rest_is_scanned() {
+    let house = std::fs::read(root().join("fixtures/dwg/house_r2018.dwg")).unwrap();
+    let tree = Tree::new();
+    tree.file("house.dwg", &house);
+    tree.file("cut.dwg", &house[..house.len() / 3]);
+    let mut scrambled = house.clone();
+    scrambled[0x100..].iter_mut().for_each(|b| *b ^= 0x5A);
+    tree.file("scrambled.dwg", &scrambled);
+    tree.file("r12.dwg", b"AC1009\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00");
+    let out = piimap_in(tree.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    let errors: BTreeSet<&str> =
+        of_type(&values, "error").iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(errors, BTreeSet::from(["./cut.dwg", "./scrambled.dwg"]));
+    for e in of_type(&values, "error") {
+        assert!(e["message"].as_str().unwrap().starts_with("corrupt DWG"), "{e}");
+    }
+    let skipped = of_type(&values, "skipped");
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["path"], "./r12.dwg");
+    assert!(skipped[0]["message"].as_str().unwrap().contains("AC1009"), "{}", skipped[0]);
+    let categories: BTreeSet<&str> = of_type(&values, "finding")
+        .into_iter()
+        .inspect(|f| assert_eq!(f["path"], "./house.dwg"))
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(categories, BTreeSet::from(["address", "floor_plan", "name", "phone"]));
+}
