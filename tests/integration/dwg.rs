@@ -4,11 +4,15 @@
 //! mechanical part that is not a plan, and damaged or too-old files reported
 //! while the rest of the scan goes on.
 //!
-//! The fixtures are written by [`drawing`] below with the `ezdwg-core`
-//! writer, whose files LibreDWG reads back with the same texts; the values
-//! are made up (common surnames and given names, a town with a random lot
-//! number, a phone number in a city's format). Regenerate them with
-//! `PIIMAP_WRITE_FIXTURES=1 cargo test --test integration dwg_fixtures`.
+//! The fixtures at the top of `fixtures/dwg` are written by [`drawing`]
+//! below with the `ezdwg-core` writer (regenerate them with
+//! `PIIMAP_WRITE_FIXTURES=1 cargo test --test integration dwg_fixtures`);
+//! `fixtures/dwg/versions` holds the plan in every release from R2000 to
+//! R2018, written by `scripts/dwg-versions` with acadrust, a writer
+//! independent of the decoder piimap reads with. LibreDWG reads all of them
+//! back with the same texts. The values are made up (common surnames and
+//! given names, real towns with random lot numbers, phone numbers in those
+//! cities' formats).
 
 use std::collections::BTreeSet;
 
@@ -168,6 +172,18 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// `fixtures/dwg/versions`: release, owner, site and phone of each plan
+/// (`scripts/dwg-versions`). R2000 and R2004 keep their text in Shift_JIS,
+/// the later releases in UTF-16 string streams.
+const RELEASES: &[(&str, &str, &str, &str)] = &[
+    ("r2000", "清水 美咲", "神奈川県横浜市青葉区美しが丘2-14-3", "045-902-3318"),
+    ("r2004", "石井 大輔", "千葉県船橋市本町5-8-21", "047-433-5182"),
+    ("r2007", "森 由美子", "大阪府吹田市千里山西3-12-6", "06-6384-7720"),
+    ("r2010", "池田 翔太", "愛知県名古屋市昭和区八事本町9-4", "052-832-1946"),
+    ("r2013", "橋本 恵", "福岡県福岡市中央区平尾2-5-17", "092-524-6603"),
+    ("r2018", "山口 直樹", "北海道札幌市中央区宮の森1-9-30", "011-621-4457"),
+];
+
 #[test]
 fn dwg_fixtures_are_what_the_generator_writes() {
     let dir = root().join("fixtures/dwg");
@@ -186,7 +202,7 @@ fn dwg_fixtures_are_what_the_generator_writes() {
 }
 
 #[test]
-fn dwg_house_plans_give_their_owner_site_phone_and_floor_plan() {
+fn dwg_house_plans_of_every_release_give_their_owner_site_phone_and_floor_plan() {
     let out = piimap(&["scan", "fixtures/dwg", "--format", "jsonl", "--show-values"]);
     assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
     let values = jsonl(&out);
@@ -212,6 +228,11 @@ fn dwg_house_plans_give_their_owner_site_phone_and_floor_plan() {
     ]
     .iter()
     .map(|(p, c, v)| (format!("fixtures/dwg/{p}"), c.to_string(), v.to_string()))
+    .chain(RELEASES.iter().flat_map(|(release, owner, site, phone)| {
+        let path = format!("fixtures/dwg/versions/plan_{release}.dwg");
+        [("name", *owner), ("address", site), ("phone", phone), ("floor_plan", plan)]
+            .map(|(c, v)| (path.clone(), c.to_string(), v.to_string()))
+    }))
     .collect();
     assert_eq!(found, want);
     for plan in of_type(&values, "finding").into_iter().filter(|f| f["category"] == "floor_plan") {
@@ -223,7 +244,7 @@ fn dwg_house_plans_give_their_owner_site_phone_and_floor_plan() {
         assert_eq!(plan["confidence"], "high");
     }
     let summary = of_type(&values, "summary")[0];
-    assert_eq!((summary["files"].as_u64(), summary["errors"].as_u64()), (Some(3), Some(0)));
+    assert_eq!((summary["files"].as_u64(), summary["errors"].as_u64()), (Some(9), Some(0)));
 }
 
 #[test]
