@@ -81,6 +81,15 @@ pub enum Problem {
     Skipped(String),
 }
 
+impl Drawing {
+    /// A drawing of a binary format: its text strings, one a line, without
+    /// positions.
+    fn of_strings(kind: CadKind, layers: Vec<String>, texts: Vec<String>) -> Drawing {
+        let scan_text = texts.join("\n");
+        Drawing { kind, layers, texts, model: vec![], scan_text, positions: false, problem: None }
+    }
+}
+
 const BINARY_DXF: &[u8] = b"AutoCAD Binary DXF\r\n\x1a\x00";
 
 /// Recognises a CAD file by its first bytes.
@@ -174,7 +183,8 @@ pub fn extract(kind: CadKind, bytes: &[u8]) -> Drawing {
 }
 
 /// DWG text (see [`super::dwg`]): TEXT, MTEXT and attribute strings, one a
-/// line, MTEXT without its formatting.
+/// line, MTEXT without its formatting; layer names weigh in the floor-plan
+/// rules only, as in a binary DXF.
 fn dwg(bytes: &[u8]) -> Drawing {
     use super::dwg::Unreadable;
     let (layers, texts, problem) = match super::dwg::read(bytes) {
@@ -186,16 +196,7 @@ fn dwg(bytes: &[u8]) -> Drawing {
         Err(Unreadable::Corrupt(e)) => (vec![], vec![], Some(Problem::Error(e))),
         Err(Unreadable::Unsupported(e)) => (vec![], vec![], Some(Problem::Skipped(e))),
     };
-    let scan_text = layers.iter().chain(&texts).map(String::as_str).collect::<Vec<_>>().join("\n");
-    Drawing {
-        kind: CadKind::Dwg,
-        layers,
-        texts,
-        model: vec![],
-        scan_text,
-        positions: false,
-        problem,
-    }
+    Drawing { problem, ..Drawing::of_strings(CadKind::Dwg, layers, texts) }
 }
 
 /// DXF text: the code page comes from `$ACADVER` (UTF-8 from AC1021) and
@@ -353,16 +354,7 @@ fn dxf_binary(bytes: &[u8]) -> Drawing {
     }
     layers.sort();
     layers.dedup();
-    let scan_text = texts.join("\n");
-    Drawing {
-        kind: CadKind::DxfBinary,
-        layers,
-        texts,
-        model: vec![],
-        scan_text,
-        positions: false,
-        problem: None,
-    }
+    Drawing::of_strings(CadKind::DxfBinary, layers, texts)
 }
 
 enum ValueKind {
@@ -553,17 +545,8 @@ fn jw_cad(kind: CadKind, bytes: &[u8]) -> Drawing {
         }
         i += 1;
     }
-    let scan_text = texts.join("\n");
     // Layer names are among the strings, not told apart from the rest.
-    Drawing {
-        kind,
-        layers: texts.clone(),
-        texts,
-        model: vec![],
-        scan_text,
-        positions: false,
-        problem: None,
-    }
+    Drawing::of_strings(kind, texts.clone(), texts)
 }
 
 /// Jw_cad for DOS: CP932 text among binary records, without length prefixes.
@@ -576,16 +559,7 @@ fn jwc(bytes: &[u8]) -> Drawing {
         .filter(|s| meaningful(s))
         .map(|s| s.into_owned())
         .collect();
-    let scan_text = texts.join("\n");
-    Drawing {
-        kind: CadKind::Jwc,
-        layers: texts.clone(),
-        texts,
-        model: vec![],
-        scan_text,
-        positions: false,
-        problem: None,
-    }
+    Drawing::of_strings(CadKind::Jwc, texts.clone(), texts)
 }
 
 /// A string worth keeping from a binary file: a kana or kanji, or at least
