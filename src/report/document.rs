@@ -56,6 +56,9 @@ pub struct Summary {
     /// Database tables read.
     #[serde(default)]
     pub tables: u64,
+    /// Pages (images, PDF pages without text) read by OCR; absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ocr_pages: u64,
     /// Locations with personal data.
     pub locations: usize,
     /// Estimated people over all locations.
@@ -332,6 +335,10 @@ pub(super) fn folder(path: &str, targets: &[String]) -> String {
     }
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 impl Document {
     /// The document of an inventory.
     pub fn new(inv: &Inventory) -> Document {
@@ -339,6 +346,7 @@ impl Document {
             files: inv.stats.files,
             bytes: inv.stats.bytes,
             tables: inv.stats.tables,
+            ocr_pages: inv.stats.ocr_pages,
             findings: inv.stats.findings as usize,
             by_category: inv.stats.by_category.iter().map(|(c, n)| (*c, *n as usize)).collect(),
             errors: inv.errors.len(),

@@ -355,6 +355,10 @@ pub(super) fn write(doc: &Document, lang: Lang, out: &mut dyn Write) -> io::Resu
         }
         _ => {}
     }
+    if s.ocr_pages > 0 {
+        let read = (super::grouped(s.ocr_pages), t("OCRで読んだページ", "pages read by OCR"));
+        cards.insert(1 + usize::from(s.tables > 0 && s.files > 0), read);
+    }
     page.push_str("<section class=\"cards\" id=\"summary\">");
     for (n, label) in cards {
         let _ = write!(page, "<div class=\"card\"><b>{n}</b>{label}</div>");

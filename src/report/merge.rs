@@ -47,6 +47,7 @@ pub fn merge(inventories: Vec<(String, Document)>) -> Result<Document, String> {
         summary.files += s.files;
         summary.bytes += s.bytes;
         summary.tables += s.tables;
+        summary.ocr_pages += s.ocr_pages;
         summary.findings += s.findings;
         for (c, n) in &s.by_category {
             *summary.by_category.entry(*c).or_default() += n;

@@ -110,9 +110,14 @@ pub(super) fn write_markdown(doc: &Document, lang: Lang, out: &mut dyn Write) ->
             md(&doc.tool)
         )?;
     }
+    let ocr = if s.ocr_pages > 0 {
+        format!(" ({} {})", s.ocr_pages, t("ページをOCR", "pages by OCR"))
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} {} · {} {} · {} {} · {} {}\n",
+        "{} {}{ocr} · {} {} · {} {} · {} {}\n",
         s.files,
         t("ファイルを走査", "files scanned"),
         s.locations,

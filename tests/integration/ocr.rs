@@ -141,6 +141,45 @@ fn a_value_read_by_ocr_carries_its_page_line_and_box() {
 }
 
 #[test]
+fn the_inventory_counts_the_pages_read_by_ocr_in_every_format() {
+    if !ocr_available() {
+        return;
+    }
+    let tree = Tree::new();
+    let inventory = tree.path().join("inventory.json");
+    let out = piimap(&[
+        "scan",
+        "fixtures/images/fax.tif",
+        "fixtures/cad/house_utf8.dxf",
+        "--format",
+        "json",
+        "-o",
+        inventory.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let json = std::fs::read_to_string(&inventory).unwrap();
+    validate_json("schemas/inventory.schema.json", &json);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (doc["summary"]["files"].as_u64(), doc["summary"]["ocr_pages"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let report = |format: &str, lang: &str| {
+        let out =
+            piimap(&["report", inventory.to_str().unwrap(), "--format", format, "--lang", lang]);
+        assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(report("markdown", "en").contains("2 files scanned (2 pages by OCR)"));
+    assert!(report("markdown", "ja").contains("2 ファイルを走査 (2 ページをOCR)"));
+    assert!(report("html", "en").contains("<div class=\"card\"><b>2</b>pages read by OCR</div>"));
+    // Without OCR the field is absent, as before.
+    let out = piimap(&["scan", "fixtures/cad/house_utf8.dxf", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["summary"].get("ocr_pages").is_none(), "{}", doc["summary"]);
+}
+
+#[test]
 fn floor_plans_are_told_from_pictures_with_their_reasons() {
     if !ocr_available() {
         return;
