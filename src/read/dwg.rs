@@ -16,8 +16,9 @@
 //! [`MAX_SECTION_BYTES`] and the object count to [`MAX_OBJECTS`]; reading
 //! stops after [`TIME_BUDGET`], keeping what was read. A file the decoder
 //! cannot open is an error, a release older than R13 is skipped; objects it
-//! cannot read are counted, and a drawing where most text objects failed is
-//! reported as an error with what was read still scanned.
+//! cannot read are counted, and a drawing where most objects, or most of its
+//! text and layer objects, failed is reported as an error with what was read
+//! still scanned.
 
 use std::time::{Duration, Instant};
 
@@ -92,22 +93,22 @@ fn read_objects(bytes: &[u8], deadline: Instant) -> Result<Read, String> {
     let version = decoder.version().clone();
     let index = decoder.build_object_index().map_err(corrupt)?;
     let mut read = Read::default();
-    let (mut wanted, mut failed) = (0usize, 0usize);
+    // Objects whose record could not be parsed at all; text and layer
+    // objects found, and those of them that could not be read.
+    let (mut broken, mut wanted, mut failed) = (0usize, 0usize, 0usize);
+    let total = index.objects.len();
     for (n, object) in index.objects.iter().enumerate() {
         if n % 256 == 0 && Instant::now() > deadline {
             read.problem = Some(format!(
-                "DWG read for more than {} s: stopped after {n} of {} objects",
-                TIME_BUDGET.as_secs(),
-                index.objects.len()
+                "DWG read for more than {} s: stopped after {n} of {total} objects",
+                TIME_BUDGET.as_secs()
             ));
             break;
         }
-        let Ok(record) = decoder.parse_object_record(object.offset) else {
-            failed += 1;
-            continue;
-        };
-        let Some(header) = Header::of(&record, &version) else {
-            failed += 1;
+        let parsed = decoder.parse_object_record(object.offset).ok();
+        let Some((record, header)) = parsed.and_then(|r| Header::of(&r, &version).map(|h| (r, h)))
+        else {
+            broken += 1;
             continue;
         };
         if !matches!(header.type_code, TEXT | ATTRIB | ATTDEF | MTEXT | LAYER) {
@@ -127,9 +128,10 @@ fn read_objects(bytes: &[u8], deadline: Instant) -> Result<Read, String> {
             failed += 1;
         }
     }
-    if read.problem.is_none() && wanted > 0 && failed * 2 > wanted {
+    if read.problem.is_none() && (failed * 2 > wanted || broken * 2 > total) {
         read.problem = Some(format!(
-            "DWG {}: {failed} of {wanted} text and layer objects could not be read",
+            "corrupt DWG {}: {broken} of {total} objects could not be parsed, and {failed} of \
+             {wanted} text and layer objects could not be read",
             version.as_str()
         ));
     }

@@ -253,24 +253,39 @@ fn damaged_and_old_dwg_files_are_reported_and_the_rest_is_scanned() {
     let mut scrambled = house.clone();
     scrambled[0x100..].iter_mut().for_each(|b| *b ^= 0x5A);
     tree.file("scrambled.dwg", &scrambled);
+    // R2000 keeps its objects in place: with the middle of the file
+    // damaged, most objects are lost, but the text objects at its end are
+    // still read, and reported along with the error.
+    let mut damaged = std::fs::read(root().join("fixtures/dwg/house_r2000.dwg")).unwrap();
+    let n = damaged.len();
+    damaged[n / 5..n * 4 / 5].iter_mut().for_each(|b| *b ^= 0x5A);
+    tree.file("damaged.dwg", &damaged);
     tree.file("r12.dwg", b"AC1009\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00");
     let out = piimap_in(tree.path(), &["scan", ".", "--format", "jsonl"]);
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     let values = jsonl(&out);
-    let errors: BTreeSet<&str> =
-        of_type(&values, "error").iter().map(|e| e["path"].as_str().unwrap()).collect();
-    assert_eq!(errors, BTreeSet::from(["./cut.dwg", "./scrambled.dwg"]));
-    for e in of_type(&values, "error") {
-        assert!(e["message"].as_str().unwrap().starts_with("corrupt DWG"), "{e}");
+    let errors: BTreeSet<(&str, &str)> = of_type(&values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    let paths: Vec<&str> = errors.iter().map(|(p, _)| *p).collect();
+    assert_eq!(paths, ["./cut.dwg", "./damaged.dwg", "./scrambled.dwg"]);
+    for (path, message) in &errors {
+        assert!(message.starts_with("corrupt DWG"), "{path}: {message}");
     }
+    let damaged = errors.iter().find(|(p, _)| *p == "./damaged.dwg").unwrap().1;
+    assert!(damaged.contains("objects could not be parsed"), "{damaged}");
     let skipped = of_type(&values, "skipped");
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0]["path"], "./r12.dwg");
     assert!(skipped[0]["message"].as_str().unwrap().contains("AC1009"), "{}", skipped[0]);
-    let categories: BTreeSet<&str> = of_type(&values, "finding")
+    let found: BTreeSet<(&str, &str)> = of_type(&values, "finding")
         .into_iter()
-        .inspect(|f| assert_eq!(f["path"], "./house.dwg"))
-        .map(|f| f["category"].as_str().unwrap())
+        .map(|f| (f["path"].as_str().unwrap(), f["category"].as_str().unwrap()))
         .collect();
-    assert_eq!(categories, BTreeSet::from(["address", "floor_plan", "name", "phone"]));
+    let want: BTreeSet<(&str, &str)> = ["./house.dwg", "./damaged.dwg"]
+        .into_iter()
+        .flat_map(|p| ["address", "floor_plan", "name", "phone"].map(|c| (p, c)))
+        .collect();
+    assert_eq!(found, want);
 }
