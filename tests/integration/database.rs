@@ -784,7 +784,11 @@ fn mariadb_tables_are_read_again_when_their_update_time_moves() {
     // update time has whole seconds).
     let (_, said) = scan_with_state(MY, &include, &state);
     assert!(said.contains("every item read"), "{said}");
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    // Older than 2 s by the server's clock, whose times are whole seconds:
+    // 2.5 s after a write at 10.0, NOW() may still say 12 and the write
+    // 10, not yet older than 2 s. 3.5 s is past that whatever the fraction.
+    let settle = std::time::Duration::from_millis(3500);
+    std::thread::sleep(settle);
     let (_, said) = scan_with_state(MY, &include, &state);
     assert!(said.contains("every item read"), "{said}");
     let (_, said) = scan_with_state(MY, &include, &state);
@@ -793,7 +797,7 @@ fn mariadb_tables_are_read_again_when_their_update_time_moves() {
         "INSERT INTO {prefix}customers (email) VALUES ('hanako.sato@docomo.ne.jp')"
     ))
     .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    std::thread::sleep(settle);
     let (later, said) = scan_with_state(MY, &include, &state);
     assert!(said.contains("1 item unchanged"), "{said}");
     let want = [(format!("{prefix}customers"), 2), (format!("{prefix}products"), 1)];
