@@ -264,10 +264,7 @@ fn damaged_and_old_dwg_files_are_reported_and_the_rest_is_scanned() {
     let out = piimap_in(tree.path(), &["scan", ".", "--format", "jsonl"]);
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     let values = jsonl(&out);
-    let errors: BTreeSet<(&str, &str)> = of_type(&values, "error")
-        .iter()
-        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
-        .collect();
+    let errors: BTreeSet<(&str, &str)> = errors(&values).into_iter().collect();
     let paths: Vec<&str> = errors.iter().map(|(p, _)| *p).collect();
     assert_eq!(paths, ["./cut.dwg", "./damaged.dwg", "./scrambled.dwg"]);
     for (path, message) in &errors {

@@ -256,10 +256,7 @@ fn item4_a_server_that_accepts_and_never_answers_is_an_error_and_the_files_are_s
     );
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     let values = jsonl(&out);
-    let errors: Vec<(&str, &str)> = of_type(&values, "error")
-        .iter()
-        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
-        .collect();
+    let errors = errors(&values);
     let silence = "the server did not answer within 1 s (--db-connect-timeout)";
     assert_eq!(errors, [(&*pg_url, silence), (&*my_url, silence)]);
     assert_eq!(findings(&values), [("./notes.txt".to_string(), 1, "phone".to_string())]);
@@ -599,10 +596,7 @@ fn item10_a_damaged_pdf_is_a_corrupt_file_never_an_internal_error_or_a_scan() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "a contained parser panic prints nothing");
     let values = jsonl(&out);
     assert!(of_type(&values, "skipped").is_empty(), "{values:?}");
-    let errors: Vec<(&str, &str)> = of_type(&values, "error")
-        .iter()
-        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
-        .collect();
+    let errors = errors(&values);
     let stream = "page 1: cannot read its text: corrupt PDF page: its content stream cannot be \
                   read (a wrong /Length or a missing object)";
     assert_eq!(
@@ -818,10 +812,7 @@ fn item15_sheet_names_and_tags_that_are_personal_data_are_never_printed() {
             ("./orders.xlsx @sheet:注文".to_string(), 3, "phone".to_string()),
         ]
     );
-    let errors: Vec<(&str, &str)> = of_type(&values, "error")
-        .iter()
-        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
-        .collect();
+    let errors = errors(&values);
     assert_eq!(
         errors,
         [(
@@ -923,10 +914,7 @@ fn item2_an_xls_claiming_billions_of_cells_is_refused_before_it_is_laid_out() {
     let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     let values = jsonl(&out);
-    let errors: Vec<(&str, &str)> = of_type(&values, "error")
-        .iter()
-        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
-        .collect();
+    let errors = errors(&values);
     assert_eq!(
         errors,
         [

@@ -127,6 +127,14 @@ pub(crate) fn column_findings(
         .collect()
 }
 
+/// The error entries as `(path, message)`, in report order.
+pub(crate) fn errors(values: &[Value]) -> Vec<(&str, &str)> {
+    of_type(values, "error")
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect()
+}
+
 /// Lines of one type (`error`, `skipped`, `summary`).
 pub(crate) fn of_type<'a>(values: &'a [Value], t: &str) -> Vec<&'a Value> {
     values.iter().filter(|v| v["type"] == t).collect()
