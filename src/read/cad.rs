@@ -186,17 +186,9 @@ pub fn extract(kind: CadKind, bytes: &[u8]) -> Drawing {
 /// line, MTEXT without its formatting; layer names weigh in the floor-plan
 /// rules only, as in a binary DXF.
 fn dwg(bytes: &[u8]) -> Drawing {
-    use super::dwg::Unreadable;
-    let (layers, texts, problem) = match super::dwg::read(bytes) {
-        Ok(read) => {
-            let texts: Vec<String> =
-                read.texts.iter().map(|t| mtext_plain(&unescape_dxf(t))).collect();
-            (read.layers, texts, read.problem.map(Problem::Error))
-        }
-        Err(Unreadable::Corrupt(e)) => (vec![], vec![], Some(Problem::Error(e))),
-        Err(Unreadable::Unsupported(e)) => (vec![], vec![], Some(Problem::Skipped(e))),
-    };
-    Drawing { problem, ..Drawing::of_strings(CadKind::Dwg, layers, texts) }
+    let read = super::dwg::read(bytes);
+    let texts = read.texts.iter().map(|t| mtext_plain(&unescape_dxf(t))).collect();
+    Drawing { problem: read.problem, ..Drawing::of_strings(CadKind::Dwg, read.layers, texts) }
 }
 
 /// DXF text: the code page comes from `$ACADVER` (UTF-8 from AC1021) and

@@ -29,6 +29,8 @@ use ezdwg_core::dwg::version::DwgVersion;
 use ezdwg_core::entities::{self, StringStreamFormat};
 use ezdwg_core::objects::{ObjectRecord, object_header_r2000, object_header_r2010};
 
+use super::cad::Problem;
+
 /// The largest decompressed section (the objects of a drawing): a DWG
 /// compresses its objects a few times over, so this covers drawings of tens
 /// of megabytes while a section map claiming gigabytes is refused.
@@ -53,33 +55,25 @@ pub struct Read {
     /// Text values: TEXT, MTEXT (formatting left in), ATTRIB and ATTDEF
     /// (their default value, then their prompt).
     pub texts: Vec<String>,
-    /// What could not be read, when it matters: most of the text objects,
-    /// or the time budget ran out.
-    pub problem: Option<String>,
-}
-
-/// Why a drawing was not read.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Unreadable {
-    /// Damaged, or past a budget: the item's error entry.
-    Corrupt(String),
-    /// A release before R13 (`AC1009` and older), which no reader here
-    /// handles: a skipped entry.
-    Unsupported(String),
+    /// What could not be read: an error when the drawing could not be
+    /// opened, most of its objects or of its text objects could not be
+    /// read, or the time ran out (what was read is kept); a skipped entry
+    /// for a release before R13 (`AC1009` and older), which no reader here
+    /// handles.
+    pub problem: Option<Problem>,
 }
 
 /// Reads the text of the DWG in `bytes`.
-pub fn read(bytes: &[u8]) -> Result<Read, Unreadable> {
+pub fn read(bytes: &[u8]) -> Read {
     let release = String::from_utf8_lossy(&bytes[..bytes.len().min(6)]).into_owned();
     let supported =
         release.len() == 6 && release.as_str() >= "AC1012" && release.as_str() <= "AC1032";
     if !supported {
-        return Err(Unreadable::Unsupported(format!(
-            "DWG release {release}: only R13 to R2018 (AC1012 to AC1032) are read"
-        )));
+        let why = format!("DWG release {release}: only R13 to R2018 (AC1012 to AC1032) are read");
+        return Read { problem: Some(Problem::Skipped(why)), ..Read::default() };
     }
     super::guarded("DWG", || read_objects(bytes, Instant::now() + TIME_BUDGET))
-        .map_err(Unreadable::Corrupt)
+        .unwrap_or_else(|e| Read { problem: Some(Problem::Error(e)), ..Read::default() })
 }
 
 fn read_objects(bytes: &[u8], deadline: Instant) -> Result<Read, String> {
@@ -99,10 +93,10 @@ fn read_objects(bytes: &[u8], deadline: Instant) -> Result<Read, String> {
     let total = index.objects.len();
     for (n, object) in index.objects.iter().enumerate() {
         if n % 256 == 0 && Instant::now() > deadline {
-            read.problem = Some(format!(
+            read.problem = Some(Problem::Error(format!(
                 "DWG read for more than {} s: stopped after {n} of {total} objects",
                 TIME_BUDGET.as_secs()
-            ));
+            )));
             break;
         }
         let parsed = decoder.parse_object_record(object.offset).ok();
@@ -129,11 +123,11 @@ fn read_objects(bytes: &[u8], deadline: Instant) -> Result<Read, String> {
         }
     }
     if read.problem.is_none() && (failed * 2 > wanted || broken * 2 > total) {
-        read.problem = Some(format!(
+        read.problem = Some(Problem::Error(format!(
             "corrupt DWG {}: {broken} of {total} objects could not be parsed, and {failed} of \
              {wanted} text and layer objects could not be read",
             version.as_str()
-        ));
+        )));
     }
     Ok(read)
 }
