@@ -50,6 +50,7 @@ use regex_automata::{Input, meta};
 
 use crate::finding::{Category, Confidence, ValueList};
 use crate::read::delimited::{Header, RowFields};
+use crate::read::structured::Values;
 use catalog::{Catalog, ContextRule, DetectorSpec, Engine, Guard, LoadError};
 use normalize::Folded;
 
@@ -288,11 +289,12 @@ pub struct Layout {
     pub fields: bool,
 }
 
-/// Which detectors each column's header speaks for, computed once per file.
+/// Which detectors each column's header speaks for: computed once per file
+/// for a table, per chunk for structured text (whose keys come as it goes).
 #[derive(Debug, Clone)]
 pub struct Columns {
-    /// The parsed header.
-    pub header: Header,
+    /// How a line's bytes fall into fields.
+    fields: Fields,
     /// The field names, shareable by findings.
     names: Vec<Arc<str>>,
     /// For each field, the detectors whose `headers` name it.
@@ -303,14 +305,91 @@ pub struct Columns {
     named: u64,
 }
 
+/// Where a line's fields are.
+#[derive(Debug, Clone)]
+enum Fields {
+    /// Delimited text under a header row: every byte is in some field.
+    Header(Header),
+    /// Structured text: its values, each under a key (a field of its own);
+    /// bytes outside them (keys, punctuation) are in none.
+    Keys(Arc<Values>),
+}
+
 impl Columns {
     /// The name of field `i`, if the header has one.
     pub fn name(&self, i: usize) -> Option<&Arc<str>> {
         self.names.get(i)
     }
 
+    /// The header row of a table (not of structured text).
+    pub fn header(&self) -> Option<&Header> {
+        match &self.fields {
+            Fields::Header(h) => Some(h),
+            Fields::Keys(_) => None,
+        }
+    }
+
+    /// The values of structured text (not of a table).
+    pub fn values(&self) -> Option<&Values> {
+        match &self.fields {
+            Fields::Header(_) => None,
+            Fields::Keys(v) => Some(v),
+        }
+    }
+
     fn hints(&self, field: usize, detector: usize) -> bool {
         self.hints.get(field).is_some_and(|h| h.contains(&detector))
+    }
+
+    /// The fields of line `line` (0-based in the text), which `from_line`
+    /// (the text from that line's start on) begins with.
+    fn row<'a>(&'a self, line: usize, from_line: &'a str) -> Row<'a> {
+        match &self.fields {
+            Fields::Header(h) => Row::Delimited(RowFields::new(h, from_line)),
+            Fields::Keys(v) => Row::Keyed(v, line),
+        }
+    }
+}
+
+/// The fields of one line.
+enum Row<'a> {
+    Delimited(RowFields<'a>),
+    Keyed(&'a Values, usize),
+}
+
+impl Row<'_> {
+    fn is_keyed(&self) -> bool {
+        matches!(self, Row::Keyed(..))
+    }
+
+    /// The field byte `offset` of the line (original text) is in.
+    fn field_at(&self, offset: usize) -> Option<usize> {
+        match self {
+            Row::Delimited(r) => Some(r.field_at(offset)),
+            Row::Keyed(v, line) => v.at(*line, offset).map(|v| v.key as usize),
+        }
+    }
+
+    /// Each value's field and byte range in the folded `line`, whose
+    /// original starts at `orig_start` of the original text.
+    fn spans(
+        &self,
+        line: &str,
+        line_start: usize,
+        orig_start: usize,
+        folded: &Folded,
+    ) -> Vec<(usize, std::ops::Range<usize>)> {
+        match self {
+            Row::Delimited(r) => r.header().spans(line).into_iter().enumerate().collect(),
+            Row::Keyed(v, n) => v
+                .on_line(*n)
+                .iter()
+                .map(|v| {
+                    let at = |o: usize| folded.folded_offset(orig_start + o) - line_start;
+                    (v.key as usize, at(v.span().start)..at(v.span().end))
+                })
+                .collect(),
+        }
     }
 }
 
@@ -559,8 +638,19 @@ impl DetectorSet {
 
     /// Matches a header's field names against every detector's `headers`.
     pub fn columns(&self, header: Header) -> Columns {
-        let hints: Vec<Vec<usize>> = header
-            .names
+        let names = header.names.clone();
+        self.columns_named(&names, Fields::Header(header))
+    }
+
+    /// The keys of structured text as columns: each key is a field whose
+    /// name speaks for its values as a header does.
+    pub fn keyed_columns(&self, values: Values) -> Columns {
+        let names = values.keys.clone();
+        self.columns_named(&names, Fields::Keys(Arc::new(values)))
+    }
+
+    fn columns_named(&self, names: &[String], fields: Fields) -> Columns {
+        let hints: Vec<Vec<usize>> = names
             .iter()
             .map(|name| {
                 let name = header_key(name);
@@ -583,8 +673,8 @@ impl DetectorSet {
         active.sort_unstable();
         active.dedup();
         let named = hints.iter().flatten().fold(0, |m, &d| m | detector_bit(d));
-        let names = header.names.iter().map(|n| Arc::from(n.as_str())).collect();
-        Columns { header, names, hints, active, named }
+        let names = names.iter().map(|n| Arc::from(n.as_str())).collect();
+        Columns { fields, names, hints, active, named }
     }
 
     /// Finds personal data in `text`, appending hits (in text order) to `out`.
@@ -636,15 +726,17 @@ impl DetectorSet {
             let row_columns = if header_row { None } else { columns };
             line_hits.clear();
             let orig_line_start = folded.original_offset(line_start);
-            let row = row_columns.map(|c| RowFields::new(&c.header, &text[orig_line_start..]));
+            let row = row_columns.map(|c| c.row(line, &text[orig_line_start..]));
             let field_of = |folded_start: usize| {
-                row.as_ref()
-                    .map(|r| r.field_at(folded.original_offset(folded_start) - orig_line_start))
+                row.as_ref().and_then(|r| {
+                    r.field_at(folded.original_offset(folded_start) - orig_line_start)
+                })
             };
             let present = self.anchors.line_mask(&t[line_start..line_end]);
             let flagged = flags.at(line_start);
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
+            let mut value_spans = None;
             for (d, matcher) in matchers.iter_mut().enumerate() {
                 let det = &self.detectors[d];
                 let Some(matcher) = matcher else { continue };
@@ -671,24 +763,46 @@ impl DetectorSet {
                     .map_or(line_start, |(end, longest)| {
                         end.saturating_sub(longest).max(line_start)
                     });
-                let candidate = Line {
-                    text: t,
-                    range: line_start..line_end,
-                    from: floor_char_boundary(t, from),
-                    columns: row_columns,
-                    field_of: &field_of,
-                };
-                self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
-                    line_hits.push(Hit {
-                        detector: d,
-                        line,
-                        line_start: orig_line_start,
-                        start: folded.original_offset(start),
-                        end: folded.original_offset(end),
-                        field,
-                        confidence,
+                let mut run = |range: std::ops::Range<usize>, from: usize| {
+                    let candidate = Line {
+                        text: t,
+                        range,
+                        from: floor_char_boundary(t, from),
+                        columns: row_columns,
+                        field_of: &field_of,
+                    };
+                    self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
+                        line_hits.push(Hit {
+                            detector: d,
+                            line,
+                            line_start: orig_line_start,
+                            start: folded.original_offset(start),
+                            end: folded.original_offset(end),
+                            field,
+                            confidence,
+                        });
                     });
-                });
+                };
+                match row.as_ref().filter(|r| det.column_only && r.is_keyed()) {
+                    // In structured text a column-only detector reads each
+                    // value under a key that names it on its own: its
+                    // pattern takes a whole cell, and quotes and other
+                    // values share the line.
+                    Some(r) => {
+                        let spans = value_spans.get_or_insert_with(|| {
+                            r.spans(&t[line_start..line_end], line_start, orig_line_start, folded)
+                        });
+                        for (f, span) in spans.iter() {
+                            if row_columns.is_some_and(|c| c.hints(*f, d)) {
+                                run(
+                                    line_start + span.start..line_start + span.end,
+                                    line_start + span.start,
+                                );
+                            }
+                        }
+                    }
+                    None => run(line_start..line_end, from),
+                }
             }
             // A header row names columns: `氏名<TAB>住所` is no label and value.
             if let Some(names) = self.names.as_ref().filter(|_| !header_row) {
@@ -713,8 +827,9 @@ impl DetectorSet {
                         }
                     };
                     // Values under a name header are judged as a whole.
-                    if let Some(c) = row_columns.filter(|_| !name_fields.is_empty()) {
-                        for (f, span) in c.header.spans(line_text).into_iter().enumerate() {
+                    if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
+                        let spans = row.spans(line_text, line_start, orig_line_start, folded);
+                        for (f, span) in spans {
                             if !name_fields.contains(&f) {
                                 continue;
                             }
@@ -767,7 +882,7 @@ impl DetectorSet {
 
     /// The fields whose header names a name detector.
     fn name_fields(&self, columns: &Columns) -> Vec<usize> {
-        (0..columns.header.names.len())
+        (0..columns.names.len())
             .filter(|&f| self.name_detectors.iter().any(|&(_, d)| columns.hints(f, d)))
             .collect()
     }
@@ -812,10 +927,10 @@ impl DetectorSet {
                 continue;
             }
             let orig_line_start = folded.original_offset(start);
-            let row = columns.map(|c| RowFields::new(&c.header, &text[orig_line_start..]));
+            let row = columns.map(|c| c.row(line, &text[orig_line_start..]));
             let field_of = |at: usize| {
                 row.as_ref()
-                    .map(|r| r.field_at(folded.original_offset(start + at) - orig_line_start))
+                    .and_then(|r| r.field_at(folded.original_offset(start + at) - orig_line_start))
             };
             let in_name_column = |at: usize| field_of(at).is_some_and(|f| name_fields.contains(&f));
             name_hits.clear();

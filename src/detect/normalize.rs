@@ -107,6 +107,21 @@ impl Folded {
             }
         }
     }
+    /// Maps a byte offset in the original text (at a character boundary) to
+    /// the folded text: the inverse of [`Folded::original_offset`].
+    pub fn folded_offset(&self, offset: usize) -> usize {
+        if !self.changed {
+            return offset;
+        }
+        let o = offset as u32;
+        match self.points.partition_point(|&(_, s)| s <= o) {
+            0 => offset,
+            n => {
+                let (f, s) = self.points[n - 1];
+                (f + (o - s)) as usize
+            }
+        }
+    }
 }
 
 /// `s` folded, as an owned string: for keywords and anchors, which are
@@ -199,5 +214,10 @@ mod tests {
         assert_eq!(f.original_offset(t.len()), src.len());
         let dash = t.find('-').unwrap();
         assert_eq!(&src[f.original_offset(dash)..], "ー1234");
+        // And forth: every character boundary maps to its folded place.
+        for (i, _) in src.char_indices().chain([(src.len(), ' ')]) {
+            assert_eq!(f.original_offset(f.folded_offset(i)), i, "{i}");
+        }
+        assert_eq!(&t[f.folded_offset(src.find('３').unwrap())..], "3-1234");
     }
 }

@@ -105,6 +105,11 @@ impl<'a> RowFields<'a> {
         RowFields { header, line, starts: std::cell::OnceCell::new() }
     }
 
+    /// The header the line's fields are under.
+    pub fn header(&self) -> &'a Header {
+        self.header
+    }
+
     /// The 0-based field index of byte `offset` of the line.
     pub fn field_at(&self, offset: usize) -> usize {
         let starts = self.starts.get_or_init(|| self.header.field_starts(self.line));

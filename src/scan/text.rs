@@ -40,6 +40,8 @@ struct Detected {
     records: Vec<Option<u64>>,
     filled: Option<Filled>,
     suppressed: u64,
+    /// Structured text: its keys as the chunk's columns.
+    keys: Option<Columns>,
 }
 
 /// The state of one file while its chunks go by.
@@ -133,15 +135,19 @@ impl<'p> FileScan<'p> {
             self.filled = self.columns.as_ref().map(|_| Filled::default());
         }
         let header_row = chunk.is_first && self.columns.is_some();
-        if let (Some(filled), Some(columns)) = (&mut self.filled, &self.columns) {
+        let header = self.columns.as_ref().and_then(Columns::header);
+        if let (Some(filled), Some(header)) = (&mut self.filled, header) {
             for line in chunk.text.lines().skip(usize::from(header_row)) {
-                columns.header.each_value(line, |i, v| filled.value(i, v));
+                header.each_value(line, |i, v| filled.value(i, v));
             }
         }
+        // Keys speak for their values as a header does for its column.
+        let keys = self.syntax.as_mut().map(|s| w.detectors.keyed_columns(s.values(chunk.text)));
         w.hits.clear();
         let layout =
             Layout { first_is_header: header_row, fields: self.fields || self.syntax.is_some() };
-        w.detectors.detect(chunk.text, self.columns.as_ref(), layout, &mut w.detect, &mut w.hits);
+        let columns = self.columns.as_ref().or(keys.as_ref());
+        w.detectors.detect(chunk.text, columns, layout, &mut w.detect, &mut w.hits);
         // The hits leave with the chunk: on dense tables they are its
         // largest part, and the worker's next chunk grows its own.
         let mut hits = std::mem::take(&mut w.hits);
@@ -175,7 +181,7 @@ impl<'p> FileScan<'p> {
         } else {
             vec![None; hits.len()]
         };
-        Detected { hits, subjects, records, filled: None, suppressed }
+        Detected { hits, subjects, records, filled: None, suppressed, keys }
     }
 
     /// Builds the findings of a detected chunk and sends them on, a slice
@@ -189,10 +195,8 @@ impl<'p> FileScan<'p> {
         out: &mut dyn Out,
         remap: &mut dyn FnMut(&mut [Finding]),
     ) {
-        let Detected { hits, subjects, records, suppressed, .. } = detected;
+        let Detected { hits, subjects, records, suppressed, keys, .. } = detected;
         out.stats().suppressed += suppressed;
-        // How far a stateful syntax has read the chunk's lines.
-        let mut walked = 0;
         let mut columns = ColumnCursor::default();
         let mut start = 0;
         while start < hits.len() {
@@ -207,27 +211,23 @@ impl<'p> FileScan<'p> {
                         let offset = if hit.line == 0 { chunk.column_offset } else { 0 };
                         offset + columns.chars_before(chunk.text, hit.line_start, hit.start) + 1
                     });
-                    self.finding(w, &chunk, hit, column, subjects[i], records[i])
+                    let mut f = self.finding(w, &chunk, hit, column, subjects[i], records[i]);
+                    if let Some(keys) = &keys {
+                        f.field = hit.field.and_then(|k| keys.name(k)).cloned();
+                        let value = keys.values().and_then(|v| {
+                            v.at(hit.line, hit.start - hit.line_start).and_then(|at| v.row(at))
+                        });
+                        f.row = value;
+                    }
+                    f
                 })
                 .collect();
-            if let Some(syntax) = &mut self.syntax {
-                let until = hits.get(end).map_or(chunk.text.len(), |h| h.line_start);
-                place_structured(
-                    syntax,
-                    chunk.text,
-                    walked..until,
-                    &mut findings,
-                    &hits[start..end],
-                );
-                walked = until;
+            if keys.is_some() {
                 self.drop_personal_keys(w, &mut findings);
             }
             remap(&mut findings);
             self.send(findings, out);
             start = end;
-        }
-        if let Some(syntax) = self.syntax.as_mut().filter(|s| s.stateful()) {
-            place_structured(syntax, chunk.text, walked..chunk.text.len(), &mut [], &[]);
         }
     }
 
@@ -423,8 +423,7 @@ impl<'p> FileScan<'p> {
         sheet: Option<&Arc<str>>,
     ) -> Vec<Finding> {
         let (Some(filled), Some(columns)) = (&self.filled, &self.columns) else { return vec![] };
-        let names: Vec<Arc<str>> =
-            (0..columns.header.names.len()).filter_map(|i| columns.name(i).cloned()).collect();
+        let names: Vec<Arc<str>> = (0..).map_while(|i| columns.name(i).cloned()).collect();
         self.classify(&names, &filled.0, header_line, sheet)
     }
 
@@ -511,53 +510,6 @@ pub(super) fn is_personal(detectors: &DetectorSet, scratch: &mut Scratch, name: 
     let layout = Layout { first_is_header: false, fields: true };
     detectors.detect(name, None, layout, scratch, &mut hits);
     hits.iter().any(|h| h.confidence >= Confidence::Medium)
-}
-
-/// Gives the findings of part of a chunk of JSON, XML or an SQL dump their
-/// key as `field` (and SQL dump rows their `row`). `hits`: the findings'
-/// hits, in text order. A stateful syntax reads every line starting in
-/// `lines` (statements declare what later lines mean); others only the
-/// lines with findings.
-fn place_structured(
-    syntax: &mut Syntax,
-    text: &str,
-    lines: std::ops::Range<usize>,
-    findings: &mut [Finding],
-    hits: &[Hit],
-) {
-    let stateful = syntax.stateful();
-    let mut apply = |line_start: usize, line: &str, at: std::ops::Range<usize>| {
-        let offsets: Vec<usize> = hits[at.clone()].iter().map(|h| h.start - line_start).collect();
-        for (i, place) in at.zip(syntax.line(line, &offsets)) {
-            let f = &mut findings[i];
-            if f.field.is_none() {
-                f.field = place.field.map(|k| Arc::from(k.as_str()));
-            }
-            f.row = place.row;
-        }
-    };
-    // The hits on the line starting at `line_start`, from `next` on.
-    let on_line = |next: usize, line_start: usize| {
-        next..next + hits[next..].iter().take_while(|h| h.line_start == line_start).count()
-    };
-    let mut next = 0;
-    if stateful {
-        let mut line_start = lines.start;
-        for line in text[lines].split_inclusive('\n') {
-            let at = on_line(next, line_start);
-            next = at.end;
-            apply(line_start, line.trim_end_matches('\n'), at);
-            line_start += line.len();
-        }
-    } else {
-        while next < hits.len() {
-            let line_start = hits[next].line_start;
-            let line = text[line_start..].lines().next().unwrap_or("");
-            let at = on_line(next, line_start);
-            next = at.end;
-            apply(line_start, line, at);
-        }
-    }
 }
 
 /// Findings further apart than this many lines are in different records.
