@@ -766,6 +766,74 @@ def docset_sql(g, rel):
     return rel, ("\n".join(lines) + "\n").encode(), rows
 
 
+MEMBER_GENDERS = ["男性", "女性", "男", "女", "Male", "Female", "M", "F", "male", "female"]
+MEMBER_JOBS = ["会社員", "公務員", "自営業", "看護師", "パート", "学生", "Engineer", "Teacher", "Sales manager"]
+
+
+def member(g):
+    """One member record under keys: name, gender, birth date (ISO or
+    Japanese), occupation and postal code (with or without its hyphen)."""
+    y, m, d = g.r.randrange(1940, 2005), g.r.randrange(1, 13), g.r.randrange(1, 29)
+    birth = g.r.choice([f"{y}-{m:02d}-{d:02d}", f"{y}/{m:02d}/{d:02d}", f"{y}年{m}月{d}日"])
+    postal = g.postal()
+    if g.r.random() < 0.5:
+        postal = postal.replace("-", "")
+    return g.person(), g.r.choice(MEMBER_GENDERS), birth, g.r.choice(MEMBER_JOBS), postal
+
+
+# The categories of a member's values, in member()'s order.
+MEMBER = ["name", "gender", "birth_date", "occupation", "postal_code"]
+
+
+def docset_keyed(g, rel):
+    """Member records whose keys alone say what their values are (no label,
+    no keyword): pretty-printed JSON, YAML, XML and an SQL dump with an
+    INSERT column list and a COPY block. [(rel, bytes, rows)]."""
+    files = []
+    keys = ["name", "sex", "dob", "job", "zip"]
+    lines = ["["]
+    rows = []
+    for i in range(2):
+        lines.append("  {")
+        lines.append(f'    "id": {i + 1},')
+        for k, v, c in zip(keys, member(g), MEMBER):
+            lines.append(f'    "{k}": "{v}",')
+            rows.append((len(lines), c, ""))
+        lines.append('    "active": true')
+        lines.append("  }," if i == 0 else "  }")
+    lines.append("]")
+    files.append((f"{rel}.json", ("\n".join(lines) + "\n").encode(), rows))
+    keys = ["name", "gender", "birth_date", "occupation", "postal_code"]
+    lines, rows = ["members:"], []
+    for _ in range(2):
+        for j, (k, v, c) in enumerate(zip(keys, member(g), MEMBER)):
+            quoted = f'"{v}"' if c == "postal_code" else v
+            lines.append(("  - " if j == 0 else "    ") + f"{k}: {quoted}")
+            rows.append((len(lines), c, ""))
+    files.append((f"{rel}.yaml", ("\n".join(lines) + "\n").encode(), rows))
+    keys = ["name", "gender", "birthday", "occupation", "postcode"]
+    lines, rows = ['<?xml version="1.0" encoding="UTF-8"?>', "<members>"], []
+    for _ in range(2):
+        lines.append("<member>" + "".join(f"<{k}>{v}</{k}>" for k, v in zip(keys, member(g))) + "</member>")
+        rows += [(len(lines), c, "") for c in MEMBER]
+    lines.append("</members>")
+    files.append((f"{rel}.xml", ("\n".join(lines) + "\n").encode(), rows))
+    lines, rows = ["-- synthetic dump"], []
+    tuples = []
+    for i in range(2):
+        tuples.append(f"({i + 1}," + ",".join(f"'{v}'" for v in member(g)) + ")")
+    lines.append("INSERT INTO `members` (`id`, `full_name`, `gender`, `birth_date`, `occupation`, `zip`) VALUES "
+                 + ",".join(tuples) + ";")
+    rows += [(len(lines), c, "") for _ in tuples for c in MEMBER]
+    lines.append("COPY public.people (id, name, sex, dob, job, postcode) FROM stdin;")
+    for i in range(2):
+        lines.append(f"{i + 1}\t" + "\t".join(member(g)))
+        rows += [(len(lines), c, "") for c in MEMBER]
+    lines.append("\\.")
+    files.append((f"{rel}.sql", ("\n".join(lines) + "\n").encode(), rows))
+    return files
+
+
 def tar_gz(members):
     import io, tarfile, gzip
     buf = io.BytesIO()
@@ -812,6 +880,7 @@ def document_set(g, prefix, pdf=True, vary=None):
                   [(f"!backup/{n}", rows) for n, _, rows in inner]))
     # Last, so that the values drawn before stay those of earlier fixtures.
     files.append(docset_xlsx_form(g, f"{prefix}moushikomi_form.xlsx"))
+    files += docset_keyed(g, f"{prefix}members")
     return files
 
 

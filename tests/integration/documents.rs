@@ -251,6 +251,71 @@ fn keys_of_json_xml_and_sql_dumps_are_fields() {
     assert_eq!(dump["subjects"], 5, "{dump}");
 }
 
+/// Keys name what their values are, with no label or keyword beside them:
+/// gender, occupation, birth date and postal code under `sex`, `job`,
+/// `dob`, `zip` (and their other spellings) are found as under a CSV
+/// header, in JSON, YAML, XML, an INSERT with a column list and a COPY
+/// block.
+#[test]
+fn keys_speak_for_their_values_as_headers_do() {
+    let values = scan_documents();
+    let found = |file: &str| -> Vec<(String, u64, String, String, String)> {
+        cells(&values, file).into_iter().map(|c| (c.0, c.1, c.3, c.4, c.5)).collect()
+    };
+    let f = |row: &str, line: u64, field: &str, category: &str, detector: &str| {
+        (row.to_string(), line, field.to_string(), category.to_string(), detector.to_string())
+    };
+    assert_eq!(
+        found("members.json")[..5],
+        [
+            f("", 4, "name", "name", "jp.name-kanji"),
+            f("", 5, "sex", "gender", "gender-column"),
+            f("", 6, "dob", "birth_date", "birth-date"),
+            f("", 7, "job", "occupation", "occupation-column"),
+            f("", 8, "zip", "postal_code", "jp.postal-code-compact"),
+        ]
+    );
+    assert_eq!(
+        found("members.yaml")[..5],
+        [
+            f("", 2, "name", "name", "jp.name-kanji"),
+            // `gender: 男` also reads as a label and its value.
+            f("", 3, "gender", "gender", "gender"),
+            f("", 4, "birth_date", "birth_date", "birth-date"),
+            f("", 5, "occupation", "occupation", "occupation"),
+            f("", 6, "postal_code", "postal_code", "jp.postal-code-compact"),
+        ]
+    );
+    let categories = |file: &str| -> Vec<String> {
+        found(file).into_iter().map(|(.., category, _)| category).collect()
+    };
+    assert_eq!(
+        categories("members.xml"),
+        ["name", "gender", "birth_date", "occupation", "postal_code"].repeat(2)
+    );
+    // Each tuple and each COPY row is a row of its own.
+    let sql = found("members.sql");
+    let rows: Vec<&str> = sql.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        rows,
+        [["members#1"; 5], ["members#2"; 5], ["people#1"; 5], ["people#2"; 5]].concat()
+    );
+    assert_eq!(
+        sql[..5].iter().map(|c| (c.2.as_str(), c.3.as_str())).collect::<Vec<_>>(),
+        [
+            ("full_name", "name"),
+            ("gender", "gender"),
+            ("birth_date", "birth_date"),
+            ("occupation", "occupation"),
+            ("zip", "postal_code"),
+        ]
+    );
+    assert_eq!(
+        sql[10..15].iter().map(|c| c.2.as_str()).collect::<Vec<_>>(),
+        ["name", "sex", "dob", "job", "postcode"]
+    );
+}
+
 #[test]
 fn archive_members_keep_their_formats() {
     let values = scan_documents();
