@@ -781,6 +781,15 @@ def member(g):
     return g.person(), g.r.choice(MEMBER_GENDERS), birth, g.r.choice(MEMBER_JOBS), postal
 
 
+def address_parts(g):
+    """An address split as customer databases keep it: prefecture, city,
+    and the rest (town and house number)."""
+    pref, city, towns = g.r.choice(PLACES)
+    num = g.r.choice([f"{g.r.randrange(1, 9)}-{g.r.randrange(1, 30)}-{g.r.randrange(1, 20)}",
+                      f"{g.r.randrange(1, 9)}丁目{g.r.randrange(1, 30)}番{g.r.randrange(1, 20)}号"])
+    return pref, city, g.r.choice(towns) + num
+
+
 # The categories of a member's values, in member()'s order.
 MEMBER = ["name", "gender", "birth_date", "occupation", "postal_code"]
 
@@ -821,16 +830,22 @@ def docset_keyed(g, rel):
     lines, rows = ["-- synthetic dump"], []
     tuples = []
     for i in range(2):
-        tuples.append(f"({i + 1}," + ",".join(f"'{v}'" for v in member(g)) + ")")
-    lines.append("INSERT INTO `members` (`id`, `full_name`, `gender`, `birth_date`, `occupation`, `zip`) VALUES "
-                 + ",".join(tuples) + ";")
-    rows += [(len(lines), c, "") for _ in tuples for c in MEMBER]
+        tuples.append(f"({i + 1}," + ",".join(f"'{v}'" for v in member(g) + address_parts(g)) + ")")
+    lines.append("INSERT INTO `members` (`id`, `full_name`, `gender`, `birth_date`, `occupation`, `zip`, "
+                 "`pref`, `city`, `street`) VALUES " + ",".join(tuples) + ";")
+    rows += [(len(lines), c, "") for _ in tuples for c in MEMBER + ["address"]]
     lines.append("COPY public.people (id, name, sex, dob, job, postcode) FROM stdin;")
     for i in range(2):
         lines.append(f"{i + 1}\t" + "\t".join(member(g)))
         rows += [(len(lines), c, "") for c in MEMBER]
     lines.append("\\.")
     files.append((f"{rel}.sql", ("\n".join(lines) + "\n").encode(), rows))
+    lines, rows = ["顧客ID,氏名,都道府県,市区町村,番地,建物名"], []
+    for i in range(3):
+        building = g.r.choice(BUILDINGS) + f"{g.r.randrange(1, 12)}0{g.r.randrange(1, 9)}号室" if i == 1 else ""
+        lines.append(",".join([f"C{i + 1:04d}", g.person(), *address_parts(g), building]))
+        rows += [(len(lines), c, "") for c in ["name", "address"]]
+    files.append((f"{rel}_address.csv", ("\n".join(lines) + "\n").encode(), rows))
     return files
 
 

@@ -63,6 +63,12 @@ pub struct DetectorSpec {
     /// Column headers that count as context for every value in their column.
     #[serde(default)]
     pub headers: Vec<String>,
+    /// The pattern reads a row's values under these headers joined, in
+    /// column order, rather than each value alone: an address split over
+    /// 都道府県, 市区町村 and 番地 columns is one value of the row. Only with
+    /// `context = "required"`, headers and no keywords.
+    #[serde(default)]
+    pub joined: bool,
     /// Characters before the match searched for keywords.
     #[serde(default = "default_window")]
     pub window: usize,

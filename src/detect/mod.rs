@@ -462,6 +462,12 @@ impl DetectorSet {
             let column_only = spec.engine.is_none()
                 && spec.context == ContextRule::Required
                 && keywords.is_none();
+            if spec.joined && !column_only {
+                return Err(err(
+                    &spec.id,
+                    "joined = true needs context = \"required\", headers and no keywords".into(),
+                ));
+            }
             // Detectors past the 63rd share a bit, so the gate cannot tell
             // them apart, and a pattern that can match a line break could
             // match for the line before: such detectors run wherever their
@@ -783,6 +789,37 @@ impl DetectorSet {
                         });
                     });
                 };
+                if det.spec.joined {
+                    if let Some(r) = row.as_ref() {
+                        let spans = value_spans.get_or_insert_with(|| {
+                            r.spans(&t[line_start..line_end], line_start, orig_line_start, folded)
+                        });
+                        let parts: Vec<(usize, std::ops::Range<usize>)> = spans
+                            .iter()
+                            .filter(|(f, _)| row_columns.is_some_and(|c| c.hints(*f, d)))
+                            .map(|(f, span)| (*f, line_start + span.start..line_start + span.end))
+                            .collect();
+                        // A line of structured text can hold many records
+                        // (an INSERT's tuples, a minified array's objects):
+                        // a key that comes again starts the next.
+                        for record in parts.chunk_by(|a, b| a.0 < b.0) {
+                            let Some((start, end, field)) = self.joined(d, t, record, matcher)
+                            else {
+                                continue;
+                            };
+                            line_hits.push(Hit {
+                                detector: d,
+                                line,
+                                line_start: orig_line_start,
+                                start: folded.original_offset(start),
+                                end: folded.original_offset(end),
+                                field: Some(field),
+                                confidence: det.spec.confidence(true),
+                            });
+                        }
+                    }
+                    continue;
+                }
                 match row.as_ref().filter(|r| det.column_only && r.is_keyed()) {
                     // In structured text a column-only detector reads each
                     // value under a key that names it on its own: its
@@ -949,6 +986,40 @@ impl DetectorSet {
                 }
             }
         }
+    }
+
+    /// The value a `joined` detector `d` finds in one row's `parts` (field,
+    /// folded byte range in `t`, in column order) read as one text: its
+    /// folded byte range, from the first part it takes to the last, and the
+    /// field it starts in. A value inside one part is left to the
+    /// detectors of single values.
+    fn joined(
+        &self,
+        d: usize,
+        t: &str,
+        parts: &[(usize, std::ops::Range<usize>)],
+        (cache, caps): &mut (meta::Cache, Captures),
+    ) -> Option<(usize, usize, usize)> {
+        let regex = self.detectors[d].regex.as_ref()?;
+        // (where the part starts in `joined`, its field, its range in `t`).
+        let mut at: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
+        let mut joined = String::new();
+        for (field, range) in parts.iter().filter(|(_, r)| !r.is_empty()) {
+            at.push((joined.len(), *field, range.clone()));
+            joined.push_str(&t[range.clone()]);
+        }
+        if at.len() < 2 {
+            return None;
+        }
+        regex.search_captures_with(cache, &Input::new(&joined), caps);
+        let value = caps.get_group(1)?;
+        let part = |i: usize| at.partition_point(|p| p.0 <= i).saturating_sub(1);
+        let (first, last) = (part(value.start), part(value.end.saturating_sub(1)));
+        if first == last {
+            return None;
+        }
+        let to_t = |p: usize, i: usize| at[p].2.start + (i - at[p].0);
+        Some((to_t(first, value.start), to_t(last, value.end), at[first].1))
     }
 
     /// Runs detector `d` over a candidate line and reports each accepted

@@ -298,7 +298,7 @@ fn keys_speak_for_their_values_as_headers_do() {
     let rows: Vec<&str> = sql.iter().map(|c| c.0.as_str()).collect();
     assert_eq!(
         rows,
-        [["members#1"; 5], ["members#2"; 5], ["people#1"; 5], ["people#2"; 5]].concat()
+        [&["members#1"; 6][..], &["members#2"; 6], &["people#1"; 5], &["people#2"; 5]].concat()
     );
     assert_eq!(
         sql[..5].iter().map(|c| (c.2.as_str(), c.3.as_str())).collect::<Vec<_>>(),
@@ -311,8 +311,56 @@ fn keys_speak_for_their_values_as_headers_do() {
         ]
     );
     assert_eq!(
-        sql[10..15].iter().map(|c| c.2.as_str()).collect::<Vec<_>>(),
+        sql[12..17].iter().map(|c| c.2.as_str()).collect::<Vec<_>>(),
         ["name", "sex", "dob", "job", "postcode"]
+    );
+}
+
+/// An address kept in 都道府県, 市区町村 and 番地 columns (and an INSERT's
+/// pref, city and street) is one address per row, from the prefecture to
+/// the last part, under the first part's column; no part alone is one.
+#[test]
+fn an_address_split_over_columns_is_one_finding_per_row() {
+    let out = piimap(&[
+        "scan",
+        "fixtures/documents/members_address.csv",
+        "fixtures/documents/members.sql",
+        "--format",
+        "jsonl",
+        "--show-values",
+    ]);
+    let addresses: Vec<(String, u64, String, String)> = jsonl(&out)
+        .iter()
+        .filter(|v| is_cell(v) && v["category"] == "address")
+        .map(|v| {
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            (
+                s("path").replace("fixtures/documents/", ""),
+                v["line"].as_u64().unwrap(),
+                s("field"),
+                s("value"),
+            )
+        })
+        .collect();
+    let a = |path: &str, line: u64, field: &str, value: &str| {
+        (path.to_string(), line, field.to_string(), value.to_string())
+    };
+    let mut addresses = addresses;
+    addresses.sort();
+    assert_eq!(
+        addresses,
+        [
+            a("members.sql", 2, "pref", "東京都','千代田区','千代田8-22-19"),
+            a("members.sql", 2, "pref", "神奈川県','横浜市中区','山下町6丁目5番9号"),
+            a("members_address.csv", 2, "都道府県", "福岡県,福岡市博多区,博多駅前7丁目19番5号"),
+            a(
+                "members_address.csv",
+                3,
+                "都道府県",
+                "東京都,千代田区,丸の内4丁目2番16号,コーポ桜502号室"
+            ),
+            a("members_address.csv", 4, "都道府県", "東京都,世田谷区,三軒茶屋8-23-14"),
+        ]
     );
 }
 
