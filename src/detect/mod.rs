@@ -1230,7 +1230,14 @@ fn guard_ok(guard: Guard, line: &str, start: usize, end: usize) -> bool {
             _ => false,
         }
     };
-    let digits_ok = || !continues(before.chars(), true) && !continues(after.chars(), false);
+    // Letters may come just before the value (`TEL090…`), but not letters
+    // that follow digits themselves: in `1E020 0315` (hex code points) or
+    // `A1B2…` the value is the tail of a token. (After it, letters and
+    // digits are an extension: `…-7774x577`.)
+    let in_token =
+        || before.chars().rev().take_while(char::is_ascii_alphanumeric).any(|c| c.is_ascii_digit());
+    let digits_ok =
+        || !continues(before.chars(), true) && !continues(after.chars(), false) && !in_token();
     match guard {
         Guard::None => true,
         Guard::Alnum => {
@@ -1323,6 +1330,9 @@ mod tests {
         assert!(!guard_ok(Guard::Digits, "12-090-1234", 3, 11));
         assert!(guard_ok(Guard::Digits, "TEL:090-1234-5678.", 4, 17));
         assert!(!guard_ok(Guard::Alnum, "XTK1234567", 1, 10));
+        assert!(guard_ok(Guard::Digits, "TEL090-1234-5678", 3, 16), "a label may touch it");
+        assert!(!guard_ok(Guard::Digits, "1E020 0315 0062", 2, 15), "not a hex token's tail");
+        assert!(guard_ok(Guard::Digits, "001-208-415-7774x577", 0, 16), "an extension");
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum Validator {
     UsSsn,
     /// Japan Post Bank 記号番号: a 1xxxx 記号 takes a number ending in 1.
     Yucho,
+    /// Words, not a code identifier (a CI file's `job: TestBasicLinux`): no
+    /// digit, no `_ . / \\ $ { }` and no lower-case letter before a capital.
+    Words,
 }
 
 impl Validator {
@@ -54,6 +57,7 @@ impl Validator {
             Validator::DriversLicenceJp => "drivers-licence-jp",
             Validator::UsSsn => "us-ssn",
             Validator::Yucho => "yucho",
+            Validator::Words => "words",
         }
     }
 
@@ -72,8 +76,15 @@ impl Validator {
             Validator::DriversLicenceJp => drivers_licence_jp(&digits(value)),
             Validator::UsSsn => us_ssn(&digits(value)),
             Validator::Yucho => yucho(value),
+            Validator::Words => words(value),
         }
     }
+}
+
+fn words(value: &str) -> bool {
+    let b = value.as_bytes();
+    !b.iter().any(|c| c.is_ascii_digit() || b"_./\\${}".contains(c))
+        && !b.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 fn digits(s: &str) -> String {
@@ -624,6 +635,7 @@ mod tests {
             Validator::DriversLicenceJp,
             Validator::UsSsn,
             Validator::Yucho,
+            Validator::Words,
         ] {
             let parsed: Validator = serde_json::from_value(serde_json::json!(v.name())).unwrap();
             assert_eq!(parsed, v);
@@ -644,5 +656,12 @@ mod tests {
         assert!(Validator::PostalJp.check("100-0001"));
         assert!(Validator::PhoneIntl.check("+44 20 7946 0958"));
         assert!(!Validator::PhoneIntl.check("+81 3 1234 5678"));
+        for ok in ["会社員", "Sales manager", "Software Engineer", "看護師（正看護師）"]
+        {
+            assert!(Validator::Words.check(ok), "{ok}");
+        }
+        for bad in ["TestBasicLinux", "build_linux", "ubuntu-22.04", "${{ matrix.os }}", "job1"] {
+            assert!(!Validator::Words.check(bad), "{bad}");
+        }
     }
 }
