@@ -917,8 +917,15 @@ impl DetectorSet {
         self.name_detectors.iter().find(|(f, _)| *f == form).map(|&(_, d)| d)
     }
 
-    /// The fields whose header names a name detector.
+    /// The fields whose header names a name detector: their values are
+    /// judged as a whole, not by the name engines. Only a table's (and an
+    /// SQL dump's rows): `name` in JSON, XML and YAML names packages, build
+    /// steps and attributes (`name: Build`), so a value under such a key
+    /// must read as a name to the engines.
     fn name_fields(&self, columns: &Columns) -> Vec<usize> {
+        if columns.values().is_some_and(|v| !v.is_tabular()) {
+            return Vec::new();
+        }
         (0..columns.names.len())
             .filter(|&f| self.name_detectors.iter().any(|&(_, d)| columns.hints(f, d)))
             .collect()

@@ -83,6 +83,12 @@ impl Values {
         Some(&values[i]).filter(|v| offset < (v.end as usize).max(v.start as usize + 1))
     }
 
+    /// Whether the values are table rows (an SQL dump's), whose columns
+    /// hold one kind of value each, rather than a document's keys.
+    pub fn is_tabular(&self) -> bool {
+        !self.tables.is_empty()
+    }
+
     /// The SQL row (`table#n`) of a value, if it is in one.
     pub fn row(&self, value: &Value) -> Option<String> {
         value.row.map(|(table, n)| format!("{}#{n}", self.tables[table as usize]))

@@ -364,6 +364,43 @@ fn an_address_split_over_columns_is_one_finding_per_row() {
     );
 }
 
+/// A key is context for its values, but `name` and `job` in configuration
+/// and data files name build steps, jobs and attributes: there a value must
+/// read as a name (or words) on its own.
+#[test]
+fn keys_of_configuration_files_name_no_one() {
+    let t = Tree::new();
+    t.file(
+        "ci.yml",
+        "name: CI\njobs:\n  - job: TestBasicLinux\n    steps:\n      - name: Build\n      - name: test\n",
+    );
+    t.file(
+        "headers.json",
+        "[{\"name\": \"boundary\", \"value\": \"x\"}, {\"name\": \"charset\"}]\n",
+    );
+    t.file("people.json", "{\"name\": \"山田 太郎\", \"job\": \"会社員\", \"sex\": \"F\"}\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    let found: Vec<(String, String, String)> = jsonl(&out)
+        .iter()
+        .filter(|v| is_cell(v))
+        .map(|v| {
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            (s("path"), s("field"), s("category"))
+        })
+        .collect();
+    let f = |path: &str, field: &str, category: &str| {
+        (path.to_string(), field.to_string(), category.to_string())
+    };
+    assert_eq!(
+        found,
+        [
+            f("./people.json", "name", "name"),
+            f("./people.json", "job", "occupation"),
+            f("./people.json", "sex", "gender")
+        ]
+    );
+}
+
 #[test]
 fn archive_members_keep_their_formats() {
     let values = scan_documents();
