@@ -5,13 +5,21 @@
 //! (`０９０`), full-width punctuation (`＠`, `：`, `（`) and a family of dash-like
 //! characters (`−‐―ーｰ－`) between digits. Detectors are written against plain
 //! ASCII, so this module folds those forms into ASCII first. Every fold maps one
-//! character to one character, which keeps the offset map tiny: it only records
-//! the points where the two texts drift apart, and a lookup is a binary search.
+//! character (or one escape) to one character (or none), which keeps the offset
+//! map tiny: it only records the points where the two texts drift apart, and a
+//! lookup is a binary search.
 //!
 //! What is folded:
 //! - U+FF01..=U+FF5E (full-width ASCII) to ASCII;
 //! - the dash family to `-`, but only between two digits (`ー` after a katakana
 //!   is a long vowel, not a dash).
+//!
+//! What is decoded, as values are written where data travels: JSON's
+//! `\uXXXX` escapes (`"\u5c71\u7530"`), HTML character references (`&#x5C71;`,
+//! `&#64;`, `&amp;`, `&commat;`), the URL-encoded `@` (`taro%40example.jp` in
+//! access logs), and zero-width characters inside a value (removed). Nothing
+//! decodes to a control character or a line break, so lines stay lines. A
+//! decoded character maps back to its whole escape.
 //!
 //! This module knows nothing of detectors or files.
 
@@ -41,9 +49,10 @@ impl Folded {
     /// nothing needed folding) or the folded copy.
     ///
     /// Only the places that can fold are visited: lead bytes 0xEF (full-width
-    /// forms) and 0xE2 (most dashes) found with `memchr`, and `ー` found with
+    /// forms) and 0xE2 (most dashes) found with `memchr`, `ー` found with
     /// `memmem` — Japanese text is full of other three-byte characters that
-    /// never fold. The copy is only made once something actually changes.
+    /// never fold — and the `\\`, `&` and `%` that start escapes. The copy is
+    /// only made once something actually changes.
     pub fn fold(&mut self, src: &str) {
         self.text.clear();
         self.points.clear();
@@ -51,35 +60,38 @@ impl Folded {
         let bytes = src.as_bytes();
         let mut leads = memchr::memchr2_iter(0xEF, 0xE2, bytes).peekable();
         let mut long_vowels = long_vowel().find_iter(bytes).peekable();
+        let mut escapes = memchr::memchr3_iter(b'\\', b'&', b'%', bytes).peekable();
         let mut copied = 0;
         loop {
-            let i = match (leads.peek(), long_vowels.peek()) {
-                (Some(&a), Some(&b)) if b < a => long_vowels.next(),
-                (Some(_), _) => leads.next(),
-                (None, Some(_)) => long_vowels.next(),
-                (None, None) => None,
+            // The earliest of the three kinds of candidate.
+            let next = [leads.peek(), long_vowels.peek(), escapes.peek()]
+                .into_iter()
+                .enumerate()
+                .filter_map(|(k, at)| at.map(|&at| (at, k)))
+                .min();
+            let Some((i, kind)) = next else { break };
+            match kind {
+                0 => leads.next(),
+                1 => long_vowels.next(),
+                _ => escapes.next(),
             };
-            let Some(i) = i else { break };
-            // 0xE2 and 0xEF only ever lead a character, so `i` is a boundary.
-            let Some(c) = src[i..].chars().next() else { continue };
-            let replacement = match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
-                _ if DASHES.contains(&c) => {
-                    let before_digit = src[..i].chars().next_back().is_some_and(is_digit);
-                    let after_digit = src[i + c.len_utf8()..].chars().next().is_some_and(is_digit);
-                    (before_digit && after_digit).then_some('-')
-                }
-                _ => None,
-            };
-            let Some(r) = replacement else { continue };
+            // Inside an escape already decoded.
+            if i < copied {
+                continue;
+            }
+            // Each candidate byte only ever leads a character, so `i` is a
+            // boundary.
+            let Some((replacement, len)) = decode_at(src, i) else { continue };
             if !self.changed {
                 self.changed = true;
                 self.text.reserve(src.len());
             }
             self.text.push_str(&src[copied..i]);
             self.points.push((self.text.len() as u32, i as u32));
-            self.text.push(r);
-            copied = i + c.len_utf8();
+            if let Some(r) = replacement {
+                self.text.push(r);
+            }
+            copied = i + len;
             self.points.push((self.text.len() as u32, copied as u32));
         }
         if self.changed {
@@ -145,7 +157,8 @@ pub fn fold_cow(s: &str) -> std::borrow::Cow<'_, str> {
     // the searches of [`Folded::fold`], which pay off on long texts only.
     let bytes = s.as_bytes();
     let may_fold = bytes.iter().enumerate().any(|(i, &b)| {
-        b == 0xE2 || b == 0xEF || (b == 0xE3 && bytes.get(i + 1..i + 3) == Some(&[0x83, 0xBC]))
+        matches!(b, 0xE2 | 0xEF | b'\\' | b'&' | b'%')
+            || (b == 0xE3 && bytes.get(i + 1..i + 3) == Some(&[0x83, 0xBC]))
     });
     if !may_fold {
         return std::borrow::Cow::Borrowed(s);
@@ -153,6 +166,77 @@ pub fn fold_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let mut f = Folded::default();
     f.fold(s);
     if f.changed { std::borrow::Cow::Owned(f.text) } else { std::borrow::Cow::Borrowed(s) }
+}
+
+/// What the text at byte `i` of `src` folds or decodes to — a character, or
+/// nothing for a zero-width one — and how many bytes of `src` that takes;
+/// None when it stays as it is.
+fn decode_at(src: &str, i: usize) -> Option<(Option<char>, usize)> {
+    let rest = &src[i..];
+    let b = rest.as_bytes();
+    // A decoded character never breaks a line or hides in one.
+    let printable = |c: char| (c >= ' ' && c != '\u{7f}').then_some(c);
+    match b[0] {
+        b'\\' => {
+            let unit = |at: usize| {
+                let hex = rest.get(at..at + 6)?.strip_prefix("\\u")?;
+                u32::from_str_radix(hex, 16)
+                    .ok()
+                    .filter(|_| hex.bytes().all(|h| h.is_ascii_hexdigit()))
+            };
+            let high = unit(0)?;
+            if (0xD800..0xDC00).contains(&high) {
+                let low = unit(6).filter(|l| (0xDC00..0xE000).contains(l))?;
+                let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
+                return Some((Some(c), 12));
+            }
+            Some((Some(printable(char::from_u32(high)?)?), 6))
+        }
+        b'&' => {
+            let semi = b.iter().take(10).position(|&c| c == b';')?;
+            let name = &rest[1..semi];
+            let c = if let Some(num) = name.strip_prefix('#') {
+                let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => (hex, 16),
+                    None => (num, 10),
+                };
+                if digits.is_empty() || !digits.chars().all(|d| d.is_digit(radix)) {
+                    return None;
+                }
+                printable(char::from_u32(u32::from_str_radix(digits, radix).ok()?)?)?
+            } else {
+                match name {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    "nbsp" => ' ',
+                    "commat" => '@',
+                    "period" => '.',
+                    _ => return None,
+                }
+            };
+            Some((Some(c), semi + 1))
+        }
+        b'%' => b.get(1..3).filter(|h| *h == b"40").map(|_| (Some('@'), 3)),
+        _ => {
+            let c = rest.chars().next()?;
+            let replacement = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
+                    return Some((None, c.len_utf8()));
+                }
+                _ if DASHES.contains(&c) => {
+                    let before_digit = src[..i].chars().next_back().is_some_and(is_digit);
+                    let after_digit = rest[c.len_utf8()..].chars().next().is_some_and(is_digit);
+                    (before_digit && after_digit).then_some('-')
+                }
+                _ => None,
+            };
+            replacement.map(|r| (Some(r), c.len_utf8()))
+        }
+    }
 }
 
 fn is_digit(c: char) -> bool {
@@ -193,6 +277,38 @@ mod tests {
             assert_eq!(fold_cow(t), folded, "{t}");
         }
         assert!(matches!(fold_cow("東京都千代田区"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_decode_and_map_back_to_their_whole_escape() {
+        let src = concat!(
+            r#"{"name": "\u5c71\u7530", "m": "taro%40example.jp", "#,
+            r#""h": "&#x5C71;&#30000; &amp; &commat;", "z": "a"#,
+            "\u{200B}",
+            r#"b", "e": "\ud83d\ude00"}"#
+        );
+        let (t, f) = fold(src);
+        assert_eq!(
+            t,
+            r#"{"name": "山田", "m": "taro@example.jp", "h": "山田 & @", "z": "ab", "e": "😀"}"#
+        );
+        let at = |s: &str| t.find(s).unwrap();
+        assert_eq!(
+            &src[f.original_offset(at("山田"))..f.original_offset(at("山田") + 6)],
+            "\\u5c71\\u7530"
+        );
+        assert_eq!(
+            &src[f.original_offset(at("taro"))..f.original_offset(at(".jp") + 3)],
+            "taro%40example.jp"
+        );
+        // No line breaks or control characters come out of an escape, and
+        // what is no escape stays.
+        for same in [r"a\u000ab", "&#10;", "&#x1F;", "&unknown; 100%", r"\u12", "&#xZZ;"] {
+            assert_eq!(fold(same).0, same);
+        }
+        for t in [r"\u5c71", "&#64;", "a%40b", "a\u{200B}b"] {
+            assert_eq!(fold_cow(t), fold(t).0, "{t}");
+        }
     }
 
     #[test]

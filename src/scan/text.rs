@@ -18,6 +18,7 @@ use super::item::Worker;
 use super::lock;
 use crate::classify::{self, ColumnRules, Filled, Found};
 use crate::detect::floorplan::Seen;
+use crate::detect::normalize::fold_cow;
 use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
 use crate::read::cad::Problem;
@@ -172,7 +173,10 @@ impl<'p> FileScan<'p> {
         let subjects: Vec<u64> = hits
             .iter()
             .map(|h| {
-                subject_key(w.detectors.spec(h.detector).category, &chunk.text[h.start..h.end])
+                // The value as detected: `\u5c71\u7530` is the 山田 of
+                // another file.
+                let value = fold_cow(&chunk.text[h.start..h.end]);
+                subject_key(w.detectors.spec(h.detector).category, &value)
             })
             .collect();
         let records = if chunk.positions && !chunk.drawing {

@@ -401,6 +401,58 @@ fn keys_of_configuration_files_name_no_one() {
     );
 }
 
+/// Values as data travels: JSON `\\uXXXX` escapes, HTML character
+/// references, a URL-encoded `@` and a zero-width space inside a number are
+/// decoded before detection; findings point at the escaped text in the file
+/// (line, column), and a name escaped in one file is the same person as in
+/// plain text in another.
+#[test]
+fn escaped_values_are_found_where_they_are_written() {
+    let t = Tree::new();
+    t.file(
+        "a.json",
+        "{\"id\": 1, \"memo\": \"\\u5c71\\u7530 \\u592a\\u90ce\\u69d8 090-1234-5678\"}\n",
+    );
+    t.file(
+        "access.log",
+        "127.0.0.1 - - [03/Dec/2026:10:00:00 +0900] \"GET /login?user=hanako.suzuki%40example.co.jp HTTP/1.1\" 200 512\n",
+    );
+    t.file(
+        "page.html",
+        "<p>お名前：&#x5C71;&#x7530; &#x592A;&#x90CE;</p>\n<p>mail: jiro&#64;mail.example.co.jp</p>\n<p>tel: 0\u{200B}90-1234-9876</p>\n",
+    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--show-values"]);
+    let values = jsonl(&out);
+    let found: Vec<(String, u64, u64, String, String)> = values
+        .iter()
+        .filter(|v| is_cell(v))
+        .map(|v| {
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            let n = |k: &str| v[k].as_u64().unwrap_or_default();
+            (s("path"), n("line"), n("column"), s("category"), s("value"))
+        })
+        .collect();
+    let f = |path: &str, line: u64, column: u64, category: &str, value: &str| {
+        (path.to_string(), line, column, category.to_string(), value.to_string())
+    };
+    assert_eq!(
+        found,
+        [
+            f("./a.json", 1, 20, "name", "\\u5c71\\u7530 \\u592a\\u90ce"),
+            f("./a.json", 1, 52, "phone", "090-1234-5678"),
+            f("./access.log", 1, 61, "email", "hanako.suzuki%40example.co.jp"),
+            f("./page.html", 1, 8, "name", "&#x5C71;&#x7530; &#x592A;&#x90CE;"),
+            f("./page.html", 2, 10, "email", "jiro&#64;mail.example.co.jp"),
+            f("./page.html", 3, 9, "phone", "0\u{200B}90-1234-9876"),
+        ]
+    );
+    // One 山田 太郎 in two spellings: one person.
+    let names: Vec<&Value> =
+        values.iter().filter(|v| is_cell(v) && v["category"] == "name").collect();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[0]["subject"], names[1]["subject"]);
+}
+
 #[test]
 fn archive_members_keep_their_formats() {
     let values = scan_documents();
