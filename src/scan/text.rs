@@ -287,7 +287,7 @@ impl<'p> FileScan<'p> {
             detector: Arc::clone(w.detectors.id(hit.detector)),
             field: hit.field.and_then(|f| self.columns.as_ref().and_then(|c| c.name(f))).cloned(),
             confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
-            masked: mask(spec.category, value),
+            masked: mask(spec.category, &fold_cow(value)),
             value: w.evidence.show_values.then(|| value.to_string()),
             reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
             test_data: test_data.is_some(),

@@ -446,11 +446,23 @@ fn escaped_values_are_found_where_they_are_written() {
             f("./page.html", 3, 9, "phone", "0\u{200B}90-1234-9876"),
         ]
     );
-    // One 山田 太郎 in two spellings: one person.
-    let names: Vec<&Value> =
-        values.iter().filter(|v| is_cell(v) && v["category"] == "name").collect();
-    assert_eq!(names.len(), 2);
-    assert_eq!(names[0]["subject"], names[1]["subject"]);
+    // Masks are of the decoded value; a data-subject search for 山田 太郎
+    // finds both spellings.
+    let masked: Vec<&str> = values
+        .iter()
+        .filter(|v| is_cell(v) && v["category"] == "name")
+        .filter_map(|v| v["masked"].as_str())
+        .collect();
+    assert_eq!(masked, ["山***", "山***"]);
+    let out = piimap_in(t.path(), &["subject", ".", "--name", "山田 太郎", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<String> = report["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["./a.json", "./page.html"]);
 }
 
 #[test]
