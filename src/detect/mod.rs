@@ -769,6 +769,16 @@ impl DetectorSet {
                     .map_or(line_start, |(end, longest)| {
                         end.saturating_sub(longest).max(line_start)
                     });
+                // A hit of this detector from its folded byte range.
+                let hit = |start: usize, end: usize, field, confidence| Hit {
+                    detector: d,
+                    line,
+                    line_start: orig_line_start,
+                    start: folded.original_offset(start),
+                    end: folded.original_offset(end),
+                    field,
+                    confidence,
+                };
                 let mut run = |range: std::ops::Range<usize>, from: usize| {
                     let candidate = Line {
                         text: t,
@@ -778,15 +788,7 @@ impl DetectorSet {
                         field_of: &field_of,
                     };
                     self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
-                        line_hits.push(Hit {
-                            detector: d,
-                            line,
-                            line_start: orig_line_start,
-                            start: folded.original_offset(start),
-                            end: folded.original_offset(end),
-                            field,
-                            confidence,
-                        });
+                        line_hits.push(hit(start, end, field, confidence));
                     });
                 };
                 if det.spec.joined {
@@ -803,19 +805,10 @@ impl DetectorSet {
                         // (an INSERT's tuples, a minified array's objects):
                         // a key that comes again starts the next.
                         for record in parts.chunk_by(|a, b| a.0 < b.0) {
-                            let Some((start, end, field)) = self.joined(d, t, record, matcher)
-                            else {
-                                continue;
-                            };
-                            line_hits.push(Hit {
-                                detector: d,
-                                line,
-                                line_start: orig_line_start,
-                                start: folded.original_offset(start),
-                                end: folded.original_offset(end),
-                                field: Some(field),
-                                confidence: det.spec.confidence(true),
-                            });
+                            if let Some((start, end, field)) = self.joined(d, t, record, matcher) {
+                                let confidence = det.spec.confidence(true);
+                                line_hits.push(hit(start, end, Some(field), confidence));
+                            }
                         }
                     }
                     continue;
