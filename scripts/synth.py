@@ -218,7 +218,8 @@ def doc_en(g):
     first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
     city, st, zipc = g.r.choice(US_CITIES)
     lines = [(f"Customer: {first} {last}", ["name"])]
-    lines.append((f"Address: {g.r.randrange(10, 9999)} {g.r.choice(US_STREETS)}, {city}, {st} {zipc}", ["address"]))
+    lines.append((f"Address: {g.r.randrange(10, 9999)} {g.r.choice(US_STREETS)}, {city}, {st} {zipc}",
+                  ["address", "postal_code"]))
     lines.append((f"Phone: +1 {g.r.randrange(201, 989)} 555 {g.digits(4)}", ["phone"]))
     lines.append((f"Email: {first.lower()}.{last.lower()}@example.com", ["email"]))
     lines.append((f"Date of birth: {g.r.choice(['January', 'March', 'July', 'October'])} {g.r.randrange(1, 28)}, {g.r.randrange(1950, 2000)}", ["birth_date"]))
@@ -283,7 +284,7 @@ def doc_en_prose(g):
     lines.append((f"We tried to reach you at ({g.r.randrange(201, 989)}) 555-{g.digits(4)} regarding order #{g.digits(3)}-{g.digits(3)}-{g.digits(4)}.", ["phone"]))
     lines.append((f"Please confirm that you were born on {g.r.randrange(1, 28)} {g.r.choice(['Jan', 'Apr', 'Sep', 'Dec'])} {g.r.randrange(1950, 2001)}.", ["birth_date"]))
     lines.append((f"Your invoice {g.digits(4)}-{g.digits(2)}-{g.digits(2)} totals ${g.r.randrange(10, 999)}.{g.digits(2)}.", []))
-    lines.append((f"Reply to {first.lower()}{g.digits(2)}@example.org or write to {g.r.randrange(10, 999)} {g.r.choice(US_STREETS)}, Springfield, IL 62704.", ["email", "address"]))
+    lines.append((f"Reply to {first.lower()}{g.digits(2)}@example.org or write to {g.r.randrange(10, 999)} {g.r.choice(US_STREETS)}, Springfield, IL 62704.", ["email", "address", "postal_code"]))
     lines.append((f"Reference UUID {g.digits(8)}-{g.digits(4)}-{g.digits(4)}-{g.digits(4)}-{g.digits(12)}", []))
     return lines
 
@@ -357,7 +358,8 @@ def faker_builders(seed):
         return [
             (f"Name: {en.name()}", ["name"]),
             (f"Phone: {en.phone_number()}", ["phone"]),
-            (f"Address: {en.street_address()}, {en.city()}, {en.state_abbr()} {en.zipcode()}", ["address"]),
+            (f"Address: {en.street_address()}, {en.city()}, {en.state_abbr()} {en.zipcode()}",
+             ["address", "postal_code"]),
             (f"Email: {en.email()}", ["email"]),
             (f"SSN: {en.ssn()}", ["government_id"]),
             (f"Credit card: {en.credit_card_number()}", ["payment_card"]),
