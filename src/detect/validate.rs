@@ -22,6 +22,9 @@ pub enum Validator {
     PhoneJp,
     /// International number with `+`: E.164 length, not a Japanese number.
     PhoneIntl,
+    /// As `PhoneIntl`, written with a space, hyphen or brackets: a bare `+`
+    /// and digits is as often arithmetic or a constant.
+    PhoneIntlGrouped,
     /// Any 10 or 11 digits (for numbers labelled as phones).
     PhoneLoose,
     /// E-mail address: rejects asset names such as `icon@2x.png`.
@@ -50,6 +53,7 @@ impl Validator {
             Validator::MyNumber => "my-number",
             Validator::PhoneJp => "phone-jp",
             Validator::PhoneIntl => "phone-intl",
+            Validator::PhoneIntlGrouped => "phone-intl-grouped",
             Validator::PhoneLoose => "phone-loose",
             Validator::Email => "email",
             Validator::BirthDate => "birth-date",
@@ -69,6 +73,9 @@ impl Validator {
             Validator::MyNumber => my_number(&digits(value)),
             Validator::PhoneJp => phone_jp(value),
             Validator::PhoneIntl => phone_intl(value),
+            Validator::PhoneIntlGrouped => {
+                value[1..].contains([' ', '-', '(']) && phone_intl(value)
+            }
             Validator::PhoneLoose => phone_loose(value),
             Validator::Email => email(value),
             Validator::BirthDate => birth_date(value),
@@ -628,6 +635,7 @@ mod tests {
             Validator::MyNumber,
             Validator::PhoneJp,
             Validator::PhoneIntl,
+            Validator::PhoneIntlGrouped,
             Validator::PhoneLoose,
             Validator::Email,
             Validator::BirthDate,
@@ -656,6 +664,8 @@ mod tests {
         assert!(Validator::PostalJp.check("100-0001"));
         assert!(Validator::PhoneIntl.check("+44 20 7946 0958"));
         assert!(!Validator::PhoneIntl.check("+81 3 1234 5678"));
+        assert!(Validator::PhoneIntlGrouped.check("+44 20 7946 0958"));
+        assert!(!Validator::PhoneIntlGrouped.check("+442079460958"));
         for ok in ["会社員", "Sales manager", "Software Engineer", "看護師（正看護師）"]
         {
             assert!(Validator::Words.check(ok), "{ok}");
