@@ -10,6 +10,10 @@
 # draft report and a row per location must render, with no console output.
 #
 #   scripts/html-check.sh [OUT_DIR]      (default target/html-check)
+#
+# PIIMAP=path/to/piimap uses that binary instead of building the release one
+# (CI passes the debug build its tests already made: a second, optimised
+# build of the whole crate would cost CI minutes for pages of a few fixtures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/html-check}
@@ -19,7 +23,8 @@ if [ -z "$browser" ]; then
   echo "html-check: chromium is not installed (apt-get install chromium)" >&2
   exit 2
 fi
-cargo build --release --quiet
+bin=${PIIMAP:-./target/release/piimap}
+[ -n "${PIIMAP:-}" ] || cargo build --release --quiet
 flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --enable-logging=stderr --v=0)
 fail() { echo "html-check: $*" >&2; exit 1; }
 # open NAME LANG: renders $out/NAME.html to NAME.dom and NAME.png; it must log
@@ -36,10 +41,10 @@ open_page() {
     grep -q "id=\"$id\"" "$out/$name.dom" || fail "$name has no #$id"
   done
 }
-locations=$(./target/release/piimap scan fixtures --format json -q | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["locations"]))' || true)
+locations=$("$bin" scan fixtures --format json -q | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["locations"]))' || true)
 for lang in ja en; do
   # Exit 1 means "findings": expected on the fixtures.
-  ./target/release/piimap scan fixtures --format html --lang "$lang" -q -o "$out/inventory-$lang.html" || [ $? -eq 1 ]
+  "$bin" scan fixtures --format html --lang "$lang" -q -o "$out/inventory-$lang.html" || [ $? -eq 1 ]
   open_page "inventory-$lang" "$lang" run summary matrix loc coverage
   dom="$out/inventory-$lang.dom"
   rows=$(grep -o '<tr><td><a href="#l[0-9]*"' "$dom" | wc -l)
@@ -58,11 +63,11 @@ for lang in ja en; do
   echo "html-check: inventory ($lang): run, summary, 4 charts, matrix, $rows locations by risk, coverage; screenshot $out/inventory-$lang.png"
 done
 for lang in ja en; do
-  ./target/release/piimap incident fixtures --format html --lang "$lang" -o "$out/incident-$lang.html" || [ $? -le 2 ]
+  "$bin" incident fixtures --format html --lang "$lang" -o "$out/incident-$lang.html" || [ $? -le 2 ]
   open_page "incident-$lang" "$lang" decision summary reasons categories draft locations
   draft=$(sed -n '/id="draft"/,/<\/table>/p' "$out/incident-$lang.dom" | grep -o '<tr><td>' | wc -l)
   [ "$draft" -eq 10 ] || fail "incident ($lang) draft has $draft fields, want 10"
-  located=$(./target/release/piimap incident fixtures --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["locations"]))' || true)
+  located=$("$bin" incident fixtures --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["locations"]))' || true)
   rows=$(sed -n '/id="locations"/,/<\/table>/p' "$out/incident-$lang.dom" | grep -o '<tr><td><code>' | wc -l)
   [ "$rows" -eq "$located" ] || fail "incident ($lang) $rows location rows, want $located"
   echo "html-check: incident ($lang): decision, summary, reasons, 10 draft fields, $rows locations; screenshot $out/incident-$lang.png"

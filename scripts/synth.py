@@ -9,7 +9,11 @@ people:
 - postal codes/addresses: real prefecture and city names, random town numbers;
 - My Number: 11 random digits plus the check digit of 総務省令第85号 第5条;
 - payment cards: issuer prefixes (ISO/IEC 7812) plus a Luhn check digit;
-- IBAN: country format plus the ISO 13616 mod-97 check digits;
+- IBAN: a country's BBAN structure (SWIFT IBAN Registry) with random digits
+  and letters, plus the ISO 13616 mod-97 check digits;
+- foreign phones: national and E.164 shapes of UK, US, German and French
+  numbers (Ofcom, NANP, ITU plans), random subscriber digits;
+- UK postcodes: real outward codes, random inward codes;
 - dates: random calendar dates, Western and Japanese-era forms.
 
 Each planted value is recorded as (path, line, category): the ground truth that
@@ -164,6 +168,43 @@ class Gen:
         bban = self.digits(18)  # DE: 8-digit bank code + 10-digit account
         n = int(bban + "1314" + "00")  # D=13 E=14
         return f"DE{98 - n % 97:02d}{bban}"
+
+    def iban_of(self, cc, fmt):
+        """An IBAN of country `cc` whose BBAN follows `fmt` (registry notation,
+        as in src/detect/validate.rs): random characters of each class."""
+        bban, count = "", 0
+        for c in fmt:
+            if c.isdigit():
+                count = count * 10 + int(c)
+                continue
+            pool = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}.get(c, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            bban += "".join(self.r.choice(pool) for _ in range(count))
+            count = 0
+        return iban_check(cc, bban)
+
+    def iban_written(self):
+        """An IBAN of a common country, written as people write them: in
+        fours, without spaces, with a space after the country, or in hyphens."""
+        cc, fmt = self.r.choice(IBAN_COUNTRIES)
+        iban = self.iban_of(cc, fmt)
+        k = self.r.randrange(4)
+        fours = " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+        if k == 0:
+            return fours
+        if k == 1:
+            return iban
+        if k == 2:
+            return f"{iban[:2]} {iban[2:4]} " + " ".join(iban[i:i + 4] for i in range(4, len(iban), 4))
+        return "-".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+IBAN_COUNTRIES = [("DE", "8n10n"), ("GB", "4a6n8n"), ("FR", "5n5n11c2n"), ("ES", "4n4n1n1n10n"),
+                  ("NL", "4a10n"), ("IT", "1a5n5n12c"), ("CH", "5n12c"), ("BE", "3n7n2n")]
+
+
+def iban_check(cc, bban):
+    n = int("".join(str(int(c, 36)) for c in bban + cc + "00"))
+    return f"{cc}{98 - n % 97:02d}{bban}"
 
 
 # ----------------------------------------------------------------------------
@@ -331,8 +372,81 @@ def doc_lookalikes_hard(g):
     ]
 
 
+# Foreign names in katakana, as Japanese documents write them (made-up pairs of
+# common given names and surnames).
+KANA_FOREIGN = ["ジョン・スミス", "マイケル・ジョンソン", "エミリー・ブラウン", "ソフィア・ガルシア",
+                "デイビッド・ミラー", "アンナ・シュミット", "ルーカス・マルタン", "マリア・ロッシ"]
+UK_OUTWARD = ["SW1A", "EC1A", "W1A", "M1", "B33", "CR2", "DN55", "LS1", "EH1", "G2"]
+UK_STREETS = ["Baker Street", "High Street", "Station Road", "Church Lane", "Victoria Road"]
+UK_TOWNS = ["London", "Manchester", "Leeds", "Birmingham", "Edinburgh"]
+
+
+def uk_postcode(g):
+    return f"{g.r.choice(UK_OUTWARD)} {g.r.randrange(10)}{g.r.choice('ABDEFGHJLNPQRSTUWXYZ')}{g.r.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+
+
+def doc_intl(g):
+    """A letter or record from abroad: UK, US and European phones and
+    addresses, titles before surnames, IBANs in every grouping, passports."""
+    last, first = g.r.choice(EN_LAST), g.r.choice(EN_FIRST)
+    title = g.r.choice(["Mr.", "Ms.", "Mrs.", "Dr.", "Ms", "Mr"])
+    lines = [(f"Dear {title} {last},", ["name"]), ("", [])]
+    lines.append((g.r.choice(FILLER_EN), []))
+    lines.append((f"Address: {g.r.randrange(1, 300)} {g.r.choice(UK_STREETS)}, {g.r.choice(UK_TOWNS)}, {uk_postcode(g)}",
+                  ["address", "postal_code"]))
+    k = g.r.randrange(3)
+    if k == 0:
+        uk = f"020 7{g.digits(3)} {g.digits(4)}"
+    elif k == 1:
+        uk = f"07{g.r.choice('3456789')}{g.digits(2)} {g.digits(6)}"
+    else:
+        uk = f"(0161) {g.r.choice('2345789')}{g.digits(2)} {g.digits(4)}"
+    lines.append((f"{g.r.choice(['Tel', 'Phone', 'Mobile'])}: {uk}", ["phone"]))
+    lines.append((f"Phone: {g.r.randrange(201, 989)}.{g.r.randrange(201, 999)}.{g.digits(4)}", ["phone"]))
+    lines.append((g.r.choice([f"Telefon: 0{g.r.choice(['30', '40', '89', '221'])} {g.digits(7)}",
+                              f"Tél. : 0{g.r.randrange(1, 6)} {g.digits(2)} {g.digits(2)} {g.digits(2)} {g.digits(2)}",
+                              f"Tel: +49 {g.r.choice(['30', '40', '89'])} {g.digits(8)}"]), ["phone"]))
+    lines.append((f"Please ask {g.r.choice(['Dr.', 'Mrs.', 'Prof.'])} {g.r.choice(EN_LAST)} to sign the form.", ["name"]))
+    lines.append((f"IBAN: {g.iban_written()}", ["bank_account"]))
+    lines.append((f"Passport No. {g.r.choice(['TK', 'TR', 'MZ'])}{g.digits(7)}", ["government_id"]))
+    lines.append((f"Postcode {uk_postcode(g)}", ["postal_code"]))
+    lines.append((f"Invoice {g.digits(4)}-{g.digits(4)} of {g.r.randrange(1, 28)} March, {g.r.randrange(2, 40)} ms response", []))
+    return lines
+
+
+def doc_ja_more(g):
+    """Japanese records in the forms the first builders leave out: katakana
+    foreign names, health-insurance symbols and numbers, lot numbers without
+    丁目, addresses without the prefecture, mobiles without hyphens in logs."""
+    pref, city, towns = g.r.choice(PLACES)
+    town = g.r.choice(towns).rstrip("町")
+    lines = [(f"{g.r.choice(KANA_FOREIGN)}{g.r.choice(['様', 'さん'])}からのお問い合わせ", ["name"])]
+    lines.append((f"健康保険被保険者証 記号 {g.digits(4)} 番号 {g.r.randrange(1, 99999)}", ["government_id"]))
+    lines.append((f"住所：{pref}{city}{town}{g.r.randrange(1, 2000)}", ["address"]))
+    lines.append((f"新しい事務所は{city}{town}{g.r.randrange(1, 9)}丁目{g.r.randrange(1, 30)}-{g.r.randrange(1, 20)}へ移ります。", ["address"]))
+    ts = f"2024-{g.r.randrange(1, 13):02d}-{g.r.randrange(1, 28):02d}T{g.r.randrange(24):02d}:{g.r.randrange(60):02d}:{g.r.randrange(60):02d}Z"
+    lines.append((f"{ts} INFO sms to={g.mobile().replace('-', '')} status=200 latency_ms={g.r.randrange(1, 900)}", ["phone"]))
+    lines.append((f"{ts} INFO order={g.digits(12)} ip=10.{g.r.randrange(256)}.{g.r.randrange(256)}.{g.r.randrange(256)}", []))
+    return lines
+
+
+def doc_lookalikes_intl(g):
+    """Shapes of the formats above that are not personal data."""
+    cc, fmt = g.r.choice([("GB", "18n"), ("NL", "14n"), ("DE", "17n1a")])
+    return [
+        # The IBAN sum holds, the country's structure does not.
+        (f"Reference {' '.join(w for w in [iban_check(cc, g.iban_of('XX', fmt)[4:])[i:i + 4] for i in range(0, 22, 4)] if w)}", []),
+        (f"部品 記号 {g.r.choice('ABC')}{g.digits(2)} 番号 {g.digits(2)}", []),
+        (f"{g.r.choice(PLACES)[1]}の人口{g.r.randrange(1000, 9000)}人", []),
+        (f"Bestellnummer 0{g.digits(3)} {g.digits(4)} {g.digits(3)}", []),
+        (f"p99 {g.r.randrange(1, 900)} ms, p50 {g.r.randrange(1, 90)} ms", []),
+        (f"ISO {g.r.choice(['SW1A', 'EC1A'])}-{g.digits(3)} build", []),
+    ]
+
+
 BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_csv,
-            doc_ja_prose, doc_en_prose, doc_log, doc_csv_en, doc_lookalikes_hard]
+            doc_ja_prose, doc_en_prose, doc_log, doc_csv_en, doc_lookalikes_hard,
+            doc_intl, doc_ja_more, doc_lookalikes_intl]
 
 
 def faker_builders(seed):
@@ -1037,7 +1151,7 @@ def corpus(root, docs, seed, faker=False):
         lines = builder(g)
         ext = ".csv" if builder in (doc_csv, doc_csv_en) else ".log" if builder is doc_log else ".txt"
         japanese = builder in (doc_ja_form, doc_ja_mail, doc_ja_ids, doc_lookalikes, doc_csv, doc_ja_prose,
-                               doc_lookalikes_hard)
+                               doc_lookalikes_hard, doc_ja_more)
         enc = g.r.choice(["utf-8", "utf-8", "utf-8", "cp932", "euc_jp"]) if japanese else "utf-8"
         write_doc(root, f"d{i // 100:03d}/doc{i:05d}{ext}", lines, truth, enc)
     with open(os.path.join(root, "truth.tsv"), "w") as f:

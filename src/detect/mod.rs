@@ -887,7 +887,7 @@ impl DetectorSet {
                 }
             }
             resolve_overlaps(line_hits, |d| self.detectors[d].spec.category);
-            drop_names_in_addresses(line_hits, |d| self.detectors[d].spec.category);
+            drop_nested(line_hits, |d| self.detectors[d].spec.category);
             out.append(line_hits);
         }
         if let Some(names) = &self.names {
@@ -1150,24 +1150,35 @@ fn syntax() -> regex_automata::util::syntax::Config {
     regex_automata::util::syntax::Config::new().multi_line(true).crlf(true)
 }
 
-/// Drops name hits that lie inside an address hit: towns and districts read
-/// like names (日の出町大中, 出町), but inside an address they are the address.
-fn drop_names_in_addresses(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
-    // Addresses no longer overlap one another (`resolve_overlaps`) and come
-    // sorted by start, so their ends are sorted too: the one address that
-    // can hold a name is the last to start at or before it.
-    let addresses: Vec<(usize, usize)> = hits
-        .iter()
-        .filter(|h| category(h.detector) == Category::Address)
-        .map(|h| (h.start, h.end))
-        .collect();
-    if addresses.is_empty() {
-        return;
+/// Drops hits that lie inside a hit of a category that explains them:
+/// towns and districts read like names (日の出町大中, 出町), but inside an
+/// address they are the address; the digits of an IBAN hold card-shaped and
+/// phone-shaped runs (`DE75 5121 0800 1245 1261 99` holds a Luhn-valid
+/// `5121 0800 1245 1261`), but inside the IBAN they are the account.
+fn drop_nested(hits: &mut Vec<Hit>, category: impl Fn(usize) -> Category) {
+    use Category::*;
+    const NESTED: [(Category, &[Category]); 2] = [
+        (Address, &[Name]),
+        (BankAccount, &[PaymentCard, Phone, MyNumber, GovernmentId, PostalCode]),
+    ];
+    for (outer, inner) in NESTED {
+        // Hits of one category no longer overlap one another
+        // (`resolve_overlaps`) and come sorted by start, so their ends are
+        // sorted too: the one that can hold a hit is the last to start at
+        // or before it.
+        let spans: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| category(h.detector) == outer)
+            .map(|h| (h.start, h.end))
+            .collect();
+        if spans.is_empty() {
+            continue;
+        }
+        hits.retain(|h| {
+            let around = spans.partition_point(|&(s, _)| s <= h.start);
+            !inner.contains(&category(h.detector)) || around == 0 || spans[around - 1].1 < h.end
+        });
     }
-    hits.retain(|h| {
-        let around = addresses.partition_point(|&(s, _)| s <= h.start);
-        category(h.detector) != Category::Name || around == 0 || addresses[around - 1].1 < h.end
-    });
 }
 
 /// Keeps one hit where hits of the same category overlap: the most confident,

@@ -311,6 +311,10 @@ const ENGLISH_ORGANISATION: &[&str] = &[
 const TITLES: &[&str] =
     &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dear", "madam", "mister"];
 
+/// Titles written without a full stop before a surname (`Ms Williams`); with
+/// one, and `Miss`, they are the `name-title` detector's.
+const SPACED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
+
 /// How a name was recognised, which sets its confidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Evidence {
@@ -901,6 +905,40 @@ impl Names {
                 !after.starts_with(['_', '(', '@', '.']) || after.starts_with(". ") || after == ".";
             if !before_ok || !after_ok {
                 w += 1;
+                continue;
+            }
+            // A title is no given name. Before a full name (`Dr John Smith`)
+            // it labels the pair after it; before one word (`Ms Williams`)
+            // that word is a surname. With a full stop (`Ms. Williams`) the
+            // `name-title` detector finds it: anchoring that regex on `Ms `
+            // would hand every log line's `12 ms` to the regexes, while this
+            // pass only sees capitalised pairs.
+            if TITLES.contains(&t1.to_ascii_lowercase().as_str()) {
+                let full_name = words.get(last_index + 1).is_some_and(|n| {
+                    &line[last.end..n.start] == " " && capitalised(&line[n.clone()])
+                });
+                // `120 Ms Total` in a log: a number before it makes `Ms` a
+                // unit, and an ordinary word after it is no surname.
+                let numbered =
+                    line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
+                let l2 = t2.to_ascii_lowercase();
+                let word =
+                    self.en_common.contains(l2.as_str()) && !self.en_surnames.contains(l2.as_str());
+                if SPACED_TITLES.contains(&t1)
+                    && last_index == w + 1
+                    && !full_name
+                    && !numbered
+                    && !word
+                {
+                    out.push(NameHit {
+                        form: Engine::NameEnglish,
+                        range: last.clone(),
+                        confidence: Confidence::Medium,
+                    });
+                    w = last_index + 1;
+                } else {
+                    w += 1;
+                }
                 continue;
             }
             if !labels_done {

@@ -147,85 +147,148 @@ fn payment_card(value: &str) -> bool {
     issuer && !d.bytes().all(|b| b == d.as_bytes()[0]) && luhn(&digit_values(&d))
 }
 
-/// IBAN lengths per country (ISO 13616 registry, SWIFT IBAN Registry release 99).
-const IBAN_LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24),
-    ("AE", 23),
-    ("AL", 28),
-    ("AT", 20),
-    ("AZ", 28),
-    ("BA", 20),
-    ("BE", 16),
-    ("BG", 22),
-    ("BH", 22),
-    ("BR", 29),
-    ("CH", 21),
-    ("CR", 22),
-    ("CY", 28),
-    ("CZ", 24),
-    ("DE", 22),
-    ("DK", 18),
-    ("DO", 28),
-    ("EE", 20),
-    ("EG", 29),
-    ("ES", 24),
-    ("FI", 18),
-    ("FO", 18),
-    ("FR", 27),
-    ("GB", 22),
-    ("GE", 22),
-    ("GI", 23),
-    ("GL", 18),
-    ("GR", 27),
-    ("GT", 28),
-    ("HR", 21),
-    ("HU", 28),
-    ("IE", 22),
-    ("IL", 23),
-    ("IS", 26),
-    ("IT", 27),
-    ("JO", 30),
-    ("KW", 30),
-    ("KZ", 20),
-    ("LB", 28),
-    ("LI", 21),
-    ("LT", 20),
-    ("LU", 20),
-    ("LV", 21),
-    ("MC", 27),
-    ("MD", 24),
-    ("ME", 22),
-    ("MK", 19),
-    ("MR", 27),
-    ("MT", 31),
-    ("MU", 30),
-    ("NL", 18),
-    ("NO", 15),
-    ("PK", 24),
-    ("PL", 28),
-    ("PS", 29),
-    ("PT", 25),
-    ("QA", 29),
-    ("RO", 24),
-    ("RS", 22),
-    ("SA", 24),
-    ("SE", 24),
-    ("SI", 19),
-    ("SK", 24),
-    ("SM", 27),
-    ("TN", 24),
-    ("TR", 26),
-    ("UA", 29),
-    ("VG", 24),
-    ("XK", 20),
+/// The BBAN (the account part after the country and check digits) of each
+/// country in the IBAN Registry (SWIFT, ISO 13616), in the registry's own
+/// notation: `n` digits, `a` capital letters, `c` either, each after its
+/// count. The length and the letter/digit places are the structure
+/// python-stdnum checks: a number that passes mod-97 but breaks its
+/// country's format is no IBAN (1 in 97 random strings passes the sum).
+const IBAN_FORMATS: &[(&str, &str)] = &[
+    ("AD", "4n4n12c"),
+    ("AE", "3n16n"),
+    ("AL", "8n16c"),
+    ("AT", "5n11n"),
+    ("AZ", "4a20c"),
+    ("BA", "3n3n8n2n"),
+    ("BE", "3n7n2n"),
+    ("BG", "4a4n2n8c"),
+    ("BH", "4a14c"),
+    ("BI", "5n5n11n2n"),
+    ("BL", "5n5n11c2n"),
+    ("BR", "8n5n10n1a1c"),
+    ("BY", "4c4n16c"),
+    ("CH", "5n12c"),
+    ("CR", "4n14n"),
+    ("CY", "3n5n16c"),
+    ("CZ", "4n6n10n"),
+    ("DE", "8n10n"),
+    ("DJ", "5n5n11n2n"),
+    ("DK", "4n9n1n"),
+    ("DO", "4c20n"),
+    ("EE", "2n2n11n1n"),
+    ("EG", "4n4n17n"),
+    ("ES", "4n4n1n1n10n"),
+    ("FI", "3n11n"),
+    ("FK", "2a12n"),
+    ("FO", "4n9n1n"),
+    ("FR", "5n5n11c2n"),
+    ("GB", "4a6n8n"),
+    ("GE", "2a16n"),
+    ("GF", "5n5n11c2n"),
+    ("GI", "4a15c"),
+    ("GL", "4n9n1n"),
+    ("GP", "5n5n11c2n"),
+    ("GR", "3n4n16c"),
+    ("GT", "4c20c"),
+    ("HR", "7n10n"),
+    ("HU", "3n4n1n15n1n"),
+    ("IE", "4a6n8n"),
+    ("IL", "3n3n13n"),
+    ("IQ", "4a3n12n"),
+    ("IS", "4n2n6n10n"),
+    ("IT", "1a5n5n12c"),
+    ("JO", "4a4n18c"),
+    ("KW", "4a22c"),
+    ("KZ", "3n13c"),
+    ("LB", "4n20c"),
+    ("LC", "4a24c"),
+    ("LI", "5n12c"),
+    ("LT", "5n11n"),
+    ("LU", "3n13c"),
+    ("LV", "4a13c"),
+    ("LY", "3n3n15n"),
+    ("MC", "5n5n11c2n"),
+    ("MD", "2c18c"),
+    ("ME", "3n13n2n"),
+    ("MF", "5n5n11c2n"),
+    ("MK", "3n10c2n"),
+    ("MN", "4n12n"),
+    ("MQ", "5n5n11c2n"),
+    ("MR", "5n5n11n2n"),
+    ("MT", "4a5n18c"),
+    ("MU", "4a2n2n12n3n3a"),
+    ("NC", "5n5n11c2n"),
+    ("NL", "4a10n"),
+    ("NO", "4n6n1n"),
+    ("OM", "3n16c"),
+    ("PF", "5n5n11c2n"),
+    ("PK", "4a16c"),
+    ("PL", "8n16n"),
+    ("PM", "5n5n11c2n"),
+    ("PS", "4a21c"),
+    ("PT", "4n4n11n2n"),
+    ("QA", "4a21c"),
+    ("RE", "5n5n11c2n"),
+    ("RO", "4a16c"),
+    ("RS", "3n13n2n"),
+    ("RU", "9n5n15c"),
+    ("SA", "2n18c"),
+    ("SC", "4a2n2n16n3a"),
+    ("SD", "2n12n"),
+    ("SE", "3n16n1n"),
+    ("SI", "5n8n2n"),
+    ("SK", "4n6n10n"),
+    ("SM", "1a5n5n12c"),
+    ("SO", "4n3n12n"),
+    ("ST", "4n4n11n2n"),
+    ("SV", "4a20n"),
+    ("TF", "5n5n11c2n"),
+    ("TL", "3n14n2n"),
+    ("TN", "2n3n13n2n"),
+    ("TR", "5n1n16c"),
+    ("UA", "6n19c"),
+    ("VA", "3n15n"),
+    ("VG", "4a16n"),
+    ("WF", "5n5n11c2n"),
+    ("XK", "4n10n2n"),
+    ("YE", "4a4n18c"),
+    ("YT", "5n5n11c2n"),
 ];
 
+/// Whether `bban` has the structure `format` (registry notation) gives.
+fn bban_fits(bban: &[u8], format: &str) -> bool {
+    let mut at = 0;
+    let mut count = 0;
+    for c in format.bytes() {
+        if c.is_ascii_digit() {
+            count = count * 10 + usize::from(c - b'0');
+            continue;
+        }
+        let Some(part) = bban.get(at..at + count) else {
+            return false;
+        };
+        let fits = |b: &u8| match c {
+            b'n' => b.is_ascii_digit(),
+            b'a' => b.is_ascii_uppercase(),
+            _ => b.is_ascii_digit() || b.is_ascii_uppercase(),
+        };
+        if !part.iter().all(fits) {
+            return false;
+        }
+        at += count;
+        count = 0;
+    }
+    at == bban.len()
+}
+
 fn iban(value: &str) -> bool {
-    let s: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    let Some(&(_, len)) = IBAN_LENGTHS.iter().find(|(cc, _)| s.starts_with(cc)) else {
+    // Written in groups of any size, with spaces or hyphens (`ES 58 0049…`).
+    let s: String = value.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let Some(&(_, format)) = IBAN_FORMATS.iter().find(|(cc, _)| s.starts_with(cc)) else {
         return false;
     };
-    if s.len() != len || !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[2..4].iter().all(u8::is_ascii_digit) || !bban_fits(&b[4..], format) {
         return false;
     }
     let rearranged = s[4..].bytes().chain(s[..4].bytes());
@@ -555,6 +618,27 @@ mod tests {
         assert!(Validator::IbanMod97.check("DE89370400440532013000"));
         assert!(!Validator::IbanMod97.check("DE89370400440532013001"));
         assert!(!Validator::IbanMod97.check("DE8937040044053201300"));
+        // Any grouping, spaces or hyphens.
+        assert!(Validator::IbanMod97.check("ES 60 0049 1500 0512 3456 7892"));
+        assert!(Validator::IbanMod97.check("DE89-3704-0044-0532-0130-00"));
+        assert!(Validator::IbanMod97.check("FR14 2004 1010 0505 0001 3M02 606"));
+        // The sum holds but the country's structure does not: digits where
+        // the bank code has letters (GB, NL), a letter among digits (DE).
+        for value in ["GB46123456987654321234", "NL9712340517164300", "DE0537040044053201300A"] {
+            assert!(!Validator::IbanMod97.check(value), "{value}");
+        }
+        // An unknown country, or check digits that are not digits.
+        assert!(!Validator::IbanMod97.check("JP89370400440532013000"));
+        assert!(!Validator::IbanMod97.check("DEAB370400440532013000"));
+    }
+
+    #[test]
+    fn bban_structure_notation() {
+        assert!(bban_fits(b"WEST12345698765432", "4a6n8n"));
+        assert!(!bban_fits(b"WEST1234569876543", "4a6n8n"));
+        assert!(!bban_fits(b"WEST123456987654321", "4a6n8n"));
+        assert!(bban_fits(b"A0123456789X", "1a10n1c"));
+        assert!(!bban_fits(b"a0123456789X", "1a10n1c"));
     }
 
     #[test]

@@ -465,6 +465,69 @@ fn escaped_values_are_found_where_they_are_written() {
     assert_eq!(paths, ["./a.json", "./page.html"]);
 }
 
+/// Forms that live abroad or in Japanese records beside the common ones: a
+/// surname after a title without its full stop, phones in other countries'
+/// national forms, IBANs in odd groupings (and one whose sum holds but whose
+/// country structure does not, whose Luhn-valid digits are no card either),
+/// the health-insurance symbol and number, a lot number without 丁目, an
+/// address without its prefecture, a mobile in a log — each with its exact
+/// detector, line and value; the look-alikes give nothing.
+#[test]
+fn foreign_and_record_forms_are_found_with_their_detectors() {
+    let t = Tree::new();
+    t.file(
+        "letter.txt",
+        "Dear Ms Williams,\n\
+         Telefon: 030 12345678\n\
+         Tél. : 01 23 45 67 89\n\
+         IBAN: ES 60 0049 1500 0512 3456 7892\n\
+         IBAN DE89-3704-0044-0532-0130-00\n\
+         IBAN: DE75 5121 0800 1245 1261 99\n\
+         Reference GB46 1234 5698 7654 3212 34\n\
+         p99 120 Ms Total\n",
+    );
+    t.file(
+        "kiroku.txt",
+        "健康保険被保険者証 記号 1234 番号 5678\n\
+         住所：千葉県松戸市中根５３３\n\
+         新しい事務所は横浜市港北区新横浜3丁目4-5へ移ります。\n\
+         部品 記号 A12 番号 34\n\
+         東京都港区人口2000人\n",
+    );
+    t.file(
+        "sms.log",
+        "2024-08-07T02:40:04Z INFO sms to=09042371448 status=200\n\
+         2024-08-07T02:40:05Z INFO order=09042371448 ts=1709042371448\n",
+    );
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--show-values"]);
+    let found: Vec<(String, u64, String, String)> = jsonl(&out)
+        .iter()
+        .filter(|v| is_cell(v))
+        .map(|v| {
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            (s("path"), v["line"].as_u64().unwrap_or_default(), s("detector"), s("value"))
+        })
+        .collect();
+    let f = |path: &str, line: u64, detector: &str, value: &str| {
+        (path.to_string(), line, detector.to_string(), value.to_string())
+    };
+    assert_eq!(
+        found,
+        [
+            f("./kiroku.txt", 1, "jp.health-insurance", "記号 1234 番号 5678"),
+            f("./kiroku.txt", 2, "jp.address-lot", "千葉県松戸市中根５３３"),
+            f("./kiroku.txt", 3, "jp.address-chome", "横浜市港北区新横浜3丁目4-5"),
+            f("./letter.txt", 1, "name-english", "Williams"),
+            f("./letter.txt", 2, "phone-national", "030 12345678"),
+            f("./letter.txt", 3, "phone-national", "01 23 45 67 89"),
+            f("./letter.txt", 4, "iban", "ES 60 0049 1500 0512 3456 7892"),
+            f("./letter.txt", 5, "iban", "DE89-3704-0044-0532-0130-00"),
+            f("./letter.txt", 6, "iban", "DE75 5121 0800 1245 1261 99"),
+            f("./sms.log", 1, "jp.mobile-digits", "09042371448"),
+        ]
+    );
+}
+
 #[test]
 fn archive_members_keep_their_formats() {
     let values = scan_documents();
