@@ -516,7 +516,7 @@ fn foreign_and_record_forms_are_found_with_their_detectors() {
         [
             f("./kiroku.txt", 1, "jp.health-insurance", "記号 1234 番号 5678"),
             f("./kiroku.txt", 2, "jp.address-lot", "千葉県松戸市中根５３３"),
-            f("./kiroku.txt", 3, "jp.address-chome", "横浜市港北区新横浜3丁目4-5"),
+            f("./kiroku.txt", 3, "jp.address", "横浜市港北区新横浜3丁目4-5"),
             f("./letter.txt", 1, "name-english", "Williams"),
             f("./letter.txt", 2, "phone-national", "030 12345678"),
             f("./letter.txt", 3, "phone-national", "01 23 45 67 89"),
