@@ -430,6 +430,45 @@ def doc_ja_more(g):
     return lines
 
 
+def escaped(text):
+    """`text` as JSON writes it with ensure_ascii: non-ASCII as \\uXXXX."""
+    return "".join(c if ord(c) < 128 else f"\\u{ord(c):04x}" for c in text)
+
+
+def doc_encoded(g):
+    """Values as programs write them: \\u escapes in JSON, %40 in URLs, HTML
+    character references, a zero-width space inside a number, My Numbers
+    and cards grouped with `_` and `.`, an English name in a sentence."""
+    ph = g.mobile()
+    card = g.card()
+    mn = g.my_number()
+    first, last = g.r.choice(EN_FIRST), g.r.choice(EN_LAST)
+    local = g.r.choice(ROMAJI_GIVEN) + "." + g.r.choice(ROMAJI_SURNAMES)
+    return [
+        (f'{{"id": {g.digits(5)}, "memo": "{escaped(g.person() + "様")}"}}', ["name"]),
+        (f'10.0.{g.r.randrange(256)}.{g.r.randrange(1, 255)} - - "GET /login?user={local}%40example.co.jp HTTP/1.1" 200 {g.digits(4)}', ["email"]),
+        (f"<p>mail: {local}&#64;example.ne.jp</p>", ["email"]),
+        (f"tel: {ph[0]}\u200b{ph[1:]}", ["phone"]),
+        (f"my_number = {mn[:4]}_{mn[4:8]}_{mn[8:]}  # マイナンバー", ["my_number"]),
+        (f"card no. {card[:4]}.{card[4:8]}.{card[8:12]}.{card[12:]}", ["payment_card"]),
+        (f"Yesterday {first} {last} called about the contract renewal.", ["name"]),
+        (f"build {g.r.randrange(1, 9)}.{g.r.randrange(0, 30)}.{g.r.randrange(0, 300)} took {g.r.randrange(1, 900)} ms", []),
+    ]
+
+
+def doc_signature(g):
+    """A mail signature: company line, the sender's name alone on its line,
+    then TEL and e-mail lines."""
+    return [
+        (g.r.choice(FILLER_JA), []),
+        ("--", []),
+        (f"株式会社サンプル{g.r.choice(['商事', '建設', '通信'])} {g.r.choice(['営業部', '工事課', 'お客様窓口'])}", []),
+        (g.person(), ["name"]),
+        (f"TEL: {g.phone()}", ["phone"]),
+        (f"Mail: {g.email()}", ["email"]),
+    ]
+
+
 def doc_lookalikes_intl(g):
     """Shapes of the formats above that are not personal data."""
     cc, fmt = g.r.choice([("GB", "18n"), ("NL", "14n"), ("DE", "17n1a")])
@@ -446,7 +485,7 @@ def doc_lookalikes_intl(g):
 
 BUILDERS = [doc_ja_form, doc_ja_mail, doc_ja_ids, doc_en, doc_lookalikes, doc_csv,
             doc_ja_prose, doc_en_prose, doc_log, doc_csv_en, doc_lookalikes_hard,
-            doc_intl, doc_ja_more, doc_lookalikes_intl]
+            doc_intl, doc_ja_more, doc_lookalikes_intl, doc_encoded, doc_signature]
 
 
 def faker_builders(seed):
@@ -1151,7 +1190,7 @@ def corpus(root, docs, seed, faker=False):
         lines = builder(g)
         ext = ".csv" if builder in (doc_csv, doc_csv_en) else ".log" if builder is doc_log else ".txt"
         japanese = builder in (doc_ja_form, doc_ja_mail, doc_ja_ids, doc_lookalikes, doc_csv, doc_ja_prose,
-                               doc_lookalikes_hard, doc_ja_more)
+                               doc_lookalikes_hard, doc_ja_more, doc_signature)
         enc = g.r.choice(["utf-8", "utf-8", "utf-8", "cp932", "euc_jp"]) if japanese else "utf-8"
         write_doc(root, f"d{i // 100:03d}/doc{i:05d}{ext}", lines, truth, enc)
     with open(os.path.join(root, "truth.tsv"), "w") as f:

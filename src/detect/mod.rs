@@ -724,6 +724,11 @@ impl DetectorSet {
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
             counted_to = line_start;
+            // The line before, when no anchor brought it here, may be a
+            // signature's name line above this contact line.
+            if columns.is_none() && line > 0 && pos < line_start {
+                self.signature_name(t, line_start, line, folded, out);
+            }
             pos = line_end + 1;
             // The header row is scanned like any line, but without its
             // columns: its names are no values of theirs, and a line taken
@@ -985,6 +990,36 @@ impl DetectorSet {
                     });
                 }
             }
+        }
+    }
+
+    /// The name line of a signature block (`井上 健一` above `TEL: …`),
+    /// which holds no anchor: the line before the one at `line_start`
+    /// (line number `line`), when [`names::Names::signature`] reads it so.
+    fn signature_name(
+        &self,
+        t: &str,
+        line_start: usize,
+        line: usize,
+        folded: &Folded,
+        out: &mut Vec<Hit>,
+    ) {
+        let Some(names) = &self.names else { return };
+        let prev_start =
+            memchr::memrchr(b'\n', &t.as_bytes()[..line_start - 1]).map_or(0, |n| n + 1);
+        let Some(h) = names.signature(&t[prev_start..line_start - 1], &t[line_start..]) else {
+            return;
+        };
+        if let Some(d) = self.name_detector(h.form) {
+            out.push(Hit {
+                detector: d,
+                line: line - 1,
+                line_start: folded.original_offset(prev_start),
+                start: folded.original_offset(prev_start + h.range.start),
+                end: folded.original_offset(prev_start + h.range.end),
+                field: None,
+                confidence: h.confidence,
+            });
         }
     }
 

@@ -311,6 +311,10 @@ const ENGLISH_ORGANISATION: &[&str] = &[
 const TITLES: &[&str] =
     &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dear", "madam", "mister"];
 
+/// Contact labels that open the line under a signature's name line.
+const CONTACT_LABELS: &[&str] =
+    &["TEL", "Tel", "電話", "携帯", "Mobile", "Phone", "FAX", "Mail", "E-mail", "Email", "〒"];
+
 /// Titles written without a full stop before a surname (`Ms Williams`); with
 /// one, and `Miss`, they are the `name-title` detector's.
 const SPACED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
@@ -840,6 +844,44 @@ impl Names {
                 self.romaji_surnames.contains(w.as_str()) || self.romaji_given.contains(w.as_str())
             });
         Some(if romaji { Engine::NameRomaji } else { Engine::NameEnglish })
+    }
+
+    /// The name line of a signature block: a line of just a dictionary
+    /// surname and given name apart by one space (`井上 健一`), right above
+    /// a contact line (`TEL:`, `Mail:`, `〒`). Such a line holds no label or
+    /// honorific, so no anchor sends it to [`Names::japanese`]; its place in
+    /// the block vouches for a pair that is also an ordinary word (which a
+    /// bare pair in prose may not be) and for a short given name the
+    /// dictionary lacks, while the surname must be the dictionary's and the
+    /// line no organisation (`営業 部長`, `田中 商店` are no names).
+    pub fn signature(&self, line: &str, next: &str) -> Option<NameHit> {
+        let text = line.trim_end_matches('\r');
+        if text.is_empty() || text.len() > 40 {
+            return None;
+        }
+        if !CONTACT_LABELS.iter().any(|l| next.trim_start().starts_with(l)) {
+            return None;
+        }
+        let (surname, given) = text.split_once([' ', '\u{3000}'])?;
+        let kanji = |w: &str| w.chars().all(|c| script_of(c) == Some(Script::Kanji));
+        let kana = |w: &str| {
+            w.chars().all(|c| matches!(script_of(c), Some(Script::Hiragana | Script::Katakana)))
+        };
+        // The surname must be the dictionary's; a short given name it lacks
+        // (陽菜, さくら) is vouched for by the place, as by an honorific.
+        let n = given.chars().count();
+        let given_ok = self.given.contains_key(given)
+            || (kanji(given) && (1..=3).contains(&n))
+            || (kana(given) && (2..=4).contains(&n));
+        let known = kanji(surname)
+            && given_ok
+            && self.surnames.contains_key(surname)
+            && !is_organisation("", text, "");
+        known.then(|| NameHit {
+            form: Engine::NameKanji,
+            range: 0..text.len(),
+            confidence: Confidence::Medium,
+        })
     }
 
     /// Latin-letter names on one line: pairs of capitalised words (`Taro
@@ -1410,6 +1452,21 @@ mod tests {
             let line = format!("{}x a Jo Smith", "x ".repeat(pad));
             assert_eq!(pair(line.as_bytes()), Some(line.len() - 5), "{line}");
         }
+    }
+
+    #[test]
+    fn a_signature_name_line_is_a_dictionary_pair_above_a_contact_line() {
+        let names = Names::new(&[]).unwrap();
+        let found = |line: &str, next: &str| names.signature(line, next).map(|h| h.range);
+        assert_eq!(found("井上 健一", "TEL: 092-934-4398"), Some(0..13));
+        assert_eq!(found("鈴木　花子\r", "Mail: hanako@example.jp"), Some(0..15));
+        // Not above a contact line, not a dictionary pair, not two words.
+        assert_eq!(found("井上 健一", "よろしくお願いします"), None);
+        assert_eq!(found("営業 部長", "TEL: 03-1234-5678"), None);
+        assert_eq!(found("井上健一", "TEL: 03-1234-5678"), None);
+        assert_eq!(found("田中 商店", "TEL: 03-1234-5678"), None);
+        assert_eq!(found("中村 陽菜", "TEL: 03-1234-5678"), Some(0..13));
+        assert_eq!(found("担当 井上 健一", "TEL: 03-1234-5678"), None);
     }
 
     #[test]

@@ -470,7 +470,8 @@ fn escaped_values_are_found_where_they_are_written() {
 /// national forms, IBANs in odd groupings (and one whose sum holds but whose
 /// country structure does not, whose Luhn-valid digits are no card either),
 /// the health-insurance symbol and number, a lot number without 丁目, an
-/// address without its prefecture, a mobile in a log — each with its exact
+/// address without its prefecture, a signature's name line, a mobile in a
+/// log — each with its exact
 /// detector, line and value; the look-alikes give nothing.
 #[test]
 fn foreign_and_record_forms_are_found_with_their_detectors() {
@@ -493,6 +494,11 @@ fn foreign_and_record_forms_are_found_with_their_detectors() {
          新しい事務所は横浜市港北区新横浜3丁目4-5へ移ります。\n\
          部品 記号 A12 番号 34\n\
          東京都港区人口2000人\n",
+    );
+    t.file(
+        "mail.txt",
+        "よろしくお願いいたします。\n--\n株式会社サンプル通信 工事課\n中村 陽菜\nTEL: 092-934-4398\n\
+         営業 部長\nTEL: 092-934-4399\n",
     );
     t.file(
         "sms.log",
@@ -523,6 +529,9 @@ fn foreign_and_record_forms_are_found_with_their_detectors() {
             f("./letter.txt", 4, "iban", "ES 60 0049 1500 0512 3456 7892"),
             f("./letter.txt", 5, "iban", "DE89-3704-0044-0532-0130-00"),
             f("./letter.txt", 6, "iban", "DE75 5121 0800 1245 1261 99"),
+            f("./mail.txt", 4, "jp.name-kanji", "中村 陽菜"),
+            f("./mail.txt", 5, "jp.phone", "092-934-4398"),
+            f("./mail.txt", 7, "jp.phone", "092-934-4399"),
             f("./sms.log", 1, "jp.mobile-digits", "09042371448"),
         ]
     );
