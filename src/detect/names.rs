@@ -877,7 +877,7 @@ impl Names {
             && given_ok
             && self.surnames.contains_key(surname)
             && !is_organisation("", text, "");
-        known.then(|| NameHit {
+        known.then_some(NameHit {
             form: Engine::NameKanji,
             range: 0..text.len(),
             confidence: Confidence::Medium,
