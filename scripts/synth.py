@@ -408,7 +408,8 @@ def doc_intl(g):
                               f"Tel: +49 {g.r.choice(['30', '40', '89'])} {g.digits(8)}"]), ["phone"]))
     lines.append((f"Please ask {g.r.choice(['Dr.', 'Mrs.', 'Prof.'])} {g.r.choice(EN_LAST)} to sign the form.", ["name"]))
     lines.append((f"IBAN: {g.iban_written()}", ["bank_account"]))
-    lines.append((f"Passport No. {g.r.choice(['TK', 'TR', 'MZ'])}{g.digits(7)}", ["government_id"]))
+    passport = g.r.choice([f"{g.r.choice(['TK', 'TR', 'MZ'])}{g.digits(7)}", g.digits(9), "C" + g.digits(8)])
+    lines.append((f"Passport No. {passport}", ["government_id"]))
     lines.append((f"Postcode {uk_postcode(g)}", ["postal_code"]))
     lines.append((f"Invoice {g.digits(4)}-{g.digits(4)} of {g.r.randrange(1, 28)} March, {g.r.randrange(2, 40)} ms response", []))
     return lines
