@@ -978,17 +978,7 @@ impl DetectorSet {
             name_hits.clear();
             names.latin(line_text, &in_name_column, name_scratch, name_hits);
             for h in name_hits.iter() {
-                if let Some(d) = self.name_detector(h.form) {
-                    out.push(Hit {
-                        detector: d,
-                        line,
-                        line_start: folded.original_offset(start),
-                        start: folded.original_offset(start + h.range.start),
-                        end: folded.original_offset(start + h.range.end),
-                        field: field_of(h.range.start),
-                        confidence: h.confidence,
-                    });
-                }
+                out.extend(self.name_hit(h, line, start, field_of(h.range.start), folded));
             }
         }
     }
@@ -1007,20 +997,30 @@ impl DetectorSet {
         let Some(names) = &self.names else { return };
         let prev_start =
             memchr::memrchr(b'\n', &t.as_bytes()[..line_start - 1]).map_or(0, |n| n + 1);
-        let Some(h) = names.signature(&t[prev_start..line_start - 1], &t[line_start..]) else {
-            return;
-        };
-        if let Some(d) = self.name_detector(h.form) {
-            out.push(Hit {
-                detector: d,
-                line: line - 1,
-                line_start: folded.original_offset(prev_start),
-                start: folded.original_offset(prev_start + h.range.start),
-                end: folded.original_offset(prev_start + h.range.end),
-                field: None,
-                confidence: h.confidence,
-            });
+        if let Some(h) = names.signature(&t[prev_start..line_start - 1], &t[line_start..]) {
+            out.extend(self.name_hit(&h, line - 1, prev_start, None, folded));
         }
+    }
+
+    /// The hit of a name the engines found at `h.range` of line `line`,
+    /// which starts at folded offset `line_start`.
+    fn name_hit(
+        &self,
+        h: &names::NameHit,
+        line: usize,
+        line_start: usize,
+        field: Option<usize>,
+        folded: &Folded,
+    ) -> Option<Hit> {
+        Some(Hit {
+            detector: self.name_detector(h.form)?,
+            line,
+            line_start: folded.original_offset(line_start),
+            start: folded.original_offset(line_start + h.range.start),
+            end: folded.original_offset(line_start + h.range.end),
+            field,
+            confidence: h.confidence,
+        })
     }
 
     /// The value a `joined` detector `d` finds in one row's `parts` (field,

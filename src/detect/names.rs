@@ -955,20 +955,22 @@ impl Names {
             // `name-title` detector finds it: anchoring that regex on `Ms `
             // would hand every log line's `12 ms` to the regexes, while this
             // pass only sees capitalised pairs.
-            if TITLES.contains(&t1.to_ascii_lowercase().as_str()) {
-                let full_name = words.get(last_index + 1).is_some_and(|n| {
-                    &line[last.end..n.start] == " " && capitalised(&line[n.clone()])
-                });
-                // `120 Ms Total` in a log: a number before it makes `Ms` a
-                // unit, and an ordinary word after it is no surname.
-                let numbered =
-                    line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
-                let l2 = t2.to_ascii_lowercase();
+            let (l1, l2) = (t1.to_ascii_lowercase(), t2.to_ascii_lowercase());
+            // A capitalised word right after the pair: a longer run (a title,
+            // a product, the full name after a title).
+            let capital_after = words
+                .get(last_index + 1)
+                .is_some_and(|n| &line[last.end..n.start] == " " && capitalised(&line[n.clone()]));
+            // A number before it: a house number (`8976 Richard Port`), or
+            // a unit (`120 Ms Total` in a log).
+            let numbered = line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
+            if TITLES.contains(&l1.as_str()) {
+                // An ordinary word after a title is no surname.
                 let word =
                     self.en_common.contains(l2.as_str()) && !self.en_surnames.contains(l2.as_str());
                 if SPACED_TITLES.contains(&t1)
                     && last_index == w + 1
-                    && !full_name
+                    && !capital_after
                     && !numbered
                     && !word
                 {
@@ -987,7 +989,6 @@ impl Names {
                 self.labels_in(line, labels);
                 labels_done = true;
             }
-            let (l1, l2) = (t1.to_ascii_lowercase(), t2.to_ascii_lowercase());
             let (c1, c2) =
                 (self.en_common.contains(l1.as_str()), self.en_common.contains(l2.as_str()));
             let prev_word = (w > 0 && matches!(&line[words[w - 1].end..first.start], " " | ". "))
@@ -999,9 +1000,8 @@ impl Names {
                 .get(last_index + 1)
                 .filter(|n| &line[last.end..n.start] == " ")
                 .map(|n| line[n.clone()].to_ascii_lowercase());
-            // A house number before it (`8976 Richard Port`) or an
-            // organisation word after it makes it an address or a company.
-            let numbered = line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
+            // A house number before it or an organisation word after it
+            // makes it an address or a company.
             if next_word.as_deref().is_some_and(|n| ENGLISH_ORGANISATION.contains(&n))
                 || (!labelled
                     && (numbered
@@ -1017,9 +1017,7 @@ impl Names {
                 !prev_title
                     && capitalised(&line[words[w - 1].clone()])
                     && !self.en_common.contains(p)
-            }) || words
-                .get(last_index + 1)
-                .is_some_and(|n| &line[last.end..n.start] == " " && capitalised(&line[n.clone()]));
+            }) || capital_after;
             // `Will Power`, `May Day`, `Grant Park`: an ordinary word as the
             // given name, or as a surname no census lists (Brown and Young
             // are both words and surnames).
