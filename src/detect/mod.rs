@@ -181,9 +181,11 @@ impl ContextWords {
         index.hits.clear();
         index.next = 0;
         if let Some(words) = &self.words {
+            let b = t.as_bytes();
             index.hits.extend(
                 words
                     .find_overlapping_iter(t)
+                    .filter(|m| is_whole_word(b, m.start(), m.end()))
                     .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()])),
             );
             // Overlapping matches come by end; a shorter keyword inside a
@@ -1112,18 +1114,18 @@ impl DetectorSet {
             // detector that has words to look for).
             let near = |words: &Option<AhoCorasick>| {
                 words.as_ref().is_some_and(|w| {
-                    let before = &t[back_chars(t, ls + cs, spec.window)..ls + cs];
-                    let before = &before[after_last_number(before)..];
-                    let after = &t[ls + ce..forward_chars(t, ls + ce, spec.window_after)];
-                    let mut after = &after[..before_first_number(after)];
+                    let from = back_chars(t, ls + cs, spec.window);
+                    let before = from + after_last_number(&t[from..ls + cs])..ls + cs;
+                    let to = forward_chars(t, ls + ce, spec.window_after);
+                    let mut after = ls + ce..ls + ce + before_first_number(&t[ls + ce..to]);
                     // A keyword on the next line that leads to digits there
                     // (`…555-0123⏎〒100-0001`) is their label, not this value's.
-                    if let Some(nl) = after.find('\n')
-                        && after[nl..].bytes().any(|b| b.is_ascii_digit())
+                    if let Some(nl) = t[after.clone()].find('\n')
+                        && t[after.start + nl..after.end].bytes().any(|b| b.is_ascii_digit())
                     {
-                        after = &after[..nl];
+                        after.end = after.start + nl;
                     }
-                    has_keyword(w, before) || has_keyword(w, after)
+                    has_keyword(w, t, before) || has_keyword(w, t, after)
                 })
             };
             let in_context = field.is_some_and(|f| columns.is_some_and(|c| c.hints(f, d)))
@@ -1323,19 +1325,26 @@ fn before_first_number(s: &str) -> usize {
     s.len()
 }
 
-/// Whether `text` holds one of `words`. Keywords that start or end with an
-/// ASCII letter count only as whole words there, so `tel` is not found in
+/// Whether `t[range]` holds one of `words`. Keywords that start or end with
+/// an ASCII letter count only as whole words of `t`, so `tel` is not found in
 /// `hotel` nor `mobile` in `automobile`; kanji keywords count anywhere
 /// (Japanese has no spaces between words).
-fn has_keyword(words: &AhoCorasick, text: &str) -> bool {
-    let b = text.as_bytes();
+fn has_keyword(words: &AhoCorasick, t: &str, range: std::ops::Range<usize>) -> bool {
+    let b = t.as_bytes();
+    words
+        .find_overlapping_iter(aho_corasick::Input::new(t).span(range))
+        .any(|m| is_whole_word(b, m.start(), m.end()))
+}
+
+/// Whether the keyword at `b[s..e]` stands as a word of its own: an ASCII
+/// letter at either end must not touch another letter. The context index
+/// and the per-value test share it, so a keyword inside an identifier (`cc`
+/// in the hex of a UUID) makes no line a candidate that no value could use.
+fn is_whole_word(b: &[u8], s: usize, e: usize) -> bool {
     let letter = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_alphabetic);
-    words.find_overlapping_iter(text).any(|m| {
-        let (s, e) = (m.start(), m.end());
-        let open_start = b[s].is_ascii_alphabetic() && letter(s.checked_sub(1));
-        let open_end = b[e - 1].is_ascii_alphabetic() && letter(Some(e));
-        !open_start && !open_end
-    })
+    let open_start = b[s].is_ascii_alphabetic() && letter(s.checked_sub(1));
+    let open_end = b[e - 1].is_ascii_alphabetic() && letter(Some(e));
+    !open_start && !open_end
 }
 
 /// The byte offset `n` characters before `i` (or 0).
@@ -1451,6 +1460,14 @@ mod tests {
             set.context_words.near(t, last..t.len(), &mut index) & detector_bit(my_number),
             0
         );
+        // A keyword inside a word (`cc` in a UUID's hex, `post` in
+        // `postgres`) is no keyword; the same word alone is.
+        let t = "req=ba41eccc-c3fc ip=10.0.0.1 POST /api/v2/orders/4111111111111111\ncc 4111111111111111";
+        set.context_words.index(t, &mut index);
+        let card = id("payment-card-bare");
+        let starts: Vec<usize> = index.hits.iter().map(|&(start, ..)| start).collect();
+        assert_eq!(starts, [t.find("cc ").unwrap()]);
+        assert_ne!(index.hits[0].2 & detector_bit(card), 0);
     }
 
     #[test]
@@ -1459,13 +1476,17 @@ mod tests {
             .ascii_case_insensitive(true)
             .build(["tel", "mobile", "電話"])
             .unwrap();
-        assert!(has_keyword(&words, "TEL:"));
-        assert!(has_keyword(&words, "Tel."));
-        assert!(has_keyword(&words, "tel03"));
-        assert!(has_keyword(&words, "携帯電話番号"));
-        assert!(!has_keyword(&words, "hotel "));
-        assert!(!has_keyword(&words, "automobile"));
-        assert!(has_keyword(&words, "hotel tel"));
+        let has = |t: &str| has_keyword(&words, t, 0..t.len());
+        assert!(has("TEL:"));
+        assert!(has("Tel."));
+        assert!(has("tel03"));
+        assert!(has("携帯電話番号"));
+        assert!(!has("hotel "));
+        assert!(!has("automobile"));
+        assert!(has("hotel tel"));
+        // Whole words of the text, not of the part looked at: the window
+        // may start inside `hotel`.
+        assert!(!has_keyword(&words, "hotel", 2..5));
     }
 
     #[test]
