@@ -9,9 +9,10 @@
 //! text was read once per detector, about twenty times. A DFA that knows all
 //! the patterns at once reads it once, at the speed of a single regex.
 //!
-//! The DFAs run with [`MatchKind::All`] in overlapping mode, so that every
-//! pattern that can match anywhere is reported, whichever other pattern
-//! matches at the same place: the gate says "may match", never less than the
+//! The DFAs are built with [`MatchKind::All`] and walked byte by byte (see
+//! [`walk`]), every match state's patterns read, so that every pattern that
+//! can match anywhere is reported, whichever other pattern matches at the
+//! same place: the gate says "may match", never less than the
 //! per-line search would find, so findings are exactly those of running every
 //! detector on every line.
 //!
@@ -35,6 +36,7 @@
 
 use std::ops::Range;
 
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind};
@@ -186,16 +188,14 @@ impl Gate {
         flags.everywhere = 0;
         flags.gated = self.gated;
         let whole = 0..t.len();
-        for (group, cache) in self.groups.iter().zip(&mut scratch.caches) {
-            let ranges = if group.needs_context { context } else { std::slice::from_ref(&whole) };
-            for range in ranges {
-                if !group.flag(t, range.clone(), cache, &mut flags.firsts) {
-                    // The lazy DFA gave up (its cache kept filling): these
-                    // detectors run on every line of this text.
-                    flags.everywhere |= group.mask;
-                    break;
-                }
-            }
+        // Groups that read the same ranges walk them together ([`walk`]).
+        let mut groups: Vec<(&Group, &mut Cache)> =
+            self.groups.iter().zip(&mut scratch.caches).collect();
+        for needs_context in [false, true] {
+            let ranges = if needs_context { context } else { std::slice::from_ref(&whole) };
+            let these: Vec<&mut (&Group, &mut Cache)> =
+                groups.iter_mut().filter(|(g, _)| g.needs_context == needs_context).collect();
+            flags.everywhere |= walk(these, t, ranges, &mut flags.firsts);
         }
         // Each group lists its lines in order: merge the groups' lists (a
         // stable sort that finds runs is linear on one group's list).
@@ -248,6 +248,160 @@ fn split<'p>(
     split(&patterns[n / 2..], lists)
 }
 
+/// Walks the DFAs of `groups` over `ranges` of `t` side by side and adds, for
+/// each line and each pattern matching on it, the pattern's bit and where
+/// its first match there ends to `firsts`. Returns the bits of the groups
+/// whose lazy DFA gave up (its cache kept filling): their detectors run on
+/// every line of this text.
+///
+/// The DFAs are walked byte by byte here rather than through the crate's
+/// overlapping search, which returns to its caller once per pattern per
+/// match end: on digit-dense text a match state comes every few bytes and
+/// holds several patterns. And each step of a DFA waits on the load of the
+/// step before it, so one walk leaves the core mostly idle: walking two
+/// groups in the same loop overlaps their loads.
+fn walk(
+    mut groups: Vec<&mut (&Group, &mut Cache)>,
+    t: &str,
+    ranges: &[Range<usize>],
+    firsts: &mut Vec<(usize, u64, usize)>,
+) -> u64 {
+    let bytes = t.as_bytes();
+    let mut walkers: Vec<Walker<'_>> = groups
+        .iter_mut()
+        .map(|gc| {
+            let (group, cache) = &mut **gc;
+            Walker::new(group, cache)
+        })
+        .collect();
+    for range in ranges {
+        let input = Input::new(t).range(range.clone());
+        walkers.iter_mut().for_each(|w| w.start(&input));
+        for pair in walkers.chunks_mut(2) {
+            match pair {
+                [a, b] => {
+                    for at in range.clone() {
+                        let byte = bytes[at];
+                        a.step(bytes, at, byte, firsts);
+                        b.step(bytes, at, byte, firsts);
+                    }
+                }
+                [a] => {
+                    for at in range.clone() {
+                        a.step(bytes, at, bytes[at], firsts);
+                    }
+                }
+                _ => unreachable!("chunks of two"),
+            }
+        }
+        walkers.iter_mut().for_each(|w| w.finish(bytes, range.end, firsts));
+    }
+    walkers.iter().filter(|w| w.status == Status::GaveUp).fold(0, |m, w| m | w.group.mask)
+}
+
+/// Where a walk of one group stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Walking,
+    /// No match can come in this range (a dead state).
+    Done,
+    /// The lazy DFA gave up on this text.
+    GaveUp,
+}
+
+/// One group's walk over a text.
+struct Walker<'a> {
+    group: &'a Group,
+    cache: &'a mut Cache,
+    sid: LazyStateID,
+    status: Status,
+    lines: LineSeen,
+}
+
+impl<'a> Walker<'a> {
+    fn new(group: &'a Group, cache: &'a mut Cache) -> Walker<'a> {
+        let (sid, status, lines) = (LazyStateID::default(), Status::Done, LineSeen::default());
+        Walker { group, cache, sid, status, lines }
+    }
+
+    /// Starts on the range of `input`, unless the DFA gave up.
+    fn start(&mut self, input: &Input<'_>) {
+        if self.status == Status::GaveUp {
+            return;
+        }
+        match self.group.dfa.start_state_forward(self.cache, input) {
+            Ok(sid) => {
+                (self.sid, self.status) = (sid, Status::Walking);
+                self.cache.search_start(input.start());
+            }
+            Err(_) => self.status = Status::GaveUp,
+        }
+    }
+
+    /// Reads `byte`, at `at`.
+    #[inline(always)]
+    fn step(&mut self, bytes: &[u8], at: usize, byte: u8, firsts: &mut Vec<(usize, u64, usize)>) {
+        if self.status != Status::Walking {
+            return;
+        }
+        let dfa = &self.group.dfa;
+        // From an untagged state, one table lookup; from a match state, or
+        // to a state not computed yet, the lazy DFA's full step (which builds
+        // the state, and counts the bytes read so far to tell whether its
+        // cache is thrashing).
+        let fast =
+            (!self.sid.is_tagged()).then(|| dfa.next_state_untagged(self.cache, self.sid, byte));
+        let next = match fast.filter(|n| !n.is_unknown()) {
+            Some(next) => next,
+            None => {
+                self.cache.search_update(at);
+                match dfa.next_state(self.cache, self.sid, byte) {
+                    Ok(next) => next,
+                    Err(_) => {
+                        self.status = Status::GaveUp;
+                        return;
+                    }
+                }
+            }
+        };
+        self.sid = next;
+        if next.is_tagged() {
+            if next.is_match() {
+                self.group.record(bytes, next, at, self.cache, &mut self.lines, firsts);
+            } else if next.is_dead() {
+                self.status = Status::Done;
+                self.cache.search_finish(at);
+            } else if next.is_quit() {
+                self.status = Status::GaveUp;
+            }
+        }
+    }
+
+    /// Ends the range at `end`: matches are reported one byte late, so the
+    /// byte after the range (or the end of the text) says whether one ends
+    /// there.
+    fn finish(&mut self, bytes: &[u8], end: usize, firsts: &mut Vec<(usize, u64, usize)>) {
+        if self.status != Status::Walking {
+            return;
+        }
+        let dfa = &self.group.dfa;
+        let last = match bytes.get(end) {
+            Some(&b) => dfa.next_state(self.cache, self.sid, b),
+            None => dfa.next_eoi_state(self.cache, self.sid),
+        };
+        match last {
+            Ok(sid) if !sid.is_quit() => {
+                if sid.is_match() {
+                    self.group.record(bytes, sid, end, self.cache, &mut self.lines, firsts);
+                }
+                self.status = Status::Done;
+                self.cache.search_finish(end);
+            }
+            _ => self.status = Status::GaveUp,
+        }
+    }
+}
+
 impl Group {
     fn new(patterns: &[(u64, &str)]) -> Result<Group, String> {
         let bits: Vec<u64> = patterns.iter().map(|&(b, _)| b).collect();
@@ -255,42 +409,51 @@ impl Group {
         Ok(Group { dfa: build(patterns)?, needs_context: false, bits, mask })
     }
 
-    /// Adds, for each line of `t[range]` and each pattern matching on it,
-    /// the pattern's bit and where its first match there ends to `firsts`;
-    /// false if the DFA gave up.
-    fn flag(
+    /// Records the patterns of match state `sid`, whose matches end at `end`,
+    /// that have not matched earlier on their line.
+    fn record(
         &self,
-        t: &str,
-        range: Range<usize>,
-        cache: &mut Cache,
+        bytes: &[u8],
+        sid: LazyStateID,
+        end: usize,
+        cache: &Cache,
+        lines: &mut LineSeen,
         firsts: &mut Vec<(usize, u64, usize)>,
-    ) -> bool {
-        let bytes = t.as_bytes();
-        let mut state = OverlappingState::start();
-        let input = Input::new(t).range(range);
-        // The line holding the last match end: its start, the end of the
-        // line (its newline, or the text's end), the bits seen on it.
-        let (mut line_start, mut line_end, mut seen) = (usize::MAX, 0, 0);
-        loop {
-            if self.dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
-                return false;
-            }
-            let Some(m) = state.get_match() else { return true };
-            // Matches hold no line break, so the last byte of a match (or,
-            // for an empty one, its position) is on its line.
-            let last = m.offset().saturating_sub(1).min(bytes.len().saturating_sub(1));
-            if line_start == usize::MAX || last >= line_end {
-                line_start = memchr::memrchr(b'\n', &bytes[..last]).map_or(0, |n| n + 1);
-                line_end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
-                seen = 0;
-            }
-            let bit = self.bits[m.pattern().as_usize()];
-            if seen & bit == 0 {
+    ) {
+        // Matches hold no line break, so the last byte of a match (or, for
+        // an empty one, its position) is on its line.
+        let last = end.saturating_sub(1).min(bytes.len().saturating_sub(1));
+        if lines.start == usize::MAX || last >= lines.end {
+            lines.start = memchr::memrchr(b'\n', &bytes[..last]).map_or(0, |n| n + 1);
+            lines.end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
+            lines.seen = 0;
+        }
+        if lines.seen & self.mask == self.mask {
+            return;
+        }
+        for i in 0..self.dfa.match_len(cache, sid) {
+            let bit = self.bits[self.dfa.match_pattern(cache, sid, i).as_usize()];
+            if lines.seen & bit == 0 {
                 // Matches come by end: the first is the earliest to end.
-                seen |= bit;
-                firsts.push((line_start, bit, m.offset()));
+                lines.seen |= bit;
+                firsts.push((lines.start, bit, end));
             }
         }
+    }
+}
+
+/// The line holding a group's last match end: its start, the end of the
+/// line (its newline, or the text's end), the bits seen on it.
+#[derive(Debug, Clone, Copy)]
+struct LineSeen {
+    start: usize,
+    end: usize,
+    seen: u64,
+}
+
+impl Default for LineSeen {
+    fn default() -> LineSeen {
+        LineSeen { start: usize::MAX, end: 0, seen: 0 }
     }
 }
 
@@ -426,6 +589,67 @@ mod tests {
         assert_eq!(flags.first_end(16, 1), None);
         assert_eq!(flags.first_end(25, 4), Some(27));
         assert_eq!(flags.first_end(25, 8), None, "not gated: unknown");
+    }
+
+    /// Per line and pattern, where its first match ends, by the crate's own
+    /// overlapping search, line by line: what [`walk`] must find.
+    fn firsts_by_lines(
+        group: &Group,
+        t: &str,
+        ranges: &[Range<usize>],
+    ) -> Vec<(usize, u64, usize)> {
+        let mut cache = group.dfa.create_cache();
+        let mut out = Vec::new();
+        for range in ranges {
+            let mut start = range.start;
+            for line in t[range.clone()].split_inclusive('\n') {
+                let end = start + line.trim_end_matches('\n').len();
+                let input = Input::new(t).range(start..end);
+                let mut state = OverlappingState::start();
+                let mut seen = 0;
+                loop {
+                    group.dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).unwrap();
+                    let Some(m) = state.get_match() else { break };
+                    let bit = group.bits[m.pattern().as_usize()];
+                    if seen & bit == 0 {
+                        seen |= bit;
+                        out.push((start, bit, m.offset()));
+                    }
+                }
+                start += line.len();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn groups_walked_side_by_side_find_what_each_finds_alone() {
+        let sets: [&[(u64, &str)]; 3] = [
+            &[(1, "([0-9]{3}-[0-9]{4})"), (2, "(0[0-9]{9,10})"), (4, "([0-9]{7})")],
+            &[(8, "(@)"), (16, "x([0-9]+)"), (32, "(?:^|[=: ])([0-9]{4})(?:$|[ ,])")],
+            &[(64, "(req=[0-9a-f]{8})")],
+        ];
+        let groups: Vec<Group> = sets.iter().map(|p| Group::new(p).unwrap()).collect();
+        let t = sample();
+        // The whole text, and line ranges as context regions give them.
+        let lines: Vec<usize> =
+            std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
+        for ranges in [std::slice::from_ref(&(0..t.len())), &parts[..]] {
+            let mut expected: Vec<(usize, u64, usize)> =
+                groups.iter().flat_map(|g| firsts_by_lines(g, &t, ranges)).collect();
+            expected.sort_unstable();
+            assert!(expected.len() > 300, "{}", expected.len());
+            let mut with_caches: Vec<(&Group, Cache)> =
+                groups.iter().map(|g| (g, g.dfa.create_cache())).collect();
+            let mut pairs: Vec<(&Group, &mut Cache)> =
+                with_caches.iter_mut().map(|(g, c)| (*g, c)).collect();
+            let mut firsts = Vec::new();
+            let gave_up = walk(pairs.iter_mut().collect(), &t, ranges, &mut firsts);
+            assert_eq!(gave_up, 0);
+            firsts.sort_unstable();
+            assert_eq!(firsts, expected);
+        }
     }
 
     #[test]
