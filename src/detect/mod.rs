@@ -10,14 +10,14 @@
 //! the text is read a few times in all rather than once per detector:
 //!
 //! 1. one pass of a keyword automaton lists where the context keywords of
-//!    the detectors that need context stand;
+//!    the detectors that need context stand, and the anchors' literals;
 //! 2. the [`gate`] reads the text with a few multi-pattern lazy DFAs (the
 //!    detectors that need context only within reach of a keyword) and says,
 //!    per line, which detectors' regexes match somewhere on it and where the
 //!    first such match ends;
-//! 3. a pass over every detector's anchors (literals such as digits, `@` or
-//!    `丁目` that any match must share a line with) picks the lines worth a
-//!    look and says which anchors each holds ([`anchor`]);
+//! 3. a pass over the digits, one-byte anchors and that list of literals
+//!    (what any match must share a line with: digits, `@`, `丁目`) picks the
+//!    lines worth a look and says which anchors each holds ([`anchor`]);
 //! 4. on such a line, only the detectors the gate flagged, anchored there
 //!    (and, where they need context, with a keyword near it or a column
 //!    header) run their own regex, from no earlier than their first match
@@ -117,12 +117,14 @@ pub struct DetectorSet {
 /// automaton: one pass over a text lists where they stand, and per candidate
 /// line that list says which of those detectors could find a keyword near it,
 /// so the rest skip their regex. On text full of look-alike numbers this
-/// saves most regex runs.
+/// saves most regex runs. The same pass lists the anchors' literals
+/// ([`anchor`]), so that the text is read by one automaton, not three.
 #[derive(Debug)]
 struct ContextWords {
     words: Option<AhoCorasick>,
-    /// Per keyword: the bits ([`detector_bit`]) of the detectors it serves.
-    owners: Vec<u64>,
+    /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
+    /// keyword of, and the bits of the anchors it spells.
+    owners: Vec<(u64, u64)>,
     /// The widest `window` and `window_after` of those detectors.
     window: usize,
     window_after: usize,
@@ -140,10 +142,25 @@ struct WordIndex {
 }
 
 impl ContextWords {
-    fn new(detectors: &[Compiled]) -> Result<ContextWords, String> {
-        let mut words: Vec<&str> = Vec::new();
-        let mut owners: Vec<u64> = Vec::new();
+    fn new(detectors: &[Compiled], anchors: &[(String, u64)]) -> Result<ContextWords, String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<(u64, u64)> = Vec::new();
         let (mut window, mut window_after) = (0, 0);
+        // The automaton ignores ASCII case: spellings that differ only so
+        // are one pattern.
+        let mut add = |word: &str, owner: u64, anchor: u64| match words
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case(word))
+        {
+            Some(i) => {
+                owners[i].0 |= owner;
+                owners[i].1 |= anchor;
+            }
+            None => {
+                words.push(word.to_string());
+                owners.push((owner, anchor));
+            }
+        };
         for (d, det) in detectors.iter().enumerate() {
             if det.spec.context != ContextRule::Required {
                 continue;
@@ -151,14 +168,11 @@ impl ContextWords {
             window = window.max(det.spec.window);
             window_after = window_after.max(det.spec.window_after);
             for k in &det.spec.keywords {
-                match words.iter().position(|w| w == k) {
-                    Some(i) => owners[i] |= detector_bit(d),
-                    None => {
-                        words.push(k);
-                        owners.push(detector_bit(d));
-                    }
-                }
+                add(k, detector_bit(d), 0);
             }
+        }
+        for (literal, bit) in anchors {
+            add(literal, 0, *bit);
         }
         let words = if words.is_empty() {
             None
@@ -176,21 +190,28 @@ impl ContextWords {
         Ok(ContextWords { words, owners, window, window_after })
     }
 
-    /// Lists every keyword occurrence in `t`, overlapping ones included.
-    fn index(&self, t: &str, index: &mut WordIndex) {
+    /// Lists every keyword occurrence in `t`, overlapping ones included,
+    /// and, into `anchors`, where the anchors' literals stand: (start,
+    /// anchor bits), by start.
+    fn index(&self, t: &str, index: &mut WordIndex, anchors: &mut Vec<(usize, u64)>) {
         index.hits.clear();
+        anchors.clear();
         index.next = 0;
         if let Some(words) = &self.words {
             let b = t.as_bytes();
-            index.hits.extend(
-                words
-                    .find_overlapping_iter(t)
-                    .filter(|m| is_whole_word(b, m.start(), m.end()))
-                    .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()])),
-            );
+            for m in words.find_overlapping_iter(t) {
+                let (owners, bits) = self.owners[m.pattern().as_usize()];
+                if owners != 0 && is_whole_word(b, m.start(), m.end()) {
+                    index.hits.push((m.start(), m.end(), owners));
+                }
+                if bits != 0 {
+                    anchors.push((m.start(), bits));
+                }
+            }
             // Overlapping matches come by end; a shorter keyword inside a
             // longer one can start later and end earlier.
             index.hits.sort_unstable_by_key(|&(start, ..)| start);
+            anchors.sort_unstable_by_key(|&(start, _)| start);
         }
         // [`ContextWords::near`] takes a keyword for a line when the keyword
         // starts at most `window` characters before the line's start and
@@ -274,6 +295,8 @@ pub struct Scratch {
     name_hits: Vec<names::NameHit>,
     names: names::Scratch,
     words: WordIndex,
+    /// Where the anchors' literals stand in the text: (start, anchor bits).
+    literals: Vec<(usize, u64)>,
     gate: gate::Scratch,
     flags: gate::Flags,
 }
@@ -495,11 +518,12 @@ impl DetectorSet {
             .iter()
             .map(|d| if d.column_only { &[][..] } else { &d.spec.anchors[..] })
             .collect();
-        let (anchors, masks) = anchor::Anchors::new(&lists).map_err(|e| err("(anchors)", e))?;
+        let (anchors, masks) = anchor::Anchors::new(&lists);
         for (d, mask) in detectors.iter_mut().zip(masks) {
             d.anchor_mask = mask;
         }
-        let context_words = ContextWords::new(&detectors).map_err(|e| err("(keywords)", e))?;
+        let context_words =
+            ContextWords::new(&detectors, anchors.literals()).map_err(|e| err("(keywords)", e))?;
         let gate = gate::Gate::new(&gated).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
@@ -639,6 +663,7 @@ impl DetectorSet {
             name_hits: Vec::new(),
             names: names::Scratch::default(),
             words: WordIndex::default(),
+            literals: Vec::new(),
             gate: self.gate.scratch(),
             flags: gate::Flags::default(),
         }
@@ -706,12 +731,13 @@ impl DetectorSet {
             name_hits,
             names: name_scratch,
             words,
+            literals,
             gate,
             flags,
         } = scratch;
         folded.fold(text);
         let t = folded.text(text);
-        self.context_words.index(t, words);
+        self.context_words.index(t, words, literals);
         // A header's names are context for every row.
         let everywhere = 0..t.len();
         let context =
@@ -721,7 +747,8 @@ impl DetectorSet {
         let active = columns.map_or(&[][..], |c| &c.active);
         // Lines without any anchor are skipped, unless columns or fields
         // may make any line's values findings.
-        let mut anchors = (active.is_empty() && !layout.fields).then(|| self.anchors.cursor(t));
+        let mut anchors =
+            (active.is_empty() && !layout.fields).then(|| self.anchors.cursor(t, literals));
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
@@ -745,7 +772,7 @@ impl DetectorSet {
                     r.field_at(folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            let present = self.anchors.line_mask(&t[line_start..line_end]);
+            let present = self.anchors.line_mask(t, line_start..line_end, literals);
             let flagged = flags.at(line_start);
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
@@ -1446,7 +1473,7 @@ mod tests {
                  ご注文ありがとうございました。\n注文 123456789018";
         let first = t.find('1').unwrap();
         let mut index = WordIndex::default();
-        set.context_words.index(t, &mut index);
+        set.context_words.index(t, &mut index, &mut Vec::new());
         let near = set.context_words.near(t, first..first + 12, &mut index);
         assert_ne!(
             near & detector_bit(my_number),
@@ -1463,11 +1490,29 @@ mod tests {
         // A keyword inside a word (`cc` in a UUID's hex, `post` in
         // `postgres`) is no keyword; the same word alone is.
         let t = "req=ba41eccc-c3fc ip=10.0.0.1 POST /api/v2/orders/4111111111111111\ncc 4111111111111111";
-        set.context_words.index(t, &mut index);
+        set.context_words.index(t, &mut index, &mut Vec::new());
         let card = id("payment-card-bare");
         let starts: Vec<usize> = index.hits.iter().map(|&(start, ..)| start).collect();
         assert_eq!(starts, [t.find("cc ").unwrap()]);
         assert_ne!(index.hits[0].2 & detector_bit(card), 0);
+    }
+
+    #[test]
+    fn the_keyword_pass_lists_the_anchor_literals_too() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let t = "DR. Smith, 性別：男\n梅田三丁目 hotel";
+        let (mut index, mut literals) = (WordIndex::default(), Vec::new());
+        set.context_words.index(t, &mut index, &mut literals);
+        let starts: Vec<usize> = literals.iter().map(|&(at, _)| at).collect();
+        // `DR.` in any case (an anchor of the titles), 性別 (an anchor and a
+        // keyword), 丁目; each with the bits of its anchor.
+        assert_eq!(starts, [0, t.find("性別").unwrap(), t.find("丁目").unwrap()]);
+        assert!(literals.iter().all(|&(_, bits)| bits != 0));
+        let mask = |line: std::ops::Range<usize>| set.anchors.line_mask(t, line, &literals);
+        let nl = t.find('\n').unwrap();
+        assert_ne!(mask(0..nl) & literals[1].1, 0);
+        assert_eq!(mask(nl + 1..t.len()) & literals[1].1, 0);
+        assert_ne!(mask(nl + 1..t.len()) & literals[2].1, 0);
     }
 
     #[test]
@@ -1506,7 +1551,7 @@ mod tests {
             }
         }
         let mut index = WordIndex::default();
-        set.context_words.index(&text, &mut index);
+        set.context_words.index(&text, &mut index, &mut Vec::new());
         assert!(index.regions.windows(2).all(|w| w[0].end + 1 < w[1].start), "sorted, merged");
         let mut start = 0;
         let mut near = 0;
