@@ -77,12 +77,12 @@ impl TestData {
             let reason = format!("test-data {}: {} / {}", spec.id, spec.en, spec.ja);
             let rule = Rule { id: spec.id, reason, category: spec.category, on: spec.on, regex };
             for example in &spec.examples {
-                if !rule.matches(example) {
+                if !rule.matches(&Forms::new(example)) {
                     problems.push(format!("{}: example does not match: {example:?}", rule.id));
                 }
             }
             for negative in &spec.negative_examples {
-                if rule.matches(negative) {
+                if rule.matches(&Forms::new(negative)) {
                     problems.push(format!("{}: negative example matches: {negative:?}", rule.id));
                 }
             }
@@ -102,22 +102,36 @@ impl TestData {
 
     /// Why `value`, found as `category`, is known test data, if it is.
     pub fn recognise(&self, category: Category, value: &str) -> Option<&str> {
-        if let Some(rule) = self.rules.iter().find(|r| r.category == category && r.matches(value)) {
+        // Asked of every finding: the value's two forms are made once, for
+        // all the category's rules, and only if it has any.
+        let mut forms = None;
+        let mut matches = |r: &Rule| r.matches(forms.get_or_insert_with(|| Forms::new(value)));
+        if let Some(rule) = self.rules.iter().find(|r| r.category == category && matches(r)) {
             return Some(&rule.reason);
         }
         self.values.contains(value).then_some(USER_REASON)
     }
 }
 
-impl Rule {
-    fn matches(&self, value: &str) -> bool {
+/// A value as the rules read it: folded and lower-cased, or its digits.
+struct Forms {
+    lower: String,
+    digits: String,
+}
+
+impl Forms {
+    fn new(value: &str) -> Forms {
         let folded = super::normalize::fold_str(value);
+        let digits = folded.chars().filter(char::is_ascii_digit).collect();
+        Forms { lower: folded.to_lowercase(), digits }
+    }
+}
+
+impl Rule {
+    fn matches(&self, forms: &Forms) -> bool {
         match self.on {
-            On::Value => self.regex.is_match(&folded.to_lowercase()),
-            On::Digits => {
-                let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-                self.regex.is_match(&digits)
-            }
+            On::Value => self.regex.is_match(&forms.lower),
+            On::Digits => self.regex.is_match(&forms.digits),
         }
     }
 }
