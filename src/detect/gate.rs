@@ -34,6 +34,7 @@
 //! Patterns that can match a line break are left out (their matches could
 //! belong to the line before), and run on every line their anchors pick.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use regex_automata::hybrid::LazyStateID;
@@ -70,6 +71,9 @@ pub(crate) struct Gate {
     groups: Vec<Group>,
     /// Bits of the detectors the gate speaks for; the rest always run.
     gated: u64,
+    /// What it was built from, for a test to calibrate again.
+    #[cfg(test)]
+    patterns: Vec<(u64, String, bool)>,
 }
 
 /// Patterns searched together.
@@ -145,14 +149,29 @@ impl Gate {
         for &(bit, pattern, needs_context) in patterns {
             chosen[usize::from(needs_context)].push((bit, pattern));
         }
+        let builtin = key(patterns) == BUILTIN_KEY;
         let mut groups: Vec<Group> = Vec::new();
         for (needs_context, patterns) in chosen.iter().enumerate() {
-            let from = groups.len();
-            group(patterns, &mut groups)?;
-            groups[from..].iter_mut().for_each(|g| g.needs_context = needs_context == 1);
+            let mut trials = Trials::default();
+            let lists = if builtin {
+                BUILTIN_GROUPS[needs_context].iter().map(|g| g.to_vec()).collect()
+            } else {
+                calibrate(patterns, &mut trials)?
+            };
+            for list in lists {
+                let members = members(patterns, &list);
+                let mut group = Group::new(&members, trials.dfa(&members)?);
+                group.needs_context = needs_context == 1;
+                groups.push(group);
+            }
         }
         let gated = groups.iter().fold(0, |m, g| m | g.mask);
-        Ok(Gate { groups, gated })
+        Ok(Gate {
+            groups,
+            gated,
+            #[cfg(test)]
+            patterns: patterns.iter().map(|&(b, p, c)| (b, p.to_string(), c)).collect(),
+        })
     }
 
     /// Whether the gate decides where the detector with `bit` runs.
@@ -203,20 +222,24 @@ impl Gate {
     }
 }
 
-/// Groups `patterns`: all together when their DFA stays small on the
-/// sample, else each half on its own, recursively (halving builds far fewer
-/// trial DFAs than adding one pattern at a time); then any two groups whose
-/// union still stays small become one, as halving can cut a group that
-/// needed no cut.
-fn group(patterns: &[(u64, &str)], groups: &mut Vec<Group>) -> Result<(), String> {
-    let mut lists: Vec<Vec<(u64, &str)>> = Vec::new();
-    split(patterns, &mut lists)?;
+/// Groups `patterns` (as lists of their indices): all together when their
+/// DFA stays small on the sample, else each half on its own, recursively
+/// (halving builds far fewer trial DFAs than adding one pattern at a time);
+/// then any two groups whose union still stays small become one, as halving
+/// can cut a group that needed no cut.
+fn calibrate<'p>(
+    patterns: &[(u64, &'p str)],
+    trials: &mut Trials<'p>,
+) -> Result<Vec<Vec<usize>>, String> {
+    let mut lists: Vec<Vec<usize>> = Vec::new();
+    let all: Vec<usize> = (0..patterns.len()).collect();
+    split(&all, patterns, trials, &mut lists)?;
     let mut i = 0;
     while i < lists.len() {
         let mut j = i + 1;
         while j < lists.len() {
-            let union: Vec<(u64, &str)> = lists[i].iter().chain(&lists[j]).copied().collect();
-            if sample_memory(&union)? <= GROUP_MEMORY {
+            let union: Vec<usize> = lists[i].iter().chain(&lists[j]).copied().collect();
+            if trials.memory(&members(patterns, &union))? <= GROUP_MEMORY {
                 lists[i] = union;
                 lists.remove(j);
             } else {
@@ -225,27 +248,96 @@ fn group(patterns: &[(u64, &str)], groups: &mut Vec<Group>) -> Result<(), String
         }
         i += 1;
     }
-    for list in lists {
-        groups.push(Group::new(&list)?);
-    }
-    Ok(())
+    Ok(lists)
 }
 
-/// Halves `patterns` until each part's DFA stays small on the sample.
+/// Halves `list` (indices into `patterns`) until each part's DFA stays
+/// small on the sample.
 fn split<'p>(
+    list: &[usize],
     patterns: &[(u64, &'p str)],
-    lists: &mut Vec<Vec<(u64, &'p str)>>,
+    trials: &mut Trials<'p>,
+    lists: &mut Vec<Vec<usize>>,
 ) -> Result<(), String> {
-    let n = patterns.len();
+    let n = list.len();
     if n == 0 {
         return Ok(());
     }
-    if n == 1 || sample_memory(patterns)? <= GROUP_MEMORY {
-        lists.push(patterns.to_vec());
+    if n == 1 || trials.memory(&members(patterns, list))? <= GROUP_MEMORY {
+        lists.push(list.to_vec());
         return Ok(());
     }
-    split(&patterns[..n / 2], lists)?;
-    split(&patterns[n / 2..], lists)
+    split(&list[..n / 2], patterns, trials, lists)?;
+    split(&list[n / 2..], patterns, trials, lists)
+}
+
+/// The patterns at the indices in `list`.
+fn members<'p>(patterns: &[(u64, &'p str)], list: &[usize]) -> Vec<(u64, &'p str)> {
+    list.iter().map(|&i| patterns[i]).collect()
+}
+
+/// [`key`] of the built-in detectors' gated patterns, for which
+/// [`BUILTIN_GROUPS`] holds what [`calibrate`] gives: a scan with them (the
+/// usual one) skips calibrating, a dozen trial DFAs built and run, which
+/// was half of piimap's start-up. A test calibrates again and, when the
+/// detectors changed, fails with the new values.
+const BUILTIN_KEY: u64 = 0x0d8c_c8cd_a0b7_bd48;
+
+/// Per kind (without, with context), the built-in detectors' groups as
+/// indices into that kind's patterns.
+const BUILTIN_GROUPS: [&[&[usize]]; 2] = [
+    &[&[0, 1, 2, 3, 4, 5, 6, 7, 8], &[9, 10, 11, 12, 13, 14, 15, 16, 17]],
+    &[
+        &[0, 1, 2, 3, 4, 5],
+        &[6, 7, 8, 9, 10, 11, 12],
+        &[13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
+    ],
+];
+
+/// A hash (FNV-1a) of the patterns a gate is built from, in order.
+fn key(patterns: &[(u64, &str, bool)]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &(_, pattern, needs_context) in patterns {
+        for b in pattern.bytes().chain([0xFF, u8::from(needs_context)]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The DFAs built while grouping, by their patterns in order, with their
+/// memory on the sample: merging asks again about the union of two halves
+/// that splitting found too big, and a chosen group keeps its trial's DFA.
+/// Building and reading the sample is most of the start-up time.
+#[derive(Default)]
+struct Trials<'p> {
+    tried: HashMap<Vec<&'p str>, (usize, DFA)>,
+}
+
+impl<'p> Trials<'p> {
+    fn key(patterns: &[(u64, &'p str)]) -> Vec<&'p str> {
+        patterns.iter().map(|&(_, p)| p).collect()
+    }
+
+    /// [`sample_memory`] of the union DFA of `patterns`.
+    fn memory(&mut self, patterns: &[(u64, &'p str)]) -> Result<usize, String> {
+        let key = Trials::key(patterns);
+        if let Some(&(memory, _)) = self.tried.get(&key) {
+            return Ok(memory);
+        }
+        let dfa = build(patterns)?;
+        let memory = sample_memory(&dfa);
+        self.tried.insert(key, (memory, dfa));
+        Ok(memory)
+    }
+
+    /// The union DFA of `patterns`, from its trial if there was one.
+    fn dfa(&mut self, patterns: &[(u64, &'p str)]) -> Result<DFA, String> {
+        match self.tried.remove(&Trials::key(patterns)) {
+            Some((_, dfa)) => Ok(dfa),
+            None => build(patterns),
+        }
+    }
 }
 
 /// Walks the DFAs of `groups` over `ranges` of `t` side by side and adds, for
@@ -403,10 +495,11 @@ impl<'a> Walker<'a> {
 }
 
 impl Group {
-    fn new(patterns: &[(u64, &str)]) -> Result<Group, String> {
+    /// The group of `patterns`, whose union DFA is `dfa`.
+    fn new(patterns: &[(u64, &str)], dfa: DFA) -> Group {
         let bits: Vec<u64> = patterns.iter().map(|&(b, _)| b).collect();
         let mask = bits.iter().fold(0, |m, b| m | b);
-        Ok(Group { dfa: build(patterns)?, needs_context: false, bits, mask })
+        Group { dfa, needs_context: false, bits, mask }
     }
 
     /// Records the patterns of match state `sid`, whose matches end at `end`,
@@ -480,7 +573,13 @@ fn build(patterns: &[(u64, &str)]) -> Result<DFA, String> {
 /// Lines shaped like [`SAMPLE`]'s with pseudo-random digits: a DFA whose
 /// states are reused reads them with few new states, one that blows up keeps
 /// adding states for every new combination of digits.
-fn sample() -> String {
+fn sample() -> &'static str {
+    static SAMPLE_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SAMPLE_TEXT.get_or_init(sample_text)
+}
+
+/// Builds [`sample`].
+fn sample_text() -> String {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = |n: u64| {
         x ^= x << 13;
@@ -517,18 +616,17 @@ fn sample() -> String {
     out
 }
 
-/// The memory the union DFA of `patterns` uses to read [`sample`] (more
+/// The memory `dfa` uses to read [`sample`] (more
 /// than [`GROUP_MEMORY`]: it stops there, as building states is what costs
 /// time).
-fn sample_memory(patterns: &[(u64, &str)]) -> Result<usize, String> {
-    let dfa = build(patterns)?;
+fn sample_memory(dfa: &DFA) -> usize {
     let mut cache = dfa.create_cache();
     for line in sample().lines() {
         let input = Input::new(line);
         let mut state = OverlappingState::start();
         loop {
             if dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).is_err() {
-                return Ok(usize::MAX);
+                return usize::MAX;
             }
             if state.get_match().is_none() {
                 break;
@@ -538,7 +636,7 @@ fn sample_memory(patterns: &[(u64, &str)]) -> Result<usize, String> {
             break;
         }
     }
-    Ok(cache.memory_usage())
+    cache.memory_usage()
 }
 
 /// Whether some match of `hir` can hold a line break: such a pattern stays
@@ -629,7 +727,7 @@ mod tests {
             &[(8, "(@)"), (16, "x([0-9]+)"), (32, "(?:^|[=: ])([0-9]{4})(?:$|[ ,])")],
             &[(64, "(req=[0-9a-f]{8})")],
         ];
-        let groups: Vec<Group> = sets.iter().map(|p| Group::new(p).unwrap()).collect();
+        let groups: Vec<Group> = sets.iter().map(|p| Group::new(p, build(p).unwrap())).collect();
         let t = sample();
         // The whole text, and line ranges as context regions give them.
         let lines: Vec<usize> =
@@ -637,7 +735,7 @@ mod tests {
         let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
         for ranges in [std::slice::from_ref(&(0..t.len())), &parts[..]] {
             let mut expected: Vec<(usize, u64, usize)> =
-                groups.iter().flat_map(|g| firsts_by_lines(g, &t, ranges)).collect();
+                groups.iter().flat_map(|g| firsts_by_lines(g, t, ranges)).collect();
             expected.sort_unstable();
             assert!(expected.len() > 300, "{}", expected.len());
             let mut with_caches: Vec<(&Group, Cache)> =
@@ -645,11 +743,38 @@ mod tests {
             let mut pairs: Vec<(&Group, &mut Cache)> =
                 with_caches.iter_mut().map(|(g, c)| (*g, c)).collect();
             let mut firsts = Vec::new();
-            let gave_up = walk(pairs.iter_mut().collect(), &t, ranges, &mut firsts);
+            let gave_up = walk(pairs.iter_mut().collect(), t, ranges, &mut firsts);
             assert_eq!(gave_up, 0);
             firsts.sort_unstable();
             assert_eq!(firsts, expected);
         }
+    }
+
+    #[test]
+    fn the_builtin_grouping_is_what_calibration_gives() {
+        let set = crate::detect::DetectorSet::load(&[]).unwrap();
+        let patterns: Vec<(u64, &str, bool)> =
+            set.gate.patterns.iter().map(|(b, p, c)| (*b, p.as_str(), *c)).collect();
+        let mut calibrated: [Vec<Vec<usize>>; 2] = Default::default();
+        for (needs_context, lists) in calibrated.iter_mut().enumerate() {
+            let kind: Vec<(u64, &str)> = patterns
+                .iter()
+                .filter(|p| p.2 == (needs_context == 1))
+                .map(|&(b, p, _)| (b, p))
+                .collect();
+            *lists = calibrate(&kind, &mut Trials::default()).unwrap();
+        }
+        let builtin =
+            BUILTIN_GROUPS.map(|kind| kind.iter().map(|g| g.to_vec()).collect::<Vec<_>>());
+        let update = format!(
+            "the built-in detectors changed: in gate.rs set BUILTIN_KEY = {:#x} and BUILTIN_GROUPS = {:?}",
+            key(&patterns),
+            calibrated
+        );
+        assert_eq!(key(&patterns), BUILTIN_KEY, "{update}");
+        assert_eq!(builtin, calibrated, "{update}");
+        // Any other set is calibrated.
+        assert_ne!(key(&patterns[1..]), BUILTIN_KEY);
     }
 
     #[test]
@@ -677,6 +802,6 @@ mod tests {
             seen |= group.mask;
         }
         assert_eq!(seen, gate.gated);
-        assert!(sample_memory(&[(1, "([0-9]{7})")]).unwrap() < GROUP_MEMORY);
+        assert!(sample_memory(&build(&[(1, "([0-9]{7})")]).unwrap()) < GROUP_MEMORY);
     }
 }
