@@ -8,6 +8,7 @@
 
 use regex_automata::meta::Regex;
 use serde::Deserialize;
+use std::borrow::Cow;
 
 use crate::finding::{Category, ValueList};
 
@@ -77,12 +78,12 @@ impl TestData {
             let reason = format!("test-data {}: {} / {}", spec.id, spec.en, spec.ja);
             let rule = Rule { id: spec.id, reason, category: spec.category, on: spec.on, regex };
             for example in &spec.examples {
-                if !rule.matches(&Forms::new(example)) {
+                if !rule.matches(&mut Forms::new(example)) {
                     problems.push(format!("{}: example does not match: {example:?}", rule.id));
                 }
             }
             for negative in &spec.negative_examples {
-                if rule.matches(&Forms::new(negative)) {
+                if rule.matches(&mut Forms::new(negative)) {
                     problems.push(format!("{}: negative example matches: {negative:?}", rule.id));
                 }
             }
@@ -102,36 +103,47 @@ impl TestData {
 
     /// Why `value`, found as `category`, is known test data, if it is.
     pub fn recognise(&self, category: Category, value: &str) -> Option<&str> {
-        // Asked of every finding: the value's two forms are made once, for
-        // all the category's rules, and only if it has any.
-        let mut forms = None;
-        let mut matches = |r: &Rule| r.matches(forms.get_or_insert_with(|| Forms::new(value)));
-        if let Some(rule) = self.rules.iter().find(|r| r.category == category && matches(r)) {
+        // Asked of every finding: the forms of the value its category's rules
+        // read are made once, for all of them, and only those.
+        let mut forms = Forms::new(value);
+        if let Some(rule) =
+            self.rules.iter().find(|r| r.category == category && r.matches(&mut forms))
+        {
             return Some(&rule.reason);
         }
         self.values.contains(value).then_some(USER_REASON)
     }
 }
 
-/// A value as the rules read it: folded and lower-cased, or its digits.
-struct Forms {
-    lower: String,
-    digits: String,
+/// A value as the rules read it, each form made when first asked for.
+struct Forms<'v> {
+    folded: Cow<'v, str>,
+    lower: Option<String>,
+    digits: Option<String>,
 }
 
-impl Forms {
-    fn new(value: &str) -> Forms {
-        let folded = super::normalize::fold_str(value);
-        let digits = folded.chars().filter(char::is_ascii_digit).collect();
-        Forms { lower: folded.to_lowercase(), digits }
+impl<'v> Forms<'v> {
+    fn new(value: &'v str) -> Forms<'v> {
+        Forms { folded: super::normalize::fold_cow(value), lower: None, digits: None }
+    }
+
+    /// Folded and lower-cased.
+    fn lower(&mut self) -> &str {
+        self.lower.get_or_insert_with(|| self.folded.to_lowercase())
+    }
+
+    /// Its ASCII digits, folded first (full-width digits count).
+    fn digits(&mut self) -> &str {
+        self.digits
+            .get_or_insert_with(|| self.folded.chars().filter(char::is_ascii_digit).collect())
     }
 }
 
 impl Rule {
-    fn matches(&self, forms: &Forms) -> bool {
+    fn matches(&self, forms: &mut Forms<'_>) -> bool {
         match self.on {
-            On::Value => self.regex.is_match(&forms.lower),
-            On::Digits => self.regex.is_match(&forms.digits),
+            On::Value => self.regex.is_match(forms.lower()),
+            On::Digits => self.regex.is_match(forms.digits()),
         }
     }
 }
