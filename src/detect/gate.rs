@@ -96,12 +96,16 @@ pub(crate) struct Scratch {
     caches: Vec<Cache>,
 }
 
+/// One line's matches of one detector, as the gate saw them: (line start,
+/// detector bit, where its first match there ends, where its last ends).
+type Ends = (usize, u64, usize, usize);
+
 /// Lines and the detectors that may match on them.
 #[derive(Debug, Default)]
 pub(crate) struct Flags {
-    /// (line start, detector bit, where the detector's first match on the
-    /// line ends), by line start: one entry per detector a line flags.
-    firsts: Vec<(usize, u64, usize)>,
+    /// By line start: one entry per detector a line flags (two where
+    /// detectors past the 63rd share a bit across groups).
+    ends: Vec<Ends>,
     /// Bits of detectors whose group gave up: they run on every line.
     everywhere: u64,
     /// Bits the gate decides; detectors outside it run wherever they did.
@@ -113,31 +117,41 @@ pub(crate) struct Flags {
 impl Flags {
     /// The entries of the line starting at `line_start`. Calls must come in
     /// increasing order of line start.
-    fn line(&mut self, line_start: usize) -> &[(usize, u64, usize)] {
-        while self.next < self.firsts.len() && self.firsts[self.next].0 < line_start {
+    fn line(&mut self, line_start: usize) -> &[Ends] {
+        while self.next < self.ends.len() && self.ends[self.next].0 < line_start {
             self.next += 1;
         }
-        let rest = &self.firsts[self.next..];
+        let rest = &self.ends[self.next..];
         &rest[..rest.iter().take_while(|&&(start, ..)| start == line_start).count()]
     }
 
     /// The detector bits that may match on the line starting at
     /// `line_start`. Calls must come in increasing order of line start.
     pub(crate) fn at(&mut self, line_start: usize) -> u64 {
-        let flagged = self.line(line_start).iter().fold(0, |m, &(_, bit, _)| m | bit);
+        let flagged = self.line(line_start).iter().fold(0, |m, &(_, bit, ..)| m | bit);
         flagged | self.everywhere | !self.gated
     }
 
-    /// Where the first match of the detector with `bit` on the line
-    /// starting at `line_start` ends, if the gate knows. No match can start
-    /// before it by more than the pattern's longest match, which lets the
-    /// detector's own search skip the line's beginning on a table row.
+    /// Where the first and the last match of the detector with `bit` on the
+    /// line starting at `line_start` end, if the gate knows. No match can
+    /// start before the first end by more than the pattern's longest match,
+    /// nor end after the last: the detector's own search reads only the part
+    /// of the line between (on a table row, one cell or two).
     /// Calls must come in increasing order of line start.
-    pub(crate) fn first_end(&mut self, line_start: usize, bit: u64) -> Option<usize> {
+    pub(crate) fn ends(&mut self, line_start: usize, bit: u64) -> Option<(usize, usize)> {
         if (self.everywhere | !self.gated) & bit != 0 {
             return None;
         }
-        self.line(line_start).iter().find(|&&(_, b, _)| b == bit).map(|&(.., end)| end)
+        self.line(line_start).iter().filter(|&&(_, b, ..)| b == bit).fold(
+            None,
+            |span, &(.., f, l)| {
+                Some(
+                    span.map_or((f, l), |(first, last): (usize, usize)| {
+                        (first.min(f), last.max(l))
+                    }),
+                )
+            },
+        )
     }
 }
 
@@ -203,7 +217,7 @@ impl Gate {
         scratch: &mut Scratch,
         flags: &mut Flags,
     ) {
-        flags.firsts.clear();
+        flags.ends.clear();
         flags.next = 0;
         flags.everywhere = 0;
         flags.gated = self.gated;
@@ -215,11 +229,11 @@ impl Gate {
             let ranges = if needs_context { context } else { std::slice::from_ref(&whole) };
             let these: Vec<&mut (&Group, &mut Cache)> =
                 groups.iter_mut().filter(|(g, _)| g.needs_context == needs_context).collect();
-            flags.everywhere |= walk(these, t, ranges, &mut flags.firsts);
+            flags.everywhere |= walk(these, t, ranges, &mut flags.ends);
         }
         // Each group lists its lines in order: merge the groups' lists (a
         // stable sort that finds runs is linear on one group's list).
-        flags.firsts.sort_by_key(|&(start, ..)| start);
+        flags.ends.sort_by_key(|&(start, ..)| start);
     }
 }
 
@@ -343,7 +357,7 @@ impl<'p> Trials<'p> {
 
 /// Walks the DFAs of `groups` over `ranges` of `t` side by side and adds, for
 /// each line and each pattern matching on it, the pattern's bit and where
-/// its first match there ends to `firsts`. Returns the bits of the groups
+/// its first and its last match there end to `ends`. Returns the bits of the groups
 /// whose lazy DFA gave up (its cache kept filling): their detectors run on
 /// every line of this text.
 ///
@@ -357,7 +371,7 @@ fn walk(
     mut groups: Vec<&mut (&Group, &mut Cache)>,
     t: &str,
     ranges: &[Range<usize>],
-    firsts: &mut Vec<(usize, u64, usize)>,
+    ends: &mut Vec<Ends>,
 ) -> u64 {
     let bytes = t.as_bytes();
     let mut walkers: Vec<Walker<'_>> = groups
@@ -375,19 +389,19 @@ fn walk(
                 [a, b] => {
                     for at in range.clone() {
                         let byte = bytes[at];
-                        a.step(bytes, at, byte, firsts);
-                        b.step(bytes, at, byte, firsts);
+                        a.step(bytes, at, byte, ends);
+                        b.step(bytes, at, byte, ends);
                     }
                 }
                 [a] => {
                     for at in range.clone() {
-                        a.step(bytes, at, bytes[at], firsts);
+                        a.step(bytes, at, bytes[at], ends);
                     }
                 }
                 _ => unreachable!("chunks of two"),
             }
         }
-        walkers.iter_mut().for_each(|w| w.finish(bytes, range.end, firsts));
+        walkers.iter_mut().for_each(|w| w.finish(bytes, range.end, ends));
     }
     walkers.iter().filter(|w| w.status == Status::GaveUp).fold(0, |m, w| m | w.group.mask)
 }
@@ -433,7 +447,7 @@ impl<'a> Walker<'a> {
 
     /// Reads `byte`, at `at`.
     #[inline(always)]
-    fn step(&mut self, bytes: &[u8], at: usize, byte: u8, firsts: &mut Vec<(usize, u64, usize)>) {
+    fn step(&mut self, bytes: &[u8], at: usize, byte: u8, ends: &mut Vec<Ends>) {
         if self.status != Status::Walking {
             return;
         }
@@ -460,7 +474,7 @@ impl<'a> Walker<'a> {
         self.sid = next;
         if next.is_tagged() {
             if next.is_match() {
-                self.group.record(bytes, next, at, self.cache, &mut self.lines, firsts);
+                self.group.record(bytes, next, at, self.cache, &mut self.lines, ends);
             } else if next.is_dead() {
                 self.status = Status::Done;
                 self.cache.search_finish(at);
@@ -473,7 +487,7 @@ impl<'a> Walker<'a> {
     /// Ends the range at `end`: matches are reported one byte late, so the
     /// byte after the range (or the end of the text) says whether one ends
     /// there.
-    fn finish(&mut self, bytes: &[u8], end: usize, firsts: &mut Vec<(usize, u64, usize)>) {
+    fn finish(&mut self, bytes: &[u8], end: usize, ends: &mut Vec<Ends>) {
         if self.status != Status::Walking {
             return;
         }
@@ -485,7 +499,7 @@ impl<'a> Walker<'a> {
         match last {
             Ok(sid) if !sid.is_quit() => {
                 if sid.is_match() {
-                    self.group.record(bytes, sid, end, self.cache, &mut self.lines, firsts);
+                    self.group.record(bytes, sid, end, self.cache, &mut self.lines, ends);
                 }
                 self.status = Status::Done;
                 self.cache.search_finish(end);
@@ -503,8 +517,9 @@ impl Group {
         Group { dfa, needs_context: false, bits, mask }
     }
 
-    /// Records the patterns of match state `sid`, whose matches end at `end`,
-    /// that have not matched earlier on their line.
+    /// Records the patterns of match state `sid`, whose matches end at `end`:
+    /// a new entry for a pattern's first match on its line, a later last
+    /// end for the others.
     fn record(
         &self,
         bytes: &[u8],
@@ -512,7 +527,7 @@ impl Group {
         end: usize,
         cache: &Cache,
         lines: &mut LineSeen,
-        firsts: &mut Vec<(usize, u64, usize)>,
+        ends: &mut Vec<Ends>,
     ) {
         // Matches hold no line break, so the last byte of a match (or, for
         // an empty one, its position) is on its line.
@@ -522,32 +537,35 @@ impl Group {
             lines.end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
             lines.seen = 0;
         }
-        if lines.seen & self.mask == self.mask {
-            return;
-        }
         for i in 0..self.dfa.match_len(cache, sid) {
             let bit = self.bits[self.dfa.match_pattern(cache, sid, i).as_usize()];
+            let slot = &mut lines.slots[bit.trailing_zeros() as usize];
             if lines.seen & bit == 0 {
                 // Matches come by end: the first is the earliest to end.
                 lines.seen |= bit;
-                firsts.push((lines.start, bit, end));
+                *slot = ends.len();
+                ends.push((lines.start, bit, end, end));
+            } else {
+                ends[*slot].3 = end;
             }
         }
     }
 }
 
 /// The line holding a group's last match end: its start, the end of the
-/// line (its newline, or the text's end), the bits seen on it.
+/// line (its newline, or the text's end), the bits seen on it and, per bit,
+/// where its entry is.
 #[derive(Debug, Clone, Copy)]
 struct LineSeen {
     start: usize,
     end: usize,
     seen: u64,
+    slots: [usize; 64],
 }
 
 impl Default for LineSeen {
     fn default() -> LineSeen {
-        LineSeen { start: usize::MAX, end: 0, seen: 0 }
+        LineSeen { start: usize::MAX, end: 0, seen: 0, slots: [0; 64] }
     }
 }
 
@@ -671,48 +689,49 @@ mod tests {
             (4, "x([0-9]+)", false),
         ])
         .unwrap();
-        let t = "a 123-4567\nnone\nb@c x12\n\nx9";
-        // Per line and pattern, where its earliest match ends: `x12` ends
-        // at 23, `x1` at 22; `x9` at 27.
+        let t = "a 123-4567\nnone\nb@c x12 x3\n\nx9";
+        // Per line and pattern, where its earliest and its latest match
+        // end: `x1` ends at 22, `x12` at 23, `x3` at 26; `x9` at 30.
         let mut flags = Flags::default();
         gate.flag(t, &[], &mut gate.scratch(), &mut flags);
-        assert_eq!(flags.firsts, [(0, 1, 10), (16, 2, 18), (16, 4, 22), (25, 4, 27)]);
-        let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(24)];
+        assert_eq!(flags.ends, [(0, 1, 10, 10), (16, 2, 18, 18), (16, 4, 22, 26), (28, 4, 30, 30)]);
+        let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(27)];
         assert_eq!(at.map(|bits| bits & 7), [1, 0, 6, 0]);
         assert_eq!(at.map(|bits| bits & 8), [8; 4], "patterns outside the gate always run");
         let mut flags = Flags::default();
         gate.flag(t, &[], &mut gate.scratch(), &mut flags);
-        assert_eq!(flags.first_end(0, 1), Some(10));
-        assert_eq!(flags.first_end(16, 2), Some(18));
-        assert_eq!(flags.first_end(16, 4), Some(22));
-        assert_eq!(flags.first_end(16, 1), None);
-        assert_eq!(flags.first_end(25, 4), Some(27));
-        assert_eq!(flags.first_end(25, 8), None, "not gated: unknown");
+        assert_eq!(flags.ends(0, 1), Some((10, 10)));
+        assert_eq!(flags.ends(16, 2), Some((18, 18)));
+        assert_eq!(flags.ends(16, 4), Some((22, 26)));
+        assert_eq!(flags.ends(16, 1), None);
+        assert_eq!(flags.ends(28, 4), Some((30, 30)));
+        assert_eq!(flags.ends(28, 8), None, "not gated: unknown");
+        // Detectors past the 63rd share a bit, in whatever groups: a line's
+        // entries for it are taken together.
+        let mut flags =
+            Flags { ends: vec![(0, 1, 9, 12), (0, 1, 5, 7)], gated: 1, ..Flags::default() };
+        assert_eq!(flags.ends(0, 1), Some((5, 12)));
     }
 
-    /// Per line and pattern, where its first match ends, by the crate's own
-    /// overlapping search, line by line: what [`walk`] must find.
-    fn firsts_by_lines(
-        group: &Group,
-        t: &str,
-        ranges: &[Range<usize>],
-    ) -> Vec<(usize, u64, usize)> {
+    /// Per line and pattern, where its first and its last match end, by the
+    /// crate's own overlapping search, line by line: what [`walk`] must find.
+    fn ends_by_lines(group: &Group, t: &str, ranges: &[Range<usize>]) -> Vec<Ends> {
         let mut cache = group.dfa.create_cache();
-        let mut out = Vec::new();
+        let mut out: Vec<Ends> = Vec::new();
         for range in ranges {
             let mut start = range.start;
             for line in t[range.clone()].split_inclusive('\n') {
                 let end = start + line.trim_end_matches('\n').len();
                 let input = Input::new(t).range(start..end);
                 let mut state = OverlappingState::start();
-                let mut seen = 0;
+                let from = out.len();
                 loop {
                     group.dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).unwrap();
                     let Some(m) = state.get_match() else { break };
                     let bit = group.bits[m.pattern().as_usize()];
-                    if seen & bit == 0 {
-                        seen |= bit;
-                        out.push((start, bit, m.offset()));
+                    match out[from..].iter_mut().find(|e| e.1 == bit) {
+                        Some(e) => e.3 = m.offset(),
+                        None => out.push((start, bit, m.offset(), m.offset())),
                     }
                 }
                 start += line.len();
@@ -735,19 +754,19 @@ mod tests {
             std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
         for ranges in [std::slice::from_ref(&(0..t.len())), &parts[..]] {
-            let mut expected: Vec<(usize, u64, usize)> =
-                groups.iter().flat_map(|g| firsts_by_lines(g, t, ranges)).collect();
+            let mut expected: Vec<Ends> =
+                groups.iter().flat_map(|g| ends_by_lines(g, t, ranges)).collect();
             expected.sort_unstable();
             assert!(expected.len() > 300, "{}", expected.len());
             let mut with_caches: Vec<(&Group, Cache)> =
                 groups.iter().map(|g| (g, g.dfa.create_cache())).collect();
             let mut pairs: Vec<(&Group, &mut Cache)> =
                 with_caches.iter_mut().map(|(g, c)| (*g, c)).collect();
-            let mut firsts = Vec::new();
-            let gave_up = walk(pairs.iter_mut().collect(), t, ranges, &mut firsts);
+            let mut ends = Vec::new();
+            let gave_up = walk(pairs.iter_mut().collect(), t, ranges, &mut ends);
             assert_eq!(gave_up, 0);
-            firsts.sort_unstable();
-            assert_eq!(firsts, expected);
+            ends.sort_unstable();
+            assert_eq!(ends, expected);
         }
     }
 

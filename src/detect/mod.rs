@@ -796,13 +796,16 @@ impl DetectorSet {
                     continue;
                 }
                 // No match starts before the first one to end, less the
-                // longest match the pattern can make.
-                let from = flags
-                    .first_end(line_start, detector_bit(d))
+                // longest match the pattern can make, nor ends after the
+                // last one to end.
+                let ends = flags.ends(line_start, detector_bit(d));
+                let from = ends
+                    .map(|(first, _)| first)
                     .zip(det.max_len)
                     .map_or(line_start, |(end, longest)| {
                         end.saturating_sub(longest).max(line_start)
                     });
+                let to = ends.map_or(line_end, |(_, last)| last.min(line_end));
                 // A hit of this detector from its folded byte range.
                 let hit = |start: usize, end: usize, field, confidence| Hit {
                     detector: d,
@@ -813,11 +816,12 @@ impl DetectorSet {
                     field,
                     confidence,
                 };
-                let mut run = |range: std::ops::Range<usize>, from: usize| {
+                let mut run = |range: std::ops::Range<usize>, from: usize, to: usize| {
                     let candidate = Line {
                         text: t,
                         range,
                         from: floor_char_boundary(t, from),
+                        to: ceil_char_boundary(t, to),
                         columns: row_columns,
                         field_of: &field_of,
                     };
@@ -861,11 +865,12 @@ impl DetectorSet {
                                 run(
                                     line_start + span.start..line_start + span.end,
                                     line_start + span.start,
+                                    line_start + span.end,
                                 );
                             }
                         }
                     }
-                    None => run(line_start..line_end, from),
+                    None => run(line_start..line_end, from, to),
                 }
             }
             // A header row names columns: `氏名<TAB>住所` is no label and value.
@@ -1102,9 +1107,10 @@ impl DetectorSet {
         let ls = candidate.range.start;
         let line = &t[candidate.range.clone()];
         let mut at = candidate.from - ls;
+        let to = candidate.to - ls;
         let (mut retries, mut run_end) = (0, 0);
-        while at <= line.len() {
-            let input = Input::new(line).range(at..);
+        while at <= to {
+            let input = Input::new(line).range(at..to);
             let (m, group) = if det.whole {
                 let Some(m) = regex.search_with(cache, &input) else { break };
                 (m, Some(m.span()))
@@ -1129,12 +1135,12 @@ impl DetectorSet {
                 // any, starts later inside this match.
                 retries += 1;
                 at = if retries > MAX_RETRIES_PER_RUN { run_end } else { next_char(m.start()) };
-                if m.start() >= line.len() {
+                if m.start() >= to {
                     break;
                 }
                 continue;
             }
-            at = m.end().max(next_char(m.start()).min(line.len() + 1));
+            at = m.end().max(next_char(m.start()).min(to + 1));
             let field = field_of(ls + cs);
             // The text around the value that can speak for it: a window each
             // side, cut at the nearest other number (only worked out for a
@@ -1175,6 +1181,8 @@ struct Line<'a> {
     range: std::ops::Range<usize>,
     /// Where in `text` the search may start: no match starts before.
     from: usize,
+    /// Where in `text` the search may end: no match ends after.
+    to: usize,
     /// The header of delimited text.
     columns: Option<&'a Columns>,
     /// The field index of a folded byte offset, for delimited text.
@@ -1199,6 +1207,14 @@ fn next_line(
     let start = memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |n| n + 1);
     let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(t.len(), |n| pos + n);
     Some((start, end))
+}
+
+/// The nearest character boundary of `t` at or after `i`.
+fn ceil_char_boundary(t: &str, mut i: usize) -> usize {
+    while !t.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// The nearest character boundary of `t` at or before `i`.
