@@ -1209,7 +1209,8 @@ fn next_line(
     Some((start, end))
 }
 
-/// The nearest character boundary of `t` at or after `i`.
+/// The nearest character boundary of `t` at or after `i` (`str`'s own needs
+/// Rust 1.91, past the crate's MSRV).
 fn ceil_char_boundary(t: &str, mut i: usize) -> usize {
     while !t.is_char_boundary(i) {
         i += 1;
@@ -1382,8 +1383,10 @@ fn has_keyword(words: &AhoCorasick, t: &str, range: std::ops::Range<usize>) -> b
 /// Whether the keyword at `b[s..e]` stands as a word of its own: an ASCII
 /// letter at either end must not touch another letter. The context index
 /// and the per-value test share it, so a keyword inside an identifier (`cc`
-/// in the hex of a UUID) makes no line a candidate that no value could use.
-fn is_whole_word(b: &[u8], s: usize, e: usize) -> bool {
+/// in the hex of a UUID) makes no line a candidate that no value could use;
+/// the name engine's labels follow the same rule (`name` is no label in
+/// `rename`).
+pub(super) fn is_whole_word(b: &[u8], s: usize, e: usize) -> bool {
     let letter = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_alphabetic);
     let open_start = b[s].is_ascii_alphabetic() && letter(s.checked_sub(1));
     let open_end = b[e - 1].is_ascii_alphabetic() && letter(Some(e));

@@ -476,15 +476,11 @@ impl Names {
     fn labels_in(&self, line: &str, out: &mut Vec<Label>) {
         out.clear();
         let Some(ac) = &self.labels else { return };
-        let b = line.as_bytes();
-        let letter = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphabetic);
         let mut negatives: Vec<Range<usize>> = Vec::new();
         for m in ac.find_overlapping_iter(line) {
             let (s, e) = (m.start(), m.end());
             // ASCII labels only as whole words: `name` is no label in `rename`.
-            if (b[s].is_ascii_alphabetic() && s > 0 && letter(s - 1))
-                || (b[e - 1].is_ascii_alphabetic() && letter(e))
-            {
+            if !super::is_whole_word(line.as_bytes(), s, e) {
                 continue;
             }
             match self.label_forms[m.pattern().as_usize()] {
