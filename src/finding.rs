@@ -368,49 +368,70 @@ pub type RecordKey<'a> =
 /// their first findings. Nothing is allocated per record: the observers of a
 /// scan (`crate::subject`, `crate::incident`) see every record of a share.
 pub fn for_each_record<'a>(findings: &'a [Finding], mut each: impl FnMut(&[&'a Finding])) {
-    // The record of each finding, numbered by first appearance. A record's
-    // findings mostly come together: the last record is tried before the map.
-    let mut by_record: rustc_hash::FxHashMap<RecordKey<'_>, u32> = Default::default();
-    let mut last: Option<(RecordKey<'_>, u32)> = None;
-    let mut of: Vec<u32> = Vec::with_capacity(findings.len());
-    let mut counts: Vec<u32> = Vec::new();
-    for f in findings {
-        if f.is_column() {
-            of.push(u32::MAX);
-            continue;
-        }
-        let record = f.record_key();
-        let n = match last {
-            Some((key, n)) if key == record => n,
-            _ => *by_record.entry(record).or_insert_with(|| {
-                counts.push(0);
-                counts.len() as u32 - 1
-            }),
-        };
-        last = Some((record, n));
-        counts[n as usize] += 1;
-        of.push(n);
-    }
-    // The findings in record order (a stable counting sort).
-    let mut start: Vec<u32> = Vec::with_capacity(counts.len() + 1);
-    let mut total = 0;
-    for c in &counts {
-        start.push(total);
-        total += c;
-    }
-    start.push(total);
-    let mut next = start.clone();
-    let mut order = vec![0u32; total as usize];
-    for (i, &n) in of.iter().enumerate().filter(|&(_, &n)| n != u32::MAX) {
-        order[next[n as usize] as usize] = i as u32;
-        next[n as usize] += 1;
-    }
+    let records = Records::of(findings, |f| !f.is_column());
     let mut members: Vec<&Finding> = Vec::new();
-    for range in start.windows(2) {
+    for record in records.iter() {
         members.clear();
-        let record = &order[range[0] as usize..range[1] as usize];
         members.extend(record.iter().map(|&i| &findings[i as usize]));
         each(&members);
+    }
+}
+
+/// The records of a batch: the indices of the findings `keep` takes, record
+/// by record ([`Finding::record_key`]), records in the order of their first
+/// findings and findings in batch order; two vectors, whatever the number of
+/// records.
+pub(crate) struct Records {
+    order: Vec<u32>,
+    start: Vec<u32>,
+}
+
+impl Records {
+    pub(crate) fn of(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Records {
+        // The record of each finding, numbered by first appearance. A
+        // record's findings mostly come together: the last record is tried
+        // before the map.
+        let mut by_record: rustc_hash::FxHashMap<RecordKey<'_>, u32> = Default::default();
+        let mut last: Option<(RecordKey<'_>, u32)> = None;
+        let mut of: Vec<u32> = Vec::with_capacity(findings.len());
+        let mut counts: Vec<u32> = Vec::new();
+        for f in findings {
+            if !keep(f) {
+                of.push(u32::MAX);
+                continue;
+            }
+            let record = f.record_key();
+            let n = match last {
+                Some((key, n)) if key == record => n,
+                _ => *by_record.entry(record).or_insert_with(|| {
+                    counts.push(0);
+                    counts.len() as u32 - 1
+                }),
+            };
+            last = Some((record, n));
+            counts[n as usize] += 1;
+            of.push(n);
+        }
+        // The findings in record order (a stable counting sort).
+        let mut start: Vec<u32> = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0;
+        for c in &counts {
+            start.push(total);
+            total += c;
+        }
+        start.push(total);
+        let mut next = start.clone();
+        let mut order = vec![0u32; total as usize];
+        for (i, &n) in of.iter().enumerate().filter(|&(_, &n)| n != u32::MAX) {
+            order[next[n as usize] as usize] = i as u32;
+            next[n as usize] += 1;
+        }
+        Records { order, start }
+    }
+
+    /// Each record's findings, as indices into the batch.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u32]> {
+        self.start.windows(2).map(|r| &self.order[r[0] as usize..r[1] as usize])
     }
 }
 

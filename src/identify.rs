@@ -22,13 +22,12 @@
 //!
 //! This module knows nothing of files or detectors: it reads findings.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::finding::{Category, Finding, Level};
+use crate::finding::{Category, Finding, Level, Records};
 
 const BUILTIN: &str = include_str!("../patterns/combinations.toml");
 
@@ -219,29 +218,17 @@ impl<'r> Identify<'r> {
     /// Groups the (non-column, non-test-data) findings of `batch` into
     /// records, fires the record rules and sets levels, at least `floor`.
     fn group(&mut self, batch: &mut [Finding], floor: Option<Level>) {
-        let mut index: HashMap<crate::finding::RecordKey<'_>, usize> = HashMap::new();
-        let mut records: Vec<(u16, Vec<usize>)> = Vec::new();
-        for (i, f) in batch.iter().enumerate() {
-            if f.is_column() || f.test_data {
-                continue;
-            }
-            let r = *index.entry(f.record_key()).or_insert_with(|| {
-                records.push((0, Vec::new()));
-                records.len() - 1
-            });
-            records[r].0 |= f.category.bit();
-            records[r].1.push(i);
-        }
-        drop(index);
+        let records = Records::of(batch, |f| !f.is_column() && !f.test_data);
         let mut keys = Vec::new();
-        let mut levels = Vec::with_capacity(records.len());
-        for (present, members) in &records {
+        let mut levels = Vec::new();
+        for members in records.iter() {
+            let found = || members.iter().map(|&i| &batch[i as usize]);
+            let present = found().fold(0, |bits, f| bits | f.category.bit());
             self.present |= present;
-            let (level, ids) = self.rules.fire(Scope::Record, *present);
+            let (level, ids) = self.rules.fire(Scope::Record, present);
             self.fired |= ids;
             self.level = self.level.max(level);
             levels.push(level);
-            let found = || members.iter().map(|&i| &batch[i]);
             // Whole-file and column findings (subject 0) name no one value.
             if !found().any(|f| f.subject != 0) {
                 continue;
@@ -252,9 +239,9 @@ impl<'r> Identify<'r> {
                 self.people.unnamed += 1;
             }
         }
-        for ((_, members), level) in records.iter().zip(levels) {
+        for (members, level) in records.iter().zip(levels) {
             for &i in members {
-                batch[i].identifiability = level.max(floor);
+                batch[i as usize].identifiability = level.max(floor);
             }
         }
     }
