@@ -588,8 +588,29 @@ fn canonical_chars(value: &str) -> impl Iterator<Item = char> + '_ {
         } else {
             c
         };
-        c.to_lowercase()
+        // Kana and kanji skip the search of the case tables.
+        let (same, lower) = if is_caseless_cjk(c) { (Some(c), None) } else { (None, Some(c)) };
+        same.into_iter().chain(lower.into_iter().flat_map(char::to_lowercase))
     })
+}
+
+/// Whether `c` is in the block of CJK punctuation, kana and kanji
+/// (U+3000–U+9FFF), which holds no letter with case: most characters of a
+/// Japanese value, whose lower case is then themselves without a search of
+/// the case tables.
+pub(crate) fn is_caseless_cjk(c: char) -> bool {
+    ('\u{3000}'..='\u{9FFF}').contains(&c)
+}
+
+/// `s` in lower case, borrowed when it already is (ASCII without capitals,
+/// Japanese).
+pub(crate) fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    let lower = |c: char| if c.is_ascii() { !c.is_ascii_uppercase() } else { is_caseless_cjk(c) };
+    if s.chars().all(lower) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// A set of values compared in [`canonical`] form: allowlisted values and a
@@ -630,11 +651,18 @@ pub fn random_hex() -> String {
 /// otherwise the last few digits or letters, with separators kept so the shape
 /// stays readable.
 pub fn mask(category: Category, value: &str) -> String {
+    fn head(s: &str, n: usize) -> &str {
+        &s[..s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)]
+    }
+    let joined = |parts: &[&str]| {
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        parts.iter().for_each(|p| out.push_str(p));
+        out
+    };
     match category {
         Category::Email => match value.rsplit_once('@') {
             Some((local, domain)) => {
-                let keep: String = local.chars().take(2.min(local.chars().count() / 2)).collect();
-                format!("{keep}***@{domain}")
+                joined(&[head(local, 2.min(local.chars().count() / 2)), "***@", domain])
             }
             None => "***".to_string(),
         },
@@ -642,8 +670,7 @@ pub fn mask(category: Category, value: &str) -> String {
         Category::Gender => "***".to_string(),
         Category::Address | Category::Occupation | Category::Name => {
             let keep = if category == Category::Address { 3 } else { 1 };
-            let shown: String = value.chars().take(keep).collect();
-            format!("{shown}***")
+            joined(&[head(value, keep), "***"])
         }
         _ => {
             // Digits and Latin letters (half- or full-width) carry the value;
@@ -659,16 +686,15 @@ pub fn mask(category: Category, value: &str) -> String {
                 _ => 4,
             };
             let mut seen = 0;
-            value
-                .chars()
-                .map(|c| {
-                    if !is_significant(c) {
-                        return c;
-                    }
-                    seen += 1;
-                    if seen > significant - keep { c } else { '*' }
-                })
-                .collect()
+            let mut out = String::with_capacity(value.len());
+            out.extend(value.chars().map(|c| {
+                if !is_significant(c) {
+                    return c;
+                }
+                seen += 1;
+                if seen > significant - keep { c } else { '*' }
+            }));
+            out
         }
     }
 }
@@ -688,6 +714,25 @@ mod tests {
         assert_eq!(mask(Category::BirthDate, "1985年4月1日"), "****年*月*日");
         assert_eq!(mask(Category::Address, "東京都千代田区千代田1-1"), "東京都***");
         assert_eq!(mask(Category::MyNumber, "6214 9832 0257"), "**** **** 0257");
+        assert_eq!(mask(Category::Name, "山田太郎"), "山***");
+        assert_eq!(mask(Category::Address, "京都"), "京都***", "shorter than what is kept");
+        assert_eq!(mask(Category::Email, "山田@例え.jp"), "山***@例え.jp");
+        assert_eq!(mask(Category::Email, "no-at-sign"), "***");
+    }
+
+    #[test]
+    fn japanese_has_no_case() {
+        for c in ('\u{3000}'..='\u{9FFF}').filter(|&c| is_caseless_cjk(c)) {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+        assert!(!is_caseless_cjk('Ａ') && !is_caseless_cjk('A') && !is_caseless_cjk('É'));
+        for (s, borrowed) in
+            [("abc-1", true), ("山田 たろう", true), ("", true), ("Abc", false), ("émile", false)]
+        {
+            let lower = lowercase(s);
+            assert_eq!(lower, s.to_lowercase());
+            assert_eq!(matches!(lower, std::borrow::Cow::Borrowed(_)), borrowed, "{s}");
+        }
     }
 
     #[test]

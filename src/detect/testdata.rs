@@ -10,7 +10,7 @@ use regex_automata::meta::Regex;
 use serde::Deserialize;
 use std::borrow::Cow;
 
-use crate::finding::{Category, ValueList};
+use crate::finding::{Category, ValueList, lowercase};
 
 /// The built-in rules.
 const BUILTIN: &str = include_str!("../../patterns/test-data.toml");
@@ -118,7 +118,9 @@ impl TestData {
 /// A value as the rules read it, each form made when first asked for.
 struct Forms<'v> {
     folded: Cow<'v, str>,
-    lower: Option<String>,
+    /// Built once asked for; `Some(None)` when the folded value is its own
+    /// lower case.
+    lower: Option<Option<String>>,
     digits: Option<String>,
 }
 
@@ -129,7 +131,12 @@ impl<'v> Forms<'v> {
 
     /// Folded and lower-cased.
     fn lower(&mut self) -> &str {
-        self.lower.get_or_insert_with(|| self.folded.to_lowercase())
+        let folded = &self.folded;
+        let lower = self.lower.get_or_insert_with(|| match lowercase(folded) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(lower) => Some(lower),
+        });
+        lower.as_deref().unwrap_or(folded)
     }
 
     /// Its ASCII digits, folded first (full-width digits count).
