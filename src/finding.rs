@@ -518,7 +518,7 @@ pub fn subject_key(category: Category, value: &str) -> u64 {
     let mut buf = [0u8; 64];
     let mut n = 0;
     if value.is_ascii() {
-        // Most values (phones, e-mails, card numbers): [`canonical_chars`]
+        // Most values (phones, e-mails, card numbers): [`each_canonical_char`]
         // byte by byte, without decoding characters nor Unicode case tables.
         for b in value.bytes().filter(u8::is_ascii_alphanumeric) {
             if n == buf.len() {
@@ -531,13 +531,13 @@ pub fn subject_key(category: Category, value: &str) -> u64 {
         h.write(&buf[..n]);
         return h.finish();
     }
-    for c in canonical_chars(value) {
+    each_canonical_char(value, |c| {
         if n + 4 > buf.len() {
             h.write(&buf[..n]);
             n = 0;
         }
         n += c.encode_utf8(&mut buf[n..]).len();
-    }
+    });
     h.write(&buf[..n]);
     h.finish()
 }
@@ -577,21 +577,27 @@ impl FingerprintKey {
 /// A value reduced to its letters and digits, lower case, full-width folded:
 /// the form in which two writings of one value compare equal.
 pub fn canonical(value: &str) -> String {
-    canonical_chars(value).collect()
+    let mut out = String::with_capacity(value.len());
+    each_canonical_char(value, |c| out.push(c));
+    out
 }
 
-/// The characters of [`canonical`], without building the string.
-fn canonical_chars(value: &str) -> impl Iterator<Item = char> + '_ {
-    value.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| {
+/// Hands the characters of [`canonical`] to `each`, without building the
+/// string.
+fn each_canonical_char(value: &str, mut each: impl FnMut(char)) {
+    for c in value.chars().filter(|c| c.is_alphanumeric()) {
         let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
             char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
         } else {
             c
         };
         // Kana and kanji skip the search of the case tables.
-        let (same, lower) = if is_caseless_cjk(c) { (Some(c), None) } else { (None, Some(c)) };
-        same.into_iter().chain(lower.into_iter().flat_map(char::to_lowercase))
-    })
+        if is_caseless_cjk(c) {
+            each(c);
+        } else {
+            c.to_lowercase().for_each(&mut each);
+        }
+    }
 }
 
 /// Whether `c` is in the block of CJK punctuation, kana and kanji

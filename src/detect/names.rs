@@ -459,9 +459,12 @@ impl Names {
         }
         names.longest_label = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
         if !patterns.is_empty() {
+            // A DFA: the labels are looked for on every line that may hold
+            // a Japanese name (every row of a table of people).
             names.labels = Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&patterns)
                     .map_err(|e| e.to_string())?,
             );
