@@ -179,14 +179,29 @@ fn split_spaces(line: &str) -> Vec<&str> {
     out
 }
 
-/// Splits a line on `delimiter` outside double quotes.
+/// Splits a line on `delimiter` outside double quotes. Both are ASCII, so
+/// the bytes are searched without decoding the characters between (every
+/// row of a table is split).
 fn split(line: &str, delimiter: u8) -> impl Iterator<Item = &str> {
-    let mut quoted = false;
-    line.split(move |c: char| {
-        if c == '"' {
-            quoted = !quoted;
+    let bytes = line.as_bytes();
+    let (mut start, mut pos, mut quoted, mut done) = (0, 0, false, false);
+    std::iter::from_fn(move || {
+        if done {
+            return None;
         }
-        c as u32 == u32::from(delimiter) && !quoted
+        while let Some(i) = memchr::memchr2(delimiter, b'"', &bytes[pos..]) {
+            let at = pos + i;
+            pos = at + 1;
+            if bytes[at] == b'"' {
+                quoted = !quoted;
+            } else if !quoted {
+                let field = &line[start..at];
+                start = pos;
+                return Some(field);
+            }
+        }
+        done = true;
+        Some(&line[start..])
     })
 }
 
@@ -202,6 +217,17 @@ fn looks_like_name(field: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_split_outside_quotes() {
+        fn split_all(line: &str, d: u8) -> Vec<&str> {
+            split(line, d).collect()
+        }
+        assert_eq!(split_all("a,\"b,c\",,山田,", b','), ["a", "\"b,c\"", "", "山田", ""]);
+        assert_eq!(split_all("", b','), [""]);
+        assert_eq!(split_all("\"open,quote", b','), ["\"open,quote"]);
+        assert_eq!(split_all("x\ty\t\"\"\tz", b'\t'), ["x", "y", "\"\"", "z"]);
+    }
 
     #[test]
     fn recognises_headers_and_fields() {
