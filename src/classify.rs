@@ -10,7 +10,7 @@
 //! by, keeping counters per (column, category) — never the findings — so a
 //! table of any length is classified in bounded memory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::finding::{Category, Confidence, Finding};
@@ -88,7 +88,7 @@ pub struct Table<'a> {
 /// the column, and the first three of them, from the findings of a table's
 /// rows as they go by (in row order).
 #[derive(Debug, Default)]
-pub struct Found(HashMap<(Arc<str>, Category), Rows>);
+pub struct Found(rustc_hash::FxHashMap<(Arc<str>, Category), Rows>);
 
 /// The rows of one (column, category).
 #[derive(Debug, Default)]

@@ -462,8 +462,11 @@ impl DetectorSet {
                 if list.is_empty() {
                     return Ok(None);
                 }
+                // Read only in the few characters around a value: an NFA,
+                // which builds in a fraction of a DFA's time.
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .build(list)
                     .map(Some)
                     .map_err(|e| err(&spec.id, e.to_string()))
