@@ -158,7 +158,7 @@ impl Flags {
 impl Gate {
     /// Builds the gate over `patterns` (detector bit, regex, whether the
     /// detector needs a keyword nearby), none of which can match a line
-    /// break ([`matches_newline`]).
+    /// break ([`ByteSet`]).
     pub(crate) fn new(patterns: &[(u64, &str, bool)]) -> Result<Gate, String> {
         let mut chosen: [Vec<(u64, &str)>; 2] = Default::default();
         for &(bit, pattern, needs_context) in patterns {
@@ -658,21 +658,56 @@ fn sample_memory(dfa: &DFA) -> usize {
     cache.memory_usage()
 }
 
-/// Whether some match of `hir` can hold a line break: such a pattern stays
-/// out of the gate, as its matches could belong to the line before.
-pub(crate) fn matches_newline(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => false,
-        HirKind::Literal(lit) => lit.0.contains(&b'\n'),
-        HirKind::Class(Class::Unicode(c)) => {
-            c.ranges().iter().any(|r| r.start() <= '\n' && '\n' <= r.end())
+/// The bytes some match of a pattern can hold. A match never spans a byte
+/// outside the set: one that cannot hold a line break stays on its line (the
+/// gate reads only such patterns), and one that cannot hold a `,` stays in its
+/// cell.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// The bytes of `hir`'s matches. Conservative outside ASCII: a class with
+    /// any non-ASCII character holds every byte from 0x80 up.
+    pub(crate) fn of(hir: &Hir) -> ByteSet {
+        let mut set = ByteSet::default();
+        set.add(hir);
+        set
+    }
+
+    pub(crate) fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    fn insert(&mut self, from: u8, to: u8) {
+        for b in from..=to {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
         }
-        HirKind::Class(Class::Bytes(c)) => {
-            c.ranges().iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end())
+    }
+
+    fn add(&mut self, hir: &Hir) {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => lit.0.iter().for_each(|&b| self.insert(b, b)),
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.ranges() {
+                    let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+                    if start < 0x80 {
+                        self.insert(start as u8, end.min(0x7F) as u8);
+                    }
+                    if end >= 0x80 {
+                        self.insert(0x80, 0xFF);
+                    }
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                c.ranges().iter().for_each(|r| self.insert(r.start(), r.end()));
+            }
+            HirKind::Repetition(r) => self.add(&r.sub),
+            HirKind::Capture(c) => self.add(&c.sub),
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                subs.iter().for_each(|h| self.add(h));
+            }
         }
-        HirKind::Repetition(r) => matches_newline(&r.sub),
-        HirKind::Capture(c) => matches_newline(&c.sub),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(matches_newline),
     }
 }
 
@@ -798,15 +833,26 @@ mod tests {
     }
 
     #[test]
-    fn patterns_that_can_match_a_line_break_are_told() {
-        let crosses =
-            |p: &str| matches_newline(&syntax::parse_with(p, &super::super::syntax()).unwrap());
+    fn a_pattern_tells_the_bytes_its_matches_can_hold() {
+        let bytes = |p: &str| ByteSet::of(&syntax::parse_with(p, &super::super::syntax()).unwrap());
+        let crosses = |p: &str| bytes(p).contains(b'\n');
         assert!(crosses("a[\\s]b"));
         assert!(crosses("(?s)x.y"));
         assert!(crosses("([^,]+)"), "a negated class holds the line break");
         assert!(!crosses("([0-9]{7})"));
         assert!(!crosses("(a.b)"), "`.` stops at a line break");
         assert!(!crosses("([^,\\n]+)"));
+        let email = bytes("([a-z0-9.]+@(?i:ex)\\.com)(?:$|[ ,])");
+        for b in b"az09.@EXcom ," {
+            assert!(email.contains(*b), "{}", *b as char);
+        }
+        for b in [b'A', b'Z', b'-', b'\t', 0x80, 0xE3] {
+            assert!(!email.contains(b), "{b:#x}");
+        }
+        let address = bytes("(東京都[^,、]{1,9}[0-9]+)");
+        assert!(!address.contains(b','), "the ASCII part of a class is exact");
+        assert!(address.contains(0x80) && address.contains(0xFF) && address.contains(b'x'));
+        assert!(!bytes("(\\b[0-9]+\\b)").contains(b' '), "look-arounds hold no byte");
     }
 
     #[test]

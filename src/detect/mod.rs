@@ -74,6 +74,9 @@ struct Compiled {
     whole: bool,
     /// The longest match the pattern can make, if bounded.
     max_len: Option<usize>,
+    /// The bytes a match can hold: none spans another (a `,` in a table row
+    /// for an address).
+    holds: gate::ByteSet,
     keywords: Option<AhoCorasick>,
     negative_keywords: Option<AhoCorasick>,
     /// Needs a column header for context and has no keywords: it can only
@@ -475,6 +478,7 @@ impl DetectorSet {
                 |hir| matches!(hir.kind(), regex_syntax::hir::HirKind::Capture(c) if c.index == 1),
             );
             let max_len = hir.as_ref().and_then(|hir| hir.properties().maximum_len());
+            let holds = hir.as_ref().map(gate::ByteSet::of).unwrap_or_default();
             let keywords = words(&spec.keywords)?;
             let negative_keywords = words(&spec.negative_keywords)?;
             if spec.engine.is_none()
@@ -501,7 +505,7 @@ impl DetectorSet {
             // match for the line before: such detectors run wherever their
             // anchors say.
             let i = detectors.len();
-            if i < 63 && !column_only && hir.as_ref().is_some_and(|h| !gate::matches_newline(h)) {
+            if i < 63 && !column_only && hir.is_some() && !holds.contains(b'\n') {
                 let needs_context = spec.context == ContextRule::Required;
                 gated.push((detector_bit(i), pattern, needs_context));
             }
@@ -511,6 +515,7 @@ impl DetectorSet {
                 regex,
                 whole,
                 max_len,
+                holds,
                 keywords,
                 negative_keywords,
                 column_only,
@@ -799,15 +804,20 @@ impl DetectorSet {
                     continue;
                 }
                 // No match starts before the first one to end, less the
-                // longest match the pattern can make, nor ends after the
-                // last one to end.
+                // longest match the pattern can make, nor before a byte no
+                // match can hold that comes before that end (a match from
+                // there would have ended first); none ends after the last one
+                // to end.
                 let ends = flags.ends(line_start, detector_bit(d));
-                let from = ends
-                    .map(|(first, _)| first)
-                    .zip(det.max_len)
-                    .map_or(line_start, |(end, longest)| {
-                        end.saturating_sub(longest).max(line_start)
+                let from = ends.map_or(line_start, |(first, _)| {
+                    let reach = det.max_len.map_or(line_start, |longest| {
+                        first.saturating_sub(longest).max(line_start)
                     });
+                    bytes[reach..first]
+                        .iter()
+                        .rposition(|&b| !det.holds.contains(b))
+                        .map_or(reach, |i| reach + i + 1)
+                });
                 let to = ends.map_or(line_end, |(_, last)| last.min(line_end));
                 // A hit of this detector from its folded byte range.
                 let hit = |start: usize, end: usize, field, confidence| Hit {
