@@ -212,6 +212,9 @@ pub struct Catalog {
     pub specs: Vec<DetectorSpec>,
     /// Where each spec came from (file name), parallel to `specs`.
     pub sources: Vec<String>,
+    /// Whether each spec is a built-in one (not replaced), parallel to
+    /// `specs`.
+    pub builtin: Vec<bool>,
 }
 
 impl Catalog {
@@ -222,6 +225,18 @@ impl Catalog {
             catalog.add_file(name, text, false)?;
         }
         Ok(catalog)
+    }
+
+    /// Keeps the specs `keep` takes (and what is known of each).
+    pub fn retain(&mut self, keep: impl Fn(&DetectorSpec) -> bool) {
+        fn retain_by<T>(list: &mut Vec<T>, kept: &[bool]) {
+            let mut kept = kept.iter();
+            list.retain(|_| kept.next() == Some(&true));
+        }
+        let kept: Vec<bool> = self.specs.iter().map(keep).collect();
+        retain_by(&mut self.specs, &kept);
+        retain_by(&mut self.sources, &kept);
+        retain_by(&mut self.builtin, &kept);
     }
 
     /// Adds every `*.toml` file in `dir` (sorted by name, so loading is
@@ -266,10 +281,12 @@ impl Catalog {
                 Some(i) => {
                     self.specs[i] = spec;
                     self.sources[i] = name.to_string();
+                    self.builtin[i] = false;
                 }
                 None => {
                     self.specs.push(spec);
                     self.sources.push(name.to_string());
+                    self.builtin.push(!replace);
                 }
             }
         }

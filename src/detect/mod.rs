@@ -68,7 +68,7 @@ struct Compiled {
     id: Arc<str>,
     /// None for a detector with an engine (person names), which [`Names`]
     /// runs for all its forms at once.
-    regex: Option<meta::Regex>,
+    regex: Option<Pattern>,
     /// The capture group is the whole pattern (`([0-9]{7})`): the match is
     /// the value, found without the slower capture-resolving engines.
     whole: bool,
@@ -86,6 +86,41 @@ struct Compiled {
     column_only: bool,
     /// Bits of the anchors this detector needs on a line.
     anchor_mask: u64,
+}
+
+/// A detector's regex, compiled when first needed: most built-in detectors
+/// never run on a given share, and compiling them all was a third of
+/// start-up. A pattern from the user's directories is compiled at load, so
+/// that one too big to compile is an error at once; a test compiles every
+/// built-in one.
+#[derive(Debug)]
+struct Pattern {
+    hir: regex_syntax::hir::Hir,
+    regex: std::sync::OnceLock<meta::Regex>,
+}
+
+impl Pattern {
+    fn new(hir: regex_syntax::hir::Hir, compile_now: bool) -> Result<Pattern, String> {
+        let pattern = Pattern { hir, regex: std::sync::OnceLock::new() };
+        if compile_now {
+            let _ = pattern.regex.set(pattern.compile()?);
+        }
+        Ok(pattern)
+    }
+
+    fn compile(&self) -> Result<meta::Regex, String> {
+        meta::Regex::builder().build_from_hir(&self.hir).map_err(|e| e.to_string())
+    }
+
+    fn regex(&self) -> &meta::Regex {
+        self.regex.get_or_init(|| self.compile().expect("every built-in pattern compiles (tested)"))
+    }
+
+    /// A worker's cache and captures for the regex.
+    fn matcher(&self) -> (meta::Cache, Captures) {
+        let regex = self.regex();
+        (regex.create_cache(), regex.create_captures())
+    }
 }
 
 /// Every selected detector, compiled once and shared by all workers.
@@ -292,7 +327,8 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Scratch {
     folded: Folded,
-    /// Per detector: its regex cache and capture slots (none for engines).
+    /// Per detector: its regex cache and capture slots, made when the
+    /// detector first runs.
     matchers: Vec<Option<(meta::Cache, Captures)>>,
     line_hits: Vec<Hit>,
     name_hits: Vec<names::NameHit>,
@@ -449,16 +485,14 @@ impl DetectorSet {
             let regex = match &hir {
                 None => None,
                 Some(hir) => {
-                    let regex = meta::Regex::builder()
-                        .build_from_hir(hir)
-                        .map_err(|e| err(&spec.id, e.to_string()))?;
-                    if regex.captures_len() != 2 {
+                    if hir.properties().explicit_captures_len() != 1 {
                         return Err(err(
                             &spec.id,
                             "the pattern needs exactly one capture group".into(),
                         ));
                     }
-                    Some(regex)
+                    let user = !catalog.builtin[detectors.len()];
+                    Some(Pattern::new(hir.clone(), user).map_err(|e| err(&spec.id, e))?)
                 }
             };
             let words = |list: &[String]| {
@@ -587,7 +621,7 @@ impl DetectorSet {
         for dir in extra {
             catalog.add_dir(dir)?;
         }
-        catalog.specs.retain(|s| !skipped.contains(&s.category));
+        catalog.retain(|s| !skipped.contains(&s.category));
         let mut set = DetectorSet::new(&catalog)?;
         set.floor_plans_enabled = !skipped.contains(&Category::FloorPlan);
         Ok(set)
@@ -662,11 +696,7 @@ impl DetectorSet {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             folded: Folded::default(),
-            matchers: self
-                .detectors
-                .iter()
-                .map(|d| d.regex.as_ref().map(|r| (r.create_cache(), r.create_captures())))
-                .collect(),
+            matchers: self.detectors.iter().map(|_| None).collect(),
             line_hits: Vec::new(),
             name_hits: Vec::new(),
             names: names::Scratch::default(),
@@ -787,7 +817,7 @@ impl DetectorSet {
             let mut value_spans = None;
             for (d, matcher) in matchers.iter_mut().enumerate() {
                 let det = &self.detectors[d];
-                let Some(matcher) = matcher else { continue };
+                let Some(pattern) = &det.regex else { continue };
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
@@ -803,6 +833,7 @@ impl DetectorSet {
                 if !runs {
                     continue;
                 }
+                let matcher = matcher.get_or_insert_with(|| pattern.matcher());
                 // No match starts before the first one to end, less the
                 // longest match the pattern can make, nor before a byte no
                 // match can hold that comes before that end (a match from
@@ -1082,7 +1113,7 @@ impl DetectorSet {
         parts: &[(usize, std::ops::Range<usize>)],
         (cache, caps): &mut (meta::Cache, Captures),
     ) -> Option<(usize, usize, usize)> {
-        let regex = self.detectors[d].regex.as_ref()?;
+        let regex = self.detectors[d].regex.as_ref()?.regex();
         // (where the part starts in `joined`, its field, its range in `t`).
         let mut at: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
         let mut joined = String::new();
@@ -1114,7 +1145,7 @@ impl DetectorSet {
         mut report: impl FnMut(usize, usize, Option<usize>, Confidence),
     ) {
         let det = &self.detectors[d];
-        let Some(regex) = &det.regex else { return };
+        let Some(regex) = det.regex.as_ref().map(Pattern::regex) else { return };
         let spec = &det.spec;
         let Line { text: t, columns, field_of, .. } = *candidate;
         let ls = candidate.range.start;
@@ -1603,6 +1634,28 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_pattern_compiles_and_a_user_one_at_load() {
+        // Built-in regexes are compiled when first used: none may fail then.
+        let set = DetectorSet::load(&[]).unwrap();
+        for d in &set.detectors {
+            if let Some(pattern) = &d.regex {
+                assert!(pattern.regex.get().is_none(), "{} compiled before use", d.spec.id);
+                assert!(pattern.compile().is_ok(), "{}", d.spec.id);
+            }
+        }
+        // A user's pattern too big to compile is an error of the load.
+        let mut catalog = Catalog::builtin().unwrap();
+        let mut spec = catalog.specs[0].clone();
+        spec.id = "test.huge".into();
+        spec.pattern = r"(\w{1000}\w{1000}\w{1000})".into();
+        catalog.specs.push(spec);
+        catalog.sources.push("test".into());
+        catalog.builtin.push(false);
+        let error = DetectorSet::new(&catalog).unwrap_err().to_string();
+        assert!(error.contains("test.huge"), "{error}");
+    }
+
+    #[test]
     fn a_pattern_that_can_match_a_line_break_stays_out_of_the_gate_and_still_finds() {
         let mut catalog = Catalog::builtin().unwrap();
         let mut spec = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();
@@ -1610,6 +1663,7 @@ mod tests {
         spec.pattern = r"(ZX[\s]+[0-9]{3})".into();
         catalog.specs.push(spec);
         catalog.sources.push("test".into());
+        catalog.builtin.push(false);
         let set = DetectorSet::new(&catalog).unwrap();
         let (across, us_phone) =
             (set.len() - 1, (0..set.len()).find(|&d| set.spec(d).id == "us.phone").unwrap());
