@@ -582,10 +582,12 @@ impl Names {
                     && (self.given.contains_key(text) || before_honorific() || ends_value());
                 (spaced || adjacent).then_some((range, consumed))
             });
-            let (parts, consumed): (Vec<Range<usize>>, usize) = match second {
-                Some((range, consumed)) => (vec![run.range.clone(), range], consumed),
-                None => (vec![run.range.clone()], 1),
+            // One part or two, without an allocation per run of a line.
+            let (parts, n, consumed) = match second {
+                Some((range, consumed)) => ([run.range.clone(), range], 2, consumed),
+                None => ([run.range.clone(), 0..0], 1, 1),
             };
+            let parts = &parts[..n];
             let whole = parts[0].start..parts[parts.len() - 1].end;
             // A label is no name (`氏名,フリガナ` in a header row), though a
             // name may start like one (カナクボ).
@@ -601,7 +603,7 @@ impl Names {
                 continue;
             }
             let found = match run.script {
-                Script::Kanji => self.kanji_name(line, labels, &parts),
+                Script::Kanji => self.kanji_name(line, labels, parts),
                 // Hiragana is mostly grammar: only a reading label
                 // (ふりがな：やまだ たろう) makes it a name.
                 Script::Hiragana => {
@@ -610,8 +612,8 @@ impl Names {
                         && (2..=20).contains(&n))
                     .then(|| (Engine::NameKana, whole.clone(), Confidence::High))
                 }
-                Script::Katakana => self.kana_name(line, labels, &parts, Engine::NameKana),
-                Script::Halfwidth => self.kana_name(line, labels, &parts, Engine::NameHalfwidth),
+                Script::Katakana => self.kana_name(line, labels, parts, Engine::NameKana),
+                Script::Halfwidth => self.kana_name(line, labels, parts, Engine::NameHalfwidth),
             };
             // A kana reading in brackets right after a kanji name is that
             // name's reading: 山田太郎（ヤマダタロウ）.
