@@ -301,6 +301,21 @@ fn detector_bit(d: usize) -> u64 {
     1 << d.min(63)
 }
 
+/// The detectors with a bit in `mask` ([`detector_bit`]), in order, of `len`.
+fn detectors_in(mask: u64, len: usize) -> impl Iterator<Item = usize> {
+    let mut low = mask & !(1 << 63);
+    let shared = if mask >> 63 != 0 { 63..len } else { 0..0 };
+    std::iter::from_fn(move || {
+        (low != 0).then(|| {
+            let d = low.trailing_zeros() as usize;
+            low &= low - 1;
+            d
+        })
+    })
+    .take_while(move |&d| d < len)
+    .chain(shared)
+}
+
 /// A match that passed every check, with offsets into the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -815,14 +830,17 @@ impl DetectorSet {
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
             let mut value_spans = None;
-            for (d, matcher) in matchers.iter_mut().enumerate() {
+            // Only the detectors the gate lets through (column-only ones have
+            // no gate: their bits are always set): a line visits a few, not
+            // every detector.
+            for d in detectors_in(flagged, self.detectors.len()) {
                 let det = &self.detectors[d];
                 let Some(pattern) = &det.regex else { continue };
+                let matcher = &mut matchers[d];
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
-                    flagged & detector_bit(d) != 0
-                        && det.anchor_mask & present != 0
+                    det.anchor_mask & present != 0
                         && (det.spec.context != ContextRule::Required
                             || *may_have_context.get_or_insert_with(|| {
                                 self.context_words.near(t, line_start..line_end, words)
@@ -1631,6 +1649,17 @@ mod tests {
             start += line.len();
         }
         assert!(near > 100, "{near}");
+    }
+
+    #[test]
+    fn a_mask_lists_its_detectors() {
+        let list = |mask: u64, len| detectors_in(mask, len).collect::<Vec<_>>();
+        let mask = [0, 2, 5, 62, 63].iter().fold(0, |m, &d| m | detector_bit(d));
+        assert_eq!(list(mask, 66), [0, 2, 5, 62, 63, 64, 65], "the last bit is shared");
+        assert_eq!(list(mask, 4), [0, 2], "no detector past the set");
+        assert_eq!(list(detector_bit(63), 63), Vec::<usize>::new());
+        assert_eq!(list(u64::MAX, 3), [0, 1, 2]);
+        assert_eq!(list(0, 70), Vec::<usize>::new());
     }
 
     #[test]
