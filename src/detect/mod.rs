@@ -804,7 +804,13 @@ impl DetectorSet {
             (active.is_empty() && !layout.fields).then(|| self.anchors.cursor(t, literals));
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
-            line += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
+            // The line right after the last one is one further (on logs,
+            // most lines): only a gap of skipped lines is counted.
+            line += if line_start == pos && pos > 0 {
+                1
+            } else {
+                memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count()
+            };
             counted_to = line_start;
             // The line before, when no anchor brought it here, may be a
             // signature's name line above this contact line.
