@@ -350,20 +350,14 @@ pub struct NameHit {
     pub confidence: Confidence,
 }
 
-/// The dictionaries and the labels of every name detector, built once.
+/// The dictionaries and the labels of every name detector, built once. Each
+/// script's dictionaries load when first read: a share without Japanese
+/// never builds the Japanese ones (loading all of them was a third of
+/// start-up).
 #[derive(Debug)]
 pub struct Names {
-    /// Kanji surnames → whether the word is also an ordinary word.
-    surnames: FxHashMap<&'static str, bool>,
-    /// Given names (kanji or kana) → whether also an ordinary word.
-    given: FxHashMap<&'static str, bool>,
-    kana_surnames: FxHashSet<&'static str>,
-    kana_given: FxHashSet<&'static str>,
-    romaji_surnames: FxHashSet<&'static str>,
-    romaji_given: FxHashSet<&'static str>,
-    en_given: FxHashSet<&'static str>,
-    en_surnames: FxHashSet<&'static str>,
-    en_common: FxHashSet<&'static str>,
+    japanese: std::sync::OnceLock<Japanese>,
+    latin_words: std::sync::OnceLock<Latin>,
     /// Every name detector's keywords, then its negative keywords.
     labels: Option<AhoCorasick>,
     /// Per label pattern: the forms it labels, or 0 for a negative keyword
@@ -372,6 +366,89 @@ pub struct Names {
     /// The byte length of the longest label or negative keyword: how far
     /// from a position a label touching it can end.
     longest_label: usize,
+}
+
+/// The Japanese dictionaries.
+#[derive(Debug)]
+struct Japanese {
+    /// Kanji surnames → whether the word is also an ordinary word.
+    surnames: FxHashMap<&'static str, bool>,
+    /// Given names (kanji or kana) → whether also an ordinary word.
+    given: FxHashMap<&'static str, bool>,
+    kana_surnames: FxHashSet<&'static str>,
+    kana_given: FxHashSet<&'static str>,
+}
+
+impl Japanese {
+    fn load() -> Japanese {
+        let mut ja = Japanese {
+            surnames: FxHashMap::default(),
+            given: FxHashMap::default(),
+            kana_surnames: FxHashSet::default(),
+            kana_given: FxHashSet::default(),
+        };
+        ja.surnames.reserve(rows(JA_SURNAMES));
+        ja.kana_surnames.reserve(rows(JA_SURNAMES));
+        ja.given.reserve(rows(JA_GIVEN));
+        ja.kana_given.reserve(rows(JA_GIVEN));
+        for (surface, reading, common) in tsv(JA_SURNAMES) {
+            *ja.surnames.entry(surface).or_default() |= common == "1";
+            ja.kana_surnames.insert(reading);
+        }
+        for (surface, reading, common) in tsv(JA_GIVEN) {
+            *ja.given.entry(surface).or_default() |= common == "1";
+            ja.kana_given.insert(reading);
+        }
+        ja
+    }
+}
+
+/// The dictionaries of names in Latin letters: Japanese names in romaji and
+/// English names.
+#[derive(Debug)]
+struct Latin {
+    romaji_surnames: FxHashSet<&'static str>,
+    romaji_given: FxHashSet<&'static str>,
+    en_given: FxHashSet<&'static str>,
+    en_surnames: FxHashSet<&'static str>,
+    en_common: FxHashSet<&'static str>,
+}
+
+impl Latin {
+    fn load() -> Latin {
+        let words = |text: &'static str| -> FxHashSet<&'static str> {
+            lines(text).filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+        };
+        let mut latin = Latin {
+            romaji_surnames: FxHashSet::default(),
+            romaji_given: FxHashSet::default(),
+            en_given: words(EN_GIVEN),
+            en_surnames: words(EN_SURNAMES),
+            en_common: words(EN_COMMON),
+        };
+        latin.romaji_surnames.reserve(rows(JA_ROMAJI));
+        latin.romaji_given.reserve(rows(JA_ROMAJI));
+        for (spelling, kind, _) in tsv(JA_ROMAJI) {
+            match kind {
+                "s" => latin.romaji_surnames.insert(spelling),
+                _ => latin.romaji_given.insert(spelling),
+            };
+        }
+        latin
+    }
+}
+
+/// The rows of a dictionary file.
+fn tsv(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    lines(text).filter(|l| !l.starts_with('#')).filter_map(|l| {
+        let mut cols = l.split('\t');
+        Some((cols.next()?, cols.next()?, cols.next().unwrap_or("")))
+    })
+}
+
+/// How many lines a dictionary file has: what its maps reserve.
+fn rows(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
 }
 
 /// Buffers reused from line to line.
@@ -402,50 +479,13 @@ impl Names {
     /// Loads the dictionaries; `labels` are each form's keywords and negative
     /// keywords (already folded like the text).
     pub fn new(labels: &[(Engine, &[String], &[String])]) -> Result<Names, String> {
-        let tsv = |text: &'static str| {
-            lines(text).filter(|l| !l.starts_with('#')).filter_map(|l| {
-                let mut cols = l.split('\t');
-                Some((cols.next()?, cols.next()?, cols.next().unwrap_or("")))
-            })
-        };
-        let words = |text: &'static str| -> FxHashSet<&'static str> {
-            lines(text).filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
-        };
         let mut names = Names {
-            surnames: FxHashMap::default(),
-            given: FxHashMap::default(),
-            kana_surnames: FxHashSet::default(),
-            kana_given: FxHashSet::default(),
-            romaji_surnames: FxHashSet::default(),
-            romaji_given: FxHashSet::default(),
-            en_given: words(EN_GIVEN),
-            en_surnames: words(EN_SURNAMES),
-            en_common: words(EN_COMMON),
+            japanese: std::sync::OnceLock::new(),
+            latin_words: std::sync::OnceLock::new(),
             labels: None,
             label_forms: Vec::new(),
             longest_label: 0,
         };
-        let rows = |text: &str| memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        names.surnames.reserve(rows(JA_SURNAMES));
-        names.kana_surnames.reserve(rows(JA_SURNAMES));
-        names.given.reserve(rows(JA_GIVEN));
-        names.kana_given.reserve(rows(JA_GIVEN));
-        names.romaji_surnames.reserve(rows(JA_ROMAJI));
-        names.romaji_given.reserve(rows(JA_ROMAJI));
-        for (surface, reading, common) in tsv(JA_SURNAMES) {
-            *names.surnames.entry(surface).or_default() |= common == "1";
-            names.kana_surnames.insert(reading);
-        }
-        for (surface, reading, common) in tsv(JA_GIVEN) {
-            *names.given.entry(surface).or_default() |= common == "1";
-            names.kana_given.insert(reading);
-        }
-        for (spelling, kind, _) in tsv(JA_ROMAJI) {
-            match kind {
-                "s" => names.romaji_surnames.insert(spelling),
-                _ => names.romaji_given.insert(spelling),
-            };
-        }
         let mut patterns: Vec<&str> = Vec::new();
         for (form, keywords, negative) in labels {
             for k in keywords.iter() {
@@ -470,6 +510,16 @@ impl Names {
             );
         }
         Ok(names)
+    }
+
+    /// The Japanese dictionaries, loaded on first use.
+    fn ja(&self) -> &Japanese {
+        self.japanese.get_or_init(Japanese::load)
+    }
+
+    /// The Latin-letter dictionaries, loaded on first use.
+    fn latin_words(&self) -> &Latin {
+        self.latin_words.get_or_init(Latin::load)
     }
 
     /// The labels on `line`: where each ends and the forms it labels, in
@@ -579,7 +629,7 @@ impl Names {
                 let adjacent = gap.is_empty()
                     && run.script == Script::Kanji
                     && matches!(next.script, Script::Hiragana | Script::Katakana)
-                    && (self.given.contains_key(text) || before_honorific() || ends_value());
+                    && (self.ja().given.contains_key(text) || before_honorific() || ends_value());
                 (spaced || adjacent).then_some((range, consumed))
             });
             // One part or two, without an allocation per run of a line.
@@ -674,7 +724,7 @@ impl Names {
         let place_ok = vouched || !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
         let city_ok = !PLACES.contains(&text)
             || evidence == Evidence::Honorific
-            || self.surnames.contains_key(text);
+            || self.ja().surnames.contains_key(text);
         let ok = ok && place_ok && city_ok && !is_organisation(before, text, after);
         ok.then(|| (Engine::NameKanji, whole, evidence.confidence()))
     }
@@ -683,13 +733,14 @@ impl Names {
     fn explains(&self, text: &str, parts: &[Range<usize>]) -> bool {
         if parts.len() == 2 {
             let first = &text[..parts[0].end - parts[0].start];
-            return self.surnames.contains_key(first);
+            return self.ja().surnames.contains_key(first);
         }
         let n = text.chars().count();
         (1..=n.min(4)).any(|k| {
             let cut = text.char_indices().nth(k).map_or(text.len(), |(i, _)| i);
             let (s, rest) = text.split_at(cut);
-            self.surnames.contains_key(s) && (rest.is_empty() || self.given.contains_key(rest))
+            self.ja().surnames.contains_key(s)
+                && (rest.is_empty() || self.ja().given.contains_key(rest))
         })
     }
 
@@ -701,8 +752,8 @@ impl Names {
         if !(1..=5).contains(&sn) || !(1..=if kana { 8 } else { 5 }).contains(&gn) {
             return false;
         }
-        let s = self.surnames.get(surname).copied();
-        let g = self.given.get(given).copied();
+        let s = self.ja().surnames.get(surname).copied();
+        let g = self.ja().given.get(given).copied();
         match evidence {
             Evidence::Label => true,
             Evidence::Honorific => s.is_some() || g.is_some(),
@@ -720,8 +771,9 @@ impl Names {
         let cut = |k: usize| run.char_indices().nth(k).map_or(run.len(), |(i, _)| i);
         for k in (1..=n.min(4)).rev() {
             let (surname, rest) = run.split_at(cut(k));
-            let Some(&common) = self.surnames.get(surname) else { continue };
-            let given = if rest.is_empty() { None } else { Some(self.given.get(rest).copied()) };
+            let Some(&common) = self.ja().surnames.get(surname) else { continue };
+            let given =
+                if rest.is_empty() { None } else { Some(self.ja().given.get(rest).copied()) };
             let ok = match (evidence, given) {
                 // 山田様, 林様: a surname alone needs the honorific, and is no
                 // one's when the two make a word (客様, 皆様, 奥様, 神様).
@@ -747,7 +799,7 @@ impl Names {
             // a rare surname the dictionary lacks, when it does not end like
             // a role (ご担当者様, 会員様, 社長さん, 大家さん).
             Evidence::Honorific => {
-                (n >= 2 && self.given.get(run) == Some(&false))
+                (n >= 2 && self.ja().given.get(run) == Some(&false))
                     || ((2..=7).contains(&n) && !run.ends_with(ROLE_ENDINGS))
             }
             Evidence::Bare => false,
@@ -784,17 +836,19 @@ impl Names {
             Evidence::Bare
         };
         let n = joined.chars().count();
-        let known_pair =
-            |s: &str, g: &str| self.kana_surnames.contains(s) && self.kana_given.contains(g);
+        let known_pair = |s: &str, g: &str| {
+            self.ja().kana_surnames.contains(s) && self.ja().kana_given.contains(g)
+        };
         let ok = match (evidence, &full[..]) {
             (Evidence::Label, _) => (2..=20).contains(&n),
             // フジワラ マアヤ様: with an honorific, one known part will do.
             (Evidence::Honorific, [s, g]) => {
-                self.kana_surnames.contains(s.as_str()) || self.kana_given.contains(g.as_str())
+                self.ja().kana_surnames.contains(s.as_str())
+                    || self.ja().kana_given.contains(g.as_str())
             }
             (_, [s, g]) => known_pair(s, g),
             (Evidence::Honorific, [one]) => {
-                self.kana_surnames.contains(one.as_str())
+                self.ja().kana_surnames.contains(one.as_str())
                     || split_points(one).any(|i| known_pair(&one[..i], &one[i..]))
             }
             _ => false,
@@ -842,7 +896,8 @@ impl Names {
             .filter(|w| !w.is_empty())
             .map(|w| w.trim_end_matches('.').to_ascii_lowercase())
             .all(|w| {
-                self.romaji_surnames.contains(w.as_str()) || self.romaji_given.contains(w.as_str())
+                self.latin_words().romaji_surnames.contains(w.as_str())
+                    || self.latin_words().romaji_given.contains(w.as_str())
             });
         Some(if romaji { Engine::NameRomaji } else { Engine::NameEnglish })
     }
@@ -871,12 +926,12 @@ impl Names {
         // The surname must be the dictionary's; a short given name it lacks
         // (陽菜, さくら) is vouched for by the place, as by an honorific.
         let n = given.chars().count();
-        let given_ok = self.given.contains_key(given)
+        let given_ok = self.ja().given.contains_key(given)
             || (kanji(given) && (1..=3).contains(&n))
             || (kana(given) && (2..=4).contains(&n));
         let known = kanji(surname)
             && given_ok
-            && self.surnames.contains_key(surname)
+            && self.ja().surnames.contains_key(surname)
             && !is_organisation("", text, "");
         known.then_some(NameHit {
             form: Engine::NameKanji,
@@ -967,8 +1022,8 @@ impl Names {
             let numbered = line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
             if TITLES.contains(&l1.as_str()) {
                 // An ordinary word after a title is no surname.
-                let word =
-                    self.en_common.contains(l2.as_str()) && !self.en_surnames.contains(l2.as_str());
+                let word = self.latin_words().en_common.contains(l2.as_str())
+                    && !self.latin_words().en_surnames.contains(l2.as_str());
                 if SPACED_TITLES.contains(&t1)
                     && last_index == w + 1
                     && !capital_after
@@ -990,8 +1045,10 @@ impl Names {
                 self.labels_in(line, labels);
                 labels_done = true;
             }
-            let (c1, c2) =
-                (self.en_common.contains(l1.as_str()), self.en_common.contains(l2.as_str()));
+            let (c1, c2) = (
+                self.latin_words().en_common.contains(l1.as_str()),
+                self.latin_words().en_common.contains(l2.as_str()),
+            );
             let prev_word = (w > 0 && matches!(&line[words[w - 1].end..first.start], " " | ". "))
                 .then(|| line[words[w - 1].clone()].to_ascii_lowercase());
             let prev_title = prev_word.as_deref().is_some_and(|p| TITLES.contains(&p));
@@ -1007,7 +1064,7 @@ impl Names {
                 || (!labelled
                     && (numbered
                         || (ENGLISH_ORGANISATION.contains(&l2.as_str())
-                            && (c1 || !self.en_surnames.contains(l2.as_str())))))
+                            && (c1 || !self.latin_words().en_surnames.contains(l2.as_str())))))
             {
                 w += 1;
                 continue;
@@ -1017,29 +1074,29 @@ impl Names {
             let in_title = prev_word.as_deref().is_some_and(|p| {
                 !prev_title
                     && capitalised(&line[words[w - 1].clone()])
-                    && !self.en_common.contains(p)
+                    && !self.latin_words().en_common.contains(p)
             }) || capital_after;
             // `Will Power`, `May Day`, `Grant Park`: an ordinary word as the
             // given name, or as a surname no census lists (Brown and Young
             // are both words and surnames).
             let known = |w: &str| {
-                self.en_given.contains(w)
-                    || self.en_surnames.contains(w)
-                    || self.romaji_surnames.contains(w)
-                    || self.romaji_given.contains(w)
+                self.latin_words().en_given.contains(w)
+                    || self.latin_words().en_surnames.contains(w)
+                    || self.latin_words().romaji_surnames.contains(w)
+                    || self.latin_words().romaji_given.contains(w)
             };
             // Ordinary words: `Will Power`, `May Day` (both words), `Grant
             // Park`; `Grace Murphy` is a name (Murphy is no word).
-            let common = c2 && (c1 || !self.en_surnames.contains(l2.as_str()));
+            let common = c2 && (c1 || !self.latin_words().en_surnames.contains(l2.as_str()));
             // After a label, words no dictionary knows as names (`Customer
             // Support Team`) are still no name.
             let label_words = (c1 && !known(&l1)) || (c2 && !known(&l2));
-            let romaji = (self.romaji_surnames.contains(l1.as_str())
-                && self.romaji_given.contains(l2.as_str()))
-                || (self.romaji_given.contains(l1.as_str())
-                    && self.romaji_surnames.contains(l2.as_str()));
-            let english = self.en_given.contains(l1.as_str())
-                && (self.en_surnames.contains(l2.as_str()) || labelled);
+            let romaji = (self.latin_words().romaji_surnames.contains(l1.as_str())
+                && self.latin_words().romaji_given.contains(l2.as_str()))
+                || (self.latin_words().romaji_given.contains(l1.as_str())
+                    && self.latin_words().romaji_surnames.contains(l2.as_str()));
+            let english = self.latin_words().en_given.contains(l1.as_str())
+                && (self.latin_words().en_surnames.contains(l2.as_str()) || labelled);
             let form = if romaji {
                 Some(Engine::NameRomaji)
             } else if english || labelled {
@@ -1495,9 +1552,11 @@ mod tests {
     #[test]
     fn dictionaries_are_large_enough() {
         let names = Names::new(&[]).unwrap();
-        assert!(names.surnames.len() >= 10_000, "{}", names.surnames.len());
-        assert!(names.given.len() >= 10_000);
-        assert!(names.en_given.len() >= 5_000);
-        assert!(names.romaji_surnames.contains("yamada") && names.romaji_given.contains("taro"));
+        assert!(names.japanese.get().is_none() && names.latin_words.get().is_none(), "lazy");
+        let (ja, latin) = (names.ja(), names.latin_words());
+        assert!(ja.surnames.len() >= 10_000, "{}", ja.surnames.len());
+        assert!(ja.given.len() >= 10_000);
+        assert!(latin.en_given.len() >= 5_000);
+        assert!(latin.romaji_surnames.contains("yamada") && latin.romaji_given.contains("taro"));
     }
 }
