@@ -604,7 +604,7 @@ fn each_canonical_char(value: &str, mut each: impl FnMut(char)) {
 /// (U+3000–U+9FFF), which holds no letter with case: most characters of a
 /// Japanese value, whose lower case is then themselves without a search of
 /// the case tables.
-pub(crate) fn is_caseless_cjk(c: char) -> bool {
+fn is_caseless_cjk(c: char) -> bool {
     ('\u{3000}'..='\u{9FFF}').contains(&c)
 }
 
