@@ -386,24 +386,84 @@ fn walk(
         walkers.iter_mut().for_each(|w| w.start(&input));
         for pair in walkers.chunks_mut(2) {
             match pair {
-                [a, b] => {
-                    for at in range.clone() {
-                        let byte = bytes[at];
-                        a.step(bytes, at, byte, ends);
-                        b.step(bytes, at, byte, ends);
-                    }
-                }
-                [a] => {
-                    for at in range.clone() {
-                        a.step(bytes, at, bytes[at], ends);
-                    }
-                }
+                [a, b] => walk_pair(a, b, bytes, range.clone(), ends),
+                [a] => walk_one(a, bytes, range.clone(), ends),
                 _ => unreachable!("chunks of two"),
             }
         }
         walkers.iter_mut().for_each(|w| w.finish(bytes, range.end, ends));
     }
     walkers.iter().filter(|w| w.status == Status::GaveUp).fold(0, |m, w| m | w.group.mask)
+}
+
+/// Walks `a` and `b` over `range` of `bytes` side by side. Most steps go
+/// from an untagged state to an untagged state: those run in a tight loop,
+/// one table load per group and byte; a step to or from any other state (a
+/// match, one not computed yet, a dead end) is taken by [`Walker::step`].
+fn walk_pair(
+    a: &mut Walker<'_>,
+    b: &mut Walker<'_>,
+    bytes: &[u8],
+    range: Range<usize>,
+    ends: &mut Vec<Ends>,
+) {
+    let mut at = range.start;
+    while at < range.end {
+        match (a.status == Status::Walking, b.status == Status::Walking) {
+            (true, true) => {}
+            (true, false) => return walk_one(a, bytes, at..range.end, ends),
+            (false, true) => return walk_one(b, bytes, at..range.end, ends),
+            (false, false) => return,
+        }
+        if !a.sid.is_tagged() && !b.sid.is_tagged() {
+            let (da, db) = (&a.group.dfa, &b.group.dfa);
+            let (ca, cb) = (&*a.cache, &*b.cache);
+            let (mut sa, mut sb) = (a.sid, b.sid);
+            while at < range.end {
+                let byte = bytes[at];
+                let (na, nb) =
+                    (da.next_state_untagged(ca, sa, byte), db.next_state_untagged(cb, sb, byte));
+                if na.is_tagged() || nb.is_tagged() {
+                    break;
+                }
+                (sa, sb) = (na, nb);
+                at += 1;
+            }
+            (a.sid, b.sid) = (sa, sb);
+            if at == range.end {
+                return;
+            }
+        }
+        let byte = bytes[at];
+        a.step(bytes, at, byte, ends);
+        b.step(bytes, at, byte, ends);
+        at += 1;
+    }
+}
+
+/// Walks `a` alone over `range` of `bytes`, as [`walk_pair`] does two.
+fn walk_one(a: &mut Walker<'_>, bytes: &[u8], range: Range<usize>, ends: &mut Vec<Ends>) {
+    let mut at = range.start;
+    while at < range.end && a.status == Status::Walking {
+        if !a.sid.is_tagged() {
+            let (dfa, cache) = (&a.group.dfa, &*a.cache);
+            let mut sid = a.sid;
+            while at < range.end {
+                let next = dfa.next_state_untagged(cache, sid, bytes[at]);
+                if next.is_tagged() {
+                    break;
+                }
+                sid = next;
+                at += 1;
+            }
+            a.sid = sid;
+            if at == range.end {
+                return;
+            }
+        }
+        a.step(bytes, at, bytes[at], ends);
+        at += 1;
+    }
 }
 
 /// Where a walk of one group stands.
