@@ -45,6 +45,7 @@ pub mod validate;
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
+use aho_corasick::automaton::Automaton;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
 
@@ -159,7 +160,7 @@ pub struct DetectorSet {
 /// ([`anchor`]), so that the text is read by one automaton, not three.
 #[derive(Debug)]
 struct ContextWords {
-    words: Option<AhoCorasick>,
+    words: Option<aho_corasick::dfa::DFA>,
     /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
     /// keyword of, and the bits of the anchors it spells.
     owners: Vec<(u64, u64)>,
@@ -216,11 +217,14 @@ impl ContextWords {
             None
         } else {
             // A full DFA: the index reads every byte of every text, and a
-            // case-insensitive automaton gets no prefilter to skip with.
+            // case-insensitive automaton gets no prefilter to skip with. Kept
+            // as the DFA itself, not behind `AhoCorasick`, whose overlapping
+            // search makes a call through a trait object per byte: the
+            // index's own loop ([`ContextWords::index`]) inlines each step.
             Some(
-                AhoCorasick::builder()
+                aho_corasick::dfa::DFA::builder()
                     .ascii_case_insensitive(true)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&words)
                     .map_err(|e| e.to_string())?,
             )
@@ -237,13 +241,37 @@ impl ContextWords {
         index.next = 0;
         if let Some(words) = &self.words {
             let b = t.as_bytes();
-            for m in words.find_overlapping_iter(t) {
-                let (owners, bits) = self.owners[m.pattern().as_usize()];
-                if owners != 0 && is_whole_word(b, m.start(), m.end()) {
-                    index.hits.push((m.start(), m.end(), owners));
+            // Every occurrence of every word, as an overlapping search gives
+            // them: by end, then as the match state lists them. Without a
+            // prefilter, only match states and the dead state (which an
+            // unanchored automaton never reaches) are special: the common
+            // step is one table load and one comparison.
+            let mut each_match = |sid, end: usize| {
+                for i in 0..words.match_len(sid) {
+                    let pattern = words.match_pattern(sid, i);
+                    let start = end - words.pattern_len(pattern);
+                    let (owners, bits) = self.owners[pattern.as_usize()];
+                    if owners != 0 && is_whole_word(b, start, end) {
+                        index.hits.push((start, end, owners));
+                    }
+                    if bits != 0 {
+                        anchors.push((start, bits));
+                    }
                 }
-                if bits != 0 {
-                    anchors.push((m.start(), bits));
+            };
+            let unanchored = aho_corasick::Anchored::No;
+            let mut sid = words.start_state(unanchored).expect("built unanchored");
+            if words.is_match(sid) {
+                each_match(sid, 0);
+            }
+            for (at, &byte) in b.iter().enumerate() {
+                sid = words.next_state(unanchored, sid, byte);
+                if words.is_special(sid) {
+                    if words.is_match(sid) {
+                        each_match(sid, at + 1);
+                    } else if words.is_dead(sid) {
+                        break;
+                    }
                 }
             }
             // Overlapping matches come by end; a shorter keyword inside a
