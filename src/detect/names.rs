@@ -1315,8 +1315,10 @@ struct Run {
 /// one byte scan.
 fn runs(line: &str, runs: &mut Vec<Run>) {
     runs.clear();
-    // Every Japanese character is three bytes from 0xE3 to 0xEF.
-    if !line.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
+    // Every Japanese character is three bytes from 0xE3 to 0xEF. Most
+    // lines of logs and code are ASCII, which the standard library tells a
+    // word at a time.
+    if line.is_ascii() || !line.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
         return;
     }
     let mut chars = line.char_indices().peekable();
