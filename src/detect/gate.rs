@@ -419,17 +419,17 @@ fn walk_pair(
             let (da, db) = (&a.group.dfa, &b.group.dfa);
             let (ca, cb) = (&*a.cache, &*b.cache);
             let (mut sa, mut sb) = (a.sid, b.sid);
-            while at < range.end {
-                let byte = bytes[at];
+            let mut read = 0;
+            for &byte in &bytes[at..range.end] {
                 let (na, nb) =
                     (da.next_state_untagged(ca, sa, byte), db.next_state_untagged(cb, sb, byte));
                 if na.is_tagged() || nb.is_tagged() {
                     break;
                 }
                 (sa, sb) = (na, nb);
-                at += 1;
+                read += 1;
             }
-            (a.sid, b.sid) = (sa, sb);
+            (a.sid, b.sid, at) = (sa, sb, at + read);
             if at == range.end {
                 return;
             }
@@ -448,15 +448,16 @@ fn walk_one(a: &mut Walker<'_>, bytes: &[u8], range: Range<usize>, ends: &mut Ve
         if !a.sid.is_tagged() {
             let (dfa, cache) = (&a.group.dfa, &*a.cache);
             let mut sid = a.sid;
-            while at < range.end {
-                let next = dfa.next_state_untagged(cache, sid, bytes[at]);
+            let mut read = 0;
+            for &byte in &bytes[at..range.end] {
+                let next = dfa.next_state_untagged(cache, sid, byte);
                 if next.is_tagged() {
                     break;
                 }
                 sid = next;
-                at += 1;
+                read += 1;
             }
-            a.sid = sid;
+            (a.sid, at) = (sid, at + read);
             if at == range.end {
                 return;
             }
