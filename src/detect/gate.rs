@@ -207,13 +207,15 @@ impl Gate {
     }
 
     /// Which detectors may match on which lines of `t`, into `flags`.
-    /// Detectors that need context are only looked for in `context`: line
-    /// ranges of `t`, in order, outside which no line can have their
-    /// keywords near it (and they would not run there anyway).
+    /// `rider` reads every byte of `t` in the same loop as the groups that
+    /// read all of it; then detectors that need context are only looked for
+    /// in its [`Rider::context`]: line ranges of `t`, in order, outside
+    /// which no line can have their keywords near it (and they would not
+    /// run there anyway).
     pub(crate) fn flag(
         &self,
         t: &str,
-        context: &[Range<usize>],
+        rider: &mut impl Rider,
         scratch: &mut Scratch,
         flags: &mut Flags,
     ) {
@@ -221,16 +223,16 @@ impl Gate {
         flags.next = 0;
         flags.everywhere = 0;
         flags.gated = self.gated;
-        let whole = 0..t.len();
         // Groups that read the same ranges walk them together ([`walk`]).
-        let mut groups: Vec<(&Group, &mut Cache)> =
-            self.groups.iter().zip(&mut scratch.caches).collect();
-        for needs_context in [false, true] {
-            let ranges = if needs_context { context } else { std::slice::from_ref(&whole) };
-            let these: Vec<&mut (&Group, &mut Cache)> =
-                groups.iter_mut().filter(|(g, _)| g.needs_context == needs_context).collect();
-            flags.everywhere |= walk(these, t, ranges, &mut flags.ends);
-        }
+        let (with_context, without): (Vec<_>, Vec<_>) = self
+            .groups
+            .iter()
+            .zip(&mut scratch.caches)
+            .partition(|(g, _): &(&Group, &mut Cache)| g.needs_context);
+        let whole = 0..t.len();
+        flags.everywhere |= walk(without, t, std::slice::from_ref(&whole), &mut flags.ends, rider);
+        let context = rider.context();
+        flags.everywhere |= walk(with_context, t, context, &mut flags.ends, &mut Idle);
         // Each group lists its lines in order: merge the groups' lists (a
         // stable sort that finds runs is linear on one group's list).
         flags.ends.sort_by_key(|&(start, ..)| start);
@@ -367,27 +369,34 @@ impl<'p> Trials<'p> {
 /// holds several patterns. And each step of a DFA waits on the load of the
 /// step before it, so one walk leaves the core mostly idle: walking two
 /// groups in the same loop overlaps their loads.
+///
+/// `rider` reads each range alongside the first two groups (alone when
+/// there is no group), so that its loads overlap theirs too.
 fn walk(
-    mut groups: Vec<&mut (&Group, &mut Cache)>,
+    groups: Vec<(&Group, &mut Cache)>,
     t: &str,
     ranges: &[Range<usize>],
     ends: &mut Vec<Ends>,
+    rider: &mut impl Rider,
 ) -> u64 {
     let bytes = t.as_bytes();
-    let mut walkers: Vec<Walker<'_>> = groups
-        .iter_mut()
-        .map(|gc| {
-            let (group, cache) = &mut **gc;
-            Walker::new(group, cache)
-        })
-        .collect();
+    let mut walkers: Vec<Walker<'_>> =
+        groups.into_iter().map(|(group, cache)| Walker::new(group, cache)).collect();
     for range in ranges {
         let input = Input::new(t).range(range.clone());
         walkers.iter_mut().for_each(|w| w.start(&input));
-        for pair in walkers.chunks_mut(2) {
+        let mut pairs = walkers.chunks_mut(2);
+        let state = rider.start();
+        let mut riding = (&mut *rider, state);
+        match pairs.next() {
+            Some([a, b]) => walk_pair(a, b, bytes, range.clone(), ends, &mut riding),
+            Some([a]) => walk_one(a, bytes, range.clone(), ends, &mut riding),
+            _ => ride(&mut riding, bytes, range.clone()),
+        }
+        for pair in pairs {
             match pair {
-                [a, b] => walk_pair(a, b, bytes, range.clone(), ends),
-                [a] => walk_one(a, bytes, range.clone(), ends),
+                [a, b] => walk_pair(a, b, bytes, range.clone(), ends, &mut (&mut Idle, ())),
+                [a] => walk_one(a, bytes, range.clone(), ends, &mut (&mut Idle, ())),
                 _ => unreachable!("chunks of two"),
             }
         }
@@ -400,25 +409,27 @@ fn walk(
 /// from an untagged state to an untagged state: those run in a tight loop,
 /// one table load per group and byte; a step to or from any other state (a
 /// match, one not computed yet, a dead end) is taken by [`Walker::step`].
+/// `rider` reads every byte of the range once, whatever the groups do.
 fn walk_pair(
     a: &mut Walker<'_>,
     b: &mut Walker<'_>,
     bytes: &[u8],
     range: Range<usize>,
     ends: &mut Vec<Ends>,
+    riding: &mut Riding<'_, impl Rider>,
 ) {
     let mut at = range.start;
     while at < range.end {
         match (a.status == Status::Walking, b.status == Status::Walking) {
             (true, true) => {}
-            (true, false) => return walk_one(a, bytes, at..range.end, ends),
-            (false, true) => return walk_one(b, bytes, at..range.end, ends),
-            (false, false) => return,
+            (true, false) => return walk_one(a, bytes, at..range.end, ends, riding),
+            (false, true) => return walk_one(b, bytes, at..range.end, ends, riding),
+            (false, false) => return ride(riding, bytes, at..range.end),
         }
         if !a.sid.is_tagged() && !b.sid.is_tagged() {
             let (da, db) = (&a.group.dfa, &b.group.dfa);
             let (ca, cb) = (&*a.cache, &*b.cache);
-            let (mut sa, mut sb) = (a.sid, b.sid);
+            let (mut sa, mut sb, mut sr) = (a.sid, b.sid, riding.1);
             let mut read = 0;
             for &byte in &bytes[at..range.end] {
                 let (na, nb) =
@@ -426,10 +437,11 @@ fn walk_pair(
                 if na.is_tagged() || nb.is_tagged() {
                     break;
                 }
+                sr = riding.0.step(sr, at + read, byte);
                 (sa, sb) = (na, nb);
                 read += 1;
             }
-            (a.sid, b.sid, at) = (sa, sb, at + read);
+            (a.sid, b.sid, riding.1, at) = (sa, sb, sr, at + read);
             if at == range.end {
                 return;
             }
@@ -437,34 +449,94 @@ fn walk_pair(
         let byte = bytes[at];
         a.step(bytes, at, byte, ends);
         b.step(bytes, at, byte, ends);
+        riding.1 = riding.0.step(riding.1, at, byte);
         at += 1;
     }
 }
 
 /// Walks `a` alone over `range` of `bytes`, as [`walk_pair`] does two.
-fn walk_one(a: &mut Walker<'_>, bytes: &[u8], range: Range<usize>, ends: &mut Vec<Ends>) {
+fn walk_one(
+    a: &mut Walker<'_>,
+    bytes: &[u8],
+    range: Range<usize>,
+    ends: &mut Vec<Ends>,
+    riding: &mut Riding<'_, impl Rider>,
+) {
     let mut at = range.start;
     while at < range.end && a.status == Status::Walking {
         if !a.sid.is_tagged() {
             let (dfa, cache) = (&a.group.dfa, &*a.cache);
-            let mut sid = a.sid;
+            let (mut sid, mut sr) = (a.sid, riding.1);
             let mut read = 0;
             for &byte in &bytes[at..range.end] {
                 let next = dfa.next_state_untagged(cache, sid, byte);
                 if next.is_tagged() {
                     break;
                 }
+                sr = riding.0.step(sr, at + read, byte);
                 sid = next;
                 read += 1;
             }
-            (a.sid, at) = (sid, at + read);
+            (a.sid, riding.1, at) = (sid, sr, at + read);
             if at == range.end {
                 return;
             }
         }
         a.step(bytes, at, bytes[at], ends);
+        riding.1 = riding.0.step(riding.1, at, bytes[at]);
         at += 1;
     }
+    ride(riding, bytes, at..range.end);
+}
+
+/// What reads a text in the same loop as the gate's groups that read all of
+/// it, so that its table loads overlap theirs (the context keyword index:
+/// without it the text was read by one more loop of dependent loads), and
+/// then says where the groups that need context read.
+pub(crate) trait Rider {
+    /// Its automaton's state: the walk keeps it in a local, not behind the
+    /// rider's reference, so that each step does not wait on a store.
+    type State: Copy;
+
+    /// The state before the first byte.
+    fn start(&mut self) -> Self::State;
+
+    /// Reads `byte`, at `at`, from `state`: once per byte of the text, in
+    /// order. Returns the next state.
+    fn step(&mut self, state: Self::State, at: usize, byte: u8) -> Self::State;
+
+    /// Once every byte was read: the line ranges of the text, in order,
+    /// outside which no line can have a keyword near it.
+    fn context(&mut self) -> &[Range<usize>];
+}
+
+/// A rider and its state in a walk.
+type Riding<'r, R> = (&'r mut R, <R as Rider>::State);
+
+/// The rider of the walks that have none.
+struct Idle;
+
+impl Rider for Idle {
+    type State = ();
+
+    fn start(&mut self) {}
+
+    #[inline(always)]
+    fn step(&mut self, _: (), _: usize, _: u8) {}
+
+    fn context(&mut self) -> &[Range<usize>] {
+        &[]
+    }
+}
+
+/// A rider alone over `range` of `bytes`: where no group walks (none left,
+/// or none at all).
+fn ride(riding: &mut Riding<'_, impl Rider>, bytes: &[u8], range: Range<usize>) {
+    let (start, mut state) = (range.start, riding.1);
+    for (i, &byte) in bytes[range].iter().enumerate() {
+        state = riding.0.step(state, start + i, byte);
+    }
+    riding.1 = state;
 }
 
 /// Where a walk of one group stands.
@@ -789,13 +861,13 @@ mod tests {
         // Per line and pattern, where its earliest and its latest match
         // end: `x1` ends at 22, `x12` at 23, `x3` at 26; `x9` at 30.
         let mut flags = Flags::default();
-        gate.flag(t, &[], &mut gate.scratch(), &mut flags);
+        gate.flag(t, &mut Idle, &mut gate.scratch(), &mut flags);
         assert_eq!(flags.ends, [(0, 1, 10, 10), (16, 2, 18, 18), (16, 4, 22, 26), (28, 4, 30, 30)]);
         let at = [flags.at(0), flags.at(11), flags.at(16), flags.at(27)];
         assert_eq!(at.map(|bits| bits & 7), [1, 0, 6, 0]);
         assert_eq!(at.map(|bits| bits & 8), [8; 4], "patterns outside the gate always run");
         let mut flags = Flags::default();
-        gate.flag(t, &[], &mut gate.scratch(), &mut flags);
+        gate.flag(t, &mut Idle, &mut gate.scratch(), &mut flags);
         assert_eq!(flags.ends(0, 1), Some((10, 10)));
         assert_eq!(flags.ends(16, 2), Some((18, 18)));
         assert_eq!(flags.ends(16, 4), Some((22, 26)));
@@ -807,6 +879,67 @@ mod tests {
         let mut flags =
             Flags { ends: vec![(0, 1, 9, 12), (0, 1, 5, 7)], gated: 1, ..Flags::default() };
         assert_eq!(flags.ends(0, 1), Some((5, 12)));
+    }
+
+    /// A rider that records what it reads and counts its steps in its state.
+    struct Tape {
+        read: Vec<(usize, u8)>,
+        context: Vec<Range<usize>>,
+    }
+
+    impl Rider for Tape {
+        type State = usize;
+
+        fn start(&mut self) -> usize {
+            0
+        }
+
+        fn step(&mut self, steps: usize, at: usize, byte: u8) -> usize {
+            self.read.push((at, byte));
+            steps + 1
+        }
+
+        fn context(&mut self) -> &[Range<usize>] {
+            &self.context
+        }
+    }
+
+    #[test]
+    fn the_rider_reads_every_byte_once_whatever_the_groups_do() {
+        let t = "x 123-4567 @\nabc 765-4321";
+        let every: Vec<(usize, u8)> = t.bytes().enumerate().collect();
+        let sets: [&[(u64, &str, bool)]; 4] = [
+            // No group reads the whole text.
+            &[],
+            &[(1, "([0-9]{7})", true)],
+            // One that matches, with match states between plain ones.
+            &[(1, "([0-9]{3}-[0-9]{4})", false), (2, "(@)", false)],
+            // One that dies after the first bytes: the rider reads on alone.
+            &[(1, r"\A(x )", false)],
+        ];
+        for patterns in sets {
+            let gate = Gate::new(patterns).unwrap();
+            let mut tape = Tape { read: Vec::new(), context: Vec::new() };
+            gate.flag(t, &mut tape, &mut gate.scratch(), &mut Flags::default());
+            assert_eq!(tape.read, every, "{patterns:?}");
+        }
+        // Its state comes back from each step to the next.
+        let mut tape = Tape { read: Vec::new(), context: Vec::new() };
+        let mut riding = (&mut tape, 0);
+        ride(&mut riding, t.as_bytes(), 2..9);
+        assert_eq!(riding.1, 7);
+    }
+
+    #[test]
+    fn groups_that_need_context_read_the_riders_ranges() {
+        let gate = Gate::new(&[(1, "([0-9]{3}-[0-9]{4})", true)]).unwrap();
+        let t = "a 123-4567\nb 765-4321\nc 111-2222";
+        let second = t.find('b').unwrap()..t.find('c').unwrap() - 1;
+        let mut tape = Tape { read: Vec::new(), context: vec![second.clone()] };
+        let mut flags = Flags::default();
+        gate.flag(t, &mut tape, &mut gate.scratch(), &mut flags);
+        let lines = [flags.at(0), flags.at(second.start), flags.at(second.end + 1)];
+        assert_eq!(lines.map(|bits| bits & 1), [0, 1, 0]);
     }
 
     /// Per line and pattern, where its first and its last match end, by the
@@ -856,13 +989,18 @@ mod tests {
             assert!(expected.len() > 300, "{}", expected.len());
             let mut with_caches: Vec<(&Group, Cache)> =
                 groups.iter().map(|g| (g, g.dfa.create_cache())).collect();
-            let mut pairs: Vec<(&Group, &mut Cache)> =
+            let pairs: Vec<(&Group, &mut Cache)> =
                 with_caches.iter_mut().map(|(g, c)| (*g, c)).collect();
             let mut ends = Vec::new();
-            let gave_up = walk(pairs.iter_mut().collect(), t, ranges, &mut ends);
+            let mut tape = Tape { read: Vec::new(), context: Vec::new() };
+            let gave_up = walk(pairs, t, ranges, &mut ends, &mut tape);
             assert_eq!(gave_up, 0);
             ends.sort_unstable();
             assert_eq!(ends, expected);
+            // A rider beside the first two reads each range's bytes once.
+            let read: Vec<(usize, u8)> =
+                ranges.iter().flat_map(|r| r.clone().map(|i| (i, t.as_bytes()[i]))).collect();
+            assert!(tape.read == read);
         }
     }
 

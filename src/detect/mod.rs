@@ -9,8 +9,10 @@
 //! Matching is staged so that no detector scans text it cannot match, and
 //! the text is read a few times in all rather than once per detector:
 //!
-//! 1. one pass of a keyword automaton lists where the context keywords of
-//!    the detectors that need context stand, and the anchors' literals;
+//! 1. a keyword automaton lists where the context keywords of the detectors
+//!    that need context stand, and the anchors' literals; it reads the text
+//!    in the same loop as the gate's DFAs that read all of it (each step of
+//!    an automaton waits on a table load: in one loop, their waits overlap);
 //! 2. the [`gate`] reads the text with a few multi-pattern lazy DFAs (the
 //!    detectors that need context only within reach of a keyword) and says,
 //!    per line, which detectors' regexes match somewhere on it and where the
@@ -157,7 +159,8 @@ pub struct DetectorSet {
 /// line that list says which of those detectors could find a keyword near it,
 /// so the rest skip their regex. On text full of look-alike numbers this
 /// saves most regex runs. The same pass lists the anchors' literals
-/// ([`anchor`]), so that the text is read by one automaton, not three.
+/// ([`anchor`]), so that the text is read by one automaton, not three. The
+/// pass is a [`gate::Rider`]: it reads the text in the gate's walk.
 #[derive(Debug)]
 struct ContextWords {
     words: Option<aho_corasick::dfa::DFA>,
@@ -178,6 +181,99 @@ struct WordIndex {
     /// The line ranges within a window of some keyword, merged, in order:
     /// outside them no line can have context.
     regions: Vec<std::ops::Range<usize>>,
+}
+
+/// [`ContextWords::walk`]: the keyword index of one text being built.
+struct KeywordWalk<'a> {
+    words: &'a ContextWords,
+    t: &'a str,
+    index: &'a mut WordIndex,
+    anchors: &'a mut Vec<(usize, u64)>,
+    /// The whole text, on a table; else an empty range.
+    whole: std::ops::Range<usize>,
+}
+
+impl KeywordWalk<'_> {
+    /// Lists the words the match state `sid` reports, ending at `end`.
+    #[inline(never)]
+    fn matched(&mut self, sid: aho_corasick::automaton::StateID, end: usize) {
+        let Some(words) = &self.words.words else { return };
+        for i in 0..words.match_len(sid) {
+            let pattern = words.match_pattern(sid, i);
+            let start = end - words.pattern_len(pattern);
+            let (owners, bits) = self.words.owners[pattern.as_usize()];
+            if owners != 0 && is_whole_word(self.t.as_bytes(), start, end) {
+                self.index.hits.push((start, end, owners));
+            }
+            if bits != 0 {
+                self.anchors.push((start, bits));
+            }
+        }
+    }
+}
+
+impl gate::Rider for KeywordWalk<'_> {
+    type State = aho_corasick::automaton::StateID;
+
+    fn start(&mut self) -> Self::State {
+        let Some(words) = &self.words.words else { return Self::State::default() };
+        let sid = words.start_state(aho_corasick::Anchored::No).expect("built unanchored");
+        // An empty keyword matches before the first byte.
+        if words.is_match(sid) {
+            self.matched(sid, 0);
+        }
+        sid
+    }
+
+    /// One step of the automaton, as an overlapping search takes it: every
+    /// occurrence of every word comes, by end, then as the match state
+    /// lists them. Without a prefilter, only match states and the dead
+    /// state (which an unanchored automaton never reaches, and which never
+    /// leaves) are special: the common step is one table load and one
+    /// comparison.
+    #[inline(always)]
+    fn step(&mut self, sid: Self::State, at: usize, byte: u8) -> Self::State {
+        let Some(words) = &self.words.words else { return sid };
+        let next = words.next_state(aho_corasick::Anchored::No, sid, byte);
+        if words.is_special(next) && words.is_match(next) {
+            self.matched(next, at + 1);
+        }
+        next
+    }
+
+    fn context(&mut self) -> &[std::ops::Range<usize>] {
+        let (t, index, window, window_after) =
+            (self.t, &mut *self.index, self.words.window, self.words.window_after);
+        // Overlapping matches come by end; a shorter keyword inside a
+        // longer one can start later and end earlier.
+        index.hits.sort_unstable_by_key(|&(start, ..)| start);
+        self.anchors.sort_unstable_by_key(|&(start, _)| start);
+        // [`ContextWords::near`] takes a keyword for a line when the keyword
+        // starts at most `window` characters before the line's start and
+        // ends at most `window_after` characters after the line's end: the
+        // lines around [end - window_after, start + window].
+        let bytes = t.as_bytes();
+        index.regions.clear();
+        index.regions.extend(index.hits.iter().map(|&(start, end, _)| {
+            let a = back_chars(t, end, window_after);
+            let b = forward_chars(t, start, window);
+            let (a, b) = (a.min(b), a.max(b));
+            let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
+            let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
+            from..to
+        }));
+        // By start, keywords of different lengths can put a region's start
+        // before the one before it: sort, then merge what touches.
+        index.regions.sort_unstable_by_key(|r| r.start);
+        index.regions.dedup_by(|next, last| {
+            let touches = next.start <= last.end + 1;
+            if touches {
+                last.end = last.end.max(next.end);
+            }
+            touches
+        });
+        if self.whole.is_empty() { &index.regions } else { std::slice::from_ref(&self.whole) }
+    }
 }
 
 impl ContextWords {
@@ -232,77 +328,34 @@ impl ContextWords {
         Ok(ContextWords { words, owners, window, window_after })
     }
 
-    /// Lists every keyword occurrence in `t`, overlapping ones included,
-    /// and, into `anchors`, where the anchors' literals stand: (start,
-    /// anchor bits), by start.
-    fn index(&self, t: &str, index: &mut WordIndex, anchors: &mut Vec<(usize, u64)>) {
+    /// The walk that lists every keyword occurrence in `t`, overlapping
+    /// ones included, into `index`, and where the anchors' literals stand
+    /// into `anchors`: (start, anchor bits), by start. It reads `t` as the
+    /// gate's rider ([`gate::Rider`]); on a table (`tabular`) every line
+    /// has context, its header's names.
+    fn walk<'a>(
+        &'a self,
+        t: &'a str,
+        tabular: bool,
+        index: &'a mut WordIndex,
+        anchors: &'a mut Vec<(usize, u64)>,
+    ) -> KeywordWalk<'a> {
         index.hits.clear();
-        anchors.clear();
         index.next = 0;
-        if let Some(words) = &self.words {
-            let b = t.as_bytes();
-            // Every occurrence of every word, as an overlapping search gives
-            // them: by end, then as the match state lists them. Without a
-            // prefilter, only match states and the dead state (which an
-            // unanchored automaton never reaches) are special: the common
-            // step is one table load and one comparison.
-            let mut each_match = |sid, end: usize| {
-                for i in 0..words.match_len(sid) {
-                    let pattern = words.match_pattern(sid, i);
-                    let start = end - words.pattern_len(pattern);
-                    let (owners, bits) = self.owners[pattern.as_usize()];
-                    if owners != 0 && is_whole_word(b, start, end) {
-                        index.hits.push((start, end, owners));
-                    }
-                    if bits != 0 {
-                        anchors.push((start, bits));
-                    }
-                }
-            };
-            let unanchored = aho_corasick::Anchored::No;
-            let mut sid = words.start_state(unanchored).expect("built unanchored");
-            if words.is_match(sid) {
-                each_match(sid, 0);
-            }
-            for (at, &byte) in b.iter().enumerate() {
-                sid = words.next_state(unanchored, sid, byte);
-                if words.is_special(sid) {
-                    if words.is_match(sid) {
-                        each_match(sid, at + 1);
-                    } else if words.is_dead(sid) {
-                        break;
-                    }
-                }
-            }
-            // Overlapping matches come by end; a shorter keyword inside a
-            // longer one can start later and end earlier.
-            index.hits.sort_unstable_by_key(|&(start, ..)| start);
-            anchors.sort_unstable_by_key(|&(start, _)| start);
+        anchors.clear();
+        KeywordWalk { words: self, t, index, anchors, whole: 0..usize::from(tabular) * t.len() }
+    }
+
+    /// [`ContextWords::walk`] over `t` alone.
+    #[cfg(test)]
+    fn index(&self, t: &str, index: &mut WordIndex, anchors: &mut Vec<(usize, u64)>) {
+        use gate::Rider;
+        let mut walk = self.walk(t, false, index, anchors);
+        let mut sid = walk.start();
+        for (at, &byte) in t.as_bytes().iter().enumerate() {
+            sid = walk.step(sid, at, byte);
         }
-        // [`ContextWords::near`] takes a keyword for a line when the keyword
-        // starts at most `window` characters before the line's start and
-        // ends at most `window_after` characters after the line's end: the
-        // lines around [end - window_after, start + window].
-        let bytes = t.as_bytes();
-        index.regions.clear();
-        index.regions.extend(index.hits.iter().map(|&(start, end, _)| {
-            let a = back_chars(t, end, self.window_after);
-            let b = forward_chars(t, start, self.window);
-            let (a, b) = (a.min(b), a.max(b));
-            let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
-            let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
-            from..to
-        }));
-        // By start, keywords of different lengths can put a region's start
-        // before the one before it: sort, then merge what touches.
-        index.regions.sort_unstable_by_key(|r| r.start);
-        index.regions.dedup_by(|next, last| {
-            let touches = next.start <= last.end + 1;
-            if touches {
-                last.end = last.end.max(next.end);
-            }
-            touches
-        });
+        walk.context();
     }
 
     /// The bits of the detectors with a keyword on `t[line]` or within the
@@ -818,12 +871,10 @@ impl DetectorSet {
         } = scratch;
         folded.fold(text);
         let t = folded.text(text);
-        self.context_words.index(t, words, literals);
-        // A header's names are context for every row.
-        let everywhere = 0..t.len();
-        let context =
-            if columns.is_some() { std::slice::from_ref(&everywhere) } else { &words.regions[..] };
-        self.gate.flag(t, context, gate, flags);
+        // The keyword index is built in the gate's walk; a header's names
+        // are context for every row.
+        let mut keywords = self.context_words.walk(t, columns.is_some(), words, literals);
+        self.gate.flag(t, &mut keywords, gate, flags);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
         // Lines without any anchor are skipped, unless columns or fields
@@ -1628,6 +1679,24 @@ mod tests {
         assert_ne!(mask(0..nl) & literals[1].1, 0);
         assert_eq!(mask(nl + 1..t.len()) & literals[1].1, 0);
         assert_ne!(mask(nl + 1..t.len()) & literals[2].1, 0);
+    }
+
+    #[test]
+    fn the_keyword_index_read_in_the_gates_walk_is_the_one_read_alone() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let t = "2026-06-05T12:41:03Z INFO ip=10.0.0.1 tel 03-1234-5678\nDR. Smith, 性別：男\n\
+                 マイナンバー：\n123456789018\nhotel cc 4111 1111 1111 1111 梅田三丁目";
+        let (mut alone, mut alone_literals) = (WordIndex::default(), Vec::new());
+        set.context_words.index(t, &mut alone, &mut alone_literals);
+        assert!(alone.hits.len() >= 3 && alone_literals.len() >= 3, "the text has keywords");
+        let (mut walked, mut literals) = (WordIndex::default(), Vec::new());
+        let mut walk = set.context_words.walk(t, false, &mut walked, &mut literals);
+        set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
+        assert_eq!((&walked.hits, &walked.regions), (&alone.hits, &alone.regions));
+        assert_eq!(literals, alone_literals);
+        // On a table every line has context: its header.
+        let mut walk = set.context_words.walk(t, true, &mut walked, &mut literals);
+        assert_eq!(gate::Rider::context(&mut walk), std::slice::from_ref(&(0..t.len())));
     }
 
     #[test]
