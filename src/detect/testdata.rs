@@ -104,12 +104,14 @@ impl TestData {
     /// Why `value`, found as `category`, is known test data, if it is.
     pub fn recognise(&self, category: Category, value: &str) -> Option<&str> {
         // Asked of every finding: the forms of the value its category's rules
-        // read are made once, for all of them, and only those.
-        let mut forms = Forms::new(value);
-        if let Some(rule) =
-            self.rules.iter().find(|r| r.category == category && r.matches(&mut forms))
-        {
-            return Some(&rule.reason);
+        // read are made once, for all of them, and only those (none for a
+        // category without rules: names, dates, most of a table's findings).
+        let mut rules = self.rules.iter().filter(|r| r.category == category).peekable();
+        if rules.peek().is_some() {
+            let mut forms = Forms::new(value);
+            if let Some(rule) = rules.find(|r| r.matches(&mut forms)) {
+                return Some(&rule.reason);
+            }
         }
         self.values.contains(value).then_some(USER_REASON)
     }

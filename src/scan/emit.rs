@@ -140,9 +140,10 @@ impl Out for Stream<'_> {
             identify: Identify::new(policy.rules, policy.people_cap),
             held: Vec::new(),
         });
-        let (held, mut now): (Vec<Finding>, Vec<Finding>) =
-            batch.into_iter().partition(|f| f.is_column() || f.record.is_none());
-        place.held.extend(held);
+        // Taken out in place: a table's batch is all record findings, which
+        // stay where they are.
+        place.held.extend(batch.extract_if(.., |f| f.is_column() || f.record.is_none()));
+        let mut now = batch;
         now.sort();
         place.identify.records(&mut now);
         let cap = policy.evidence_cap;
