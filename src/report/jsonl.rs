@@ -235,7 +235,7 @@ fn finding_line(f: &Finding, out: &mut Vec<u8>) {
 fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
-    if bytes.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_escape(bytes) {
         out.extend_from_slice(bytes);
     } else {
         for &b in bytes {
@@ -258,6 +258,25 @@ fn string(out: &mut Vec<u8>, s: &str) {
         }
     }
     out.push(b'"');
+}
+
+/// Whether `bytes` hold a byte JSON escapes: a control byte, `"` or `\`.
+/// Eight bytes at a time (every finding's path, detector and mask pass
+/// here): a word has a byte below 0x20, or equal to one of the two, exactly
+/// when the classic zero-byte tests below say so.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = ONES * 0x80;
+    // A high bit where some byte of `v` is below `n` (n at most 0x80).
+    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGHS;
+    let (words, rest) = bytes.as_chunks::<8>();
+    words.iter().any(|w| {
+        let x = u64::from_le_bytes(*w);
+        below(x, 0x20)
+            | below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+    }) || rest.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn number(out: &mut Vec<u8>, n: impl itoa::Integer) {
@@ -361,6 +380,26 @@ mod tests {
             },
         );
         out
+    }
+
+    #[test]
+    fn every_byte_that_needs_an_escape_is_seen_wherever_it_stands() {
+        let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\';
+        // Both sides of a word boundary and the tail, among bytes that
+        // borrow in the word tests (0x00, 0x80, 0xFF) and plain ones.
+        for len in [1, 7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    for fill in [b'a', 0x80, 0xFF, 0x21, 0x5D] {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = b;
+                        let expected = !bytes.iter().all(|&c| plain(c));
+                        assert_eq!(needs_escape(&bytes), expected, "{bytes:?}");
+                    }
+                }
+            }
+        }
+        assert!(!needs_escape(b""));
     }
 
     #[test]
