@@ -409,7 +409,8 @@ fn walk(
 /// from an untagged state to an untagged state: those run in a tight loop,
 /// one table load per group and byte; a step to or from any other state (a
 /// match, one not computed yet, a dead end) is taken by [`Walker::step`].
-/// `rider` reads every byte of the range once, whatever the groups do.
+/// The rider in `riding` reads every byte of the range once, whatever the
+/// groups do, its state kept in a local through the tight loop.
 fn walk_pair(
     a: &mut Walker<'_>,
     b: &mut Walker<'_>,

@@ -194,7 +194,8 @@ struct KeywordWalk<'a> {
 }
 
 impl KeywordWalk<'_> {
-    /// Lists the words the match state `sid` reports, ending at `end`.
+    /// Lists the words the match state `sid` reports, ending at `end`. Out
+    /// of line: the walk's tight loop keeps only the step.
     #[inline(never)]
     fn matched(&mut self, sid: aho_corasick::automaton::StateID, end: usize) {
         let Some(words) = &self.words.words else { return };
@@ -316,7 +317,7 @@ impl ContextWords {
             // case-insensitive automaton gets no prefilter to skip with. Kept
             // as the DFA itself, not behind `AhoCorasick`, whose overlapping
             // search makes a call through a trait object per byte: the
-            // index's own loop ([`ContextWords::index`]) inlines each step.
+            // gate's walk inlines each step ([`KeywordWalk`]).
             Some(
                 aho_corasick::dfa::DFA::builder()
                     .ascii_case_insensitive(true)
