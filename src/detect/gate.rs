@@ -382,12 +382,13 @@ fn walk(
     let bytes = t.as_bytes();
     let mut walkers: Vec<Walker<'_>> =
         groups.into_iter().map(|(group, cache)| Walker::new(group, cache)).collect();
+    let state = rider.start();
+    let mut riding = Riding { rider, state };
+    let mut idle = Riding { rider: &mut Idle, state: () };
     for range in ranges {
         let input = Input::new(t).range(range.clone());
         walkers.iter_mut().for_each(|w| w.start(&input));
         let mut pairs = walkers.chunks_mut(2);
-        let state = rider.start();
-        let mut riding = (&mut *rider, state);
         match pairs.next() {
             Some([a, b]) => walk_pair(a, b, bytes, range.clone(), ends, &mut riding),
             Some([a]) => walk_one(a, bytes, range.clone(), ends, &mut riding),
@@ -395,8 +396,8 @@ fn walk(
         }
         for pair in pairs {
             match pair {
-                [a, b] => walk_pair(a, b, bytes, range.clone(), ends, &mut (&mut Idle, ())),
-                [a] => walk_one(a, bytes, range.clone(), ends, &mut (&mut Idle, ())),
+                [a, b] => walk_pair(a, b, bytes, range.clone(), ends, &mut idle),
+                [a] => walk_one(a, bytes, range.clone(), ends, &mut idle),
                 _ => unreachable!("chunks of two"),
             }
         }
@@ -430,7 +431,7 @@ fn walk_pair(
         if !a.sid.is_tagged() && !b.sid.is_tagged() {
             let (da, db) = (&a.group.dfa, &b.group.dfa);
             let (ca, cb) = (&*a.cache, &*b.cache);
-            let (mut sa, mut sb, mut sr) = (a.sid, b.sid, riding.1);
+            let (mut sa, mut sb, mut sr) = (a.sid, b.sid, riding.state);
             let mut read = 0;
             for &byte in &bytes[at..range.end] {
                 let (na, nb) =
@@ -438,11 +439,11 @@ fn walk_pair(
                 if na.is_tagged() || nb.is_tagged() {
                     break;
                 }
-                sr = riding.0.step(sr, at + read, byte);
+                sr = riding.rider.step(sr, at + read, byte);
                 (sa, sb) = (na, nb);
                 read += 1;
             }
-            (a.sid, b.sid, riding.1, at) = (sa, sb, sr, at + read);
+            (a.sid, b.sid, riding.state, at) = (sa, sb, sr, at + read);
             if at == range.end {
                 return;
             }
@@ -450,7 +451,7 @@ fn walk_pair(
         let byte = bytes[at];
         a.step(bytes, at, byte, ends);
         b.step(bytes, at, byte, ends);
-        riding.1 = riding.0.step(riding.1, at, byte);
+        riding.step(at, byte);
         at += 1;
     }
 }
@@ -467,24 +468,24 @@ fn walk_one(
     while at < range.end && a.status == Status::Walking {
         if !a.sid.is_tagged() {
             let (dfa, cache) = (&a.group.dfa, &*a.cache);
-            let (mut sid, mut sr) = (a.sid, riding.1);
+            let (mut sid, mut sr) = (a.sid, riding.state);
             let mut read = 0;
             for &byte in &bytes[at..range.end] {
                 let next = dfa.next_state_untagged(cache, sid, byte);
                 if next.is_tagged() {
                     break;
                 }
-                sr = riding.0.step(sr, at + read, byte);
+                sr = riding.rider.step(sr, at + read, byte);
                 sid = next;
                 read += 1;
             }
-            (a.sid, riding.1, at) = (sid, sr, at + read);
+            (a.sid, riding.state, at) = (sid, sr, at + read);
             if at == range.end {
                 return;
             }
         }
         a.step(bytes, at, bytes[at], ends);
-        riding.1 = riding.0.step(riding.1, at, bytes[at]);
+        riding.step(at, bytes[at]);
         at += 1;
     }
     ride(riding, bytes, at..range.end);
@@ -499,7 +500,7 @@ pub(crate) trait Rider {
     /// rider's reference, so that each step does not wait on a store.
     type State: Copy;
 
-    /// The state before the first byte.
+    /// The state before the first byte: asked once per walk.
     fn start(&mut self) -> Self::State;
 
     /// Reads `byte`, at `at`, from `state`: once per byte of the text, in
@@ -512,7 +513,18 @@ pub(crate) trait Rider {
 }
 
 /// A rider and its state in a walk.
-type Riding<'r, R> = (&'r mut R, <R as Rider>::State);
+struct Riding<'r, R: Rider> {
+    rider: &'r mut R,
+    state: R::State,
+}
+
+impl<R: Rider> Riding<'_, R> {
+    /// Reads `byte`, at `at`.
+    #[inline(always)]
+    fn step(&mut self, at: usize, byte: u8) {
+        self.state = self.rider.step(self.state, at, byte);
+    }
+}
 
 /// The rider of the walks that have none.
 struct Idle;
@@ -533,11 +545,11 @@ impl Rider for Idle {
 /// A rider alone over `range` of `bytes`: where no group walks (none left,
 /// or none at all).
 fn ride(riding: &mut Riding<'_, impl Rider>, bytes: &[u8], range: Range<usize>) {
-    let (start, mut state) = (range.start, riding.1);
+    let (start, mut state) = (range.start, riding.state);
     for (i, &byte) in bytes[range].iter().enumerate() {
-        state = riding.0.step(state, start + i, byte);
+        state = riding.rider.step(state, start + i, byte);
     }
-    riding.1 = state;
+    riding.state = state;
 }
 
 /// Where a walk of one group stands.
@@ -926,9 +938,9 @@ mod tests {
         }
         // Its state comes back from each step to the next.
         let mut tape = Tape { read: Vec::new(), context: Vec::new() };
-        let mut riding = (&mut tape, 0);
+        let mut riding = Riding { rider: &mut tape, state: 0 };
         ride(&mut riding, t.as_bytes(), 2..9);
-        assert_eq!(riding.1, 7);
+        assert_eq!(riding.state, 7);
     }
 
     #[test]

@@ -249,12 +249,16 @@ impl gate::Rider for KeywordWalk<'_> {
         // longer one can start later and end earlier.
         index.hits.sort_unstable_by_key(|&(start, ..)| start);
         self.anchors.sort_unstable_by_key(|&(start, _)| start);
+        index.regions.clear();
+        // On a table every line has context: no regions to work out.
+        if !self.whole.is_empty() {
+            return std::slice::from_ref(&self.whole);
+        }
         // [`ContextWords::near`] takes a keyword for a line when the keyword
         // starts at most `window` characters before the line's start and
         // ends at most `window_after` characters after the line's end: the
         // lines around [end - window_after, start + window].
         let bytes = t.as_bytes();
-        index.regions.clear();
         index.regions.extend(index.hits.iter().map(|&(start, end, _)| {
             let a = back_chars(t, end, window_after);
             let b = forward_chars(t, start, window);
@@ -273,7 +277,7 @@ impl gate::Rider for KeywordWalk<'_> {
             }
             touches
         });
-        if self.whole.is_empty() { &index.regions } else { std::slice::from_ref(&self.whole) }
+        &index.regions
     }
 }
 
