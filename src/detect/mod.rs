@@ -152,6 +152,11 @@ pub struct DetectorSet {
     japanese_names: u64,
     /// Values never reported (`allow.values` of `.piimap.toml`).
     allowed: ValueList,
+    /// Bits of the detectors with a regex of their own, and of those of
+    /// them that need no column header: the gate passes every detector
+    /// it does not decide, and a line visits only those that can run.
+    searching: u64,
+    searching_bare: u64,
 }
 
 /// The keywords of every detector with `context = "required"` in one
@@ -692,7 +697,18 @@ impl DetectorSet {
         })?;
         let test_data = testdata::TestData::builtin()
             .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
+        let bits = |f: &dyn Fn(&Compiled) -> bool| {
+            detectors
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| f(d))
+                .fold(0, |m, (i, _)| m | detector_bit(i))
+        };
+        let searching = bits(&|d| d.regex.is_some());
+        let searching_bare = bits(&|d| d.regex.is_some() && !d.column_only);
         Ok(DetectorSet {
+            searching,
+            searching_bare,
             detectors,
             anchors,
             gate,
@@ -916,7 +932,9 @@ impl DetectorSet {
                 })
             };
             let present = self.anchors.line_mask(t, line_start..line_end, literals);
-            let flagged = flags.at(line_start);
+            // Column-only detectors run only under active columns.
+            let flagged = flags.at(line_start)
+                & if active.is_empty() { self.searching_bare } else { self.searching };
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
             let mut value_spans = None;
