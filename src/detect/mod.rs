@@ -902,6 +902,9 @@ impl DetectorSet {
         // may make any line's values findings.
         let mut anchors =
             (active.is_empty() && !layout.fields).then(|| self.anchors.cursor(t, literals));
+        // The columns whose values are judged as names: the same on every
+        // row but the header.
+        let table_name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             // The line right after the last one is one further (on logs,
@@ -1045,7 +1048,7 @@ impl DetectorSet {
             }
             // A header row names columns: `氏名<TAB>住所` is no label and value.
             if let Some(names) = self.names.as_ref().filter(|_| !header_row) {
-                let name_fields = row_columns.map(|c| self.name_fields(c)).unwrap_or_default();
+                let name_fields = &table_name_fields[..];
                 let line_text = &t[line_start..line_end];
                 if present & self.japanese_names != 0
                     || layout.fields
@@ -1067,8 +1070,10 @@ impl DetectorSet {
                     };
                     // Values under a name header are judged as a whole.
                     if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
-                        let spans = row.spans(line_text, line_start, orig_line_start, folded);
-                        for (f, span) in spans {
+                        let spans = value_spans.get_or_insert_with(|| {
+                            row.spans(line_text, line_start, orig_line_start, folded)
+                        });
+                        for &(f, ref span) in spans.iter() {
                             if !name_fields.contains(&f) {
                                 continue;
                             }
