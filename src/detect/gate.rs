@@ -229,7 +229,7 @@ impl Gate {
             .iter()
             .zip(&mut scratch.caches)
             .partition(|(g, _): &(&Group, &mut Cache)| g.needs_context);
-        let whole = 0..t.len();
+        let whole = Region { lines: 0..t.len(), detectors: !0 };
         flags.everywhere |= walk(without, t, std::slice::from_ref(&whole), &mut flags.ends, rider);
         let context = rider.context();
         flags.everywhere |= walk(with_context, t, context, &mut flags.ends, &mut Idle);
@@ -357,7 +357,8 @@ impl<'p> Trials<'p> {
     }
 }
 
-/// Walks the DFAs of `groups` over `ranges` of `t` side by side and adds, for
+/// Walks the DFAs of `groups` over the `regions` of `t` (each group only
+/// the regions with one of its detectors) side by side and adds, for
 /// each line and each pattern matching on it, the pattern's bit and where
 /// its first and its last match there end to `ends`. Returns the bits of the groups
 /// whose lazy DFA gave up (its cache kept filling): their detectors run on
@@ -370,12 +371,12 @@ impl<'p> Trials<'p> {
 /// step before it, so one walk leaves the core mostly idle: walking two
 /// groups in the same loop overlaps their loads.
 ///
-/// `rider` reads each range alongside the first two groups (alone when
+/// `rider` reads each region alongside the first two groups (alone when
 /// there is no group), so that its loads overlap theirs too.
 fn walk(
     groups: Vec<(&Group, &mut Cache)>,
     t: &str,
-    ranges: &[Range<usize>],
+    regions: &[Region],
     ends: &mut Vec<Ends>,
     rider: &mut impl Rider,
 ) -> u64 {
@@ -385,10 +386,15 @@ fn walk(
     let state = rider.start();
     let mut riding = Riding { rider, state };
     let mut idle = Riding { rider: &mut Idle, state: () };
-    for range in ranges {
+    for Region { lines: range, detectors } in regions {
+        // Only the groups with a detector that may find context here: on
+        // logs a hexadecimal `cc` (a card keyword) brings lines that no
+        // phone or address group need read.
+        let mut active: Vec<&mut Walker<'_>> =
+            walkers.iter_mut().filter(|w| w.group.mask & detectors != 0).collect();
         let input = Input::new(t).range(range.clone());
-        walkers.iter_mut().for_each(|w| w.start(&input));
-        let mut pairs = walkers.chunks_mut(2);
+        active.iter_mut().for_each(|w| w.start(&input));
+        let mut pairs = active.chunks_mut(2);
         match pairs.next() {
             Some([a, b]) => walk_pair(a, b, bytes, range.clone(), ends, &mut riding),
             Some([a]) => walk_one(a, bytes, range.clone(), ends, &mut riding),
@@ -401,7 +407,7 @@ fn walk(
                 _ => unreachable!("chunks of two"),
             }
         }
-        walkers.iter_mut().for_each(|w| w.finish(bytes, range.end, ends));
+        active.iter_mut().for_each(|w| w.finish(bytes, range.end, ends));
     }
     walkers.iter().filter(|w| w.status == Status::GaveUp).fold(0, |m, w| m | w.group.mask)
 }
@@ -509,7 +515,17 @@ pub(crate) trait Rider {
 
     /// Once every byte was read: the line ranges of the text, in order,
     /// outside which no line can have a keyword near it.
-    fn context(&mut self) -> &[Range<usize>];
+    fn context(&mut self) -> &[Region];
+}
+
+/// Lines that may have context, and for which detectors: a group that
+/// holds none of them skips the lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Region {
+    pub(crate) lines: Range<usize>,
+    /// Bits of the detectors whose keywords (or, on a table, whose column
+    /// headers) may be near some line of the range.
+    pub(crate) detectors: u64,
 }
 
 /// A rider and its state in a walk.
@@ -537,7 +553,7 @@ impl Rider for Idle {
     #[inline(always)]
     fn step(&mut self, _: (), _: usize, _: u8) {}
 
-    fn context(&mut self) -> &[Range<usize>] {
+    fn context(&mut self) -> &[Region] {
         &[]
     }
 }
@@ -897,7 +913,7 @@ mod tests {
     /// A rider that records what it reads and counts its steps in its state.
     struct Tape {
         read: Vec<(usize, u8)>,
-        context: Vec<Range<usize>>,
+        context: Vec<Region>,
     }
 
     impl Rider for Tape {
@@ -912,7 +928,7 @@ mod tests {
             steps + 1
         }
 
-        fn context(&mut self) -> &[Range<usize>] {
+        fn context(&mut self) -> &[Region] {
             &self.context
         }
     }
@@ -944,15 +960,35 @@ mod tests {
     }
 
     #[test]
-    fn groups_that_need_context_read_the_riders_ranges() {
+    fn groups_that_need_context_read_the_riders_regions_of_their_detectors() {
         let gate = Gate::new(&[(1, "([0-9]{3}-[0-9]{4})", true)]).unwrap();
-        let t = "a 123-4567\nb 765-4321\nc 111-2222";
-        let second = t.find('b').unwrap()..t.find('c').unwrap() - 1;
-        let mut tape = Tape { read: Vec::new(), context: vec![second.clone()] };
+        let t = "a 123-4567\nb 765-4321\nc 111-2222\nd 333-4444";
+        let at = |c: char| t.find(c).unwrap();
+        let context = vec![
+            Region { lines: at('b')..at('c') - 1, detectors: 1 | 2 },
+            // Lines with context for other detectors only: not read.
+            Region { lines: at('d')..t.len(), detectors: 2 },
+        ];
+        let mut tape = Tape { read: Vec::new(), context };
         let mut flags = Flags::default();
         gate.flag(t, &mut tape, &mut gate.scratch(), &mut flags);
-        let lines = [flags.at(0), flags.at(second.start), flags.at(second.end + 1)];
-        assert_eq!(lines.map(|bits| bits & 1), [0, 1, 0]);
+        let lines = ['a', 'b', 'c', 'd'].map(|c| flags.at(at(c)) & 1);
+        assert_eq!(lines, [0, 1, 0, 0]);
+        // Each of two groups walks the regions of its detectors.
+        let groups = [(1, "([0-9]{3}-[0-9]{4})"), (2, "([0-9]{4})")]
+            .map(|p| Group::new(&[p], build(&[p]).unwrap()));
+        let mut caches = groups.each_ref().map(|g| g.dfa.create_cache());
+        let pairs = groups.iter().zip(caches.iter_mut()).collect();
+        let regions = [
+            Region { lines: at('a')..at('b') - 1, detectors: 1 },
+            Region { lines: at('b')..at('c') - 1, detectors: 2 | 8 },
+            Region { lines: at('c')..at('d') - 1, detectors: 3 },
+            Region { lines: at('d')..t.len(), detectors: 4 },
+        ];
+        let mut ends = Vec::new();
+        walk(pairs, t, &regions, &mut ends, &mut Idle);
+        let lines: Vec<(usize, u64)> = ends.iter().map(|&(line, bit, ..)| (line, bit)).collect();
+        assert_eq!(lines, [(at('a'), 1), (at('b'), 2), (at('c'), 1), (at('c'), 2)]);
     }
 
     /// Per line and pattern, where its first and its last match end, by the
@@ -996,6 +1032,8 @@ mod tests {
             std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
         for ranges in [std::slice::from_ref(&(0..t.len())), &parts[..]] {
+            let regions: Vec<Region> =
+                ranges.iter().map(|r| Region { lines: r.clone(), detectors: !0 }).collect();
             let mut expected: Vec<Ends> =
                 groups.iter().flat_map(|g| ends_by_lines(g, t, ranges)).collect();
             expected.sort_unstable();
@@ -1006,7 +1044,7 @@ mod tests {
                 with_caches.iter_mut().map(|(g, c)| (*g, c)).collect();
             let mut ends = Vec::new();
             let mut tape = Tape { read: Vec::new(), context: Vec::new() };
-            let gave_up = walk(pairs, t, ranges, &mut ends, &mut tape);
+            let gave_up = walk(pairs, t, &regions, &mut ends, &mut tape);
             assert_eq!(gave_up, 0);
             ends.sort_unstable();
             assert_eq!(ends, expected);

@@ -183,9 +183,10 @@ struct ContextWords {
 struct WordIndex {
     hits: Vec<(usize, usize, u64)>,
     next: usize,
-    /// The line ranges within a window of some keyword, merged, in order:
-    /// outside them no line can have context.
-    regions: Vec<std::ops::Range<usize>>,
+    /// The line ranges within a window of some keyword, merged, in order,
+    /// with the bits of those keywords' detectors: outside them no line can
+    /// have context, and inside one only those detectors.
+    regions: Vec<gate::Region>,
 }
 
 /// [`ContextWords::walk`]: the keyword index of one text being built.
@@ -194,8 +195,8 @@ struct KeywordWalk<'a> {
     t: &'a str,
     index: &'a mut WordIndex,
     anchors: &'a mut Vec<(usize, u64)>,
-    /// The whole text, on a table; else an empty range.
-    whole: std::ops::Range<usize>,
+    /// On a table, the bits of the detectors its header names.
+    table: Option<u64>,
 }
 
 impl KeywordWalk<'_> {
@@ -247,7 +248,7 @@ impl gate::Rider for KeywordWalk<'_> {
         next
     }
 
-    fn context(&mut self) -> &[std::ops::Range<usize>] {
+    fn context(&mut self) -> &[gate::Region] {
         let (t, index, window, window_after) =
             (self.t, &mut *self.index, self.words.window, self.words.window_after);
         // Overlapping matches come by end; a shorter keyword inside a
@@ -255,30 +256,34 @@ impl gate::Rider for KeywordWalk<'_> {
         index.hits.sort_unstable_by_key(|&(start, ..)| start);
         self.anchors.sort_unstable_by_key(|&(start, _)| start);
         index.regions.clear();
-        // On a table every line has context: no regions to work out.
-        if !self.whole.is_empty() {
-            return std::slice::from_ref(&self.whole);
+        // On a table every line has context, for the detectors its header
+        // names and those with a keyword anywhere: no regions to work out.
+        if let Some(named) = self.table.filter(|_| !t.is_empty()) {
+            let detectors = index.hits.iter().fold(named, |m, &(.., owners)| m | owners);
+            index.regions.push(gate::Region { lines: 0..t.len(), detectors });
+            return &index.regions;
         }
         // [`ContextWords::near`] takes a keyword for a line when the keyword
         // starts at most `window` characters before the line's start and
         // ends at most `window_after` characters after the line's end: the
         // lines around [end - window_after, start + window].
         let bytes = t.as_bytes();
-        index.regions.extend(index.hits.iter().map(|&(start, end, _)| {
+        index.regions.extend(index.hits.iter().map(|&(start, end, owners)| {
             let a = back_chars(t, end, window_after);
             let b = forward_chars(t, start, window);
             let (a, b) = (a.min(b), a.max(b));
             let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
             let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
-            from..to
+            gate::Region { lines: from..to, detectors: owners }
         }));
         // By start, keywords of different lengths can put a region's start
         // before the one before it: sort, then merge what touches.
-        index.regions.sort_unstable_by_key(|r| r.start);
+        index.regions.sort_unstable_by_key(|r| r.lines.start);
         index.regions.dedup_by(|next, last| {
-            let touches = next.start <= last.end + 1;
+            let touches = next.lines.start <= last.lines.end + 1;
             if touches {
-                last.end = last.end.max(next.end);
+                last.lines.end = last.lines.end.max(next.lines.end);
+                last.detectors |= next.detectors;
             }
             touches
         });
@@ -341,26 +346,26 @@ impl ContextWords {
     /// The walk that lists every keyword occurrence in `t`, overlapping
     /// ones included, into `index`, and where the anchors' literals stand
     /// into `anchors`: (start, anchor bits), by start. It reads `t` as the
-    /// gate's rider ([`gate::Rider`]); on a table (`tabular`) every line
-    /// has context, its header's names.
+    /// gate's rider ([`gate::Rider`]); on a table (`table`: the bits of the
+    /// detectors its header names) every line has context.
     fn walk<'a>(
         &'a self,
         t: &'a str,
-        tabular: bool,
+        table: Option<u64>,
         index: &'a mut WordIndex,
         anchors: &'a mut Vec<(usize, u64)>,
     ) -> KeywordWalk<'a> {
         index.hits.clear();
         index.next = 0;
         anchors.clear();
-        KeywordWalk { words: self, t, index, anchors, whole: 0..usize::from(tabular) * t.len() }
+        KeywordWalk { words: self, t, index, anchors, table }
     }
 
     /// [`ContextWords::walk`] over `t` alone.
     #[cfg(test)]
     fn index(&self, t: &str, index: &mut WordIndex, anchors: &mut Vec<(usize, u64)>) {
         use gate::Rider;
-        let mut walk = self.walk(t, false, index, anchors);
+        let mut walk = self.walk(t, None, index, anchors);
         let mut sid = walk.start();
         for (at, &byte) in t.as_bytes().iter().enumerate() {
             sid = walk.step(sid, at, byte);
@@ -894,7 +899,7 @@ impl DetectorSet {
         let t = folded.text(text);
         // The keyword index is built in the gate's walk; a header's names
         // are context for every row.
-        let mut keywords = self.context_words.walk(t, columns.is_some(), words, literals);
+        let mut keywords = self.context_words.walk(t, columns.map(|c| c.named), words, literals);
         self.gate.flag(t, &mut keywords, gate, flags);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
@@ -1744,13 +1749,18 @@ mod tests {
         set.context_words.index(t, &mut alone, &mut alone_literals);
         assert!(alone.hits.len() >= 3 && alone_literals.len() >= 3, "the text has keywords");
         let (mut walked, mut literals) = (WordIndex::default(), Vec::new());
-        let mut walk = set.context_words.walk(t, false, &mut walked, &mut literals);
+        let mut walk = set.context_words.walk(t, None, &mut walked, &mut literals);
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         assert_eq!((&walked.hits, &walked.regions), (&alone.hits, &alone.regions));
         assert_eq!(literals, alone_literals);
-        // On a table every line has context: its header.
-        let mut walk = set.context_words.walk(t, true, &mut walked, &mut literals);
-        assert_eq!(gate::Rider::context(&mut walk), std::slice::from_ref(&(0..t.len())));
+        // On a table every line has context: for the detectors its header
+        // names, and those with a keyword anywhere.
+        let keyworded = walked.hits.iter().fold(0, |m, &(.., owners)| m | owners);
+        assert_ne!(keyworded, 0);
+        let mut walk = set.context_words.walk(t, Some(1 << 62), &mut walked, &mut literals);
+        set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
+        let whole = gate::Region { lines: 0..t.len(), detectors: keyworded | 1 << 62 };
+        assert_eq!(walked.regions, [whole]);
     }
 
     #[test]
@@ -1779,7 +1789,7 @@ mod tests {
         // Lines of many lengths, keywords of many lengths at many places.
         let mut text = String::new();
         for i in 0..300 {
-            let word = words[i * 7 % words.len()];
+            let word = words[i * 5 % words.len()];
             let pad = "あ".repeat(i * 13 % 70);
             match i % 4 {
                 0 => text += &format!("{pad}{word} 1\n"),
@@ -1790,16 +1800,25 @@ mod tests {
         }
         let mut index = WordIndex::default();
         set.context_words.index(&text, &mut index, &mut Vec::new());
-        assert!(index.regions.windows(2).all(|w| w[0].end + 1 < w[1].start), "sorted, merged");
+        let regions = &index.regions;
+        assert!(
+            regions.windows(2).all(|w| w[0].lines.end + 1 < w[1].lines.start),
+            "sorted, merged"
+        );
         let mut start = 0;
         let mut near = 0;
         for line in text.split_inclusive('\n') {
             let range = start..start + line.len() - 1;
-            if set.context_words.near(&text, range.clone(), &mut index) != 0 {
+            let bits = set.context_words.near(&text, range.clone(), &mut index);
+            if bits != 0 {
                 near += 1;
+                // The region holding the line is read for those detectors.
+                let holds =
+                    |r: &&gate::Region| r.lines.start <= range.start && range.end <= r.lines.end;
+                let region = index.regions.iter().find(holds);
                 assert!(
-                    index.regions.iter().any(|r| r.start <= range.start && range.end <= r.end),
-                    "line {range:?} outside {:?}",
+                    region.is_some_and(|r| r.detectors & bits == bits),
+                    "line {range:?} with {bits:x} outside {:?}",
                     index.regions
                 );
             }
