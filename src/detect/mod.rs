@@ -911,6 +911,7 @@ impl DetectorSet {
         // row but the header.
         let table_name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        let mut line_starts = folded.forward();
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             // The line right after the last one is one further (on logs,
             // most lines): only a gap of skipped lines is counted.
@@ -932,7 +933,7 @@ impl DetectorSet {
             let header_row = line == 0 && first_is_header;
             let row_columns = if header_row { None } else { columns };
             line_hits.clear();
-            let orig_line_start = folded.original_offset(line_start);
+            let orig_line_start = line_starts.original_offset(line_start);
             let row = row_columns.map(|c| c.row(line, &text[orig_line_start..]));
             let field_of = |folded_start: usize| {
                 row.as_ref().and_then(|r| {
