@@ -28,9 +28,10 @@
 //! on every line of that text, as they did before there was a gate.
 //!
 //! Detectors that need a keyword nearby get groups of their own, which read
-//! only the lines within reach of a keyword (or every row of a table, whose
-//! header is context): on logs and code that is almost nothing, and most
-//! look-alike numbers there are matched only by such detectors' patterns.
+//! only the lines within reach of a keyword of one of their detectors (or
+//! every row of a table whose header names one of them, or that holds one's
+//! keyword): on logs and code that is almost nothing, and most look-alike
+//! numbers there are matched only by such detectors' patterns.
 //!
 //! Patterns that can match a line break are left out (their matches could
 //! belong to the line before), and run on every line their anchors pick.
