@@ -390,7 +390,7 @@ fn walk(
     for Region { lines: range, detectors } in regions {
         // Only the groups with a detector that may find context here: on
         // logs a hexadecimal `cc` (a card keyword) brings lines that no
-        // phone or address group need read.
+        // phone or address group needs to read.
         let mut active: Vec<&mut Walker<'_>> =
             walkers.iter_mut().filter(|w| w.group.mask & detectors != 0).collect();
         let input = Input::new(t).range(range.clone());
@@ -514,8 +514,9 @@ pub(crate) trait Rider {
     /// order. Returns the next state.
     fn step(&mut self, state: Self::State, at: usize, byte: u8) -> Self::State;
 
-    /// Once every byte was read: the line ranges of the text, in order,
-    /// outside which no line can have a keyword near it.
+    /// Once every byte was read: the regions of the text, in order.
+    /// Outside them no line can have a keyword near it, and inside one only
+    /// the region's detectors can.
     fn context(&mut self) -> &[Region];
 }
 
