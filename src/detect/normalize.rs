@@ -111,14 +111,21 @@ impl Folded {
             return offset;
         }
         let o = offset as u32;
-        match self.points.partition_point(|&(f, _)| f <= o) {
+        self.original_past(self.points.partition_point(|&(f, _)| f <= o), offset)
+    }
+
+    /// The original offset of the folded `offset`, past the first `n`
+    /// points (those at or before it).
+    fn original_past(&self, n: usize, offset: usize) -> usize {
+        match n {
             0 => offset,
             n => {
                 let (f, s) = self.points[n - 1];
-                (s + (o - f)) as usize
+                (s as usize) + offset - f as usize
             }
         }
     }
+
     /// [`Folded::original_offset`] for offsets asked in increasing order
     /// (the starts of a text's lines): each lookup goes on from the last,
     /// where a binary search per line over a text's thousands of points
@@ -172,13 +179,7 @@ impl Forward<'_> {
                 break;
             }
         }
-        match self.next {
-            0 => offset,
-            n => {
-                let (f, s) = points[n - 1];
-                (s + (o - f)) as usize
-            }
-        }
+        self.folded.original_past(self.next, offset)
     }
 }
 
