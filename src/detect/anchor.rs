@@ -79,7 +79,9 @@ impl Anchors {
     }
 
     /// The bits of the anchors on `t[line]`, whose literals' hits in `t`
-    /// are `found`.
+    /// are `found`: the hits from the line on, best, as those before it are
+    /// stepped over one by one (a search per line, over a text with a
+    /// literal on every few lines, cost as much as the rest of this).
     pub(crate) fn line_mask(&self, t: &str, line: Range<usize>, found: &[(usize, u64)]) -> u64 {
         let bytes = &t.as_bytes()[line.clone()];
         let mut mask = 0;
@@ -92,8 +94,11 @@ impl Anchors {
             }
         }
         // Literals hold no line break: one starting on the line ends there.
-        let first = found.partition_point(|&(at, _)| at < line.start);
-        found[first..].iter().take_while(|&&(at, _)| at < line.end).fold(mask, |m, &(_, b)| m | b)
+        found
+            .iter()
+            .skip_while(|&&(at, _)| at < line.start)
+            .take_while(|&&(at, _)| at < line.end)
+            .fold(mask, |m, &(_, b)| m | b)
     }
 
     /// A cursor over `hay`, whose literals' hits are `found`.

@@ -910,7 +910,7 @@ impl DetectorSet {
         // The columns whose values are judged as names: the same on every
         // row but the header.
         let table_name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
-        let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        let (mut pos, mut line, mut counted_to, mut literals_from) = (0, 0, 0, 0);
         let mut line_starts = folded.forward();
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             // The line right after the last one is one further (on logs,
@@ -940,7 +940,12 @@ impl DetectorSet {
                     r.field_at(folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            let present = self.anchors.line_mask(t, line_start..line_end, literals);
+            // Lines come in order: the literals before this one are behind
+            // every line after it too.
+            literals_from +=
+                literals[literals_from..].iter().take_while(|&&(at, _)| at < line_start).count();
+            let present =
+                self.anchors.line_mask(t, line_start..line_end, &literals[literals_from..]);
             // Column-only detectors run only under active columns.
             let flagged = flags.at(line_start)
                 & if active.is_empty() { self.searching_bare } else { self.searching };

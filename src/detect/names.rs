@@ -938,7 +938,8 @@ impl Names {
         if text.is_empty() || text.len() > 40 {
             return None;
         }
-        if !CONTACT_LABELS.iter().any(|l| next.trim_start().starts_with(l)) {
+        let next = next.trim_start();
+        if !CONTACT_LABELS.iter().any(|l| next.starts_with(l)) {
             return None;
         }
         let (surname, given) = text.split_once([' ', '\u{3000}'])?;
