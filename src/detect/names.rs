@@ -843,6 +843,18 @@ impl Names {
         let whole = parts[0].start..parts[parts.len() - 1].end;
         let before = &line[..whole.start];
         let after = &line[whole.end..];
+        let evidence = if Names::labelled(line, labels, whole.start, ANY_FORM) {
+            Evidence::Label
+        } else if starts_with_honorific(after.trim_start_matches([' ', '\u{3000}'])) {
+            Evidence::Honorific
+        } else {
+            Evidence::Bare
+        };
+        // One word of katakana with neither is no name (the match below):
+        // most katakana words (メゾン, バージョン) end here, unconverted.
+        if evidence == Evidence::Bare && parts.len() == 1 {
+            return None;
+        }
         let full: Vec<String> = parts.iter().map(|p| to_full_katakana(&line[p.clone()])).collect();
         let joined: String = full.concat();
         if form == Engine::NameHalfwidth && is_company_holder(before, after) {
@@ -851,13 +863,6 @@ impl Names {
         if organisation_words().is_match(&joined) {
             return None;
         }
-        let evidence = if Names::labelled(line, labels, whole.start, ANY_FORM) {
-            Evidence::Label
-        } else if starts_with_honorific(after.trim_start_matches([' ', '\u{3000}'])) {
-            Evidence::Honorific
-        } else {
-            Evidence::Bare
-        };
         let n = joined.chars().count();
         let known_pair = |s: &str, g: &str| {
             self.ja().kana_surnames.contains(s) && self.ja().kana_given.contains(g)
@@ -1301,19 +1306,26 @@ struct Run {
 /// one byte scan.
 fn runs(line: &str, runs: &mut Vec<Run>) {
     runs.clear();
-    // Every Japanese character is three bytes from 0xE3 to 0xEF. Most
-    // lines of logs and code are ASCII, which the standard library tells a
-    // word at a time.
-    if line.is_ascii() || !line.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
+    // Lines of ASCII only (most of logs and code) are told a word at a time.
+    if line.is_ascii() {
         return;
     }
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Every character of a run is three bytes led by a byte from 0xE3 to
+    // 0xEF: the bytes before the next such lead byte are skipped undecoded
+    // (a row of a table is mostly numbers, addresses and separators, and
+    // decoding each of its characters was most of this).
+    let b = line.as_bytes();
+    let mut i = 0;
+    while let Some(skip) = b[i..].iter().position(|x| (0xE3..=0xEF).contains(x)) {
+        i += skip;
+        let Some(c) = line[i..].chars().next() else { break };
         let end = i + c.len_utf8();
+        let at = i;
+        i = end;
         let mut script = script_of(c);
         if matches!(c, 'ノ' | 'ヶ' | 'ケ')
-            && runs.last().is_some_and(|r| r.script == Script::Kanji && r.range.end == i)
-            && chars.peek().is_some_and(|&(_, n)| script_of(n) == Some(Script::Kanji))
+            && runs.last().is_some_and(|r| r.script == Script::Kanji && r.range.end == at)
+            && line[end..].chars().next().is_some_and(|n| script_of(n) == Some(Script::Kanji))
         {
             script = Some(Script::Kanji);
         }
@@ -1324,16 +1336,16 @@ fn runs(line: &str, runs: &mut Vec<Run>) {
         // 山本さゆりさんから is a run.
         let honorific = matches!(c, '様' | '殿' | '氏' | '君')
             || (matches!(c, 'さ' | 'ち' | 'く')
-                && ["さん", "さま", "ちゃん", "くん"].iter().any(|h| line[i..].starts_with(h)));
+                && ["さん", "さま", "ちゃん", "くん"].iter().any(|h| line[at..].starts_with(h)));
         match runs.last_mut() {
             Some(r)
                 if r.script == script
-                    && r.range.end == i
+                    && r.range.end == at
                     && !(honorific && r.honorific_next(line, end)) =>
             {
                 r.range.end = end
             }
-            _ => runs.push(Run { script, range: i..end }),
+            _ => runs.push(Run { script, range: at..end }),
         }
     }
 }
@@ -1567,6 +1579,65 @@ mod tests {
         }
         for s in ["", "長", "社", "社長x", "部長 ", "担当者", "運転", "家族の"] {
             assert_eq!(ends_with_role(s), ROLE_WORDS.iter().any(|w| s.ends_with(w)), "{s}");
+        }
+    }
+
+    /// The script runs of a line, found by decoding every character: what
+    /// [`runs`] finds skipping the bytes that start no run's character.
+    fn runs_char_by_char(line: &str) -> Vec<(Script, Range<usize>)> {
+        let mut out: Vec<(Script, Range<usize>)> = Vec::new();
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let end = i + c.len_utf8();
+            let mut script = script_of(c);
+            if matches!(c, 'ノ' | 'ヶ' | 'ケ')
+                && out.last().is_some_and(|r| r.0 == Script::Kanji && r.1.end == i)
+                && chars.peek().is_some_and(|&(_, n)| script_of(n) == Some(Script::Kanji))
+            {
+                script = Some(Script::Kanji);
+            }
+            let Some(script) = script else { continue };
+            let honorific = matches!(c, '様' | '殿' | '氏' | '君')
+                || (script == Script::Hiragana
+                    && ["さん", "さま", "ちゃん", "くん"].iter().any(|h| line[i..].starts_with(h)));
+            match out.last_mut() {
+                Some(r)
+                    if r.0 == script
+                        && r.1.end == i
+                        && !(honorific
+                            && Run { script, range: r.1.clone() }.honorific_next(line, end)) =>
+                {
+                    r.1.end = end
+                }
+                _ => out.push((script, i..end)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn runs_are_those_of_decoding_every_character() {
+        // Characters of each script, the joiners, honorifics, and others of
+        // one to four bytes (、 shares its lead byte with kana).
+        let alphabet = [
+            "a", "1", ",", " ", "é", "、", "山", "田", "ノ", "ヶ", "ケ", "様", "式", "さ", "ん",
+            "ま", "く", "タ", "ー", "ｶ", "ﾞ", "々", "😀", "\u{3000}",
+        ];
+        let mut seed = 11u32;
+        let mut scratch = Vec::new();
+        for len in [0, 1, 2, 5, 12, 40] {
+            for _ in 0..300 {
+                let line: String = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        alphabet[(seed >> 16) as usize % alphabet.len()]
+                    })
+                    .collect();
+                runs(&line, &mut scratch);
+                let found: Vec<(Script, Range<usize>)> =
+                    scratch.iter().map(|r| (r.script, r.range.clone())).collect();
+                assert_eq!(found, runs_char_by_char(&line), "{line}");
+            }
         }
     }
 
