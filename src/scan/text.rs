@@ -278,7 +278,8 @@ impl<'p> FileScan<'p> {
     ) -> Finding {
         let spec = w.detectors.spec(hit.detector);
         let value = &chunk.text[hit.start..hit.end];
-        let test_data = w.detectors.test_data().recognise(spec.category, value);
+        let folded = fold_cow(value);
+        let test_data = w.detectors.test_data().recognise(spec.category, value, &folded);
         Finding {
             path: Arc::clone(&self.display),
             line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
@@ -287,7 +288,7 @@ impl<'p> FileScan<'p> {
             detector: Arc::clone(w.detectors.id(hit.detector)),
             field: hit.field.and_then(|f| self.columns.as_ref().and_then(|c| c.name(f))).cloned(),
             confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
-            masked: mask(spec.category, &fold_cow(value)),
+            masked: mask(spec.category, &folded),
             value: w.evidence.show_values.then(|| value.to_string()),
             reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
             test_data: test_data.is_some(),
