@@ -79,9 +79,9 @@ impl Anchors {
     }
 
     /// The bits of the anchors on `t[line]`, whose literals' hits in `t`
-    /// are `found`: the hits from the line on, best, as those before it are
-    /// stepped over one by one (a search per line, over a text with a
-    /// literal on every few lines, cost as much as the rest of this).
+    /// are `found`. Hits before the line are stepped over one by one, so the
+    /// caller passes those from the line on: a binary search per line over
+    /// all of a text's hits cost as much as the rest of this on prose.
     pub(crate) fn line_mask(&self, t: &str, line: Range<usize>, found: &[(usize, u64)]) -> u64 {
         let bytes = &t.as_bytes()[line.clone()];
         let mut mask = 0;
