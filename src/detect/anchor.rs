@@ -79,10 +79,17 @@ impl Anchors {
     }
 
     /// The bits of the anchors on `t[line]`, whose literals' hits in `t`
-    /// are `found`. Hits before the line are stepped over one by one, so the
-    /// caller passes those from the line on: a binary search per line over
-    /// all of a text's hits cost as much as the rest of this on prose.
-    pub(crate) fn line_mask(&self, t: &str, line: Range<usize>, found: &[(usize, u64)]) -> u64 {
+    /// are `found`. Lines are asked in order, and `from` keeps the first hit
+    /// not before the last one asked (start it at 0): a binary search per
+    /// line over all of a text's hits cost as much as the rest of this on
+    /// prose.
+    pub(crate) fn line_mask(
+        &self,
+        t: &str,
+        line: Range<usize>,
+        found: &[(usize, u64)],
+        from: &mut usize,
+    ) -> u64 {
         let bytes = &t.as_bytes()[line.clone()];
         let mut mask = 0;
         if self.digits && next_digit(bytes, 0).is_some() {
@@ -93,12 +100,10 @@ impl Anchors {
                 mask |= bit;
             }
         }
+        // Hits before this line are behind every later line too.
+        *from += found[*from..].iter().take_while(|&&(at, _)| at < line.start).count();
         // Literals hold no line break: one starting on the line ends there.
-        found
-            .iter()
-            .skip_while(|&&(at, _)| at < line.start)
-            .take_while(|&&(at, _)| at < line.end)
-            .fold(mask, |m, &(_, b)| m | b)
+        found[*from..].iter().take_while(|&&(at, _)| at < line.end).fold(mask, |m, &(_, b)| m | b)
     }
 
     /// A cursor over `hay`, whose literals' hits are `found`.
@@ -265,7 +270,7 @@ mod tests {
         listed.sort_unstable();
         assert_eq!(listed, ["gender", "job title", "occupation", "profession", "丁目"]);
         assert_eq!(a.bytes.len(), 2, "one-byte anchors are searched here");
-        let mask = |t: &str| a.line_mask(t, 0..t.len(), &found(&a, t));
+        let mask = |t: &str| a.line_mask(t, 0..t.len(), &found(&a, t), &mut 0);
         let occupation = mask("Occupation: nurse");
         assert!(occupation & masks[0] != 0 && occupation & masks[1] == 0);
         let town = mask("三丁目");
@@ -273,16 +278,35 @@ mod tests {
         // Only the hits on the line count.
         let t = "gender\n三丁目\nx";
         let hits = found(&a, t);
-        assert_eq!(a.line_mask(t, 7..t.len() - 2, &hits) & masks[0], 0);
-        assert_ne!(a.line_mask(t, 7..t.len() - 2, &hits) & masks[1], 0);
-        assert_eq!(a.line_mask(t, t.len() - 1..t.len(), &hits), 0);
+        assert_eq!(a.line_mask(t, 7..t.len() - 2, &hits, &mut 0) & masks[0], 0);
+        assert_ne!(a.line_mask(t, 7..t.len() - 2, &hits, &mut 0) & masks[1], 0);
+        assert_eq!(a.line_mask(t, t.len() - 1..t.len(), &hits, &mut 0), 0);
+        // Lines asked in order with one `from`, some skipped, give the bits
+        // of the hits on each (the text has no one-byte anchor), a line's
+        // first byte included.
+        let t = "gender 三丁目\nx\n丁目 job title\ngender\n\nprofession 丁目 gender\n";
+        let hits = found(&a, t);
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in t.split_inclusive('\n') {
+            lines.push(start..start + line.len() - 1);
+            start += line.len();
+        }
+        for skip in [1, 2, 3] {
+            let mut from = 0;
+            for line in lines.iter().step_by(skip) {
+                let on_line = hits.iter().filter(|(at, _)| line.contains(at));
+                let expected = on_line.fold(0, |m, &(_, bit)| m | bit);
+                assert_eq!(a.line_mask(t, line.clone(), &hits, &mut from), expected, "{line:?}");
+            }
+        }
     }
 
     #[test]
     fn lines_say_which_detectors_can_match() {
         let (a, masks) = anchors(&[&["0", "9"], &["@"], &[":", "="], &["丁目", "0"], &[]]);
         let runs = |line: &str| -> Vec<usize> {
-            let m = a.line_mask(line, 0..line.len(), &found(&a, line));
+            let m = a.line_mask(line, 0..line.len(), &found(&a, line), &mut 0);
             masks.iter().enumerate().filter(|(_, d)| *d & m != 0).map(|(i, _)| i).collect()
         };
         assert_eq!(runs("TEL 03-1234-5678"), [0, 3]);

@@ -940,12 +940,8 @@ impl DetectorSet {
                     r.field_at(folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            // Lines come in order: the literals before this one are behind
-            // every line after it too.
-            literals_from +=
-                literals[literals_from..].iter().take_while(|&&(at, _)| at < line_start).count();
             let present =
-                self.anchors.line_mask(t, line_start..line_end, &literals[literals_from..]);
+                self.anchors.line_mask(t, line_start..line_end, literals, &mut literals_from);
             // Column-only detectors run only under active columns.
             let flagged = flags.at(line_start)
                 & if active.is_empty() { self.searching_bare } else { self.searching };
@@ -1739,7 +1735,7 @@ mod tests {
         // keyword), 丁目; each with the bits of its anchor.
         assert_eq!(starts, [0, t.find("性別").unwrap(), t.find("丁目").unwrap()]);
         assert!(literals.iter().all(|&(_, bits)| bits != 0));
-        let mask = |line: std::ops::Range<usize>| set.anchors.line_mask(t, line, &literals);
+        let mask = |line: std::ops::Range<usize>| set.anchors.line_mask(t, line, &literals, &mut 0);
         let nl = t.find('\n').unwrap();
         assert_ne!(mask(0..nl) & literals[1].1, 0);
         assert_eq!(mask(nl + 1..t.len()) & literals[1].1, 0);
