@@ -267,6 +267,33 @@ fn text_in_drawings_is_scanned_and_located() {
     assert!(address("fixtures/cad/house_escaped.dxf").is_some());
 }
 
+/// `tests/data/dwg-corrupt-section-count.dwg`: a drawing of the fuzzing
+/// corpus (itself made from the synthetic fixtures) with one bit flipped by
+/// the fuzzer, so that its R2018 section map claims billions of entries.
+/// Reserving room for them aborted the process, and the whole scan with
+/// it; the vendored ezdwg-core caps the count (`vendor/README.md`).
+#[test]
+fn a_dwg_section_map_with_a_corrupt_count_is_an_error() {
+    let t = Tree::new();
+    let bytes = std::fs::read(root().join("tests/data/dwg-corrupt-section-count.dwg")).unwrap();
+    t.file("drawing.dwg", &bytes);
+    t.file("notes.txt", "連絡先: taro.yamada@example.jp\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--quiet"]);
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    assert_eq!(errors[0]["path"], "./drawing.dwg");
+    assert_eq!(errors[0]["message"], "corrupt DWG: section entry truncated");
+    // The rest of the scan completes.
+    let findings = of_type(&values, "finding");
+    assert_eq!(findings.len(), 1, "{values:?}");
+    assert_eq!(
+        (&findings[0]["path"], &findings[0]["category"]),
+        (&"./notes.txt".into(), &"email".into())
+    );
+    assert_eq!(code(&out), 2);
+}
+
 #[test]
 fn truncated_drawings_give_what_they_hold_and_never_crash() {
     let t = Tree::new();

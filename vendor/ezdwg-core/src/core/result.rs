@@ -1,0 +1,3 @@
+use super::error::DwgError;
+
+pub type Result<T> = std::result::Result<T, DwgError>;

@@ -1,0 +1,3 @@
+pub mod byte_reader;
+
+pub use byte_reader::ByteReader;

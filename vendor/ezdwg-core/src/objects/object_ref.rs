@@ -1,0 +1,7 @@
+use crate::objects::Handle;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectRef {
+    pub handle: Handle,
+    pub offset: u32,
+}
