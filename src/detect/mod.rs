@@ -168,7 +168,9 @@ pub struct DetectorSet {
 /// pass is a [`gate::Rider`]: it reads the text in the gate's walk.
 #[derive(Debug)]
 struct ContextWords {
-    words: Option<aho_corasick::dfa::DFA>,
+    /// Every keyword and anchor literal; with none, an automaton that
+    /// matches nothing (the walk's step then needs no test of its own).
+    words: aho_corasick::dfa::DFA,
     /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
     /// keyword of, and the bits of the anchors it spells.
     owners: Vec<(u64, u64)>,
@@ -201,10 +203,11 @@ struct KeywordWalk<'a> {
 
 impl KeywordWalk<'_> {
     /// Lists the words the match state `sid` reports, ending at `end`. Out
-    /// of line: the walk's tight loop keeps only the step.
+    /// of line: only the walk's full step, taken at special states, comes
+    /// here.
     #[inline(never)]
     fn matched(&mut self, sid: aho_corasick::automaton::StateID, end: usize) {
-        let Some(words) = &self.words.words else { return };
+        let words = &self.words.words;
         for i in 0..words.match_len(sid) {
             let pattern = words.match_pattern(sid, i);
             let start = end - words.pattern_len(pattern);
@@ -223,7 +226,7 @@ impl gate::Rider for KeywordWalk<'_> {
     type State = aho_corasick::automaton::StateID;
 
     fn start(&mut self) -> Self::State {
-        let Some(words) = &self.words.words else { return Self::State::default() };
+        let words = &self.words.words;
         let sid = words.start_state(aho_corasick::Anchored::No).expect("built unanchored");
         // An empty keyword matches before the first byte.
         if words.is_match(sid) {
@@ -239,13 +242,19 @@ impl gate::Rider for KeywordWalk<'_> {
     /// leaves) are special: the common step is one table load and one
     /// comparison.
     #[inline(always)]
-    fn step(&mut self, sid: Self::State, at: usize, byte: u8) -> Self::State {
-        let Some(words) = &self.words.words else { return sid };
-        let next = words.next_state(aho_corasick::Anchored::No, sid, byte);
-        if words.is_special(next) && words.is_match(next) {
-            self.matched(next, at + 1);
+    fn next(&self, sid: Self::State, byte: u8) -> Self::State {
+        self.words.words.next_state(aho_corasick::Anchored::No, sid, byte)
+    }
+
+    #[inline(always)]
+    fn is_special(&self, sid: Self::State) -> bool {
+        self.words.words.is_special(sid)
+    }
+
+    fn arrive(&mut self, sid: Self::State, at: usize) {
+        if self.words.words.is_match(sid) {
+            self.matched(sid, at + 1);
         }
-        next
     }
 
     fn context(&mut self) -> &[gate::Region] {
@@ -324,22 +333,16 @@ impl ContextWords {
         for (literal, bit) in anchors {
             add(literal, 0, *bit);
         }
-        let words = if words.is_empty() {
-            None
-        } else {
-            // A full DFA: the index reads every byte of every text, and a
-            // case-insensitive automaton gets no prefilter to skip with. Kept
-            // as the DFA itself, not behind `AhoCorasick`, whose overlapping
-            // search makes a call through a trait object per byte: the
-            // gate's walk inlines each step ([`KeywordWalk`]).
-            Some(
-                aho_corasick::dfa::DFA::builder()
-                    .ascii_case_insensitive(true)
-                    .prefilter(false)
-                    .build(&words)
-                    .map_err(|e| e.to_string())?,
-            )
-        };
+        // A full DFA: the index reads every byte of every text, and a
+        // case-insensitive automaton gets no prefilter to skip with. Kept as
+        // the DFA itself, not behind `AhoCorasick`, whose overlapping search
+        // makes a call through a trait object per byte: the gate's walk
+        // inlines each step ([`KeywordWalk`]).
+        let words = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .build(&words)
+            .map_err(|e| e.to_string())?;
         Ok(ContextWords { words, owners, window, window_after })
     }
 
