@@ -452,6 +452,9 @@ pub struct Scratch {
     literals: Vec<(usize, u64)>,
     gate: gate::Scratch,
     flags: gate::Flags,
+    /// A table row's field starts and value spans.
+    field_starts: Vec<usize>,
+    value_spans: LineSpans,
 }
 
 /// How a text is laid out, as far as detection cares.
@@ -521,9 +524,9 @@ impl Columns {
 
     /// The fields of line `line` (0-based in the text), which `from_line`
     /// (the text from that line's start on) begins with.
-    fn row<'a>(&'a self, line: usize, from_line: &'a str) -> Row<'a> {
+    fn row<'a>(&'a self, line: usize, from_line: &'a str, starts: &'a mut Vec<usize>) -> Row<'a> {
         match &self.fields {
-            Fields::Header(h) => Row::Delimited(RowFields::new(h, from_line)),
+            Fields::Header(h) => Row::Delimited(RowFields::new(h, from_line, starts)),
             Fields::Keys(v) => Row::Keyed(v, line),
         }
     }
@@ -549,25 +552,53 @@ impl Row<'_> {
     }
 
     /// Each value's field and byte range in the folded `line`, whose
-    /// original starts at `orig_start` of the original text.
+    /// original starts at `orig_start` of the original text, into `spans`.
     fn spans(
         &self,
         line: &str,
         line_start: usize,
         orig_start: usize,
         folded: &Folded,
-    ) -> Vec<(usize, std::ops::Range<usize>)> {
+        spans: &mut Vec<(usize, std::ops::Range<usize>)>,
+    ) {
         match self {
-            Row::Delimited(r) => r.header().spans(line).into_iter().enumerate().collect(),
-            Row::Keyed(v, n) => v
-                .on_line(*n)
-                .iter()
-                .map(|v| {
+            Row::Delimited(r) => r.header().spans(line, spans),
+            Row::Keyed(v, n) => {
+                spans.clear();
+                spans.extend(v.on_line(*n).iter().map(|v| {
                     let at = |o: usize| folded.folded_offset(orig_start + o) - line_start;
                     (v.key as usize, at(v.span().start)..at(v.span().end))
-                })
-                .collect(),
+                }));
+            }
         }
+    }
+}
+
+/// A line's [`Row::spans`], worked out when a detector first needs them,
+/// in a buffer a text's lines share.
+#[derive(Debug, Default)]
+struct LineSpans {
+    spans: Vec<(usize, std::ops::Range<usize>)>,
+    /// They are the current line's.
+    ready: bool,
+}
+
+impl LineSpans {
+    /// The spans of the folded `line` (at `line_start`, its original at
+    /// `orig_start`) of `row`.
+    fn of(
+        &mut self,
+        row: &Row<'_>,
+        line: &str,
+        line_start: usize,
+        orig_start: usize,
+        folded: &Folded,
+    ) -> &[(usize, std::ops::Range<usize>)] {
+        if !self.ready {
+            row.spans(line, line_start, orig_start, folded, &mut self.spans);
+            self.ready = true;
+        }
+        &self.spans
     }
 }
 
@@ -829,6 +860,8 @@ impl DetectorSet {
             literals: Vec::new(),
             gate: self.gate.scratch(),
             flags: gate::Flags::default(),
+            field_starts: Vec::new(),
+            value_spans: LineSpans::default(),
         }
     }
 
@@ -897,6 +930,8 @@ impl DetectorSet {
             literals,
             gate,
             flags,
+            field_starts,
+            value_spans,
         } = scratch;
         folded.fold(text);
         let t = folded.text(text);
@@ -937,7 +972,7 @@ impl DetectorSet {
             let row_columns = if header_row { None } else { columns };
             line_hits.clear();
             let orig_line_start = line_starts.original_offset(line_start);
-            let row = row_columns.map(|c| c.row(line, &text[orig_line_start..]));
+            let row = row_columns.map(|c| c.row(line, &text[orig_line_start..], field_starts));
             let field_of = |folded_start: usize| {
                 row.as_ref().and_then(|r| {
                     r.field_at(folded.original_offset(folded_start) - orig_line_start)
@@ -950,7 +985,7 @@ impl DetectorSet {
                 & if active.is_empty() { self.searching_bare } else { self.searching };
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
-            let mut value_spans = None;
+            value_spans.ready = false;
             // Only the detectors the gate lets through (column-only ones have
             // no gate: their bits are always set): a line visits a few, not
             // every detector.
@@ -1014,9 +1049,9 @@ impl DetectorSet {
                 };
                 if det.spec.joined {
                     if let Some(r) = row.as_ref() {
-                        let spans = value_spans.get_or_insert_with(|| {
-                            r.spans(&t[line_start..line_end], line_start, orig_line_start, folded)
-                        });
+                        let line_text = &t[line_start..line_end];
+                        let spans =
+                            value_spans.of(r, line_text, line_start, orig_line_start, folded);
                         let parts: Vec<(usize, std::ops::Range<usize>)> = spans
                             .iter()
                             .filter(|(f, _)| row_columns.is_some_and(|c| c.hints(*f, d)))
@@ -1040,9 +1075,9 @@ impl DetectorSet {
                     // pattern takes a whole cell, and quotes and other
                     // values share the line.
                     Some(r) => {
-                        let spans = value_spans.get_or_insert_with(|| {
-                            r.spans(&t[line_start..line_end], line_start, orig_line_start, folded)
-                        });
+                        let line_text = &t[line_start..line_end];
+                        let spans =
+                            value_spans.of(r, line_text, line_start, orig_line_start, folded);
                         for (f, span) in spans.iter() {
                             if row_columns.is_some_and(|c| c.hints(*f, d)) {
                                 run(
@@ -1080,9 +1115,8 @@ impl DetectorSet {
                     };
                     // Values under a name header are judged as a whole.
                     if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
-                        let spans = value_spans.get_or_insert_with(|| {
-                            row.spans(line_text, line_start, orig_line_start, folded)
-                        });
+                        let spans =
+                            value_spans.of(row, line_text, line_start, orig_line_start, folded);
                         for &(f, ref span) in spans.iter() {
                             if !name_fields.contains(&f) {
                                 continue;
@@ -1173,6 +1207,7 @@ impl DetectorSet {
         let name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let bytes = t.as_bytes();
         let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        let mut field_starts = Vec::new();
         for capital in names.capital_pairs(bytes) {
             if capital < pos {
                 continue;
@@ -1188,7 +1223,7 @@ impl DetectorSet {
                 continue;
             }
             let orig_line_start = folded.original_offset(start);
-            let row = columns.map(|c| c.row(line, &text[orig_line_start..]));
+            let row = columns.map(|c| c.row(line, &text[orig_line_start..], &mut field_starts));
             let field_of = |at: usize| {
                 row.as_ref()
                     .and_then(|r| r.field_at(folded.original_offset(start + at) - orig_line_start))

@@ -64,12 +64,13 @@ impl Header {
     }
 
     /// Where each field of a data `line` starts (byte offsets), up to the
-    /// line's end.
-    fn field_starts(&self, line: &str) -> Vec<usize> {
+    /// line's end, into `starts`.
+    fn field_starts(&self, line: &str, starts: &mut Vec<usize>) {
         let line = &line[..memchr::memchr(b'\n', line.as_bytes()).unwrap_or(line.len())];
+        starts.clear();
         match self.delimiter {
             Delimiter::Byte(d) => {
-                let mut starts = vec![0];
+                starts.push(0);
                 let mut quoted = false;
                 for (i, &b) in line.as_bytes().iter().enumerate() {
                     if b == b'"' {
@@ -78,11 +79,10 @@ impl Header {
                         starts.push(i + 1);
                     }
                 }
-                starts
             }
             Delimiter::Spaces => {
                 let base = line.as_ptr() as usize;
-                split_spaces(line).iter().map(|f| f.as_ptr() as usize - base).collect()
+                starts.extend(split_spaces(line).iter().map(|f| f.as_ptr() as usize - base));
             }
         }
     }
@@ -96,13 +96,18 @@ pub struct RowFields<'a> {
     header: &'a Header,
     /// The line (what follows it is ignored).
     line: &'a str,
-    starts: std::cell::OnceCell<Vec<usize>>,
+    /// Where its fields start, once looked up: in storage the caller lends,
+    /// so that a table's rows reuse one buffer.
+    starts: std::cell::RefCell<&'a mut Vec<usize>>,
+    split: std::cell::Cell<bool>,
 }
 
 impl<'a> RowFields<'a> {
-    /// The fields of the line that `line` starts with.
-    pub fn new(header: &'a Header, line: &'a str) -> RowFields<'a> {
-        RowFields { header, line, starts: std::cell::OnceCell::new() }
+    /// The fields of the line that `line` starts with, split into `starts`
+    /// on the first lookup.
+    pub fn new(header: &'a Header, line: &'a str, starts: &'a mut Vec<usize>) -> RowFields<'a> {
+        let (starts, split) = (std::cell::RefCell::new(starts), std::cell::Cell::new(false));
+        RowFields { header, line, starts, split }
     }
 
     /// The header the line's fields are under.
@@ -112,8 +117,10 @@ impl<'a> RowFields<'a> {
 
     /// The 0-based field index of byte `offset` of the line.
     pub fn field_at(&self, offset: usize) -> usize {
-        let starts = self.starts.get_or_init(|| self.header.field_starts(self.line));
-        starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        if !self.split.replace(true) {
+            self.header.field_starts(self.line, &mut self.starts.borrow_mut());
+        }
+        self.starts.borrow().partition_point(|&s| s <= offset).saturating_sub(1)
     }
 }
 
@@ -130,18 +137,20 @@ impl Header {
         }
     }
 
-    /// The byte range of each field's value in a data `line`, without
-    /// surrounding spaces and quotes.
-    pub fn spans(&self, line: &str) -> Vec<std::ops::Range<usize>> {
+    /// Each field's index and the byte range of its value in a data `line`
+    /// (without surrounding spaces and quotes), into `spans`.
+    pub fn spans(&self, line: &str, spans: &mut Vec<(usize, std::ops::Range<usize>)>) {
         let base = line.as_ptr() as usize;
-        fields(line, self.delimiter)
-            .into_iter()
-            .map(|f| {
-                let value = f.trim().trim_matches('"').trim();
-                let start = value.as_ptr() as usize - base;
-                start..start + value.len()
-            })
-            .collect()
+        spans.clear();
+        let mut push = |(i, f): (usize, &str)| {
+            let value = f.trim().trim_matches('"').trim();
+            let start = value.as_ptr() as usize - base;
+            spans.push((i, start..start + value.len()));
+        };
+        match self.delimiter {
+            Delimiter::Byte(d) => split(line, d).enumerate().for_each(&mut push),
+            Delimiter::Spaces => split_spaces(line).into_iter().enumerate().for_each(&mut push),
+        }
     }
 }
 
@@ -235,12 +244,16 @@ mod tests {
             .unwrap();
         assert_eq!(h.names, ["氏名", "電話番号", "生年月日"]);
         let line = "\"山田, 太郎\",090-1234-5678,1985/04/01";
-        let row = RowFields::new(&h, line);
+        let mut starts = vec![7, 7, 7];
+        let row = RowFields::new(&h, line, &mut starts);
         assert_eq!(row.field_at(line.find("090").unwrap()), 1);
         assert_eq!(row.field_at(line.find("1985").unwrap()), 2);
         assert_eq!(row.field_at(3), 0);
-        let spans: Vec<&str> = h.spans(line).into_iter().map(|r| &line[r]).collect();
-        assert_eq!(spans, ["山田, 太郎", "090-1234-5678", "1985/04/01"]);
+        // What the lent buffer held before is no field.
+        let mut spans = vec![(9, 0..1)];
+        h.spans(line, &mut spans);
+        let spans: Vec<(usize, &str)> = spans.into_iter().map(|(i, r)| (i, &line[r])).collect();
+        assert_eq!(spans, [(0, "山田, 太郎"), (1, "090-1234-5678"), (2, "1985/04/01")]);
     }
 
     #[test]
@@ -259,7 +272,8 @@ mod tests {
         assert_eq!(h.names, ["氏名", "生年月日", "電話番号"]);
         assert_eq!(h.delimiter, Delimiter::Spaces);
         let line = text.lines().nth(1).unwrap();
-        let row = RowFields::new(&h, line);
+        let mut starts = Vec::new();
+        let row = RowFields::new(&h, line, &mut starts);
         assert_eq!(row.field_at(0), 0);
         assert_eq!(row.field_at(line.find("太郎").unwrap()), 0);
         assert_eq!(row.field_at(line.find("1985").unwrap()), 1);

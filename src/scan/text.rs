@@ -614,7 +614,8 @@ fn first_line_is_data(w: &mut Worker<'_>, text: &str, header: &Header) -> bool {
     let mut hits: Vec<Hit> = Vec::new();
     let cells = Layout { first_is_header: false, fields: true };
     w.detectors.detect(first, None, cells, &mut w.detect, &mut hits);
-    let row = RowFields::new(header, first);
+    let mut starts = Vec::new();
+    let row = RowFields::new(header, first, &mut starts);
     let label = |h: &Hit| {
         let name = header.names.get(row.field_at(h.start));
         name.is_some_and(|n| ColumnRules::builtin().is_ok_and(|r| r.names_any(n)))
