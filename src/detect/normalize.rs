@@ -202,17 +202,38 @@ pub fn fold_cow(s: &str) -> std::borrow::Cow<'_, str> {
     // Most values fold to themselves: one pass over their bytes for what can
     // fold (a 0xE2 or 0xEF lead byte, or `ー`) costs a fraction of setting up
     // the searches of [`Folded::fold`], which pay off on long texts only.
-    let bytes = s.as_bytes();
-    let may_fold = bytes.iter().enumerate().any(|(i, &b)| {
-        matches!(b, 0xE2 | 0xEF | b'\\' | b'&' | b'%')
-            || (b == 0xE3 && bytes.get(i + 1..i + 3) == Some(&[0x83, 0xBC]))
-    });
-    if !may_fold {
+    if !may_fold(s.as_bytes()) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut f = Folded::default();
     f.fold(s);
     if f.changed { std::borrow::Cow::Owned(f.text) } else { std::borrow::Cow::Borrowed(s) }
+}
+
+/// Whether `bytes` hold what [`Folded::fold`] can change: a 0xE2 or 0xEF
+/// lead byte, `\`, `&`, `%`, or `ー` (0xE3 0x83 0xBC). A table says which
+/// bytes stop the scan; of those only 0xE3, the lead of every kana, needs a
+/// look at the two bytes after it.
+fn may_fold(bytes: &[u8]) -> bool {
+    const STOPS: [bool; 256] = {
+        let mut stops = [false; 256];
+        let mut i = 0;
+        let list = [0xE2, 0xE3, 0xEF, b'\\', b'&', b'%'];
+        while i < list.len() {
+            stops[list[i] as usize] = true;
+            i += 1;
+        }
+        stops
+    };
+    let mut from = 0;
+    while let Some(n) = bytes[from..].iter().position(|&b| STOPS[usize::from(b)]) {
+        let at = from + n;
+        if bytes[at] != 0xE3 || bytes[at + 1..].starts_with(&[0x83, 0xBC]) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// What the text at byte `i` of `src` folds or decodes to — a character, or
@@ -293,6 +314,34 @@ fn is_digit(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_may_fold_is_told_from_the_bytes() {
+        // The definition: a byte that can start a fold, or `ー`.
+        let defined = |s: &str| {
+            let b = s.as_bytes();
+            (0..b.len()).any(|i| {
+                matches!(b[i], 0xE2 | 0xEF | b'\\' | b'&' | b'%')
+                    || b[i..].starts_with("ー".as_bytes())
+            })
+        };
+        let pieces = [
+            "a", "1", "山", "さ", "カ", "ー", "ヶ", "–", "０", "\\", "&", "%", "。", "\u{3000}",
+            "🙂", "é",
+        ];
+        // Every string of up to three pieces.
+        let mut strings = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(longer);
+        }
+        for s in &strings {
+            assert_eq!(may_fold(s.as_bytes()), defined(s), "{s:?}");
+        }
+    }
 
     fn fold(s: &str) -> (String, Folded) {
         let mut f = Folded::default();
