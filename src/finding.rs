@@ -721,31 +721,57 @@ pub fn mask(category: Category, value: &str) -> String {
             let keep = if category == Category::Address { 3 } else { 1 };
             joined(&[head(value, keep), "***"])
         }
-        _ => {
-            // Digits and Latin letters (half- or full-width) carry the value;
-            // kanji such as 年月日 or 平成 are structure and stay visible.
-            let is_significant =
-                |c: char| c.is_ascii_alphanumeric() || ('\u{FF10}'..='\u{FF5A}').contains(&c);
-            let significant = value.chars().filter(|&c| is_significant(c)).count();
-            // A birth date is low-entropy: any visible digit gives much of it away.
-            let keep = match significant {
-                _ if category == Category::BirthDate => 0,
-                0..=5 => 0,
-                6..=9 => 2,
-                _ => 4,
-            };
-            let mut seen = 0;
-            let mut out = String::with_capacity(value.len());
-            out.extend(value.chars().map(|c| {
-                if !is_significant(c) {
-                    return c;
-                }
-                seen += 1;
-                if seen > significant - keep { c } else { '*' }
-            }));
-            out
-        }
+        // Phones, card numbers, most dates: ASCII, byte by byte.
+        _ if value.is_ascii() => mask_ascii(category, value),
+        _ => mask_chars(category, value),
     }
+}
+
+/// How many of a value's `significant` characters (digits and Latin letters)
+/// [`mask`] leaves visible at its end.
+fn kept(category: Category, significant: usize) -> usize {
+    match significant {
+        // A birth date is low-entropy: any visible digit gives much of it away.
+        _ if category == Category::BirthDate => 0,
+        0..=5 => 0,
+        6..=9 => 2,
+        _ => 4,
+    }
+}
+
+/// [`mask_chars`] of an ASCII value, without decoding characters.
+fn mask_ascii(category: Category, value: &str) -> String {
+    let significant = value.bytes().filter(u8::is_ascii_alphanumeric).count();
+    let hidden = significant - kept(category, significant);
+    let mut seen = 0;
+    let masked: Vec<u8> = value
+        .bytes()
+        .map(|b| {
+            seen += usize::from(b.is_ascii_alphanumeric());
+            if b.is_ascii_alphanumeric() && seen <= hidden { b'*' } else { b }
+        })
+        .collect();
+    String::from_utf8(masked).expect("ASCII stays ASCII")
+}
+
+/// `value` with its significant characters but the last few [`kept`] as `*`.
+/// Digits and Latin letters (half- or full-width) carry the value; kanji
+/// such as 年月日 or 平成 are structure and stay visible.
+fn mask_chars(category: Category, value: &str) -> String {
+    let is_significant =
+        |c: char| c.is_ascii_alphanumeric() || ('\u{FF10}'..='\u{FF5A}').contains(&c);
+    let significant = value.chars().filter(|&c| is_significant(c)).count();
+    let hidden = significant - kept(category, significant);
+    let mut seen = 0;
+    let mut out = String::with_capacity(value.len());
+    out.extend(value.chars().map(|c| {
+        if !is_significant(c) {
+            return c;
+        }
+        seen += 1;
+        if seen > hidden { c } else { '*' }
+    }));
+    out
 }
 
 #[cfg(test)]
@@ -767,6 +793,31 @@ mod tests {
         assert_eq!(mask(Category::Address, "京都"), "京都***", "shorter than what is kept");
         assert_eq!(mask(Category::Email, "山田@例え.jp"), "山***@例え.jp");
         assert_eq!(mask(Category::Email, "no-at-sign"), "***");
+    }
+
+    #[test]
+    fn ascii_values_are_masked_as_characters_are() {
+        let values = [
+            "",
+            "-",
+            "090-1234-5678",
+            "0312345678",
+            "4111 1111 1111 1111",
+            "1985/04/01",
+            "S60.4.1",
+            "AB1234567",
+            "+81 90 1234 5678",
+            "12345",
+            "123456",
+            "123456789",
+            "1234567890",
+            "a-b",
+        ];
+        for value in values {
+            for category in [Category::Phone, Category::BirthDate, Category::PaymentCard] {
+                assert_eq!(mask_ascii(category, value), mask_chars(category, value), "{value}");
+            }
+        }
     }
 
     #[test]
