@@ -616,12 +616,13 @@ struct Walker<'a> {
     sid: LazyStateID,
     status: Status,
     lines: LineSeen,
+    known: StateBits,
 }
 
 impl<'a> Walker<'a> {
     fn new(group: &'a Group, cache: &'a mut Cache) -> Walker<'a> {
         let (sid, status, lines) = (LazyStateID::default(), Status::Done, LineSeen::default());
-        Walker { group, cache, sid, status, lines }
+        Walker { group, cache, sid, status, lines, known: StateBits::default() }
     }
 
     /// Starts on the range of `input`, unless the DFA gave up.
@@ -667,7 +668,14 @@ impl<'a> Walker<'a> {
         self.sid = next;
         if next.is_tagged() {
             if next.is_match() {
-                self.group.record(bytes, next, at, self.cache, &mut self.lines, ends);
+                self.group.record(
+                    bytes,
+                    next,
+                    at,
+                    self.cache,
+                    (&mut self.lines, &mut self.known),
+                    ends,
+                );
             } else if next.is_dead() {
                 self.status = Status::Done;
                 self.cache.search_finish(at);
@@ -692,7 +700,14 @@ impl<'a> Walker<'a> {
         match last {
             Ok(sid) if !sid.is_quit() => {
                 if sid.is_match() {
-                    self.group.record(bytes, sid, end, self.cache, &mut self.lines, ends);
+                    self.group.record(
+                        bytes,
+                        sid,
+                        end,
+                        self.cache,
+                        (&mut self.lines, &mut self.known),
+                        ends,
+                    );
                 }
                 self.status = Status::Done;
                 self.cache.search_finish(end);
@@ -719,7 +734,7 @@ impl Group {
         sid: LazyStateID,
         end: usize,
         cache: &Cache,
-        lines: &mut LineSeen,
+        (lines, known): (&mut LineSeen, &mut StateBits),
         ends: &mut Vec<Ends>,
     ) {
         // Matches hold no line break, so the last byte of a match (or, for
@@ -730,18 +745,56 @@ impl Group {
             lines.end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
             lines.seen = 0;
         }
-        for i in 0..self.dfa.match_len(cache, sid) {
-            let bit = self.bits[self.dfa.match_pattern(cache, sid, i).as_usize()];
-            let slot = &mut lines.slots[bit.trailing_zeros() as usize];
-            if lines.seen & bit == 0 {
-                // Matches come by end: the first is the earliest to end.
-                lines.seen |= bit;
-                *slot = ends.len();
-                ends.push((lines.start, bit, end, end));
-            } else {
-                ends[*slot].3 = end;
-            }
+        let bits = known.of(sid, cache, |cache| {
+            (0..self.dfa.match_len(cache, sid))
+                .fold(0, |m, i| m | self.bits[self.dfa.match_pattern(cache, sid, i).as_usize()])
+        });
+        // Matches come by end: a bit's first is the earliest to end, and
+        // gets the line's entry; the others move its last end on.
+        let (mut new, mut again) = (bits & !lines.seen, bits & lines.seen);
+        lines.seen |= new;
+        while new != 0 {
+            let bit = new & new.wrapping_neg();
+            lines.slots[bit.trailing_zeros() as usize] = ends.len();
+            ends.push((lines.start, bit, end, end));
+            new &= new - 1;
         }
+        while again != 0 {
+            let slot = lines.slots[again.trailing_zeros() as usize];
+            ends[slot].3 = end;
+            again &= again - 1;
+        }
+    }
+}
+
+/// The detector bits of a group's match states, as last read: on a table
+/// a match state comes every few bytes, and reading its patterns from the
+/// lazy DFA was most of recording it. Direct-mapped by the state's id.
+struct StateBits {
+    slots: [(LazyStateID, u64); 64],
+    /// The cache's clear count they were read under: a cleared cache gives
+    /// its ids to new states.
+    clears: usize,
+}
+
+impl Default for StateBits {
+    fn default() -> StateBits {
+        // The default id is no match state's: no slot is taken for one.
+        StateBits { slots: [(LazyStateID::default(), 0); 64], clears: 0 }
+    }
+}
+
+impl StateBits {
+    /// The bits of match state `sid`, from `read` when not known.
+    fn of(&mut self, sid: LazyStateID, cache: &Cache, read: impl FnOnce(&Cache) -> u64) -> u64 {
+        if cache.clear_count() != self.clears {
+            *self = StateBits { clears: cache.clear_count(), ..StateBits::default() };
+        }
+        let slot = &mut self.slots[slot_of(sid)];
+        if slot.0 != sid {
+            *slot = (sid, read(cache));
+        }
+        slot.1
     }
 }
 
@@ -760,6 +813,29 @@ impl Default for LineSeen {
     fn default() -> LineSeen {
         LineSeen { start: usize::MAX, end: 0, seen: 0, slots: [0; 64] }
     }
+}
+
+/// The slot of [`StateBits`] for `sid`: its id (which the crate hashes as
+/// its one number) multiplied, top bits taken. Any value would be right,
+/// as a slot is checked against its state; a spread one keeps more.
+fn slot_of(sid: LazyStateID) -> usize {
+    use std::hash::{Hash, Hasher};
+    /// Keeps what is hashed as it is.
+    struct Raw(u64);
+    impl Hasher for Raw {
+        fn write(&mut self, bytes: &[u8]) {
+            bytes.iter().for_each(|&b| self.0 = self.0.rotate_left(8) ^ u64::from(b));
+        }
+        fn write_u32(&mut self, n: u32) {
+            self.0 = u64::from(n);
+        }
+        fn finish(&self) -> u64 {
+            self.0
+        }
+    }
+    let mut raw = Raw(0);
+    sid.hash(&mut raw);
+    (raw.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
 }
 
 /// The union DFA of `patterns`: every match of every pattern, no captures.
@@ -1078,6 +1154,37 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_walk_whose_cache_is_cleared_records_what_it_records_otherwise() {
+        // Match states read before a clear must not be taken for the states
+        // that get their ids after it.
+        let patterns = [(1, "([0-9]{3}-[0-9]{4})"), (2, "(0[0-9]{9,10})"), (4, "x([0-9]+)")];
+        let regexes = patterns.map(|(_, p)| p);
+        let dfa = DFA::builder()
+            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(0)
+                    .skip_cache_capacity_check(true)
+                    .minimum_cache_clear_count(None),
+            )
+            .build_many(&regexes)
+            .unwrap();
+        let group = Group::new(&patterns, dfa);
+        let t = sample();
+        let mut expected = ends_by_lines(&group, t, std::slice::from_ref(&(0..t.len())));
+        expected.sort_unstable();
+        let mut cache = group.dfa.create_cache();
+        let mut ends = Vec::new();
+        let whole = [Region { lines: 0..t.len(), detectors: !0 }];
+        let gave_up = walk(vec![(&group, &mut cache)], t, &whole, &mut ends, &mut Idle);
+        assert_eq!(gave_up, 0);
+        assert!(cache.clear_count() > 10, "{}", cache.clear_count());
+        ends.sort_unstable();
+        assert_eq!(ends, expected);
     }
 
     #[test]
