@@ -615,14 +615,13 @@ struct Walker<'a> {
     cache: &'a mut Cache,
     sid: LazyStateID,
     status: Status,
-    lines: LineSeen,
-    known: StateBits,
+    seen: Seen,
 }
 
 impl<'a> Walker<'a> {
     fn new(group: &'a Group, cache: &'a mut Cache) -> Walker<'a> {
-        let (sid, status, lines) = (LazyStateID::default(), Status::Done, LineSeen::default());
-        Walker { group, cache, sid, status, lines, known: StateBits::default() }
+        let (sid, status, seen) = (LazyStateID::default(), Status::Done, Seen::default());
+        Walker { group, cache, sid, status, seen }
     }
 
     /// Starts on the range of `input`, unless the DFA gave up.
@@ -668,14 +667,7 @@ impl<'a> Walker<'a> {
         self.sid = next;
         if next.is_tagged() {
             if next.is_match() {
-                self.group.record(
-                    bytes,
-                    next,
-                    at,
-                    self.cache,
-                    (&mut self.lines, &mut self.known),
-                    ends,
-                );
+                self.group.record(bytes, next, at, self.cache, &mut self.seen, ends);
             } else if next.is_dead() {
                 self.status = Status::Done;
                 self.cache.search_finish(at);
@@ -700,14 +692,7 @@ impl<'a> Walker<'a> {
         match last {
             Ok(sid) if !sid.is_quit() => {
                 if sid.is_match() {
-                    self.group.record(
-                        bytes,
-                        sid,
-                        end,
-                        self.cache,
-                        (&mut self.lines, &mut self.known),
-                        ends,
-                    );
+                    self.group.record(bytes, sid, end, self.cache, &mut self.seen, ends);
                 }
                 self.status = Status::Done;
                 self.cache.search_finish(end);
@@ -734,7 +719,7 @@ impl Group {
         sid: LazyStateID,
         end: usize,
         cache: &Cache,
-        (lines, known): (&mut LineSeen, &mut StateBits),
+        Seen { lines, states }: &mut Seen,
         ends: &mut Vec<Ends>,
     ) {
         // Matches hold no line break, so the last byte of a match (or, for
@@ -745,7 +730,7 @@ impl Group {
             lines.end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
             lines.seen = 0;
         }
-        let bits = known.of(sid, cache, |cache| {
+        let bits = states.of(sid, cache, |cache| {
             (0..self.dfa.match_len(cache, sid))
                 .fold(0, |m, i| m | self.bits[self.dfa.match_pattern(cache, sid, i).as_usize()])
         });
@@ -796,6 +781,13 @@ impl StateBits {
         }
         slot.1
     }
+}
+
+/// What a walk has seen of its group's matches.
+#[derive(Default)]
+struct Seen {
+    lines: LineSeen,
+    states: StateBits,
 }
 
 /// The line holding a group's last match end: its start, the end of the

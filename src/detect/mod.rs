@@ -523,7 +523,8 @@ impl Columns {
     }
 
     /// The fields of line `line` (0-based in the text), which `from_line`
-    /// (the text from that line's start on) begins with.
+    /// (the text from that line's start on) begins with; a delimited row
+    /// splits itself into `starts`, which the caller's rows share.
     fn row<'a>(&'a self, line: usize, from_line: &'a str, starts: &'a mut Vec<usize>) -> Row<'a> {
         match &self.fields {
             Fields::Header(h) => Row::Delimited(RowFields::new(h, from_line, starts)),
