@@ -361,8 +361,12 @@ fn phone_jp(value: &str) -> bool {
         digits[at] = b'0';
         lens[first] += 1;
     }
-    let b = &digits[at..n];
-    let groups = &lens[first..groups];
+    numbering_plan(&digits[at..n], &lens[first..groups])
+}
+
+/// Whether the national number `b` (its digits, trunk 0 first), written in
+/// groups of `groups` digits, fits the Japanese numbering plan.
+fn numbering_plan(b: &[u8], groups: &[usize]) -> bool {
     if b.len() < 10 || b[0] != b'0' || b[1] == b'0' {
         return false;
     }
@@ -592,8 +596,8 @@ fn yucho(value: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// [`phone_jp`] as first written, with a string per group: the
-    /// reference its array-based form must agree with.
+    /// [`phone_jp`]'s digits and groups as first taken, with a string per
+    /// group: the reference its array-based form must agree with.
     fn phone_jp_as_it_was(value: &str) -> bool {
         let international = value.trim_start().starts_with('+');
         // Groups of digits as written, e.g. ["03", "1234", "5678"].
@@ -626,49 +630,8 @@ mod tests {
                 None => return false,
             }
         }
-        let d: String = groups.concat();
-        let b = d.as_bytes();
-        if b.len() < 10 || b[0] != b'0' || b[1] == b'0' {
-            return false;
-        }
-        // 0AB0 special services have fixed lengths; 0A0 is mobile/IP/M2M (11
-        // digits); everything else is a geographic fixed line (10 digits). Where
-        // the number is written in groups, its first group tells 0A0 apart from
-        // a two-digit area code: 03-0763-5333 is a Tokyo number, not 030.
-        let special = ["0120", "0570", "0990", "0180", "0800"].iter().find(|p| d.starts_with(*p));
-        let first = groups[0].as_bytes();
-        let zero_a_zero =
-            if groups.len() > 1 { first.len() == 3 && first[2] == b'0' } else { b[2] == b'0' };
-        let fixed = special.is_none() && !zero_a_zero;
-        let valid = match special {
-            Some(&"0800") => b.len() == 11,
-            Some(_) => b.len() == 10,
-            // MIC leaves 0A0-0xxx unassigned, but generated and sample data use it
-            // freely; the prefix and length alone are what set a mobile number apart.
-            None if zero_a_zero => {
-                matches!(b[1], b'2' | b'5' | b'6' | b'7' | b'8' | b'9') && b.len() == 11
-            }
-            None => b.len() == 10,
-        };
-        if !valid {
-            return false;
-        }
-        if fixed && groups.len() == 3 {
-            // 市外局番 + 市内局番 is always 6 digits and the subscriber number 4.
-            // MIC also says the local exchange starts with 2-9, but like
-            // libphonenumber we accept 0/1 there: sample and test data (and the
-            // ubiquitous 03-1234-5678) ignore that rule.
-            let (area, local, sub) = (&groups[0], &groups[1], &groups[2]);
-            if area.len() + local.len() != 6 || sub.len() != 4 {
-                return false;
-            }
-            // The only two-digit area codes are 03 (Tokyo), 04 and 06 (Osaka):
-            // 01-2345-6789 or 05-… is a code, not a phone number.
-            if area.len() == 2 && !matches!(area.as_bytes()[1], b'3' | b'4' | b'6') {
-                return false;
-            }
-        }
-        true
+        let lens: Vec<usize> = groups.iter().map(String::len).collect();
+        numbering_plan(groups.concat().as_bytes(), &lens)
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! identifying was seen (for floor plans). Findings leave as soon as their
 //! chunk is done.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -37,12 +38,23 @@ const SLICE: usize = 4096;
 /// on another thread, its column counts.
 struct Detected {
     hits: Vec<Hit>,
+    /// Per hit, its value folded ([`fold_cow`]) where folding changed it:
+    /// `\u5c71\u7530` is the 山田 of another file.
+    folded: Vec<Option<String>>,
     subjects: Vec<u64>,
     records: Vec<Option<u64>>,
     filled: Option<Filled>,
     suppressed: u64,
     /// Structured text: its keys as the chunk's columns.
     keys: Option<Columns>,
+}
+
+/// What detection worked out about one hit's value, for its finding.
+struct Known<'a> {
+    subject: u64,
+    record: Option<u64>,
+    /// The value folded ([`Detected::folded`]).
+    folded: &'a str,
 }
 
 /// The state of one file while its chunks go by.
@@ -170,13 +182,19 @@ impl<'p> FileScan<'p> {
         });
         let suppressed = (before - hits.len()) as u64;
         hits.sort_by_key(|h| (h.line_start, h.start));
+        let folded: Vec<Option<String>> = hits
+            .iter()
+            .map(|h| match fold_cow(&chunk.text[h.start..h.end]) {
+                Cow::Owned(folded) => Some(folded),
+                Cow::Borrowed(_) => None,
+            })
+            .collect();
         let subjects: Vec<u64> = hits
             .iter()
-            .map(|h| {
-                // The value as detected: `\u5c71\u7530` is the 山田 of
-                // another file.
-                let value = fold_cow(&chunk.text[h.start..h.end]);
-                subject_key(w.detectors.spec(h.detector).category, &value)
+            .zip(&folded)
+            .map(|(h, f)| {
+                let value = f.as_deref().unwrap_or(&chunk.text[h.start..h.end]);
+                subject_key(w.detectors.spec(h.detector).category, value)
             })
             .collect();
         let records = if chunk.positions && !chunk.drawing {
@@ -185,7 +203,7 @@ impl<'p> FileScan<'p> {
         } else {
             vec![None; hits.len()]
         };
-        Detected { hits, subjects, records, filled: None, suppressed, keys }
+        Detected { hits, folded, subjects, records, filled: None, suppressed, keys }
     }
 
     /// Builds the findings of a detected chunk and sends them on, a slice
@@ -199,7 +217,7 @@ impl<'p> FileScan<'p> {
         out: &mut dyn Out,
         remap: &mut dyn FnMut(&mut [Finding]),
     ) {
-        let Detected { hits, subjects, records, suppressed, keys, .. } = detected;
+        let Detected { hits, folded, subjects, records, suppressed, keys, .. } = detected;
         out.stats().suppressed += suppressed;
         let mut columns = ColumnCursor::default();
         let mut start = 0;
@@ -215,7 +233,10 @@ impl<'p> FileScan<'p> {
                         let offset = if hit.line == 0 { chunk.column_offset } else { 0 };
                         offset + columns.chars_before(chunk.text, hit.line_start, hit.start) + 1
                     });
-                    let mut f = self.finding(w, &chunk, hit, column, subjects[i], records[i]);
+                    let value = &chunk.text[hit.start..hit.end];
+                    let folded = folded[i].as_deref().unwrap_or(value);
+                    let known = Known { subject: subjects[i], record: records[i], folded };
+                    let mut f = self.finding(w, &chunk, hit, column, known);
                     if let Some(keys) = &keys {
                         f.field = hit.field.and_then(|k| keys.name(k)).cloned();
                         let value = keys.values().and_then(|v| {
@@ -273,13 +294,11 @@ impl<'p> FileScan<'p> {
         chunk: &Chunk<'_>,
         hit: &Hit,
         column: Option<u64>,
-        subject: u64,
-        record: Option<u64>,
+        Known { subject, record, folded }: Known<'_>,
     ) -> Finding {
         let spec = w.detectors.spec(hit.detector);
         let value = &chunk.text[hit.start..hit.end];
-        let folded = fold_cow(value);
-        let test_data = w.detectors.test_data().recognise(spec.category, value, &folded);
+        let test_data = w.detectors.test_data().recognise(spec.category, value, folded);
         Finding {
             path: Arc::clone(&self.display),
             line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
@@ -288,7 +307,7 @@ impl<'p> FileScan<'p> {
             detector: Arc::clone(w.detectors.id(hit.detector)),
             field: hit.field.and_then(|f| self.columns.as_ref().and_then(|c| c.name(f))).cloned(),
             confidence: if test_data.is_some() { Confidence::Low } else { hit.confidence },
-            masked: mask(spec.category, &folded),
+            masked: mask(spec.category, folded),
             value: w.evidence.show_values.then(|| value.to_string()),
             reasons: test_data.map(|why| vec![why.to_string()]).unwrap_or_default(),
             test_data: test_data.is_some(),
