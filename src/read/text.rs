@@ -27,8 +27,12 @@ const CHUNK: usize = super::WINDOW;
 /// when it has no line break.
 fn cut_point(text: &[u8]) -> Option<usize> {
     let tail = text.len().saturating_sub(CHUNK / 4);
-    memchr::memmem::rfind(&text[tail..], b"\n\n")
-        .map(|i| tail + i + 2)
+    // Line breaks from the end, each checked for one just before it: the
+    // vectorised byte search. A reverse substring search for `\n\n` goes
+    // byte by byte, and on logs (no blank line) read the whole quarter.
+    memchr::memrchr_iter(b'\n', &text[tail..])
+        .find(|&i| i > 0 && text[tail + i - 1] == b'\n')
+        .map(|i| tail + i + 1)
         .or_else(|| memchr::memrchr(b'\n', text).map(|i| i + 1))
 }
 
@@ -362,6 +366,49 @@ mod tests {
             out.push((c.text.to_string(), c.first_line))
         });
         (Some(sniffed.encoding.name()), out)
+    }
+
+    #[test]
+    fn a_chunk_is_cut_after_its_last_blank_line_near_the_end_else_its_last_line() {
+        // The definition, with a plain reverse substring search.
+        let reference = |text: &[u8]| {
+            let tail = text.len().saturating_sub(CHUNK / 4);
+            memchr::memmem::rfind(&text[tail..], b"\n\n")
+                .map(|i| tail + i + 2)
+                .or_else(|| memchr::memrchr(b'\n', text).map(|i| i + 1))
+        };
+        let quarter = CHUNK / 4;
+        let line = |n: usize| "x".repeat(n) + "\n";
+        let cases: Vec<Vec<u8>> = vec![
+            vec![],
+            b"no break".to_vec(),
+            b"\n".to_vec(),
+            b"\n\n".to_vec(),
+            b"\n\n\n".to_vec(),
+            b"a\n\nb\n".to_vec(),
+            // Logs: no blank line, so the last line break.
+            line(120).repeat(CHUNK / 121 + 1).into_bytes(),
+            // A blank line inside the last quarter, and one just before it
+            // (which is out of reach): the first is taken.
+            [line(10).repeat(quarter / 11), "\n".into(), line(10).repeat(quarter / 11)]
+                .concat()
+                .into_bytes(),
+            [line(0).repeat(2), "y".repeat(quarter), "\n".into()].concat().into_bytes(),
+            // A blank line straddling the quarter's start, its first break
+            // just outside: it does not count, the last line break does.
+            ["z".repeat(100), "\n\n".into(), "z".repeat(quarter - 5), "\nzzz".into()]
+                .concat()
+                .into_bytes(),
+            // Its first break just inside: it counts.
+            ["z".repeat(100), "\n\n".into(), "z".repeat(quarter - 2)].concat().into_bytes(),
+            // Several blank lines in a row: after the last pair.
+            ["w".repeat(quarter), "\n\n\n\nw".into()].concat().into_bytes(),
+        ];
+        for text in &cases {
+            assert_eq!(cut_point(text), reference(text), "{:?}", &text[..text.len().min(40)]);
+        }
+        assert_eq!(cut_point(&cases[9]), Some(quarter + 98), "after the last line break");
+        assert_eq!(cut_point(&cases[10]), Some(102), "after the blank line");
     }
 
     #[test]
