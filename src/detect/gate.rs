@@ -440,8 +440,13 @@ fn walk_pair(
             let (ca, cb) = (&*a.cache, &*b.cache);
             let (mut sa, mut sb, mut sr) = (a.sid, b.sid, riding.state);
             let rider = &*riding.rider;
-            let mut read = 0;
-            for &byte in &bytes[at..range.end] {
+            // The rest of the range as a slice iterator (a pointer and an
+            // end), not the text and an index and a count: with one register
+            // fewer live, all three states stay in registers (with a count,
+            // one state went through the stack at every byte).
+            let text = &bytes[at..range.end];
+            let mut rest = text.iter();
+            while let Some(&byte) = rest.as_slice().first() {
                 let (na, nb) =
                     (da.next_state_untagged(ca, sa, byte), db.next_state_untagged(cb, sb, byte));
                 let nr = rider.next(sr, byte);
@@ -449,9 +454,9 @@ fn walk_pair(
                     break;
                 }
                 (sa, sb, sr) = (na, nb, nr);
-                read += 1;
+                rest.next();
             }
-            (a.sid, b.sid, riding.state, at) = (sa, sb, sr, at + read);
+            (a.sid, b.sid, riding.state, at) = (sa, sb, sr, at + text.len() - rest.len());
             if at == range.end {
                 return;
             }
@@ -478,17 +483,18 @@ fn walk_one(
             let (dfa, cache) = (&a.group.dfa, &*a.cache);
             let (mut sid, mut sr) = (a.sid, riding.state);
             let rider = &*riding.rider;
-            let mut read = 0;
-            for &byte in &bytes[at..range.end] {
+            let text = &bytes[at..range.end];
+            let mut rest = text.iter();
+            while let Some(&byte) = rest.as_slice().first() {
                 let next = dfa.next_state_untagged(cache, sid, byte);
                 let nr = rider.next(sr, byte);
                 if next.is_tagged() || rider.is_special(nr) {
                     break;
                 }
                 (sid, sr) = (next, nr);
-                read += 1;
+                rest.next();
             }
-            (a.sid, riding.state, at) = (sid, sr, at + read);
+            (a.sid, riding.state, at) = (sid, sr, at + text.len() - rest.len());
             if at == range.end {
                 return;
             }
