@@ -455,6 +455,7 @@ pub struct Scratch {
     /// A table row's field starts and value spans.
     field_starts: Vec<usize>,
     value_spans: LineSpans,
+    test_data: testdata::Scratch,
 }
 
 /// How a text is laid out, as far as detection cares.
@@ -832,6 +833,18 @@ impl DetectorSet {
         &self.test_data
     }
 
+    /// Why a value found as `category` is known test data, if it is
+    /// ([`testdata::TestData::recognise`], with the worker's caches).
+    pub fn recognise_test_data(
+        &self,
+        scratch: &mut Scratch,
+        category: Category,
+        value: &str,
+        folded: &str,
+    ) -> Option<testdata::Verdict> {
+        self.test_data.recognise(&mut scratch.test_data, category, value, folded)
+    }
+
     /// Adds a project's own values: `allowed` are never reported, `test`
     /// are reported as test data.
     pub fn set_project_values(&mut self, allowed: ValueList, test: ValueList) {
@@ -863,6 +876,7 @@ impl DetectorSet {
             flags: gate::Flags::default(),
             field_starts: Vec::new(),
             value_spans: LineSpans::default(),
+            test_data: testdata::Scratch::default(),
         }
     }
 
@@ -933,6 +947,7 @@ impl DetectorSet {
             flags,
             field_starts,
             value_spans,
+            test_data: _,
         } = scratch;
         folded.fold(text);
         let t = folded.text(text);

@@ -20,6 +20,7 @@ use super::lock;
 use crate::classify::{self, ColumnRules, Filled, Found};
 use crate::detect::floorplan::Seen;
 use crate::detect::normalize::fold_cow;
+use crate::detect::testdata::Verdict;
 use crate::detect::{Columns, DetectorSet, Hit, Layout, Scratch};
 use crate::finding::{Category, Confidence, Finding, Part, mask, subject_key};
 use crate::read::cad::Problem;
@@ -43,6 +44,9 @@ struct Detected {
     folded: Vec<Option<String>>,
     subjects: Vec<u64>,
     records: Vec<Option<u64>>,
+    /// Per hit, why its value is known test data, if it is: judged here,
+    /// on the detecting thread, with its regex caches.
+    test_data: Vec<Option<Verdict>>,
     filled: Option<Filled>,
     suppressed: u64,
     /// Structured text: its keys as the chunk's columns.
@@ -55,6 +59,7 @@ struct Known<'a> {
     record: Option<u64>,
     /// The value folded ([`Detected::folded`]).
     folded: &'a str,
+    test_data: Option<Verdict>,
 }
 
 /// The state of one file while its chunks go by.
@@ -189,21 +194,21 @@ impl<'p> FileScan<'p> {
                 Cow::Borrowed(_) => None,
             })
             .collect();
-        let subjects: Vec<u64> = hits
-            .iter()
-            .zip(&folded)
-            .map(|(h, f)| {
-                let value = f.as_deref().unwrap_or(&chunk.text[h.start..h.end]);
-                subject_key(w.detectors.spec(h.detector).category, value)
-            })
-            .collect();
+        let (mut subjects, mut test_data) = (Vec::new(), Vec::new());
+        for (h, f) in hits.iter().zip(&folded) {
+            let value = &chunk.text[h.start..h.end];
+            let folded = f.as_deref().unwrap_or(value);
+            let category = w.detectors.spec(h.detector).category;
+            subjects.push(subject_key(category, folded));
+            test_data.push(w.detectors.recognise_test_data(&mut w.detect, category, value, folded));
+        }
         let records = if chunk.positions && !chunk.drawing {
             let delimited = self.columns.is_some();
             records(w, &chunk, &hits, &subjects, delimited)
         } else {
             vec![None; hits.len()]
         };
-        Detected { hits, folded, subjects, records, filled: None, suppressed, keys }
+        Detected { hits, folded, subjects, records, test_data, filled: None, suppressed, keys }
     }
 
     /// Builds the findings of a detected chunk and sends them on, a slice
@@ -217,7 +222,8 @@ impl<'p> FileScan<'p> {
         out: &mut dyn Out,
         remap: &mut dyn FnMut(&mut [Finding]),
     ) {
-        let Detected { hits, folded, subjects, records, suppressed, keys, .. } = detected;
+        let Detected { hits, folded, subjects, records, test_data, suppressed, keys, .. } =
+            detected;
         out.stats().suppressed += suppressed;
         let mut columns = ColumnCursor::default();
         let mut start = 0;
@@ -235,7 +241,12 @@ impl<'p> FileScan<'p> {
                     });
                     let value = &chunk.text[hit.start..hit.end];
                     let folded = folded[i].as_deref().unwrap_or(value);
-                    let known = Known { subject: subjects[i], record: records[i], folded };
+                    let known = Known {
+                        subject: subjects[i],
+                        record: records[i],
+                        folded,
+                        test_data: test_data[i],
+                    };
                     let mut f = self.finding(w, &chunk, hit, column, known);
                     if let Some(keys) = &keys {
                         f.field = hit.field.and_then(|k| keys.name(k)).cloned();
@@ -294,11 +305,11 @@ impl<'p> FileScan<'p> {
         chunk: &Chunk<'_>,
         hit: &Hit,
         column: Option<u64>,
-        Known { subject, record, folded }: Known<'_>,
+        Known { subject, record, folded, test_data }: Known<'_>,
     ) -> Finding {
         let spec = w.detectors.spec(hit.detector);
         let value = &chunk.text[hit.start..hit.end];
-        let test_data = w.detectors.test_data().recognise(spec.category, value, folded);
+        let test_data = test_data.map(|v| w.detectors.test_data().reason(v));
         Finding {
             path: Arc::clone(&self.display),
             line: chunk.positions.then(|| chunk.first_line + hit.line as u64),
