@@ -80,8 +80,8 @@ struct Compiled {
     /// The bytes a match can hold: none spans another (a `,` in a table row
     /// for an address).
     holds: gate::ByteSet,
-    keywords: Option<AhoCorasick>,
-    negative_keywords: Option<AhoCorasick>,
+    keywords: Words,
+    negative_keywords: Words,
     /// Needs a column header for context and has no keywords: it can only
     /// match in delimited text whose header names it, so it takes no part in
     /// the anchors (such patterns, like "any seven digits", would otherwise
@@ -123,6 +123,45 @@ impl Pattern {
     fn matcher(&self) -> (meta::Cache, Captures) {
         let regex = self.regex();
         (regex.create_cache(), regex.create_captures())
+    }
+}
+
+/// A detector's keywords (or negative keywords) as an automaton, built
+/// when first needed: they are read only around a candidate value, and
+/// most detectors have none on a given share; building all of them was a
+/// sixth of start-up. A user's list is built at load, so that an error
+/// shows at once; a test builds every built-in one.
+#[derive(Debug)]
+struct Words {
+    list: Vec<String>,
+    automaton: std::sync::OnceLock<AhoCorasick>,
+}
+
+impl Words {
+    fn new(list: &[String], build_now: bool) -> Result<Words, String> {
+        let words = Words { list: list.to_vec(), automaton: std::sync::OnceLock::new() };
+        if build_now && !list.is_empty() {
+            let _ = words.automaton.set(words.build()?);
+        }
+        Ok(words)
+    }
+
+    fn build(&self) -> Result<AhoCorasick, String> {
+        // Read only in the few characters around a value: an NFA, which
+        // builds in a fraction of a DFA's time.
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(&self.list)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The automaton; `None` for no words.
+    fn get(&self) -> Option<&AhoCorasick> {
+        (!self.list.is_empty()).then(|| {
+            self.automaton
+                .get_or_init(|| self.build().expect("every built-in list builds (tested)"))
+        })
     }
 }
 
@@ -629,6 +668,8 @@ impl DetectorSet {
                         .map_err(|e| err(&spec.id, e.to_string()))?,
                 ),
             };
+            // A user's pattern and words are built at load, to fail at once.
+            let user = !catalog.builtin[detectors.len()];
             let regex = match &hir {
                 None => None,
                 Some(hir) => {
@@ -638,23 +679,10 @@ impl DetectorSet {
                             "the pattern needs exactly one capture group".into(),
                         ));
                     }
-                    let user = !catalog.builtin[detectors.len()];
                     Some(Pattern::new(hir.clone(), user).map_err(|e| err(&spec.id, e))?)
                 }
             };
-            let words = |list: &[String]| {
-                if list.is_empty() {
-                    return Ok(None);
-                }
-                // Read only in the few characters around a value: an NFA,
-                // which builds in a fraction of a DFA's time.
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(list)
-                    .map(Some)
-                    .map_err(|e| err(&spec.id, e.to_string()))
-            };
+            let words = |list: &[String]| Words::new(list, user).map_err(|e| err(&spec.id, e));
             let whole = hir.as_ref().is_some_and(
                 |hir| matches!(hir.kind(), regex_syntax::hir::HirKind::Capture(c) if c.index == 1),
             );
@@ -664,7 +692,7 @@ impl DetectorSet {
             let negative_keywords = words(&spec.negative_keywords)?;
             if spec.engine.is_none()
                 && spec.context == ContextRule::Required
-                && keywords.is_none()
+                && spec.keywords.is_empty()
                 && spec.headers.is_empty()
             {
                 return Err(err(
@@ -674,7 +702,7 @@ impl DetectorSet {
             }
             let column_only = spec.engine.is_none()
                 && spec.context == ContextRule::Required
-                && keywords.is_none();
+                && spec.keywords.is_empty();
             if spec.joined && !column_only {
                 return Err(err(
                     &spec.id,
@@ -1381,8 +1409,8 @@ impl DetectorSet {
             // The text around the value that can speak for it: a window each
             // side, cut at the nearest other number (only worked out for a
             // detector that has words to look for).
-            let near = |words: &Option<AhoCorasick>| {
-                words.as_ref().is_some_and(|w| {
+            let near = |words: &Words| {
+                words.get().is_some_and(|w| {
                     let from = back_chars(t, ls + cs, spec.window);
                     let before = from + after_last_number(&t[from..ls + cs])..ls + cs;
                     let to = forward_chars(t, ls + ce, spec.window_after);
@@ -1896,14 +1924,30 @@ mod tests {
 
     #[test]
     fn every_builtin_pattern_compiles_and_a_user_one_at_load() {
-        // Built-in regexes are compiled when first used: none may fail then.
+        // Built-in regexes and keyword lists are built when first used:
+        // none may fail then.
         let set = DetectorSet::load(&[]).unwrap();
         for d in &set.detectors {
             if let Some(pattern) = &d.regex {
                 assert!(pattern.regex.get().is_none(), "{} compiled before use", d.spec.id);
                 assert!(pattern.compile().is_ok(), "{}", d.spec.id);
             }
+            for words in [&d.keywords, &d.negative_keywords] {
+                assert!(words.automaton.get().is_none(), "{} built before use", d.spec.id);
+                assert!(words.build().is_ok(), "{}", d.spec.id);
+            }
         }
+        // A user's keywords are built at load.
+        let mut catalog = Catalog::builtin().unwrap();
+        let mut spec = catalog.specs.iter().find(|s| !s.keywords.is_empty()).unwrap().clone();
+        spec.id = "test.words".into();
+        catalog.specs.push(spec);
+        catalog.sources.push("test".into());
+        catalog.builtin.push(false);
+        let set = DetectorSet::new(&catalog).unwrap();
+        let user = set.detectors.last().unwrap();
+        assert!(user.keywords.automaton.get().is_some());
+        assert!(set.detectors[0].keywords.automaton.get().is_none());
         // A user's pattern too big to compile is an error of the load.
         let mut catalog = Catalog::builtin().unwrap();
         let mut spec = catalog.specs[0].clone();
