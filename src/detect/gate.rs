@@ -157,18 +157,31 @@ impl Flags {
 }
 
 impl Gate {
+    /// [`Gate::parsed`] of patterns not parsed yet.
+    #[cfg(test)]
+    pub(crate) fn new(patterns: &[(u64, &str, bool)]) -> Result<Gate, String> {
+        let parse = |p| regex_automata::util::syntax::parse_with(p, &super::syntax()).unwrap();
+        let hirs: Vec<Hir> = patterns.iter().map(|&(_, p, _)| parse(p)).collect();
+        Gate::parsed(patterns, &hirs.iter().collect::<Vec<_>>())
+    }
+
     /// Builds the gate over `patterns` (detector bit, regex, whether the
     /// detector needs a keyword nearby), none of which can match a line
-    /// break ([`ByteSet`]).
-    pub(crate) fn new(patterns: &[(u64, &str, bool)]) -> Result<Gate, String> {
+    /// break ([`ByteSet`]); `hirs[i]` is `patterns[i]` parsed (the
+    /// detector set parses each once, for its own regex and for the gate:
+    /// parsing them again was a seventh of start-up).
+    pub(crate) fn parsed(patterns: &[(u64, &str, bool)], hirs: &[&Hir]) -> Result<Gate, String> {
         let mut chosen: [Vec<(u64, &str)>; 2] = Default::default();
         for &(bit, pattern, needs_context) in patterns {
             chosen[usize::from(needs_context)].push((bit, pattern));
         }
+        assert_eq!(patterns.len(), hirs.len(), "one parsed form per pattern");
+        let parsed: HashMap<&str, &Hir> =
+            patterns.iter().zip(hirs).map(|(&(_, p, _), &h)| (p, h)).collect();
         let builtin = key(patterns) == BUILTIN_KEY;
         let mut groups: Vec<Group> = Vec::new();
         for (needs_context, patterns) in chosen.iter().enumerate() {
-            let mut trials = Trials::default();
+            let mut trials = Trials { tried: HashMap::new(), parsed: &parsed };
             let lists = if builtin {
                 BUILTIN_GROUPS[needs_context].iter().map(|g| g.to_vec()).collect()
             } else {
@@ -327,9 +340,10 @@ fn key(patterns: &[(u64, &str, bool)]) -> u64 {
 /// memory on the sample: merging asks again about the union of two halves
 /// that splitting found too big, and a chosen group keeps its trial's DFA.
 /// Building and reading the sample is most of the start-up time.
-#[derive(Default)]
 struct Trials<'p> {
     tried: HashMap<Vec<&'p str>, (usize, DFA)>,
+    /// Each pattern parsed.
+    parsed: &'p HashMap<&'p str, &'p Hir>,
 }
 
 impl<'p> Trials<'p> {
@@ -343,7 +357,7 @@ impl<'p> Trials<'p> {
         if let Some(&(memory, _)) = self.tried.get(&key) {
             return Ok(memory);
         }
-        let dfa = build(patterns)?;
+        let dfa = build(patterns, self.parsed)?;
         let memory = sample_memory(&dfa);
         self.tried.insert(key, (memory, dfa));
         Ok(memory)
@@ -353,7 +367,7 @@ impl<'p> Trials<'p> {
     fn dfa(&mut self, patterns: &[(u64, &'p str)]) -> Result<DFA, String> {
         match self.tried.remove(&Trials::key(patterns)) {
             Some((_, dfa)) => Ok(dfa),
-            None => build(patterns),
+            None => build(patterns, self.parsed),
         }
     }
 }
@@ -839,11 +853,13 @@ fn slot_of(sid: LazyStateID) -> usize {
 /// The union DFA of `patterns`: every match of every pattern, no captures.
 /// It gives up (rather than crawl) when its cache is cleared often while
 /// each state covers few bytes.
-fn build(patterns: &[(u64, &str)]) -> Result<DFA, String> {
-    let regexes: Vec<&str> = patterns.iter().map(|&(_, p)| p).collect();
+fn build(patterns: &[(u64, &str)], parsed: &HashMap<&str, &Hir>) -> Result<DFA, String> {
+    let hirs: Vec<&Hir> = patterns.iter().map(|&(_, p)| parsed[p]).collect();
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+        .build_many_from_hir(&hirs)
+        .map_err(|e| e.to_string())?;
     DFA::builder()
-        .syntax(super::syntax())
-        .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
         .configure(
             DFA::config()
                 .match_kind(MatchKind::All)
@@ -852,7 +868,7 @@ fn build(patterns: &[(u64, &str)]) -> Result<DFA, String> {
                 .minimum_cache_clear_count(Some(8))
                 .minimum_bytes_per_state(Some(10)),
         )
-        .build_many(&regexes)
+        .build_from_nfa(nfa)
         .map_err(|e| e.to_string())
 }
 
@@ -983,6 +999,17 @@ mod tests {
     use super::*;
     use regex_automata::util::syntax;
 
+    /// Each of `patterns`, parsed as a detector's pattern is.
+    fn parse_each<'p>(patterns: impl Iterator<Item = &'p str>) -> HashMap<&'p str, Hir> {
+        patterns.map(|p| (p, syntax::parse_with(p, &crate::detect::syntax()).unwrap())).collect()
+    }
+
+    /// [`build`] of patterns not parsed yet.
+    fn built(patterns: &[(u64, &str)]) -> DFA {
+        let owned = parse_each(patterns.iter().map(|&(_, p)| p));
+        build(patterns, &owned.iter().map(|(&p, h)| (p, h)).collect()).unwrap()
+    }
+
     #[test]
     fn lines_list_the_patterns_that_match_on_them() {
         let gate = Gate::new(&[
@@ -1111,8 +1138,8 @@ mod tests {
         let lines = ['a', 'b', 'c', 'd'].map(|c| flags.at(at(c)) & 1);
         assert_eq!(lines, [0, 1, 0, 0]);
         // Each of two groups walks the regions of its detectors.
-        let groups = [(1, "([0-9]{3}-[0-9]{4})"), (2, "([0-9]{4})")]
-            .map(|p| Group::new(&[p], build(&[p]).unwrap()));
+        let groups =
+            [(1, "([0-9]{3}-[0-9]{4})"), (2, "([0-9]{4})")].map(|p| Group::new(&[p], built(&[p])));
         let mut caches = groups.each_ref().map(|g| g.dfa.create_cache());
         let pairs = groups.iter().zip(caches.iter_mut()).collect();
         let regions = [
@@ -1192,7 +1219,7 @@ mod tests {
             &[(8, "(@)"), (16, "x([0-9]+)"), (32, "(?:^|[=: ])([0-9]{4})(?:$|[ ,])")],
             &[(64, "(req=[0-9a-f]{8})")],
         ];
-        let groups: Vec<Group> = sets.iter().map(|p| Group::new(p, build(p).unwrap())).collect();
+        let groups: Vec<Group> = sets.iter().map(|p| Group::new(p, built(p))).collect();
         let t = sample();
         // The whole text, and line ranges as context regions give them.
         let lines: Vec<usize> =
@@ -1226,6 +1253,8 @@ mod tests {
         let set = crate::detect::DetectorSet::load(&[]).unwrap();
         let patterns: Vec<(u64, &str, bool)> =
             set.gate.patterns.iter().map(|(b, p, c)| (*b, p.as_str(), *c)).collect();
+        let owned = parse_each(patterns.iter().map(|&(_, p, _)| p));
+        let parsed = owned.iter().map(|(&p, h)| (p, h)).collect();
         let mut calibrated: [Vec<Vec<usize>>; 2] = Default::default();
         for (needs_context, lists) in calibrated.iter_mut().enumerate() {
             let kind: Vec<(u64, &str)> = patterns
@@ -1233,7 +1262,8 @@ mod tests {
                 .filter(|p| p.2 == (needs_context == 1))
                 .map(|&(b, p, _)| (b, p))
                 .collect();
-            *lists = calibrate(&kind, &mut Trials::default()).unwrap();
+            let mut trials = Trials { tried: HashMap::new(), parsed: &parsed };
+            *lists = calibrate(&kind, &mut trials).unwrap();
         }
         let builtin =
             BUILTIN_GROUPS.map(|kind| kind.iter().map(|g| g.to_vec()).collect::<Vec<_>>());
@@ -1284,6 +1314,6 @@ mod tests {
             seen |= group.mask;
         }
         assert_eq!(seen, gate.gated);
-        assert!(sample_memory(&build(&[(1, "([0-9]{7})")]).unwrap()) < GROUP_MEMORY);
+        assert!(sample_memory(&built(&[(1, "([0-9]{7})")])) < GROUP_MEMORY);
     }
 }

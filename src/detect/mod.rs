@@ -650,6 +650,7 @@ impl DetectorSet {
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         // (bit, pattern, needs context) of the detectors the gate reads for.
         let mut gated: Vec<(u64, &str, bool)> = Vec::new();
+        let mut gated_detectors: Vec<usize> = Vec::new();
         for spec in &catalog.specs {
             let pattern = spec.pattern.as_str();
             // Keywords and anchors are matched on folded text: fold them too.
@@ -717,6 +718,7 @@ impl DetectorSet {
             if i < 63 && !column_only && hir.is_some() && !holds.contains(b'\n') {
                 let needs_context = spec.context == ContextRule::Required;
                 gated.push((detector_bit(i), pattern, needs_context));
+                gated_detectors.push(i);
             }
             detectors.push(Compiled {
                 id: Arc::from(spec.id.as_str()),
@@ -741,7 +743,11 @@ impl DetectorSet {
         }
         let context_words =
             ContextWords::new(&detectors, anchors.literals()).map_err(|e| err("(keywords)", e))?;
-        let gate = gate::Gate::new(&gated).map_err(|e| err("(gate)", e))?;
+        let hirs: Vec<&regex_syntax::hir::Hir> = gated_detectors
+            .iter()
+            .map(|&i| &detectors[i].regex.as_ref().expect("a gated detector has a regex").hir)
+            .collect();
+        let gate = gate::Gate::parsed(&gated, &hirs).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
         let names = if name_detectors.is_empty() {
