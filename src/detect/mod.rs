@@ -1943,17 +1943,17 @@ mod tests {
                 assert!(words.build().is_ok(), "{}", d.spec.id);
             }
         }
-        // A user's keywords are built at load.
+        // A user's keywords are built at load, the same built-in ones not.
         let mut catalog = Catalog::builtin().unwrap();
-        let mut spec = catalog.specs.iter().find(|s| !s.keywords.is_empty()).unwrap().clone();
+        let builtin = catalog.specs.iter().position(|s| !s.keywords.is_empty()).unwrap();
+        let mut spec = catalog.specs[builtin].clone();
         spec.id = "test.words".into();
         catalog.specs.push(spec);
         catalog.sources.push("test".into());
         catalog.builtin.push(false);
         let set = DetectorSet::new(&catalog).unwrap();
-        let user = set.detectors.last().unwrap();
-        assert!(user.keywords.automaton.get().is_some());
-        assert!(set.detectors[0].keywords.automaton.get().is_none());
+        assert!(set.detectors.last().unwrap().keywords.automaton.get().is_some());
+        assert!(set.detectors[builtin].keywords.automaton.get().is_none());
         // A user's pattern too big to compile is an error of the load.
         let mut catalog = Catalog::builtin().unwrap();
         let mut spec = catalog.specs[0].clone();
