@@ -77,6 +77,9 @@ struct Compiled {
     whole: bool,
     /// The longest match the pattern can make, if bounded.
     max_len: Option<usize>,
+    /// The shortest match it can make: a line's search stops where fewer
+    /// bytes are left before the gate's last match end.
+    min_len: usize,
     /// The bytes a match can hold: none spans another (a `,` in a table row
     /// for an address).
     holds: gate::ByteSet,
@@ -688,6 +691,7 @@ impl DetectorSet {
                 |hir| matches!(hir.kind(), regex_syntax::hir::HirKind::Capture(c) if c.index == 1),
             );
             let max_len = hir.as_ref().and_then(|hir| hir.properties().maximum_len());
+            let min_len = hir.as_ref().and_then(|hir| hir.properties().minimum_len()).unwrap_or(0);
             let holds = hir.as_ref().map(gate::ByteSet::of).unwrap_or_default();
             let keywords = words(&spec.keywords)?;
             let negative_keywords = words(&spec.negative_keywords)?;
@@ -726,6 +730,7 @@ impl DetectorSet {
                 regex,
                 whole,
                 max_len,
+                min_len,
                 holds,
                 keywords,
                 negative_keywords,
@@ -1379,7 +1384,10 @@ impl DetectorSet {
         let mut at = candidate.from - ls;
         let to = candidate.to - ls;
         let (mut retries, mut run_end) = (0, 0);
-        while at <= to {
+        // Past its last value on the line, a search would read an empty or
+        // too short rest and find nothing: on a table row, one such search
+        // per detector and row.
+        while at <= to && to - at >= det.min_len {
             let input = Input::new(line).range(at..to);
             let (m, group) = if det.whole {
                 let Some(m) = leftmost(regex, cache, &input) else { break };
@@ -1964,6 +1972,30 @@ mod tests {
         catalog.builtin.push(false);
         let error = DetectorSet::new(&catalog).unwrap_err().to_string();
         assert!(error.contains("test.huge"), "{error}");
+    }
+
+    #[test]
+    fn a_line_is_searched_while_a_shortest_match_still_fits_before_the_gates_last_end() {
+        let mut catalog = Catalog::builtin().unwrap();
+        let mut spec = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();
+        spec.id = "test.fixed".into();
+        spec.pattern = r"(Z[0-9]{3}Y)".into();
+        (spec.context, spec.validator, spec.anchors) = (ContextRule::Boost, None, vec!["Z".into()]);
+        (spec.keywords, spec.negative_keywords) = (vec![], vec![]);
+        spec.guard = crate::detect::catalog::Guard::None;
+        catalog.specs.push(spec);
+        catalog.sources.push("test".into());
+        catalog.builtin.push(false);
+        let set = DetectorSet::new(&catalog).unwrap();
+        let fixed = set.len() - 1;
+        assert_eq!(set.detectors[fixed].min_len, 5);
+        // Adjacent values: after the first, exactly the shortest match's
+        // length is left; a value of it is still read.
+        let mut hits = Vec::new();
+        set.detect("Z123YZ456Y Z78Y\nZ9\n", None, Layout::default(), &mut set.scratch(), &mut hits);
+        let found: Vec<(usize, usize)> =
+            hits.iter().filter(|h| h.detector == fixed).map(|h| (h.start, h.end)).collect();
+        assert_eq!(found, [(0, 5), (5, 10)]);
     }
 
     #[test]
