@@ -23,7 +23,8 @@
 //! stays under [`GROUP_MEMORY`]; otherwise each half is tried the same way,
 //! and then groups whose union stays small are merged again (the built-in
 //! set makes five groups; calibrating takes about 40 ms, so the built-in
-//! set's grouping is stored: [`BUILTIN_GROUPS`]). Should a group's
+//! set's grouping is stored, and serves any part of it too:
+//! [`BUILTIN_GROUPS`]). Should a group's
 //! cache still thrash on some text, its search gives up and its detectors run
 //! on every line of that text, as they did before there was a gate.
 //!
@@ -178,14 +179,12 @@ impl Gate {
         assert_eq!(patterns.len(), hirs.len(), "one parsed form per pattern");
         let parsed: HashMap<&str, &Hir> =
             patterns.iter().zip(hirs).map(|(&(_, p, _), &h)| (p, h)).collect();
-        let builtin = key(patterns) == BUILTIN_KEY;
         let mut groups: Vec<Group> = Vec::new();
         for (needs_context, patterns) in chosen.iter().enumerate() {
             let mut trials = Trials { tried: HashMap::new(), parsed: &parsed };
-            let lists = if builtin {
-                BUILTIN_GROUPS[needs_context].iter().map(|g| g.to_vec()).collect()
-            } else {
-                calibrate(patterns, &mut trials)?
+            let lists = match known_groups(patterns, BUILTIN_GROUPS[needs_context]) {
+                Some(lists) => lists,
+                None => calibrate(patterns, &mut trials)?,
             };
             for list in lists {
                 let members = members(patterns, &list);
@@ -307,33 +306,95 @@ fn members<'p>(patterns: &[(u64, &'p str)], list: &[usize]) -> Vec<(u64, &'p str
     list.iter().map(|&i| patterns[i]).collect()
 }
 
-/// [`key`] of the built-in detectors' gated patterns, for which
-/// [`BUILTIN_GROUPS`] holds what [`calibrate`] gives: a scan with them (the
-/// usual one) skips calibrating, a dozen trial DFAs built and run, which
-/// was half of piimap's start-up. A test calibrates again and, when the
-/// detectors changed, fails with the new values.
-const BUILTIN_KEY: u64 = 0x7856_416b_6d44_d4b8;
-
-/// Per kind (without, with context), the built-in detectors' groups as
-/// indices into that kind's patterns.
-const BUILTIN_GROUPS: [&[&[usize]]; 2] = [
-    &[&[0, 1, 2, 3, 4, 5, 6, 7, 8], &[9, 10, 11, 12, 13, 14, 15, 16, 17, 18]],
+/// Per kind (without, with context), the built-in detectors' groups, each
+/// pattern by its [`key`]: what [`calibrate`] gives for them. A set whose
+/// patterns are all found here (the built-in set, or part of it, as
+/// `--categories` and `--skip-categories` make) takes these groups, less
+/// the patterns it lacks, and skips calibrating: a dozen trial DFAs built
+/// and run, which was half of piimap's start-up. A group's DFA without
+/// some of its patterns has no more states than with them (each state is
+/// the part of a state of the whole group's), so the groups stay small. A
+/// test calibrates again and, when the detectors changed, fails with the
+/// new values.
+const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
     &[
-        &[0, 1, 2, 3, 4, 5],
-        &[6, 7, 8, 9, 10, 11, 12],
-        &[13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
+        &[
+            0x404f_aa76_d25d_6b0f,
+            0x6833_f5a8_4043_5aef,
+            0x2aba_54c0_5273_0930,
+            0xbaf8_217e_b2b0_dc0d,
+            0x6e28_2f54_6312_817f,
+            0x329c_e39e_93b5_d83b,
+            0x936d_af15_274b_00d0,
+            0x3f3e_abc6_809c_312a,
+            0xfa4b_3cce_7a61_fec2,
+        ],
+        &[
+            0x9774_2dc1_9ff4_372b,
+            0x0d69_580f_669a_ff4b,
+            0x58e5_536d_ddac_870b,
+            0x88a9_627a_7444_6010,
+            0x9c7e_4be2_5038_fa26,
+            0x77ba_cce8_a8a2_6ba4,
+            0xcfba_1983_81f9_f2f9,
+            0xfa54_0342_e6d6_d420,
+            0xac96_e59a_c5dd_9928,
+            0xaacb_68cb_61f9_48f4,
+        ],
+    ],
+    &[
+        &[
+            0x60f4_6c5c_f93a_abfa,
+            0x97f8_88d3_56ee_f8e3,
+            0x92b7_6135_4524_af1b,
+            0xbbbb_a3de_95a5_ae0a,
+            0xee1b_922c_97bf_4f8a,
+            0x342b_fabf_ab43_ae69,
+        ],
+        &[
+            0x50fe_d59e_1b5d_5a6d,
+            0x7eaf_f471_9cec_fb1e,
+            0x36fb_0cdf_7ba2_abd9,
+            0xf687_b864_ca35_8872,
+            0x7dde_52de_4ac3_c130,
+            0xa508_81aa_b4f3_b406,
+            0x9ced_c7dc_7ec9_b74a,
+        ],
+        &[
+            0x065b_0b67_e1e5_45c6,
+            0x28a2_750a_70ba_7960,
+            0x958e_824c_d8ff_5a9a,
+            0xf24f_2c88_f12d_d992,
+            0xdbaa_65e4_3b39_6833,
+            0xa624_3227_1f26_34bb,
+            0x28a2_750a_70ba_7960,
+            0xef05_a96d_2b26_30c2,
+            0x48f5_e466_c1fc_be6c,
+            0xe20c_afc5_1d6d_c470,
+            0x278e_088c_0267_3325,
+            0xa528_4ffc_3eed_e6d2,
+            0x8a9d_387c_0f4d_1624,
+        ],
     ],
 ];
 
-/// A hash (FNV-1a) of the patterns a gate is built from, in order.
-fn key(patterns: &[(u64, &str, bool)]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &(_, pattern, needs_context) in patterns {
-        for b in pattern.bytes().chain([0xFF, u8::from(needs_context)]) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
+/// `patterns` (as lists of their indices) in the groups of `known` they
+/// are found in, when every one is found.
+fn known_groups(patterns: &[(u64, &str)], known: &[&[u64]]) -> Option<Vec<Vec<usize>>> {
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); known.len()];
+    for (i, &(_, pattern)) in patterns.iter().enumerate() {
+        let key = key(pattern);
+        lists[known.iter().position(|group| group.contains(&key))?].push(i);
     }
-    h
+    lists.retain(|list| !list.is_empty());
+    Some(lists)
+}
+
+/// A hash (FNV-1a) of a pattern.
+fn key(pattern: &str) -> u64 {
+    pattern
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The DFAs built while grouping, by their patterns in order, with their
@@ -1249,33 +1310,52 @@ mod tests {
     }
 
     #[test]
-    fn the_builtin_grouping_is_what_calibration_gives() {
+    fn the_builtin_grouping_is_what_calibration_gives_and_serves_its_parts() {
         let set = crate::detect::DetectorSet::load(&[]).unwrap();
-        let patterns: Vec<(u64, &str, bool)> =
-            set.gate.patterns.iter().map(|(b, p, c)| (*b, p.as_str(), *c)).collect();
-        let owned = parse_each(patterns.iter().map(|&(_, p, _)| p));
+        let owned = parse_each(set.gate.patterns.iter().map(|(_, p, _)| p.as_str()));
         let parsed = owned.iter().map(|(&p, h)| (p, h)).collect();
-        let mut calibrated: [Vec<Vec<usize>>; 2] = Default::default();
-        for (needs_context, lists) in calibrated.iter_mut().enumerate() {
-            let kind: Vec<(u64, &str)> = patterns
-                .iter()
-                .filter(|p| p.2 == (needs_context == 1))
-                .map(|&(b, p, _)| (b, p))
-                .collect();
-            let mut trials = Trials { tried: HashMap::new(), parsed: &parsed };
-            *lists = calibrate(&kind, &mut trials).unwrap();
-        }
-        let builtin =
-            BUILTIN_GROUPS.map(|kind| kind.iter().map(|g| g.to_vec()).collect::<Vec<_>>());
-        let update = format!(
-            "the built-in detectors changed: in gate.rs set BUILTIN_KEY = {:#x} and BUILTIN_GROUPS = {:?}",
-            key(&patterns),
-            calibrated
+        let sorted = |mut lists: Vec<Vec<usize>>| {
+            lists.iter_mut().for_each(|l| l.sort_unstable());
+            lists.sort_unstable();
+            lists
+        };
+        let kinds: [Vec<(u64, &str)>; 2] = [false, true].map(|needs_context| {
+            (set.gate.patterns.iter())
+                .filter(|p| p.2 == needs_context)
+                .map(|(b, p, _)| (*b, p.as_str()))
+                .collect()
+        });
+        let mut trials = Trials { tried: HashMap::new(), parsed: &parsed };
+        let lists = kinds.each_ref().map(|kind| calibrate(kind, &mut trials).unwrap());
+        let calibrated: Vec<Vec<Vec<u64>>> = (kinds.iter().zip(&lists))
+            .map(|(kind, lists)| {
+                lists.iter().map(|l| l.iter().map(|&i| key(kind[i].1)).collect()).collect()
+            })
+            .collect();
+        let stored: Vec<Vec<Vec<u64>>> =
+            BUILTIN_GROUPS.iter().map(|kind| kind.iter().map(|g| g.to_vec()).collect()).collect();
+        assert_eq!(
+            stored, calibrated,
+            "the built-in detectors changed: in gate.rs set BUILTIN_GROUPS = {calibrated:#x?}"
         );
-        assert_eq!(key(&patterns), BUILTIN_KEY, "{update}");
-        assert_eq!(builtin, calibrated, "{update}");
-        // Any other set is calibrated.
-        assert_ne!(key(&patterns[1..]), BUILTIN_KEY);
+        for (needs_context, (kind, lists)) in kinds.iter().zip(lists).enumerate() {
+            // The whole set takes the stored groups.
+            let known = known_groups(kind, BUILTIN_GROUPS[needs_context]);
+            assert_eq!(known.map(sorted), Some(sorted(lists)));
+            // A part of it (every third pattern left out) takes them less
+            // what it lacks, and each stays small; a pattern of its own
+            // makes a set calibrate.
+            let part: Vec<(u64, &str)> =
+                kind.iter().enumerate().filter(|(i, _)| i % 3 != 1).map(|(_, &p)| p).collect();
+            let known = known_groups(&part, BUILTIN_GROUPS[needs_context]).unwrap();
+            assert_eq!(known.iter().map(Vec::len).sum::<usize>(), part.len());
+            for list in &known {
+                let members = members(&part, list);
+                assert!(sample_memory(&trials.dfa(&members).unwrap()) <= GROUP_MEMORY);
+            }
+            let own = [&part[..], &[(1, "(Z[0-9]{3})")]].concat();
+            assert_eq!(known_groups(&own, BUILTIN_GROUPS[needs_context]), None);
+        }
     }
 
     #[test]
