@@ -83,8 +83,10 @@ struct Compiled {
     /// The bytes a match can hold: none spans another (a `,` in a table row
     /// for an address).
     holds: gate::ByteSet,
-    keywords: Words,
-    negative_keywords: Words,
+    /// The automata of `spec.keywords` and `spec.negative_keywords`,
+    /// built when first needed ([`Compiled::keywords`]).
+    keywords: std::sync::OnceLock<AhoCorasick>,
+    negative_keywords: std::sync::OnceLock<AhoCorasick>,
     /// Needs a column header for context and has no keywords: it can only
     /// match in delimited text whose header names it, so it takes no part in
     /// the anchors (such patterns, like "any seven digits", would otherwise
@@ -129,43 +131,40 @@ impl Pattern {
     }
 }
 
-/// A detector's keywords (or negative keywords) as an automaton, built
-/// when first needed: they are read only around a candidate value, and
-/// most detectors have none on a given share; building all of them was a
-/// sixth of start-up. A user's list is built at load, so that an error
-/// shows at once; a test builds every built-in one.
-#[derive(Debug)]
-struct Words {
-    list: Vec<String>,
-    automaton: std::sync::OnceLock<AhoCorasick>,
+impl Compiled {
+    /// Its keywords as an automaton, built when first needed: they are
+    /// read only around a candidate value, and most detectors have none on
+    /// a given share; building all of them was a sixth of start-up. A
+    /// user's lists are built at load, so that an error shows at once; a
+    /// test builds every built-in one. `None` for no keywords.
+    fn keywords(&self) -> Option<&AhoCorasick> {
+        built_words(&self.keywords, &self.spec.keywords)
+    }
+
+    /// Its negative keywords, as [`Compiled::keywords`].
+    fn negative_keywords(&self) -> Option<&AhoCorasick> {
+        built_words(&self.negative_keywords, &self.spec.negative_keywords)
+    }
 }
 
-impl Words {
-    fn new(list: &[String], build_now: bool) -> Result<Words, String> {
-        let words = Words { list: list.to_vec(), automaton: std::sync::OnceLock::new() };
-        if build_now && !list.is_empty() {
-            let _ = words.automaton.set(words.build()?);
-        }
-        Ok(words)
-    }
+/// The automaton of `list` in `cell`, built into it if not yet.
+fn built_words<'a>(
+    cell: &'a std::sync::OnceLock<AhoCorasick>,
+    list: &[String],
+) -> Option<&'a AhoCorasick> {
+    (!list.is_empty()).then(|| {
+        cell.get_or_init(|| words_automaton(list).expect("every built-in list builds (tested)"))
+    })
+}
 
-    fn build(&self) -> Result<AhoCorasick, String> {
-        // Read only in the few characters around a value: an NFA, which
-        // builds in a fraction of a DFA's time.
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&self.list)
-            .map_err(|e| e.to_string())
-    }
-
-    /// The automaton; `None` for no words.
-    fn get(&self) -> Option<&AhoCorasick> {
-        (!self.list.is_empty()).then(|| {
-            self.automaton
-                .get_or_init(|| self.build().expect("every built-in list builds (tested)"))
-        })
-    }
+/// The automaton of a keyword list. Read only in the few characters around
+/// a value: an NFA, which builds in a fraction of a DFA's time.
+fn words_automaton(list: &[String]) -> Result<AhoCorasick, String> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(list)
+        .map_err(|e| e.to_string())
 }
 
 /// Every selected detector, compiled once and shared by all workers.
@@ -686,7 +685,13 @@ impl DetectorSet {
                     Some(Pattern::new(hir.clone(), user).map_err(|e| err(&spec.id, e))?)
                 }
             };
-            let words = |list: &[String]| Words::new(list, user).map_err(|e| err(&spec.id, e));
+            let words = |list: &[String]| {
+                let cell = std::sync::OnceLock::new();
+                if user && !list.is_empty() {
+                    let _ = cell.set(words_automaton(list).map_err(|e| err(&spec.id, e))?);
+                }
+                Ok(cell)
+            };
             let whole = hir.as_ref().is_some_and(
                 |hir| matches!(hir.kind(), regex_syntax::hir::HirKind::Capture(c) if c.index == 1),
             );
@@ -1423,8 +1428,8 @@ impl DetectorSet {
             // The text around the value that can speak for it: a window each
             // side, cut at the nearest other number (only worked out for a
             // detector that has words to look for).
-            let near = |words: &Words| {
-                words.get().is_some_and(|w| {
+            let near = |words: Option<&AhoCorasick>| {
+                words.is_some_and(|w| {
                     let from = back_chars(t, ls + cs, spec.window);
                     let before = from + after_last_number(&t[from..ls + cs])..ls + cs;
                     let to = forward_chars(t, ls + ce, spec.window_after);
@@ -1440,9 +1445,9 @@ impl DetectorSet {
                 })
             };
             let in_context = field.is_some_and(|f| columns.is_some_and(|c| c.hints(f, d)))
-                || near(&det.keywords);
+                || near(det.keywords());
             if !in_context
-                && (spec.context == ContextRule::Required || near(&det.negative_keywords))
+                && (spec.context == ContextRule::Required || near(det.negative_keywords()))
             {
                 continue;
             }
@@ -1946,9 +1951,11 @@ mod tests {
                 assert!(pattern.regex.get().is_none(), "{} compiled before use", d.spec.id);
                 assert!(pattern.compile().is_ok(), "{}", d.spec.id);
             }
-            for words in [&d.keywords, &d.negative_keywords] {
-                assert!(words.automaton.get().is_none(), "{} built before use", d.spec.id);
-                assert!(words.build().is_ok(), "{}", d.spec.id);
+            for (cell, list) in
+                [(&d.keywords, &d.spec.keywords), (&d.negative_keywords, &d.spec.negative_keywords)]
+            {
+                assert!(cell.get().is_none(), "{} built before use", d.spec.id);
+                assert!(words_automaton(list).is_ok(), "{}", d.spec.id);
             }
         }
         // A user's keywords are built at load, the same built-in ones not.
@@ -1960,8 +1967,8 @@ mod tests {
         catalog.sources.push("test".into());
         catalog.builtin.push(false);
         let set = DetectorSet::new(&catalog).unwrap();
-        assert!(set.detectors.last().unwrap().keywords.automaton.get().is_some());
-        assert!(set.detectors[builtin].keywords.automaton.get().is_none());
+        assert!(set.detectors.last().unwrap().keywords.get().is_some());
+        assert!(set.detectors[builtin].keywords.get().is_none());
         // A user's pattern too big to compile is an error of the load.
         let mut catalog = Catalog::builtin().unwrap();
         let mut spec = catalog.specs[0].clone();

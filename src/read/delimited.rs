@@ -127,12 +127,7 @@ impl Header {
     /// without surrounding spaces and quotes (no allocation for CSV/TSV: this
     /// runs for every row).
     pub fn each_value(&self, line: &str, mut each: impl FnMut(usize, &str)) {
-        let line = line.trim_end_matches('\r');
-        let mut call = |(i, f): (usize, &str)| each(i, value_of(f));
-        match self.delimiter {
-            Delimiter::Byte(d) => split(line, d).enumerate().for_each(&mut call),
-            Delimiter::Spaces => split_spaces(line).into_iter().enumerate().for_each(&mut call),
-        }
+        self.each_field(line.trim_end_matches('\r'), |i, f| each(i, value_of(f)));
     }
 
     /// Each field's index and the byte range of its value in a data `line`
@@ -140,14 +135,20 @@ impl Header {
     pub fn spans(&self, line: &str, spans: &mut Vec<(usize, std::ops::Range<usize>)>) {
         let base = line.as_ptr() as usize;
         spans.clear();
-        let mut push = |(i, f): (usize, &str)| {
+        self.each_field(line, |i, f| {
             let value = value_of(f);
             let start = value.as_ptr() as usize - base;
             spans.push((i, start..start + value.len()));
-        };
+        });
+    }
+
+    /// Calls `each(index, field)` for the fields of `line` as split, with
+    /// no allocation for CSV/TSV.
+    fn each_field<'l>(&self, line: &'l str, mut each: impl FnMut(usize, &'l str)) {
+        let mut call = |(i, f): (usize, &'l str)| each(i, f);
         match self.delimiter {
-            Delimiter::Byte(d) => split(line, d).enumerate().for_each(&mut push),
-            Delimiter::Spaces => split_spaces(line).into_iter().enumerate().for_each(&mut push),
+            Delimiter::Byte(d) => split(line, d).enumerate().for_each(&mut call),
+            Delimiter::Spaces => split_spaces(line).into_iter().enumerate().for_each(&mut call),
         }
     }
 }
