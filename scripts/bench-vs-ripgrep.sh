@@ -22,6 +22,8 @@
 # ripgrep's time on a 32 MB kind). PIIMAP=path/to/piimap times another
 # build (an earlier commit's, to compare) instead of building this tree's.
 set -euo pipefail
+# Decimal points, in bash's clock and in awk, whatever the user's locale.
+export LC_ALL=C
 cd "$(dirname "$0")/.."
 corpus=${1:-/tmp/piimap-kinds-corpus}
 mb=${2:-64}
