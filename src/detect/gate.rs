@@ -38,10 +38,10 @@
 //! belong to the line before), and run on every line their anchors pick.
 //!
 //! What bounds the walk (4 MB of each of logs, code and prose): one group
-//! alone reads 510–570 MB/s, each step waiting on the table load of the
+//! alone reads 470–570 MB/s, each step waiting on the table load of the
 //! step before, which is about ripgrep's speed over the same text; the
 //! two groups that read all of it and the keyword rider, in one loop, read
-//! 350–480 MB/s, their loads overlapped and the loop's 37 instructions a
+//! 300–480 MB/s, their loads overlapped and the loop's 37 instructions a
 //! byte the limit. Measured and dropped: those two groups as one DFA (3 MB
 //! of states on logs, and a quarter slower there), table loads without
 //! bounds checks (5–8% faster: not worth `unsafe`), the context groups
