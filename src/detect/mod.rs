@@ -650,11 +650,9 @@ impl DetectorSet {
     pub fn new(catalog: &Catalog) -> Result<DetectorSet, LoadError> {
         let err = |id: &str, message: String| LoadError::Pattern { id: id.to_string(), message };
         let mut detectors = Vec::with_capacity(catalog.specs.len());
-        // (bit, pattern, needs context) of the detectors the gate reads for.
-        let mut gated: Vec<(u64, &str, bool)> = Vec::new();
-        let mut gated_detectors: Vec<usize> = Vec::new();
+        // The detectors the gate reads for.
+        let mut gated: Vec<usize> = Vec::new();
         for spec in &catalog.specs {
-            let pattern = spec.pattern.as_str();
             // Keywords and anchors are matched on folded text: fold them too.
             let mut spec = spec.clone();
             for word in
@@ -725,9 +723,7 @@ impl DetectorSet {
             // anchors say.
             let i = detectors.len();
             if i < 63 && !column_only && hir.is_some() && !holds.contains(b'\n') {
-                let needs_context = spec.context == ContextRule::Required;
-                gated.push((detector_bit(i), pattern, needs_context));
-                gated_detectors.push(i);
+                gated.push(i);
             }
             detectors.push(Compiled {
                 id: Arc::from(spec.id.as_str()),
@@ -753,10 +749,17 @@ impl DetectorSet {
         }
         let context_words =
             ContextWords::new(&detectors, anchors.literals()).map_err(|e| err("(keywords)", e))?;
-        let hirs: Vec<&regex_syntax::hir::Hir> = gated_detectors
+        // Each gated detector's (bit, pattern, whether it needs context),
+        // and its pattern as parsed.
+        let (gated, hirs): (Vec<_>, Vec<_>) = gated
             .iter()
-            .map(|&i| &detectors[i].regex.as_ref().expect("a gated detector has a regex").hir)
-            .collect();
+            .map(|&i| {
+                let d = &detectors[i];
+                let needs_context = d.spec.context == ContextRule::Required;
+                let hir = &d.regex.as_ref().expect("a gated detector has a regex").hir;
+                ((detector_bit(i), d.spec.pattern.as_str(), needs_context), hir)
+            })
+            .unzip();
         let gate = gate::Gate::parsed(&gated, &hirs).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
