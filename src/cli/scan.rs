@@ -791,7 +791,24 @@ impl Setup {
         } else {
             Category::ALL.into_iter().filter(|c| !args.categories.contains(c)).collect()
         };
-        let mut detectors = DetectorSet::load_except(&dirs, &skip).context("loading patterns")?;
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let load = || {
+            rayon::join(
+                || DetectorSet::load_except(&dirs, &skip),
+                || load_purposes(purposes, project),
+            )
+        };
+        // The detectors are compiled on as many threads as the scan reads
+        // with, the purposes' globs beside them; under `-j1`, on this
+        // thread alone (a pool's thread would only cost its start).
+        let (detectors, loaded_purposes) = if jobs > 1 {
+            rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?.install(load)
+        } else {
+            (DetectorSet::load_except(&dirs, &skip), load_purposes(purposes, project))
+        };
+        let mut detectors = detectors.context("loading patterns")?;
         detectors.set_project_values(project.allowed_values(), project.test_values());
         let max_filesize = match (args.max_filesize, &project.max_filesize) {
             (Some(size), _) => size,
@@ -805,15 +822,13 @@ impl Setup {
         Ok(Setup {
             detectors,
             rules,
-            purposes: load_purposes(purposes, project)?,
+            purposes: loaded_purposes?,
             purposes_file: purposes.map(Path::to_path_buf),
             pattern_dirs: dirs,
             skipped: skip,
             allowlist: project.allowlist()?,
             max_filesize,
-            jobs: args
-                .jobs
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            jobs,
         })
     }
 

@@ -48,8 +48,10 @@ use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use aho_corasick::automaton::Automaton;
+use rayon::prelude::*;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, Match, meta};
+use regex_syntax::hir::Hir;
 
 use crate::finding::{Category, Confidence, ValueList};
 use crate::read::delimited::{Header, RowFields};
@@ -652,7 +654,9 @@ impl DetectorSet {
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         // The detectors the gate reads for.
         let mut gated: Vec<usize> = Vec::new();
-        for spec in &catalog.specs {
+        // Each spec folded and parsed on its own: parsing is a sixth of
+        // start-up.
+        let prepare = |spec: &DetectorSpec| {
             // Keywords and anchors are matched on folded text: fold them too.
             let mut spec = spec.clone();
             for word in
@@ -660,33 +664,32 @@ impl DetectorSet {
             {
                 *word = normalize::fold_str(word);
             }
-            let spec = &spec;
             // Parsed once: the regex, its shape and the gate all start here.
             let hir = match spec.engine {
-                Some(_) => None,
-                None => Some(
-                    regex_automata::util::syntax::parse_with(&spec.pattern, &syntax())
-                        .map_err(|e| err(&spec.id, e.to_string()))?,
-                ),
+                Some(_) => Ok(None),
+                None => regex_automata::util::syntax::parse_with(&spec.pattern, &syntax())
+                    .map(Some)
+                    .map_err(|e| err(&spec.id, e.to_string())),
             };
+            (spec, hir)
+        };
+        let prepared: Vec<(DetectorSpec, Result<Option<Hir>, LoadError>)> = if in_pool() {
+            catalog.specs.par_iter().map(prepare).collect()
+        } else {
+            catalog.specs.iter().map(prepare).collect()
+        };
+        for (spec, hir) in prepared {
+            let hir = hir?;
             // A user's pattern and words are built at load, to fail at once.
             let user = !catalog.builtin[detectors.len()];
-            let regex = match &hir {
-                None => None,
-                Some(hir) => {
-                    if hir.properties().explicit_captures_len() != 1 {
-                        return Err(err(
-                            &spec.id,
-                            "the pattern needs exactly one capture group".into(),
-                        ));
-                    }
-                    Some(Pattern::new(hir.clone(), user).map_err(|e| err(&spec.id, e))?)
-                }
-            };
+            let err = |message: String| err(&spec.id, message);
+            if hir.as_ref().is_some_and(|hir| hir.properties().explicit_captures_len() != 1) {
+                return Err(err("the pattern needs exactly one capture group".into()));
+            }
             let words = |list: &[String]| {
                 let cell = std::sync::OnceLock::new();
                 if user && !list.is_empty() {
-                    let _ = cell.set(words_automaton(list).map_err(|e| err(&spec.id, e))?);
+                    let _ = cell.set(words_automaton(list).map_err(err)?);
                 }
                 Ok(cell)
             };
@@ -703,17 +706,13 @@ impl DetectorSet {
                 && spec.keywords.is_empty()
                 && spec.headers.is_empty()
             {
-                return Err(err(
-                    &spec.id,
-                    "context = \"required\" needs keywords or headers".into(),
-                ));
+                return Err(err("context = \"required\" needs keywords or headers".into()));
             }
             let column_only = spec.engine.is_none()
                 && spec.context == ContextRule::Required
                 && spec.keywords.is_empty();
             if spec.joined && !column_only {
                 return Err(err(
-                    &spec.id,
                     "joined = true needs context = \"required\", headers and no keywords".into(),
                 ));
             }
@@ -725,9 +724,10 @@ impl DetectorSet {
             if i < 63 && !column_only && hir.is_some() && !holds.contains(b'\n') {
                 gated.push(i);
             }
+            let regex = hir.map(|hir| Pattern::new(hir, user)).transpose().map_err(err)?;
             detectors.push(Compiled {
                 id: Arc::from(spec.id.as_str()),
-                spec: spec.clone(),
+                spec,
                 regex,
                 whole,
                 max_len,
@@ -747,8 +747,6 @@ impl DetectorSet {
         for (d, mask) in detectors.iter_mut().zip(masks) {
             d.anchor_mask = mask;
         }
-        let context_words =
-            ContextWords::new(&detectors, anchors.literals()).map_err(|e| err("(keywords)", e))?;
         // Each gated detector's (bit, pattern, whether it needs context),
         // and its pattern as parsed.
         let (gated, hirs): (Vec<_>, Vec<_>) = gated
@@ -760,12 +758,12 @@ impl DetectorSet {
                 ((detector_bit(i), d.spec.pattern.as_str(), needs_context), hir)
             })
             .unzip();
-        let gate = gate::Gate::parsed(&gated, &hirs).map_err(|e| err("(gate)", e))?;
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
-        let names = if name_detectors.is_empty() {
-            None
-        } else {
+        let names = || {
+            if name_detectors.is_empty() {
+                return Ok(None);
+            }
             let labels: Vec<(Engine, &[String], &[String])> = name_detectors
                 .iter()
                 .map(|&(form, i)| {
@@ -773,18 +771,31 @@ impl DetectorSet {
                     (form, &spec.keywords[..], &spec.negative_keywords[..])
                 })
                 .collect();
-            Some(names::Names::new(&labels).map_err(|e| err("(names)", e))?)
+            names::Names::new(&labels).map(Some).map_err(|e| err("(names)", e))
         };
+        let rules = || {
+            let floor_plans = floorplan::Rules::builtin().map_err(|e| LoadError::Parse {
+                file: "floorplan.toml".into(),
+                message: e.to_string(),
+            })?;
+            let test_data = testdata::TestData::builtin()
+                .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
+            Ok::<_, LoadError>((floor_plans, test_data))
+        };
+        // The keywords' DFA and the gate's groups are each a quarter of
+        // start-up, the names' labels and the test-data rules a tenth.
+        let (context_words, (gate, (names, rules))) = join(
+            || ContextWords::new(&detectors, anchors.literals()),
+            || join(|| gate::Gate::parsed(&gated, &hirs), || join(names, rules)),
+        );
+        let context_words = context_words.map_err(|e| err("(keywords)", e))?;
+        let gate = gate.map_err(|e| err("(gate)", e))?;
+        let names = names?;
+        let (floor_plans, test_data) = rules?;
         let japanese_names = name_detectors
             .iter()
             .filter(|(form, _)| !matches!(form, Engine::NameRomaji | Engine::NameEnglish))
             .fold(0, |m, &(_, i)| m | detectors[i].anchor_mask);
-        let floor_plans = floorplan::Rules::builtin().map_err(|e| LoadError::Parse {
-            file: "floorplan.toml".into(),
-            message: e.to_string(),
-        })?;
-        let test_data = testdata::TestData::builtin()
-            .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
         let bits = |f: &dyn Fn(&Compiled) -> bool| {
             detectors
                 .iter()
@@ -1536,6 +1547,27 @@ fn floor_char_boundary(t: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Whether this runs on a rayon pool's thread. A detector set is compiled
+/// with the pool's threads side by side when it is built inside one (the
+/// scan builds it inside a pool of its `--jobs` threads when there are
+/// several), and on the caller's thread alone otherwise: outside a pool,
+/// rayon would start a global pool of a thread per core.
+fn in_pool() -> bool {
+    rayon::current_thread_index().is_some()
+}
+
+/// `a` and `b`: side by side inside a pool ([`in_pool`]), else one after
+/// the other.
+fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    if in_pool() { rayon::join(a, b) } else { (a(), b()) }
 }
 
 /// Regex syntax for every pattern: `^`/`$` at line boundaries, CRLF-aware.
