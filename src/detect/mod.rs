@@ -1769,6 +1769,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_set_built_in_a_pool_is_the_set_built_on_one_thread() {
+        // Inside a pool of two the parts are built side by side; outside
+        // any pool, one after the other on this thread.
+        assert!(!in_pool());
+        let alone = DetectorSet::load(&[]).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let pooled = pool.install(|| {
+            assert!(in_pool());
+            DetectorSet::load(&[]).unwrap()
+        });
+        let ids = |set: &DetectorSet| (0..set.len()).map(|i| set.id(i).clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&alone), ids(&pooled));
+        assert_eq!(alone.gate.groups(), pooled.gate.groups());
+        let text = "氏名：山田 太郎\nTEL 090-1234-5678 taro@example.com\n\
+                    〒100-0001 東京都千代田区千代田1-1\ncard 4111 1111 1111 1111\n";
+        let hits = |set: &DetectorSet| {
+            let mut hits = Vec::new();
+            set.detect(text, None, Layout::default(), &mut set.scratch(), &mut hits);
+            hits.iter().map(|h| (set.id(h.detector).clone(), h.start, h.end)).collect::<Vec<_>>()
+        };
+        let found = hits(&alone);
+        let ids: Vec<&str> = found.iter().map(|(id, ..)| &**id).collect();
+        assert_eq!(
+            ids,
+            ["jp.name-kanji", "jp.phone", "email", "jp.postal-code", "jp.address", "payment-card"]
+        );
+        assert_eq!(found, hits(&pooled));
+    }
+
+    #[test]
     fn digit_guard_sees_through_kanji_but_not_digits() {
         assert!(guard_ok(Guard::Digits, "電話090-1234-5678です", 6, 19));
         assert!(!guard_ok(Guard::Digits, "1090-1234-5678", 1, 14));
