@@ -780,27 +780,27 @@ impl DetectorSet {
                     (form, &spec.keywords[..], &spec.negative_keywords[..])
                 })
                 .collect();
-            names::Names::new(&labels).map(Some).map_err(|e| err("(names)", e))
+            // A user's name detector has its labels built at load.
+            let build_now = name_detectors.iter().any(|&(_, i)| !catalog.builtin[i]);
+            names::Names::new(&labels, build_now).map(Some).map_err(|e| err("(names)", e))
         };
-        let rules = || {
-            let floor_plans = floorplan::Rules::builtin().map_err(|e| LoadError::Parse {
+        let floor_plans = || {
+            floorplan::Rules::builtin().map_err(|e| LoadError::Parse {
                 file: "floorplan.toml".into(),
                 message: e.to_string(),
-            })?;
-            let test_data = testdata::TestData::builtin()
-                .map_err(|message| LoadError::Parse { file: "test-data.toml".into(), message })?;
-            Ok::<_, LoadError>((floor_plans, test_data))
+            })
         };
         // The keywords' DFA and the gate's groups are each a quarter of
-        // start-up, the names' labels and the test-data rules a tenth.
-        let (context_words, (gate, (names, rules))) = join(
+        // start-up.
+        let (context_words, (gate, (names, floor_plans))) = join(
             || ContextWords::new(&detectors, anchors.literals()),
-            || join(|| gate::Gate::parsed(&gated, &hirs), || join(names, rules)),
+            || join(|| gate::Gate::parsed(&gated, &hirs), || join(names, floor_plans)),
         );
         let context_words = context_words.map_err(|e| err("(keywords)", e))?;
         let gate = gate.map_err(|e| err("(gate)", e))?;
         let names = names?;
-        let (floor_plans, test_data) = rules?;
+        let floor_plans = floor_plans?;
+        let test_data = testdata::TestData::builtin();
         let japanese_names = name_detectors
             .iter()
             .filter(|(form, _)| !matches!(form, Engine::NameRomaji | Engine::NameEnglish))

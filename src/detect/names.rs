@@ -386,8 +386,12 @@ pub struct NameHit {
 pub struct Names {
     japanese: std::sync::OnceLock<Japanese>,
     latin_words: std::sync::OnceLock<Latin>,
-    /// Every name detector's keywords, then its negative keywords.
-    labels: Option<aho_corasick::dfa::DFA>,
+    /// Every name detector's keywords, then its negative keywords, as a DFA
+    /// built when a line first asks for its labels ([`Names::labels_dfa`]):
+    /// a scan of logs or code never does, and saves a tenth of start-up.
+    labels: std::sync::OnceLock<Option<aho_corasick::dfa::DFA>>,
+    /// Those keywords and negative keywords.
+    label_patterns: Vec<String>,
     /// Per label pattern: the forms it labels, or 0 for a negative keyword
     /// (`会社名`, `file name`), which cancels any label it overlaps.
     label_forms: Vec<u8>,
@@ -500,6 +504,22 @@ pub struct Label {
     forms: u8,
 }
 
+/// The automaton of name labels: a DFA, as the labels are looked for on
+/// every line that may hold a Japanese name (every row of a table of
+/// people), kept as the DFA itself for `labels_in` to step (as the
+/// keywords' is in the detect module). None without labels.
+fn label_automaton(patterns: &[String]) -> Result<Option<aho_corasick::dfa::DFA>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    aho_corasick::dfa::DFA::builder()
+        .ascii_case_insensitive(true)
+        .prefilter(false)
+        .build(patterns)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// The bit of a form in a label mask.
 fn form_bit(form: Engine) -> u8 {
     1 << form as u8
@@ -510,41 +530,46 @@ const ANY_FORM: u8 = 0xFF;
 
 impl Names {
     /// Loads the dictionaries; `labels` are each form's keywords and negative
-    /// keywords (already folded like the text).
-    pub fn new(labels: &[(Engine, &[String], &[String])]) -> Result<Names, String> {
+    /// keywords (already folded like the text). Their automaton is built
+    /// when first needed, unless `build_now` (a user's name detector, whose
+    /// words must fail at load if they fail at all).
+    pub fn new(
+        labels: &[(Engine, &[String], &[String])],
+        build_now: bool,
+    ) -> Result<Names, String> {
         let mut names = Names {
             japanese: std::sync::OnceLock::new(),
             latin_words: std::sync::OnceLock::new(),
-            labels: None,
+            labels: std::sync::OnceLock::new(),
+            label_patterns: Vec::new(),
             label_forms: Vec::new(),
             longest_label: 0,
         };
-        let mut patterns: Vec<&str> = Vec::new();
         for (form, keywords, negative) in labels {
             for k in keywords.iter() {
-                patterns.push(k);
+                names.label_patterns.push(k.clone());
                 names.label_forms.push(form_bit(*form));
             }
             for k in negative.iter() {
-                patterns.push(k);
+                names.label_patterns.push(k.clone());
                 names.label_forms.push(0);
             }
         }
-        names.longest_label = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
-        if !patterns.is_empty() {
-            // A DFA: the labels are looked for on every line that may hold
-            // a Japanese name (every row of a table of people). Kept as the
-            // DFA itself, for `labels_in` to step (as the keywords' is in
-            // the detect module).
-            names.labels = Some(
-                aho_corasick::dfa::DFA::builder()
-                    .ascii_case_insensitive(true)
-                    .prefilter(false)
-                    .build(&patterns)
-                    .map_err(|e| e.to_string())?,
-            );
+        names.longest_label = names.label_patterns.iter().map(String::len).max().unwrap_or(0);
+        if build_now {
+            let _ = names.labels.set(label_automaton(&names.label_patterns)?);
         }
         Ok(names)
+    }
+
+    /// The labels' automaton, built on first use.
+    fn labels_dfa(&self) -> Option<&aho_corasick::dfa::DFA> {
+        self.labels
+            .get_or_init(|| {
+                label_automaton(&self.label_patterns)
+                    .expect("the built-in name labels build (tested)")
+            })
+            .as_ref()
     }
 
     /// The Japanese dictionaries, loaded on first use.
@@ -563,7 +588,7 @@ impl Names {
     /// line of one).
     fn labels_in(&self, line: &str, out: &mut Vec<Label>) {
         out.clear();
-        let Some(dfa) = &self.labels else { return };
+        let Some(dfa) = self.labels_dfa() else { return };
         let mut negatives: Vec<Range<usize>> = Vec::new();
         // Every occurrence of every label, by end, as an overlapping search
         // gives them, but stepped here: a fifth fewer instructions than the
@@ -1540,7 +1565,7 @@ mod tests {
 
     #[test]
     fn capital_pairs_are_found_at_every_offset() {
-        let names = Names::new(&[]).unwrap();
+        let names = Names::new(&[], false).unwrap();
         let pair = |b: &[u8]| names.capital_pairs(b).next();
         let text = "これは山田のメモです。これは山田のメモです。Taro Yamada".as_bytes();
         assert_eq!(pair(text), Some(text.len() - "Yamada".len()));
@@ -1559,7 +1584,7 @@ mod tests {
 
     #[test]
     fn a_signature_name_line_is_a_dictionary_pair_above_a_contact_line() {
-        let names = Names::new(&[]).unwrap();
+        let names = Names::new(&[], false).unwrap();
         let found = |line: &str, next: &str| names.signature(line, next).map(|h| h.range);
         assert_eq!(found("井上 健一", "TEL: 092-934-4398"), Some(0..13));
         assert_eq!(found("鈴木　花子\r", "Mail: hanako@example.jp"), Some(0..15));
@@ -1661,7 +1686,7 @@ mod tests {
     fn labels_are_every_occurrence_less_those_in_a_negative_keyword() {
         let keywords = ["氏名", "契約者", "契約者名", "Name"].map(String::from);
         let negative = ["会社名", "file name"].map(String::from);
-        let names = Names::new(&[(Engine::NameKanji, &keywords, &negative)]).unwrap();
+        let names = Names::new(&[(Engine::NameKanji, &keywords, &negative)], false).unwrap();
         let line = "契約者名：山田 会社名：ACME NAME: x rename: y file name: z 氏名";
         let mut labels = Vec::new();
         names.labels_in(line, &mut labels);
@@ -1690,7 +1715,7 @@ mod tests {
 
     #[test]
     fn dictionaries_are_large_enough() {
-        let names = Names::new(&[]).unwrap();
+        let names = Names::new(&[], false).unwrap();
         assert!(names.japanese.get().is_none() && names.latin_words.get().is_none(), "lazy");
         let (ja, latin) = (names.ja(), names.latin_words());
         assert!(ja.surnames.len() >= 10_000, "{}", ja.surnames.len());

@@ -10,6 +10,7 @@ use regex_automata::Input;
 use regex_automata::meta::{Cache, Regex};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use super::normalize::fold_cow;
 use crate::finding::{Category, ValueList, lowercase};
@@ -63,7 +64,11 @@ struct Rule {
 /// The test-data rules, compiled.
 #[derive(Debug)]
 pub struct TestData {
-    rules: Vec<Rule>,
+    /// The built-in rules, compiled and their examples checked when a
+    /// finding first asks ([`TestData::rules`]): a scan that finds nothing,
+    /// as most runs of a CI check do, never builds their regexes (a
+    /// fifteenth of start-up).
+    rules: OnceLock<Vec<Rule>>,
     /// Extra values the project declares test data.
     values: ValueList,
 }
@@ -85,42 +90,17 @@ pub struct Scratch {
 }
 
 impl TestData {
-    /// The built-in rules, with their examples checked.
-    pub fn builtin() -> Result<TestData, String> {
-        let file: File = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
-        let mut rules = Vec::new();
-        let mut problems = Vec::new();
-        let mut scratch = Scratch::default();
-        for spec in file.test_data {
-            let regex = Regex::new(&format!("^(?:{})$", spec.pattern))
-                .map_err(|e| format!("{}: {e}", spec.id))?;
-            let reason = format!("test-data {}: {} / {}", spec.id, spec.en, spec.ja);
-            let rule = Rule { id: spec.id, reason, category: spec.category, on: spec.on, regex };
-            // Checked with a cache of its own: a regex's pool belongs to
-            // the first thread that uses it, and that should be a worker.
-            let mut cache = rule.regex.create_cache();
-            let mut matches = |value: &str| {
-                let folded = fold_cow(value);
-                let mut forms = Forms::new(&folded, &mut scratch.lower, &mut scratch.digits);
-                rule.matches(&mut cache, &mut forms)
-            };
-            for example in &spec.examples {
-                if !matches(example) {
-                    problems.push(format!("{}: example does not match: {example:?}", rule.id));
-                }
-            }
-            for negative in &spec.negative_examples {
-                if matches(negative) {
-                    problems.push(format!("{}: negative example matches: {negative:?}", rule.id));
-                }
-            }
-            rules.push(rule);
-        }
-        if problems.is_empty() {
-            Ok(TestData { rules, values: ValueList::default() })
-        } else {
-            Err(problems.join("; "))
-        }
+    /// The built-in rules (compiled when first used).
+    pub fn builtin() -> TestData {
+        TestData { rules: OnceLock::new(), values: ValueList::default() }
+    }
+
+    /// The built-in rules, compiled.
+    fn rules(&self) -> &[Rule] {
+        self.rules.get_or_init(|| {
+            compile(BUILTIN)
+                .expect("patterns/test-data.toml compiles and its examples hold (tested)")
+        })
     }
 
     /// Sets the values the project declares test data, in any category.
@@ -143,9 +123,9 @@ impl TestData {
         // category without rules: names, dates, most of a table's findings).
         let Scratch { caches, lower, digits } = scratch;
         let mut rules =
-            self.rules.iter().enumerate().filter(|(_, r)| r.category == category).peekable();
+            self.rules().iter().enumerate().filter(|(_, r)| r.category == category).peekable();
         if rules.peek().is_some() {
-            caches.resize_with(self.rules.len(), || None);
+            caches.resize_with(self.rules().len(), || None);
             let mut forms = Forms::new(folded, lower, digits);
             for (i, rule) in rules {
                 let cache = caches[i].get_or_insert_with(|| rule.regex.create_cache());
@@ -159,8 +139,43 @@ impl TestData {
 
     /// The reason a finding gives for `verdict`.
     pub fn reason(&self, verdict: Verdict) -> &str {
-        verdict.0.map_or(USER_REASON, |i| &self.rules[usize::from(i)].reason)
+        verdict.0.map_or(USER_REASON, |i| &self.rules()[usize::from(i)].reason)
     }
+}
+
+/// The rules of a test-data file's `text`, compiled, with their examples
+/// checked.
+fn compile(text: &str) -> Result<Vec<Rule>, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut rules = Vec::new();
+    let mut problems = Vec::new();
+    let mut scratch = Scratch::default();
+    for spec in file.test_data {
+        let regex = Regex::new(&format!("^(?:{})$", spec.pattern))
+            .map_err(|e| format!("{}: {e}", spec.id))?;
+        let reason = format!("test-data {}: {} / {}", spec.id, spec.en, spec.ja);
+        let rule = Rule { id: spec.id, reason, category: spec.category, on: spec.on, regex };
+        // Checked with a cache of its own: a regex's pool belongs to
+        // the first thread that uses it, and that should be a worker.
+        let mut cache = rule.regex.create_cache();
+        let mut matches = |value: &str| {
+            let folded = fold_cow(value);
+            let mut forms = Forms::new(&folded, &mut scratch.lower, &mut scratch.digits);
+            rule.matches(&mut cache, &mut forms)
+        };
+        for example in &spec.examples {
+            if !matches(example) {
+                problems.push(format!("{}: example does not match: {example:?}", rule.id));
+            }
+        }
+        for negative in &spec.negative_examples {
+            if matches(negative) {
+                problems.push(format!("{}: negative example matches: {negative:?}", rule.id));
+            }
+        }
+        rules.push(rule);
+    }
+    if problems.is_empty() { Ok(rules) } else { Err(problems.join("; ")) }
 }
 
 /// A value as the rules read it, each form written into its buffer when
@@ -227,7 +242,8 @@ mod tests {
 
     #[test]
     fn builtin_rules_pass_their_examples() {
-        let t = TestData::builtin().expect("test-data.toml is valid and its examples hold");
+        assert!(compile(BUILTIN).is_ok(), "test-data.toml is valid and its examples hold");
+        let t = TestData::builtin();
         assert!(recognise(&t, Category::Email, "Jane@EXAMPLE.com").is_some());
         assert!(
             recognise(&t, Category::Phone, "jane@example.com").is_none(),
@@ -242,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_workers_scratch_carries_nothing_from_one_value_to_the_next() {
-        let t = TestData::builtin().expect("valid");
+        let t = TestData::builtin();
         let values = [
             (Category::Phone, "090-1111-2222"),
             (Category::Phone, "０９０−１２３４−５６７８"),
@@ -269,7 +285,7 @@ mod tests {
 
     #[test]
     fn user_values_compare_canonically() {
-        let mut t = TestData::builtin().expect("valid");
+        let mut t = TestData::builtin();
         t.set_values(ValueList::new(["090-1111-2222"]));
         assert!(recognise(&t, Category::Phone, "09011112222").is_some());
         assert!(recognise(&t, Category::Phone, "０９０（１１１１）２２２２").is_some());
