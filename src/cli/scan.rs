@@ -794,19 +794,16 @@ impl Setup {
         let jobs = args
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let load = || {
-            rayon::join(
-                || DetectorSet::load_except(&dirs, &skip),
-                || load_purposes(purposes, project),
-            )
-        };
+        let detectors = || DetectorSet::load_except(&dirs, &skip);
+        let loaded_purposes = || load_purposes(purposes, project);
         // The detectors are compiled on as many threads as the scan reads
-        // with, the purposes' globs beside them; under `-j1`, on this
-        // thread alone (a pool's thread would only cost its start).
-        let (detectors, loaded_purposes) = if jobs > 1 {
-            rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?.install(load)
-        } else {
-            (DetectorSet::load_except(&dirs, &skip), load_purposes(purposes, project))
+        // with, the purposes' globs beside them; under `-j1` (a pool's
+        // thread would only cost its start), or without a pool, on this
+        // thread alone.
+        let pool = (jobs > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build());
+        let (detectors, loaded_purposes) = match pool {
+            Some(Ok(pool)) => pool.install(|| rayon::join(detectors, loaded_purposes)),
+            _ => (detectors(), loaded_purposes()),
         };
         let mut detectors = detectors.context("loading patterns")?;
         detectors.set_project_values(project.allowed_values(), project.test_values());

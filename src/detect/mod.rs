@@ -663,7 +663,7 @@ impl DetectorSet {
         let mut detectors = Vec::with_capacity(catalog.specs.len());
         // The detectors the gate reads for.
         let mut gated: Vec<usize> = Vec::new();
-        // Each spec folded and parsed on its own: parsing is a sixth of
+        // Each spec folded and parsed on its own: parsing is a fifth of
         // start-up.
         let prepare = |spec: &DetectorSpec| {
             // Keywords and anchors are matched on folded text: fold them too.

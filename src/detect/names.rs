@@ -1686,7 +1686,10 @@ mod tests {
     fn labels_are_every_occurrence_less_those_in_a_negative_keyword() {
         let keywords = ["氏名", "契約者", "契約者名", "Name"].map(String::from);
         let negative = ["会社名", "file name"].map(String::from);
-        let names = Names::new(&[(Engine::NameKanji, &keywords, &negative)], false).unwrap();
+        let labels = [(Engine::NameKanji, &keywords[..], &negative[..])];
+        assert!(Names::new(&labels, true).unwrap().labels.get().is_some(), "a user's: at load");
+        let names = Names::new(&labels, false).unwrap();
+        assert!(names.labels.get().is_none(), "built-in ones: when first needed");
         let line = "契約者名：山田 会社名：ACME NAME: x rename: y file name: z 氏名";
         let mut labels = Vec::new();
         names.labels_in(line, &mut labels);

@@ -244,6 +244,7 @@ mod tests {
     fn builtin_rules_pass_their_examples() {
         assert!(compile(BUILTIN).is_ok(), "test-data.toml is valid and its examples hold");
         let t = TestData::builtin();
+        assert!(t.rules.get().is_none(), "compiled when a finding first asks");
         assert!(recognise(&t, Category::Email, "Jane@EXAMPLE.com").is_some());
         assert!(
             recognise(&t, Category::Phone, "jane@example.com").is_none(),
@@ -254,6 +255,21 @@ mod tests {
             "full-width folds"
         );
         assert!(recognise(&t, Category::Phone, "090-1111-2222").is_none());
+    }
+
+    #[test]
+    fn a_rule_whose_examples_fail_is_reported() {
+        let rule = |example: &str, negative: &str| {
+            format!(
+                "[[test_data]]\nid = \"zeros\"\ncategory = \"phone\"\non = \"digits\"\n\
+                 pattern = \"0+\"\nja = \"ゼロ\"\nen = \"zeros\"\n\
+                 examples = [\"{example}\"]\nnegative_examples = [\"{negative}\"]\n"
+            )
+        };
+        assert_eq!(compile(&rule("000-0000", "000-0001")).map(|r| r.len()), Ok(1));
+        let problems = compile(&rule("000-0001", "000-0000")).unwrap_err();
+        assert!(problems.contains("zeros: example does not match: \"000-0001\""), "{problems}");
+        assert!(problems.contains("zeros: negative example matches: \"000-0000\""), "{problems}");
     }
 
     #[test]
