@@ -290,8 +290,8 @@ impl Gate {
 
 /// `hir` with every long counted repetition (`{0,20}`) made open-ended
 /// (`{0,}`): a DFA counts such a repetition with a state per count, and
-/// several of them in one group (the Japanese address patterns hold
-/// nine) multiply. The gate only needs every match of a pattern among
+/// several of them in one group multiply (the Japanese address pattern
+/// holds 22 such). The gate only needs every match of a pattern among
 /// its own: a real match still ends where the widened pattern ends a
 /// match, so the lines it flags and the span it hands a detector cover
 /// every real match (see [`Flags::ends`]).
