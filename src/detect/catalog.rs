@@ -220,15 +220,10 @@ pub struct Catalog {
 impl Catalog {
     /// The built-in detectors.
     pub fn builtin() -> Result<Catalog, LoadError> {
-        // Parsed side by side in a pool ([`super::in_pool`]): the TOML is a
+        // Parsed side by side in a pool ([`super::map_each`]): the TOML is a
         // tenth of start-up.
         let parse = |&(name, text): &(&'static str, &str)| (name, parse_file(name, text));
-        let files: Vec<_> = if super::in_pool() {
-            use rayon::prelude::*;
-            BUILTIN.par_iter().map(parse).collect()
-        } else {
-            BUILTIN.iter().map(parse).collect()
-        };
+        let files = super::map_each(BUILTIN, parse);
         let mut catalog = Catalog::default();
         for (name, file) in files {
             catalog.add_parsed(name, file?, false)?;

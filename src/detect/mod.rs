@@ -682,11 +682,8 @@ impl DetectorSet {
             };
             (spec, hir)
         };
-        let prepared: Vec<(DetectorSpec, Result<Option<Hir>, LoadError>)> = if in_pool() {
-            catalog.specs.par_iter().map(prepare).collect()
-        } else {
-            catalog.specs.iter().map(prepare).collect()
-        };
+        let prepared: Vec<(DetectorSpec, Result<Option<Hir>, LoadError>)> =
+            map_each(&catalog.specs, prepare);
         for (spec, hir) in prepared {
             let hir = hir?;
             // A user's pattern and words are built at load, to fail at once.
@@ -1565,6 +1562,12 @@ fn floor_char_boundary(t: &str, mut i: usize) -> usize {
 /// rayon would start a global pool of a thread per core.
 fn in_pool() -> bool {
     rayon::current_thread_index().is_some()
+}
+
+/// `f` of each of `items`, in order: side by side inside a pool
+/// ([`in_pool`]), else one after the other.
+fn map_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if in_pool() { items.par_iter().map(f).collect() } else { items.iter().map(f).collect() }
 }
 
 /// `a` and `b`: side by side inside a pool ([`in_pool`]), else one after

@@ -122,10 +122,10 @@ impl TestData {
         // read are made once, for all of them, and only those (none for a
         // category without rules: names, dates, most of a table's findings).
         let Scratch { caches, lower, digits } = scratch;
-        let mut rules =
-            self.rules().iter().enumerate().filter(|(_, r)| r.category == category).peekable();
+        let all = self.rules();
+        let mut rules = all.iter().enumerate().filter(|(_, r)| r.category == category).peekable();
         if rules.peek().is_some() {
-            caches.resize_with(self.rules().len(), || None);
+            caches.resize_with(all.len(), || None);
             let mut forms = Forms::new(folded, lower, digits);
             for (i, rule) in rules {
                 let cache = caches[i].get_or_insert_with(|| rule.regex.create_cache());
