@@ -147,19 +147,27 @@ pub(crate) struct Flags {
     everywhere: u64,
     /// Bits the gate decides; detectors outside it run wherever they did.
     gated: u64,
-    /// Position of the first entry of the line last asked about.
-    next: usize,
+    /// The entries of the line last asked about (`ends[line]`), and where
+    /// it starts: a table row is asked once for its flags and then once per
+    /// detector that runs on it.
+    line: Range<usize>,
+    line_start: Option<usize>,
 }
 
 impl Flags {
     /// The entries of the line starting at `line_start`. Calls must come in
     /// increasing order of line start.
     fn line(&mut self, line_start: usize) -> &[Ends] {
-        while self.next < self.ends.len() && self.ends[self.next].0 < line_start {
-            self.next += 1;
+        if self.line_start != Some(line_start) {
+            let mut next = self.line.end;
+            while next < self.ends.len() && self.ends[next].0 < line_start {
+                next += 1;
+            }
+            let rest = &self.ends[next..];
+            let len = rest.iter().take_while(|&&(start, ..)| start == line_start).count();
+            (self.line, self.line_start) = (next..next + len, Some(line_start));
         }
-        let rest = &self.ends[self.next..];
-        &rest[..rest.iter().take_while(|&&(start, ..)| start == line_start).count()]
+        &self.ends[self.line.clone()]
     }
 
     /// The detector bits that may match on the line starting at
@@ -269,7 +277,7 @@ impl Gate {
         flags: &mut Flags,
     ) {
         flags.ends.clear();
-        flags.next = 0;
+        (flags.line, flags.line_start) = (0..0, None);
         flags.everywhere = 0;
         flags.gated = self.gated;
         // Groups that read the same ranges walk them together ([`walk`]).
