@@ -1030,6 +1030,7 @@ impl DetectorSet {
         let table_name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let (mut pos, mut line, mut counted_to, mut literals_from) = (0, 0, 0, 0);
         let mut line_starts = folded.forward();
+        let mut halfwidth_kana = names::HalfwidthKana::default();
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
             // The line right after the last one is one further (on logs,
             // most lines): only a gap of skipped lines is counted.
@@ -1178,7 +1179,7 @@ impl DetectorSet {
                 if present & self.japanese_names != 0
                     || layout.fields
                     || !name_fields.is_empty()
-                    || names::has_halfwidth_kana(line_text)
+                    || halfwidth_kana.on(t, line_start..line_end)
                 {
                     let push = |hits: &mut Vec<Hit>, form, start, end, field, confidence| {
                         if let Some(d) = self.name_detector(form) {
