@@ -71,7 +71,7 @@ struct Compiled {
     spec: DetectorSpec,
     /// The id, shared by every finding of this detector.
     id: Arc<str>,
-    /// None for a detector with an engine (person names), which [`Names`]
+    /// None for a detector with an engine (person names), which [`names::Names`]
     /// runs for all its forms at once.
     regex: Option<Pattern>,
     /// The capture group is the whole pattern (`([0-9]{7})`): the match is
