@@ -1215,7 +1215,8 @@ impl Names {
 /// encoded EF BD xx or EF BE xx; the full-width letters that share those
 /// lead bytes are folded to ASCII before this is asked), asked line by line
 /// in order. The text is searched from one hit to the next, not once per
-/// line: on prose, a search per line was a tenth of the name engine's cost.
+/// line: on prose, a search per line was a twentieth of the name engine's
+/// instructions.
 #[derive(Debug, Default)]
 pub struct HalfwidthKana {
     /// The first hit not behind the lines asked so far: `None` before the

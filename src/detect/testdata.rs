@@ -151,8 +151,8 @@ impl TestData {
                 first = Some(first.map_or(rule, |f| f.min(rule)));
             }
         }
-        if first.is_some() {
-            return first.map(|i| Verdict(Some(i)));
+        if let Some(rule) = first {
+            return Some(Verdict(Some(rule)));
         }
         self.values.contains(value).then_some(Verdict(None))
     }
