@@ -385,7 +385,6 @@ pub struct NameHit {
 #[derive(Debug)]
 pub struct Names {
     japanese: std::sync::OnceLock<Japanese>,
-    kana: std::sync::OnceLock<Kana>,
     latin_words: std::sync::OnceLock<Latin>,
     /// Every name detector's keywords, then its negative keywords, as a DFA
     /// built when a line first asks for its labels ([`Names::labels_dfa`]):
@@ -408,40 +407,31 @@ struct Japanese {
     surnames: FxHashMap<&'static str, bool>,
     /// Given names (kanji or kana) → whether also an ordinary word.
     given: FxHashMap<&'static str, bool>,
-}
-
-/// The readings (in katakana) of the Japanese dictionaries' names, for
-/// names written in kana.
-#[derive(Debug)]
-struct Kana {
-    surnames: FxHashSet<&'static str>,
-    given: FxHashSet<&'static str>,
+    kana_surnames: FxHashSet<&'static str>,
+    kana_given: FxHashSet<&'static str>,
 }
 
 impl Japanese {
     fn load() -> Japanese {
-        let mut ja = Japanese { surnames: FxHashMap::default(), given: FxHashMap::default() };
+        let mut ja = Japanese {
+            surnames: FxHashMap::default(),
+            given: FxHashMap::default(),
+            kana_surnames: FxHashSet::default(),
+            kana_given: FxHashSet::default(),
+        };
         ja.surnames.reserve(rows(JA_SURNAMES));
+        ja.kana_surnames.reserve(rows(JA_SURNAMES));
         ja.given.reserve(rows(JA_GIVEN));
-        for (surface, _, common) in tsv(JA_SURNAMES) {
+        ja.kana_given.reserve(rows(JA_GIVEN));
+        for (surface, reading, common) in tsv(JA_SURNAMES) {
             *ja.surnames.entry(surface).or_default() |= common == "1";
+            ja.kana_surnames.insert(reading);
         }
-        for (surface, _, common) in tsv(JA_GIVEN) {
+        for (surface, reading, common) in tsv(JA_GIVEN) {
             *ja.given.entry(surface).or_default() |= common == "1";
+            ja.kana_given.insert(reading);
         }
         ja
-    }
-}
-
-impl Kana {
-    fn load() -> Kana {
-        let readings = |text: &'static str| -> FxHashSet<&'static str> {
-            let mut set = FxHashSet::default();
-            set.reserve(rows(text));
-            set.extend(tsv(text).map(|(_, reading, _)| reading));
-            set
-        };
-        Kana { surnames: readings(JA_SURNAMES), given: readings(JA_GIVEN) }
     }
 }
 
@@ -549,7 +539,6 @@ impl Names {
     ) -> Result<Names, String> {
         let mut names = Names {
             japanese: std::sync::OnceLock::new(),
-            kana: std::sync::OnceLock::new(),
             latin_words: std::sync::OnceLock::new(),
             labels: std::sync::OnceLock::new(),
             label_patterns: Vec::new(),
@@ -586,12 +575,6 @@ impl Names {
     /// The Japanese dictionaries, loaded on first use.
     fn ja(&self) -> &Japanese {
         self.japanese.get_or_init(Japanese::load)
-    }
-
-    /// The readings of the Japanese names, loaded on first use: only names
-    /// in kana ask, and text with names in kanji alone never loads them.
-    fn kana(&self) -> &Kana {
-        self.kana.get_or_init(Kana::load)
     }
 
     /// The Latin-letter dictionaries, loaded on first use.
@@ -927,17 +910,19 @@ impl Names {
             return None;
         }
         let n = joined.chars().count();
-        let known_pair =
-            |s: &str, g: &str| self.kana().surnames.contains(s) && self.kana().given.contains(g);
+        let known_pair = |s: &str, g: &str| {
+            self.ja().kana_surnames.contains(s) && self.ja().kana_given.contains(g)
+        };
         let ok = match (evidence, &full[..]) {
             (Evidence::Label, _) => (2..=20).contains(&n),
             // フジワラ マアヤ様: with an honorific, one known part will do.
             (Evidence::Honorific, [s, g]) => {
-                self.kana().surnames.contains(s.as_str()) || self.kana().given.contains(g.as_str())
+                self.ja().kana_surnames.contains(s.as_str())
+                    || self.ja().kana_given.contains(g.as_str())
             }
             (_, [s, g]) => known_pair(s, g),
             (Evidence::Honorific, [one]) => {
-                self.kana().surnames.contains(one.as_str())
+                self.ja().kana_surnames.contains(one.as_str())
                     || split_points(one).any(|i| known_pair(&one[..i], &one[i..]))
             }
             _ => false,
@@ -1771,20 +1756,10 @@ mod tests {
     #[test]
     fn dictionaries_are_large_enough() {
         let names = Names::new(&[], false).unwrap();
-        let loaded = || {
-            [
-                names.japanese.get().is_some(),
-                names.kana.get().is_some(),
-                names.latin_words.get().is_some(),
-            ]
-        };
-        assert_eq!(loaded(), [false; 3], "lazy");
-        let ja = names.ja();
-        assert_eq!(loaded(), [true, false, false], "each dictionary alone");
-        let (kana, latin) = (names.kana(), names.latin_words());
+        assert!(names.japanese.get().is_none() && names.latin_words.get().is_none(), "lazy");
+        let (ja, latin) = (names.ja(), names.latin_words());
         assert!(ja.surnames.len() >= 10_000, "{}", ja.surnames.len());
         assert!(ja.given.len() >= 10_000);
-        assert!(kana.surnames.contains("ヤマダ") && kana.given.contains("タロウ"));
         assert!(latin.en_given.len() >= 5_000);
         assert!(latin.romaji_surnames.contains("yamada") && latin.romaji_given.contains("taro"));
     }
