@@ -414,6 +414,19 @@ fn item11_a_log_with_a_nul_block_is_read_and_fifos_are_listed_as_skipped() {
 }
 
 #[test]
+fn a_line_that_starts_with_a_byte_order_mark_is_read_like_any_other() {
+    // A byte order mark inside a file (files joined together) folds away:
+    // the line's findings were an internal error, found by fuzzing.
+    let t = Tree::new();
+    t.file("joined.txt", "受付\n\u{FEFF}TEL 090-2718-2818\n\u{FEFF}# piimap:allow\n03-3333-0000\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let values = jsonl(&out);
+    assert_eq!(findings(&values), [("./joined.txt".to_string(), 2, "phone".to_string())]);
+    assert_eq!(of_type(&values, "summary")[0]["suppressed"], 1);
+}
+
+#[test]
 fn item19_sqlite_files_met_on_the_walk_follow_the_database_options() {
     let t = Tree::new();
     std::fs::create_dir(t.path().join("share")).unwrap();
