@@ -114,6 +114,15 @@ impl Folded {
         self.original_past(self.points.partition_point(|&(f, _)| f <= o), offset)
     }
 
+    /// Where the line that starts at the folded `line_start` starts in the
+    /// original text: just after the line break before it (kept as it is),
+    /// so that a line whose first characters fold away (a byte order mark
+    /// inside a file, a zero-width space) starts at its first byte, not
+    /// after them.
+    pub fn original_line_start(&self, line_start: usize) -> usize {
+        line_start.checked_sub(1).map_or(0, |nl| self.original_offset(nl) + 1)
+    }
+
     /// The original offset of the folded `offset`, past the first `n`
     /// points (those at or before it).
     fn original_past(&self, n: usize, offset: usize) -> usize {
@@ -180,6 +189,12 @@ impl Forward<'_> {
             }
         }
         self.folded.original_past(self.next, offset)
+    }
+
+    /// [`Folded::original_line_start`] of `line_start`, whose line break
+    /// is no earlier than the last offset asked.
+    pub fn original_line_start(&mut self, line_start: usize) -> usize {
+        line_start.checked_sub(1).map_or(0, |nl| self.original_offset(nl) + 1)
     }
 }
 
