@@ -141,11 +141,11 @@ impl TestData {
         // gives its own first (leftmost-first, every match the whole value),
         // and of the batches the earliest rule wins.
         let mut first: Option<u16> = None;
+        caches.resize_with(batches.len(), || None);
         for (i, batch) in batches.iter().enumerate() {
             if batch.category != category || first.is_some_and(|f| f < batch.rules[0]) {
                 continue;
             }
-            caches.resize_with(batches.len(), || None);
             let cache = caches[i].get_or_insert_with(|| batch.regex.create_cache());
             if let Some(rule) = batch.first_match(cache, &mut forms, None) {
                 first = Some(first.map_or(rule, |f| f.min(rule)));
