@@ -43,11 +43,11 @@ pub mod names;
 pub mod normalize;
 pub mod testdata;
 pub mod validate;
+mod words;
 
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
-use aho_corasick::automaton::Automaton;
 use rayon::prelude::*;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, Match, meta};
@@ -222,7 +222,7 @@ pub struct DetectorSet {
 struct ContextWords {
     /// Every keyword and anchor literal; with none, an automaton that
     /// matches nothing (the walk's step then needs no test of its own).
-    words: aho_corasick::dfa::DFA,
+    words: words::Words,
     /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
     /// keyword of, and the bits of the anchors it spells.
     owners: Vec<(u64, u64)>,
@@ -254,16 +254,14 @@ struct KeywordWalk<'a> {
 }
 
 impl KeywordWalk<'_> {
-    /// Lists the words the match state `sid` reports, ending at `end`. Out
-    /// of line: only the walk's full step, taken at special states, comes
-    /// here.
+    /// Lists the words the match state `state` reports, ending at `end`.
+    /// Out of line: only the walk's full step, taken at match states,
+    /// comes here.
     #[inline(never)]
-    fn matched(&mut self, sid: aho_corasick::automaton::StateID, end: usize) {
-        let words = &self.words.words;
-        for i in 0..words.match_len(sid) {
-            let pattern = words.match_pattern(sid, i);
-            let start = end - words.pattern_len(pattern);
-            let (owners, bits) = self.words.owners[pattern.as_usize()];
+    fn matched(&mut self, state: u32, end: usize) {
+        for (word, len) in self.words.words.ends(state) {
+            let start = end - len;
+            let (owners, bits) = self.words.owners[word];
             if owners != 0 && is_whole_word(self.t.as_bytes(), start, end) {
                 self.index.hits.push((start, end, owners));
             }
@@ -275,38 +273,34 @@ impl KeywordWalk<'_> {
 }
 
 impl gate::Rider for KeywordWalk<'_> {
-    type State = aho_corasick::automaton::StateID;
+    /// A state of [`words::Words`].
+    type State = u32;
 
     fn start(&mut self) -> Self::State {
-        let words = &self.words.words;
-        let sid = words.start_state(aho_corasick::Anchored::No).expect("built unanchored");
+        let state = self.words.words.start();
         // An empty keyword matches before the first byte.
-        if words.is_match(sid) {
-            self.matched(sid, 0);
+        if words::Words::is_match(state) {
+            self.matched(state, 0);
         }
-        sid
+        state
     }
 
     /// One step of the automaton, as an overlapping search takes it: every
     /// occurrence of every word comes, by end, then as the match state
-    /// lists them. Without a prefilter, only match states and the dead
-    /// state (which an unanchored automaton never reaches, and which never
-    /// leaves) are special: the common step is one table load and one
-    /// comparison.
+    /// lists them. Only match states are special: the common step is one
+    /// table load and a test of its flag.
     #[inline(always)]
-    fn next(&self, sid: Self::State, byte: u8) -> Self::State {
-        self.words.words.next_state(aho_corasick::Anchored::No, sid, byte)
+    fn next(&self, state: Self::State, byte: u8) -> Self::State {
+        self.words.words.next(state, byte)
     }
 
     #[inline(always)]
-    fn is_special(&self, sid: Self::State) -> bool {
-        self.words.words.is_special(sid)
+    fn is_special(&self, state: Self::State) -> bool {
+        words::Words::is_match(state)
     }
 
-    fn arrive(&mut self, sid: Self::State, at: usize) {
-        if self.words.words.is_match(sid) {
-            self.matched(sid, at + 1);
-        }
+    fn arrive(&mut self, state: Self::State, at: usize) {
+        self.matched(state, at + 1);
     }
 
     fn context(&mut self) -> &[gate::Region] {
@@ -385,16 +379,11 @@ impl ContextWords {
         for (literal, bit) in anchors {
             add(literal, 0, *bit);
         }
-        // A full DFA: the index reads every byte of every text, and a
-        // case-insensitive automaton gets no prefilter to skip with. Kept as
-        // the DFA itself, not behind `AhoCorasick`, whose overlapping search
-        // makes a call through a trait object per byte: the gate's walk
-        // inlines each step ([`KeywordWalk`]).
-        let words = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(true)
-            .prefilter(false)
-            .build(&words)
-            .map_err(|e| e.to_string())?;
+        // Its own automaton ([`words`]), not the `aho-corasick` crate's:
+        // the index reads every byte of every text, and a case-insensitive
+        // automaton gets no prefilter to skip with, so its step is laid out
+        // for the gate's walk.
+        let words = words::Words::new(&words.iter().map(String::as_str).collect::<Vec<_>>())?;
         Ok(ContextWords { words, owners, window, window_after })
     }
 
