@@ -66,22 +66,11 @@ impl Header {
     fn field_starts(&self, line: &str, starts: &mut Vec<usize>) {
         let line = &line[..memchr::memchr(b'\n', line.as_bytes()).unwrap_or(line.len())];
         starts.clear();
+        let base = line.as_ptr() as usize;
+        let start = |f: &str| f.as_ptr() as usize - base;
         match self.delimiter {
-            Delimiter::Byte(d) => {
-                starts.push(0);
-                let mut quoted = false;
-                for (i, &b) in line.as_bytes().iter().enumerate() {
-                    if b == b'"' {
-                        quoted = !quoted;
-                    } else if b == d && !quoted {
-                        starts.push(i + 1);
-                    }
-                }
-            }
-            Delimiter::Spaces => {
-                let base = line.as_ptr() as usize;
-                starts.extend(split_spaces(line).iter().map(|f| f.as_ptr() as usize - base));
-            }
+            Delimiter::Byte(d) => starts.extend(split(line, d).map(start)),
+            Delimiter::Spaces => starts.extend(split_spaces(line).into_iter().map(start)),
         }
     }
 }
