@@ -11,13 +11,14 @@
 //! memory): nine instructions. Here a step is one load from a table of a
 //! fixed size, indexed by the state's row and the byte, masked to that
 //! size (no bounds check, no class map), and a match is a flag bit on the
-//! entry: five instructions. On logs and code that was 4–5% of the scan.
+//! entry: five instructions. The loop went from 38 instructions a byte to
+//! 34, and a scan of logs took 7% less time, of code and prose 4% less.
 //!
-//! Built here, not copied from the crate's DFA, because copying meant
-//! asking its 1,400 states for each of 256 bytes: the copy, on top of the
-//! crate's own build, took a fifth more start-up. A state's row is its
-//! failure state's row with its own edges written over, so building is a
-//! few hundred kilobytes of copies.
+//! Built here, not copied from the crate's DFA: copying asked its 1,395
+//! states for each of 256 bytes, and with the crate's own build took a
+//! fifth more start-up. A state's row is its failure state's row with its
+//! own edges written over, so building is a few hundred kilobytes of
+//! copies: start-up takes 14% fewer instructions than with the crate's DFA.
 
 use std::ops::Range;
 
@@ -245,6 +246,15 @@ mod tests {
         assert_eq!(found(&a, "CAFÉ"), vec![]);
         assert_eq!(found(&a, "CAFé"), vec![(0, 5, 0)]);
         assert_eq!(found(&a, "\u{212A}K"), vec![(3, 4, 1)]);
+    }
+
+    #[test]
+    fn words_past_the_table_are_refused() {
+        // Each byte of one long word is a state of its own.
+        let long: String = (0..STEPS >> 8).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let err = Words::new(&[&long]).unwrap_err();
+        assert!(err.contains("more than 65536 states"), "{err}");
+        assert!(Words::new(&[&long[1..]]).is_ok(), "the root and one state a byte fit");
     }
 
     #[test]
