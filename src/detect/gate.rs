@@ -34,8 +34,9 @@
 //! keyword): on logs and code that is almost nothing, and most look-alike
 //! numbers there are matched only by such detectors' patterns.
 //!
-//! Patterns that can match a line break are left out (their matches could
-//! belong to the line before), and run on every line their anchors pick.
+//! A detector's own search reads one line: the gate reads each pattern as
+//! it reads a line ([`line_local`]: `$` ends a line, classes hold no line
+//! break), so a match never belongs to the line before.
 //!
 //! The groups' DFAs are built from the patterns [`widen`]ed: a counted
 //! repetition whose counts are two or more apart (`{0,20}`, `{2,4}`)
@@ -219,8 +220,8 @@ impl Gate {
     }
 
     /// Builds the gate over `patterns` (detector bit, regex, whether the
-    /// detector needs a keyword nearby), none of which can match a line
-    /// break ([`ByteSet`]); `hirs[i]` is `patterns[i]` parsed (the
+    /// detector needs a keyword nearby), each read as it reads a line
+    /// ([`line_local`]); `hirs[i]` is `patterns[i]` parsed (the
     /// detector set parses each once, for its own regex and for the gate:
     /// parsing them again was a seventh of start-up).
     pub(crate) fn parsed(patterns: &[(u64, &str, bool)], hirs: &[&Hir]) -> Result<Gate, String> {
@@ -229,7 +230,7 @@ impl Gate {
             chosen[usize::from(needs_context)].push((bit, pattern));
         }
         assert_eq!(patterns.len(), hirs.len(), "one parsed form per pattern");
-        let widened: Vec<Hir> = hirs.iter().map(|h| widen(h)).collect();
+        let widened: Vec<Hir> = hirs.iter().map(|h| as_read(h)).collect();
         let parsed: HashMap<&str, &Hir> =
             patterns.iter().zip(&widened).map(|(&(_, p, _), h)| (p, h)).collect();
         let mut groups: Vec<Group> = Vec::new();
@@ -335,6 +336,62 @@ fn widen(hir: &Hir) -> Hir {
     }
 }
 
+/// `hir` as the groups' DFAs read it: as it reads a line ([`line_local`]),
+/// [`widen`]ed.
+fn as_read(hir: &Hir) -> Hir {
+    widen(line_local(hir).as_ref().unwrap_or(hir))
+}
+
+/// `hir` as it reads a line of a whole text, or `None` when that is `hir`
+/// itself: a detector's own search reads one line, without its line
+/// break, where the gate reads the text. The start and end of the text
+/// become those of a line (`(?m:^)`, `(?m:$)`), classes lose the line
+/// break, and a literal holding one can match nothing. Every match on a
+/// line alone is then one in the text, and none holds a line break (so
+/// none belongs to the line before). Before, a pattern that could hold one,
+/// such as `Mr\. [A-Z][a-z]+(?:$|[^a-z])` (whose class takes the line
+/// break), was left out of the gate and run on every line holding one of
+/// its anchors: on code, every line, for the anchors' test alone.
+fn line_local(hir: &Hir) -> Option<Hir> {
+    use regex_syntax::hir::{ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Look};
+    // Only what changes is built again: the address patterns' classes of
+    // kanji are large, and most patterns hold no line break at all.
+    let subs = |subs: &[Hir]| -> Option<Vec<Hir>> {
+        let local: Vec<Option<Hir>> = subs.iter().map(line_local).collect();
+        local.iter().any(Option::is_some).then(|| {
+            local.into_iter().zip(subs).map(|(l, s)| l.unwrap_or_else(|| s.clone())).collect()
+        })
+    };
+    match hir.kind() {
+        HirKind::Look(Look::Start) => Some(Hir::look(Look::StartLF)),
+        HirKind::Look(Look::End) => Some(Hir::look(Look::EndLF)),
+        HirKind::Literal(lit) if lit.0.contains(&b'\n') => Some(Hir::fail()),
+        HirKind::Class(Class::Unicode(c))
+            if c.ranges().iter().any(|r| r.start() <= '\n' && '\n' <= r.end()) =>
+        {
+            let mut c = c.clone();
+            c.difference(&ClassUnicode::new([ClassUnicodeRange::new('\n', '\n')]));
+            Some(Hir::class(Class::Unicode(c)))
+        }
+        HirKind::Class(Class::Bytes(c))
+            if c.ranges().iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()) =>
+        {
+            let mut c = c.clone();
+            c.difference(&ClassBytes::new([ClassBytesRange::new(b'\n', b'\n')]));
+            Some(Hir::class(Class::Bytes(c)))
+        }
+        HirKind::Repetition(r) => line_local(&r.sub).map(|sub| {
+            Hir::repetition(regex_syntax::hir::Repetition { sub: Box::new(sub), ..r.clone() })
+        }),
+        HirKind::Capture(c) => line_local(&c.sub).map(|sub| {
+            Hir::capture(regex_syntax::hir::Capture { sub: Box::new(sub), ..c.clone() })
+        }),
+        HirKind::Concat(list) => subs(list).map(Hir::concat),
+        HirKind::Alternation(list) => subs(list).map(Hir::alternation),
+        _ => None,
+    }
+}
+
 /// How long a counted repetition [`widen`] makes open-ended: at least this
 /// many counts between its least and its most.
 const WIDEN: u32 = 2;
@@ -417,9 +474,9 @@ const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
             0x25a4_b94f_d845_c06d,
             0x3f3e_abc6_809c_312a,
             0xfa4b_3cce_7a61_fec2,
+            0xc385_cf96_1eac_3b90,
         ],
         &[
-            0xc385_cf96_1eac_3b90,
             0xe7b9_fd63_76ad_f76c,
             0x58e5_536d_ddac_870b,
             0x88a9_627a_7444_6010,
@@ -428,6 +485,7 @@ const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
             0xcfba_1983_81f9_f2f9,
             0xfa54_0342_e6d6_d420,
             0xac96_e59a_c5dd_9928,
+            0x9da2_fcfa_dca8_3deb,
             0xaacb_68cb_61f9_48f4,
         ],
     ],
@@ -1092,9 +1150,7 @@ fn sample_memory(dfa: &DFA) -> usize {
 }
 
 /// The bytes some match of a pattern can hold. A match never spans a byte
-/// outside the set: one that cannot hold a line break stays on its line (the
-/// gate reads only such patterns), and one that cannot hold a `,` stays in its
-/// cell.
+/// outside the set: one that cannot hold a `,` stays in its cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ByteSet([u64; 4]);
 
@@ -1401,11 +1457,11 @@ mod tests {
     #[test]
     fn the_builtin_grouping_is_what_calibration_gives_and_serves_its_parts() {
         let set = crate::detect::DetectorSet::load(&[]).unwrap();
-        // Calibrated as the gate builds its groups: widened.
+        // Calibrated as the gate builds its groups: as it reads them.
         let owned: HashMap<&str, Hir> =
             parse_each(set.gate.patterns.iter().map(|(_, p, _)| p.as_str()))
                 .into_iter()
-                .map(|(p, hir)| (p, widen(&hir)))
+                .map(|(p, hir)| (p, as_read(&hir)))
                 .collect();
         let parsed = owned.iter().map(|(&p, h)| (p, h)).collect();
         let sorted = |mut lists: Vec<Vec<usize>>| {
@@ -1483,6 +1539,25 @@ mod tests {
         for span in spans {
             assert!(widened.is_match(&text[span.clone()]), "{}", &text[span]);
         }
+    }
+
+    #[test]
+    fn a_pattern_read_as_a_line_holds_no_line_break() {
+        let parse = |p: &str| syntax::parse_with(p, &super::super::syntax()).unwrap();
+        let local = |p: &str| line_local(&parse(p));
+        let crosses = |h: &Hir| ByteSet::of(h).contains(b'\n');
+        for p in ["a[\\s]b", "([^,]+)", "(?s)x.y", "(?-u:[\\x00-\\x7f])"] {
+            let l = local(p).unwrap();
+            assert!(crosses(&parse(p)) && !crosses(&l), "{p}: {l}");
+        }
+        // A line's own search reads it up to its `\n` (a `\r` before it
+        // included): its start and end are those of `\n` alone.
+        use regex_syntax::hir::Look;
+        let (start, end) = (Hir::look(Look::StartLF), Hir::look(Look::EndLF));
+        assert_eq!(local("\\A(a)\\z"), Some(Hir::concat(vec![start, parse("(a)"), end])));
+        assert_eq!(local("x\\ny|z"), Some(parse("[a&&b]|z")));
+        // Unchanged: no line break, and `$` already ends a line.
+        assert_eq!(local("([0-9]{7})$"), None);
     }
 
     #[test]

@@ -740,11 +740,9 @@ impl DetectorSet {
                 ));
             }
             // Detectors past the 63rd share a bit, so the gate cannot tell
-            // them apart, and a pattern that can match a line break could
-            // match for the line before: such detectors run wherever their
-            // anchors say.
+            // them apart: they run wherever their anchors say.
             let i = detectors.len();
-            if i < 63 && !column_only && hir.is_some() && !holds.contains(b'\n') {
+            if i < 63 && !column_only && hir.is_some() {
                 gated.push(i);
             }
             let regex = hir.map(|hir| Pattern::new(hir, user)).transpose().map_err(err)?;
@@ -1077,8 +1075,15 @@ impl DetectorSet {
                     r.field_at(folded.original_offset(folded_start) - orig_line_start)
                 })
             };
-            let present =
-                self.anchors.line_mask(t, line_start..line_end, literals, &mut literals_from);
+            // The anchors the line holds, worked out when first asked: on
+            // code and logs most lines run no detector the gate did not
+            // rule out, and an ASCII line no Japanese name engine.
+            let mut present = None;
+            let mut present = || {
+                *present.get_or_insert_with(|| {
+                    self.anchors.line_mask(t, line_start..line_end, literals, &mut literals_from)
+                })
+            };
             // Column-only detectors run only under active columns.
             let flagged = flags.at(line_start)
                 & if active.is_empty() { self.searching_bare } else { self.searching };
@@ -1095,7 +1100,7 @@ impl DetectorSet {
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
-                    det.anchor_mask & present != 0
+                    det.anchor_mask & present() != 0
                         && (det.spec.context != ContextRule::Required
                             || *may_have_context.get_or_insert_with(|| {
                                 self.context_words.near(t, line_start..line_end, words)
@@ -1194,10 +1199,12 @@ impl DetectorSet {
             if let Some(names) = self.names.as_ref().filter(|_| !header_row) {
                 let name_fields = &table_name_fields[..];
                 let line_text = &t[line_start..line_end];
-                if present & self.japanese_names != 0
-                    || layout.fields
+                // The Japanese engine finds nothing on a line of ASCII.
+                if layout.fields
                     || !name_fields.is_empty()
-                    || halfwidth_kana.on(t, line_start..line_end)
+                    || !line_text.is_ascii()
+                        && (present() & self.japanese_names != 0
+                            || halfwidth_kana.on(t, line_start..line_end))
                 {
                     let push = |hits: &mut Vec<Hit>, form, start, end, field, confidence| {
                         if let Some(d) = self.name_detector(form) {
@@ -2131,24 +2138,38 @@ mod tests {
     }
 
     #[test]
-    fn a_pattern_that_can_match_a_line_break_stays_out_of_the_gate_and_still_finds() {
+    fn the_gate_reads_a_pattern_as_it_reads_a_line() {
+        // A class that takes the line break (it kept a pattern out of the
+        // gate), `\z` and `\A`: the detector's own search reads one line,
+        // where these mean its end and start, and the gate reads them so.
         let mut catalog = Catalog::builtin().unwrap();
-        let mut spec = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();
-        spec.id = "test.across".into();
-        spec.pattern = r"(ZX[\s]+[0-9]{3})".into();
-        catalog.specs.push(spec);
-        catalog.sources.push("test".into());
-        catalog.builtin.push(false);
+        let base = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();
+        for (id, pattern) in [
+            ("test.spaced", r"(ZX[\s]+[0-9]{3})"),
+            ("test.ends", r"(QY [0-9]{3})\z"),
+            ("test.starts", r"\A(KW [0-9]{3})"),
+        ] {
+            let mut spec = base.clone();
+            (spec.id, spec.pattern) = (id.into(), pattern.into());
+            catalog.specs.push(spec);
+            catalog.sources.push("test".into());
+            catalog.builtin.push(false);
+        }
         let set = DetectorSet::new(&catalog).unwrap();
-        let (across, us_phone) =
-            (set.len() - 1, (0..set.len()).find(|&d| set.spec(d).id == "us.phone").unwrap());
-        assert!(!set.gate.gates(detector_bit(across)));
-        assert!(set.gate.gates(detector_bit(us_phone)));
+        let n = set.len();
+        assert!((n - 3..n).all(|d| set.gate.gates(detector_bit(d))));
+        let t = "ref ZX 123 ZX\n456\nQY 123\nQY 456 tail\nKW 123\nx KW 456\n";
         let mut hits = Vec::new();
-        set.detect("ref ZX 123\n", None, Layout::default(), &mut set.scratch(), &mut hits);
+        set.detect(t, None, Layout::default(), &mut set.scratch(), &mut hits);
+        let found: Vec<(&str, usize, &str)> =
+            hits.iter().map(|h| (&**set.id(h.detector), h.line, &t[h.start..h.end])).collect();
         assert_eq!(
-            hits.iter().map(|h| (h.detector, h.start, h.end)).collect::<Vec<_>>(),
-            [(across, 4, 10)]
+            found,
+            [
+                ("test.spaced", 0, "ZX 123"),
+                ("test.ends", 2, "QY 123"),
+                ("test.starts", 4, "KW 123")
+            ]
         );
     }
 
