@@ -1476,11 +1476,7 @@ mod tests {
                 .collect()
         });
         let mut trials = Trials { tried: HashMap::new(), parsed: &parsed };
-        let mut kind = 0..;
-        let lists = kinds.each_ref().map(|patterns| {
-            let limit = GROUP_MEMORY[kind.next().unwrap()];
-            calibrate(patterns, &mut trials, limit).unwrap()
-        });
+        let lists = [0, 1].map(|k| calibrate(&kinds[k], &mut trials, GROUP_MEMORY[k]).unwrap());
         let calibrated: Vec<Vec<Vec<u64>>> = (kinds.iter().zip(&lists))
             .map(|(kind, lists)| {
                 lists.iter().map(|l| l.iter().map(|&i| key(kind[i].1)).collect()).collect()
