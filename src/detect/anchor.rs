@@ -8,7 +8,7 @@
 //! one-byte anchors (`@`, `:`) with `memchr`. Longer literals (`丁目`, `性別`,
 //! `Mr.`) are not searched here: the automaton of the context keywords lists
 //! them in the same pass over the text (ASCII case ignored, which only adds
-//! candidates), and the [`Cursor`] and [`Anchors::line_mask`] read that list.
+//! candidates), and the [`Cursor`] and [`OnLine`] read that list.
 //! One automaton pass over the text, rather than one for keywords, one for
 //! the next literal and one per candidate line for its mask, measured a
 //! sixth of scan time less on logs and code.
@@ -27,6 +27,8 @@ pub(crate) struct Anchors {
     digits: bool,
     /// One-byte anchors (at most three, for `memchr3`) and their bits.
     bytes: Vec<(u8, u64)>,
+    /// The bits of `bytes`.
+    byte_bits: u64,
     /// The other anchors and their bits, for the keyword automaton to find.
     literals: Vec<(String, u64)>,
 }
@@ -69,7 +71,8 @@ impl Anchors {
             literals.retain(|l| !one_byte(l));
         }
         let literals = literals.iter().map(|l| (l.to_string(), bit(l))).collect();
-        (Anchors { digits, bytes, literals }, masks)
+        let byte_bits = bytes.iter().fold(0, |m, &(_, bit)| m | bit);
+        (Anchors { digits, bytes, byte_bits, literals }, masks)
     }
 
     /// The anchors the keyword automaton is to find, with their bits: each
@@ -78,32 +81,19 @@ impl Anchors {
         &self.literals
     }
 
-    /// The bits of the anchors on `t[line]`, whose literals' hits in `t`
-    /// are `found`. Lines are asked in order, and `from` keeps the first hit
-    /// not before the last one asked (start it at 0): a binary search per
-    /// line over all of a text's hits cost as much as the rest of this on
-    /// prose.
-    pub(crate) fn line_mask(
-        &self,
-        t: &str,
+    /// The anchors on `t[line]`, whose literals' hits in `t` are `found`,
+    /// to be asked of by detectors' masks ([`OnLine::holds`]). Lines are
+    /// asked in order, and `from` keeps the first hit not before the last
+    /// line asked (start it at 0): a binary search per line over all of a
+    /// text's hits cost as much as the rest of this on prose.
+    pub(crate) fn on_line<'a>(
+        &'a self,
+        t: &'a str,
         line: Range<usize>,
-        found: &[(usize, u64)],
-        from: &mut usize,
-    ) -> u64 {
-        let bytes = &t.as_bytes()[line.clone()];
-        let mut mask = 0;
-        if self.digits && next_digit(bytes, 0).is_some() {
-            mask |= DIGITS;
-        }
-        for &(b, bit) in &self.bytes {
-            if memchr::memchr(b, bytes).is_some() {
-                mask |= bit;
-            }
-        }
-        // Hits before this line are behind every later line too.
-        *from += found[*from..].iter().take_while(|&&(at, _)| at < line.start).count();
-        // Literals hold no line break: one starting on the line ends there.
-        found[*from..].iter().take_while(|&&(at, _)| at < line.end).fold(mask, |m, &(_, b)| m | b)
+        found: &'a [(usize, u64)],
+        from: &'a mut usize,
+    ) -> OnLine<'a> {
+        OnLine { anchors: self, t, line, found, from, held: 0, searched: 0 }
     }
 
     /// A cursor over `hay`, whose literals' hits are `found`.
@@ -117,6 +107,101 @@ impl Anchors {
             found,
             literal: 0,
         }
+    }
+}
+
+/// The anchors one line holds, each kind worked out when a mask first asks
+/// for it, the cheapest first: the literals are a look-up in the list the
+/// keyword automaton made, the digits and the one-byte anchors a search of
+/// the line each. On prose, the Japanese name engine asks every line that
+/// holds Japanese whether it has `:`, `=`, `様` or `さん`; searching each
+/// line for every kind of anchor, one `memchr` per one-byte anchor, was a
+/// tenth of what the engine cost.
+pub(crate) struct OnLine<'a> {
+    anchors: &'a Anchors,
+    t: &'a str,
+    line: Range<usize>,
+    found: &'a [(usize, u64)],
+    from: &'a mut usize,
+    /// The bits of the anchors found on the line so far.
+    held: u64,
+    /// The kinds of anchor searched for so far ([`LITERALS`], [`DIGIT`],
+    /// [`BYTES`]).
+    searched: u8,
+}
+
+/// [`OnLine`] searched the keyword automaton's list for literals.
+const LITERALS: u8 = 1;
+/// [`OnLine`] searched the line for digits.
+const DIGIT: u8 = 2;
+/// [`OnLine`] searched the line for one-byte anchors.
+const BYTES: u8 = 4;
+
+impl OnLine<'_> {
+    /// Whether the line holds any of the anchors whose bits are in `mask`.
+    /// Most lines that run a detector hold a digit or a literal, so most
+    /// asks are answered by what an earlier one found.
+    #[inline]
+    pub(crate) fn holds(&mut self, mask: u64) -> bool {
+        mask & self.held != 0 || (self.searched != LITERALS | DIGIT | BYTES && self.search(mask))
+    }
+
+    /// Looks for the kinds of `mask` not searched yet, the cheapest first,
+    /// until one is found.
+    fn search(&mut self, mask: u64) -> bool {
+        let line = self.line.clone();
+        if self.searched & LITERALS == 0 {
+            self.searched |= LITERALS;
+            // Hits before this line are behind every later line too.
+            let found = self.found;
+            *self.from +=
+                found[*self.from..].iter().take_while(|&&(at, _)| at < line.start).count();
+            // Literals hold no line break: one starting on the line ends there.
+            let on_line = found[*self.from..].iter().take_while(|&&(at, _)| at < line.end);
+            self.held |= on_line.fold(0, |m, &(_, b)| m | b);
+            if mask & self.held != 0 {
+                return true;
+            }
+        }
+        let bytes = &self.t.as_bytes()[line];
+        if self.searched & DIGIT == 0 && mask & DIGITS != 0 {
+            self.searched |= DIGIT;
+            if self.anchors.digits && next_digit(bytes, 0).is_some() {
+                self.held |= DIGITS;
+                return true;
+            }
+        }
+        if self.searched & BYTES == 0 && mask & self.anchors.byte_bits != 0 {
+            self.searched |= BYTES;
+            self.held |= one_byte_anchors(&self.anchors.bytes, bytes);
+        }
+        mask & self.held != 0
+    }
+}
+
+/// The bits of the one-byte `anchors` (at most three) in `bytes`: one
+/// search for all of them, then one for those not seen yet from the first
+/// hit on, so that a line holding none (most) is read once.
+fn one_byte_anchors(anchors: &[(u8, u64)], bytes: &[u8]) -> u64 {
+    let (mut mask, mut at) = (0, 0);
+    // No allocation per line.
+    let mut left = [(0, 0); 3];
+    left[..anchors.len()].copy_from_slice(anchors);
+    let mut n = anchors.len();
+    loop {
+        let rest = &bytes[at..];
+        let hit = match left[..n] {
+            [(a, _)] => memchr::memchr(a, rest),
+            [(a, _), (b, _)] => memchr::memchr2(a, b, rest),
+            [(a, _), (b, _), (c, _)] => memchr::memchr3(a, b, c, rest),
+            _ => None,
+        };
+        let Some(i) = hit else { return mask };
+        let k = left[..n].iter().position(|&(b, _)| b == rest[i]).unwrap_or(0);
+        mask |= left[k].1;
+        left.copy_within(k + 1..n, k);
+        n -= 1;
+        at += i + 1;
     }
 }
 
@@ -205,6 +290,18 @@ fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Every bit the line holds, asked one bit at a time.
+    fn line_mask(
+        a: &Anchors,
+        t: &str,
+        line: Range<usize>,
+        found: &[(usize, u64)],
+        from: &mut usize,
+    ) -> u64 {
+        let mut on = a.on_line(t, line, found, from);
+        (0..64).map(|i| 1 << i).filter(|&bit| on.holds(bit)).fold(0, |m, bit| m | bit)
+    }
+
     fn anchors(lists: &[&[&str]]) -> (Anchors, Vec<u64>) {
         let owned: Vec<Vec<String>> =
             lists.iter().map(|l| l.iter().map(|s| s.to_string()).collect()).collect();
@@ -270,7 +367,7 @@ mod tests {
         listed.sort_unstable();
         assert_eq!(listed, ["gender", "job title", "occupation", "profession", "丁目"]);
         assert_eq!(a.bytes.len(), 2, "one-byte anchors are searched here");
-        let mask = |t: &str| a.line_mask(t, 0..t.len(), &found(&a, t), &mut 0);
+        let mask = |t: &str| line_mask(&a, t, 0..t.len(), &found(&a, t), &mut 0);
         let occupation = mask("Occupation: nurse");
         assert!(occupation & masks[0] != 0 && occupation & masks[1] == 0);
         let town = mask("三丁目");
@@ -278,9 +375,9 @@ mod tests {
         // Only the hits on the line count.
         let t = "gender\n三丁目\nx";
         let hits = found(&a, t);
-        assert_eq!(a.line_mask(t, 7..t.len() - 2, &hits, &mut 0) & masks[0], 0);
-        assert_ne!(a.line_mask(t, 7..t.len() - 2, &hits, &mut 0) & masks[1], 0);
-        assert_eq!(a.line_mask(t, t.len() - 1..t.len(), &hits, &mut 0), 0);
+        assert_eq!(line_mask(&a, t, 7..t.len() - 2, &hits, &mut 0) & masks[0], 0);
+        assert_ne!(line_mask(&a, t, 7..t.len() - 2, &hits, &mut 0) & masks[1], 0);
+        assert_eq!(line_mask(&a, t, t.len() - 1..t.len(), &hits, &mut 0), 0);
         // Lines asked in order with one `from`, some skipped, give the bits
         // of the hits on each (the text has no one-byte anchor), a line's
         // first byte included.
@@ -297,7 +394,7 @@ mod tests {
             for line in lines.iter().step_by(skip) {
                 let on_line = hits.iter().filter(|(at, _)| line.contains(at));
                 let expected = on_line.fold(0, |m, &(_, bit)| m | bit);
-                assert_eq!(a.line_mask(t, line.clone(), &hits, &mut from), expected, "{line:?}");
+                assert_eq!(line_mask(&a, t, line.clone(), &hits, &mut from), expected, "{line:?}");
             }
         }
     }
@@ -306,7 +403,7 @@ mod tests {
     fn lines_say_which_detectors_can_match() {
         let (a, masks) = anchors(&[&["0", "9"], &["@"], &[":", "="], &["丁目", "0"], &[]]);
         let runs = |line: &str| -> Vec<usize> {
-            let m = a.line_mask(line, 0..line.len(), &found(&a, line), &mut 0);
+            let m = line_mask(&a, line, 0..line.len(), &found(&a, line), &mut 0);
             masks.iter().enumerate().filter(|(_, d)| *d & m != 0).map(|(i, _)| i).collect()
         };
         assert_eq!(runs("TEL 03-1234-5678"), [0, 3]);

@@ -1084,12 +1084,8 @@ impl DetectorSet {
             // The anchors the line holds, worked out when first asked: on
             // code and logs most lines run no detector the gate did not
             // rule out, and an ASCII line no Japanese name engine.
-            let mut present = None;
-            let mut present = || {
-                *present.get_or_insert_with(|| {
-                    self.anchors.line_mask(t, line_start..line_end, literals, &mut literals_from)
-                })
-            };
+            let mut present =
+                self.anchors.on_line(t, line_start..line_end, literals, &mut literals_from);
             // Column-only detectors run only under active columns.
             let flagged = flags.at(line_start)
                 & if active.is_empty() { self.searching_bare } else { self.searching };
@@ -1106,7 +1102,7 @@ impl DetectorSet {
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
-                    det.anchor_mask & present() != 0
+                    present.holds(det.anchor_mask)
                         && (det.spec.context != ContextRule::Required
                             || *may_have_context.get_or_insert_with(|| {
                                 self.context_words.near(t, line_start..line_end, words)
@@ -1209,7 +1205,7 @@ impl DetectorSet {
                 if layout.fields
                     || !name_fields.is_empty()
                     || !line_text.is_ascii()
-                        && (present() & self.japanese_names != 0
+                        && (present.holds(self.japanese_names)
                             || halfwidth_kana.on(t, line_start..line_end))
                 {
                     let push = |hits: &mut Vec<Hit>, form, start, end, field, confidence| {
@@ -1945,11 +1941,13 @@ mod tests {
         // keyword), 丁目; each with the bits of its anchor.
         assert_eq!(starts, [0, t.find("性別").unwrap(), t.find("丁目").unwrap()]);
         assert!(literals.iter().all(|&(_, bits)| bits != 0));
-        let mask = |line: std::ops::Range<usize>| set.anchors.line_mask(t, line, &literals, &mut 0);
+        let holds = |line: std::ops::Range<usize>, bit: u64| {
+            set.anchors.on_line(t, line, &literals, &mut 0).holds(bit)
+        };
         let nl = t.find('\n').unwrap();
-        assert_ne!(mask(0..nl) & literals[1].1, 0);
-        assert_eq!(mask(nl + 1..t.len()) & literals[1].1, 0);
-        assert_ne!(mask(nl + 1..t.len()) & literals[2].1, 0);
+        assert!(holds(0..nl, literals[1].1));
+        assert!(!holds(nl + 1..t.len(), literals[1].1));
+        assert!(holds(nl + 1..t.len(), literals[2].1));
     }
 
     #[test]
