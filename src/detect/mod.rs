@@ -224,8 +224,9 @@ struct ContextWords {
     /// matches nothing (the walk's step then needs no test of its own).
     words: words::Words,
     /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
-    /// keyword of, and the bits of the anchors it spells.
-    owners: Vec<(u64, u64)>,
+    /// keyword of, the bits of the anchors it spells, and whether it is a
+    /// name engine's label.
+    owners: Vec<(u64, u64, bool)>,
     /// The widest `window` and `window_after` of those detectors.
     window: usize,
     window_after: usize,
@@ -241,6 +242,19 @@ struct WordIndex {
     /// with the bits of those keywords' detectors: outside them no line can
     /// have context, and inside one only those detectors.
     regions: Vec<gate::Region>,
+    /// Where the name engines' labels start, in order (whole words or not:
+    /// a line with none needs no search for them).
+    labels: Vec<usize>,
+}
+
+impl WordIndex {
+    /// Whether a name engine's label starts on `line`. Lines are asked in
+    /// order, and `from` keeps the first label not before the last one
+    /// asked (start it at 0).
+    fn label_on(&self, line: std::ops::Range<usize>, from: &mut usize) -> bool {
+        *from += self.labels[*from..].iter().take_while(|&&at| at < line.start).count();
+        self.labels.get(*from).is_some_and(|&at| at < line.end)
+    }
 }
 
 /// [`ContextWords::walk`]: the keyword index of one text being built.
@@ -261,9 +275,12 @@ impl KeywordWalk<'_> {
     fn matched(&mut self, state: u32, end: usize) {
         for (word, len) in self.words.words.ends(state) {
             let start = end - len;
-            let (owners, bits) = self.words.owners[word];
+            let (owners, bits, label) = self.words.owners[word];
             if owners != 0 && is_whole_word(self.t.as_bytes(), start, end) {
                 self.index.hits.push((start, end, owners));
+            }
+            if label {
+                self.index.labels.push(start);
             }
             if bits != 0 {
                 self.anchors.push((start, bits));
@@ -309,6 +326,7 @@ impl gate::Rider for KeywordWalk<'_> {
         // Overlapping matches come by end; a shorter keyword inside a
         // longer one can start later and end earlier.
         index.hits.sort_unstable_by_key(|&(start, ..)| start);
+        index.labels.sort_unstable();
         self.anchors.sort_unstable_by_key(|&(start, _)| start);
         index.regions.clear();
         // On a table every line has context, for the detectors its header
@@ -347,23 +365,28 @@ impl gate::Rider for KeywordWalk<'_> {
 }
 
 impl ContextWords {
-    fn new(detectors: &[Compiled], anchors: &[(String, u64)]) -> Result<ContextWords, String> {
+    fn new(
+        detectors: &[Compiled],
+        anchors: &[(String, u64)],
+        labels: &[&str],
+    ) -> Result<ContextWords, String> {
         let mut words: Vec<String> = Vec::new();
-        let mut owners: Vec<(u64, u64)> = Vec::new();
+        let mut owners: Vec<(u64, u64, bool)> = Vec::new();
         let (mut window, mut window_after) = (0, 0);
         // The automaton ignores ASCII case: spellings that differ only so
         // are one pattern.
-        let mut add = |word: &str, owner: u64, anchor: u64| match words
+        let mut add = |word: &str, owner: u64, anchor: u64, label: bool| match words
             .iter()
             .position(|w| w.eq_ignore_ascii_case(word))
         {
             Some(i) => {
                 owners[i].0 |= owner;
                 owners[i].1 |= anchor;
+                owners[i].2 |= label;
             }
             None => {
                 words.push(word.to_string());
-                owners.push((owner, anchor));
+                owners.push((owner, anchor, label));
             }
         };
         for (d, det) in detectors.iter().enumerate() {
@@ -373,11 +396,17 @@ impl ContextWords {
             window = window.max(det.spec.window);
             window_after = window_after.max(det.spec.window_after);
             for k in &det.spec.keywords {
-                add(k, detector_bit(d), 0);
+                add(k, detector_bit(d), 0, false);
             }
         }
         for (literal, bit) in anchors {
-            add(literal, 0, *bit);
+            add(literal, 0, *bit, false);
+        }
+        // The name engines' labels, so that their own search runs only on
+        // lines where one starts: a customer table's rows hold none, and
+        // that search read each of them a second time.
+        for label in labels {
+            add(label, 0, 0, true);
         }
         // Its own automaton ([`words`]), not the `aho-corasick` crate's:
         // the index reads every byte of every text, and a case-insensitive
@@ -400,6 +429,7 @@ impl ContextWords {
         anchors: &'a mut Vec<(usize, u64)>,
     ) -> KeywordWalk<'a> {
         index.hits.clear();
+        index.labels.clear();
         index.next = 0;
         anchors.clear();
         KeywordWalk { words: self, t, index, anchors, table }
@@ -788,6 +818,13 @@ impl DetectorSet {
             .unzip();
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
+        // The name engines' labels (their detectors' keywords) are listed by
+        // the keyword walk too, so that a line without one is not searched
+        // for them again.
+        let label_words: Vec<&str> = name_detectors
+            .iter()
+            .flat_map(|&(_, i)| detectors[i].spec.keywords.iter().map(String::as_str))
+            .collect();
         let names = || {
             if name_detectors.is_empty() {
                 return Ok(None);
@@ -812,7 +849,7 @@ impl DetectorSet {
         // The keywords' DFA and the gate's groups are each a quarter of
         // start-up.
         let (context_words, (gate, (names, floor_plans))) = join(
-            || ContextWords::new(&detectors, anchors.literals()),
+            || ContextWords::new(&detectors, anchors.literals(), &label_words),
             || join(|| gate::Gate::parsed(&gated, &hirs), || join(names, floor_plans)),
         );
         let context_words = context_words.map_err(|e| err("(keywords)", e))?;
@@ -1051,6 +1088,7 @@ impl DetectorSet {
         // row but the header.
         let table_name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let (mut pos, mut line, mut counted_to, mut literals_from) = (0, 0, 0, 0);
+        let mut labels_from = 0;
         let mut line_starts = folded.forward();
         let mut halfwidth_kana = names::HalfwidthKana::default();
         while let Some((line_start, line_end)) = next_line(t, pos, anchors.as_mut()) {
@@ -1245,7 +1283,8 @@ impl DetectorSet {
                         field_of(line_start + at).is_some_and(|f| name_fields.contains(&f))
                     };
                     name_hits.clear();
-                    names.japanese(line_text, &in_name_column, name_scratch, name_hits);
+                    let labelled = words.label_on(line_start..line_end, &mut labels_from);
+                    names.japanese(line_text, labelled, &in_name_column, name_scratch, name_hits);
                     for h in name_hits.iter() {
                         let field = field_of(line_start + h.range.start);
                         push(line_hits, h.form, h.range.start, h.range.end, field, h.confidence);
@@ -1264,6 +1303,7 @@ impl DetectorSet {
                 columns,
                 first_is_header,
                 folded,
+                words,
                 name_hits,
                 name_scratch,
                 out,
@@ -1301,6 +1341,7 @@ impl DetectorSet {
         columns: Option<&Columns>,
         first_is_header: bool,
         folded: &Folded,
+        words: &WordIndex,
         name_hits: &mut Vec<names::NameHit>,
         name_scratch: &mut names::Scratch,
         out: &mut Vec<Hit>,
@@ -1314,7 +1355,7 @@ impl DetectorSet {
         }
         let name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let bytes = t.as_bytes();
-        let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        let (mut pos, mut line, mut counted_to, mut labels_from) = (0, 0, 0, 0);
         let mut field_starts = Vec::new();
         for capital in names.capital_pairs(bytes) {
             if capital < pos {
@@ -1338,7 +1379,8 @@ impl DetectorSet {
             };
             let in_name_column = |at: usize| field_of(at).is_some_and(|f| name_fields.contains(&f));
             name_hits.clear();
-            names.latin(line_text, &in_name_column, name_scratch, name_hits);
+            let labelled = words.label_on(start..end, &mut labels_from);
+            names.latin(line_text, labelled, &in_name_column, name_scratch, name_hits);
             for h in name_hits.iter() {
                 out.extend(self.name_hit(h, line, start, field_of(h.range.start), folded));
             }
@@ -1971,6 +2013,48 @@ mod tests {
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         let whole = gate::Region { lines: 0..t.len(), detectors: keyworded | 1 << 62 };
         assert_eq!(walked.regions, [whole]);
+    }
+
+    #[test]
+    fn the_keyword_walk_lists_where_name_labels_start() {
+        let set = DetectorSet::load(&[]).unwrap();
+        // Labels of the name detectors, in either case, a whole word or
+        // not (the engines' own search tells); a negative keyword alone
+        // (会社名 holds 名, no label) and a line of neither list none.
+        let t = "氏名：山田太郎\n会社名：山田商事\nCUSTOMER: Taro Yamada\nrename x\n1,2,3\n";
+        let (mut words, mut literals) = (WordIndex::default(), Vec::new());
+        set.context_words.index(t, &mut words, &mut literals);
+        let at = |w: &str| t.find(w).unwrap();
+        assert_eq!(words.labels, [0, at("CUSTOMER"), at("name")]);
+        let mut lines = Vec::new();
+        let mut from = 0;
+        for line in t.split_inclusive('\n') {
+            let start = line.as_ptr() as usize - t.as_ptr() as usize;
+            lines.push(words.label_on(start..start + line.len() - 1, &mut from));
+        }
+        assert_eq!(lines, [true, false, true, true, false]);
+        // Lines asked with some skipped: the same answers.
+        let mut from = 0;
+        let third = t.find("CUSTOMER").unwrap();
+        assert!(words.label_on(third..third + 10, &mut from));
+        assert!(!words.label_on(t.len() - 6..t.len() - 1, &mut from));
+    }
+
+    #[test]
+    fn names_after_a_label_are_found_where_the_line_before_has_none() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let names_in = |t: &str| -> Vec<(usize, String)> {
+            let mut out = Vec::new();
+            set.detect(t, None, Layout::default(), &mut set.scratch(), &mut out);
+            out.iter()
+                .filter(|h| set.detectors[h.detector].spec.category == Category::Name)
+                .map(|h| (h.line, t[h.start..h.end].to_string()))
+                .collect()
+        };
+        // Names no dictionary knows, which only a label vouches for, kanji
+        // then Latin, after a line with no label.
+        let t = "ご連絡ありがとうございます：明日\n契約者：勅使河原 宏\nName: Zyx Qwv\n";
+        assert_eq!(names_in(t), [(1, "勅使河原 宏".to_string()), (2, "Zyx Qwv".to_string())]);
     }
 
     #[test]

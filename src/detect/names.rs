@@ -27,10 +27,10 @@
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
-use aho_corasick::automaton::{Automaton, StateID};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::catalog::Engine;
+use super::words::Words;
 use crate::finding::Confidence;
 
 const JA_SURNAMES: &str = include_str!("../../patterns/names/ja-surnames.tsv");
@@ -386,10 +386,11 @@ pub struct NameHit {
 pub struct Names {
     japanese: std::sync::OnceLock<Japanese>,
     latin_words: std::sync::OnceLock<Latin>,
-    /// Every name detector's keywords, then its negative keywords, as a DFA
-    /// built when a line first asks for its labels ([`Names::labels_dfa`]):
-    /// a scan of logs or code never does, and saves a tenth of start-up.
-    labels: std::sync::OnceLock<Option<aho_corasick::dfa::DFA>>,
+    /// Every name detector's keywords, then its negative keywords, as an
+    /// automaton built when a line first asks for its labels
+    /// ([`Names::labels_automaton`]): a scan of logs or code never does,
+    /// and saves a tenth of start-up.
+    labels: std::sync::OnceLock<Option<Words>>,
     /// Those keywords and negative keywords.
     label_patterns: Vec<String>,
     /// Per label pattern: the forms it labels, or 0 for a negative keyword
@@ -504,20 +505,17 @@ pub struct Label {
     forms: u8,
 }
 
-/// The automaton of name labels: a DFA, as the labels are looked for on
-/// every line that may hold a Japanese name (every row of a table of
-/// people), kept as the DFA itself for `labels_in` to step (as the
-/// keywords' is in the detect module). None without labels.
-fn label_automaton(patterns: &[String]) -> Result<Option<aho_corasick::dfa::DFA>, String> {
+/// The automaton of name labels, looked for on every line that may hold a
+/// Japanese name (every row of a table of people): the keyword automaton's
+/// own layout ([`Words`]), whose step is one load from a table, where the
+/// `aho-corasick` crate's DFA mapped the byte to a class, checked the
+/// index and compared the state with the special ones. None without
+/// labels.
+fn label_automaton(patterns: &[String]) -> Result<Option<Words>, String> {
     if patterns.is_empty() {
         return Ok(None);
     }
-    aho_corasick::dfa::DFA::builder()
-        .ascii_case_insensitive(true)
-        .prefilter(false)
-        .build(patterns)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    Words::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>()).map(Some)
 }
 
 /// The bit of a form in a label mask.
@@ -563,7 +561,7 @@ impl Names {
     }
 
     /// The labels' automaton, built on first use.
-    fn labels_dfa(&self) -> Option<&aho_corasick::dfa::DFA> {
+    fn labels_automaton(&self) -> Option<&Words> {
         self.labels
             .get_or_init(|| {
                 label_automaton(&self.label_patterns)
@@ -585,38 +583,39 @@ impl Names {
     /// The labels on `line`: where each ends and the forms it labels, in
     /// the order they end (the lookups below search them by their ends, so
     /// that a line of thousands of labels costs no more per name than a
-    /// line of one).
-    fn labels_in(&self, line: &str, out: &mut Vec<Label>) {
+    /// line of one). None unless `labelled`: the keyword walk lists where
+    /// labels start, and most lines that may hold a name (a table's rows)
+    /// have none.
+    fn labels_in(&self, line: &str, labelled: bool, out: &mut Vec<Label>) {
         out.clear();
-        let Some(dfa) = self.labels_dfa() else { return };
+        if !labelled {
+            return;
+        }
+        let Some(words) = self.labels_automaton() else { return };
         let mut negatives: Vec<Range<usize>> = Vec::new();
         // Every occurrence of every label, by end, as an overlapping search
-        // gives them, but stepped here: a fifth fewer instructions than the
-        // crate's overlapping search on the rows of a table.
-        let mut report = |sid: StateID, e: usize| {
-            for i in 0..dfa.match_len(sid) {
-                let pattern = dfa.match_pattern(sid, i);
-                let s = e - dfa.pattern_len(pattern);
+        // gives them.
+        let mut report = |state: u32, e: usize| {
+            for (pattern, len) in words.ends(state) {
+                let s = e - len;
                 // ASCII labels only as whole words: `name` is no label in `rename`.
                 if !super::is_whole_word(line.as_bytes(), s, e) {
                     continue;
                 }
-                match self.label_forms[pattern.as_usize()] {
+                match self.label_forms[pattern] {
                     0 => negatives.push(s..e),
                     forms => out.push(Label { start: s, end: e, forms }),
                 }
             }
         };
-        let Ok(mut sid) = dfa.start_state(aho_corasick::Anchored::No) else { return };
-        if dfa.is_match(sid) {
-            report(sid, 0);
+        let mut state = words.start();
+        if Words::is_match(state) {
+            report(state, 0);
         }
         for (at, &byte) in line.as_bytes().iter().enumerate() {
-            // Without a prefilter only match states (and the dead state,
-            // which an unanchored automaton never reaches) are special.
-            sid = dfa.next_state(aho_corasick::Anchored::No, sid, byte);
-            if dfa.is_special(sid) && dfa.is_match(sid) {
-                report(sid, at + 1);
+            state = words.next(state, byte);
+            if Words::is_match(state) {
+                report(state, at + 1);
             }
         }
         // Overlapping matches are reported as they end: already in order,
@@ -652,11 +651,13 @@ impl Names {
     }
 
     /// Japanese names (kanji, kana, half-width kana) on one line of folded
-    /// text. `skip` tells which byte offsets sit in a column that the column
-    /// path reports on its own.
+    /// text; `labelled` says whether one of the labels may start on it
+    /// (when not, they are not looked for). `skip` tells which byte offsets
+    /// sit in a column that the column path reports on its own.
     pub fn japanese(
         &self,
         line: &str,
+        labelled: bool,
         skip: &dyn Fn(usize) -> bool,
         scratch: &mut Scratch,
         out: &mut Vec<NameHit>,
@@ -667,7 +668,7 @@ impl Names {
             return;
         }
         let runs = &line_runs[..];
-        self.labels_in(line, labels);
+        self.labels_in(line, labelled, labels);
         let mut i = 0;
         while i < runs.len() {
             let run = &runs[i];
@@ -1017,10 +1018,12 @@ impl Names {
 
     /// Latin-letter names on one line: pairs of capitalised words (`Taro
     /// Yamada`, `YAMADA Taro`, `John A. Smith`), each checked against the
-    /// romaji and English dictionaries.
+    /// romaji and English dictionaries. `labelled` as for
+    /// [`Names::japanese`].
     pub fn latin(
         &self,
         line: &str,
+        labelled: bool,
         skip: &dyn Fn(usize) -> bool,
         scratch: &mut Scratch,
         out: &mut Vec<NameHit>,
@@ -1117,7 +1120,7 @@ impl Names {
                 continue;
             }
             if !labels_done {
-                self.labels_in(line, labels);
+                self.labels_in(line, labelled, labels);
                 labels_done = true;
             }
             let (c1, c2) = (
@@ -1729,12 +1732,15 @@ mod tests {
         assert!(names.labels.get().is_none(), "built-in ones: when first needed");
         let line = "契約者名：山田 会社名：ACME NAME: x rename: y file name: z 氏名";
         let mut labels = Vec::new();
-        names.labels_in(line, &mut labels);
+        names.labels_in(line, true, &mut labels);
         let found: Vec<&str> = labels.iter().map(|l| &line[l.start..l.end]).collect();
         // Overlapping labels both; ASCII case ignored, but only whole words;
         // none inside a negative keyword; by end.
         assert_eq!(found, ["契約者", "契約者名", "NAME", "氏名"]);
         assert!(labels.windows(2).all(|w| w[0].end <= w[1].end));
+        // A line the keyword walk found no label on is not searched.
+        names.labels_in(line, false, &mut labels);
+        assert!(labels.is_empty());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The context keywords' automaton: an Aho–Corasick automaton over the
-//! keywords and the anchors' literals (ASCII case ignored), laid out as the
-//! gate's walk steps it ([`gate::Rider`](super::gate::Rider)).
+//! keywords, the anchors' literals and the name engines' labels (ASCII case
+//! ignored), laid out as the gate's walk steps it
+//! ([`gate::Rider`](super::gate::Rider)). The name engines search a line
+//! for their labels (with their negative keywords) with one of their own.
 //!
 //! It reads every byte of every text, in the same loop as the gate's DFAs,
 //! and that loop's speed is bounded by its instruction count: with three
