@@ -216,12 +216,13 @@ pub struct DetectorSet {
 /// line that list says which of those detectors could find a keyword near it,
 /// so the rest skip their regex. On text full of look-alike numbers this
 /// saves most regex runs. The same pass lists the anchors' literals
-/// ([`anchor`]), so that the text is read by one automaton, not three. The
-/// pass is a [`gate::Rider`]: it reads the text in the gate's walk.
+/// ([`anchor`]), and where the name engines' labels start, so that the text
+/// is read by one automaton, not four. The pass is a [`gate::Rider`]: it
+/// reads the text in the gate's walk.
 #[derive(Debug)]
 struct ContextWords {
-    /// Every keyword and anchor literal; with none, an automaton that
-    /// matches nothing (the walk's step then needs no test of its own).
+    /// Every keyword, anchor literal and name label; with none, an
+    /// automaton that matches nothing (the walk's step then needs no test of its own).
     words: words::Words,
     /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
     /// keyword of, the bits of the anchors it spells, and whether it is a
