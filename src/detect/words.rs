@@ -90,28 +90,37 @@ impl Words {
         let mut settled = vec![false; own.len()];
         settled[0] = true;
         let mut queue = std::collections::VecDeque::from([0]);
+        let mut edges: Vec<(usize, u32)> = Vec::new();
         while let Some(state) = queue.pop_front() {
             let row = state as usize;
-            let f = fail[row >> 8] as usize;
-            for byte in 0..256 {
-                // The root's missing edges lead back to it; a deeper state's
-                // to where its failure state's lead.
-                let via_fail = if row == 0 { a.flagged(0) } else { a.next[f | byte] };
-                match a.next[row | byte] {
-                    NONE => a.next[row | byte] = via_fail,
-                    child => {
-                        let index = (child >> 8) as usize;
-                        if !settled[index] {
-                            settled[index] = true;
-                            // A child of the root fails to the root.
-                            let child_fail = if row == 0 { 0 } else { via_fail & !MATCH };
-                            fail[index] = child_fail;
-                            a.settle(child, child_fail, &own[index]);
-                            queue.push_back(child);
-                        }
-                        a.next[row | byte] = a.flagged(child);
-                    }
+            // The trie's own edges out of the state, before its row is
+            // filled in.
+            edges.clear();
+            let own_edges = a.next[row..row + 256].iter().enumerate().filter(|&(_, &e)| e != NONE);
+            edges.extend(own_edges.map(|(byte, &child)| (byte, child)));
+            // The root's missing edges lead back to it; a deeper state's
+            // to where its failure state's lead: its row starts as a copy
+            // of that one's (a loop over each byte's entry instead was a
+            // sixth of start-up).
+            if row == 0 {
+                let root = a.flagged(0);
+                a.next[..256].fill(root);
+            } else {
+                let f = fail[row >> 8] as usize;
+                a.next.copy_within(f..f + 256, row);
+            }
+            for &(byte, child) in &edges {
+                let index = (child >> 8) as usize;
+                if !settled[index] {
+                    settled[index] = true;
+                    // A child of the root fails to the root, a deeper one to
+                    // where its parent's failure state goes on the byte.
+                    let child_fail = if row == 0 { 0 } else { a.next[row | byte] & !MATCH };
+                    fail[index] = child_fail;
+                    a.settle(child, child_fail, &own[index]);
+                    queue.push_back(child);
                 }
+                a.next[row | byte] = a.flagged(child);
             }
         }
         Ok(a)
