@@ -607,6 +607,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         }
         eprintln!("piimap: {}", closing_line(&inventory, args.output.as_deref(), code, &why));
     }
+    // The detectors' automata and regexes, and the inventory, end with the
+    // process: freeing them piece by piece took 5% of a small scan.
+    std::mem::forget((setup, inventory));
     Ok(code)
 }
 
