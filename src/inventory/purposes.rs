@@ -13,7 +13,7 @@
 
 use std::time::SystemTime;
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::Location;
@@ -71,13 +71,20 @@ pub struct Purposes {
     pub list: Vec<Purpose>,
     /// The location rules as written (kept to extend them).
     specs: Vec<RuleSpec>,
-    rules: Vec<(GlobSet, Vec<usize>)>,
+    /// Per rule: its globs, checked, and the purposes it assigns.
+    rules: Vec<(Vec<Glob>, Vec<usize>)>,
+    /// Per rule: its globs as one set, compiled when a path is first
+    /// asked about (a user's when the file loads, so that an error shows at
+    /// once): a scan that finds nothing, as most CI runs, never asks, and
+    /// compiling the built-in ones was a tenth of start-up.
+    sets: std::sync::OnceLock<Vec<GlobSet>>,
 }
 
 impl Purposes {
     /// The policy's own purposes (`patterns/purposes.toml`).
     pub fn builtin() -> Result<Purposes, String> {
-        Purposes::parse(BUILTIN)
+        let file: PurposesFile = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
+        Purposes::compiled(file, false)
     }
 
     /// Parses a purposes file's text (errors say the line).
@@ -88,16 +95,21 @@ impl Purposes {
 
     /// Compiles purposes and rules; a rule naming an unknown purpose is an error.
     pub fn new(file: PurposesFile) -> Result<Purposes, String> {
+        Purposes::compiled(file, true)
+    }
+
+    /// [`Purposes::new`], its glob sets compiled now or when first needed.
+    fn compiled(file: PurposesFile, now: bool) -> Result<Purposes, String> {
         let mut rules = Vec::new();
         for rule in &file.rule {
-            let mut globs = GlobSetBuilder::new();
+            let mut globs = Vec::new();
             for p in &rule.paths {
                 let glob = GlobBuilder::new(p)
                     .case_insensitive(true)
                     .literal_separator(true)
                     .build()
                     .map_err(|e| e.to_string())?;
-                globs.add(glob);
+                globs.push(glob);
             }
             let ids = rule
                 .purposes
@@ -109,9 +121,26 @@ impl Purposes {
                         .ok_or_else(|| format!("location rule names an unknown purpose: {id}"))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            rules.push((globs.build().map_err(|e| e.to_string())?, ids));
+            rules.push((globs, ids));
         }
-        Ok(Purposes { list: file.purpose, specs: file.rule, rules })
+        let purposes =
+            Purposes { list: file.purpose, specs: file.rule, rules, sets: Default::default() };
+        if now {
+            let _ = purposes.sets.set(purposes.compile()?);
+        }
+        Ok(purposes)
+    }
+
+    /// Each rule's globs as one set.
+    fn compile(&self) -> Result<Vec<GlobSet>, String> {
+        let set = |globs: &[Glob]| {
+            let mut set = GlobSetBuilder::new();
+            globs.iter().for_each(|g| {
+                set.add(g.clone());
+            });
+            set.build().map_err(|e| e.to_string())
+        };
+        self.rules.iter().map(|(globs, _)| set(globs)).collect()
     }
 
     /// Adds `extra` (from `.piimap.toml`): a purpose with a known id replaces
@@ -132,11 +161,14 @@ impl Purposes {
     fn of(&self, path: &str) -> Vec<usize> {
         // `**/x/**` needs a leading directory: match the path as if rooted.
         let rooted = format!("/{}", path.trim_start_matches("./"));
-        let mut ids: Vec<usize> = self
-            .rules
+        let sets = self
+            .sets
+            .get_or_init(|| self.compile().expect("the built-in location rules compile (tested)"));
+        let mut ids: Vec<usize> = sets
             .iter()
-            .filter(|(globs, _)| globs.is_match(&rooted))
-            .flat_map(|(_, ids)| ids.iter().copied())
+            .zip(&self.rules)
+            .filter(|(set, _)| set.is_match(&rooted))
+            .flat_map(|(_, (_, ids))| ids.iter().copied())
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -288,6 +320,7 @@ mod tests {
     #[test]
     fn default_rules_assign_folders_to_purposes() {
         let p = Purposes::builtin().unwrap();
+        assert!(p.sets.get().is_none(), "the built-in rules compile when first asked");
         let ids = |path: &str| -> Vec<&str> {
             p.of(path).into_iter().map(|i| p.list[i].id.as_str()).collect()
         };
