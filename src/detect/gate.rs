@@ -315,30 +315,42 @@ impl Gate {
 /// match, so the lines it flags and the span it hands a detector cover
 /// every real match (see [`Flags::ends`]).
 fn widen(hir: &Hir) -> Option<Hir> {
+    if let HirKind::Repetition(r) = hir.kind() {
+        let max = r.max.filter(|&max| max - r.min < WIDEN);
+        if max != r.max {
+            let sub = Box::new(widen(&r.sub).unwrap_or_else(|| (*r.sub).clone()));
+            let repetition =
+                regex_syntax::hir::Repetition { min: r.min, max, greedy: r.greedy, sub };
+            return Some(Hir::repetition(repetition));
+        }
+    }
+    rebuilt(hir, widen)
+}
+
+/// `hir` with `change` applied to its sub-expressions, or `None` when it
+/// changes none of them: only what changes is built again. Cloning the
+/// parts that stay, the address patterns' large classes of kanji among
+/// them, took 2% of start-up ([`widen`], [`line_local`]).
+fn rebuilt(hir: &Hir, change: fn(&Hir) -> Option<Hir>) -> Option<Hir> {
     use regex_syntax::hir::{Capture, Repetition};
-    // Only what changes is built again (`None`: `hir` itself), as in
-    // [`line_local`]: cloning the parts that stay, the address patterns'
-    // large classes of kanji among them, took 2% of start-up.
-    let subs = |subs: &[Hir]| -> Option<Vec<Hir>> {
-        let wide: Vec<Option<Hir>> = subs.iter().map(widen).collect();
-        wide.iter().any(Option::is_some).then(|| {
-            wide.into_iter().zip(subs).map(|(w, s)| w.unwrap_or_else(|| s.clone())).collect()
+    let list = |subs: &[Hir]| -> Option<Vec<Hir>> {
+        let changed: Vec<Option<Hir>> = subs.iter().map(change).collect();
+        changed.iter().any(Option::is_some).then(|| {
+            changed.into_iter().zip(subs).map(|(c, s)| c.unwrap_or_else(|| s.clone())).collect()
         })
     };
     match hir.kind() {
-        HirKind::Repetition(r) => {
-            let sub = widen(&r.sub);
-            let max = r.max.filter(|&max| max - r.min < WIDEN);
-            (sub.is_some() || max != r.max).then(|| {
-                let sub = Box::new(sub.unwrap_or_else(|| (*r.sub).clone()));
-                Hir::repetition(Repetition { min: r.min, max, greedy: r.greedy, sub })
-            })
-        }
-        HirKind::Capture(c) => widen(&c.sub).map(|sub| {
-            Hir::capture(Capture { index: c.index, name: c.name.clone(), sub: Box::new(sub) })
+        // The fields one by one: `..r.clone()` would clone the old sub too.
+        HirKind::Repetition(r) => change(&r.sub).map(|sub| {
+            let (min, max, greedy, sub) = (r.min, r.max, r.greedy, Box::new(sub));
+            Hir::repetition(Repetition { min, max, greedy, sub })
         }),
-        HirKind::Concat(list) => subs(list).map(Hir::concat),
-        HirKind::Alternation(list) => subs(list).map(Hir::alternation),
+        HirKind::Capture(c) => change(&c.sub).map(|sub| {
+            let (index, name, sub) = (c.index, c.name.clone(), Box::new(sub));
+            Hir::capture(Capture { index, name, sub })
+        }),
+        HirKind::Concat(parts) => list(parts).map(Hir::concat),
+        HirKind::Alternation(parts) => list(parts).map(Hir::alternation),
         _ => None,
     }
 }
@@ -365,14 +377,6 @@ fn as_read(hir: &Hir) -> Cow<'_, Hir> {
 /// its anchors: on code, every line, for the anchors' test alone.
 fn line_local(hir: &Hir) -> Option<Hir> {
     use regex_syntax::hir::{ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Look};
-    // Only what changes is built again: the address patterns' classes of
-    // kanji are large, and most patterns hold no line break at all.
-    let subs = |subs: &[Hir]| -> Option<Vec<Hir>> {
-        let local: Vec<Option<Hir>> = subs.iter().map(line_local).collect();
-        local.iter().any(Option::is_some).then(|| {
-            local.into_iter().zip(subs).map(|(l, s)| l.unwrap_or_else(|| s.clone())).collect()
-        })
-    };
     match hir.kind() {
         HirKind::Look(Look::Start) => Some(Hir::look(Look::StartLF)),
         HirKind::Look(Look::End) => Some(Hir::look(Look::EndLF)),
@@ -391,18 +395,7 @@ fn line_local(hir: &Hir) -> Option<Hir> {
             c.difference(&ClassBytes::new([ClassBytesRange::new(b'\n', b'\n')]));
             Some(Hir::class(Class::Bytes(c)))
         }
-        // The fields one by one: `..r.clone()` would clone the old sub too.
-        HirKind::Repetition(r) => line_local(&r.sub).map(|sub| {
-            let (min, max, greedy, sub) = (r.min, r.max, r.greedy, Box::new(sub));
-            Hir::repetition(regex_syntax::hir::Repetition { min, max, greedy, sub })
-        }),
-        HirKind::Capture(c) => line_local(&c.sub).map(|sub| {
-            let (index, name, sub) = (c.index, c.name.clone(), Box::new(sub));
-            Hir::capture(regex_syntax::hir::Capture { index, name, sub })
-        }),
-        HirKind::Concat(list) => subs(list).map(Hir::concat),
-        HirKind::Alternation(list) => subs(list).map(Hir::alternation),
-        _ => None,
+        _ => rebuilt(hir, line_local),
     }
 }
 
