@@ -1229,6 +1229,16 @@ impl ByteSet {
         set
     }
 
+    /// The bytes a match of `hir` can start with: every byte when it can
+    /// match the empty string. Conservative outside ASCII as [`ByteSet::of`].
+    pub(crate) fn starts(hir: &Hir) -> ByteSet {
+        let mut set = ByteSet::default();
+        if set.add_starts(hir) {
+            set.insert(0, 0xFF);
+        }
+        set
+    }
+
     pub(crate) fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
@@ -1236,6 +1246,29 @@ impl ByteSet {
     fn insert(&mut self, from: u8, to: u8) {
         for b in from..=to {
             self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    /// Adds the bytes a match of `hir` can start with; returns whether it
+    /// can match the empty string (so that what follows it can start one).
+    fn add_starts(&mut self, hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(lit) => match lit.0.first() {
+                Some(&b) => {
+                    self.insert(b, b);
+                    false
+                }
+                None => true,
+            },
+            HirKind::Class(_) => {
+                self.add(hir);
+                false
+            }
+            HirKind::Repetition(r) => self.add_starts(&r.sub) || r.min == 0,
+            HirKind::Capture(c) => self.add_starts(&c.sub),
+            HirKind::Concat(subs) => subs.iter().all(|h| self.add_starts(h)),
+            HirKind::Alternation(subs) => subs.iter().fold(false, |e, h| self.add_starts(h) | e),
         }
     }
 
@@ -1645,6 +1678,25 @@ mod tests {
         assert!(!address.contains(b','), "the ASCII part of a class is exact");
         assert!(address.contains(0x80) && address.contains(0xFF) && address.contains(b'x'));
         assert!(!bytes("(\\b[0-9]+\\b)").contains(b' '), "look-arounds hold no byte");
+    }
+
+    #[test]
+    fn a_pattern_tells_the_bytes_its_matches_can_start_with() {
+        let starts =
+            |p: &str| ByteSet::starts(&syntax::parse_with(p, &super::super::syntax()).unwrap());
+        let digits = starts("([0-9]{3}-[0-9]{4})");
+        assert!(digits.contains(b'0') && digits.contains(b'9'));
+        assert!(!digits.contains(b'-') && !digits.contains(b'a'));
+        let optional = starts("(?:x?y|\\bz)");
+        for b in *b"xyz" {
+            assert!(optional.contains(b), "{}", b as char);
+        }
+        assert!(!optional.contains(b'a'), "a look-around starts nothing");
+        assert!(starts("(a*)").contains(b','), "an empty match starts anywhere");
+        let quoted = starts("(\"[^\"]+\"@x)");
+        assert!(quoted.contains(b'"') && !quoted.contains(b'a'));
+        let kanji = starts("(東京)");
+        assert!(kanji.contains(0xE6) && !kanji.contains(b'a'), "a literal's first byte");
     }
 
     #[test]

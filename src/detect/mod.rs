@@ -52,7 +52,7 @@ use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, Match, meta};
-use regex_syntax::hir::Hir;
+use regex_syntax::hir::{Hir, HirKind};
 
 use crate::finding::{Category, Confidence, ValueList};
 use crate::read::delimited::{Header, RowFields};
@@ -83,9 +83,9 @@ struct Compiled {
     /// The shortest match it can make: a line's search stops where fewer
     /// bytes are left before the gate's last match end.
     min_len: usize,
-    /// The bytes a match can hold: none spans another (a `,` in a table row
-    /// for an address).
-    holds: gate::ByteSet,
+    /// The bytes a match can hold (none spans another: a `,` in a table row
+    /// for an address) and those it can start with.
+    starts: Box<Starts>,
     /// The automata of `spec.keywords` and `spec.negative_keywords`,
     /// built when first needed ([`Compiled::keywords`]).
     keywords: std::sync::OnceLock<AhoCorasick>,
@@ -683,6 +683,68 @@ impl Row<'_> {
     }
 }
 
+/// Where a match of a pattern can start, as bytes seen from where the gate
+/// says its first match on a line ends. Per top-level alternative (inside
+/// the capture groups; the whole pattern when it is no alternation): the
+/// bytes its matches can hold and those they can start with, as one bit
+/// per alternative in a table by byte (past the eighth, alternatives
+/// share the last bit, as if one).
+#[derive(Debug, Clone)]
+struct Starts {
+    /// Per byte: the alternatives whose matches can hold it.
+    holds: [u8; 256],
+    /// Per byte: the alternatives whose matches can start with it.
+    starts: [u8; 256],
+}
+
+impl Starts {
+    /// A detector's without a pattern (a name engine's), which no search
+    /// reads.
+    const EMPTY: Starts = Starts { holds: [0; 256], starts: [0; 256] };
+
+    fn of(hir: &Hir) -> Starts {
+        let mut hir = hir;
+        while let HirKind::Capture(c) = hir.kind() {
+            hir = &c.sub;
+        }
+        let alternatives = match hir.kind() {
+            HirKind::Alternation(subs) => &subs[..],
+            _ => std::slice::from_ref(hir),
+        };
+        let mut table = Starts { holds: [0; 256], starts: [0; 256] };
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let bit = 1 << i.min(7);
+            let (holds, starts) =
+                (gate::ByteSet::of(alternative), gate::ByteSet::starts(alternative));
+            for b in 0..=255u8 {
+                table.holds[usize::from(b)] |= if holds.contains(b) { bit } else { 0 };
+                table.starts[usize::from(b)] |= if starts.contains(b) { bit } else { 0 };
+            }
+        }
+        table
+    }
+
+    /// The first byte of `reach..first` in `bytes` where a match that ends
+    /// at `first` or later can start (`first` when none can): for some
+    /// alternative, a byte it can start with, with no byte it cannot hold
+    /// between it and `first`. An e-mail's quoted local part (`"…"@`)
+    /// can hold a `,` but starts with `"`: on a table row without quotes,
+    /// the bound is that of the unquoted form, which holds no `,`.
+    fn bound(&self, bytes: &[u8], reach: usize, first: usize) -> usize {
+        let (mut alive, mut from) = (u8::MAX, first);
+        for (at, &b) in bytes[reach..first].iter().enumerate().rev() {
+            alive &= self.holds[usize::from(b)];
+            if alive == 0 {
+                break;
+            }
+            if self.starts[usize::from(b)] & alive != 0 {
+                from = reach + at;
+            }
+        }
+        from
+    }
+}
+
 /// A line's [`Row::spans`], worked out when a detector first needs them,
 /// in a buffer a text's lines share.
 #[derive(Debug, Default)]
@@ -759,7 +821,7 @@ impl DetectorSet {
             );
             let max_len = hir.as_ref().and_then(|hir| hir.properties().maximum_len());
             let min_len = hir.as_ref().and_then(|hir| hir.properties().minimum_len()).unwrap_or(0);
-            let holds = hir.as_ref().map(gate::ByteSet::of).unwrap_or_default();
+            let starts = Box::new(hir.as_ref().map_or(Starts::EMPTY, Starts::of));
             let keywords = words(&spec.keywords)?;
             let negative_keywords = words(&spec.negative_keywords)?;
             if spec.engine.is_none()
@@ -791,7 +853,7 @@ impl DetectorSet {
                 whole,
                 max_len,
                 min_len,
-                holds,
+                starts,
                 keywords,
                 negative_keywords,
                 column_only,
@@ -1159,19 +1221,17 @@ impl DetectorSet {
                 }
                 let matcher = matcher.get_or_insert_with(|| pattern.matcher());
                 // No match starts before the first one to end, less the
-                // longest match the pattern can make, nor before a byte no
-                // match can hold that comes before that end (a match from
-                // there would have ended first); none ends after the last one
-                // to end.
+                // longest match the pattern can make, nor, for a match of
+                // each alternative, before a byte it cannot hold that comes
+                // before that end (a match from there would have ended
+                // first), nor on a byte it cannot start with; none ends after
+                // the last one to end.
                 let ends = flags.ends(line_start, detector_bit(d));
                 let from = ends.map_or(line_start, |(first, _)| {
                     let reach = det.max_len.map_or(line_start, |longest| {
                         first.saturating_sub(longest).max(line_start)
                     });
-                    bytes[reach..first]
-                        .iter()
-                        .rposition(|&b| !det.holds.contains(b))
-                        .map_or(reach, |i| reach + i + 1)
+                    det.starts.bound(bytes, reach, first)
                 });
                 let to = ends.map_or(line_end, |(_, last)| last.min(line_end));
                 // A hit of this detector from its folded byte range.
@@ -2347,6 +2407,49 @@ mod tests {
         }
         // Many of those searches start at their match: the anchored path ran.
         assert!(tried > 500, "{tried}");
+    }
+
+    #[test]
+    fn a_search_from_the_start_bound_finds_what_the_search_finds() {
+        // Every built-in pattern, on each of its examples and negative
+        // examples set in a table row and in a log line: searched from the
+        // bound its alternatives give for where the earliest match ends,
+        // the match is the one the search of the whole line gives.
+        let set = DetectorSet::load(&[]).unwrap();
+        let mut moved = 0;
+        for det in &set.detectors {
+            let Some(pattern) = &det.regex else { continue };
+            let regex = pattern.regex();
+            let mut cache = regex.create_cache();
+            for e in det.spec.examples.iter().chain(&det.spec.negative_examples) {
+                let e = e.replace(['«', '»'], "");
+                for line in [
+                    format!("12,山田 太郎,03-1234-5678,{e},東京都千代田区1-1,1980/1/2"),
+                    format!("2026-06-05T12:41:03Z req=d272d137 ip=10.0.0.1 {e}, 590ms"),
+                ] {
+                    let earliest = Input::new(&line).earliest(true);
+                    let Some(first) = regex.search_half_with(&mut cache, &earliest) else {
+                        continue;
+                    };
+                    let from = det.starts.bound(line.as_bytes(), 0, first.offset());
+                    let from = floor_char_boundary(&line, from);
+                    let plain = regex.search_with(&mut cache, &Input::new(&line));
+                    let bounded = leftmost(regex, &mut cache, &Input::new(&line).range(from..));
+                    assert_eq!(bounded, plain, "{} {line:?} from {from}", det.id);
+                    moved += usize::from(from > 0);
+                }
+            }
+        }
+        assert!(moved > 300, "{moved}");
+        // An e-mail in a row of a table: its unquoted form holds no `,`,
+        // and its quoted form starts with `"`.
+        let email = &set.detectors[set.detectors.iter().position(|d| &*d.id == "email").unwrap()];
+        let row = "1,03-1234-5678,taro@example.com,x";
+        let first = row.find(".com").unwrap() + 4;
+        assert_eq!(email.starts.bound(row.as_bytes(), 0, first), row.find("taro").unwrap());
+        let quoted = "1,\"ta,ro\"@example.com,x";
+        let first = quoted.find(".com").unwrap() + 4;
+        assert_eq!(email.starts.bound(quoted.as_bytes(), 0, first), 2);
     }
 
     #[test]
