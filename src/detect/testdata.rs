@@ -8,6 +8,7 @@
 
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::{Anchored, Input, PatternID};
+use regex_syntax::hir::{Hir, HirKind};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -64,6 +65,11 @@ struct Batch {
     regex: Regex,
     /// By pattern: its rule's index in the file.
     rules: Vec<u16>,
+    /// When every rule's matches hold a literal of their own (`千代田区千代田1`
+    /// of the sample address): a value holding none matches no rule, and
+    /// is not searched. A rule that starts with `.*` is read to the value's
+    /// end; on a customer table, each address was.
+    needs: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// The rules of a test-data file, compiled.
@@ -181,13 +187,16 @@ fn compile(text: &str) -> Result<Rules, String> {
         let specs: Vec<&RuleSpec> =
             rules.iter().map(|&i| &file.test_data[usize::from(i)]).collect();
         // Each pattern alone first, so that a bad one is named.
+        let mut needs = Vec::new();
         for spec in &specs {
-            regex_automata::util::syntax::parse(&spec.pattern)
+            let hir = regex_automata::util::syntax::parse(&spec.pattern)
                 .map_err(|e| format!("{}: {e}", spec.id))?;
+            needs.push(required_literal(&hir));
         }
+        let needs = needs.into_iter().collect::<Option<Vec<_>>>().unwrap_or_default();
         let patterns: Vec<String> = specs.iter().map(|s| format!("^(?:{})$", s.pattern)).collect();
         let regex = Regex::new_many(&patterns).map_err(|e| format!("{}: {e}", specs[0].id))?;
-        batches.push(Batch { category, on, regex, rules });
+        batches.push(Batch { category, on, regex, rules, needs });
     }
     let mut problems = Vec::new();
     let mut scratch = Scratch::default();
@@ -220,6 +229,24 @@ fn compile(text: &str) -> Result<Rules, String> {
         .map(|spec| format!("test-data {}: {} / {}", spec.id, spec.en, spec.ja))
         .collect();
     if problems.is_empty() { Ok(Rules { reasons, batches }) } else { Err(problems.join("; ")) }
+}
+
+/// The longest literal of three bytes or more that every match of `hir`
+/// holds, among the parts of its top-level sequence: the only one the rules
+/// need (a rule such as `.*@(…)` gives none).
+fn required_literal(hir: &Hir) -> Option<memchr::memmem::Finder<'static>> {
+    let parts = match hir.kind() {
+        HirKind::Concat(parts) => parts.as_slice(),
+        _ => std::slice::from_ref(hir),
+    };
+    parts
+        .iter()
+        .filter_map(|p| match p.kind() {
+            HirKind::Literal(lit) if lit.0.len() >= 3 => Some(&lit.0),
+            _ => None,
+        })
+        .max_by_key(|lit| lit.len())
+        .map(|lit| memchr::memmem::Finder::new(&lit[..]).into_owned())
 }
 
 /// A value as the rules read it, each form written into its buffer when
@@ -277,6 +304,9 @@ impl Batch {
             On::Value => forms.lower(),
             On::Digits => forms.digits(),
         };
+        if !self.needs.is_empty() && !self.needs.iter().any(|n| n.find(form.as_bytes()).is_some()) {
+            return None;
+        }
         let mut input = Input::new(form);
         if let Some(p) = only {
             input = input.anchored(Anchored::Pattern(PatternID::new(p).expect("a rule's place")));
@@ -311,6 +341,29 @@ mod tests {
             "full-width folds"
         );
         assert!(recognise(&t, Category::Phone, "090-1111-2222").is_none());
+    }
+
+    #[test]
+    fn a_batch_whose_rules_each_need_a_literal_skips_values_without_one() {
+        let literal = |p: &str| {
+            required_literal(&regex_automata::util::syntax::parse(p).unwrap())
+                .map(|f| String::from_utf8(f.needle().to_vec()).unwrap())
+        };
+        assert_eq!(
+            literal(".*千代田区千代田1(?:-1)?(?:[^0-9-].*)?").as_deref(),
+            Some("千代田区千代田1")
+        );
+        assert_eq!(literal("1?[0-9]{3}55501[0-9]{2}").as_deref(), Some("55501"));
+        assert_eq!(literal(".*@(?:example|test)"), None, "one byte is no filter");
+        assert_eq!(literal("0000000|1234567"), None, "an alternation holds no one literal");
+        let t = TestData::builtin();
+        let rules = t.rules();
+        let needs = |c: Category| {
+            rules.batches.iter().filter(|b| b.category == c).map(|b| b.needs.len()).sum::<usize>()
+        };
+        assert_eq!((needs(Category::Address), needs(Category::Email)), (1, 0));
+        assert!(recognise(&t, Category::Address, "東京都千代田区千代田1-1 メゾン101").is_some());
+        assert!(recognise(&t, Category::Address, "東京都港区六本木6-10-1").is_none());
     }
 
     #[test]
