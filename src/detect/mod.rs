@@ -23,7 +23,7 @@
 //! 4. on such a line, only the detectors the gate flagged, anchored there
 //!    (and, where they need context, with a keyword near it or a column
 //!    header) run their own regex, from no earlier than their first match
-//!    can start, then their guard, validator and context rule.
+//!    can start ([`Starts`]), then their guard, validator and context rule.
 //!
 //! The gate only skips work: what it lets through is searched exactly as
 //! every detector once searched every line, so findings are the same.
@@ -83,8 +83,9 @@ struct Compiled {
     /// The shortest match it can make: a line's search stops where fewer
     /// bytes are left before the gate's last match end.
     min_len: usize,
-    /// The bytes a match can hold (none spans another: a `,` in a table row
-    /// for an address) and those it can start with.
+    /// Per alternative of its pattern, the bytes a match can hold (none
+    /// spans another: a `,` in a table row for an address) and those it
+    /// can start with: where its search on a line starts.
     starts: Box<Starts>,
     /// The automata of `spec.keywords` and `spec.negative_keywords`,
     /// built when first needed ([`Compiled::keywords`]).
