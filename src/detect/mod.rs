@@ -2371,6 +2371,21 @@ mod tests {
         assert_eq!(gated, (run(&set, false), run(&set, true)));
     }
 
+    /// The detectors of `set` that have a pattern of their own, with it.
+    fn with_patterns(set: &DetectorSet) -> impl Iterator<Item = (&Compiled, &Pattern)> {
+        set.detectors.iter().filter_map(|d| d.regex.as_ref().map(|p| (d, p)))
+    }
+
+    /// A detector's examples and negative examples, without the marks
+    /// around the value.
+    fn bare_examples(det: &Compiled) -> impl Iterator<Item = String> + '_ {
+        det.spec
+            .examples
+            .iter()
+            .chain(&det.spec.negative_examples)
+            .map(|e| e.replace(['«', '»'], ""))
+    }
+
     #[test]
     fn a_search_tried_anchored_first_finds_what_the_search_finds() {
         // Every built-in pattern, on each of its examples and negative
@@ -2379,13 +2394,11 @@ mod tests {
         // plain search gives.
         let set = DetectorSet::load(&[]).unwrap();
         let mut tried = 0;
-        for det in &set.detectors {
-            let Some(pattern) = &det.regex else { continue };
+        for (det, pattern) in with_patterns(&set) {
             let regex = pattern.regex();
             let (mut cache, mut caps) = pattern.matcher();
             let mut expected = regex.create_captures();
-            for e in det.spec.examples.iter().chain(&det.spec.negative_examples) {
-                let e = e.replace(['«', '»'], "");
+            for e in bare_examples(det) {
                 let line = format!("req=d272d137-1c17 ip=10.0.0.1 {e}, 03-1234-5678 590ms");
                 for (at, _) in line.char_indices() {
                     let input = Input::new(&line).range(at..);
@@ -2418,12 +2431,10 @@ mod tests {
         // the match is the one the search of the whole line gives.
         let set = DetectorSet::load(&[]).unwrap();
         let mut moved = 0;
-        for det in &set.detectors {
-            let Some(pattern) = &det.regex else { continue };
+        for (det, pattern) in with_patterns(&set) {
             let regex = pattern.regex();
             let mut cache = regex.create_cache();
-            for e in det.spec.examples.iter().chain(&det.spec.negative_examples) {
-                let e = e.replace(['«', '»'], "");
+            for e in bare_examples(det) {
                 for line in [
                     format!("12,山田 太郎,03-1234-5678,{e},東京都千代田区1-1,1980/1/2"),
                     format!("2026-06-05T12:41:03Z req=d272d137 ip=10.0.0.1 {e}, 590ms"),
