@@ -717,10 +717,8 @@ impl Starts {
             let bit = 1 << i.min(7);
             let (holds, starts) =
                 (gate::ByteSet::of(alternative), gate::ByteSet::starts(alternative));
-            for b in 0..=255u8 {
-                table.holds[usize::from(b)] |= if holds.contains(b) { bit } else { 0 };
-                table.starts[usize::from(b)] |= if starts.contains(b) { bit } else { 0 };
-            }
+            holds.members().for_each(|b| table.holds[usize::from(b)] |= bit);
+            starts.members().for_each(|b| table.starts[usize::from(b)] |= bit);
         }
         table
     }
