@@ -189,6 +189,21 @@ impl Flags {
         flagged | self.everywhere | !self.gated
     }
 
+    /// Whether the gate alone says where the detectors in `mask` may run:
+    /// none is outside it (past the 63rd) nor in a group that gave up.
+    pub(crate) fn decides(&self, mask: u64) -> bool {
+        (self.everywhere | !self.gated) & mask == 0
+    }
+
+    /// The start of the first line at or after `pos` that the gate flags
+    /// for some detector. Calls must come with `pos` not decreasing, and
+    /// not before a line asked of [`Flags::at`].
+    pub(crate) fn next_line(&self, pos: usize) -> Option<usize> {
+        let behind = self.line.end;
+        let i = behind + self.ends[behind..].partition_point(|&(start, ..)| start < pos);
+        self.ends.get(i).map(|&(start, ..)| start)
+    }
+
     /// Where the first and the last match of the detector with `bit` on the
     /// line starting at `line_start` end, if the gate knows. No match can
     /// start before the first end by more than the pattern's longest match,
