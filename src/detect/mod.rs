@@ -39,6 +39,7 @@
 
 mod anchor;
 pub mod catalog;
+mod dictionary;
 pub mod floorplan;
 mod gate;
 pub mod names;

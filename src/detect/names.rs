@@ -27,18 +27,14 @@
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
-use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::catalog::Engine;
+use super::dictionary::{
+    EN_COMMON, EN_GIVEN, EN_SURNAMES, JA_GIVEN, JA_GIVEN_KANA, JA_SURNAMES, JA_SURNAMES_KANA,
+    ROMAJI_GIVEN, ROMAJI_SURNAMES,
+};
 use super::words::Words;
 use crate::finding::Confidence;
-
-const JA_SURNAMES: &str = include_str!("../../patterns/names/ja-surnames.tsv");
-const JA_GIVEN: &str = include_str!("../../patterns/names/ja-given.tsv");
-const JA_ROMAJI: &str = include_str!("../../patterns/names/ja-romaji.tsv");
-const EN_GIVEN: &str = include_str!("../../patterns/names/en-given.txt");
-const EN_SURNAMES: &str = include_str!("../../patterns/names/en-surnames.txt");
-const EN_COMMON: &str = include_str!("../../patterns/names/en-common.txt");
 
 /// Honorifics that follow a name (`山田様`, `花子さん`).
 const HONORIFICS: &[&str] = &["様", "さま", "さん", "殿", "氏", "君", "くん", "ちゃん", "サマ"];
@@ -378,14 +374,10 @@ pub struct NameHit {
     pub confidence: Confidence,
 }
 
-/// The dictionaries and the labels of every name detector, built once. Each
-/// script's dictionaries load when first read: a share without Japanese
-/// never builds the Japanese ones (loading all of them was a third of
-/// start-up).
+/// The labels of every name detector, built once; the dictionaries are
+/// laid out at build time ([`dictionary`](super::dictionary)).
 #[derive(Debug)]
 pub struct Names {
-    japanese: std::sync::OnceLock<Japanese>,
-    latin_words: std::sync::OnceLock<Latin>,
     /// Every name detector's keywords, then its negative keywords, as an
     /// automaton built when a line first asks for its labels
     /// ([`Names::labels_automaton`]): a scan of logs or code never does,
@@ -399,94 +391,6 @@ pub struct Names {
     /// The byte length of the longest label or negative keyword: how far
     /// from a position a label touching it can end.
     longest_label: usize,
-}
-
-/// The Japanese dictionaries.
-#[derive(Debug)]
-struct Japanese {
-    /// Kanji surnames → whether the word is also an ordinary word.
-    surnames: FxHashMap<&'static str, bool>,
-    /// Given names (kanji or kana) → whether also an ordinary word.
-    given: FxHashMap<&'static str, bool>,
-    kana_surnames: FxHashSet<&'static str>,
-    kana_given: FxHashSet<&'static str>,
-}
-
-impl Japanese {
-    fn load() -> Japanese {
-        let mut ja = Japanese {
-            surnames: FxHashMap::default(),
-            given: FxHashMap::default(),
-            kana_surnames: FxHashSet::default(),
-            kana_given: FxHashSet::default(),
-        };
-        ja.surnames.reserve(rows(JA_SURNAMES));
-        ja.kana_surnames.reserve(rows(JA_SURNAMES));
-        ja.given.reserve(rows(JA_GIVEN));
-        ja.kana_given.reserve(rows(JA_GIVEN));
-        for (surface, reading, common) in tsv(JA_SURNAMES) {
-            *ja.surnames.entry(surface).or_default() |= common == "1";
-            ja.kana_surnames.insert(reading);
-        }
-        for (surface, reading, common) in tsv(JA_GIVEN) {
-            *ja.given.entry(surface).or_default() |= common == "1";
-            ja.kana_given.insert(reading);
-        }
-        ja
-    }
-}
-
-/// The dictionaries of names in Latin letters: Japanese names in romaji and
-/// English names.
-#[derive(Debug)]
-struct Latin {
-    romaji_surnames: FxHashSet<&'static str>,
-    romaji_given: FxHashSet<&'static str>,
-    en_given: FxHashSet<&'static str>,
-    en_surnames: FxHashSet<&'static str>,
-    en_common: FxHashSet<&'static str>,
-}
-
-impl Latin {
-    fn load() -> Latin {
-        let words = |text: &'static str| -> FxHashSet<&'static str> {
-            lines(text).filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
-        };
-        let mut latin = Latin {
-            romaji_surnames: FxHashSet::default(),
-            romaji_given: FxHashSet::default(),
-            en_given: words(EN_GIVEN),
-            en_surnames: words(EN_SURNAMES),
-            en_common: words(EN_COMMON),
-        };
-        latin.romaji_surnames.reserve(rows(JA_ROMAJI));
-        latin.romaji_given.reserve(rows(JA_ROMAJI));
-        for (spelling, kind, _) in tsv(JA_ROMAJI) {
-            match kind {
-                "s" => latin.romaji_surnames.insert(spelling),
-                _ => latin.romaji_given.insert(spelling),
-            };
-        }
-        latin
-    }
-}
-
-/// The rows of a dictionary file: their first three columns, the third
-/// empty when missing; rows of one column are left out.
-fn tsv(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
-    // Columns are a few bytes long: a plain byte loop finds their tabs
-    // faster than `split`'s searcher, which was most of a dictionary's load.
-    let cut = |s: &'static str| s.bytes().position(|b| b == b'\t').map(|i| (&s[..i], &s[i + 1..]));
-    lines(text).filter(|l| !l.starts_with('#')).filter_map(move |l| {
-        let (first, rest) = cut(l)?;
-        let (second, rest) = cut(rest).unwrap_or((rest, ""));
-        Some((first, second, cut(rest).map_or(rest, |(third, _)| third)))
-    })
-}
-
-/// How many lines a dictionary file has: what its maps reserve.
-fn rows(text: &str) -> usize {
-    memchr::memchr_iter(b'\n', text.as_bytes()).count()
 }
 
 /// Buffers reused from line to line.
@@ -537,8 +441,6 @@ impl Names {
         build_now: bool,
     ) -> Result<Names, String> {
         let mut names = Names {
-            japanese: std::sync::OnceLock::new(),
-            latin_words: std::sync::OnceLock::new(),
             labels: std::sync::OnceLock::new(),
             label_patterns: Vec::new(),
             label_forms: Vec::new(),
@@ -569,16 +471,6 @@ impl Names {
                     .expect("the built-in name labels build (tested)")
             })
             .as_ref()
-    }
-
-    /// The Japanese dictionaries, loaded on first use.
-    fn ja(&self) -> &Japanese {
-        self.japanese.get_or_init(Japanese::load)
-    }
-
-    /// The Latin-letter dictionaries, loaded on first use.
-    fn latin_words(&self) -> &Latin {
-        self.latin_words.get_or_init(Latin::load)
     }
 
     /// The labels on `line`: where each ends and the forms it labels, in
@@ -709,7 +601,7 @@ impl Names {
                 let adjacent = gap.is_empty()
                     && run.script == Script::Kanji
                     && matches!(next.script, Script::Hiragana | Script::Katakana)
-                    && (self.ja().given.contains_key(text) || before_honorific() || ends_value());
+                    && (JA_GIVEN.contains(text) || before_honorific() || ends_value());
                 (spaced || adjacent).then_some((range, consumed))
             });
             // One part or two, without an allocation per run of a line.
@@ -794,9 +686,7 @@ impl Names {
         let vouched = parts.len() == 2 && evidence != Evidence::Bare;
         let place_ok = || vouched || !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
         let city_ok = || {
-            !PLACES.contains(&text)
-                || evidence == Evidence::Honorific
-                || self.ja().surnames.contains_key(text)
+            !PLACES.contains(&text) || evidence == Evidence::Honorific || JA_SURNAMES.contains(text)
         };
         let ok = ok && place_ok() && city_ok() && !is_organisation(before, text, after);
         ok.then(|| (Engine::NameKanji, whole, evidence.confidence()))
@@ -806,15 +696,14 @@ impl Names {
     fn explains(&self, text: &str, parts: &[Range<usize>]) -> bool {
         if parts.len() == 2 {
             let first = &text[..parts[0].end - parts[0].start];
-            return self.ja().surnames.contains_key(first);
+            return JA_SURNAMES.contains(first);
         }
         // Also asked of a whole cell's value, which may hold any character.
         let n = text.chars().count();
         (1..=n.min(4)).any(|k| {
             let cut = text.char_indices().nth(k).map_or(text.len(), |(i, _)| i);
             let (s, rest) = text.split_at(cut);
-            self.ja().surnames.contains_key(s)
-                && (rest.is_empty() || self.ja().given.contains_key(rest))
+            JA_SURNAMES.contains(s) && (rest.is_empty() || JA_GIVEN.contains(rest))
         })
     }
 
@@ -826,8 +715,8 @@ impl Names {
         if !(1..=5).contains(&sn) || !(1..=if kana { 8 } else { 5 }).contains(&gn) {
             return false;
         }
-        let s = self.ja().surnames.get(surname).copied();
-        let g = self.ja().given.get(given).copied();
+        let s = JA_SURNAMES.flag(surname);
+        let g = JA_GIVEN.flag(given);
         match evidence {
             Evidence::Label => true,
             Evidence::Honorific => s.is_some() || g.is_some(),
@@ -851,9 +740,8 @@ impl Names {
         };
         for k in (shortest..=longest).rev() {
             let (surname, rest) = run.split_at(k * RUN_CHAR_BYTES);
-            let Some(&common) = self.ja().surnames.get(surname) else { continue };
-            let given =
-                if rest.is_empty() { None } else { Some(self.ja().given.get(rest).copied()) };
+            let Some(common) = JA_SURNAMES.flag(surname) else { continue };
+            let given = if rest.is_empty() { None } else { Some(JA_GIVEN.flag(rest)) };
             let ok = match (evidence, given) {
                 // 山田様, 林様: a surname alone needs the honorific, and is no
                 // one's when the two make a word (客様, 皆様, 奥様, 神様).
@@ -879,7 +767,7 @@ impl Names {
             // a rare surname the dictionary lacks, when it does not end like
             // a role (ご担当者様, 会員様, 社長さん, 大家さん).
             Evidence::Honorific => {
-                (n >= 2 && self.ja().given.get(run) == Some(&false))
+                (n >= 2 && JA_GIVEN.flag(run) == Some(false))
                     || ((2..=7).contains(&n) && !run.ends_with(ROLE_ENDINGS))
             }
             Evidence::Bare => false,
@@ -912,19 +800,17 @@ impl Names {
             return None;
         }
         let n = joined.chars().count();
-        let known_pair = |s: &str, g: &str| {
-            self.ja().kana_surnames.contains(s) && self.ja().kana_given.contains(g)
-        };
+        let known_pair =
+            |s: &str, g: &str| JA_SURNAMES_KANA.contains(s) && JA_GIVEN_KANA.contains(g);
         let ok = match (evidence, &full[..]) {
             (Evidence::Label, _) => (2..=20).contains(&n),
             // フジワラ マアヤ様: with an honorific, one known part will do.
             (Evidence::Honorific, [s, g]) => {
-                self.ja().kana_surnames.contains(s.as_str())
-                    || self.ja().kana_given.contains(g.as_str())
+                JA_SURNAMES_KANA.contains(s.as_str()) || JA_GIVEN_KANA.contains(g.as_str())
             }
             (_, [s, g]) => known_pair(s, g),
             (Evidence::Honorific, [one]) => {
-                self.ja().kana_surnames.contains(one.as_str())
+                JA_SURNAMES_KANA.contains(one.as_str())
                     || split_points(one).any(|i| known_pair(&one[..i], &one[i..]))
             }
             _ => false,
@@ -971,10 +857,7 @@ impl Names {
             .split([' ', ','])
             .filter(|w| !w.is_empty())
             .map(|w| w.trim_end_matches('.').to_ascii_lowercase())
-            .all(|w| {
-                self.latin_words().romaji_surnames.contains(w.as_str())
-                    || self.latin_words().romaji_given.contains(w.as_str())
-            });
+            .all(|w| ROMAJI_SURNAMES.contains(w.as_str()) || ROMAJI_GIVEN.contains(w.as_str()));
         Some(if romaji { Engine::NameRomaji } else { Engine::NameEnglish })
     }
 
@@ -1003,12 +886,12 @@ impl Names {
         // The surname must be the dictionary's; a short given name it lacks
         // (陽菜, さくら) is vouched for by the place, as by an honorific.
         let n = given.chars().count();
-        let given_ok = self.ja().given.contains_key(given)
+        let given_ok = JA_GIVEN.contains(given)
             || (kanji(given) && (1..=3).contains(&n))
             || (kana(given) && (2..=4).contains(&n));
         let known = kanji(surname)
             && given_ok
-            && self.ja().surnames.contains_key(surname)
+            && JA_SURNAMES.contains(surname)
             && !is_organisation("", text, "");
         known.then_some(NameHit {
             form: Engine::NameKanji,
@@ -1101,8 +984,7 @@ impl Names {
             let numbered = line[..first.start].trim_end().ends_with(|c: char| c.is_ascii_digit());
             if TITLES.contains(&l1.as_str()) {
                 // An ordinary word after a title is no surname.
-                let word = self.latin_words().en_common.contains(l2.as_str())
-                    && !self.latin_words().en_surnames.contains(l2.as_str());
+                let word = EN_COMMON.contains(l2.as_str()) && !EN_SURNAMES.contains(l2.as_str());
                 if SPACED_TITLES.contains(&t1)
                     && last_index == w + 1
                     && !capital_after
@@ -1124,10 +1006,7 @@ impl Names {
                 self.labels_in(line, labelled, labels);
                 labels_done = true;
             }
-            let (c1, c2) = (
-                self.latin_words().en_common.contains(l1.as_str()),
-                self.latin_words().en_common.contains(l2.as_str()),
-            );
+            let (c1, c2) = (EN_COMMON.contains(l1.as_str()), EN_COMMON.contains(l2.as_str()));
             let prev_word = (w > 0 && matches!(&line[words[w - 1].end..first.start], " " | ". "))
                 .then(|| line[words[w - 1].clone()].to_ascii_lowercase());
             let prev_title = prev_word.as_deref().is_some_and(|p| TITLES.contains(&p));
@@ -1143,7 +1022,7 @@ impl Names {
                 || (!labelled
                     && (numbered
                         || (ENGLISH_ORGANISATION.contains(&l2.as_str())
-                            && (c1 || !self.latin_words().en_surnames.contains(l2.as_str())))))
+                            && (c1 || !EN_SURNAMES.contains(l2.as_str())))))
             {
                 w += 1;
                 continue;
@@ -1151,31 +1030,28 @@ impl Names {
             // Part of a longer run of capitalised words (a title, a product):
             // only a label makes it a name.
             let in_title = prev_word.as_deref().is_some_and(|p| {
-                !prev_title
-                    && capitalised(&line[words[w - 1].clone()])
-                    && !self.latin_words().en_common.contains(p)
+                !prev_title && capitalised(&line[words[w - 1].clone()]) && !EN_COMMON.contains(p)
             }) || capital_after;
             // `Will Power`, `May Day`, `Grant Park`: an ordinary word as the
             // given name, or as a surname no census lists (Brown and Young
             // are both words and surnames).
             let known = |w: &str| {
-                self.latin_words().en_given.contains(w)
-                    || self.latin_words().en_surnames.contains(w)
-                    || self.latin_words().romaji_surnames.contains(w)
-                    || self.latin_words().romaji_given.contains(w)
+                EN_GIVEN.contains(w)
+                    || EN_SURNAMES.contains(w)
+                    || ROMAJI_SURNAMES.contains(w)
+                    || ROMAJI_GIVEN.contains(w)
             };
             // Ordinary words: `Will Power`, `May Day` (both words), `Grant
             // Park`; `Grace Murphy` is a name (Murphy is no word).
-            let common = c2 && (c1 || !self.latin_words().en_surnames.contains(l2.as_str()));
+            let common = c2 && (c1 || !EN_SURNAMES.contains(l2.as_str()));
             // After a label, words no dictionary knows as names (`Customer
             // Support Team`) are still no name.
             let label_words = (c1 && !known(&l1)) || (c2 && !known(&l2));
-            let romaji = (self.latin_words().romaji_surnames.contains(l1.as_str())
-                && self.latin_words().romaji_given.contains(l2.as_str()))
-                || (self.latin_words().romaji_given.contains(l1.as_str())
-                    && self.latin_words().romaji_surnames.contains(l2.as_str()));
-            let english = self.latin_words().en_given.contains(l1.as_str())
-                && (self.latin_words().en_surnames.contains(l2.as_str()) || labelled);
+            let romaji = (ROMAJI_SURNAMES.contains(l1.as_str())
+                && ROMAJI_GIVEN.contains(l2.as_str()))
+                || (ROMAJI_GIVEN.contains(l1.as_str()) && ROMAJI_SURNAMES.contains(l2.as_str()));
+            let english =
+                EN_GIVEN.contains(l1.as_str()) && (EN_SURNAMES.contains(l2.as_str()) || labelled);
             let form = if romaji {
                 Some(Engine::NameRomaji)
             } else if english || labelled {
@@ -1322,17 +1198,6 @@ fn block_mask(window: &[u8; BLOCK + 2]) -> u64 {
     flags.chunks_exact(8).enumerate().fold(0, |mask, (k, eight)| {
         let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
         mask | (eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k)
-    })
-}
-
-/// The lines of a dictionary file (found with SIMD `memchr`: the files are
-/// a megabyte, read at every start).
-fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    let mut start = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())).map(move |end| {
-        let line = &text[start.min(end)..end];
-        start = end + 1;
-        line
     })
 }
 
@@ -1808,12 +1673,9 @@ mod tests {
 
     #[test]
     fn dictionaries_are_large_enough() {
-        let names = Names::new(&[], false).unwrap();
-        assert!(names.japanese.get().is_none() && names.latin_words.get().is_none(), "lazy");
-        let (ja, latin) = (names.ja(), names.latin_words());
-        assert!(ja.surnames.len() >= 10_000, "{}", ja.surnames.len());
-        assert!(ja.given.len() >= 10_000);
-        assert!(latin.en_given.len() >= 5_000);
-        assert!(latin.romaji_surnames.contains("yamada") && latin.romaji_given.contains("taro"));
+        assert!(JA_SURNAMES.len() >= 10_000, "{}", JA_SURNAMES.len());
+        assert!(JA_GIVEN.len() >= 10_000);
+        assert!(EN_GIVEN.len() >= 5_000);
+        assert!(ROMAJI_SURNAMES.contains("yamada") && ROMAJI_GIVEN.contains("taro"));
     }
 }
