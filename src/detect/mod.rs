@@ -1179,14 +1179,6 @@ impl DetectorSet {
             // for a header by mistake must still have its data found.
             let header_row = line == 0 && first_is_header;
             let row_columns = if header_row { None } else { columns };
-            line_hits.clear();
-            let orig_line_start = line_starts.original_line_start(line_start);
-            let row = row_columns.map(|c| c.row(line, &text[orig_line_start..], field_starts));
-            let field_of = |folded_start: usize| {
-                row.as_ref().and_then(|r| {
-                    r.field_at(folded.original_offset(folded_start) - orig_line_start)
-                })
-            };
             // The anchors the line holds, worked out when first asked: on
             // code and logs most lines run no detector the gate did not
             // rule out, and an ASCII line no Japanese name engine.
@@ -1195,6 +1187,31 @@ impl DetectorSet {
             // Column-only detectors run only under active columns.
             let flagged = flags.at(line_start)
                 & if active.is_empty() { self.searching_bare } else { self.searching };
+            let line_text = &t[line_start..line_end];
+            // A header row names columns: `氏名<TAB>住所` is no label and
+            // value. The Japanese engine finds nothing on a line of ASCII.
+            let names = self.names.as_ref().filter(|_| {
+                !header_row
+                    && (layout.fields
+                        || !table_name_fields.is_empty()
+                        || !line_text.is_ascii()
+                            && (present.holds(self.japanese_names)
+                                || halfwidth_kana.on(t, line_start..line_end)))
+            });
+            // Most lines of prose that hold an anchor give nothing: the
+            // rest (mapping offsets to the text as read, the row's fields)
+            // is not worked out for them.
+            if flagged == 0 && names.is_none() {
+                continue;
+            }
+            line_hits.clear();
+            let orig_line_start = line_starts.original_line_start(line_start);
+            let row = row_columns.map(|c| c.row(line, &text[orig_line_start..], field_starts));
+            let field_of = |folded_start: usize| {
+                row.as_ref().and_then(|r| {
+                    r.field_at(folded.original_offset(folded_start) - orig_line_start)
+                })
+            };
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
             value_spans.ready = false;
@@ -1301,60 +1318,41 @@ impl DetectorSet {
                     None => run(line_start..line_end, from, to),
                 }
             }
-            // A header row names columns: `氏名<TAB>住所` is no label and value.
-            if let Some(names) = self.names.as_ref().filter(|_| !header_row) {
+            if let Some(names) = names {
                 let name_fields = &table_name_fields[..];
-                let line_text = &t[line_start..line_end];
-                // The Japanese engine finds nothing on a line of ASCII.
-                if layout.fields
-                    || !name_fields.is_empty()
-                    || !line_text.is_ascii()
-                        && (present.holds(self.japanese_names)
-                            || halfwidth_kana.on(t, line_start..line_end))
-                {
-                    let push = |hits: &mut Vec<Hit>, form, start, end, field, confidence| {
-                        if let Some(d) = self.name_detector(form) {
-                            hits.push(Hit {
-                                detector: d,
-                                line,
-                                line_start: orig_line_start,
-                                start: folded.original_offset(line_start + start),
-                                end: folded.original_offset(line_start + end),
-                                field,
-                                confidence,
-                            });
+                let push = |hits: &mut Vec<Hit>, form, start, end, field, confidence| {
+                    if let Some(d) = self.name_detector(form) {
+                        hits.push(Hit {
+                            detector: d,
+                            line,
+                            line_start: orig_line_start,
+                            start: folded.original_offset(line_start + start),
+                            end: folded.original_offset(line_start + end),
+                            field,
+                            confidence,
+                        });
+                    }
+                };
+                // Values under a name header are judged as a whole.
+                if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
+                    let spans = value_spans.of(row, line_text, line_start, orig_line_start, folded);
+                    for &(f, ref span) in spans.iter() {
+                        if !name_fields.contains(&f) {
+                            continue;
                         }
-                    };
-                    // Values under a name header are judged as a whole.
-                    if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
-                        let spans =
-                            value_spans.of(row, line_text, line_start, orig_line_start, folded);
-                        for &(f, ref span) in spans.iter() {
-                            if !name_fields.contains(&f) {
-                                continue;
-                            }
-                            if let Some(form) = names.column_value(&line_text[span.clone()]) {
-                                push(
-                                    line_hits,
-                                    form,
-                                    span.start,
-                                    span.end,
-                                    Some(f),
-                                    Confidence::High,
-                                );
-                            }
+                        if let Some(form) = names.column_value(&line_text[span.clone()]) {
+                            push(line_hits, form, span.start, span.end, Some(f), Confidence::High);
                         }
                     }
-                    let in_name_column = |at: usize| {
-                        field_of(line_start + at).is_some_and(|f| name_fields.contains(&f))
-                    };
-                    name_hits.clear();
-                    let labelled = words.label_on(line_start..line_end, &mut labels_from);
-                    names.japanese(line_text, labelled, &in_name_column, name_scratch, name_hits);
-                    for h in name_hits.iter() {
-                        let field = field_of(line_start + h.range.start);
-                        push(line_hits, h.form, h.range.start, h.range.end, field, h.confidence);
-                    }
+                }
+                let in_name_column =
+                    |at: usize| field_of(line_start + at).is_some_and(|f| name_fields.contains(&f));
+                name_hits.clear();
+                let labelled = words.label_on(line_start..line_end, &mut labels_from);
+                names.japanese(line_text, labelled, &in_name_column, name_scratch, name_hits);
+                for h in name_hits.iter() {
+                    let field = field_of(line_start + h.range.start);
+                    push(line_hits, h.form, h.range.start, h.range.end, field, h.confidence);
                 }
             }
             resolve_overlaps(line_hits, overlaps, |d| self.detectors[d].spec.category);
