@@ -1690,26 +1690,35 @@ enum Lines<'a> {
     Flagged,
 }
 
-/// The next line to read at or after `pos` (a line start), as its start
+/// The next line to read at or after `from` (a line start), as its start
 /// and its end without its newline.
 fn next_line(
     t: &str,
-    mut pos: usize,
+    from: usize,
     lines: &mut Lines<'_>,
     flags: &gate::Flags,
 ) -> Option<(usize, usize)> {
     let bytes = t.as_bytes();
-    if pos >= t.len() {
+    if from >= t.len() {
         return None;
     }
-    match lines {
-        Lines::Every => {}
-        Lines::Anchored(cursor) => pos = cursor.next(pos)?,
-        Lines::Flagged => pos = flags.next_line(pos)?,
-    }
-    let start = memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |n| n + 1);
-    let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(t.len(), |n| pos + n);
-    Some((start, end))
+    let line_end = |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(t.len(), |n| at + n);
+    let (start, on_line) = match lines {
+        Lines::Every => (from, from),
+        Lines::Flagged => flags.next_line(from).map(|start| (start, start))?,
+        Lines::Anchored(cursor) => {
+            let anchor = cursor.next(from)?;
+            // Where most lines hold an anchor (prose), the one found is on
+            // the line at `from`: one search for its end, and none back
+            // from the anchor for its start.
+            let end = line_end(from);
+            if anchor <= end {
+                return Some((from, end));
+            }
+            (memchr::memrchr(b'\n', &bytes[end..anchor]).map_or(end, |n| end + n) + 1, anchor)
+        }
+    };
+    Some((start, line_end(on_line)))
 }
 
 /// The nearest character boundary of `t` at or after `i` (`str`'s own needs
