@@ -3,10 +3,11 @@
 //!
 //! A name has no shape a regex can check, so this module decides with
 //! dictionaries and context. The dictionaries (`patterns/names/`, sources and
-//! licences in `patterns/README.md`) are loaded once into hash sets: every
-//! candidate is already cut at script boundaries (a run of kanji, of katakana,
-//! a capitalised word), so a lookup per possible surname length is all the
-//! matching there is, and no automaton would do less.
+//! licences in `patterns/README.md`) are hash tables laid out at build time
+//! ([`dictionary`](super::dictionary)): every candidate is already cut at
+//! script boundaries (a run of kanji, of katakana, a capitalised word), so a
+//! lookup per possible surname length is all the matching there is, and no
+//! automaton would do less.
 //!
 //! What makes a candidate a name, strongest first:
 //! - a label of the detector before it (`氏名：`, `フリガナ`, `Name:`, `Dear`)
