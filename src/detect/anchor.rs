@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 /// The bit of the digit anchor in a line's or a detector's anchor mask.
-const DIGITS: u64 = 1;
+pub(crate) const DIGITS: u64 = 1;
 
 /// The compiled anchors of a detector set.
 #[derive(Debug)]
@@ -75,6 +75,13 @@ impl Anchors {
         (Anchors { digits, bytes, byte_bits, literals }, masks)
     }
 
+    /// The bits of every anchor: a line holds one of them exactly when the
+    /// anchored reading ([`Anchors::cursor`]) stops on it.
+    pub(crate) fn any(&self) -> u64 {
+        let digits = if self.digits { DIGITS } else { 0 };
+        self.literals.iter().fold(digits | self.byte_bits, |m, (_, bit)| m | bit)
+    }
+
     /// The anchors the keyword automaton is to find, with their bits: each
     /// text's hits come back as a list of (start, bit), by start.
     pub(crate) fn literals(&self) -> &[(String, u64)] {
@@ -96,13 +103,39 @@ impl Anchors {
         OnLine { anchors: self, t, line, found, from, held: 0, searched: 0 }
     }
 
+    /// Whether `t[line]` holds any anchor, asked out of the order of
+    /// [`Anchors::on_line`]: its literals are searched for in `found`.
+    pub(crate) fn holds_any(&self, t: &str, line: Range<usize>, found: &[(usize, u64)]) -> bool {
+        let mut from = found.partition_point(|&(at, _)| at < line.start);
+        self.on_line(t, line, found, &mut from).holds(self.any())
+    }
+
     /// A cursor over `hay`, whose literals' hits are `found`.
     pub(crate) fn cursor<'a>(&'a self, hay: &'a str, found: &'a [(usize, u64)]) -> Cursor<'a> {
+        self.cursor_with(hay, found, self.digits)
+    }
+
+    /// A cursor over `hay` that passes digits by: it stops at the other
+    /// anchors only (see [`Lines`](super::Lines)).
+    pub(crate) fn cursor_without_digits<'a>(
+        &'a self,
+        hay: &'a str,
+        found: &'a [(usize, u64)],
+    ) -> Cursor<'a> {
+        self.cursor_with(hay, found, false)
+    }
+
+    fn cursor_with<'a>(
+        &'a self,
+        hay: &'a str,
+        found: &'a [(usize, u64)],
+        digits: bool,
+    ) -> Cursor<'a> {
         let unknown_if = |b: bool| if b { Next::Unknown } else { Next::None };
         Cursor {
             anchors: self,
             hay,
-            digit: unknown_if(self.digits),
+            digit: unknown_if(digits),
             byte: unknown_if(!self.bytes.is_empty()),
             found,
             literal: 0,

@@ -20,8 +20,9 @@
 //! 3. a pass over the digits, one-byte anchors and that list of literals
 //!    (what any match must share a line with: digits, `@`, `丁目`) picks the
 //!    lines worth a look and says which anchors each holds ([`anchor`]);
-//!    in a text of ASCII alone, where no Japanese name engine reads a line,
-//!    only the lines the gate flagged are worth one;
+//!    where the gate decides every detector, a line that holds only digits
+//!    is worth one only if the gate flagged it (or a name engine may read
+//!    it: [`DetectorSet::lines`]);
 //! 4. on such a line, only the detectors the gate flagged, anchored there
 //!    (and, where they need context, with a keyword near it or a column
 //!    header) run their own regex, from no earlier than their first match
@@ -231,9 +232,9 @@ struct ContextWords {
     /// automaton that matches nothing (the walk's step then needs no test of its own).
     words: words::Words,
     /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
-    /// keyword of, the bits of the anchors it spells, and whether it is a
-    /// name engine's label.
-    owners: Vec<(u64, u64, bool)>,
+    /// keyword of, the bits of the anchors it spells, whether it is a name
+    /// engine's label, and whether it opens a signature's contact line.
+    owners: Vec<(u64, u64, bool, bool)>,
     /// The widest `window` and `window_after` of those detectors.
     window: usize,
     window_after: usize,
@@ -252,6 +253,9 @@ struct WordIndex {
     /// Where the name engines' labels start, in order (whole words or not:
     /// a line with none needs no search for them).
     labels: Vec<usize>,
+    /// Where a contact label (`TEL`, `〒`) stands, in order (anywhere: the
+    /// signature check looks at the line's start).
+    contacts: Vec<usize>,
 }
 
 impl WordIndex {
@@ -282,12 +286,16 @@ impl KeywordWalk<'_> {
     fn matched(&mut self, state: u32, end: usize) {
         for (word, len) in self.words.words.ends(state) {
             let start = end - len;
-            let (owners, bits, label) = self.words.owners[word];
+            let (owners, bits, label, contact) = self.words.owners[word];
             if owners != 0 && is_whole_word(self.t.as_bytes(), start, end) {
                 self.index.hits.push((start, end, owners));
             }
             if label {
                 self.index.labels.push(start);
+            }
+            // Only text without columns has signatures.
+            if contact && self.table.is_none() {
+                self.index.contacts.push(start);
             }
             if bits != 0 {
                 self.anchors.push((start, bits));
@@ -334,6 +342,7 @@ impl gate::Rider for KeywordWalk<'_> {
         // longer one can start later and end earlier.
         index.hits.sort_unstable_by_key(|&(start, ..)| start);
         index.labels.sort_unstable();
+        index.contacts.sort_unstable();
         self.anchors.sort_unstable_by_key(|&(start, _)| start);
         index.regions.clear();
         // On a table every line has context, for the detectors its header
@@ -376,13 +385,14 @@ impl ContextWords {
         detectors: &[Compiled],
         anchors: &[(String, u64)],
         labels: &[&str],
+        contacts: &[&str],
     ) -> Result<ContextWords, String> {
         let mut words: Vec<String> = Vec::new();
-        let mut owners: Vec<(u64, u64, bool)> = Vec::new();
+        let mut owners: Vec<(u64, u64, bool, bool)> = Vec::new();
         let (mut window, mut window_after) = (0, 0);
         // The automaton ignores ASCII case: spellings that differ only so
         // are one pattern.
-        let mut add = |word: &str, owner: u64, anchor: u64, label: bool| match words
+        let mut add = |word: &str, owner: u64, anchor: u64, label: bool, contact: bool| match words
             .iter()
             .position(|w| w.eq_ignore_ascii_case(word))
         {
@@ -390,10 +400,11 @@ impl ContextWords {
                 owners[i].0 |= owner;
                 owners[i].1 |= anchor;
                 owners[i].2 |= label;
+                owners[i].3 |= contact;
             }
             None => {
                 words.push(word.to_string());
-                owners.push((owner, anchor, label));
+                owners.push((owner, anchor, label, contact));
             }
         };
         for (d, det) in detectors.iter().enumerate() {
@@ -403,17 +414,22 @@ impl ContextWords {
             window = window.max(det.spec.window);
             window_after = window_after.max(det.spec.window_after);
             for k in &det.spec.keywords {
-                add(k, detector_bit(d), 0, false);
+                add(k, detector_bit(d), 0, false, false);
             }
         }
         for (literal, bit) in anchors {
-            add(literal, 0, *bit, false);
+            add(literal, 0, *bit, false, false);
         }
         // The name engines' labels, so that their own search runs only on
         // lines where one starts: a customer table's rows hold none, and
         // that search read each of them a second time.
         for label in labels {
-            add(label, 0, 0, true);
+            add(label, 0, 0, true, false);
+        }
+        // The contact labels, so that a line that opens with one is read
+        // though it holds only digits (see [`Lines`]).
+        for contact in contacts {
+            add(contact, 0, 0, false, true);
         }
         // Its own automaton ([`words`]), not the `aho-corasick` crate's:
         // the index reads every byte of every text, and a case-insensitive
@@ -437,6 +453,7 @@ impl ContextWords {
     ) -> KeywordWalk<'a> {
         index.hits.clear();
         index.labels.clear();
+        index.contacts.clear();
         index.next = 0;
         anchors.clear();
         KeywordWalk { words: self, t, index, anchors, table }
@@ -918,7 +935,11 @@ impl DetectorSet {
         // The keywords' DFA and the gate's groups are each a quarter of
         // start-up.
         let (context_words, (gate, (names, floor_plans))) = join(
-            || ContextWords::new(&detectors, anchors.literals(), &label_words),
+            || {
+                let contacts =
+                    if name_detectors.is_empty() { &[][..] } else { names::CONTACT_LABELS };
+                ContextWords::new(&detectors, anchors.literals(), &label_words, contacts)
+            },
             || join(|| gate::Gate::parsed(&gated, &hirs), || join(names, floor_plans)),
         );
         let context_words = context_words.map_err(|e| err("(keywords)", e))?;
@@ -1159,7 +1180,11 @@ impl DetectorSet {
         let mut labels_from = 0;
         let mut line_starts = folded.forward();
         let mut halfwidth_kana = names::HalfwidthKana::default();
-        while let Some((line_start, line_end)) = next_line(t, pos, &mut lines, flags) {
+        let decided = matches!(lines, Lines::Decided { .. });
+        let any_anchor = self.anchors.any();
+        while let Some((line_start, line_end)) =
+            next_line(t, pos, &mut lines, flags, &words.contacts)
+        {
             // The line right after the last one is one further (on logs,
             // most lines): only a gap of skipped lines is counted.
             line += if line_start == pos && pos > 0 {
@@ -1168,9 +1193,24 @@ impl DetectorSet {
                 memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count()
             };
             counted_to = line_start;
-            // The line before, when no anchor brought it here, may be a
-            // signature's name line above this contact line.
-            if columns.is_none() && line > 0 && pos < line_start {
+            // The anchors the line holds, worked out when first asked: on
+            // code and logs most lines run no detector the gate did not
+            // rule out, and an ASCII line no Japanese name engine.
+            let mut present =
+                self.anchors.on_line(t, line_start..line_end, literals, &mut literals_from);
+            // The line before, when it holds no anchor, may be a signature's
+            // name line above this contact line (which holds one). Where
+            // only anchored lines are read, a gap says so; where lines are
+            // read otherwise, both lines are asked.
+            let after_quiet_line = if decided {
+                line > 0
+                    && names::opens_contact(&t[line_start..line_end])
+                    && present.holds(any_anchor)
+                    && !self.anchors.holds_any(t, previous_line(t, line_start), literals)
+            } else {
+                pos < line_start
+            };
+            if columns.is_none() && line > 0 && after_quiet_line {
                 self.signature_name(t, line_start, line, folded, out);
             }
             pos = line_end + 1;
@@ -1179,11 +1219,6 @@ impl DetectorSet {
             // for a header by mistake must still have its data found.
             let header_row = line == 0 && first_is_header;
             let row_columns = if header_row { None } else { columns };
-            // The anchors the line holds, worked out when first asked: on
-            // code and logs most lines run no detector the gate did not
-            // rule out, and an ASCII line no Japanese name engine.
-            let mut present =
-                self.anchors.on_line(t, line_start..line_end, literals, &mut literals_from);
             // Column-only detectors run only under active columns.
             let flagged = flags.at(line_start)
                 & if active.is_empty() { self.searching_bare } else { self.searching };
@@ -1196,7 +1231,8 @@ impl DetectorSet {
                         || !table_name_fields.is_empty()
                         || !line_text.is_ascii()
                             && (present.holds(self.japanese_names)
-                                || halfwidth_kana.on(t, line_start..line_end)))
+                                || halfwidth_kana.on(t, line_start..line_end)
+                                    && (!decided || present.holds(any_anchor))))
             });
             // Most lines of prose that hold an anchor give nothing: the
             // rest (mapping offsets to the text as read, the row's fields)
@@ -1379,14 +1415,25 @@ impl DetectorSet {
     /// and the keyword automaton has found the anchor `literals`.
     ///
     /// Every line when any line's values may be findings (`any_line`: a
-    /// header activated columns, or the text is fields). Otherwise only
-    /// those that hold an anchor, and in a text of ASCII alone only those
-    /// the gate flags: there the Japanese name engines find nothing (they
-    /// read only lines that hold other characters, and a signature's name
-    /// line is such a line), so a line no detector may match on gives
-    /// nothing. On code and logs that is nearly every line that holds a
-    /// digit (130 of the 79,000 such lines of 4 MB of code are flagged),
-    /// and reading them was a fifth of the scan of code.
+    /// header activated columns, or the text is fields). Otherwise the
+    /// lines that hold an anchor (those that can give a finding), and
+    /// where the gate decides every detector that searches, fewer:
+    /// - in a text of ASCII alone, only those the gate flags: there the
+    ///   Japanese name engines find nothing (they read only lines that hold
+    ///   other characters, and a signature's name line is such a line), so
+    ///   a line no detector may match on gives nothing. On code and logs
+    ///   that is nearly every line that holds a digit (130 of the 79,000
+    ///   such lines of 4 MB of code are flagged), and reading them was a
+    ///   fifth of the scan of code;
+    /// - in other text, the flagged lines and those that hold an anchor
+    ///   other than a digit, half-width katakana (the Japanese engine's
+    ///   reading of a line that holds only digits) or a contact label (a
+    ///   signature's contact line, whose name line above holds no anchor:
+    ///   [`names::opens_contact`]). A line that holds only digits and is
+    ///   not flagged gives nothing else: of the 48,675 lines of 4 MB of
+    ///   prose that hold an anchor, 47,022 hold only digits, and about
+    ///   1,400 are flagged. The line loop then asks each line it reads
+    ///   whether it holds an anchor before a name engine reads it.
     fn lines<'t>(
         &'t self,
         t: &'t str,
@@ -1398,6 +1445,9 @@ impl DetectorSet {
             Lines::Every
         } else if flags.decides(self.searching_bare) && t.is_ascii() {
             Lines::Flagged
+        } else if flags.decides(self.searching_bare) && self.japanese_names & anchor::DIGITS == 0 {
+            let cursor = self.anchors.cursor_without_digits(t, literals);
+            Lines::Decided { cursor, contact: 0, kana: None }
         } else {
             Lines::Anchored(self.anchors.cursor(t, literals))
         }
@@ -1688,6 +1738,18 @@ enum Lines<'a> {
     Anchored(anchor::Cursor<'a>),
     /// The lines the gate flags.
     Flagged,
+    /// In a text that holds other characters than ASCII: the flagged
+    /// lines, and the lines that hold an anchor other than a digit, half-
+    /// width katakana or a contact label ([`DetectorSet::lines`]).
+    Decided {
+        /// Over the anchors but digits.
+        cursor: anchor::Cursor<'a>,
+        /// The next contact label's entry in the keyword walk's list.
+        contact: usize,
+        /// The next half-width katakana at or after the last line read, as
+        /// far as known (`Some(None)`: none to the end).
+        kana: Option<Option<usize>>,
+    },
 }
 
 /// The next line to read at or after `from` (a line start), as its start
@@ -1697,6 +1759,7 @@ fn next_line(
     from: usize,
     lines: &mut Lines<'_>,
     flags: &gate::Flags,
+    contacts: &[usize],
 ) -> Option<(usize, usize)> {
     let bytes = t.as_bytes();
     if from >= t.len() {
@@ -1706,6 +1769,31 @@ fn next_line(
     let (start, on_line) = match lines {
         Lines::Every => (from, from),
         Lines::Flagged => flags.next_line(from).map(|start| (start, start))?,
+        Lines::Decided { cursor, contact, kana } => {
+            while contacts.get(*contact).is_some_and(|&at| at < from) {
+                *contact += 1;
+            }
+            let stale = match *kana {
+                None => true,
+                Some(Some(at)) => at < from,
+                Some(None) => false,
+            };
+            if stale {
+                let mut leads = memchr::memchr_iter(0xEF, &bytes[from..]).map(|i| from + i);
+                *kana = Some(leads.find(|&i| matches!(bytes.get(i + 1), Some(0xBD | 0xBE))));
+            }
+            let anchor =
+                [cursor.next(from), flags.next_line(from), contacts.get(*contact).copied()]
+                    .into_iter()
+                    .chain([kana.flatten()])
+                    .flatten()
+                    .min()?;
+            let end = line_end(from);
+            if anchor <= end {
+                return Some((from, end));
+            }
+            (memchr::memrchr(b'\n', &bytes[end..anchor]).map_or(end, |n| end + n) + 1, anchor)
+        }
         Lines::Anchored(cursor) => {
             let anchor = cursor.next(from)?;
             // Where most lines hold an anchor (prose), the one found is on
@@ -1719,6 +1807,13 @@ fn next_line(
         }
     };
     Some((start, line_end(on_line)))
+}
+
+/// The line before the one that starts at `line_start` (not 0), without
+/// its newline.
+fn previous_line(t: &str, line_start: usize) -> std::ops::Range<usize> {
+    let end = line_start - 1;
+    memchr::memrchr(b'\n', &t.as_bytes()[..end]).map_or(0, |n| n + 1)..end
 }
 
 /// The nearest character boundary of `t` at or after `i` (`str`'s own needs
@@ -2409,6 +2504,20 @@ mod tests {
         // alone: there only the flagged lines are read
         // ([`DetectorSet::lines`]).
         let ascii: String = text.chars().filter(char::is_ascii).collect();
+        // And mixed, as prose is: each line, then the same without its
+        // other characters, then its digits alone; and signatures, whose
+        // name line only the contact line below brings (one that holds
+        // only digits and no phone number; none under a line that holds an
+        // anchor), and half-width katakana names on lines that hold only
+        // digits.
+        let mut mixed = String::new();
+        for line in &lines {
+            let ascii: String = line.chars().filter(char::is_ascii).collect();
+            let digits: String = line.chars().filter(char::is_ascii_digit).collect();
+            mixed += &format!("{line}\n{ascii}\n{digits}\n");
+        }
+        mixed += "x = 1\n井上 健一\nTEL 12\ny 2\n中村 陽菜\n  〒 3\n\n鈴木 花子\nTel 4\n";
+        mixed += "7 ﾔﾏﾀﾞ ﾀﾛｳ 様\nﾔﾏﾀﾞ ﾀﾛｳ 8\nﾔﾏﾀﾞ ﾀﾛｳ\n山田 様\nTEL 5\n";
         let run = |set: &DetectorSet, text: &str, fields: bool| {
             let mut hits = Vec::new();
             let layout = Layout { first_is_header: false, fields };
@@ -2416,17 +2525,24 @@ mod tests {
             hits
         };
         let all = |set: &DetectorSet| {
-            (run(set, &text, false), run(set, &text, true), run(set, &ascii, false))
+            let texts = (run(set, &text, false), run(set, &text, true));
+            (texts, run(set, &ascii, false), run(set, &mixed, false))
         };
         let gated = all(&set);
-        assert!(set.gate.groups() > 0 && gated.0.len() > 100, "{}", gated.0.len());
-        assert!(gated.2.len() > 100, "{}", gated.2.len());
+        assert!(set.gate.groups() > 0 && gated.0.0.len() > 100, "{}", gated.0.0.len());
+        assert!(gated.1.len() > 100, "{}", gated.1.len());
+        // The three signatures' names.
+        let signed = |hits: &[Hit]| {
+            let at = |h: &Hit| &mixed[h.start..h.end];
+            ["井上 健一", "中村 陽菜", "鈴木 花子"].map(|n| hits.iter().any(|h| at(h) == n))
+        };
+        assert_eq!(signed(&gated.2), [true; 3]);
         set.gate = gate::Gate::new(&[]).unwrap();
         assert_eq!(gated, all(&set));
     }
 
     #[test]
-    fn a_text_of_ascii_alone_is_read_on_the_lines_the_gate_flags() {
+    fn the_gate_picks_the_lines_read_where_it_decides_every_detector() {
         let set = DetectorSet::load(&[]).unwrap();
         let read = |t: &str, any_line: bool| {
             let mut scratch = set.scratch();
@@ -2437,14 +2553,15 @@ mod tests {
                 Lines::Every => "every",
                 Lines::Anchored(_) => "anchored",
                 Lines::Flagged => "flagged",
+                Lines::Decided { .. } => "decided",
             }
         };
         let code = "    if (count > 421) { n = 96; }\n    call(\"090-1234-5678\");\n";
         assert_eq!(read(code, false), "flagged");
         assert_eq!(read(code, true), "every");
-        // Full-width digits fold to ASCII, the text read is the folded one:
-        // a kanji keeps the lines with anchors.
-        assert_eq!(read("    n = 96; // 山田様\n", false), "anchored");
+        // A text with other characters: the flagged lines and the other
+        // anchors', not the digits'.
+        assert_eq!(read("    n = 96; // 山田様\n", false), "decided");
         // A detector past the 63rd is not the gate's to decide.
         let mut catalog = Catalog::builtin().unwrap();
         let base = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();

@@ -325,8 +325,15 @@ const TITLES: &[&str] =
     &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dear", "madam", "mister"];
 
 /// Contact labels that open the line under a signature's name line.
-const CONTACT_LABELS: &[&str] =
+pub(crate) const CONTACT_LABELS: &[&str] =
     &["TEL", "Tel", "電話", "携帯", "Mobile", "Phone", "FAX", "Mail", "E-mail", "Email", "〒"];
+
+/// Whether `line` opens with a contact label: the line under a signature's
+/// name line.
+pub(crate) fn opens_contact(line: &str) -> bool {
+    let line = line.trim_start();
+    CONTACT_LABELS.iter().any(|l| line.starts_with(l))
+}
 
 /// Titles written without a full stop before a surname (`Ms Williams`); with
 /// one, and `Miss`, they are the `name-title` detector's.
@@ -875,8 +882,7 @@ impl Names {
         if text.is_empty() || text.len() > 40 {
             return None;
         }
-        let next = next.trim_start();
-        if !CONTACT_LABELS.iter().any(|l| next.starts_with(l)) {
+        if !opens_contact(next) {
             return None;
         }
         let (surname, given) = text.split_once([' ', '\u{3000}'])?;
