@@ -1736,7 +1736,7 @@ enum Lines<'a> {
     Every,
     /// The lines that hold an anchor.
     Anchored(anchor::Cursor<'a>),
-    /// The lines the gate flags.
+    /// The lines the gate flags (in a text of ASCII alone).
     Flagged,
     /// In a text that holds other characters than ASCII: the flagged
     /// lines, and the lines that hold an anchor other than a digit, half-
@@ -1766,9 +1766,13 @@ fn next_line(
         return None;
     }
     let line_end = |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(t.len(), |n| at + n);
-    let (start, on_line) = match lines {
-        Lines::Every => (from, from),
-        Lines::Flagged => flags.next_line(from).map(|start| (start, start))?,
+    let anchor = match lines {
+        Lines::Every => return Some((from, line_end(from))),
+        Lines::Flagged => {
+            let start = flags.next_line(from)?;
+            return Some((start, line_end(start)));
+        }
+        Lines::Anchored(cursor) => cursor.next(from)?,
         Lines::Decided { cursor, contact, kana } => {
             while contacts.get(*contact).is_some_and(|&at| at < from) {
                 *contact += 1;
@@ -1782,31 +1786,22 @@ fn next_line(
                 let mut leads = memchr::memchr_iter(0xEF, &bytes[from..]).map(|i| from + i);
                 *kana = Some(leads.find(|&i| matches!(bytes.get(i + 1), Some(0xBD | 0xBE))));
             }
-            let anchor =
-                [cursor.next(from), flags.next_line(from), contacts.get(*contact).copied()]
-                    .into_iter()
-                    .chain([kana.flatten()])
-                    .flatten()
-                    .min()?;
-            let end = line_end(from);
-            if anchor <= end {
-                return Some((from, end));
-            }
-            (memchr::memrchr(b'\n', &bytes[end..anchor]).map_or(end, |n| end + n) + 1, anchor)
-        }
-        Lines::Anchored(cursor) => {
-            let anchor = cursor.next(from)?;
-            // Where most lines hold an anchor (prose), the one found is on
-            // the line at `from`: one search for its end, and none back
-            // from the anchor for its start.
-            let end = line_end(from);
-            if anchor <= end {
-                return Some((from, end));
-            }
-            (memchr::memrchr(b'\n', &bytes[end..anchor]).map_or(end, |n| end + n) + 1, anchor)
+            let next = [cursor.next(from), flags.next_line(from)];
+            next.into_iter()
+                .chain([contacts.get(*contact).copied(), kana.flatten()])
+                .flatten()
+                .min()?
         }
     };
-    Some((start, line_end(on_line)))
+    // Where most lines hold an anchor (prose), the one found is on the line
+    // at `from`: one search for its end, and none back from the anchor for
+    // its start.
+    let end = line_end(from);
+    if anchor <= end {
+        return Some((from, end));
+    }
+    let start = memchr::memrchr(b'\n', &bytes[end..anchor]).map_or(end, |n| end + n) + 1;
+    Some((start, line_end(anchor)))
 }
 
 /// The line before the one that starts at `line_start` (not 0), without
