@@ -1447,7 +1447,7 @@ impl DetectorSet {
             Lines::Flagged
         } else if flags.decides(self.searching_bare) && self.japanese_names & anchor::DIGITS == 0 {
             let cursor = self.anchors.cursor_without_digits(t, literals);
-            Lines::Decided { cursor, contact: 0, kana: None }
+            Lines::Decided { cursor, contact: 0, kana: names::HalfwidthKana::default() }
         } else {
             Lines::Anchored(self.anchors.cursor(t, literals))
         }
@@ -1541,10 +1541,9 @@ impl DetectorSet {
         out: &mut Vec<Hit>,
     ) {
         let Some(names) = &self.names else { return };
-        let prev_start =
-            memchr::memrchr(b'\n', &t.as_bytes()[..line_start - 1]).map_or(0, |n| n + 1);
-        if let Some(h) = names.signature(&t[prev_start..line_start - 1], &t[line_start..]) {
-            out.extend(self.name_hit(&h, line - 1, prev_start, None, folded));
+        let previous = previous_line(t, line_start);
+        if let Some(h) = names.signature(&t[previous.clone()], &t[line_start..]) {
+            out.extend(self.name_hit(&h, line - 1, previous.start, None, folded));
         }
     }
 
@@ -1746,9 +1745,8 @@ enum Lines<'a> {
         cursor: anchor::Cursor<'a>,
         /// The next contact label's entry in the keyword walk's list.
         contact: usize,
-        /// The next half-width katakana at or after the last line read, as
-        /// far as known (`Some(None)`: none to the end).
-        kana: Option<Option<usize>>,
+        /// Where half-width katakana stands.
+        kana: names::HalfwidthKana,
     },
 }
 
@@ -1777,18 +1775,9 @@ fn next_line(
             while contacts.get(*contact).is_some_and(|&at| at < from) {
                 *contact += 1;
             }
-            let stale = match *kana {
-                None => true,
-                Some(Some(at)) => at < from,
-                Some(None) => false,
-            };
-            if stale {
-                let mut leads = memchr::memchr_iter(0xEF, &bytes[from..]).map(|i| from + i);
-                *kana = Some(leads.find(|&i| matches!(bytes.get(i + 1), Some(0xBD | 0xBE))));
-            }
             let next = [cursor.next(from), flags.next_line(from)];
             next.into_iter()
-                .chain([contacts.get(*contact).copied(), kana.flatten()])
+                .chain([contacts.get(*contact).copied(), kana.next_from(t, from)])
                 .flatten()
                 .min()?
         }

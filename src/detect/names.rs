@@ -1100,12 +1100,18 @@ impl HalfwidthKana {
     /// Whether `t[line]` holds half-width katakana. Calls must come with
     /// `line.start` not decreasing.
     pub fn on(&mut self, t: &str, line: std::ops::Range<usize>) -> bool {
+        self.next_from(t, line.start).is_some_and(|at| at < line.end)
+    }
+
+    /// Where the first half-width katakana at or after `from` starts.
+    /// Calls must come with `from` not decreasing.
+    pub fn next_from(&mut self, t: &str, from: usize) -> Option<usize> {
         let b = t.as_bytes();
-        if self.next.is_none_or(|next| next.is_some_and(|at| at < line.start)) {
-            let mut leads = memchr::memchr_iter(0xEF, &b[line.start..]).map(|i| line.start + i);
+        if self.next.is_none_or(|next| next.is_some_and(|at| at < from)) {
+            let mut leads = memchr::memchr_iter(0xEF, &b[from..]).map(|i| from + i);
             self.next = Some(leads.find(|&i| matches!(b.get(i + 1), Some(0xBD | 0xBE))));
         }
-        self.next.flatten().is_some_and(|at| at < line.end)
+        self.next.flatten()
     }
 }
 
