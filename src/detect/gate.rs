@@ -1346,6 +1346,22 @@ mod tests {
         patterns.map(|p| (p, syntax::parse_with(p, &crate::detect::syntax()).unwrap())).collect()
     }
 
+    /// A DFA of `regexes` with the smallest cache, cleared on nearly every
+    /// new state; past `clears` clears (if any) its search gives up.
+    fn cramped(regexes: &[&str], clears: Option<usize>) -> DFA {
+        DFA::builder()
+            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(0)
+                    .skip_cache_capacity_check(true)
+                    .minimum_cache_clear_count(clears),
+            )
+            .build_many(regexes)
+            .unwrap()
+    }
+
     /// [`build`] of patterns not parsed yet.
     fn built(patterns: &[(u64, &str)]) -> DFA {
         let owned = parse_each(patterns.iter().map(|&(_, p)| p));
@@ -1528,19 +1544,7 @@ mod tests {
         // Match states read before a clear must not be taken for the states
         // that get their ids after it.
         let patterns = [(1, "([0-9]{3}-[0-9]{4})"), (2, "(0[0-9]{9,10})"), (4, "x([0-9]+)")];
-        let regexes = patterns.map(|(_, p)| p);
-        let dfa = DFA::builder()
-            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
-            .configure(
-                DFA::config()
-                    .match_kind(MatchKind::All)
-                    .cache_capacity(0)
-                    .skip_cache_capacity_check(true)
-                    .minimum_cache_clear_count(None),
-            )
-            .build_many(&regexes)
-            .unwrap();
-        let group = Group::new(&patterns, dfa);
+        let group = Group::new(&patterns, cramped(&patterns.map(|(_, p)| p), None));
         let t = sample();
         let mut expected = ends_by_lines(&group, t, std::slice::from_ref(&(0..t.len())));
         expected.sort_unstable();
@@ -1561,17 +1565,7 @@ mod tests {
         // byte once.
         let sets: [&[(u64, &str)]; 3] =
             [&[(1, "([0-9]{3}-[0-9]{4})")], &[(2, "(0[0-9]{9,10})")], &[(4, "x([0-9]+)")]];
-        let quitting = DFA::builder()
-            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
-            .configure(
-                DFA::config()
-                    .match_kind(MatchKind::All)
-                    .cache_capacity(0)
-                    .skip_cache_capacity_check(true)
-                    .minimum_cache_clear_count(Some(0)),
-            )
-            .build(sets[1][0].1)
-            .unwrap();
+        let quitting = cramped(&[sets[1][0].1], Some(0));
         let groups = [
             Group::new(sets[0], built(sets[0])),
             Group::new(sets[1], quitting),
