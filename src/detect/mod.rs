@@ -335,6 +335,11 @@ impl gate::Rider for KeywordWalk<'_> {
         self.matched(state, at + 1);
     }
 
+    /// On a table, those its header names.
+    fn everywhere(&self) -> u64 {
+        self.table.unwrap_or(0)
+    }
+
     fn context(&mut self) -> &[gate::Region] {
         let (t, index, window, window_after) =
             (self.t, &mut *self.index, self.words.window, self.words.window_after);
