@@ -1639,8 +1639,9 @@ mod tests {
             std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
         // One group alone, and up to five side by side.
-        let whole = [0..t.len()];
-        for (n, ranges) in (1..=5).flat_map(|n| [(n, &whole[..]), (n, &parts[..])]) {
+        let whole = 0..t.len();
+        let whole = std::slice::from_ref(&whole);
+        for (n, ranges) in (1..=5).flat_map(|n| [(n, whole), (n, &parts[..])]) {
             let groups = &all[..n];
             let regions: Vec<Region> =
                 ranges.iter().map(|r| Region { lines: r.clone(), detectors: !0 }).collect();
