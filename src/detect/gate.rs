@@ -51,8 +51,13 @@
 //! alone reads 470–570 MB/s, each step waiting on the table load of the
 //! step before, which is about ripgrep's speed over the same text; the
 //! two groups that read all of it and the keyword rider, in one loop, read
-//! 300–480 MB/s, their loads overlapped and the loop's 37 instructions a
-//! byte the limit. Measured and dropped: those two groups as one DFA (3 MB
+//! 300–480 MB/s, their loads overlapped. The loop runs at the pace of its
+//! longest chain of dependent operations, about six cycles a byte: a
+//! DFA's step is an add and a load, the rider's an `or` and a load (with
+//! a mask besides, the rider's chain was the longest, and logs, code and
+//! prose took 5–10% longer: [`super::words`]). Taking two bytes a step,
+//! to test the six states at once, ran 3.5% fewer instructions on logs in
+//! the same time. Measured and dropped: those two groups as one DFA (3 MB
 //! of states on logs, and a quarter slower there), table loads without
 //! bounds checks (5–8% faster: not worth `unsafe`), Hyperscan 5.4 over
 //! the same patterns (100–170 MB/s, the two longest address patterns
