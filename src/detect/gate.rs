@@ -649,24 +649,23 @@ fn walk(
             walkers.iter_mut().filter(|w| w.group.mask & detectors != 0).collect();
         let input = Input::new(t).range(range.clone());
         active.iter_mut().for_each(|w| w.start(&input));
-        if let [a, b, c] = &mut active[..] {
-            walk_many([a, b, c], bytes, range.clone(), ends, &mut riding);
-        } else if let [a, b, c, d] = &mut active[..] {
-            walk_many([a, b, c, d], bytes, range.clone(), ends, &mut riding);
-        } else if let [a, b, c, d, e] = &mut active[..] {
-            walk_many([a, b, c, d, e], bytes, range.clone(), ends, &mut riding);
-        } else {
-            let mut pairs = active.chunks_mut(2);
-            match pairs.next() {
-                Some([a, b]) => walk_pair(a, b, bytes, range.clone(), ends, &mut riding),
-                Some([a]) => walk_one(a, bytes, range.clone(), ends, &mut riding),
-                _ => ride(&mut riding, bytes, range.clone()),
-            }
-            for pair in pairs {
-                match pair {
-                    [a, b] => walk_pair(a, b, bytes, range.clone(), ends, &mut idle),
-                    [a] => walk_one(a, bytes, range.clone(), ends, &mut idle),
-                    _ => unreachable!("chunks of two"),
+        match &mut active[..] {
+            [] => ride(&mut riding, bytes, range.clone()),
+            [a] => walk_many([a], bytes, range.clone(), ends, &mut riding),
+            [a, b] => walk_many([a, b], bytes, range.clone(), ends, &mut riding),
+            [a, b, c] => walk_many([a, b, c], bytes, range.clone(), ends, &mut riding),
+            [a, b, c, d] => walk_many([a, b, c, d], bytes, range.clone(), ends, &mut riding),
+            [a, b, c, d, e] => walk_many([a, b, c, d, e], bytes, range.clone(), ends, &mut riding),
+            // More groups than one loop holds (a user's patterns): in pairs,
+            // the rider with the first.
+            [a, b, rest @ ..] => {
+                walk_many([a, b], bytes, range.clone(), ends, &mut riding);
+                for pair in rest.chunks_mut(2) {
+                    match pair {
+                        [a, b] => walk_many([a, b], bytes, range.clone(), ends, &mut idle),
+                        [a] => walk_many([a], bytes, range.clone(), ends, &mut idle),
+                        _ => unreachable!("chunks of two"),
+                    }
                 }
             }
         }
@@ -675,87 +674,21 @@ fn walk(
     walkers.iter().filter(|w| w.status == Status::GaveUp).fold(0, |m, w| m | w.group.mask)
 }
 
-/// Walks `a` and `b` over `range` of `bytes` side by side. Most steps go
-/// from an untagged state to an untagged state: those run in a tight loop,
-/// one table load per group and byte; a step to or from any other state (a
-/// match, one not computed yet, a dead end) is taken by [`Walker::step`].
-/// The rider in `riding` reads every byte of the range once, whatever the
-/// groups do, its state kept in a local through the tight loop.
-fn walk_pair(
-    a: &mut Walker<'_>,
-    b: &mut Walker<'_>,
-    bytes: &[u8],
-    range: Range<usize>,
-    ends: &mut Vec<Ends>,
-    riding: &mut Riding<'_, impl Rider>,
-) {
-    let mut at = range.start;
-    while at < range.end {
-        match (a.status == Status::Walking, b.status == Status::Walking) {
-            (true, true) => {}
-            (true, false) => return walk_one(a, bytes, at..range.end, ends, riding),
-            (false, true) => return walk_one(b, bytes, at..range.end, ends, riding),
-            (false, false) => return ride(riding, bytes, at..range.end),
-        }
-        if !a.sid.is_tagged() && !b.sid.is_tagged() {
-            let (sa, sb, sr, read) = pair_untagged(
-                [(&a.group.dfa, &*a.cache, a.sid), (&b.group.dfa, &*b.cache, b.sid)],
-                &*riding.rider,
-                riding.state,
-                &bytes[at..range.end],
-            );
-            (a.sid, b.sid, riding.state, at) = (sa, sb, sr, at + read);
-            if at == range.end {
-                return;
-            }
-        }
-        let byte = bytes[at];
-        a.step(bytes, at, byte, ends);
-        b.step(bytes, at, byte, ends);
-        riding.step(at, byte);
-        at += 1;
-    }
-}
-
-/// [`walk_pair`]'s tight loop: two groups and the rider over `text` while
-/// every step goes from an untagged state to an untagged state. Returns
-/// their states and how many bytes were read.
+/// Walks one to five groups over `range` of `bytes` side by side. Most
+/// steps go from an untagged state to an untagged state: those run in a
+/// tight loop ([`untagged`]), one table load per group and byte; a step to
+/// or from any other state (a match, one not computed yet, a dead end) is
+/// taken by [`Walker::step`]. The rider in `riding` reads every byte of the
+/// range once, whatever the groups do.
 ///
-/// Out of line, so that its registers are its own: inlined into the gate's
-/// walk, two of the three states went through the stack at every byte,
-/// and logs, code and prose took 2% longer. The rest of the text is a
-/// slice iterator (a pointer and an end), not the text and an index and a
-/// count, for the same reason.
-#[inline(never)]
-fn pair_untagged<R: Rider>(
-    [(da, ca, mut sa), (db, cb, mut sb)]: [(&DFA, &Cache, LazyStateID); 2],
-    rider: &R,
-    mut sr: R::State,
-    text: &[u8],
-) -> (LazyStateID, LazyStateID, R::State, usize) {
-    let mut rest = text.iter();
-    while let Some(&byte) = rest.as_slice().first() {
-        let (na, nb) = (da.next_state_untagged(ca, sa, byte), db.next_state_untagged(cb, sb, byte));
-        let nr = rider.next(sr, byte);
-        if na.is_tagged() || nb.is_tagged() || rider.is_special(nr) {
-            break;
-        }
-        (sa, sb, sr) = (na, nb, nr);
-        rest.next();
-    }
-    (sa, sb, sr, text.len() - rest.len())
-}
-
-/// Walks three to five groups over `range` of `bytes` side by side, as
-/// [`walk_pair`] does two. On a table whose header names the columns of
-/// the detectors that need context, those detectors' groups read every row
-/// in the same loop as the two that read all of it (see [`Gate::flag`]):
-/// each step waits on a table load, and one loop overlaps the loads of
-/// all of them, where two loops over the rows (the two groups and the
-/// rider, then three groups) waited twice: a customer table's scan took
-/// 2% less time, though 2% more instructions (a match state of any group
-/// takes all of them through the full step). On logs, code and prose,
-/// where the groups that need context read a few lines, the same.
+/// Each step waits on a table load, and one loop overlaps the loads of all
+/// its groups. On a table whose header names the columns of the detectors
+/// that need context, those detectors' groups read every row in the same
+/// loop as the two that read all of it (see [`Gate::flag`]), where two
+/// loops over the rows (the two groups and the rider, then three groups)
+/// waited twice: a customer table's scan took 2% less time, though 2% more
+/// instructions (a match state of any group takes all of them through the
+/// full step).
 fn walk_many<const N: usize>(
     mut walkers: [&mut Walker<'_>; N],
     bytes: &[u8],
@@ -767,38 +700,23 @@ fn walk_many<const N: usize>(
     while at < range.end {
         // Once one stops (rarely: a dead state, a cache that gave up), the
         // others read the rest one after the other, the rider with the
-        // first. Not in pairs: a second caller of `walk_pair` kept it from
-        // being inlined into the walk of logs and code (2% more
-        // instructions there).
+        // first.
         if walkers.iter().any(|w| w.status != Status::Walking) {
             let mut walking = walkers.into_iter().filter(|w| w.status == Status::Walking);
             let Some(first) = walking.next() else { return ride(riding, bytes, at..range.end) };
-            walk_one(first, bytes, at..range.end, ends, riding);
+            walk_many([first], bytes, at..range.end, ends, riding);
             let mut idle = Riding { rider: &mut Idle, state: () };
-            walking.for_each(|w| walk_one(w, bytes, at..range.end, ends, &mut idle));
+            walking.for_each(|w| walk_many([w], bytes, at..range.end, ends, &mut idle));
             return;
         }
         if walkers.iter().all(|w| !w.sid.is_tagged()) {
-            let dfas: [&DFA; N] = std::array::from_fn(|i| &walkers[i].group.dfa);
-            let caches: [&Cache; N] = std::array::from_fn(|i| &*walkers[i].cache);
-            let (mut states, mut sr): ([LazyStateID; N], _) =
-                (std::array::from_fn(|i| walkers[i].sid), riding.state);
-            let rider = &*riding.rider;
+            let dfas: [(&DFA, &Cache); N] =
+                std::array::from_fn(|i| (&walkers[i].group.dfa, &*walkers[i].cache));
+            let states: [LazyStateID; N] = std::array::from_fn(|i| walkers[i].sid);
             let text = &bytes[at..range.end];
-            let mut rest = text.iter();
-            while let Some(&byte) = rest.as_slice().first() {
-                let next: [LazyStateID; N] = std::array::from_fn(|i| {
-                    dfas[i].next_state_untagged(caches[i], states[i], byte)
-                });
-                let nr = rider.next(sr, byte);
-                if next.iter().any(LazyStateID::is_tagged) || rider.is_special(nr) {
-                    break;
-                }
-                (states, sr) = (next, nr);
-                rest.next();
-            }
+            let (states, sr, read) = untagged(dfas, states, &*riding.rider, riding.state, text);
             walkers.iter_mut().zip(states).for_each(|(w, sid)| w.sid = sid);
-            (riding.state, at) = (sr, at + text.len() - rest.len());
+            (riding.state, at) = (sr, at + read);
             if at == range.end {
                 return;
             }
@@ -810,41 +728,38 @@ fn walk_many<const N: usize>(
     }
 }
 
-/// Walks `a` alone over `range` of `bytes`, as [`walk_pair`] does two.
-fn walk_one(
-    a: &mut Walker<'_>,
-    bytes: &[u8],
-    range: Range<usize>,
-    ends: &mut Vec<Ends>,
-    riding: &mut Riding<'_, impl Rider>,
-) {
-    let mut at = range.start;
-    while at < range.end && a.status == Status::Walking {
-        if !a.sid.is_tagged() {
-            let (dfa, cache) = (&a.group.dfa, &*a.cache);
-            let (mut sid, mut sr) = (a.sid, riding.state);
-            let rider = &*riding.rider;
-            let text = &bytes[at..range.end];
-            let mut rest = text.iter();
-            while let Some(&byte) = rest.as_slice().first() {
-                let next = dfa.next_state_untagged(cache, sid, byte);
-                let nr = rider.next(sr, byte);
-                if next.is_tagged() || rider.is_special(nr) {
-                    break;
-                }
-                (sid, sr) = (next, nr);
-                rest.next();
-            }
-            (a.sid, riding.state, at) = (sid, sr, at + text.len() - rest.len());
-            if at == range.end {
-                return;
-            }
+/// [`walk_many`]'s tight loop: the groups' DFAs (with their caches) and the
+/// rider over `text` from `states` and `sr`, while every step goes from an
+/// untagged state to an untagged state. Returns their states and how many
+/// bytes were read.
+///
+/// Out of line, so that its registers are its own: inlined into the gate's
+/// walk, two of the pair's and the rider's three states went through the
+/// stack at every byte, and logs, code and prose took 2% longer. The rest
+/// of the text is a slice iterator (a pointer and an end), not the text
+/// and an index and a count, for the same reason.
+#[inline(never)]
+fn untagged<const N: usize, R: Rider>(
+    dfas: [(&DFA, &Cache); N],
+    mut states: [LazyStateID; N],
+    rider: &R,
+    mut sr: R::State,
+    text: &[u8],
+) -> ([LazyStateID; N], R::State, usize) {
+    let mut rest = text.iter();
+    while let Some(&byte) = rest.as_slice().first() {
+        let next: [LazyStateID; N] = std::array::from_fn(|i| {
+            let (dfa, cache) = dfas[i];
+            dfa.next_state_untagged(cache, states[i], byte)
+        });
+        let nr = rider.next(sr, byte);
+        if next.iter().any(LazyStateID::is_tagged) || rider.is_special(nr) {
+            break;
         }
-        a.step(bytes, at, bytes[at], ends);
-        riding.step(at, bytes[at]);
-        at += 1;
+        (states, sr) = (next, nr);
+        rest.next();
     }
-    ride(riding, bytes, at..range.end);
+    (states, sr, text.len() - rest.len())
 }
 
 /// What reads a text in the same loop as the gate's groups that read all of
