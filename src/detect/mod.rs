@@ -103,6 +103,12 @@ struct Compiled {
     column_only: bool,
     /// Bits of the anchors this detector needs on a line.
     anchor_mask: u64,
+    /// An earlier detector has its category: a hit of that one may
+    /// outrank every hit this one can make on a line, and its search there
+    /// wait ([`DetectorSet::outranking`]).
+    rivalled: bool,
+    /// The most confident hit it can make (in context or not).
+    best: Confidence,
 }
 
 /// A detector's regex, compiled when first needed: most built-in detectors
@@ -589,6 +595,7 @@ pub struct Scratch {
     field_starts: Vec<usize>,
     value_spans: LineSpans,
     overlaps: Overlaps,
+    deferred: Deferred,
     test_data: testdata::Scratch,
 }
 
@@ -883,7 +890,15 @@ impl DetectorSet {
                 negative_keywords,
                 column_only,
                 anchor_mask: 0,
+                rivalled: false,
+                best: Confidence::Low,
             });
+        }
+        for i in 0..detectors.len() {
+            let spec = &detectors[i].spec;
+            detectors[i].best = spec.confidence(true).max(spec.confidence(false));
+            detectors[i].rivalled =
+                detectors[..i].iter().any(|d| d.spec.category == detectors[i].spec.category);
         }
         let lists: Vec<&[String]> = detectors
             .iter()
@@ -1095,6 +1110,7 @@ impl DetectorSet {
             field_starts: Vec::new(),
             value_spans: LineSpans::default(),
             overlaps: Overlaps::default(),
+            deferred: Deferred::default(),
             test_data: testdata::Scratch::default(),
         }
     }
@@ -1167,6 +1183,7 @@ impl DetectorSet {
             field_starts,
             value_spans,
             overlaps,
+            deferred,
             test_data: _,
         } = scratch;
         folded.fold(text);
@@ -1256,13 +1273,43 @@ impl DetectorSet {
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
             value_spans.ready = false;
+            // A hit of detector `d` from its folded byte range.
+            let hit = |d: usize, start: usize, end: usize, field, confidence| Hit {
+                detector: d,
+                line,
+                line_start: orig_line_start,
+                start: folded.original_offset(start),
+                end: folded.original_offset(end),
+                field,
+                confidence,
+            };
+            // Detector `d`'s search of `range` (the line, or a cell of it),
+            // from `from` to `to`, its hits onto `hits`.
+            let search = |d: usize,
+                          range: std::ops::Range<usize>,
+                          (from, to): (usize, usize),
+                          matchers: &mut [Option<(meta::Cache, Captures)>],
+                          hits: &mut Vec<Hit>| {
+                let Some(pattern) = &self.detectors[d].regex else { return };
+                let matcher = matchers[d].get_or_insert_with(|| pattern.matcher());
+                let candidate = Line {
+                    text: t,
+                    range,
+                    from: floor_char_boundary(t, from),
+                    to: ceil_char_boundary(t, to),
+                    columns: row_columns,
+                    field_of: &field_of,
+                };
+                self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
+                    hits.push(hit(d, start, end, field, confidence));
+                });
+            };
             // Only the detectors the gate lets through (column-only ones have
             // no gate: their bits are always set): a line visits a few, not
             // every detector.
             for d in detectors_in(flagged, self.detectors.len()) {
                 let det = &self.detectors[d];
                 let Some(pattern) = &det.regex else { continue };
-                let matcher = &mut matchers[d];
                 let runs = if det.column_only {
                     !header_row && active.contains(&d)
                 } else {
@@ -1277,7 +1324,6 @@ impl DetectorSet {
                 if !runs {
                     continue;
                 }
-                let matcher = matcher.get_or_insert_with(|| pattern.matcher());
                 // No match starts before the first one to end, less the
                 // longest match the pattern can make, nor, for a match of
                 // each alternative, before a byte it cannot hold that comes
@@ -1292,30 +1338,8 @@ impl DetectorSet {
                     det.starts.bound(bytes, reach, first)
                 });
                 let to = ends.map_or(line_end, |(_, last)| last.min(line_end));
-                // A hit of this detector from its folded byte range.
-                let hit = |start: usize, end: usize, field, confidence| Hit {
-                    detector: d,
-                    line,
-                    line_start: orig_line_start,
-                    start: folded.original_offset(start),
-                    end: folded.original_offset(end),
-                    field,
-                    confidence,
-                };
-                let mut run = |range: std::ops::Range<usize>, from: usize, to: usize| {
-                    let candidate = Line {
-                        text: t,
-                        range,
-                        from: floor_char_boundary(t, from),
-                        to: ceil_char_boundary(t, to),
-                        columns: row_columns,
-                        field_of: &field_of,
-                    };
-                    self.detect_in_line(d, &candidate, matcher, |start, end, field, confidence| {
-                        line_hits.push(hit(start, end, field, confidence));
-                    });
-                };
                 if det.spec.joined {
+                    let matcher = matchers[d].get_or_insert_with(|| pattern.matcher());
                     if let Some(r) = row.as_ref() {
                         let line_text = &t[line_start..line_end];
                         let spans =
@@ -1331,7 +1355,7 @@ impl DetectorSet {
                         for record in parts.chunk_by(|a, b| a.0 < b.0) {
                             if let Some((start, end, field)) = self.joined(d, t, record, matcher) {
                                 let confidence = det.spec.confidence(true);
-                                line_hits.push(hit(start, end, Some(field), confidence));
+                                line_hits.push(hit(d, start, end, Some(field), confidence));
                             }
                         }
                     }
@@ -1348,15 +1372,25 @@ impl DetectorSet {
                             value_spans.of(r, line_text, line_start, orig_line_start, folded);
                         for (f, span) in spans.iter() {
                             if row_columns.is_some_and(|c| c.hints(*f, d)) {
-                                run(
-                                    line_start + span.start..line_start + span.end,
-                                    line_start + span.start,
-                                    line_start + span.end,
-                                );
+                                let cell = line_start + span.start..line_start + span.end;
+                                let bounds = (cell.start, cell.end);
+                                search(d, cell, bounds, matchers, line_hits);
                             }
                         }
                     }
-                    None => run(line_start..line_end, from, to),
+                    None => {
+                        // Where its hits can lie, in the original text.
+                        let span = folded.original_offset(floor_char_boundary(t, from))
+                            ..folded.original_offset(ceil_char_boundary(t, to));
+                        let by =
+                            if det.rivalled { self.outranking(line_hits, d, span) } else { None };
+                        match by {
+                            Some(by) => deferred.put_off(d, (from, to), by),
+                            None => {
+                                search(d, line_start..line_end, (from, to), matchers, line_hits)
+                            }
+                        }
+                    }
                 }
             }
             if let Some(names) = names {
@@ -1396,8 +1430,25 @@ impl DetectorSet {
                     push(line_hits, h.form, h.range.start, h.range.end, field, h.confidence);
                 }
             }
-            resolve_overlaps(line_hits, overlaps, |d| self.detectors[d].spec.category);
-            drop_nested(line_hits, overlaps, |d| self.detectors[d].spec.category);
+            let category = |d: usize| self.detectors[d].spec.category;
+            if deferred.searches.is_empty() {
+                resolve_overlaps(line_hits, overlaps, category);
+            } else {
+                // The searches put off are needed only where a hit that
+                // outranked them did not stay: then the line is resolved
+                // again with their hits.
+                deferred.hits.clone_from(line_hits);
+                resolve_overlaps(line_hits, overlaps, category);
+                if !deferred.outranked(line_hits) {
+                    std::mem::swap(line_hits, &mut deferred.hits);
+                    for &(d, bounds, _) in &deferred.searches {
+                        search(d, line_start..line_end, bounds, matchers, line_hits);
+                    }
+                    resolve_overlaps(line_hits, overlaps, category);
+                }
+                deferred.searches.clear();
+            }
+            drop_nested(line_hits, overlaps, category);
             out.append(line_hits);
         }
         if let Some(names) = &self.names {
@@ -1605,6 +1656,30 @@ impl DetectorSet {
         }
         let to_t = |p: usize, i: usize| at[p].2.start + (i - at[p].0);
         Some((to_t(first, value.start), to_t(last, value.end), at[first].1))
+    }
+
+    /// A hit among a line's `hits` so far (of detectors before `d`) that
+    /// outranks every hit detector `d` can make within `span` (of the
+    /// original text): as its detector comes first, a hit of the same
+    /// category at least as confident as `d` can be, that covers the span,
+    /// wins over each of them where overlaps are resolved
+    /// ([`resolve_overlaps`]). If that hit stays there, theirs would not,
+    /// nor change what else stays (they lie within it, and would come
+    /// after it), so `d` need not search the line: on a customer table the
+    /// city-first address pattern read every address again, and the loose
+    /// labelled phone pattern every phone number, to be outranked each
+    /// time by the full address and the Japanese phone number.
+    fn outranking(&self, hits: &[Hit], d: usize, span: std::ops::Range<usize>) -> Option<HitAt> {
+        let det = &self.detectors[d];
+        hits.iter()
+            .find(|a| {
+                a.detector < d
+                    && a.start <= span.start
+                    && span.end <= a.end
+                    && a.confidence >= det.best
+                    && self.detectors[a.detector].spec.category == det.spec.category
+            })
+            .map(|a| (a.detector, a.start, a.end))
     }
 
     /// Runs detector `d` over a candidate line and reports each accepted
@@ -1946,6 +2021,34 @@ struct Overlaps {
     spans: Vec<(usize, usize)>,
 }
 
+/// A hit by its detector, start and end.
+type HitAt = (usize, usize, usize);
+
+/// The searches of a line put off because a hit already found there
+/// outranks all they could find ([`DetectorSet::outranking`]): each one's
+/// detector, bounds, and the outranking hit (detector, start, end). And the
+/// line's hits as they were before they were resolved.
+#[derive(Debug, Default)]
+struct Deferred {
+    searches: Vec<(usize, (usize, usize), HitAt)>,
+    hits: Vec<Hit>,
+}
+
+impl Deferred {
+    fn put_off(&mut self, d: usize, bounds: (usize, usize), by: HitAt) {
+        self.searches.push((d, bounds, by));
+    }
+
+    /// Whether every hit that outranked a search put off is among the
+    /// line's `resolved` hits: then so would it be with that search's hits,
+    /// and they would not.
+    fn outranked(&self, resolved: &[Hit]) -> bool {
+        self.searches
+            .iter()
+            .all(|&(.., by)| resolved.iter().any(|h| (h.detector, h.start, h.end) == by))
+    }
+}
+
 /// The guard rule: what may not touch the value on either side.
 fn guard_ok(guard: Guard, line: &str, start: usize, end: usize) -> bool {
     let before = &line[..start];
@@ -2131,6 +2234,127 @@ mod tests {
             (0..20_000).map(|i| hit(0, i * 20, i * 20 + 13, Confidence::High)).collect();
         resolve_overlaps(&mut many, &mut Overlaps::default(), category);
         assert_eq!(many.len(), 20_000);
+    }
+
+    /// The hits of `set` on `text` (a table when `header`), and which
+    /// detectors searched it.
+    fn hits_and_searches(set: &DetectorSet, text: &str, header: bool) -> (Vec<Hit>, Vec<bool>) {
+        let columns = header
+            .then(|| set.columns(Header::sniff(std::path::Path::new("t.csv"), text).unwrap()));
+        let layout = Layout { first_is_header: header, fields: false };
+        let (mut scratch, mut hits) = (set.scratch(), Vec::new());
+        set.detect(text, columns.as_ref(), layout, &mut scratch, &mut hits);
+        (hits, scratch.matchers.iter().map(Option::is_some).collect())
+    }
+
+    #[test]
+    fn a_search_outranked_by_a_hit_that_stays_is_not_made() {
+        let mut set = DetectorSet::load(&[]).unwrap();
+        let index = |set: &DetectorSet, id: &str| (0..set.len()).find(|&d| &**set.id(d) == id);
+        let (city, labelled) =
+            (index(&set, "jp.address-city").unwrap(), index(&set, "phone-labelled").unwrap());
+        // The city-first pattern can take the label before the address
+        // (`住所：…`), which the full one does not: it searches that line.
+        let prose = "住所：東京都港区六本木6-10-1\n電話：090-1234-5678\n";
+        let table = "id,name,phone,address\n\
+                     1,山田 太郎,03-9702-9084,東京都港区六本木6-10-1\n\
+                     2,佐藤 花子,080-0412-5332,大阪府大阪市北区梅田三丁目1番3号\n";
+        let found = |set: &DetectorSet, text: &str, header: bool| {
+            let (hits, searched) = hits_and_searches(set, text, header);
+            let hits: Vec<(String, String)> = hits
+                .iter()
+                .map(|h| (set.id(h.detector).to_string(), text[h.start..h.end].to_string()))
+                .collect();
+            (hits, [searched[city], searched[labelled]])
+        };
+        let (prose_hits, prose_searched) = found(&set, prose, false);
+        assert_eq!(
+            prose_hits,
+            [
+                ("jp.address".into(), "東京都港区六本木6-10-1".into()),
+                ("jp.phone".into(), "090-1234-5678".into())
+            ]
+        );
+        let (table_hits, table_searched) = found(&set, table, true);
+        let ids: Vec<&str> = table_hits.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["jp.name-kanji", "jp.phone", "jp.address"].repeat(2));
+        assert_eq!((prose_searched, table_searched), ([true, false], [false; 2]));
+        // Where each search is made, both patterns read the lines (and the
+        // rows), and find the same.
+        set.detectors.iter_mut().for_each(|d| d.rivalled = false);
+        assert_eq!(found(&set, prose, false), (prose_hits, [true; 2]));
+        assert_eq!(found(&set, table, true), (table_hits, [true; 2]));
+    }
+
+    #[test]
+    fn a_search_outranked_by_a_hit_that_does_not_stay_is_made() {
+        // Patterns of one confidence, in this order: `K` and six digits,
+        // a value of another category, two digits from a 5, and a longer
+        // value that overlaps the first one's but not the third one's. The
+        // third one's search waits on the first one's hit, which the last
+        // one's outranks: then it is made, and its hit stays. A hit of
+        // another category outranks none.
+        let mut catalog = Catalog::builtin().unwrap();
+        let base = catalog.specs.iter().find(|s| s.id == "us.phone").unwrap().clone();
+        for (id, pattern, category) in [
+            ("test.first", r"(K[0-9]{6})", Category::Phone),
+            ("test.other", r"(Q[0-9]{6})", Category::Email),
+            ("test.inner", r"(5[0-9])", Category::Phone),
+            ("test.longer", r"(J[0-9]{2}K[0-9]{4})", Category::Phone),
+        ] {
+            let mut spec = base.clone();
+            (spec.id, spec.pattern, spec.category) = (id.into(), pattern.into(), category);
+            (spec.context, spec.validator, spec.anchors) =
+                (ContextRule::Boost, None, vec!["5".into()]);
+            (spec.keywords, spec.negative_keywords) = (vec![], vec![]);
+            (spec.guard, spec.confidence) = (Guard::None, Some(Confidence::High));
+            catalog.specs.push(spec);
+            catalog.sources.push("test".into());
+            catalog.builtin.push(false);
+        }
+        let set = DetectorSet::new(&catalog).unwrap();
+        let [first, other, inner, longer] = [4, 3, 2, 1].map(|back| set.len() - back);
+        let found = |text: &str| {
+            let (hits, searched) = hits_and_searches(&set, text, false);
+            let hits: Vec<(usize, String)> =
+                hits.iter().map(|h| (h.detector, text[h.start..h.end].to_string())).collect();
+            (hits, searched[inner])
+        };
+        assert_eq!(found("K123456\n"), (vec![(first, "K123456".into())], false));
+        let expected = vec![(longer, "J99K1234".into()), (inner, "56".into())];
+        assert_eq!(found("J99K123456\n"), (expected, true));
+        let expected = vec![(other, "Q123456".into()), (inner, "56".into())];
+        assert_eq!(found("Q123456\n"), (expected, true));
+    }
+
+    /// Every example and negative example of every detector, each on a
+    /// line of its own and after a label of its category, and a customer
+    /// table: the same hits with outranked searches put off as with every
+    /// search made.
+    #[test]
+    fn putting_off_outranked_searches_changes_no_hit() {
+        let mut set = DetectorSet::load(&[]).unwrap();
+        let mut text = String::new();
+        for d in 0..set.len() {
+            let spec = set.spec(d);
+            for e in spec.examples.iter().chain(&spec.negative_examples) {
+                let e = e.replace(['«', '»'], "");
+                let label = spec.keywords.first().map_or("", String::as_str);
+                text += &format!("{e}\n{label}：{e} {e}\n");
+            }
+        }
+        let mut table = String::from("id,name,phone,email,address,birth_date\n");
+        for line in text.lines().take(400) {
+            table += &format!("1,{line},{line},x,{line},{line}\n");
+        }
+        table += "2,中村 さくら,03-9702-9084,a@example.com,京都府京都市下京区四条通7丁目20番9号,1980年2月1日\n";
+        let all = |set: &DetectorSet| {
+            (hits_and_searches(set, &text, false).0, hits_and_searches(set, &table, true).0)
+        };
+        let put_off = all(&set);
+        assert!(put_off.0.len() > 500 && put_off.1.len() > 500, "{}", put_off.0.len());
+        set.detectors.iter_mut().for_each(|d| d.rivalled = false);
+        assert_eq!(put_off, all(&set));
     }
 
     #[test]
