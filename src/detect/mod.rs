@@ -109,6 +109,9 @@ struct Compiled {
     rivalled: bool,
     /// The most confident hit it can make (in context or not).
     best: Confidence,
+    /// The length of every match, for a guarded pattern whose match is
+    /// its value and whose every match has one length (`[0-9]{3}-[0-9]{4}`).
+    fixed_len: Option<usize>,
 }
 
 /// A detector's regex, compiled when first needed: most built-in detectors
@@ -892,6 +895,7 @@ impl DetectorSet {
                 anchor_mask: 0,
                 rivalled: false,
                 best: Confidence::Low,
+                fixed_len: None,
             });
         }
         for i in 0..detectors.len() {
@@ -899,6 +903,11 @@ impl DetectorSet {
             detectors[i].best = spec.confidence(true).max(spec.confidence(false));
             detectors[i].rivalled =
                 detectors[..i].iter().any(|d| d.spec.category == detectors[i].spec.category);
+            let d = &detectors[i];
+            let guarded = matches!(d.spec.guard, Guard::Digits | Guard::Alnum);
+            detectors[i].fixed_len =
+                (guarded && d.whole && !d.spec.joined && d.max_len == Some(d.min_len))
+                    .then_some(d.min_len);
         }
         let lists: Vec<&[String]> = detectors
             .iter()
@@ -1378,6 +1387,26 @@ impl DetectorSet {
                             }
                         }
                     }
+                    // A pattern of one length whose match the gate saw end
+                    // at one place alone can only take the value that ends
+                    // there (a match anywhere else would be one the guard
+                    // refuses, which the gate does not report): where the
+                    // guard refuses that one too, a search finds nothing.
+                    // A postal code's pattern matched the start of every
+                    // mobile number of a customer table (`090-1234`-5678).
+                    None if det.fixed_len.is_some_and(|len| {
+                        ends.is_some_and(|(first, last)| {
+                            first == last
+                                && first >= line_start + len
+                                && first <= line_end
+                                && !guard_ok(
+                                    det.spec.guard,
+                                    line_text,
+                                    first - len - line_start,
+                                    first - line_start,
+                                )
+                        })
+                    }) => {}
                     None => {
                         // Where its hits can lie, in the original text.
                         let span = folded.original_offset(floor_char_boundary(t, from))
@@ -2327,12 +2356,41 @@ mod tests {
         assert_eq!(found("Q123456\n"), (expected, true));
     }
 
+    #[test]
+    fn a_value_of_one_length_that_the_guard_refuses_is_not_searched() {
+        let mut set = DetectorSet::load(&[]).unwrap();
+        let postal = (0..set.len()).find(|&d| &**set.id(d) == "jp.postal-code").unwrap();
+        assert_eq!(set.detectors[postal].fixed_len, Some(8));
+        // A prefecture is a postal code's keyword: every row may hold one,
+        // and `090-1234` matches its pattern. Only the last row's is one
+        // (after a mobile number whose start matches too).
+        let table = "name,phone,address\n\
+                     山田 太郎,090-1234-5678,東京都港区六本木6-10-1\n\
+                     佐藤 花子,080-0412-5332,大阪府大阪市北区梅田三丁目1番3号\n";
+        let with_code =
+            format!("{table}鈴木 一郎,090-8765-4321,〒100-0001 東京都千代田区千代田1-1\n");
+        let found = |set: &DetectorSet, text: &str| {
+            let (hits, searched) = hits_and_searches(set, text, true);
+            let ids: Vec<&str> = hits.iter().map(|h| &**set.id(h.detector)).collect();
+            (ids.join(" "), searched[postal])
+        };
+        let row = "jp.name-kanji jp.phone jp.address";
+        assert_eq!(found(&set, table), (format!("{row} {row}"), false));
+        let (ids, searched) = found(&set, &with_code);
+        assert_eq!(ids, format!("{row} {row} jp.name-kanji jp.phone jp.postal-code jp.address"));
+        assert!(searched);
+        // Searched, the rows give the same.
+        set.detectors.iter_mut().for_each(|d| d.fixed_len = None);
+        assert_eq!(found(&set, table), (format!("{row} {row}"), true));
+    }
+
     /// Every example and negative example of every detector, each on a
     /// line of its own and after a label of its category, and a customer
-    /// table: the same hits with outranked searches put off as with every
-    /// search made.
+    /// table: the same hits with outranked searches put off, and values
+    /// of one length the guard refuses not searched, as with every search
+    /// made.
     #[test]
-    fn putting_off_outranked_searches_changes_no_hit() {
+    fn the_searches_left_out_change_no_hit() {
         let mut set = DetectorSet::load(&[]).unwrap();
         let mut text = String::new();
         for d in 0..set.len() {
@@ -2353,7 +2411,7 @@ mod tests {
         };
         let put_off = all(&set);
         assert!(put_off.0.len() > 500 && put_off.1.len() > 500, "{}", put_off.0.len());
-        set.detectors.iter_mut().for_each(|d| d.rivalled = false);
+        set.detectors.iter_mut().for_each(|d| (d.rivalled, d.fixed_len) = (false, None));
         assert_eq!(put_off, all(&set));
     }
 
