@@ -26,10 +26,16 @@
 //! 4. on such a line, only the detectors the gate flagged, anchored there
 //!    (and, where they need context, with a keyword near it or a column
 //!    header) run their own regex, from no earlier than their first match
-//!    can start ([`Starts`]), then their guard, validator and context rule.
+//!    can start ([`Starts`]), then their guard, validator and context rule;
+//!    a search whose every hit a hit already on the line outranks waits
+//!    until the line's overlaps are resolved, and is made only if that hit
+//!    did not stay ([`DetectorSet::outranking`]), and a pattern of one
+//!    length is not searched where the gate saw it end at one place alone
+//!    and the guard refuses the value there.
 //!
-//! The gate only skips work: what it lets through is searched exactly as
-//! every detector once searched every line, so findings are the same.
+//! The gate, and the searches left out, only skip work: what is searched
+//! is searched exactly as every detector once searched every line, so
+//! findings are the same.
 //! Measured and dropped: one DFA for all patterns (its states multiply on
 //! digit-dense text: 15× slower on logs), the gate's DFA per line rather
 //! than per text (+100% on prose), and the context keywords inside the
