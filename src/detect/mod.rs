@@ -905,15 +905,14 @@ impl DetectorSet {
             });
         }
         for i in 0..detectors.len() {
-            let spec = &detectors[i].spec;
-            detectors[i].best = spec.confidence(true).max(spec.confidence(false));
-            detectors[i].rivalled =
-                detectors[..i].iter().any(|d| d.spec.category == detectors[i].spec.category);
-            let d = &detectors[i];
+            let category = detectors[i].spec.category;
+            let rivalled = detectors[..i].iter().any(|d| d.spec.category == category);
+            let d = &mut detectors[i];
             let guarded = matches!(d.spec.guard, Guard::Digits | Guard::Alnum);
-            detectors[i].fixed_len =
-                (guarded && d.whole && !d.spec.joined && d.max_len == Some(d.min_len))
-                    .then_some(d.min_len);
+            let one_length = d.max_len == Some(d.min_len);
+            d.rivalled = rivalled;
+            d.best = d.spec.confidence(true).max(d.spec.confidence(false));
+            d.fixed_len = (guarded && d.whole && !d.spec.joined && one_length).then_some(d.min_len);
         }
         let lists: Vec<&[String]> = detectors
             .iter()
@@ -1405,6 +1404,8 @@ impl DetectorSet {
                             first == last
                                 && first >= line_start + len
                                 && first <= line_end
+                                && t.is_char_boundary(first - len)
+                                && t.is_char_boundary(first)
                                 && !guard_ok(
                                     det.spec.guard,
                                     line_text,
