@@ -153,7 +153,7 @@ fn plain_text(head: &[u8]) -> bool {
         && !is_container(head)
         && !is_binary_signature(head)
         && !email::sniff(head)
-        && text::sniff(text::whole_lines(head)).is_some()
+        && text::is_text(text::whole_lines(head))
 }
 
 /// PDFs, archives (and zip-based documents) and OLE compound files (old
