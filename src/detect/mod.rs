@@ -165,6 +165,30 @@ impl Pattern {
 }
 
 impl Compiled {
+    /// Whether its search of `line` (at `line_start` of the text) can find
+    /// nothing, as a pattern of one length ([`Compiled::fixed_len`]) whose
+    /// match the gate saw end at one place alone (`ends`, its first and
+    /// last match ends there): only the value that ends there can be a
+    /// hit (a match anywhere else would be one the guard refuses, which
+    /// the gate does not report), and the guard refuses that one too. A
+    /// postal code's pattern matched the start of every mobile number of a
+    /// customer table (`090-1234`-5678).
+    fn refused_at_one_end(
+        &self,
+        line: &str,
+        line_start: usize,
+        ends: Option<(usize, usize)>,
+    ) -> bool {
+        let (Some(len), Some((first, last))) = (self.fixed_len, ends) else { return false };
+        let Some(end) = first.checked_sub(line_start) else { return false };
+        let Some(start) = end.checked_sub(len) else { return false };
+        first == last
+            && end <= line.len()
+            && line.is_char_boundary(start)
+            && line.is_char_boundary(end)
+            && !guard_ok(self.spec.guard, line, start, end)
+    }
+
     /// Its keywords as an automaton, built when first needed: they are
     /// read only around a candidate value, and most detectors have none on
     /// a given share; building all of them was a sixth of start-up. A
@@ -1392,28 +1416,9 @@ impl DetectorSet {
                             }
                         }
                     }
-                    // A pattern of one length whose match the gate saw end
-                    // at one place alone can only take the value that ends
-                    // there (a match anywhere else would be one the guard
-                    // refuses, which the gate does not report): where the
-                    // guard refuses that one too, a search finds nothing.
-                    // A postal code's pattern matched the start of every
-                    // mobile number of a customer table (`090-1234`-5678).
-                    None if det.fixed_len.is_some_and(|len| {
-                        ends.is_some_and(|(first, last)| {
-                            first == last
-                                && first >= line_start + len
-                                && first <= line_end
-                                && t.is_char_boundary(first - len)
-                                && t.is_char_boundary(first)
-                                && !guard_ok(
-                                    det.spec.guard,
-                                    line_text,
-                                    first - len - line_start,
-                                    first - line_start,
-                                )
-                        })
-                    }) => {}
+                    // A pattern of one length the guard refuses where the
+                    // gate saw it end.
+                    None if det.refused_at_one_end(line_text, line_start, ends) => {}
                     None => {
                         // Where its hits can lie, in the original text.
                         let span = folded.original_offset(floor_char_boundary(t, from))
@@ -1421,7 +1426,7 @@ impl DetectorSet {
                         let by =
                             if det.rivalled { self.outranking(line_hits, d, span) } else { None };
                         match by {
-                            Some(by) => deferred.put_off(d, (from, to), by),
+                            Some(by) => deferred.searches.push((d, (from, to), by)),
                             None => {
                                 search(d, line_start..line_end, (from, to), matchers, line_hits)
                             }
@@ -2071,10 +2076,6 @@ struct Deferred {
 }
 
 impl Deferred {
-    fn put_off(&mut self, d: usize, bounds: (usize, usize), by: HitAt) {
-        self.searches.push((d, bounds, by));
-    }
-
     /// Whether every hit that outranked a search put off is among the
     /// line's `resolved` hits: then so would it be with that search's hits,
     /// and they would not.

@@ -71,10 +71,11 @@ pub struct Sniffed<'a> {
     pub utf8: Option<&'a str>,
 }
 
-/// Whether [`sniff`] takes `bytes` for text (of some encoding) rather
-/// than binary data, without validating them as UTF-8: the reader asks of
-/// a large file's first window before it streams the file, whose first
-/// chunk is then validated once, by the sniffing that picks its encoding.
+/// Whether `bytes` are text (of some encoding) rather than binary data,
+/// as [`sniff`] judges them, without validating them as UTF-8: the reader
+/// asks of a large file's first window before it streams the file, whose
+/// first chunk is then validated once, by the sniffing that picks its
+/// encoding.
 pub fn is_text(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(SNIFF)];
     let bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"].iter().any(|b| bytes.starts_with(b));
@@ -96,16 +97,15 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed<'_>> {
     if bytes.starts_with(b"\xFE\xFF") {
         return enc(UTF_16BE, 2);
     }
+    if !is_text(bytes) {
+        return None;
+    }
+    // NULs in text: UTF-16 without a BOM, or a log with a block of NULs
+    // (preallocated, or cut by a crash), whose NULs decode as U+0000, which
+    // no detector matches.
     let head = &bytes[..bytes.len().min(SNIFF)];
-    if memchr::memchr(0, head).is_some() {
-        if let Some(e) = utf16_without_bom(head) {
-            return enc(e, 0);
-        }
-        if !nul_padded_text(head) {
-            return None;
-        }
-        // A log with a block of NULs (preallocated, or cut by a crash): the
-        // NULs decode as U+0000, which no detector matches.
+    if let Some(e) = memchr::memchr(0, head).and_then(|_| utf16_without_bom(head)) {
+        return enc(e, 0);
     }
     // ISO-2022-JP is 7-bit, so it is valid UTF-8 too: look for its escapes first.
     if memchr::memmem::find(head, b"\x1B$").is_some() && head.is_ascii() {
