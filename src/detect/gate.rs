@@ -55,7 +55,11 @@
 //! longest chain of dependent operations, about six cycles a byte: a
 //! DFA's step is an add and a load, the rider's an `or` and a load (with
 //! a mask besides, the rider's chain was the longest, and logs, code and
-//! prose took 5–10% longer: [`super::words`]). Taking two bytes a step,
+//! prose took 5–10% longer: [`super::words`]). So a region of 16 KB or
+//! more is read in two lanes, its halves side by side, one state per lane
+//! for each DFA and the rider ([`walk_lanes`]): two chains where there was
+//! one, their loads overlapped, and logs, code and prose took 9–12% less
+//! time. Taking two bytes a step,
 //! to test the six states at once, ran 3.5% fewer instructions on logs in
 //! the same time. Measured and dropped: those two groups as one DFA (3 MB
 //! of states on logs, and a quarter slower there), table loads without
@@ -104,6 +108,17 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// slower.
 const GROUP_MEMORY: [usize; 2] = [1 << 19, 1 << 18];
 
+/// The fewest bytes of a region read in two lanes ([`walk_lanes`]): each
+/// lane's start costs a state search, and a lane of a few lines hardly
+/// overlaps the other.
+pub(super) const LANES_FROM: usize = 16 << 10;
+
+/// The most groups that read a region in two lanes: each lane of each
+/// group is a state held in a register of the tight loop
+/// ([`untagged_lanes`]), beside each group's tables; past that, the
+/// states went through memory at every byte.
+const LANE_GROUPS: usize = 2;
+
 /// Pseudo-random lines in the calibration sample.
 const LINES: usize = 300;
 
@@ -113,7 +128,7 @@ const CACHE_CAPACITY: usize = 8 << 20;
 
 /// Digit-dense text like the shares the gate is for: log lines (timestamps,
 /// UUIDs, addresses, ids), code (constants, hex, asserts) and a table row.
-const SAMPLE: &str = "\
+pub(super) const SAMPLE: &str = "\
 2026-06-05T12:41:03.074Z WARN req=d272d137-1c17-149d-4395-36b3216fdaee ip=192.48.187.29 POST /api/v2/users/4323194875 500 590ms bytes=79917
 2026-02-04T16:26:10.775Z INFO req=aabfe228-f219-e9cb-0eb5-3f16947ccf25 ip=172.77.250.215 PUT /api/v2/orders/6842684656 201 310ms
     assert_eq!(parse(\"250778021855\"), Ok(53)); const MASK: u64 = 0x7fff_ffff_0042_1337; if (count > 421) { n = 96 * 12 + 7; }
@@ -128,6 +143,9 @@ pub(crate) struct Gate {
     groups: Vec<Group>,
     /// Bits of the detectors the gate speaks for; the rest always run.
     gated: u64,
+    /// The fewest bytes of a region read in two lanes: [`LANES_FROM`]
+    /// (a test reads every region in one).
+    pub(crate) lanes_from: usize,
     /// What it was built from, for a test to calibrate again.
     #[cfg(test)]
     patterns: Vec<(u64, String, bool)>,
@@ -275,6 +293,7 @@ impl Gate {
         Ok(Gate {
             groups,
             gated,
+            lanes_from: LANES_FROM,
             #[cfg(test)]
             patterns: patterns.iter().map(|&(b, p, c)| (b, p.to_string(), c)).collect(),
         })
@@ -323,9 +342,11 @@ impl Gate {
                 |(g, _): &(&Group, &mut Cache)| g.needs_context && g.mask & everywhere == 0,
             );
         let whole = Region { lines: 0..t.len(), detectors: !0 };
-        flags.everywhere |= walk(without, t, std::slice::from_ref(&whole), &mut flags.ends, rider);
+        let whole = std::slice::from_ref(&whole);
+        let lanes_from = self.lanes_from;
+        flags.everywhere |= walk(without, t, whole, &mut flags.ends, rider, lanes_from);
         let context = rider.context();
-        flags.everywhere |= walk(with_context, t, context, &mut flags.ends, &mut Idle);
+        flags.everywhere |= walk(with_context, t, context, &mut flags.ends, &mut Idle, lanes_from);
         // Each group lists its lines in order: merge the groups' lists (a
         // stable sort that finds runs is linear on one group's list).
         flags.ends.sort_by_key(|&(start, ..)| start);
@@ -628,50 +649,155 @@ impl<'p> Trials<'p> {
 ///
 /// `rider` reads each region alongside the first two groups (alone when
 /// there is no group), so that its loads overlap theirs too.
+///
+/// A region of `lanes_from` bytes or more, read by at most
+/// [`LANE_GROUPS`] groups, is read in two lanes side by side: its first
+/// half and its second, split at a line break ([`walk_lanes`]).
 fn walk(
     groups: Vec<(&Group, &mut Cache)>,
     t: &str,
     regions: &[Region],
     ends: &mut Vec<Ends>,
     rider: &mut impl Rider,
+    lanes_from: usize,
 ) -> u64 {
     let bytes = t.as_bytes();
     let mut walkers: Vec<Walker<'_>> =
         groups.into_iter().map(|(group, cache)| Walker::new(group, cache)).collect();
     let state = rider.start();
+    let line_start = rider.line_start();
     let mut riding = Riding { rider, state };
     let mut idle = Riding { rider: &mut Idle, state: () };
+    // The second lane's entries, added after the first's once a region is
+    // read: each lane lists its lines in order.
+    let mut later = Vec::new();
     for Region { lines: range, detectors } in regions {
         // Only the groups with a detector that may find context here: on
         // logs a hexadecimal `cc` (a card keyword) brings lines that no
         // phone or address group needs to read.
         let mut active: Vec<&mut Walker<'_>> =
             walkers.iter_mut().filter(|w| w.group.mask & detectors != 0).collect();
+        let split = (range.len() >= lanes_from && (1..=LANE_GROUPS).contains(&active.len()))
+            .then(|| halves(bytes, range.clone()))
+            .flatten();
+        if let (Some([a, b]), Some(line_start)) = (split, line_start) {
+            for w in active.iter_mut() {
+                w.start(0, &Input::new(t).range(a.clone()));
+                w.start(1, &Input::new(t).range(b.clone()));
+            }
+            let lanes = [a, b];
+            let outs = [&mut *ends, &mut later];
+            match &mut active[..] {
+                [x] => walk_lanes([x], bytes, lanes, outs, &mut riding, line_start),
+                [x, y] => walk_lanes([x, y], bytes, lanes, outs, &mut riding, line_start),
+                _ => unreachable!("at most {LANE_GROUPS} groups walk in lanes"),
+            }
+            active.iter_mut().for_each(|w| w.finish(1, bytes, range.end, &mut later));
+            ends.append(&mut later);
+            continue;
+        }
         let input = Input::new(t).range(range.clone());
-        active.iter_mut().for_each(|w| w.start(&input));
+        active.iter_mut().for_each(|w| w.start(0, &input));
+        let range = range.clone();
         match &mut active[..] {
             [] => ride(&mut riding, bytes, range.clone()),
-            [a] => walk_many([a], bytes, range.clone(), ends, &mut riding),
-            [a, b] => walk_many([a, b], bytes, range.clone(), ends, &mut riding),
-            [a, b, c] => walk_many([a, b, c], bytes, range.clone(), ends, &mut riding),
-            [a, b, c, d] => walk_many([a, b, c, d], bytes, range.clone(), ends, &mut riding),
-            [a, b, c, d, e] => walk_many([a, b, c, d, e], bytes, range.clone(), ends, &mut riding),
+            [a] => walk_many([a], 0, bytes, range.clone(), ends, &mut riding),
+            [a, b] => walk_many([a, b], 0, bytes, range.clone(), ends, &mut riding),
+            [a, b, c] => walk_many([a, b, c], 0, bytes, range.clone(), ends, &mut riding),
+            [a, b, c, d] => walk_many([a, b, c, d], 0, bytes, range.clone(), ends, &mut riding),
+            [a, b, c, d, e] => {
+                walk_many([a, b, c, d, e], 0, bytes, range.clone(), ends, &mut riding)
+            }
             // More groups than one loop holds (a user's patterns): in pairs,
             // the rider with the first.
             [a, b, rest @ ..] => {
-                walk_many([a, b], bytes, range.clone(), ends, &mut riding);
+                walk_many([a, b], 0, bytes, range.clone(), ends, &mut riding);
                 for pair in rest.chunks_mut(2) {
                     match pair {
-                        [a, b] => walk_many([a, b], bytes, range.clone(), ends, &mut idle),
-                        [a] => walk_many([a], bytes, range.clone(), ends, &mut idle),
+                        [a, b] => walk_many([a, b], 0, bytes, range.clone(), ends, &mut idle),
+                        [a] => walk_many([a], 0, bytes, range.clone(), ends, &mut idle),
                         _ => unreachable!("chunks of two"),
                     }
                 }
             }
         }
-        active.iter_mut().for_each(|w| w.finish(bytes, range.end, ends));
+        active.iter_mut().for_each(|w| w.finish(0, bytes, range.end, ends));
     }
-    walkers.iter().filter(|w| w.status == Status::GaveUp).fold(0, |m, w| m | w.group.mask)
+    walkers.iter().filter(|w| w.gave_up()).fold(0, |m, w| m | w.group.mask)
+}
+
+/// `range` split in two at the line break nearest its middle (the one at
+/// or after it): the lines before it, and those after. None where the
+/// middle is on the last line.
+fn halves(bytes: &[u8], range: Range<usize>) -> Option<[Range<usize>; 2]> {
+    let middle = range.start + range.len() / 2;
+    let at = middle + memchr::memchr(b'\n', &bytes[middle..range.end])?;
+    (at + 1 < range.end).then(|| [range.start..at, at + 1..range.end])
+}
+
+/// Reads the two halves of a region ([`halves`]) side by side: the same
+/// groups, each with a state per lane, and the rider with one too. A
+/// DFA's step waits on the table load of the step before; two lanes are
+/// two such chains, whose loads overlap, where one lane over the whole
+/// region waited on every one in turn.
+///
+/// The second lane starts at a line's start from the start state, as a
+/// region does: no match reaches across a line break ([`line_local`]),
+/// so it finds what reading on from the first lane would. The rider
+/// starts it from its [`Rider::line_start`], and reads the line break
+/// between the lanes at the end of the first, so it reads every byte
+/// once. Both lanes share each group's cache: a step that clears it
+/// takes the other lane's state with it, which is worked out again
+/// ([`Walker::resume`]).
+///
+/// The lanes step together until one's end or until a group stops in
+/// one (a dead state, a cache that gave up); then each reads the rest of
+/// its half alone. The first lane is finished here, the second by the
+/// caller, into `outs[1]`.
+fn walk_lanes<const N: usize, R: Rider>(
+    mut walkers: [&mut Walker<'_>; N],
+    bytes: &[u8],
+    [a, b]: [Range<usize>; 2],
+    [ends, later]: [&mut Vec<Ends>; 2],
+    riding: &mut Riding<'_, R>,
+    line_start: R::State,
+) {
+    let together = a.start + a.len().min(b.len());
+    let (mut at, mut sr) = ([a.start, b.start], [riding.state, line_start]);
+    let walking = |w: &Walker<'_>| w.lanes.iter().all(|l| l.status == Status::Walking);
+    while at[0] < together && walkers.iter().all(|w| walking(w)) {
+        if walkers.iter().all(|w| w.lanes.iter().all(|l| !l.sid.is_tagged())) {
+            let dfas: [(&DFA, &Cache); N] =
+                std::array::from_fn(|i| (&walkers[i].group.dfa, &*walkers[i].cache));
+            let states: [[LazyStateID; 2]; N] =
+                std::array::from_fn(|i| walkers[i].lanes.each_ref().map(|l| l.sid));
+            let left = together - at[0];
+            let texts = at.map(|at| &bytes[at..at + left]);
+            let (states, srs, read) = untagged_lanes(dfas, states, &*riding.rider, sr, texts);
+            for (w, states) in walkers.iter_mut().zip(states) {
+                w.lanes.iter_mut().zip(states).for_each(|(l, sid)| l.sid = sid);
+            }
+            (sr, at) = (srs, at.map(|at| at + read));
+            if at[0] == together {
+                break;
+            }
+        }
+        walkers.iter_mut().for_each(|w| w.lanes.iter_mut().zip(at).for_each(|(l, at)| l.at = at));
+        for (lane, out) in [&mut *ends, &mut *later].into_iter().enumerate() {
+            let byte = bytes[at[lane]];
+            walkers.iter_mut().for_each(|w| w.step(lane, bytes, at[lane], byte, out));
+            sr[lane] = riding.rider.step(sr[lane], at[lane], byte);
+        }
+        at = at.map(|at| at + 1);
+    }
+    // Where each lane stands: a cache cleared by the other resumes it here.
+    walkers.iter_mut().for_each(|w| w.lanes.iter_mut().zip(at).for_each(|(l, at)| l.at = at));
+    riding.state = sr[0];
+    walk_many(walkers.each_mut().map(|w| &mut **w), 0, bytes, at[0]..a.end, ends, riding);
+    walkers.iter_mut().for_each(|w| w.finish(0, bytes, a.end, ends));
+    riding.step(a.end, bytes[a.end]);
+    riding.state = sr[1];
+    walk_many(walkers, 1, bytes, at[1]..b.end, later, riding);
 }
 
 /// Walks one to five groups over `range` of `bytes` side by side. Most
@@ -691,6 +817,7 @@ fn walk(
 /// full step).
 fn walk_many<const N: usize>(
     mut walkers: [&mut Walker<'_>; N],
+    lane: usize,
     bytes: &[u8],
     range: Range<usize>,
     ends: &mut Vec<Ends>,
@@ -701,28 +828,29 @@ fn walk_many<const N: usize>(
         // Once one stops (rarely: a dead state, a cache that gave up), the
         // others read the rest one after the other, the rider with the
         // first.
-        if walkers.iter().any(|w| w.status != Status::Walking) {
-            let mut walking = walkers.into_iter().filter(|w| w.status == Status::Walking);
+        if walkers.iter().any(|w| w.lanes[lane].status != Status::Walking) {
+            let mut walking =
+                walkers.into_iter().filter(|w| w.lanes[lane].status == Status::Walking);
             let Some(first) = walking.next() else { return ride(riding, bytes, at..range.end) };
-            walk_many([first], bytes, at..range.end, ends, riding);
+            walk_many([first], lane, bytes, at..range.end, ends, riding);
             let mut idle = Riding { rider: &mut Idle, state: () };
-            walking.for_each(|w| walk_many([w], bytes, at..range.end, ends, &mut idle));
+            walking.for_each(|w| walk_many([w], lane, bytes, at..range.end, ends, &mut idle));
             return;
         }
-        if walkers.iter().all(|w| !w.sid.is_tagged()) {
+        if walkers.iter().all(|w| !w.lanes[lane].sid.is_tagged()) {
             let dfas: [(&DFA, &Cache); N] =
                 std::array::from_fn(|i| (&walkers[i].group.dfa, &*walkers[i].cache));
-            let states: [LazyStateID; N] = std::array::from_fn(|i| walkers[i].sid);
+            let states: [LazyStateID; N] = std::array::from_fn(|i| walkers[i].lanes[lane].sid);
             let text = &bytes[at..range.end];
             let (states, sr, read) = untagged(dfas, states, &*riding.rider, riding.state, text);
-            walkers.iter_mut().zip(states).for_each(|(w, sid)| w.sid = sid);
+            walkers.iter_mut().zip(states).for_each(|(w, sid)| w.lanes[lane].sid = sid);
             (riding.state, at) = (sr, at + read);
             if at == range.end {
                 return;
             }
         }
         let byte = bytes[at];
-        walkers.iter_mut().for_each(|w| w.step(bytes, at, byte, ends));
+        walkers.iter_mut().for_each(|w| w.step(lane, bytes, at, byte, ends));
         riding.step(at, byte);
         at += 1;
     }
@@ -762,6 +890,47 @@ fn untagged<const N: usize, R: Rider>(
     (states, sr, text.len() - rest.len())
 }
 
+/// [`untagged`] over two lanes ([`walk_lanes`]): each group's DFA and the
+/// rider step both, on the bytes of `texts` (of one length) side by side.
+/// Returns their states and how many bytes each lane read.
+///
+/// The states are copied into locals: left in the arguments, which are
+/// passed in memory, each step stored them there and the next loaded them
+/// back, and the tables' addresses were loaded again at every byte too.
+#[inline(never)]
+fn untagged_lanes<const N: usize, R: Rider>(
+    dfas: [(&DFA, &Cache); N],
+    states: [[LazyStateID; 2]; N],
+    rider: &R,
+    sr: [R::State; 2],
+    [a, b]: [&[u8]; 2],
+) -> ([[LazyStateID; 2]; N], [R::State; 2], usize) {
+    // A lane's states apart from the other's: as pairs, each pair was
+    // packed into one register and unpacked at every byte.
+    let mut first: [LazyStateID; N] = std::array::from_fn(|i| states[i][0]);
+    let mut second: [LazyStateID; N] = std::array::from_fn(|i| states[i][1]);
+    let ([mut r0, mut r1], mut read) = (sr, 0);
+    for (&x, &y) in a.iter().zip(b) {
+        let n0: [LazyStateID; N] = std::array::from_fn(|i| {
+            let (dfa, cache) = dfas[i];
+            dfa.next_state_untagged(cache, first[i], x)
+        });
+        let n1: [LazyStateID; N] = std::array::from_fn(|i| {
+            let (dfa, cache) = dfas[i];
+            dfa.next_state_untagged(cache, second[i], y)
+        });
+        let (m0, m1) = (rider.next(r0, x), rider.next(r1, y));
+        if n0.iter().chain(&n1).any(LazyStateID::is_tagged)
+            || rider.is_special(m0)
+            || rider.is_special(m1)
+        {
+            break;
+        }
+        (first, second, r0, r1, read) = (n0, n1, m0, m1, read + 1);
+    }
+    (std::array::from_fn(|i| [first[i], second[i]]), [r0, r1], read)
+}
+
 /// What reads a text in the same loop as the gate's groups that read all of
 /// it, so that its table loads overlap theirs (the context keyword index:
 /// without it the text was read by one more loop of dependent loads), and
@@ -784,11 +953,13 @@ pub(crate) trait Rider {
     /// tight loop stops there, and the walk's full step takes the byte.
     fn is_special(&self, state: Self::State) -> bool;
 
-    /// Hears of the special `state`, reached by the byte at `at`.
+    /// Hears of the special `state`, reached by the byte at `at`: in order
+    /// within a lane, but the two lanes of a region ([`walk_lanes`]) take
+    /// turns.
     fn arrive(&mut self, state: Self::State, at: usize);
 
     /// Reads `byte`, at `at`, from `state`: once per byte of the text, in
-    /// order. Returns the next state.
+    /// order within a lane. Returns the next state.
     #[inline(always)]
     fn step(&mut self, state: Self::State, at: usize, byte: u8) -> Self::State {
         let next = self.next(state, byte);
@@ -796,6 +967,13 @@ pub(crate) trait Rider {
             self.arrive(next, at);
         }
         next
+    }
+
+    /// The state after a line break, if it is one whatever came before:
+    /// a second lane ([`walk_lanes`]) starts there, at a line's start.
+    /// Without one, every region is read in one lane.
+    fn line_start(&self) -> Option<Self::State> {
+        None
     }
 
     /// Once every byte was read: the regions of the text, in order.
@@ -854,6 +1032,10 @@ impl Rider for Idle {
 
     fn arrive(&mut self, _: (), _: usize) {}
 
+    fn line_start(&self) -> Option<()> {
+        Some(())
+    }
+
     fn context(&mut self) -> &[Region] {
         &[]
     }
@@ -869,129 +1051,219 @@ fn ride(riding: &mut Riding<'_, impl Rider>, bytes: &[u8], range: Range<usize>) 
     riding.state = state;
 }
 
-/// Where a walk of one group stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a walk of one group stands in one lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Status {
     Walking,
-    /// No match can come in this range (a dead state).
+    /// No match can come in this range (a dead state), or none was
+    /// started.
+    #[default]
     Done,
-    /// The lazy DFA gave up on this text.
+    /// The lazy DFA gave up on this text (in both lanes).
     GaveUp,
 }
 
-/// One group's walk over a text.
+/// One group's walk over a text: in one lane, or in two side by side
+/// ([`walk_lanes`]).
 struct Walker<'a> {
     group: &'a Group,
     cache: &'a mut Cache,
+    lanes: [Lane; 2],
+    /// The patterns of match states, as last read.
+    states: StateBits,
+}
+
+/// A walker's place in one lane: a range of whole lines.
+#[derive(Default)]
+struct Lane {
     sid: LazyStateID,
     status: Status,
-    seen: Seen,
+    /// Where the lane starts: a line's start.
+    from: usize,
+    /// The next byte it reads, as of its last full step (or of where the
+    /// lanes stopped stepping together): where a cleared cache resumes it.
+    at: usize,
+    /// The line of its last match.
+    lines: LineSeen,
 }
 
 impl<'a> Walker<'a> {
     fn new(group: &'a Group, cache: &'a mut Cache) -> Walker<'a> {
-        let (sid, status, seen) = (LazyStateID::default(), Status::Done, Seen::default());
-        Walker { group, cache, sid, status, seen }
+        let (lanes, states) = (Default::default(), StateBits::default());
+        Walker { group, cache, lanes, states }
     }
 
-    /// Starts on the range of `input`, unless the DFA gave up.
-    fn start(&mut self, input: &Input<'_>) {
-        if self.status == Status::GaveUp {
+    /// Whether its lazy DFA gave up on this text.
+    fn gave_up(&self) -> bool {
+        self.lanes[0].status == Status::GaveUp
+    }
+
+    fn give_up(&mut self) {
+        self.lanes.iter_mut().for_each(|l| l.status = Status::GaveUp);
+    }
+
+    /// Starts `lane` on the range of `input`, unless the DFA gave up. The
+    /// first lane starts first, and a second lane only beside it.
+    fn start(&mut self, lane: usize, input: &Input<'_>) {
+        if self.gave_up() {
             return;
         }
+        if lane == 0 {
+            // A lane left over from a region read in two is done with.
+            self.lanes[1] = Lane::default();
+        }
+        let (from, at) = (input.start(), input.start());
         match self.group.dfa.start_state_forward(self.cache, input) {
             Ok(sid) => {
-                (self.sid, self.status) = (sid, Status::Walking);
-                self.cache.search_start(input.start());
+                let l = &mut self.lanes[lane];
+                (l.sid, l.status, l.from, l.at) = (sid, Status::Walking, from, at);
+                if lane == 0 {
+                    self.cache.search_start(from);
+                }
             }
-            Err(_) => self.status = Status::GaveUp,
+            Err(_) => self.give_up(),
         }
     }
 
-    /// Reads `byte`, at `at`.
-    #[inline(always)]
-    fn step(&mut self, bytes: &[u8], at: usize, byte: u8, ends: &mut Vec<Ends>) {
-        if self.status != Status::Walking {
+    /// How far the walk has read, for the lazy DFA's measure of its
+    /// cache's use: its lanes' bytes, counted on from the first lane's
+    /// start.
+    fn progress(&self) -> usize {
+        self.lanes[0].from + self.lanes.iter().map(|l| l.at - l.from).sum::<usize>()
+    }
+
+    /// The lazy DFA's full step from `sid` on `byte`, in `lane`: a step
+    /// that clears the cache takes the other lane's state with it, which is
+    /// worked out again. None where it gave up.
+    fn full_step(
+        &mut self,
+        lane: usize,
+        bytes: &[u8],
+        sid: LazyStateID,
+        byte: Option<u8>,
+    ) -> Option<LazyStateID> {
+        self.cache.search_update(self.progress());
+        let clears = self.cache.clear_count();
+        let next = match byte {
+            Some(byte) => self.group.dfa.next_state(self.cache, sid, byte),
+            None => self.group.dfa.next_eoi_state(self.cache, sid),
+        };
+        let Ok(next) = next.map_err(|_| self.give_up()) else { return None };
+        if self.cache.clear_count() != clears {
+            self.lanes[lane].sid = next;
+            self.resume(1 - lane, bytes);
+            if self.gave_up() {
+                return None;
+            }
+        }
+        Some(next)
+    }
+
+    /// Works out the state of `lane` again after the other lane's step
+    /// cleared the cache (its id may now be another state's): from its
+    /// line's start, as a region starts, up to where it stands. Its matches
+    /// there were recorded before. Should that clear the cache again, the
+    /// other lane's state is gone in turn, and the group gives up.
+    fn resume(&mut self, lane: usize, bytes: &[u8]) {
+        let Lane { status, from, at, .. } = self.lanes[lane];
+        if status != Status::Walking {
             return;
         }
+        let line = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |n| from + n + 1);
+        let (dfa, clears) = (&self.group.dfa, self.cache.clear_count());
+        let Ok(mut sid) = dfa.start_state_forward(self.cache, &Input::new(bytes).range(line..))
+        else {
+            return self.give_up();
+        };
+        for &byte in &bytes[line..at] {
+            match dfa.next_state(self.cache, sid, byte) {
+                Ok(next) => sid = next,
+                Err(_) => return self.give_up(),
+            }
+        }
+        if self.cache.clear_count() != clears || sid.is_quit() {
+            return self.give_up();
+        }
+        self.lanes[lane].sid = sid;
+    }
+
+    /// Whether the other lane still walks (the cache's search goes on).
+    fn other_walking(&self, lane: usize) -> bool {
+        self.lanes[1 - lane].status == Status::Walking
+    }
+
+    /// Reads `byte`, at `at`, in `lane`.
+    #[inline(always)]
+    fn step(&mut self, lane: usize, bytes: &[u8], at: usize, byte: u8, ends: &mut Vec<Ends>) {
+        let Lane { sid, status, .. } = self.lanes[lane];
+        if status != Status::Walking {
+            return;
+        }
+        self.lanes[lane].at = at;
         let dfa = &self.group.dfa;
         // From an untagged state, one table lookup; from a match state, or
         // to a state not computed yet, the lazy DFA's full step (which builds
         // the state, and counts the bytes read so far to tell whether its
         // cache is thrashing).
-        let fast =
-            (!self.sid.is_tagged()).then(|| dfa.next_state_untagged(self.cache, self.sid, byte));
+        let fast = (!sid.is_tagged()).then(|| dfa.next_state_untagged(self.cache, sid, byte));
         let next = match fast.filter(|n| !n.is_unknown()) {
             Some(next) => next,
-            None => {
-                self.cache.search_update(at);
-                match dfa.next_state(self.cache, self.sid, byte) {
-                    Ok(next) => next,
-                    Err(_) => {
-                        self.status = Status::GaveUp;
-                        return;
-                    }
-                }
-            }
+            None => match self.full_step(lane, bytes, sid, Some(byte)) {
+                Some(next) => next,
+                None => return,
+            },
         };
-        self.sid = next;
+        let l = &mut self.lanes[lane];
+        (l.sid, l.at) = (next, at + 1);
         if next.is_tagged() {
             if next.is_match() {
-                self.group.record(bytes, next, at, self.cache, &mut self.seen, ends);
+                self.record(lane, bytes, next, at, ends);
             } else if next.is_dead() {
-                self.status = Status::Done;
-                self.cache.search_finish(at);
+                self.lanes[lane].status = Status::Done;
+                if !self.other_walking(lane) {
+                    self.cache.search_finish(self.progress());
+                }
             } else if next.is_quit() {
-                self.status = Status::GaveUp;
+                self.give_up();
             }
         }
     }
 
-    /// Ends the range at `end`: matches are reported one byte late, so the
+    /// Ends `lane` at `end`: matches are reported one byte late, so the
     /// byte after the range (or the end of the text) says whether one ends
     /// there.
-    fn finish(&mut self, bytes: &[u8], end: usize, ends: &mut Vec<Ends>) {
-        if self.status != Status::Walking {
+    fn finish(&mut self, lane: usize, bytes: &[u8], end: usize, ends: &mut Vec<Ends>) {
+        let Lane { sid, status, .. } = self.lanes[lane];
+        if status != Status::Walking {
             return;
         }
-        let dfa = &self.group.dfa;
-        let last = match bytes.get(end) {
-            Some(&b) => dfa.next_state(self.cache, self.sid, b),
-            None => dfa.next_eoi_state(self.cache, self.sid),
-        };
-        match last {
-            Ok(sid) if !sid.is_quit() => {
+        self.lanes[lane].at = end;
+        match self.full_step(lane, bytes, sid, bytes.get(end).copied()) {
+            Some(sid) if !sid.is_quit() => {
                 if sid.is_match() {
-                    self.group.record(bytes, sid, end, self.cache, &mut self.seen, ends);
+                    self.record(lane, bytes, sid, end, ends);
                 }
-                self.status = Status::Done;
-                self.cache.search_finish(end);
+                self.lanes[lane].status = Status::Done;
+                if !self.other_walking(lane) {
+                    self.cache.search_finish(self.progress());
+                }
             }
-            _ => self.status = Status::GaveUp,
+            _ => self.give_up(),
         }
     }
-}
 
-impl Group {
-    /// The group of `patterns`, whose union DFA is `dfa`.
-    fn new(patterns: &[(u64, &str)], dfa: DFA) -> Group {
-        let bits: Vec<u64> = patterns.iter().map(|&(b, _)| b).collect();
-        let mask = bits.iter().fold(0, |m, b| m | b);
-        Group { dfa, needs_context: false, bits, mask }
-    }
-
-    /// Records the patterns of match state `sid`, whose matches end at `end`:
+    /// Records the patterns of match state `sid` in `lane`, whose matches end at `end`:
     /// a new entry for a pattern's first match on its line, a later last
     /// end for the others.
     fn record(
-        &self,
+        &mut self,
+        lane: usize,
         bytes: &[u8],
         sid: LazyStateID,
         end: usize,
-        cache: &Cache,
-        Seen { lines, states }: &mut Seen,
         ends: &mut Vec<Ends>,
     ) {
+        let (group, cache, lines) = (self.group, &*self.cache, &mut self.lanes[lane].lines);
         // Matches hold no line break, so the last byte of a match (or, for
         // an empty one, its position) is on its line.
         let last = end.saturating_sub(1).min(bytes.len().saturating_sub(1));
@@ -1000,9 +1272,9 @@ impl Group {
             lines.end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
             lines.seen = 0;
         }
-        let bits = states.of(sid, cache, |cache| {
-            (0..self.dfa.match_len(cache, sid))
-                .fold(0, |m, i| m | self.bits[self.dfa.match_pattern(cache, sid, i).as_usize()])
+        let bits = self.states.of(sid, cache, |cache| {
+            (0..group.dfa.match_len(cache, sid))
+                .fold(0, |m, i| m | group.bits[group.dfa.match_pattern(cache, sid, i).as_usize()])
         });
         // Matches come by end: a bit's first is the earliest to end, and
         // gets the line's entry; the others move its last end on.
@@ -1019,6 +1291,15 @@ impl Group {
             ends[slot].3 = end;
             again &= again - 1;
         }
+    }
+}
+
+impl Group {
+    /// The group of `patterns`, whose union DFA is `dfa`.
+    fn new(patterns: &[(u64, &str)], dfa: DFA) -> Group {
+        let bits: Vec<u64> = patterns.iter().map(|&(b, _)| b).collect();
+        let mask = bits.iter().fold(0, |m, b| m | b);
+        Group { dfa, needs_context: false, bits, mask }
     }
 }
 
@@ -1051,13 +1332,6 @@ impl StateBits {
         }
         slot.1
     }
-}
-
-/// What a walk has seen of its group's matches.
-#[derive(Default)]
-struct Seen {
-    lines: LineSeen,
-    states: StateBits,
 }
 
 /// The line holding a group's last match end: its start, the end of the
@@ -1300,12 +1574,17 @@ mod tests {
     /// A DFA of `regexes` with the smallest cache, cleared on nearly every
     /// new state; past `clears` clears (if any) its search gives up.
     fn cramped(regexes: &[&str], clears: Option<usize>) -> DFA {
+        with_cache(regexes, 0, clears)
+    }
+
+    /// A DFA of `regexes` whose cache holds `capacity` bytes.
+    fn with_cache(regexes: &[&str], capacity: usize, clears: Option<usize>) -> DFA {
         DFA::builder()
             .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
             .configure(
                 DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(0)
+                    .cache_capacity(capacity)
                     .skip_cache_capacity_check(true)
                     .minimum_cache_clear_count(clears),
             )
@@ -1473,7 +1752,7 @@ mod tests {
             Region { lines: at('d')..t.len(), detectors: 4 },
         ];
         let mut ends = Vec::new();
-        walk(pairs, t, &regions, &mut ends, &mut Idle);
+        walk(pairs, t, &regions, &mut ends, &mut Idle, LANES_FROM);
         let lines: Vec<(usize, u64)> = ends.iter().map(|&(line, bit, ..)| (line, bit)).collect();
         assert_eq!(lines, [(at('a'), 1), (at('b'), 2), (at('c'), 1), (at('c'), 2)]);
     }
@@ -1517,7 +1796,9 @@ mod tests {
         let mut cache = group.dfa.create_cache();
         let mut ends = Vec::new();
         let whole = [Region { lines: 0..t.len(), detectors: !0 }];
-        let gave_up = walk(vec![(&group, &mut cache)], t, &whole, &mut ends, &mut Idle);
+        // In one lane: in two, a cache this small gives up (see
+        // a_lane_whose_state_a_clear_takes_is_worked_out_again).
+        let gave_up = walk(vec![(&group, &mut cache)], t, &whole, &mut ends, &mut Idle, usize::MAX);
         assert_eq!(gave_up, 0);
         assert!(cache.clear_count() > 10, "{}", cache.clear_count());
         ends.sort_unstable();
@@ -1548,7 +1829,7 @@ mod tests {
         let pairs: Vec<(&Group, &mut Cache)> = groups.iter().zip(&mut caches).collect();
         let mut ends = Vec::new();
         let mut tape = Tape { arrived: Vec::new(), context: Vec::new(), everywhere: 0 };
-        let gave_up = walk(pairs, t, &whole, &mut ends, &mut tape);
+        let gave_up = walk(pairs, t, &whole, &mut ends, &mut tape, LANES_FROM);
         assert_eq!(gave_up, 2);
         ends.retain(|&(_, bit, ..)| bit != 2);
         ends.sort_unstable();
@@ -1590,7 +1871,7 @@ mod tests {
                 with_caches.iter_mut().map(|(g, c)| (*g, c)).collect();
             let mut ends = Vec::new();
             let mut tape = Tape { arrived: Vec::new(), context: Vec::new(), everywhere: 0 };
-            let gave_up = walk(pairs, t, &regions, &mut ends, &mut tape);
+            let gave_up = walk(pairs, t, &regions, &mut ends, &mut tape, LANES_FROM);
             assert_eq!(gave_up, 0);
             ends.sort_unstable();
             assert_eq!(ends, expected);
@@ -1598,6 +1879,143 @@ mod tests {
             let read = ranges.iter().flat_map(|r| r.clone().map(|i| (i, t.as_bytes()[i])));
             assert!(tape.arrived == taped(read));
         }
+    }
+
+    /// A rider whose state is its line's bytes so far (a count and a
+    /// hash), as the keyword automaton's is after a line break: a second
+    /// lane can start it at a line's start. Every third byte of a line,
+    /// and every line break, is special.
+    struct Lines {
+        arrived: Vec<(usize, (usize, u64))>,
+    }
+
+    impl Rider for Lines {
+        type State = (usize, u64);
+
+        fn start(&mut self) -> (usize, u64) {
+            (0, 0)
+        }
+
+        fn next(&self, (count, hash): (usize, u64), byte: u8) -> (usize, u64) {
+            match byte {
+                b'\n' => (0, 0),
+                _ => (count + 1, hash.wrapping_mul(31).wrapping_add(u64::from(byte))),
+            }
+        }
+
+        fn is_special(&self, (count, _): (usize, u64)) -> bool {
+            count % 3 == 0
+        }
+
+        fn arrive(&mut self, state: (usize, u64), at: usize) {
+            self.arrived.push((at, state));
+        }
+
+        fn line_start(&self) -> Option<(usize, u64)> {
+            Some((0, 0))
+        }
+
+        fn context(&mut self) -> &[Region] {
+            &[]
+        }
+    }
+
+    /// What [`Lines`] hears of reading the bytes of `ranges` of `t` in
+    /// order, from its start, in one lane.
+    fn lined(t: &str, ranges: &[Range<usize>]) -> Vec<(usize, (usize, u64))> {
+        let mut rider = Lines { arrived: Vec::new() };
+        let mut state = rider.start();
+        for i in ranges.iter().flat_map(|r| r.clone()) {
+            state = rider.step(state, i, t.as_bytes()[i]);
+        }
+        rider.arrived
+    }
+
+    #[test]
+    fn a_region_read_in_two_lanes_gives_what_one_lane_gives() {
+        let sets: [&[(u64, &str)]; 4] = [
+            &[(1, "([0-9]{3}-[0-9]{4})"), (2, "(0[0-9]{9,10})"), (4, "([0-9]{7})")],
+            &[(8, "(@)"), (16, "x([0-9]+)"), (32, "(?:^|[=: ])([0-9]{4})(?:$|[ ,])")],
+            &[(64, "(req=[0-9a-f]{8})")],
+            // Dead once past the text's start: the other group's lanes
+            // read their halves one after the other.
+            &[(128, r"\A([0-9]{4})")],
+        ];
+        let all: Vec<Group> = sets.iter().map(|p| Group::new(p, built(p))).collect();
+        let t = sample();
+        let lines: Vec<usize> =
+            std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
+        let whole = 0..t.len();
+        let whole = std::slice::from_ref(&whole);
+        // One group and two read in lanes; three in one lane, as before.
+        let choices: [&[usize]; 5] = [&[0], &[0, 1], &[0, 1, 2], &[3], &[0, 3]];
+        for (chosen, ranges) in choices.iter().flat_map(|c| [(c, whole), (c, &parts[..])]) {
+            let groups: Vec<&Group> = chosen.iter().map(|&i| &all[i]).collect();
+            let n = groups.len();
+            let regions: Vec<Region> =
+                ranges.iter().map(|r| Region { lines: r.clone(), detectors: !0 }).collect();
+            let mut expected: Vec<Ends> =
+                groups.iter().flat_map(|g| ends_by_lines(g, t, ranges)).collect();
+            expected.sort_unstable();
+            // Each state read once before, so that the tight loops run.
+            let mut caches: Vec<Cache> = groups.iter().map(|g| g.dfa.create_cache()).collect();
+            for round in 0..2 {
+                let pairs: Vec<(&Group, &mut Cache)> =
+                    groups.iter().copied().zip(&mut caches).collect();
+                let (mut ends, mut rider) = (Vec::new(), Lines { arrived: Vec::new() });
+                assert_eq!(walk(pairs, t, &regions, &mut ends, &mut rider, 0), 0);
+                // Each lane lists its lines in order, the first lane's first.
+                assert!(ends.is_sorted_by_key(|&(line, ..)| line), "{chosen:?} {round}");
+                ends.sort_unstable();
+                assert_eq!(ends, expected, "{chosen:?}, {ranges:?}");
+                // The rider hears every byte once, the lanes' in turns.
+                // Side by side while every group walks both.
+                let side_by_side = n <= LANE_GROUPS && !chosen.contains(&3);
+                assert_eq!(rider.arrived.is_sorted(), !side_by_side, "{chosen:?} {ranges:?}");
+                rider.arrived.sort_unstable();
+                assert_eq!(rider.arrived, lined(t, ranges));
+            }
+        }
+        // The line break between the lanes: at or after the middle.
+        let t = b"ab\ncd\nef\ngh";
+        assert_eq!(halves(t, 0..t.len()), Some([0..5, 6..t.len()]));
+        assert_eq!(halves(t, 3..8), Some([3..5, 6..8]));
+        assert_eq!(halves(t, 9..t.len()), None);
+        assert_eq!(halves(t, 6..9), None);
+    }
+
+    #[test]
+    fn a_lane_whose_state_a_clear_takes_is_worked_out_again() {
+        let patterns = [(1, "([0-9]{3}-[0-9]{4})"), (2, "(0[0-9]{9,10})"), (4, "x([0-9]+)")];
+        let regexes = patterns.map(|(_, p)| p);
+        let t = sample();
+        let whole = [Region { lines: 0..t.len(), detectors: !0 }];
+        let group = Group::new(&patterns, with_cache(&regexes, 8 << 10, None));
+        let mut expected = ends_by_lines(&group, t, std::slice::from_ref(&(0..t.len())));
+        expected.sort_unstable();
+        // A cache of a few states, cleared now and then: each clear in one
+        // lane is made up for in the other.
+        let mut cache = group.dfa.create_cache();
+        let mut ends = Vec::new();
+        let mut rider = Lines { arrived: Vec::new() };
+        let gave_up = walk(vec![(&group, &mut cache)], t, &whole, &mut ends, &mut rider, 0);
+        assert_eq!(gave_up, 0);
+        assert!(cache.clear_count() > 10, "{}", cache.clear_count());
+        ends.sort_unstable();
+        assert_eq!(ends, expected);
+        rider.arrived.sort_unstable();
+        assert_eq!(rider.arrived, lined(t, std::slice::from_ref(&(0..t.len()))));
+        // One too small for a state past the one it was cleared for: the
+        // lane worked out again clears it once more, and the group gives
+        // up (its detectors run on every line).
+        let group = Group::new(&patterns, cramped(&regexes, None));
+        let mut cache = group.dfa.create_cache();
+        let mut rider = Lines { arrived: Vec::new() };
+        let gave_up = walk(vec![(&group, &mut cache)], t, &whole, &mut Vec::new(), &mut rider, 0);
+        assert_eq!(gave_up, 7);
+        rider.arrived.sort_unstable();
+        assert_eq!(rider.arrived, lined(t, std::slice::from_ref(&(0..t.len()))));
     }
 
     #[test]

@@ -374,6 +374,11 @@ impl gate::Rider for KeywordWalk<'_> {
         self.matched(state, at + 1);
     }
 
+    /// Where no keyword holds a line break, the root.
+    fn line_start(&self) -> Option<Self::State> {
+        self.words.words.line_start()
+    }
+
     /// On a table, those its header names.
     fn everywhere(&self) -> u64 {
         self.table.unwrap_or(0)
@@ -2421,6 +2426,29 @@ mod tests {
         assert!(put_off.0.len() > 500 && put_off.1.len() > 500, "{}", put_off.0.len());
         set.detectors.iter_mut().for_each(|d| (d.rivalled, d.fixed_len) = (false, None));
         assert_eq!(put_off, all(&set));
+    }
+
+    /// Every example and negative example of every detector, each on a
+    /// line of its own and after a label, with logs' and code's lines
+    /// between: the gate's walk in two lanes gives the hits of one lane.
+    #[test]
+    fn a_text_read_in_two_lanes_gives_the_hits_of_one() {
+        let mut set = DetectorSet::load(&[]).unwrap();
+        let mut text = String::new();
+        for d in 0..set.len() {
+            let spec = set.spec(d);
+            for e in spec.examples.iter().chain(&spec.negative_examples) {
+                let e = e.replace(['«', '»'], "");
+                let label = spec.keywords.first().map_or("", String::as_str);
+                let between = gate::SAMPLE.lines().nth(d % 4).unwrap();
+                text += &format!("{e}\n{label}：{e} {e}\n{between}\n");
+            }
+        }
+        assert!(text.len() > 2 * gate::LANES_FROM, "{}", text.len());
+        let two = hits_and_searches(&set, &text, false).0;
+        assert!(two.len() > 500, "{}", two.len());
+        set.gate.lanes_from = usize::MAX;
+        assert_eq!(two, hits_and_searches(&set, &text, false).0);
     }
 
     #[test]

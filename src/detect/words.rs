@@ -62,6 +62,9 @@ pub(crate) struct Words {
     lens: Vec<usize>,
     /// The state before the first byte.
     root: u32,
+    /// The state after a line break from any state, if one: when no word
+    /// holds a line break, the root.
+    line_start: Option<u32>,
 }
 
 impl Words {
@@ -97,7 +100,8 @@ impl Words {
         }
         let zeroed = vec![0u32; TABLE].into_boxed_slice();
         let next: Box<[u32; TABLE]> = zeroed.try_into().expect("sized TABLE");
-        let mut a = Words { next, ends_of: Vec::new(), ends: Vec::new(), lens, root: 0 };
+        let mut a =
+            Words { next, ends_of: Vec::new(), ends: Vec::new(), lens, root: 0, line_start: None };
         // Rows given so far, without words and with.
         let mut rows = [0u32; 2];
         // The state of a node whose words are its own and those of the
@@ -152,6 +156,10 @@ impl Words {
                 a.next[at | byte] = state_of[child];
             }
         }
+        // Every row a state's: those of each half, from its start.
+        let states = (0..rows[0]).map(|r| r << 8).chain((0..rows[1]).map(|r| MATCH | r << 8));
+        let after: Vec<u32> = states.map(|state| a.next(state, b'\n')).collect();
+        a.line_start = after.iter().all(|&s| s == after[0]).then_some(after[0]);
         Ok(a)
     }
 
@@ -167,6 +175,12 @@ impl Words {
     /// The state before the first byte.
     pub(crate) fn start(&self) -> u32 {
         self.root
+    }
+
+    /// The state after a line break, whatever the state before it, if it
+    /// is one state.
+    pub(crate) fn line_start(&self) -> Option<u32> {
+        self.line_start
     }
 
     /// The state after `byte` from `state`. The index is checked against
@@ -331,5 +345,23 @@ mod tests {
         assert_eq!(found(&a, "ab"), vec![(0, 0, 0), (0, 2, 1), (1, 1, 0), (2, 2, 0)]);
         let none = Words::new(&[]).unwrap();
         assert!(found(&none, "anything").is_empty());
+    }
+
+    #[test]
+    fn a_line_break_leads_to_the_root_unless_a_word_holds_one() {
+        // From every state, in the middle of `tel`, of `お客様`, after a match.
+        let a = Words::new(&["tel", "telephone", "お客様", "cc"]).unwrap();
+        assert_eq!(a.line_start(), Some(a.start()));
+        for prefix in ["", "te", "tel", "telepho", "お客", "お客様", "c", "xcc"] {
+            let state = prefix.bytes().fold(a.start(), |s, b| a.next(s, b));
+            assert_eq!(a.next(state, b'\n'), a.start(), "{prefix}");
+        }
+        // After `a\n` the state is not the one after `b\n`.
+        assert_eq!(Words::new(&["tel", "a\nb"]).unwrap().line_start(), None);
+        // A word that is a line break: after one, always its match state.
+        let break_word = Words::new(&["\n"]).unwrap();
+        let after = break_word.next(break_word.start(), b'\n');
+        assert!(Words::is_match(after));
+        assert_eq!(break_word.line_start(), Some(after));
     }
 }
