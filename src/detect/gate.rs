@@ -786,6 +786,9 @@ fn walk_lanes<const N: usize, R: Rider>(
         for (lane, out) in [&mut *ends, &mut *later].into_iter().enumerate() {
             let byte = bytes[at[lane]];
             walkers.iter_mut().for_each(|w| w.step(lane, bytes, at[lane], byte, out));
+            // Read: should the next lane's step clear a cache, this one
+            // is worked out again past the byte.
+            walkers.iter_mut().for_each(|w| w.lanes[lane].at = at[lane] + 1);
             sr[lane] = riding.rider.step(sr[lane], at[lane], byte);
         }
         at = at.map(|at| at + 1);
@@ -1080,8 +1083,8 @@ struct Lane {
     status: Status,
     /// Where the lane starts: a line's start.
     from: usize,
-    /// The next byte it reads, as of its last full step (or of where the
-    /// lanes stopped stepping together): where a cleared cache resumes it.
+    /// The next byte it reads, as of its last full step, or as the lanes
+    /// step together: where a cleared cache resumes it.
     at: usize,
     /// The line of its last match.
     lines: LineSeen,
@@ -1125,16 +1128,17 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// How far the walk has read, for the lazy DFA's measure of its
-    /// cache's use: its lanes' bytes, counted on from the first lane's
-    /// start.
+    /// How far the walk has read, as of its lanes' last full steps, for
+    /// the lazy DFA's measure of its cache's use: the first lane's
+    /// position, and the second lane's bytes (none when it walks alone).
     fn progress(&self) -> usize {
-        self.lanes[0].from + self.lanes.iter().map(|l| l.at - l.from).sum::<usize>()
+        self.lanes[0].at + (self.lanes[1].at - self.lanes[1].from)
     }
 
     /// The lazy DFA's full step from `sid` on `byte`, in `lane`: a step
     /// that clears the cache takes the other lane's state with it, which is
     /// worked out again. None where it gave up.
+    #[inline(always)]
     fn full_step(
         &mut self,
         lane: usize,
@@ -1199,7 +1203,6 @@ impl<'a> Walker<'a> {
         if status != Status::Walking {
             return;
         }
-        self.lanes[lane].at = at;
         let dfa = &self.group.dfa;
         // From an untagged state, one table lookup; from a match state, or
         // to a state not computed yet, the lazy DFA's full step (which builds
@@ -1208,13 +1211,15 @@ impl<'a> Walker<'a> {
         let fast = (!sid.is_tagged()).then(|| dfa.next_state_untagged(self.cache, sid, byte));
         let next = match fast.filter(|n| !n.is_unknown()) {
             Some(next) => next,
-            None => match self.full_step(lane, bytes, sid, Some(byte)) {
-                Some(next) => next,
-                None => return,
-            },
+            None => {
+                self.lanes[lane].at = at;
+                match self.full_step(lane, bytes, sid, Some(byte)) {
+                    Some(next) => next,
+                    None => return,
+                }
+            }
         };
-        let l = &mut self.lanes[lane];
-        (l.sid, l.at) = (next, at + 1);
+        self.lanes[lane].sid = next;
         if next.is_tagged() {
             if next.is_match() {
                 self.record(lane, bytes, next, at, ends);
