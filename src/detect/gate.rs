@@ -698,7 +698,6 @@ fn walk(
         }
         let input = Input::new(t).range(range.clone());
         active.iter_mut().for_each(|w| w.start(0, &input));
-        let range = range.clone();
         match &mut active[..] {
             [] => ride(&mut riding, bytes, range.clone()),
             [a] => walk_many([a], 0, bytes, range.clone(), ends, &mut riding),
@@ -1844,6 +1843,14 @@ mod tests {
         assert!(tape.arrived == taped(read));
     }
 
+    /// Line ranges of `t` (of 100 lines or more), as context regions give
+    /// them: six lines, one, and all from the hundredth on.
+    fn parts_of(t: &str) -> [Range<usize>; 3] {
+        let lines: Vec<usize> =
+            std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()]
+    }
+
     #[test]
     fn groups_walked_side_by_side_find_what_each_finds_alone() {
         let sets: [&[(u64, &str)]; 5] = [
@@ -1855,10 +1862,7 @@ mod tests {
         ];
         let all: Vec<Group> = sets.iter().map(|p| Group::new(p, built(p))).collect();
         let t = sample();
-        // The whole text, and line ranges as context regions give them.
-        let lines: Vec<usize> =
-            std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
+        let parts = parts_of(t);
         // One group alone, and up to five side by side.
         let whole = 0..t.len();
         let whole = std::slice::from_ref(&whole);
@@ -1948,9 +1952,7 @@ mod tests {
         ];
         let all: Vec<Group> = sets.iter().map(|p| Group::new(p, built(p))).collect();
         let t = sample();
-        let lines: Vec<usize> =
-            std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let parts = [lines[3]..lines[9] - 1, lines[40]..lines[41] - 1, lines[100]..t.len()];
+        let parts = parts_of(t);
         let whole = 0..t.len();
         let whole = std::slice::from_ref(&whole);
         // One group and two read in lanes; three in one lane, as before.

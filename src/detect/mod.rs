@@ -2397,6 +2397,25 @@ mod tests {
         assert_eq!(found(&set, table), (format!("{row} {row}"), true));
     }
 
+    /// Every example and negative example of every detector `d`, each on
+    /// a line of its own and then twice after a label of its category,
+    /// each followed by the line `after(d)` (none where it is empty).
+    fn every_example<'a>(set: &DetectorSet, after: impl Fn(usize) -> &'a str) -> String {
+        let mut text = String::new();
+        for d in 0..set.len() {
+            let spec = set.spec(d);
+            for e in spec.examples.iter().chain(&spec.negative_examples) {
+                let e = e.replace(['«', '»'], "");
+                let label = spec.keywords.first().map_or("", String::as_str);
+                text += &format!("{e}\n{label}：{e} {e}\n");
+                if !after(d).is_empty() {
+                    text += &format!("{}\n", after(d));
+                }
+            }
+        }
+        text
+    }
+
     /// Every example and negative example of every detector, each on a
     /// line of its own and after a label of its category, and a customer
     /// table: the same hits with outranked searches put off, and values
@@ -2405,15 +2424,7 @@ mod tests {
     #[test]
     fn the_searches_left_out_change_no_hit() {
         let mut set = DetectorSet::load(&[]).unwrap();
-        let mut text = String::new();
-        for d in 0..set.len() {
-            let spec = set.spec(d);
-            for e in spec.examples.iter().chain(&spec.negative_examples) {
-                let e = e.replace(['«', '»'], "");
-                let label = spec.keywords.first().map_or("", String::as_str);
-                text += &format!("{e}\n{label}：{e} {e}\n");
-            }
-        }
+        let text = every_example(&set, |_| "");
         let mut table = String::from("id,name,phone,email,address,birth_date\n");
         for line in text.lines().take(400) {
             table += &format!("1,{line},{line},x,{line},{line}\n");
@@ -2434,16 +2445,8 @@ mod tests {
     #[test]
     fn a_text_read_in_two_lanes_gives_the_hits_of_one() {
         let mut set = DetectorSet::load(&[]).unwrap();
-        let mut text = String::new();
-        for d in 0..set.len() {
-            let spec = set.spec(d);
-            for e in spec.examples.iter().chain(&spec.negative_examples) {
-                let e = e.replace(['«', '»'], "");
-                let label = spec.keywords.first().map_or("", String::as_str);
-                let between = gate::SAMPLE.lines().nth(d % 4).unwrap();
-                text += &format!("{e}\n{label}：{e} {e}\n{between}\n");
-            }
-        }
+        let between = |d: usize| gate::SAMPLE.lines().nth(d % 4).unwrap();
+        let text = every_example(&set, between);
         assert!(text.len() > 2 * gate::LANES_FROM, "{}", text.len());
         let two = hits_and_searches(&set, &text, false).0;
         assert!(two.len() > 500, "{}", two.len());
