@@ -486,8 +486,11 @@ pub(crate) type Ymd = (u32, u32, u32);
 pub(crate) fn date_readings(value: &str) -> [Option<Ymd>; 2] {
     const NONE: [Option<Ymd>; 2] = [None, None];
     let v = value.trim();
-    // Month names only where there are letters: most dates have none.
-    let month_by_name = if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+    // Month names only where three letters stand together, as in each of
+    // [`MONTHS`]: most dates have no letter, and an era's initial
+    // (`S60.4.1`) stands alone.
+    let word = v.as_bytes().windows(3).any(|w| w.iter().all(u8::is_ascii_alphabetic));
+    let month_by_name = if word {
         let lower = v.to_ascii_lowercase();
         MONTHS.iter().position(|m| lower.contains(m)).map(|i| i as u32 + 1)
     } else {
@@ -815,6 +818,15 @@ mod tests {
         {
             assert!(!birth_date(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_month_is_read_by_name_only_from_three_letters() {
+        assert_eq!(date_readings("1 Apr 1985"), [Some((1985, 4, 1)), None]);
+        assert_eq!(date_readings("sept. 30 1999"), [Some((1999, 9, 30)), None]);
+        // An era's initial is no month: the era reads it.
+        assert_eq!(date_readings("S60.4.1"), [Some((1985, 4, 1)), None]);
+        assert_eq!(date_readings("Ap 1 1985"), [None, None]);
     }
 
     #[test]
