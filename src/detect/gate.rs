@@ -58,7 +58,7 @@
 //! prose took 5–10% longer: [`super::words`]). So a region of 16 KB or
 //! more is read in two lanes, its halves side by side, one state per lane
 //! for each DFA and the rider ([`walk_lanes`]): two chains where there was
-//! one, their loads overlapped, and logs, code and prose took 9–12% less
+//! one, their loads overlapped, and logs, code and prose took 8–12% less
 //! time. Taking two bytes a step,
 //! to test the six states at once, ran 3.5% fewer instructions on logs in
 //! the same time. Measured and dropped: those two groups as one DFA (3 MB
