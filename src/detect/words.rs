@@ -158,8 +158,9 @@ impl Words {
         }
         // Every row a state's: those of each half, from its start.
         let states = (0..rows[0]).map(|r| r << 8).chain((0..rows[1]).map(|r| MATCH | r << 8));
-        let after: Vec<u32> = states.map(|state| a.next(state, b'\n')).collect();
-        a.line_start = after.iter().all(|&s| s == after[0]).then_some(after[0]);
+        let mut after = states.map(|state| a.next(state, b'\n'));
+        let first = after.next().expect("the root is a state");
+        a.line_start = after.all(|s| s == first).then_some(first);
         Ok(a)
     }
 
