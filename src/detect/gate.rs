@@ -22,7 +22,7 @@
 //! one group if, on a built-in sample of digit-dense text, their lazy DFA
 //! stays under [`GROUP_MEMORY`]; otherwise each half is tried the same way,
 //! and then groups whose union stays small are merged again (the built-in
-//! set makes five groups; calibrating takes about 40 ms, so the built-in
+//! set makes four groups; calibrating takes about 40 ms, so the built-in
 //! set's grouping is stored, and serves any part of it too:
 //! [`BUILTIN_GROUPS`]). Should a group's
 //! cache still thrash on some text, its search gives up and its detectors run
@@ -49,20 +49,21 @@
 //!
 //! What bounds the walk (4 MB of each of logs, code and prose): one group
 //! alone reads 470–570 MB/s, each step waiting on the table load of the
-//! step before, which is about ripgrep's speed over the same text; the
-//! two groups that read all of it and the keyword rider, in one loop, read
-//! 300–480 MB/s, their loads overlapped. The loop runs at the pace of its
-//! longest chain of dependent operations, about six cycles a byte: a
-//! DFA's step is an add and a load, the rider's an `or` and a load (with
-//! a mask besides, the rider's chain was the longest, and logs, code and
-//! prose took 5–10% longer: [`super::words`]). So a region of 16 KB or
-//! more is read in two lanes, its halves side by side, one state per lane
-//! for each DFA and the rider ([`walk_lanes`]): two chains where there was
-//! one, their loads overlapped, and logs, code and prose took 8–12% less
-//! time. Taking two bytes a step,
+//! step before, which is about ripgrep's speed over the same text; two
+//! groups and the keyword rider, in one loop, read 300–480 MB/s, their
+//! loads overlapped. The loop runs at the pace of its longest chain of
+//! dependent operations, about six cycles a byte: a DFA's step is an add
+//! and a load, the rider's an `or` and a load (with a mask besides, the
+//! rider's chain was the longest, and logs, code and prose took 5–10%
+//! longer: [`super::words`]). So a region of 16 KB or more is read in two
+//! lanes, its halves side by side, one state per lane for each DFA and the
+//! rider ([`walk_lanes`]): two chains where there was one, their loads
+//! overlapped, and logs, code and prose took 8–12% less time. With the
+//! chains overlapped, the loop's length sets the pace, and the patterns
+//! that read every byte are now one group (see [`GROUP_MEMORY`]): one DFA
+//! and the rider per lane. Taking two bytes a step,
 //! to test the six states at once, ran 3.5% fewer instructions on logs in
-//! the same time. Measured and dropped: those two groups as one DFA (3 MB
-//! of states on logs, and a quarter slower there), table loads without
+//! the same time. Measured and dropped: table loads without
 //! bounds checks (5–8% faster: not worth `unsafe`), Hyperscan 5.4 over
 //! the same patterns (100–170 MB/s, the two longest address patterns
 //! refused as too large), and the groups' DFAs without byte classes, so
@@ -71,7 +72,7 @@
 //! the end, and more of them miss the cache). Up to five groups do share
 //! a loop where they read the same region ([`walk_many`]): on a table, the
 //! groups of the detectors that need context which its header names read
-//! every row, beside the two that read all of it (2% faster than two loops
+//! every row, beside the one that reads all of it (2% faster than two loops
 //! over the rows).
 //!
 //! Building states is most of a small scan: on this repository's own
@@ -98,15 +99,26 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// A group's lazy DFA may use this much memory on the calibration sample
 /// (by kind: the groups that read every byte, those that read near
 /// keywords); patterns whose union needs more are split into smaller
-/// groups. Fewer groups is not always faster: a step of one DFA waits on
-/// the table load of the step before, and two DFAs in one loop wait side
-/// by side. With the guarded patterns ([`DetectorSet`](super::DetectorSet)'s
-/// `gate_pattern`), each kind fit one group at 1 MB, with 15% fewer
-/// instructions on logs, code and prose than at these limits, yet 11%
-/// slower on logs, 4% on prose and 2% on code. The keyword groups at 512 KB
-/// (two groups, not three) made a customer table 2% faster and prose 2%
-/// slower.
-const GROUP_MEMORY: [usize; 2] = [1 << 19, 1 << 18];
+/// groups.
+///
+/// The patterns that read every byte fit one group at 1 MB (527 KB on the
+/// sample; on 4 MB files 700 KB of states on logs, 175 KB on code, 610 KB
+/// on prose, 1.9 MB on a customer table): one DFA and the rider step at
+/// each byte, not two and the rider. At 512 KB they made two groups of ten,
+/// and while one lane read a text that was faster (a step waits on the
+/// table load of the step before, and two DFAs wait side by side); in two
+/// lanes ([`walk_lanes`]) the waits overlap anyway, and the loop's length
+/// sets the pace. One group against two, in pairs on 32 MB of each kind:
+/// logs 11% less time, code 21%, prose 8%, a customer table 1%; once its
+/// states are built, 26%, 35%, 25% and 4% fewer instructions. Building the
+/// larger DFA's states costs more at first: a scan of 13 MB of small mixed
+/// documents ran 3% more instructions, of this repository's sources (with
+/// 1 MB of Japanese name lists) 15% more, and of them twice over 5% more.
+///
+/// The keyword groups in one at 1 MB made prose 9% slower and a customer
+/// table 4%; at 512 KB (two groups, not three), the table 2% faster and
+/// prose 2% slower.
+const GROUP_MEMORY: [usize; 2] = [1 << 20, 1 << 18];
 
 /// The fewest bytes of a region read in two lanes ([`walk_lanes`]): each
 /// lane's start costs a state search, and a lane of a few lines hardly
@@ -516,32 +528,28 @@ fn members<'p>(patterns: &[(u64, &'p str)], list: &[usize]) -> Vec<(u64, &'p str
 /// test calibrates again and, when the detectors changed, fails with the
 /// new values.
 const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
-    &[
-        &[
-            0x404f_aa76_d25d_6b0f,
-            0xa891_974f_152d_5c94,
-            0x2aba_54c0_5273_0930,
-            0x775a_6520_eb09_199e,
-            0xbcc1_8a0d_bd23_8bc8,
-            0x329c_e39e_93b5_d83b,
-            0x25a4_b94f_d845_c06d,
-            0x3f3e_abc6_809c_312a,
-            0xfa4b_3cce_7a61_fec2,
-            0xc385_cf96_1eac_3b90,
-        ],
-        &[
-            0xe7b9_fd63_76ad_f76c,
-            0x58e5_536d_ddac_870b,
-            0x88a9_627a_7444_6010,
-            0x20db_5c86_6400_3b83,
-            0xf397_793d_92e3_8e65,
-            0xcfba_1983_81f9_f2f9,
-            0xfa54_0342_e6d6_d420,
-            0xac96_e59a_c5dd_9928,
-            0x9da2_fcfa_dca8_3deb,
-            0xaacb_68cb_61f9_48f4,
-        ],
-    ],
+    &[&[
+        0x404f_aa76_d25d_6b0f,
+        0xa891_974f_152d_5c94,
+        0x2aba_54c0_5273_0930,
+        0x775a_6520_eb09_199e,
+        0xbcc1_8a0d_bd23_8bc8,
+        0x329c_e39e_93b5_d83b,
+        0x25a4_b94f_d845_c06d,
+        0x3f3e_abc6_809c_312a,
+        0xfa4b_3cce_7a61_fec2,
+        0xc385_cf96_1eac_3b90,
+        0xe7b9_fd63_76ad_f76c,
+        0x58e5_536d_ddac_870b,
+        0x88a9_627a_7444_6010,
+        0x20db_5c86_6400_3b83,
+        0xf397_793d_92e3_8e65,
+        0xcfba_1983_81f9_f2f9,
+        0xfa54_0342_e6d6_d420,
+        0xac96_e59a_c5dd_9928,
+        0x9da2_fcfa_dca8_3deb,
+        0xaacb_68cb_61f9_48f4,
+    ]],
     &[
         &[
             0xe5e4_3bff_f40e_420b,
@@ -812,11 +820,11 @@ fn walk_lanes<const N: usize, R: Rider>(
 /// Each step waits on a table load, and one loop overlaps the loads of all
 /// its groups. On a table whose header names the columns of the detectors
 /// that need context, those detectors' groups read every row in the same
-/// loop as the two that read all of it (see [`Gate::flag`]), where two
-/// loops over the rows (the two groups and the rider, then three groups)
-/// waited twice: a customer table's scan took 2% less time, though 2% more
-/// instructions (a match state of any group takes all of them through the
-/// full step).
+/// loop as those that read all of it (see [`Gate::flag`]), where two
+/// loops over the rows (the groups that read all of it and the rider, then
+/// the three others) waited twice: a customer table's scan took 2% less
+/// time, though 2% more instructions (a match state of any group takes all
+/// of them through the full step).
 fn walk_many<const N: usize>(
     mut walkers: [&mut Walker<'_>; N],
     lane: usize,
