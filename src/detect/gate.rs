@@ -55,13 +55,17 @@
 //! dependent operations, about six cycles a byte: a DFA's step is an add
 //! and a load, the rider's an `or` and a load (with a mask besides, the
 //! rider's chain was the longest, and logs, code and prose took 5–10%
-//! longer: [`super::words`]). So a region of 16 KB or more is read in two
-//! lanes, its halves side by side, one state per lane for each DFA and the
-//! rider ([`walk_lanes`]): two chains where there was one, their loads
-//! overlapped, and logs, code and prose took 8–12% less time. With the
-//! chains overlapped, the loop's length sets the pace, and the patterns
-//! that read every byte are now one group (see [`GROUP_MEMORY`]): one DFA
-//! and the rider per lane. Taking two bytes a step,
+//! longer: [`super::words`]). So a region of 16 KB or more is read in
+//! lanes, its parts side by side, one state per lane for each DFA and the
+//! rider ([`walk_lanes`]): in two lanes, two chains where there was one,
+//! their loads overlapped, and logs, code and prose took 8–12% less time.
+//! With the chains overlapped, the loop's length sets the pace, and the
+//! patterns that read every byte are now one group (see [`GROUP_MEMORY`]):
+//! one DFA and the rider per lane, in three lanes, whose six states the
+//! loop holds in registers as it held two groups' and the rider's in two
+//! lanes. Three lanes against two, in pairs on 32 MB of each kind: code
+//! 11% less time, logs 8%, prose 5%; four lanes were no faster than three
+//! (their states spill). Taking two bytes a step,
 //! to test the six states at once, ran 3.5% fewer instructions on logs in
 //! the same time. Measured and dropped: table loads without
 //! bounds checks (5–8% faster: not worth `unsafe`), Hyperscan 5.4 over
@@ -120,16 +124,14 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// prose 2% slower.
 const GROUP_MEMORY: [usize; 2] = [1 << 20, 1 << 18];
 
-/// The fewest bytes of a region read in two lanes ([`walk_lanes`]): each
+/// The fewest bytes of a region read in lanes ([`walk_lanes`]): each
 /// lane's start costs a state search, and a lane of a few lines hardly
-/// overlaps the other.
+/// overlaps the others.
 pub(super) const LANES_FROM: usize = 16 << 10;
 
-/// The most groups that read a region in two lanes: each lane of each
-/// group is a state held in a register of the tight loop
-/// ([`untagged_lanes`]), beside each group's tables; past that, the
-/// states went through memory at every byte.
-const LANE_GROUPS: usize = 2;
+/// The most lanes a region is read in: three when one group reads it,
+/// two when two do (see [`walk`]).
+const MAX_LANES: usize = 3;
 
 /// Pseudo-random lines in the calibration sample.
 const LINES: usize = 300;
@@ -155,7 +157,7 @@ pub(crate) struct Gate {
     groups: Vec<Group>,
     /// Bits of the detectors the gate speaks for; the rest always run.
     gated: u64,
-    /// The fewest bytes of a region read in two lanes: [`LANES_FROM`]
+    /// The fewest bytes of a region read in lanes: [`LANES_FROM`]
     /// (a test reads every region in one).
     pub(crate) lanes_from: usize,
     /// What it was built from, for a test to calibrate again.
@@ -658,9 +660,9 @@ impl<'p> Trials<'p> {
 /// `rider` reads each region alongside the first two groups (alone when
 /// there is no group), so that its loads overlap theirs too.
 ///
-/// A region of `lanes_from` bytes or more, read by at most
-/// [`LANE_GROUPS`] groups, is read in two lanes side by side: its first
-/// half and its second, split at a line break ([`walk_lanes`]).
+/// A region of `lanes_from` bytes or more, read by one group or two, is
+/// read in lanes side by side, its parts split at line breaks
+/// ([`walk_lanes`]): in three for one group, in two for two.
 fn walk(
     groups: Vec<(&Group, &mut Cache)>,
     t: &str,
@@ -676,33 +678,34 @@ fn walk(
     let line_start = rider.line_start();
     let mut riding = Riding { rider, state };
     let mut idle = Riding { rider: &mut Idle, state: () };
-    // The second lane's entries, added after the first's once a region is
+    // The later lanes' entries, added after the first's once a region is
     // read: each lane lists its lines in order.
-    let mut later = Vec::new();
+    let mut later: [Vec<Ends>; MAX_LANES - 1] = Default::default();
     for Region { lines: range, detectors } in regions {
         // Only the groups with a detector that may find context here: on
         // logs a hexadecimal `cc` (a card keyword) brings lines that no
         // phone or address group needs to read.
         let mut active: Vec<&mut Walker<'_>> =
             walkers.iter_mut().filter(|w| w.group.mask & detectors != 0).collect();
-        let split = (range.len() >= lanes_from && (1..=LANE_GROUPS).contains(&active.len()))
-            .then(|| halves(bytes, range.clone()))
-            .flatten();
-        if let (Some([a, b]), Some(line_start)) = (split, line_start) {
-            for w in active.iter_mut() {
-                w.start(0, &Input::new(t).range(a.clone()));
-                w.start(1, &Input::new(t).range(b.clone()));
+        if let (true, Some(line_start)) = (range.len() >= lanes_from, line_start) {
+            let [l1, l2] = &mut later;
+            // One group in three lanes, two in two: each lane of each
+            // group is a state held in a register of the tight loop, beside
+            // each group's tables, and past six states they went through
+            // memory at every byte.
+            let read = match &mut active[..] {
+                [x] => parts(bytes, range.clone()).map(|parts| {
+                    walk_lanes([x], t, parts, [&mut *ends, l1, l2], &mut riding, line_start)
+                }),
+                [x, y] => parts(bytes, range.clone()).map(|parts| {
+                    walk_lanes([x, y], t, parts, [&mut *ends, l1], &mut riding, line_start)
+                }),
+                _ => None,
+            };
+            if read.is_some() {
+                later.iter_mut().for_each(|l| ends.append(l));
+                continue;
             }
-            let lanes = [a, b];
-            let outs = [&mut *ends, &mut later];
-            match &mut active[..] {
-                [x] => walk_lanes([x], bytes, lanes, outs, &mut riding, line_start),
-                [x, y] => walk_lanes([x, y], bytes, lanes, outs, &mut riding, line_start),
-                _ => unreachable!("at most {LANE_GROUPS} groups walk in lanes"),
-            }
-            active.iter_mut().for_each(|w| w.finish(1, bytes, range.end, &mut later));
-            ends.append(&mut later);
-            continue;
         }
         let input = Input::new(t).range(range.clone());
         active.iter_mut().for_each(|w| w.start(0, &input));
@@ -733,54 +736,72 @@ fn walk(
     walkers.iter().filter(|w| w.gave_up()).fold(0, |m, w| m | w.group.mask)
 }
 
-/// `range` split in two at the line break nearest its middle (the one at
-/// or after it): the lines before it, and those after. None where the
-/// middle is on the last line.
-fn halves(bytes: &[u8], range: Range<usize>) -> Option<[Range<usize>; 2]> {
-    let middle = range.start + range.len() / 2;
-    let at = middle + memchr::memchr(b'\n', &bytes[middle..range.end])?;
-    (at + 1 < range.end).then(|| [range.start..at, at + 1..range.end])
+/// `range` split in `L` parts of whole lines, at the line break at or
+/// after each `L`th of it: the line breaks themselves in none. None where
+/// a part would be empty (one long line, a cut on the last line).
+fn parts<const L: usize>(bytes: &[u8], range: Range<usize>) -> Option<[Range<usize>; L]> {
+    let mut parts: [Range<usize>; L] = std::array::from_fn(|_| 0..0);
+    let mut start = range.start;
+    for (k, part) in parts.iter_mut().enumerate().take(L - 1) {
+        let cut = (range.start + range.len() * (k + 1) / L).max(start);
+        let at = cut + memchr::memchr(b'\n', &bytes[cut..range.end])?;
+        if at == start || at + 1 >= range.end {
+            return None;
+        }
+        *part = start..at;
+        start = at + 1;
+    }
+    parts[L - 1] = start..range.end;
+    Some(parts)
 }
 
-/// Reads the two halves of a region ([`halves`]) side by side: the same
-/// groups, each with a state per lane, and the rider with one too. A
-/// DFA's step waits on the table load of the step before; two lanes are
-/// two such chains, whose loads overlap, where one lane over the whole
-/// region waited on every one in turn.
+/// Reads the `L` parts of a region ([`parts`]) side by side, each into
+/// its list of `outs`: the same groups, each with a state per lane, and
+/// the rider with one too. A DFA's step waits on the table load of the
+/// step before; lanes are such chains side by side, whose loads overlap,
+/// where one lane over the whole region waited on every one in turn.
 ///
-/// The second lane starts at a line's start from the start state, as a
-/// region does: no match reaches across a line break ([`line_local`]),
-/// so it finds what reading on from the first lane would. The rider
-/// starts it from its [`Rider::line_start`], and reads the line break
-/// between the lanes at the end of the first, so it reads every byte
-/// once. Both lanes share each group's cache: a step that clears it
-/// takes the other lane's state with it, which is worked out again
-/// ([`Walker::resume`]).
+/// A lane after the first starts at a line's start from the start state,
+/// as a region does: no match reaches across a line break
+/// ([`line_local`]), so it finds what reading on from the lane before
+/// would. The rider starts it from its [`Rider::line_start`], and reads
+/// the line break before it at the end of the lane before, so it reads
+/// every byte once. The lanes share each group's cache: a step that
+/// clears it takes the other lanes' states with it, which are worked out
+/// again ([`Walker::resume`]).
 ///
 /// The lanes step together until one's end or until a group stops in
 /// one (a dead state, a cache that gave up); then each reads the rest of
-/// its half alone. The first lane is finished here, the second by the
-/// caller, into `outs[1]`.
-fn walk_lanes<const N: usize, R: Rider>(
+/// its part alone, in order, and is finished.
+fn walk_lanes<const N: usize, const L: usize, R: Rider>(
     mut walkers: [&mut Walker<'_>; N],
-    bytes: &[u8],
-    [a, b]: [Range<usize>; 2],
-    [ends, later]: [&mut Vec<Ends>; 2],
+    t: &str,
+    parts: [Range<usize>; L],
+    mut outs: [&mut Vec<Ends>; L],
     riding: &mut Riding<'_, R>,
     line_start: R::State,
 ) {
-    let together = a.start + a.len().min(b.len());
-    let (mut at, mut sr) = ([a.start, b.start], [riding.state, line_start]);
-    let walking = |w: &Walker<'_>| w.lanes.iter().all(|l| l.status == Status::Walking);
+    let bytes = t.as_bytes();
+    for w in walkers.iter_mut() {
+        for (lane, part) in parts.iter().enumerate() {
+            w.start(lane, &Input::new(t).range(part.clone()));
+        }
+    }
+    let shortest = parts.iter().map(Range::len).min().unwrap_or(0);
+    let together = parts[0].start + shortest;
+    let mut at: [usize; L] = parts.each_ref().map(|p| p.start);
+    let mut sr: [R::State; L] =
+        std::array::from_fn(|k| if k == 0 { riding.state } else { line_start });
+    let walking = |w: &Walker<'_>| w.lanes[..L].iter().all(|l| l.status == Status::Walking);
     while at[0] < together && walkers.iter().all(|w| walking(w)) {
-        if walkers.iter().all(|w| w.lanes.iter().all(|l| !l.sid.is_tagged())) {
+        if walkers.iter().all(|w| w.lanes[..L].iter().all(|l| !l.sid.is_tagged())) {
             let dfas: [(&DFA, &Cache); N] =
                 std::array::from_fn(|i| (&walkers[i].group.dfa, &*walkers[i].cache));
-            let states: [[LazyStateID; 2]; N] =
-                std::array::from_fn(|i| walkers[i].lanes.each_ref().map(|l| l.sid));
+            let states: [[LazyStateID; L]; N] =
+                std::array::from_fn(|i| std::array::from_fn(|k| walkers[i].lanes[k].sid));
             let left = together - at[0];
             let texts = at.map(|at| &bytes[at..at + left]);
-            let (states, srs, read) = untagged_lanes(dfas, states, &*riding.rider, sr, texts);
+            let (states, srs, read) = tight(dfas, states, &*riding.rider, sr, texts);
             for (w, states) in walkers.iter_mut().zip(states) {
                 w.lanes.iter_mut().zip(states).for_each(|(l, sid)| l.sid = sid);
             }
@@ -790,7 +811,7 @@ fn walk_lanes<const N: usize, R: Rider>(
             }
         }
         walkers.iter_mut().for_each(|w| w.lanes.iter_mut().zip(at).for_each(|(l, at)| l.at = at));
-        for (lane, out) in [&mut *ends, &mut *later].into_iter().enumerate() {
+        for (lane, out) in outs.iter_mut().enumerate() {
             let byte = bytes[at[lane]];
             walkers.iter_mut().for_each(|w| w.step(lane, bytes, at[lane], byte, out));
             // Read: should the next lane's step clear a cache, this one
@@ -800,14 +821,52 @@ fn walk_lanes<const N: usize, R: Rider>(
         }
         at = at.map(|at| at + 1);
     }
-    // Where each lane stands: a cache cleared by the other resumes it here.
+    // Where each lane stands: a cache cleared by another resumes it here.
     walkers.iter_mut().for_each(|w| w.lanes.iter_mut().zip(at).for_each(|(l, at)| l.at = at));
-    riding.state = sr[0];
-    walk_many(walkers.each_mut().map(|w| &mut **w), 0, bytes, at[0]..a.end, ends, riding);
-    walkers.iter_mut().for_each(|w| w.finish(0, bytes, a.end, ends));
-    riding.step(a.end, bytes[a.end]);
-    riding.state = sr[1];
-    walk_many(walkers, 1, bytes, at[1]..b.end, later, riding);
+    for (lane, out) in outs.into_iter().enumerate() {
+        let end = parts[lane].end;
+        riding.state = sr[lane];
+        walk_many(walkers.each_mut().map(|w| &mut **w), lane, bytes, at[lane]..end, out, riding);
+        walkers.iter_mut().for_each(|w| w.finish(lane, bytes, end, out));
+        if lane + 1 < L {
+            riding.step(end, bytes[end]);
+        }
+    }
+}
+
+/// The tight loop of [`walk_lanes`]: [`untagged_three`] for one group in
+/// three lanes, [`untagged_lanes`] for two lanes. Each is written out for
+/// its count, its states in locals of their own: the loop's states held
+/// in arrays indexed by lane went through memory.
+fn tight<const N: usize, const L: usize, R: Rider>(
+    dfas: [(&DFA, &Cache); N],
+    states: [[LazyStateID; L]; N],
+    rider: &R,
+    sr: [R::State; L],
+    texts: [&[u8]; L],
+) -> ([[LazyStateID; L]; N], [R::State; L], usize) {
+    use std::array::from_fn;
+    match (N, L) {
+        (1, 3) => {
+            let (dfa, cache) = dfas[0];
+            let (s, r, read) = untagged_three(
+                dfa,
+                cache,
+                from_fn(|k| states[0][k]),
+                rider,
+                from_fn(|k| sr[k]),
+                from_fn(|k| texts[k]),
+            );
+            (from_fn(|_| from_fn(|k| s[k])), from_fn(|k| r[k]), read)
+        }
+        (_, 2) => {
+            let states = from_fn(|i| [states[i][0], states[i][1]]);
+            let (s, r, read) =
+                untagged_lanes(dfas, states, rider, [sr[0], sr[1]], [texts[0], texts[1]]);
+            (from_fn(|i| from_fn(|k| s[i][k])), from_fn(|k| r[k]), read)
+        }
+        _ => unreachable!("one group reads in three lanes, two in two"),
+    }
 }
 
 /// Walks one to five groups over `range` of `bytes` side by side. Most
@@ -900,7 +959,7 @@ fn untagged<const N: usize, R: Rider>(
     (states, sr, text.len() - rest.len())
 }
 
-/// [`untagged`] over two lanes ([`walk_lanes`]): each group's DFA and the
+/// [`untagged`] over two lanes ([`tight`]): each group's DFA and the
 /// rider step both, on the bytes of `texts` (of one length) side by side.
 /// Returns their states and how many bytes each lane read.
 ///
@@ -941,6 +1000,39 @@ fn untagged_lanes<const N: usize, R: Rider>(
     (std::array::from_fn(|i| [first[i], second[i]]), [r0, r1], read)
 }
 
+/// [`untagged_lanes`] for one group in three lanes: its DFA's and the
+/// rider's three states each in a local of its own.
+#[inline(never)]
+fn untagged_three<R: Rider>(
+    dfa: &DFA,
+    cache: &Cache,
+    [mut s0, mut s1, mut s2]: [LazyStateID; 3],
+    rider: &R,
+    [mut r0, mut r1, mut r2]: [R::State; 3],
+    [a, b, c]: [&[u8]; 3],
+) -> ([LazyStateID; 3], [R::State; 3], usize) {
+    let mut read = 0;
+    for ((&x, &y), &z) in a.iter().zip(b).zip(c) {
+        let (n0, n1, n2) = (
+            dfa.next_state_untagged(cache, s0, x),
+            dfa.next_state_untagged(cache, s1, y),
+            dfa.next_state_untagged(cache, s2, z),
+        );
+        let (m0, m1, m2) = (rider.next(r0, x), rider.next(r1, y), rider.next(r2, z));
+        if n0.is_tagged()
+            || n1.is_tagged()
+            || n2.is_tagged()
+            || rider.is_special(m0)
+            || rider.is_special(m1)
+            || rider.is_special(m2)
+        {
+            break;
+        }
+        (s0, s1, s2, r0, r1, r2, read) = (n0, n1, n2, m0, m1, m2, read + 1);
+    }
+    ([s0, s1, s2], [r0, r1, r2], read)
+}
+
 /// What reads a text in the same loop as the gate's groups that read all of
 /// it, so that its table loads overlap theirs (the context keyword index:
 /// without it the text was read by one more loop of dependent loads), and
@@ -964,7 +1056,7 @@ pub(crate) trait Rider {
     fn is_special(&self, state: Self::State) -> bool;
 
     /// Hears of the special `state`, reached by the byte at `at`: in order
-    /// within a lane, but the two lanes of a region ([`walk_lanes`]) take
+    /// within a lane, but the lanes of a region ([`walk_lanes`]) take
     /// turns.
     fn arrive(&mut self, state: Self::State, at: usize);
 
@@ -1073,12 +1165,12 @@ enum Status {
     GaveUp,
 }
 
-/// One group's walk over a text: in one lane, or in two side by side
+/// One group's walk over a text: in one lane, or in several side by side
 /// ([`walk_lanes`]).
 struct Walker<'a> {
     group: &'a Group,
     cache: &'a mut Cache,
-    lanes: [Lane; 2],
+    lanes: [Lane; MAX_LANES],
     /// The patterns of match states, as last read.
     states: StateBits,
 }
@@ -1119,8 +1211,8 @@ impl<'a> Walker<'a> {
             return;
         }
         if lane == 0 {
-            // A lane left over from a region read in two is done with.
-            self.lanes[1] = Lane::default();
+            // Lanes left over from a region read in several are done with.
+            self.lanes[1..].iter_mut().for_each(|l| *l = Lane::default());
         }
         let (from, at) = (input.start(), input.start());
         match self.group.dfa.start_state_forward(self.cache, input) {
@@ -1137,14 +1229,14 @@ impl<'a> Walker<'a> {
 
     /// How far the walk has read, as of its lanes' last full steps, for
     /// the lazy DFA's measure of its cache's use: the first lane's
-    /// position, and the second lane's bytes (none when it walks alone).
+    /// position, and the other lanes' bytes (none when it walks alone).
     fn progress(&self) -> usize {
-        self.lanes[0].at + (self.lanes[1].at - self.lanes[1].from)
+        self.lanes[0].at + self.lanes[1..].iter().map(|l| l.at - l.from).sum::<usize>()
     }
 
     /// The lazy DFA's full step from `sid` on `byte`, in `lane`: a step
-    /// that clears the cache takes the other lane's state with it, which is
-    /// worked out again. None where it gave up.
+    /// that clears the cache takes the other lanes' states with it, which
+    /// are worked out again. None where it gave up.
     #[inline(always)]
     fn full_step(
         &mut self,
@@ -1162,19 +1254,21 @@ impl<'a> Walker<'a> {
         let Ok(next) = next.map_err(|_| self.give_up()) else { return None };
         if self.cache.clear_count() != clears {
             self.lanes[lane].sid = next;
-            self.resume(1 - lane, bytes);
-            if self.gave_up() {
-                return None;
+            for other in (0..MAX_LANES).filter(|&k| k != lane) {
+                self.resume(other, bytes);
+                if self.gave_up() {
+                    return None;
+                }
             }
         }
         Some(next)
     }
 
-    /// Works out the state of `lane` again after the other lane's step
+    /// Works out the state of `lane` again after another lane's step
     /// cleared the cache (its id may now be another state's): from its
     /// line's start, as a region starts, up to where it stands. Its matches
-    /// there were recorded before. Should that clear the cache again, the
-    /// other lane's state is gone in turn, and the group gives up.
+    /// there were recorded before. Should that clear the cache again,
+    /// another lane's state is gone in turn, and the group gives up.
     fn resume(&mut self, lane: usize, bytes: &[u8]) {
         let Lane { status, from, at, .. } = self.lanes[lane];
         if status != Status::Walking {
@@ -1198,9 +1292,9 @@ impl<'a> Walker<'a> {
         self.lanes[lane].sid = sid;
     }
 
-    /// Whether the other lane still walks (the cache's search goes on).
+    /// Whether another lane still walks (the cache's search goes on).
     fn other_walking(&self, lane: usize) -> bool {
-        self.lanes[1 - lane].status == Status::Walking
+        self.lanes.iter().enumerate().any(|(k, l)| k != lane && l.status == Status::Walking)
     }
 
     /// Reads `byte`, at `at`, in `lane`.
@@ -1949,23 +2043,24 @@ mod tests {
     }
 
     #[test]
-    fn a_region_read_in_two_lanes_gives_what_one_lane_gives() {
+    fn a_region_read_in_lanes_gives_what_one_lane_gives() {
         let sets: [&[(u64, &str)]; 4] = [
             &[(1, "([0-9]{3}-[0-9]{4})"), (2, "(0[0-9]{9,10})"), (4, "([0-9]{7})")],
             &[(8, "(@)"), (16, "x([0-9]+)"), (32, "(?:^|[=: ])([0-9]{4})(?:$|[ ,])")],
             &[(64, "(req=[0-9a-f]{8})")],
             // Dead once past the text's start: the other group's lanes
-            // read their halves one after the other.
+            // read their parts one after the other.
             &[(128, r"\A([0-9]{4})")],
         ];
         let all: Vec<Group> = sets.iter().map(|p| Group::new(p, built(p))).collect();
         let t = sample();
-        let parts = parts_of(t);
+        let thirds = parts_of(t);
         let whole = 0..t.len();
         let whole = std::slice::from_ref(&whole);
-        // One group and two read in lanes; three in one lane, as before.
+        // One group (in three lanes) and two (in two) read in lanes; three
+        // in one lane, as before.
         let choices: [&[usize]; 5] = [&[0], &[0, 1], &[0, 1, 2], &[3], &[0, 3]];
-        for (chosen, ranges) in choices.iter().flat_map(|c| [(c, whole), (c, &parts[..])]) {
+        for (chosen, ranges) in choices.iter().flat_map(|c| [(c, whole), (c, &thirds[..])]) {
             let groups: Vec<&Group> = chosen.iter().map(|&i| &all[i]).collect();
             let n = groups.len();
             let regions: Vec<Region> =
@@ -1986,7 +2081,7 @@ mod tests {
                 assert_eq!(ends, expected, "{chosen:?}, {ranges:?}");
                 // The rider hears every byte once, the lanes' in turns.
                 // Side by side while every group walks both.
-                let side_by_side = n <= LANE_GROUPS && !chosen.contains(&3);
+                let side_by_side = n <= 2 && !chosen.contains(&3);
                 assert_eq!(rider.arrived.is_sorted(), !side_by_side, "{chosen:?} {ranges:?}");
                 rider.arrived.sort_unstable();
                 assert_eq!(rider.arrived, lined(t, ranges));
@@ -1994,10 +2089,15 @@ mod tests {
         }
         // The line break between the lanes: at or after the middle.
         let t = b"ab\ncd\nef\ngh";
-        assert_eq!(halves(t, 0..t.len()), Some([0..5, 6..t.len()]));
-        assert_eq!(halves(t, 3..8), Some([3..5, 6..8]));
-        assert_eq!(halves(t, 9..t.len()), None);
-        assert_eq!(halves(t, 6..9), None);
+        assert_eq!(parts(t, 0..t.len()), Some([0..5, 6..t.len()]));
+        assert_eq!(parts(t, 3..8), Some([3..5, 6..8]));
+        assert_eq!(parts::<2>(t, 9..t.len()), None);
+        assert_eq!(parts::<2>(t, 6..9), None);
+        // In three: at or after each third, none empty.
+        assert_eq!(parts(t, 0..t.len()), Some([0..5, 6..8, 9..t.len()]));
+        assert_eq!(parts(b"abcdefg\nh\ni", 0..11), Some([0..7, 8..9, 10..11]));
+        assert_eq!(parts::<3>(b"abcdefgh\nij", 0..11), None);
+        assert_eq!(parts::<3>(b"abcdefgh\n\nij", 0..12), None, "an empty part");
     }
 
     #[test]
