@@ -693,7 +693,7 @@ fn walk(
             // group is a state held in a register of the tight loop, beside
             // each group's tables, and past six states they went through
             // memory at every byte.
-            let read = match &mut active[..] {
+            let laned = match &mut active[..] {
                 [x] => parts(bytes, range.clone()).map(|parts| {
                     walk_lanes([x], t, parts, [&mut *ends, l1, l2], &mut riding, line_start)
                 }),
@@ -702,7 +702,7 @@ fn walk(
                 }),
                 _ => None,
             };
-            if read.is_some() {
+            if laned.is_some() {
                 later.iter_mut().for_each(|l| ends.append(l));
                 continue;
             }
