@@ -1161,7 +1161,7 @@ enum Status {
     /// started.
     #[default]
     Done,
-    /// The lazy DFA gave up on this text (in both lanes).
+    /// The lazy DFA gave up on this text (in every lane).
     GaveUp,
 }
 
@@ -1902,7 +1902,7 @@ mod tests {
         let mut cache = group.dfa.create_cache();
         let mut ends = Vec::new();
         let whole = [Region { lines: 0..t.len(), detectors: !0 }];
-        // In one lane: in two, a cache this small gives up (see
+        // In one lane: in several, a cache this small gives up (see
         // a_lane_whose_state_a_clear_takes_is_worked_out_again).
         let gave_up = walk(vec![(&group, &mut cache)], t, &whole, &mut ends, &mut Idle, usize::MAX);
         assert_eq!(gave_up, 0);
