@@ -634,6 +634,8 @@ pub struct Scratch {
     matchers: Vec<Option<(meta::Cache, Captures)>>,
     line_hits: Vec<Hit>,
     name_hits: Vec<names::NameHit>,
+    /// Spans of a line the Japanese name engine does not read.
+    name_skips: Vec<std::ops::Range<usize>>,
     names: names::Scratch,
     words: WordIndex,
     /// Where the anchors' literals stand in the text: (start, anchor bits).
@@ -1157,6 +1159,7 @@ impl DetectorSet {
             matchers: self.detectors.iter().map(|_| None).collect(),
             line_hits: Vec::new(),
             name_hits: Vec::new(),
+            name_skips: Vec::new(),
             names: names::Scratch::default(),
             words: WordIndex::default(),
             literals: Vec::new(),
@@ -1230,6 +1233,7 @@ impl DetectorSet {
             matchers,
             line_hits,
             name_hits,
+            name_skips,
             names: name_scratch,
             words,
             literals,
@@ -1466,23 +1470,40 @@ impl DetectorSet {
                         });
                     }
                 };
-                // Values under a name header are judged as a whole.
+                // The engine does not read what is judged otherwise (rather
+                // than read and then drop it: on a customer table, decoding
+                // the address cell's characters into runs was most of the
+                // engine's time):
+                // - values under a name header, judged as a whole here;
+                // - addresses: a name inside one is dropped as part of it
+                //   (`drop_nested`). Every address hit of the line counts,
+                //   also one that a better address overlapping it replaces
+                //   (no corpus had a name inside such a one alone).
+                name_skips.clear();
                 if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
                     let spans = value_spans.of(row, line_text, line_start, orig_line_start, folded);
                     for &(f, ref span) in spans.iter() {
                         if !name_fields.contains(&f) {
                             continue;
                         }
+                        name_skips.push(span.clone());
                         if let Some(form) = names.column_value(&line_text[span.clone()]) {
                             push(line_hits, form, span.start, span.end, Some(f), Confidence::High);
                         }
                     }
                 }
-                let in_name_column =
-                    |at: usize| field_of(line_start + at).is_some_and(|f| name_fields.contains(&f));
+                name_skips.extend(
+                    line_hits
+                        .iter()
+                        .filter(|h| self.detectors[h.detector].spec.category == Category::Address)
+                        .map(|h| {
+                            folded.folded_offset(h.start) - line_start
+                                ..folded.folded_offset(h.end) - line_start
+                        }),
+                );
                 name_hits.clear();
                 let labelled = words.label_on(line_start..line_end, &mut labels_from);
-                names.japanese(line_text, labelled, &in_name_column, name_scratch, name_hits);
+                names.japanese(line_text, labelled, name_skips, name_scratch, name_hits);
                 for h in name_hits.iter() {
                     let field = field_of(line_start + h.range.start);
                     push(line_hits, h.form, h.range.start, h.range.end, field, h.confidence);
@@ -3032,6 +3053,16 @@ mod tests {
         let ids: Vec<&str> = hits.iter().map(|h| &**set.id(h.detector)).collect();
         assert_eq!(ids, ["jp.name-kanji", "jp.address"]);
         assert_eq!(&text[hits[0].start..hits[0].end], "高橋 太一");
+        // The engine skips the address, and reads on after it.
+        hits.clear();
+        let text = "岡山県西多摩郡日の出町大中20丁目9番16号\t高橋様\n";
+        set.detect(text, None, layout, &mut scratch, &mut hits);
+        let found: Vec<(&str, &str)> =
+            hits.iter().map(|h| (&**set.id(h.detector), &text[h.start..h.end])).collect();
+        assert_eq!(
+            found,
+            [("jp.address", "岡山県西多摩郡日の出町大中20丁目9番16号"), ("jp.name-kanji", "高橋")]
+        );
     }
 
     #[test]

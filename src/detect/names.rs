@@ -551,18 +551,19 @@ impl Names {
 
     /// Japanese names (kanji, kana, half-width kana) on one line of folded
     /// text; `labelled` says whether one of the labels may start on it
-    /// (when not, they are not looked for). `skip` tells which byte offsets
-    /// sit in a column that the column path reports on its own.
+    /// (when not, they are not looked for). The spans of `skip` (in any
+    /// order) are not read: values judged otherwise, whose characters are
+    /// no part of a name here.
     pub fn japanese(
         &self,
         line: &str,
         labelled: bool,
-        skip: &dyn Fn(usize) -> bool,
+        skip: &mut [Range<usize>],
         scratch: &mut Scratch,
         out: &mut Vec<NameHit>,
     ) {
         let Scratch { runs: line_runs, labels } = scratch;
-        runs(line, line_runs);
+        runs(line, skip, line_runs);
         if line_runs.is_empty() {
             return;
         }
@@ -626,7 +627,7 @@ impl Names {
                     .take_while(|l| l.end <= whole.start + self.longest_label)
                     .any(|l| l.start == whole.start)
             };
-            if skip(whole.start) || is_label {
+            if is_label {
                 i += 1;
                 continue;
             }
@@ -1278,23 +1279,34 @@ struct Run {
     range: Range<usize>,
 }
 
-/// The script runs of a line, into `runs`. `ノ` and `ヶ` between kanji stay
-/// in the kanji run (一ノ瀬, 八ヶ代); lines without Japanese characters cost
-/// one byte scan.
-fn runs(line: &str, runs: &mut Vec<Run>) {
+/// The script runs of a line outside the spans of `skip`, into `runs`.
+/// `ノ` and `ヶ` between kanji stay in the kanji run (一ノ瀬, 八ヶ代); lines
+/// without Japanese characters cost one byte scan.
+fn runs(line: &str, skip: &mut [Range<usize>], runs: &mut Vec<Run>) {
     runs.clear();
     // Lines of ASCII only (most of logs and code) are told a word at a time.
     if line.is_ascii() {
         return;
     }
+    skip.sort_unstable_by_key(|span| span.start);
+    let mut skip = skip.iter().peekable();
     // Every character of a run is three bytes led by a byte from 0xE3 to
     // 0xEF: the bytes before the next such lead byte are skipped undecoded
     // (a row of a table is mostly numbers, addresses and separators, and
     // decoding each of its characters was most of this).
     let b = line.as_bytes();
     let mut i = 0;
-    while let Some(skip) = b[i..].iter().position(|x| (0xE3..=0xEF).contains(x)) {
-        i += skip;
+    while let Some(lead) = b[i..].iter().position(|x| (0xE3..=0xEF).contains(x)) {
+        i += lead;
+        while skip.next_if(|span| span.end <= i).is_some() {}
+        if let Some(span) = skip.peek().filter(|span| span.start <= i) {
+            // Undecoded, and no run joins across it.
+            i = span.end;
+            continue;
+        }
+        // What a character looks ahead at stops at the next skipped span:
+        // the line reads as if the span held no Japanese character.
+        let line = &line[..skip.peek().map_or(line.len(), |span| span.start)];
         let Some(c) = line[i..].chars().next() else { break };
         let end = i + c.len_utf8();
         let at = i;
@@ -1660,10 +1672,32 @@ mod tests {
                         alphabet[(seed >> 16) as usize % alphabet.len()]
                     })
                     .collect();
-                runs(&line, &mut scratch);
+                runs(&line, &mut [], &mut scratch);
                 let found: Vec<(Script, Range<usize>)> =
                     scratch.iter().map(|r| (r.script, r.range.clone())).collect();
                 assert_eq!(found, runs_char_by_char(&line), "{line}");
+                // Skipped spans (at character boundaries, in any order,
+                // overlapping or not) read as if they held no Japanese
+                // character: as the line with each of their bytes a `#`.
+                let bounds: Vec<usize> =
+                    (0..=line.len()).filter(|&i| line.is_char_boundary(i)).collect();
+                let mut pick = || {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    bounds[(seed >> 16) as usize % bounds.len()]
+                };
+                let mut skip: Vec<Range<usize>> = (0..3)
+                    .map(|_| {
+                        let (a, b) = (pick(), pick());
+                        a.min(b)..a.max(b)
+                    })
+                    .collect();
+                let mut hidden = line.clone().into_bytes();
+                skip.iter().for_each(|span| hidden[span.clone()].fill(b'#'));
+                let hidden = String::from_utf8(hidden).expect("whole characters replaced");
+                runs(&line, &mut skip, &mut scratch);
+                let found: Vec<(Script, Range<usize>)> =
+                    scratch.iter().map(|r| (r.script, r.range.clone())).collect();
+                assert_eq!(found, runs_char_by_char(&hidden), "{line} less {skip:?}");
             }
         }
     }
