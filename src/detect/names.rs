@@ -572,6 +572,19 @@ impl Names {
         let mut i = 0;
         while i < runs.len() {
             let run = &runs[i];
+            // Hiragana is a name only after a reading label or as a kanji
+            // name's reading in brackets (below): on most lines of prose,
+            // neither, and it is grammar (より, しております).
+            if run.script == Script::Hiragana
+                && labels.is_empty()
+                && !out.last().is_some_and(|prev| {
+                    prev.form == Engine::NameKanji
+                        && matches!(line[prev.range.end..run.range.start].trim(), "(" | "（")
+                })
+            {
+                i += 1;
+                continue;
+            }
             // A second part after one space or middle dot: 山田 太郎, ヤマダ・タロウ,
             // 廿楽 フタバ; or a given name in hiragana right after the surname
             // (林さくら), which may end in one kanji (くみ子, より江).
