@@ -1475,10 +1475,11 @@ impl DetectorSet {
                 // the address cell's characters into runs was most of the
                 // engine's time):
                 // - values under a name header, judged as a whole here;
-                // - addresses: a name inside one is dropped as part of it
-                //   (`drop_nested`). Every address hit of the line counts,
-                //   also one that a better address overlapping it replaces
-                //   (no corpus had a name inside such a one alone).
+                // - hits that explain the names inside them (addresses): a
+                //   name there is dropped as part of them (`drop_nested`).
+                //   Every such hit of the line counts, also one that a
+                //   better one overlapping it replaces (no corpus had a
+                //   name inside such a one alone).
                 name_skips.clear();
                 if let Some(row) = row.as_ref().filter(|_| !name_fields.is_empty()) {
                     let spans = value_spans.of(row, line_text, line_start, orig_line_start, folded);
@@ -1495,7 +1496,7 @@ impl DetectorSet {
                 name_skips.extend(
                     line_hits
                         .iter()
-                        .filter(|h| self.detectors[h.detector].spec.category == Category::Address)
+                        .filter(|h| explains_names(self.detectors[h.detector].spec.category))
                         .map(|h| {
                             folded.folded_offset(h.start) - line_start
                                 ..folded.folded_offset(h.end) - line_start
@@ -2008,17 +2009,24 @@ fn syntax() -> regex_automata::util::syntax::Config {
     regex_automata::util::syntax::Config::new().multi_line(true).crlf(true)
 }
 
+/// Per category, those whose hits inside one of its hits it explains
+/// ([`drop_nested`]).
+const NESTED: [(Category, &[Category]); 2] = {
+    use Category::*;
+    [(Address, &[Name]), (BankAccount, &[PaymentCard, Phone, MyNumber, GovernmentId, PostalCode])]
+};
+
+/// Whether a hit of `category` explains the names inside it ([`NESTED`]).
+fn explains_names(category: Category) -> bool {
+    NESTED.iter().any(|(outer, inner)| *outer == category && inner.contains(&Category::Name))
+}
+
 /// Drops hits that lie inside a hit of a category that explains them:
 /// towns and districts read like names (日の出町大中, 出町), but inside an
 /// address they are the address; the digits of an IBAN hold card-shaped and
 /// phone-shaped runs (`DE75 5121 0800 1245 1261 99` holds a Luhn-valid
 /// `5121 0800 1245 1261`), but inside the IBAN they are the account.
 fn drop_nested(hits: &mut Vec<Hit>, overlaps: &mut Overlaps, category: impl Fn(usize) -> Category) {
-    use Category::*;
-    const NESTED: [(Category, &[Category]); 2] = [
-        (Address, &[Name]),
-        (BankAccount, &[PaymentCard, Phone, MyNumber, GovernmentId, PostalCode]),
-    ];
     for (outer, inner) in NESTED {
         // Hits of one category no longer overlap one another
         // (`resolve_overlaps`) and come sorted by start, so their ends are

@@ -577,10 +577,7 @@ impl Names {
             // neither, and it is grammar (より, しております).
             if run.script == Script::Hiragana
                 && labels.is_empty()
-                && !out.last().is_some_and(|prev| {
-                    prev.form == Engine::NameKanji
-                        && matches!(line[prev.range.end..run.range.start].trim(), "(" | "（")
-                })
+                && !reads_bracketed(out, line, run.range.start)
             {
                 i += 1;
                 continue;
@@ -660,10 +657,8 @@ impl Names {
             // A kana reading in brackets right after a kanji name is that
             // name's reading: 山田太郎（ヤマダタロウ）.
             let found = found.or_else(|| {
-                let prev = out.last()?;
-                (prev.form == Engine::NameKanji
-                    && matches!(run.script, Script::Katakana | Script::Hiragana)
-                    && matches!(line[prev.range.end..whole.start].trim(), "(" | "（"))
+                (matches!(run.script, Script::Katakana | Script::Hiragana)
+                    && reads_bracketed(out, line, whole.start))
                 .then(|| (Engine::NameKana, whole.clone(), Confidence::High))
             });
             if let Some((form, range, confidence)) = found {
@@ -1412,6 +1407,14 @@ fn separators_only(gap: &str) -> bool {
         }
     }
     depth == 0
+}
+
+/// Whether kana starting at `start` of `line` would be the reading of the
+/// last name found (`out`'s), in brackets right after it: a kanji name.
+fn reads_bracketed(out: &[NameHit], line: &str, start: usize) -> bool {
+    out.last().is_some_and(|prev| {
+        prev.form == Engine::NameKanji && matches!(line[prev.range.end..start].trim(), "(" | "（")
+    })
 }
 
 /// Whether a kanji or kana candidate is (part of) an organisation or a place.
