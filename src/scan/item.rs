@@ -34,11 +34,40 @@ pub(crate) struct Worker<'a> {
     /// When and how images and text-less pages are read.
     pub(super) ocr: &'a OcrOptions,
     read: ReadScratch,
+    batch: Batch,
     pub(super) detect: Scratch,
     pub(super) hits: Vec<Hit>,
     /// Detect scratch (regex caches, warm) shared by the scan's workers for
     /// a large file's chunks detected in parallel.
     pub(super) spare: &'a Spare,
+}
+
+/// A large file's chunks waiting to be detected side by side: copies, as a
+/// chunk's text lives in the reader's buffer only until the next is read.
+/// Their strings are kept for the next chunks: a fresh copy of each (a
+/// megabyte) came in pages never touched before.
+#[derive(Default)]
+struct Batch {
+    /// Each chunk's text, first line and column offset.
+    chunks: Vec<(String, u64, u64)>,
+    spare: Vec<String>,
+}
+
+impl Batch {
+    /// Adds a copy of `chunk`; returns how many wait.
+    fn add(&mut self, chunk: &Chunk<'_>) -> usize {
+        let mut text = self.spare.pop().unwrap_or_default();
+        text.clear();
+        text.push_str(chunk.text);
+        self.chunks.push((text, chunk.first_line, chunk.column_offset));
+        self.chunks.len()
+    }
+
+    /// Detects the waiting chunks, as `file`'s ([`FileScan::chunks_in_parallel`]).
+    fn detect(&mut self, file: &mut FileScan<'_>, w: &mut Worker<'_>, out: &mut dyn Out) {
+        file.chunks_in_parallel(w, &self.chunks, out);
+        self.spare.extend(self.chunks.drain(..).map(|(text, ..)| text));
+    }
 }
 
 /// Spare detect scratch: a chunk detected on another thread takes one while
@@ -69,6 +98,7 @@ impl<'a> Worker<'a> {
             evidence,
             ocr,
             read: ReadScratch::default(),
+            batch: Batch::default(),
             detect,
             hits: Vec::new(),
             spare,
@@ -140,19 +170,19 @@ impl<'a> Worker<'a> {
         let mut read = std::mem::take(&mut self.read);
         let mut file = FileScan::new(path, display);
         // A large file's chunks after the first (which sets the header and
-        // syntax) are detected a batch at a time on the pool's threads.
-        let mut batch: Vec<(String, u64, u64)> = Vec::new();
+        // syntax) are detected a batch at a time on the pool's threads; on
+        // one thread, each as it comes, without a copy.
+        let mut batch = std::mem::take(&mut self.batch);
+        let threads = rayon::current_num_threads();
         let result = read::read_file(path, &mut read, &mut |chunk| {
-            if chunk.is_first || !file.splittable() {
+            if chunk.is_first || !file.splittable() || threads <= 1 {
                 file.chunk_to(self, chunk, out);
-                return;
-            }
-            batch.push((chunk.text.to_string(), chunk.first_line, chunk.column_offset));
-            if batch.len() >= rayon::current_num_threads().max(1) {
-                file.chunks_in_parallel(self, &mut batch, out);
+            } else if batch.add(&chunk) >= threads {
+                batch.detect(&mut file, self, out);
             }
         });
-        file.chunks_in_parallel(self, &mut batch, out);
+        batch.detect(&mut file, self, out);
+        self.batch = batch;
         match result {
             Ok(Kind::Database) => {
                 let target = crate::source::database::Target::sqlite_file(

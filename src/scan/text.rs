@@ -400,15 +400,15 @@ impl<'p> FileScan<'p> {
     pub(super) fn chunks_in_parallel(
         &mut self,
         w: &mut Worker<'_>,
-        batch: &mut Vec<(String, u64, u64)>,
+        batch: &[(String, u64, u64)],
         out: &mut dyn Out,
     ) {
         fn chunk((text, first_line, column_offset): &(String, u64, u64)) -> Chunk<'_> {
             Chunk { first_line: *first_line, column_offset: *column_offset, ..Chunk::text(text) }
         }
         if batch.len() <= 1 {
-            for item in batch.drain(..) {
-                self.chunk_to(w, chunk(&item), out);
+            for item in batch {
+                self.chunk_to(w, chunk(item), out);
             }
             return;
         }
@@ -440,7 +440,6 @@ impl<'p> FileScan<'p> {
             }
             self.emit(w, chunk(item), detected, out, &mut |_| {});
         }
-        batch.clear();
     }
 
     /// A scan of later chunks of the same file: the same header, syntax and
