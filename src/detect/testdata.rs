@@ -202,13 +202,7 @@ fn compile(text: &str) -> Result<Rules, String> {
         let needs = needs.into_iter().collect::<Option<Vec<_>>>().unwrap_or_default();
         let patterns: Vec<&str> = specs.iter().map(|s| s.pattern.as_str()).collect();
         let dfa = DFA::builder()
-            .configure(
-                DFA::config()
-                    .match_kind(MatchKind::All)
-                    // A value's end is no word's: a `\b` would make bytes
-                    // past ASCII quit the DFA, and no rule needs one.
-                    .unicode_word_boundary(false),
-            )
+            .configure(DFA::config().match_kind(MatchKind::All))
             .build_many(&patterns)
             .map_err(|e| format!("{}: {e}", specs[0].id))?;
         batches.push(Batch { category, on, dfa, rules, needs });
@@ -324,8 +318,9 @@ impl Batch {
         if !self.needs.is_empty() && !self.needs.iter().any(|n| n.find(form.as_bytes()).is_some()) {
             return None;
         }
-        // Errors come only of quit bytes, which this DFA has none of, and of
-        // a cache that gives up, which its configuration never does.
+        // Errors come only of quit bytes, which this DFA has none of (a
+        // rule with a Unicode `\b` fails to build), and of a cache that
+        // gives up, which its configuration never does.
         let dfa = &self.dfa;
         let anchored = start::Config::new().anchored(Anchored::Yes);
         let mut sid = dfa.start_state(cache, &anchored).ok()?;

@@ -45,7 +45,9 @@ pub(crate) struct Worker<'a> {
 /// A large file's chunks waiting to be detected side by side: copies, as a
 /// chunk's text lives in the reader's buffer only until the next is read.
 /// Their strings are kept for the next chunks: a fresh copy of each (a
-/// megabyte) came in pages never touched before.
+/// megabyte) came in pages never touched before. A batch holds as many
+/// chunks as the pool has threads, and so do the spares: the copies a
+/// batch made while it ran, kept.
 #[derive(Default)]
 struct Batch {
     /// Each chunk's text, first line and column offset.
