@@ -7,6 +7,7 @@
 //! to guess why something was not flagged.
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use regex_syntax::hir::{Hir, HirKind};
@@ -94,7 +95,7 @@ struct Rules {
 pub struct TestData {
     /// The built-in rules, compiled and their examples checked when a
     /// finding first asks ([`TestData::rules`]): a scan that finds nothing,
-    /// as most runs of a CI check do, never builds their regexes (a
+    /// as most runs of a CI check do, never builds their automata (a
     /// fifteenth of start-up).
     rules: OnceLock<Rules>,
     /// Extra values the project declares test data.
@@ -192,18 +193,23 @@ fn compile(text: &str) -> Result<Rules, String> {
     for (category, on, rules) in batched {
         let specs: Vec<&RuleSpec> =
             rules.iter().map(|&i| &file.test_data[usize::from(i)]).collect();
-        // Each pattern alone first, so that a bad one is named.
-        let mut needs = Vec::new();
+        // Each pattern parsed alone, so that a bad one is named; the
+        // automaton is built from the parsed patterns, not parsed again.
+        let mut hirs = Vec::new();
         for spec in &specs {
             let hir = regex_automata::util::syntax::parse(&spec.pattern)
                 .map_err(|e| format!("{}: {e}", spec.id))?;
-            needs.push(required_literal(&hir));
+            hirs.push(hir);
         }
-        let needs = needs.into_iter().collect::<Option<Vec<_>>>().unwrap_or_default();
-        let patterns: Vec<&str> = specs.iter().map(|s| s.pattern.as_str()).collect();
+        let needs = hirs.iter().map(required_literal).collect::<Option<Vec<_>>>();
+        let needs = needs.unwrap_or_default();
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many_from_hir(&hirs)
+            .map_err(|e| format!("{}: {e}", specs[0].id))?;
         let dfa = DFA::builder()
             .configure(DFA::config().match_kind(MatchKind::All))
-            .build_many(&patterns)
+            .build_from_nfa(nfa)
             .map_err(|e| format!("{}: {e}", specs[0].id))?;
         batches.push(Batch { category, on, dfa, rules, needs });
     }
