@@ -2278,7 +2278,7 @@ mod tests {
         });
         let ids = |set: &DetectorSet| (0..set.len()).map(|i| set.id(i).clone()).collect::<Vec<_>>();
         assert_eq!(ids(&alone), ids(&pooled));
-        assert_eq!(alone.gate.groups(), pooled.gate.groups());
+        assert_eq!(alone.gate.members(), pooled.gate.members());
         let text = "氏名：山田 太郎\nTEL 090-1234-5678 taro@example.com\n\
                     〒100-0001 東京都千代田区千代田1-1\ncard 4111 1111 1111 1111\n";
         let hits = |set: &DetectorSet| {
