@@ -798,7 +798,15 @@ impl Setup {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let detectors = || DetectorSet::load_except(&dirs, &skip);
-        let loaded_purposes = || load_purposes(purposes, project);
+        // With threads to spare, the location rules' globs are compiled
+        // now, beside the detectors, not when the first location asks.
+        let loaded_purposes = || {
+            let loaded = load_purposes(purposes, project);
+            if let (Ok(loaded), Some(_)) = (&loaded, rayon::current_thread_index()) {
+                loaded.prepare();
+            }
+            loaded
+        };
         // The detectors are compiled on as many threads as the scan reads
         // with, the purposes' globs beside them; under `-j1` (a pool's
         // thread would only cost its start), or without a pool, on this

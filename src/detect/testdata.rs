@@ -94,9 +94,10 @@ struct Rules {
 #[derive(Debug)]
 pub struct TestData {
     /// The built-in rules, compiled and their examples checked when a
-    /// finding first asks ([`TestData::rules`]): a scan that finds nothing,
-    /// as most runs of a CI check do, never builds their automata (a
-    /// fifteenth of start-up).
+    /// finding first asks ([`TestData::rules`]): a scan on one thread that
+    /// finds nothing, as most runs of a CI check do, never builds their
+    /// automata (a fifteenth of start-up). With threads to spare, the
+    /// set-up builds them beside its other parts ([`TestData::prepare`]).
     rules: OnceLock<Rules>,
     /// Extra values the project declares test data.
     values: ValueList,
@@ -120,6 +121,19 @@ impl TestData {
     /// The built-in rules (compiled when first used).
     pub fn builtin() -> TestData {
         TestData { rules: OnceLock::new(), values: ValueList::default() }
+    }
+
+    /// Compiles the built-in rules now, not at the first finding: a
+    /// set-up with threads to spare does it beside its other parts
+    /// ([`crate::detect::DetectorSet`]), off the scan's path.
+    pub fn prepare(&self) {
+        self.rules();
+    }
+
+    /// Whether the built-in rules are compiled yet.
+    #[cfg(test)]
+    pub(crate) fn prepared(&self) -> bool {
+        self.rules.get().is_some()
     }
 
     /// The built-in rules, compiled.

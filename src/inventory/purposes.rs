@@ -75,8 +75,10 @@ pub struct Purposes {
     rules: Vec<(Vec<Glob>, Vec<usize>)>,
     /// Per rule: its globs as one set, compiled when a path is first
     /// asked about (a user's when the file loads, so that an error shows at
-    /// once): a scan that finds nothing, as most CI runs, never asks, and
-    /// compiling the built-in ones was a tenth of start-up.
+    /// once): a scan on one thread that finds nothing, as most CI runs,
+    /// never asks, and compiling the built-in ones was a tenth of
+    /// start-up. With threads to spare, the set-up compiles them beside
+    /// the detectors ([`Purposes::prepare`]).
     sets: std::sync::OnceLock<Vec<GlobSet>>,
 }
 
@@ -157,14 +159,23 @@ impl Purposes {
         Purposes::new(file)
     }
 
+    /// Compiles the rules' glob sets now, not at the first location: a
+    /// set-up with threads to spare does it beside the detectors.
+    pub fn prepare(&self) {
+        self.sets();
+    }
+
+    /// Each rule's globs as one set, compiled when first asked for.
+    fn sets(&self) -> &[GlobSet] {
+        self.sets
+            .get_or_init(|| self.compile().expect("the built-in location rules compile (tested)"))
+    }
+
     /// The indices of the purposes a path serves.
     fn of(&self, path: &str) -> Vec<usize> {
         // `**/x/**` needs a leading directory: match the path as if rooted.
         let rooted = format!("/{}", path.trim_start_matches("./"));
-        let sets = self
-            .sets
-            .get_or_init(|| self.compile().expect("the built-in location rules compile (tested)"));
-        let mut ids: Vec<usize> = sets
+        let mut ids: Vec<usize> = (self.sets())
             .iter()
             .zip(&self.rules)
             .filter(|(set, _)| set.is_match(&rooted))
