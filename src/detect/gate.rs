@@ -308,7 +308,7 @@ impl Gate {
             }
         }
         let untried: Vec<&[(u64, &str)]> =
-            (chosen_groups.iter()).filter(|c| c.tried.is_none()).map(|c| &c.members[..]).collect();
+            chosen_groups.iter().filter(|c| c.tried.is_none()).map(|c| &c.members[..]).collect();
         let mut built = super::map_each(&untried, |members| build(members, &parsed)).into_iter();
         let mut groups: Vec<Group> = Vec::new();
         for Chosen { needs_context, members, tried } in chosen_groups {

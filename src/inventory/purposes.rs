@@ -175,7 +175,8 @@ impl Purposes {
     fn of(&self, path: &str) -> Vec<usize> {
         // `**/x/**` needs a leading directory: match the path as if rooted.
         let rooted = format!("/{}", path.trim_start_matches("./"));
-        let mut ids: Vec<usize> = (self.sets())
+        let mut ids: Vec<usize> = self
+            .sets()
             .iter()
             .zip(&self.rules)
             .filter(|(set, _)| set.is_match(&rooted))
