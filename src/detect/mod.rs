@@ -281,13 +281,27 @@ struct ContextWords {
     /// Every keyword, anchor literal and name label; with none, an
     /// automaton that matches nothing (the walk's step then needs no test of its own).
     words: words::Words,
-    /// Per pattern: the bits ([`detector_bit`]) of the detectors it is a
-    /// keyword of, the bits of the anchors it spells, whether it is a name
-    /// engine's label, and whether it opens a signature's contact line.
-    owners: Vec<(u64, u64, bool, bool)>,
+    /// Per pattern: what it is a word of.
+    owners: Vec<Owners>,
     /// The widest `window` and `window_after` of those detectors.
     window: usize,
     window_after: usize,
+}
+
+/// What a word of [`ContextWords`] is a word of.
+#[derive(Debug, Default, Clone, Copy)]
+struct Owners {
+    /// The bits ([`detector_bit`]) of the detectors it is a keyword of.
+    keyword: u64,
+    /// The bits of the anchors it spells.
+    anchor: u64,
+    /// Whether it is a name engine's label.
+    label: bool,
+    /// Whether it opens a signature's contact line.
+    contact: bool,
+    /// The bits of the detectors whose every match starts with it
+    /// ([`gate::leads`]): the gate reads the line it stands on for them.
+    lead: u64,
 }
 
 /// Where the context keywords stand in one text: (start, end, owner bits),
@@ -306,6 +320,9 @@ struct WordIndex {
     /// Where a contact label (`TEL`, `〒`) stands, in order (anywhere: the
     /// signature check looks at the line's start).
     contacts: Vec<usize>,
+    /// Where a word that leads some detector's matches stands (whole word
+    /// or not), with those detectors' bits ([`Owners::lead`]).
+    leads: Vec<(usize, u64)>,
 }
 
 impl WordIndex {
@@ -336,9 +353,12 @@ impl KeywordWalk<'_> {
     fn matched(&mut self, state: u32, end: usize) {
         for (word, len) in self.words.words.ends(state) {
             let start = end - len;
-            let (owners, bits, label, contact) = self.words.owners[word];
-            if owners != 0 && is_whole_word(self.t.as_bytes(), start, end) {
-                self.index.hits.push((start, end, owners));
+            let Owners { keyword, anchor, label, contact, lead } = self.words.owners[word];
+            if keyword != 0 && is_whole_word(self.t.as_bytes(), start, end) {
+                self.index.hits.push((start, end, keyword));
+            }
+            if lead != 0 {
+                self.index.leads.push((start, lead));
             }
             if label {
                 self.index.labels.push(start);
@@ -347,8 +367,8 @@ impl KeywordWalk<'_> {
             if contact && self.table.is_none() {
                 self.index.contacts.push(start);
             }
-            if bits != 0 {
-                self.anchors.push((start, bits));
+            if anchor != 0 {
+                self.anchors.push((start, anchor));
             }
         }
     }
@@ -409,6 +429,7 @@ impl gate::Rider for KeywordWalk<'_> {
         // names and those with a keyword anywhere: no regions to work out.
         if let Some(named) = self.table.filter(|_| !t.is_empty()) {
             let detectors = index.hits.iter().fold(named, |m, &(.., owners)| m | owners);
+            let detectors = index.leads.iter().fold(detectors, |m, &(_, lead)| m | lead);
             index.regions.push(gate::Region { lines: 0..t.len(), detectors });
             return &index.regions;
         }
@@ -424,6 +445,12 @@ impl gate::Rider for KeywordWalk<'_> {
             let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
             let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
             gate::Region { lines: from..to, detectors: owners }
+        }));
+        // A word that leads a detector's matches: the line it stands on.
+        index.regions.extend(index.leads.iter().map(|&(start, lead)| {
+            let from = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |n| n + 1);
+            let to = memchr::memchr(b'\n', &bytes[start..]).map_or(t.len(), |n| start + n);
+            gate::Region { lines: from..to, detectors: lead }
         }));
         // By start, keywords of different lengths can put a region's start
         // before the one before it: sort, then merge what touches.
@@ -446,25 +473,28 @@ impl ContextWords {
         anchors: &[(String, u64)],
         labels: &[&str],
         contacts: &[&str],
+        leads: &[(String, u64)],
     ) -> Result<ContextWords, String> {
         let mut words: Vec<String> = Vec::new();
-        let mut owners: Vec<(u64, u64, bool, bool)> = Vec::new();
+        let mut owners: Vec<Owners> = Vec::new();
         let (mut window, mut window_after) = (0, 0);
         // The automaton ignores ASCII case: spellings that differ only so
         // are one pattern.
-        let mut add = |word: &str, owner: u64, anchor: u64, label: bool, contact: bool| match words
+        let mut add = |word: &str, of: Owners| match words
             .iter()
             .position(|w| w.eq_ignore_ascii_case(word))
         {
             Some(i) => {
-                owners[i].0 |= owner;
-                owners[i].1 |= anchor;
-                owners[i].2 |= label;
-                owners[i].3 |= contact;
+                let o = &mut owners[i];
+                o.keyword |= of.keyword;
+                o.anchor |= of.anchor;
+                o.label |= of.label;
+                o.contact |= of.contact;
+                o.lead |= of.lead;
             }
             None => {
                 words.push(word.to_string());
-                owners.push((owner, anchor, label, contact));
+                owners.push(of);
             }
         };
         for (d, det) in detectors.iter().enumerate() {
@@ -474,22 +504,27 @@ impl ContextWords {
             window = window.max(det.spec.window);
             window_after = window_after.max(det.spec.window_after);
             for k in &det.spec.keywords {
-                add(k, detector_bit(d), 0, false, false);
+                add(k, Owners { keyword: detector_bit(d), ..Owners::default() });
             }
         }
         for (literal, bit) in anchors {
-            add(literal, 0, *bit, false, false);
+            add(literal, Owners { anchor: *bit, ..Owners::default() });
         }
         // The name engines' labels, so that their own search runs only on
         // lines where one starts: a customer table's rows hold none, and
         // that search read each of them a second time.
         for label in labels {
-            add(label, 0, 0, true, false);
+            add(label, Owners { label: true, ..Owners::default() });
         }
         // The contact labels, so that a line that opens with one is read
         // though it holds only digits (see [`Lines`]).
         for contact in contacts {
-            add(contact, 0, 0, false, true);
+            add(contact, Owners { contact: true, ..Owners::default() });
+        }
+        // The words that lead detectors' matches, so that the gate reads
+        // their detectors' patterns only on the lines that hold one.
+        for (word, bit) in leads {
+            add(word, Owners { lead: *bit, ..Owners::default() });
         }
         // Its own automaton ([`words`]), not the `aho-corasick` crate's:
         // the index reads every byte of every text, and a case-insensitive
@@ -514,6 +549,7 @@ impl ContextWords {
         index.hits.clear();
         index.labels.clear();
         index.contacts.clear();
+        index.leads.clear();
         index.next = 0;
         anchors.clear();
         KeywordWalk { words: self, t, index, anchors, table }
@@ -971,11 +1007,21 @@ impl DetectorSet {
             .map_err(|e| err("(gate)", e.to_string()))?;
         let gate_patterns: Vec<(Cow<'_, str>, Cow<'_, Hir>)> =
             gated.iter().map(|&i| gate_pattern(&detectors[i], &start)).collect();
+        // The words that lead the matches of detectors that need no context
+        // ([`gate::leads`]): the gate reads those detectors' patterns, as
+        // it reads those of the detectors that need context, only on the
+        // lines that hold one, and the groups that read every byte are left
+        // the patterns that tell fewer bytes apart.
+        let mut leads: Vec<(String, u64)> = Vec::new();
         let (gated, hirs): (Vec<_>, Vec<_>) = gated
             .iter()
             .zip(&gate_patterns)
             .map(|(&i, (pattern, hir))| {
-                let needs_context = detectors[i].spec.context == ContextRule::Required;
+                let mut needs_context = detectors[i].spec.context == ContextRule::Required;
+                if let Some(words) = gate::leads(hir).filter(|_| !needs_context) {
+                    leads.extend(words.into_iter().map(|w| (w, detector_bit(i))));
+                    needs_context = true;
+                }
                 ((detector_bit(i), &**pattern, needs_context), &**hir)
             })
             .unzip();
@@ -1026,7 +1072,7 @@ impl DetectorSet {
             || {
                 let contacts =
                     if name_detectors.is_empty() { &[][..] } else { names::CONTACT_LABELS };
-                ContextWords::new(&detectors, anchors.literals(), &label_words, contacts)
+                ContextWords::new(&detectors, anchors.literals(), &label_words, contacts, &leads)
             },
             || {
                 join(
@@ -2664,11 +2710,15 @@ mod tests {
         let mut walk = set.context_words.walk(t, None, &mut walked, &mut literals);
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         assert_eq!((&walked.hits, &walked.regions), (&alone.hits, &alone.regions));
+        assert_eq!(walked.leads, alone.leads);
         assert_eq!(literals, alone_literals);
         // On a table every line has context: for the detectors its header
-        // names, and those with a keyword anywhere.
+        // names, those with a keyword anywhere and those led by a word
+        // there (`DR. `, `性別`).
         let keyworded = walked.hits.iter().fold(0, |m, &(.., owners)| m | owners);
-        assert_ne!(keyworded, 0);
+        let led = walked.leads.iter().fold(0, |m, &(_, lead)| m | lead);
+        assert!(keyworded != 0 && led.count_ones() == 2, "{keyworded:x} {led:x}");
+        let keyworded = keyworded | led;
         let mut walk = set.context_words.walk(t, Some(1 << 62), &mut walked, &mut literals);
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         let whole = gate::Region { lines: 0..t.len(), detectors: keyworded | 1 << 62 };
@@ -2744,6 +2794,43 @@ mod tests {
         let found: Vec<(&str, usize)> =
             hits.iter().map(|h| (&**set.id(h.detector), h.line)).collect();
         assert_eq!(found, [("jp.phone", 2), ("jp.phone", 3), ("payment-card", 4)]);
+    }
+
+    #[test]
+    fn a_line_holding_a_word_that_leads_a_detector_is_read_for_it() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let bit = |id: &str| detector_bit(set.detectors.iter().position(|d| &*d.id == id).unwrap());
+        let (gender, title) = (bit("gender"), bit("name-title"));
+        // Inside a word too (`Essex`): the gender pattern has no boundary.
+        let t = "build 42\nEssex M\nok\nfrom Mr. Smith\n";
+        let mut index = WordIndex::default();
+        set.context_words.index(t, &mut index, &mut Vec::new());
+        let line = |n: usize| {
+            let start: usize = t.split_inclusive('\n').take(n).map(str::len).sum();
+            start..start + t.split('\n').nth(n).unwrap().len()
+        };
+        let read = |mask: u64| -> Vec<std::ops::Range<usize>> {
+            index
+                .regions
+                .iter()
+                .filter(|r| r.detectors & mask != 0)
+                .map(|r| r.lines.clone())
+                .collect()
+        };
+        assert_eq!(read(gender), [line(1)]);
+        assert_eq!(read(title), [line(3)]);
+        // The gate reads their patterns only there.
+        let (_, needs_context): (Vec<_>, Vec<bool>) = set
+            .gate
+            .patterns()
+            .iter()
+            .filter(|&&(b, ..)| b == gender || b == title)
+            .map(|&(b, _, c)| (b, c))
+            .unzip();
+        assert_eq!(needs_context, [true, true]);
+        // A detector that needs no context and starts with no word is read
+        // on every line.
+        assert!(set.gate.patterns().iter().any(|&(b, _, c)| b == bit("email") && !c));
     }
 
     #[test]
