@@ -33,11 +33,11 @@
 //! every row of a table whose header names one of them, or that holds one's
 //! keyword): on logs and code that is almost nothing, and most look-alike
 //! numbers there are matched only by such detectors' patterns. A detector
-//! whose every match starts with one of a few words ([`leads`]: `gender`,
-//! `Mr.`, a prefecture) joins those groups too, read on the lines that
-//! hold one of its words; the groups that read every byte keep the
-//! patterns that start with digits, signs and classes, and read their
-//! letters by case alone ([`coarse`]).
+//! every match of which holds one of a few words ([`marks`]: `gender`,
+//! `Mr.`, `丁目` or a prefecture, an honorific after a katakana name)
+//! joins those groups too, read on the lines that hold one of its words;
+//! the group that reads every byte keeps the patterns of digits, signs and
+//! classes, and reads their letters by case alone ([`coarse`]).
 //!
 //! A detector's own search reads one line: the gate reads each pattern as
 //! it reads a line ([`line_local`]: `$` ends a line, classes hold no line
@@ -87,11 +87,12 @@
 //! Building states is most of a small scan: on this repository's own
 //! sources (1.4 MB of Rust with Japanese test data) the first group's lazy
 //! DFA grew to 6 MB, and working out new states was two fifths of the
-//! instructions. With the patterns led by words read apart and the letters
-//! coarsened, that group tells 127 classes of bytes apart (43 in ASCII)
-//! where it told 181 (95), its automaton has 1,933 states where it had
-//! 3,515, and a scan of those sources runs 17% fewer instructions (logs
-//! 7%; code and prose the same). The four patterns that cannot match ASCII alone (the
+//! instructions. With the patterns marked by words read apart and the
+//! letters coarsened, that group tells 57 classes of bytes apart (43 in
+//! ASCII) where it told 181 (95), its NFA has 1,141 states where it had
+//! 3,515, and a scan of those sources runs 25% fewer instructions (4 MB of
+//! logs 11%; code the same; prose 2% more, for the lines with an
+//! honorific read a second time). The four patterns that cannot match ASCII alone (the
 //! Japanese addresses, the bank account after 普通/当座, the katakana name
 //! with an honorific) were measured in a group of their own that reads
 //! only the lines holding a byte outside ASCII: 14% fewer instructions on
@@ -485,10 +486,10 @@ fn as_read(hir: &Hir, coarsen: bool) -> Cow<'_, Hir> {
 /// and every span a match can be in ([`Flags::ends`]); where it flags a
 /// line for nothing, the detector's own search finds nothing there.
 ///
-/// Patterns led by a word (`gender`, `Mr.`, a prefecture) are not read so:
-/// coarsened, they matched nearly every line of English, and their
+/// Patterns marked by a word (`gender`, `Mr.`, a prefecture) are not read
+/// so: coarsened, they matched nearly every line of English, and their
 /// detectors ran on them. They are read by the groups of the detectors that
-/// need context, on the lines that hold one of their words ([`leads`]).
+/// need context, on the lines that hold one of their words ([`marks`]).
 fn coarse(hir: &Hir) -> Option<Hir> {
     use regex_syntax::hir::{ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange};
     const CASES: [(u8, u8); 2] = [(b'A', b'Z'), (b'a', b'z')];
@@ -554,29 +555,54 @@ fn coarse(hir: &Hir) -> Option<Hir> {
 }
 
 /// The words, ASCII letters in lower case, one of which every match of
-/// `hir` starts with, if it has such words and each is at least
-/// [`LEAD_BYTES`] long: `gender`, `sex` and `性別` for the gender field,
-/// the 47 prefectures for a Japanese address. The detector set gives such
-/// a detector to the groups that read only the lines the keyword walk
-/// found one of their words on (ASCII case ignored, which only adds
-/// lines), as it does for detectors that need context.
+/// `hir` holds, if it has at most [`MARKS`] such words and each is at
+/// least [`MARK_BYTES`] long and not all digits: `gender`, `sex` and `性別`
+/// for the gender field, `丁目`, `県`, `府`, `東京都` and `北海道` for a
+/// Japanese address. The detector set gives such a detector to the groups
+/// that read only the lines the keyword walk found one of their words on
+/// (ASCII case ignored, which only adds lines), as it does for detectors
+/// that need context.
 ///
-/// A class of a few characters reads as each of them (`[Ssſ]` of
-/// `(?i:sex)` as `s` and `ſ`: the walk ignores ASCII case only, so a word
-/// spelled with the long s is a word of its own).
-pub(super) fn leads(hir: &Hir) -> Option<Vec<String>> {
-    let (words, _) = prefixes(hir)?;
-    words.iter().all(|w| w.len() >= LEAD_BYTES).then_some(words)
+/// A concatenation is marked by the words its start spells, as far as
+/// that is a few strings ([`prefixes`]: `mr. `, not `mr`), or by one of its
+/// parts' words, whichever are fewest. A class of a few characters reads
+/// as each of them (`[Ssſ]` of `(?i:sex)` as `s` and `ſ`: the walk ignores
+/// ASCII case only, so a word spelled with the long s is a word of its
+/// own).
+pub(super) fn marks(hir: &Hir) -> Option<Vec<String>> {
+    let rare = |words: &Vec<String>| {
+        words.iter().all(|w| w.len() >= MARK_BYTES && !w.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match hir.kind() {
+        HirKind::Capture(c) => marks(&c.sub),
+        HirKind::Repetition(r) if r.min > 0 => marks(&r.sub),
+        HirKind::Alternation(alternatives) => {
+            let mut words = Vec::new();
+            for alternative in alternatives {
+                words.extend(marks(alternative)?);
+            }
+            words.sort_unstable();
+            words.dedup();
+            (words.len() <= MARKS).then_some(words)
+        }
+        HirKind::Concat(parts) => {
+            let start = prefixes(hir).map(|(w, _)| w).filter(rare);
+            let best = |a: Vec<String>, b: Vec<String>| if b.len() < a.len() { b } else { a };
+            start.into_iter().chain(parts.iter().filter_map(marks)).reduce(best)
+        }
+        _ => prefixes(hir).map(|(w, _)| w).filter(rare),
+    }
 }
 
-/// The fewest bytes of each of a pattern's [`leads`]: a word of one or two
-/// letters is on most lines of English and code.
-const LEAD_BYTES: usize = 3;
+/// The fewest bytes of each of a pattern's [`marks`]: a word of one or two
+/// letters is on most lines of English and code (and one of digits alone,
+/// `090`, on most lines of a log).
+const MARK_BYTES: usize = 3;
 
-/// The most [`leads`] of a pattern (the prefectures are 47), and the most
+/// The most [`marks`] of a pattern (the prefectures are 47), and the most
 /// characters of a class read as that many words.
-const LEADS: usize = 64;
-const LEAD_CLASS: usize = 4;
+const MARKS: usize = 64;
+const MARK_CLASS: usize = 4;
 
 /// The strings (ASCII letters in lower case) one of which every match of
 /// `hir` starts with, and whether each is a whole match (what follows
@@ -597,14 +623,14 @@ fn prefixes(hir: &Hir) -> Option<(Vec<String>, bool)> {
         }
         HirKind::Class(Class::Unicode(c)) => {
             let n: u32 = c.ranges().iter().map(|r| r.end() as u32 - r.start() as u32 + 1).sum();
-            if n as usize > LEAD_CLASS {
+            if n as usize > MARK_CLASS {
                 return None;
             }
             chars(c.ranges().iter().flat_map(|r| r.start()..=r.end()).collect())
         }
         HirKind::Class(Class::Bytes(c)) => {
             let n: usize = c.ranges().iter().map(|r| usize::from(r.end() - r.start()) + 1).sum();
-            if n > LEAD_CLASS || c.ranges().iter().any(|r| !r.end().is_ascii()) {
+            if n > MARK_CLASS || c.ranges().iter().any(|r| !r.end().is_ascii()) {
                 return None;
             }
             chars(c.ranges().iter().flat_map(|r| r.start()..=r.end()).map(char::from).collect())
@@ -619,7 +645,7 @@ fn prefixes(hir: &Hir) -> Option<(Vec<String>, bool)> {
             }
             words.sort_unstable();
             words.dedup();
-            (words.len() <= LEADS).then_some((words, whole))
+            (words.len() <= MARKS).then_some((words, whole))
         }
         HirKind::Concat(parts) => {
             let mut words = vec![String::new()];
@@ -627,7 +653,7 @@ fn prefixes(hir: &Hir) -> Option<(Vec<String>, bool)> {
                 let Some((next, whole)) = prefixes(part) else {
                     return Some((words, false));
                 };
-                if words.len() * next.len() > LEADS {
+                if words.len() * next.len() > MARKS {
                     return Some((words, false));
                 }
                 words =
@@ -755,13 +781,11 @@ const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
         0xbcc1_8a0d_bd23_8bc8,
         0x329c_e39e_93b5_d83b,
         0x25a4_b94f_d845_c06d,
-        0x3f3e_abc6_809c_312a,
         0xc385_cf96_1eac_3b90,
         0xe7b9_fd63_76ad_f76c,
         0x88a9_627a_7444_6010,
         0x20db_5c86_6400_3b83,
         0xf397_793d_92e3_8e65,
-        0xaacb_68cb_61f9_48f4,
     ]],
     &[
         &[
@@ -776,6 +800,7 @@ const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
         ],
         &[
             0xdab0_b5ea_23c1_e3d6,
+            0x3f3e_abc6_809c_312a,
             0xf687_b864_ca35_8872,
             0xfa4b_3cce_7a61_fec2,
             0xf997_a9a1_ea3e_59d9,
@@ -801,6 +826,7 @@ const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
             0xfa54_0342_e6d6_d420,
             0xac96_e59a_c5dd_9928,
             0x9da2_fcfa_dca8_3deb,
+            0xaacb_68cb_61f9_48f4,
         ],
     ],
 ];
@@ -1900,31 +1926,33 @@ mod tests {
     }
 
     #[test]
-    fn a_pattern_whose_matches_start_with_words_is_led_by_them() {
-        let leads_of = |p: &str| {
-            let mut words = leads(&parse(p))?;
+    fn a_pattern_whose_matches_hold_one_of_a_few_words_is_marked_by_them() {
+        let marks_of = |p: &str| {
+            let mut words = marks(&parse(p))?;
             words.sort_unstable();
             Some(words)
         };
         let gender = r"(?:性別|(?i:gender|sex))(?:[ \t]*[:=][ \t]*|[ \t]+)([MF])";
         // `(?i:s)` is `[Ssſ]`: the walk ignores ASCII case only.
-        assert_eq!(leads_of(gender).unwrap(), ["gender", "sex", "ſex", "性別"]);
+        assert_eq!(marks_of(gender).unwrap(), ["gender", "sex", "ſex", "性別"]);
         // What follows a word that is all of its part extends it.
         let title = r"(?:(?:Mr|Mrs)\.|Miss) ([A-Z][a-z]+)";
-        assert_eq!(leads_of(title).unwrap(), ["miss ", "mr. ", "mrs. "]);
-        assert_eq!(leads_of(r"IFCPERSON\([ \t]*'").unwrap(), ["ifcperson("]);
-        assert_eq!(
-            leads_of(r"(?:東京|大阪)(?:都|府)[0-9]").unwrap(),
-            ["大阪府", "大阪都", "東京府", "東京都"]
-        );
-        // Not led: a word too short to be rare, a branch without a word,
-        // a start that is not a word, too many words.
-        assert_eq!(leads_of(r"(?:ab|cde)[0-9]"), None);
-        assert_eq!(leads_of(r"gender|[0-9]+"), None);
-        assert_eq!(leads_of(r"(?m:^)gender"), None);
-        assert_eq!(leads_of(r"[0-9]{3}-[0-9]{4}"), None);
-        let many: Vec<String> = (0..=LEADS).map(|i| format!("w{i:03}")).collect();
-        assert_eq!(leads_of(&format!("(?:{})x", many.join("|"))), None);
+        assert_eq!(marks_of(title).unwrap(), ["miss ", "mr. ", "mrs. "]);
+        assert_eq!(marks_of(r"IFCPERSON\([ \t]*'").unwrap(), ["ifcperson("]);
+        // The fewest words: the part's two, not the start's four.
+        assert_eq!(marks_of(r"(?:東京|大阪)(?:都|府)[0-9]").unwrap(), ["大阪", "東京"]);
+        // A word inside, in every branch.
+        let address = r"(?:東京都[0-9]+|[一-龥]{1,6}[市区][0-9]+丁目)";
+        assert_eq!(marks_of(address).unwrap(), ["丁目", "東京都"]);
+        assert_eq!(marks_of(r"(?m:^)[0-9]+ gender").unwrap(), [" gender"]);
+        // Not marked: a word too short to be rare, a branch without a word,
+        // words of digits, too many words.
+        assert_eq!(marks_of(r"(?:ab|cde)[0-9]"), None);
+        assert_eq!(marks_of(r"gender|[0-9]+"), None);
+        assert_eq!(marks_of(r"(?:070|080)[0-9]{8}"), None);
+        assert_eq!(marks_of(r"[0-9]{3}-[0-9]{4}"), None);
+        let many: Vec<String> = (0..=MARKS).map(|i| format!("w{i:03}")).collect();
+        assert_eq!(marks_of(&format!("(?:{})x", many.join("|"))), None);
     }
 
     #[test]

@@ -299,9 +299,10 @@ struct Owners {
     label: bool,
     /// Whether it opens a signature's contact line.
     contact: bool,
-    /// The bits of the detectors whose every match starts with it
-    /// ([`gate::leads`]): the gate reads the line it stands on for them.
-    lead: u64,
+    /// The bits of the detectors every match of which holds it or another
+    /// of their few words ([`gate::marks`]): the gate reads the line it
+    /// stands on for them.
+    mark: u64,
 }
 
 /// Where the context keywords stand in one text: (start, end, owner bits),
@@ -320,9 +321,9 @@ struct WordIndex {
     /// Where a contact label (`TEL`, `〒`) stands, in order (anywhere: the
     /// signature check looks at the line's start).
     contacts: Vec<usize>,
-    /// Where a word that leads some detector's matches stands (whole word
-    /// or not), with those detectors' bits ([`Owners::lead`]).
-    leads: Vec<(usize, u64)>,
+    /// Where a word that marks some detectors' matches stands (whole word
+    /// or not), with those detectors' bits ([`Owners::mark`]).
+    marks: Vec<(usize, u64)>,
 }
 
 impl WordIndex {
@@ -353,12 +354,12 @@ impl KeywordWalk<'_> {
     fn matched(&mut self, state: u32, end: usize) {
         for (word, len) in self.words.words.ends(state) {
             let start = end - len;
-            let Owners { keyword, anchor, label, contact, lead } = self.words.owners[word];
+            let Owners { keyword, anchor, label, contact, mark } = self.words.owners[word];
             if keyword != 0 && is_whole_word(self.t.as_bytes(), start, end) {
                 self.index.hits.push((start, end, keyword));
             }
-            if lead != 0 {
-                self.index.leads.push((start, lead));
+            if mark != 0 {
+                self.index.marks.push((start, mark));
             }
             if label {
                 self.index.labels.push(start);
@@ -429,7 +430,7 @@ impl gate::Rider for KeywordWalk<'_> {
         // names and those with a keyword anywhere: no regions to work out.
         if let Some(named) = self.table.filter(|_| !t.is_empty()) {
             let detectors = index.hits.iter().fold(named, |m, &(.., owners)| m | owners);
-            let detectors = index.leads.iter().fold(detectors, |m, &(_, lead)| m | lead);
+            let detectors = index.marks.iter().fold(detectors, |m, &(_, mark)| m | mark);
             index.regions.push(gate::Region { lines: 0..t.len(), detectors });
             return &index.regions;
         }
@@ -446,11 +447,12 @@ impl gate::Rider for KeywordWalk<'_> {
             let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
             gate::Region { lines: from..to, detectors: owners }
         }));
-        // A word that leads a detector's matches: the line it stands on.
-        index.regions.extend(index.leads.iter().map(|&(start, lead)| {
+        // A word that every match of a detector holds: the line it stands
+        // on.
+        index.regions.extend(index.marks.iter().map(|&(start, mark)| {
             let from = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |n| n + 1);
             let to = memchr::memchr(b'\n', &bytes[start..]).map_or(t.len(), |n| start + n);
-            gate::Region { lines: from..to, detectors: lead }
+            gate::Region { lines: from..to, detectors: mark }
         }));
         // By start, keywords of different lengths can put a region's start
         // before the one before it: sort, then merge what touches.
@@ -473,7 +475,7 @@ impl ContextWords {
         anchors: &[(String, u64)],
         labels: &[&str],
         contacts: &[&str],
-        leads: &[(String, u64)],
+        marks: &[(String, u64)],
     ) -> Result<ContextWords, String> {
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Owners> = Vec::new();
@@ -490,7 +492,7 @@ impl ContextWords {
                 o.anchor |= of.anchor;
                 o.label |= of.label;
                 o.contact |= of.contact;
-                o.lead |= of.lead;
+                o.mark |= of.mark;
             }
             None => {
                 words.push(word.to_string());
@@ -521,10 +523,10 @@ impl ContextWords {
         for contact in contacts {
             add(contact, Owners { contact: true, ..Owners::default() });
         }
-        // The words that lead detectors' matches, so that the gate reads
+        // The words that mark detectors' matches, so that the gate reads
         // their detectors' patterns only on the lines that hold one.
-        for (word, bit) in leads {
-            add(word, Owners { lead: *bit, ..Owners::default() });
+        for (word, bit) in marks {
+            add(word, Owners { mark: *bit, ..Owners::default() });
         }
         // Its own automaton ([`words`]), not the `aho-corasick` crate's:
         // the index reads every byte of every text, and a case-insensitive
@@ -549,7 +551,7 @@ impl ContextWords {
         index.hits.clear();
         index.labels.clear();
         index.contacts.clear();
-        index.leads.clear();
+        index.marks.clear();
         index.next = 0;
         anchors.clear();
         KeywordWalk { words: self, t, index, anchors, table }
@@ -1007,19 +1009,19 @@ impl DetectorSet {
             .map_err(|e| err("(gate)", e.to_string()))?;
         let gate_patterns: Vec<(Cow<'_, str>, Cow<'_, Hir>)> =
             gated.iter().map(|&i| gate_pattern(&detectors[i], &start)).collect();
-        // The words that lead the matches of detectors that need no context
-        // ([`gate::leads`]): the gate reads those detectors' patterns, as
-        // it reads those of the detectors that need context, only on the
-        // lines that hold one, and the groups that read every byte are left
-        // the patterns that tell fewer bytes apart.
-        let mut leads: Vec<(String, u64)> = Vec::new();
+        // The words one of which every match of a detector that needs no
+        // context holds ([`gate::marks`]): the gate reads those detectors'
+        // patterns, as it reads those of the detectors that need context,
+        // only on the lines that hold one, and the group that reads every
+        // byte is left the patterns that tell fewer bytes apart.
+        let mut marks: Vec<(String, u64)> = Vec::new();
         let (gated, hirs): (Vec<_>, Vec<_>) = gated
             .iter()
             .zip(&gate_patterns)
             .map(|(&i, (pattern, hir))| {
                 let mut needs_context = detectors[i].spec.context == ContextRule::Required;
-                if let Some(words) = gate::leads(hir).filter(|_| !needs_context) {
-                    leads.extend(words.into_iter().map(|w| (w, detector_bit(i))));
+                if let Some(words) = gate::marks(hir).filter(|_| !needs_context) {
+                    marks.extend(words.into_iter().map(|w| (w, detector_bit(i))));
                     needs_context = true;
                 }
                 ((detector_bit(i), &**pattern, needs_context), &**hir)
@@ -1072,7 +1074,7 @@ impl DetectorSet {
             || {
                 let contacts =
                     if name_detectors.is_empty() { &[][..] } else { names::CONTACT_LABELS };
-                ContextWords::new(&detectors, anchors.literals(), &label_words, contacts, &leads)
+                ContextWords::new(&detectors, anchors.literals(), &label_words, contacts, &marks)
             },
             || {
                 join(
@@ -2710,15 +2712,15 @@ mod tests {
         let mut walk = set.context_words.walk(t, None, &mut walked, &mut literals);
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         assert_eq!((&walked.hits, &walked.regions), (&alone.hits, &alone.regions));
-        assert_eq!(walked.leads, alone.leads);
+        assert_eq!(walked.marks, alone.marks);
         assert_eq!(literals, alone_literals);
         // On a table every line has context: for the detectors its header
-        // names, those with a keyword anywhere and those led by a word
-        // there (`DR. `, `性別`).
+        // names, those with a keyword anywhere and those marked by a word
+        // there (`DR. `, `性別`, `丁目`).
         let keyworded = walked.hits.iter().fold(0, |m, &(.., owners)| m | owners);
-        let led = walked.leads.iter().fold(0, |m, &(_, lead)| m | lead);
-        assert!(keyworded != 0 && led.count_ones() == 2, "{keyworded:x} {led:x}");
-        let keyworded = keyworded | led;
+        let marked = walked.marks.iter().fold(0, |m, &(_, mark)| m | mark);
+        assert!(keyworded != 0 && marked.count_ones() == 3, "{keyworded:x} {marked:x}");
+        let keyworded = keyworded | marked;
         let mut walk = set.context_words.walk(t, Some(1 << 62), &mut walked, &mut literals);
         set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut gate::Flags::default());
         let whole = gate::Region { lines: 0..t.len(), detectors: keyworded | 1 << 62 };
@@ -2797,7 +2799,7 @@ mod tests {
     }
 
     #[test]
-    fn a_line_holding_a_word_that_leads_a_detector_is_read_for_it() {
+    fn a_line_holding_a_word_that_marks_a_detector_is_read_for_it() {
         let set = DetectorSet::load(&[]).unwrap();
         let bit = |id: &str| detector_bit(set.detectors.iter().position(|d| &*d.id == id).unwrap());
         let (gender, title) = (bit("gender"), bit("name-title"));
