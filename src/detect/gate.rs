@@ -1368,7 +1368,8 @@ pub(crate) trait Rider {
 pub(crate) struct Region {
     pub(crate) lines: Range<usize>,
     /// Bits of the detectors whose keywords (or, on a table, whose column
-    /// headers) may be near some line of the range.
+    /// headers) may be near some line of the range, or whose marks
+    /// ([`marks`]) stand on one.
     pub(crate) detectors: u64,
 }
 

@@ -273,12 +273,13 @@ pub struct DetectorSet {
 /// line that list says which of those detectors could find a keyword near it,
 /// so the rest skip their regex. On text full of look-alike numbers this
 /// saves most regex runs. The same pass lists the anchors' literals
-/// ([`anchor`]), and where the name engines' labels start, so that the text
-/// is read by one automaton, not four. The pass is a [`gate::Rider`]: it
+/// ([`anchor`]), where the name engines' labels start, and the words that
+/// mark other detectors' matches ([`gate::marks`]), so that the text is
+/// read by one automaton, not five. The pass is a [`gate::Rider`]: it
 /// reads the text in the gate's walk.
 #[derive(Debug)]
 struct ContextWords {
-    /// Every keyword, anchor literal and name label; with none, an
+    /// Every keyword, anchor literal, name label and mark; with none, an
     /// automaton that matches nothing (the walk's step then needs no test of its own).
     words: words::Words,
     /// Per pattern: what it is a word of.
