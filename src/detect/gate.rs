@@ -957,6 +957,7 @@ fn walk(
         // phone or address group needs to read.
         let mut active: Vec<&mut Walker<'_>> =
             walkers.iter_mut().filter(|w| w.group.mask & detectors != 0).collect();
+        active.iter_mut().for_each(|w| w.reads = *detectors);
         if let (true, Some(line_start)) = (range.len() >= lanes_from, line_start) {
             let [l1, l2] = &mut later;
             // One group in three lanes, two in two: each lane of each
@@ -1444,6 +1445,13 @@ struct Walker<'a> {
     lanes: [Lane; MAX_LANES],
     /// The patterns of match states, as last read.
     states: StateBits,
+    /// The detectors of the region it reads ([`Region::detectors`]): it
+    /// flags no other. A group of the keyword groups reads a line for some
+    /// of its detectors (a `tel` near it, a `様` on it), and its other
+    /// detectors could find nothing there (they need a keyword of their
+    /// own nearby, or hold a mark of their own), yet were flagged wherever
+    /// their patterns matched and ran to find nothing.
+    reads: u64,
 }
 
 /// A walker's place in one lane: a range of whole lines.
@@ -1463,7 +1471,7 @@ struct Lane {
 impl<'a> Walker<'a> {
     fn new(group: &'a Group, cache: &'a mut Cache) -> Walker<'a> {
         let (lanes, states) = (Default::default(), StateBits::default());
-        Walker { group, cache, lanes, states }
+        Walker { group, cache, lanes, states, reads: !0 }
     }
 
     /// Whether its lazy DFA gave up on this text.
@@ -1652,7 +1660,7 @@ impl<'a> Walker<'a> {
         let bits = self.states.of(sid, cache, |cache| {
             (0..group.dfa.match_len(cache, sid))
                 .fold(0, |m, i| m | group.bits[group.dfa.match_pattern(cache, sid, i).as_usize()])
-        });
+        }) & self.reads;
         // Matches come by end: a bit's first is the earliest to end, and
         // gets the line's entry; the others move its last end on.
         let (mut new, mut again) = (bits & !lines.seen, bits & lines.seen);
@@ -2173,6 +2181,20 @@ mod tests {
         gate.flag(t, &mut tape, &mut gate.scratch(), &mut flags);
         let lines = ['a', 'b', 'c', 'd'].map(|c| flags.at(at(c)) & 1);
         assert_eq!(lines, [0, 1, 0, 0]);
+        // A group reads a region for some of its detectors, and flags only
+        // those: its others need a keyword, or a mark, of their own there.
+        let gate = Gate::new(&[(1, "([0-9]{3}-[0-9]{4})", true), (2, "([0-9]{4})", true)]).unwrap();
+        assert_eq!(gate.groups(), 1);
+        let context = vec![
+            Region { lines: at('a')..at('b') - 1, detectors: 1 },
+            Region { lines: at('c')..at('d') - 1, detectors: 2 },
+            Region { lines: at('d')..t.len(), detectors: 1 | 2 },
+        ];
+        let mut tape = Tape { arrived: Vec::new(), context, everywhere: 0 };
+        let mut flags = Flags::default();
+        gate.flag(t, &mut tape, &mut gate.scratch(), &mut flags);
+        let lines = ['a', 'b', 'c', 'd'].map(|c| flags.at(at(c)) & 3);
+        assert_eq!(lines, [1, 0, 2, 3]);
         // Where the rider says before the walk that every line may have
         // context (a table's header names the detector), the group reads
         // every line, beside the rider, whatever regions it gives after.
