@@ -90,9 +90,9 @@
 //! instructions. With the patterns marked by words read apart and the
 //! letters coarsened, that group tells 57 classes of bytes apart (43 in
 //! ASCII) where it told 181 (95), its NFA has 1,141 states where it had
-//! 3,515, and a scan of those sources runs 25% fewer instructions (4 MB of
-//! logs 11%; code the same; prose 2% more, for the lines with an
-//! honorific read a second time). The four patterns that cannot match ASCII alone (the
+//! 3,515, and a scan of those sources runs 25% fewer instructions (8 MB of
+//! logs 10%, of code 2%; prose the same, its lines with an honorific read
+//! a second time, as regions of their own). The four patterns that cannot match ASCII alone (the
 //! Japanese addresses, the bank account after 普通/当座, the katakana name
 //! with an honorific) were measured in a group of their own that reads
 //! only the lines holding a byte outside ASCII: 14% fewer instructions on
@@ -517,10 +517,10 @@ fn coarse(hir: &Hir) -> Option<Hir> {
         }
         // Words that differ only in their letters read alike: each such
         // reading once (the street suffixes are 200 words of a dozen
-        // shapes), which keeps the group's automaton small.
-        // A word's reading is told by its shape (its bytes with each letter
-        // made the first of its case) before it is built: building the
-        // street suffixes' readings to throw most away was a sixth of what
+        // shapes), which keeps the group's automaton small. A word's
+        // reading is told by its shape (its bytes with each letter made the
+        // first of its case) before it is built: building the street
+        // suffixes' readings to throw most away was a sixth of what
         // coarsening cost start-up.
         HirKind::Alternation(alternatives) => {
             let shape = |h: &Hir| match h.kind() {

@@ -440,21 +440,24 @@ impl gate::Rider for KeywordWalk<'_> {
         // ends at most `window_after` characters after the line's end: the
         // lines around [end - window_after, start + window].
         let bytes = t.as_bytes();
+        // The whole lines holding the bytes from `a` to `b`.
+        let lines = |a: usize, b: usize| {
+            let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
+            let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
+            from..to
+        };
         index.regions.extend(index.hits.iter().map(|&(start, end, owners)| {
             let a = back_chars(t, end, window_after);
             let b = forward_chars(t, start, window);
-            let (a, b) = (a.min(b), a.max(b));
-            let from = memchr::memrchr(b'\n', &bytes[..a]).map_or(0, |n| n + 1);
-            let to = memchr::memchr(b'\n', &bytes[b..]).map_or(t.len(), |n| b + n);
-            gate::Region { lines: from..to, detectors: owners }
+            gate::Region { lines: lines(a.min(b), a.max(b)), detectors: owners }
         }));
         // A word that every match of a detector holds: the line it stands
         // on.
-        index.regions.extend(index.marks.iter().map(|&(start, mark)| {
-            let from = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |n| n + 1);
-            let to = memchr::memchr(b'\n', &bytes[start..]).map_or(t.len(), |n| start + n);
-            gate::Region { lines: from..to, detectors: mark }
-        }));
+        let marked = index.marks.iter();
+        index.regions.extend(
+            marked
+                .map(|&(start, mark)| gate::Region { lines: lines(start, start), detectors: mark }),
+        );
         // By start, keywords of different lengths can put a region's start
         // before the one before it: sort, then merge what touches.
         index.regions.sort_unstable_by_key(|r| r.lines.start);
