@@ -37,7 +37,9 @@
 //! `Mr.`, `丁目` or a prefecture, an honorific after a katakana name)
 //! joins those groups too, read on the lines that hold one of its words;
 //! the group that reads every byte keeps the patterns of digits, signs and
-//! classes, and reads their letters by case alone ([`coarse`]).
+//! classes, and reads their letters by case alone ([`coarse`]). It also
+//! flags the lines where a Latin name may be, for the name engine
+//! ([`super::names::LATIN_CANDIDATE`], taken out with [`Flags::take_lines`]).
 //!
 //! A detector's own search reads one line: the gate reads each pattern as
 //! it reads a line ([`line_local`]: `$` ends a line, classes hold no line
@@ -236,6 +238,26 @@ impl Flags {
     pub(crate) fn at(&mut self, line_start: usize) -> u64 {
         let flagged = self.line(line_start).iter().fold(0, |m, &(_, bit, ..)| m | bit);
         flagged | self.everywhere | !self.gated
+    }
+
+    /// Takes the entries of the detectors in `mask` out, the starts of
+    /// their lines (each once, in order) onto `lines`: an engine that reads
+    /// those lines itself, and that the line loop is not to visit them for.
+    /// Called before any line is asked about.
+    pub(crate) fn take_lines(&mut self, mask: u64, lines: &mut Vec<usize>) {
+        lines.clear();
+        if mask == 0 {
+            return;
+        }
+        self.ends.retain(|&(start, bit, ..)| {
+            if bit & mask == 0 {
+                return true;
+            }
+            if lines.last() != Some(&start) {
+                lines.push(start);
+            }
+            false
+        });
     }
 
     /// Whether the gate alone says where the detectors in `mask` may run:
@@ -813,6 +835,7 @@ const BUILTIN_GROUPS: [&[&[u64]]; 2] = [
         0x88a9_627a_7444_6010,
         0x20db_5c86_6400_3b83,
         0xf397_793d_92e3_8e65,
+        0x4661_1b0d_c39c_ac38,
     ]],
     &[
         &[

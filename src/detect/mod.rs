@@ -257,8 +257,13 @@ pub struct DetectorSet {
     name_detectors: Vec<(Engine, usize)>,
     /// Anchor bits of the Japanese name detectors: a line holding one (or
     /// half-width katakana, as in bank transfer records) runs the Japanese
-    /// name engine. Latin names are looked for on every line with a capital.
+    /// name engine.
     japanese_names: u64,
+    /// Bits of the Latin name detectors, for which the gate flags the lines
+    /// that may hold a Latin name ([`names::LATIN_CANDIDATE`]); zero when
+    /// it does not (a detector past the 63rd), and the engine looks for
+    /// candidates in the whole text itself.
+    latin_names: u64,
     /// Values never reported (`allow.values` of `.piimap.toml`).
     allowed: ValueList,
     /// Bits of the detectors with a regex of their own, and of those of
@@ -684,6 +689,8 @@ pub struct Scratch {
     literals: Vec<(usize, u64)>,
     gate: gate::Scratch,
     flags: gate::Flags,
+    /// The starts of the lines the gate flags for the Latin name engine.
+    latin_lines: Vec<usize>,
     /// A table row's field starts and value spans.
     field_starts: Vec<usize>,
     value_spans: LineSpans,
@@ -1033,6 +1040,26 @@ impl DetectorSet {
             .unzip();
         let name_detectors: Vec<(Engine, usize)> =
             detectors.iter().enumerate().filter_map(|(i, d)| Some((d.spec.engine?, i))).collect();
+        // The lines where a Latin name may be are flagged by the group that
+        // reads every byte, for the Latin name detectors' bits (when each
+        // has a bit of its own): see [`names::LATIN_CANDIDATE`].
+        let latin: Vec<usize> = name_detectors
+            .iter()
+            .filter(|(form, _)| matches!(form, Engine::NameRomaji | Engine::NameEnglish))
+            .map(|&(_, i)| i)
+            .collect();
+        let latin_names = if latin.iter().all(|&i| i < 63) {
+            latin.iter().fold(0, |m, &i| m | detector_bit(i))
+        } else {
+            0
+        };
+        let latin_hir = regex_automata::util::syntax::parse_with(names::LATIN_CANDIDATE, &syntax())
+            .map_err(|e| err("(names)", e.to_string()))?;
+        let (mut gated, mut hirs) = (gated, hirs);
+        if latin_names != 0 {
+            gated.push((latin_names, names::LATIN_CANDIDATE, false));
+            hirs.push(&latin_hir);
+        }
         // The name engines' labels (their detectors' keywords) are listed by
         // the keyword walk too, so that a line without one is not searched
         // for them again.
@@ -1118,6 +1145,7 @@ impl DetectorSet {
             names,
             name_detectors,
             japanese_names,
+            latin_names,
         })
     }
 
@@ -1232,6 +1260,7 @@ impl DetectorSet {
             literals: Vec::new(),
             gate: self.gate.scratch(),
             flags: gate::Flags::default(),
+            latin_lines: Vec::new(),
             field_starts: Vec::new(),
             value_spans: LineSpans::default(),
             overlaps: Overlaps::default(),
@@ -1306,6 +1335,7 @@ impl DetectorSet {
             literals,
             gate,
             flags,
+            latin_lines,
             field_starts,
             value_spans,
             overlaps,
@@ -1318,6 +1348,10 @@ impl DetectorSet {
         // are context for every row.
         let mut keywords = self.context_words.walk(t, columns.map(|c| c.named), words, literals);
         self.gate.flag(t, &mut keywords, gate, flags);
+        // The Latin name engine reads its lines itself, after the loop.
+        flags.take_lines(self.latin_names, latin_lines);
+        let gated = self.latin_names != 0 && flags.decides(self.latin_names);
+        let latin_lines = gated.then_some(&latin_lines[..]);
         let bytes = t.as_bytes();
         let active = columns.map_or(&[][..], |c| &c.active);
         let mut lines = self.lines(t, !active.is_empty() || layout.fields, flags, literals);
@@ -1609,6 +1643,7 @@ impl DetectorSet {
                 words,
                 name_hits,
                 name_scratch,
+                latin_lines,
                 out,
             );
         }
@@ -1675,8 +1710,9 @@ impl DetectorSet {
             .collect()
     }
 
-    /// Latin-letter names, looked for on every line that has a capital letter
-    /// (no anchor can pick those lines out more cheaply).
+    /// Latin-letter names, looked for on every line that holds a candidate
+    /// ([`names::Names::capital_pairs`]): of the lines the gate flags for
+    /// them (`flagged`), or, where it does not decide, of the whole text.
     #[allow(clippy::too_many_arguments)]
     fn latin_names(
         &self,
@@ -1689,6 +1725,7 @@ impl DetectorSet {
         words: &WordIndex,
         name_hits: &mut Vec<names::NameHit>,
         name_scratch: &mut names::Scratch,
+        flagged: Option<&[usize]>,
         out: &mut Vec<Hit>,
     ) {
         if !self
@@ -1700,21 +1737,16 @@ impl DetectorSet {
         }
         let name_fields = columns.map(|c| self.name_fields(c)).unwrap_or_default();
         let bytes = t.as_bytes();
-        let (mut pos, mut line, mut counted_to, mut labels_from) = (0, 0, 0, 0);
+        let (mut line, mut counted_to, mut labels_from) = (0, 0, 0);
         let mut field_starts = Vec::new();
-        for capital in names.capital_pairs(bytes) {
-            if capital < pos {
-                continue;
-            }
-            let start = memchr::memrchr(b'\n', &bytes[..capital]).map_or(0, |n| n + 1);
-            let end = memchr::memchr(b'\n', &bytes[capital..]).map_or(t.len(), |n| capital + n);
+        // The line from `start` to `end`, which holds a candidate.
+        let mut read = |start: usize, end: usize| {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
             counted_to = start;
-            pos = end + 1;
             let line_text = &t[start..end];
             let header_row = line == 0 && first_is_header;
             if header_row {
-                continue;
+                return;
             }
             let orig_line_start = folded.original_line_start(start);
             let row = columns.map(|c| c.row(line, &text[orig_line_start..], &mut field_starts));
@@ -1728,6 +1760,32 @@ impl DetectorSet {
             names.latin(line_text, labelled, &in_name_column, name_scratch, name_hits);
             for h in name_hits.iter() {
                 out.extend(self.name_hit(h, line, start, field_of(h.range.start), folded));
+            }
+        };
+        let line_end =
+            |start: usize| memchr::memchr(b'\n', &bytes[start..]).map_or(t.len(), |n| start + n);
+        match flagged {
+            // The lines the gate flags, each that holds a candidate (the
+            // pattern reads a few more than the engine takes).
+            Some(starts) => {
+                for &start in starts {
+                    let end = line_end(start);
+                    if names.capital_pairs(&bytes[start..end]).next().is_some() {
+                        read(start, end);
+                    }
+                }
+            }
+            None => {
+                let mut pos = 0;
+                for capital in names.capital_pairs(bytes) {
+                    if capital < pos {
+                        continue;
+                    }
+                    let start = memchr::memrchr(b'\n', &bytes[..capital]).map_or(0, |n| n + 1);
+                    let end = line_end(capital);
+                    pos = end + 1;
+                    read(start, end);
+                }
             }
         }
     }
@@ -2771,6 +2829,45 @@ mod tests {
         // then Latin, after a line with no label.
         let t = "ご連絡ありがとうございます：明日\n契約者：勅使河原 宏\nName: Zyx Qwv\n";
         assert_eq!(names_in(t), [(1, "勅使河原 宏".to_string()), (2, "Zyx Qwv".to_string())]);
+    }
+
+    #[test]
+    fn the_latin_name_engine_reads_the_lines_the_gate_flags_for_it() {
+        let set = DetectorSet::load(&[]).unwrap();
+        let t = "Dear Taro Yamada,\nconst MASK: u64 = 1;\nINFO GET /api\nsee John A. Smith\n\
+                 x_Taro Yamada\n山田Hanako Sato様\n";
+        let (mut words, mut literals) = (WordIndex::default(), Vec::new());
+        let mut walk = set.context_words.walk(t, None, &mut words, &mut literals);
+        let mut flags = gate::Flags::default();
+        set.gate.flag(t, &mut walk, &mut set.gate.scratch(), &mut flags);
+        let mut lines = Vec::new();
+        flags.take_lines(set.latin_names, &mut lines);
+        assert!(flags.decides(set.latin_names));
+        // Lines 0, 2, 3 and 5 hold a candidate (a word of capitals is
+        // capitalised too); `MASK` follows a word of small letters, and
+        // `x_Taro` continues a word.
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(t.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < t.len()))
+            .collect();
+        assert_eq!(lines, [starts[0], starts[2], starts[3], starts[5]]);
+        // The line loop is not sent to them for it.
+        assert!(starts.iter().all(|&s| flags.at(s) & set.latin_names == 0));
+        // What the engine finds there is what it finds looking for
+        // candidates in the whole text itself.
+        let found = |set: &DetectorSet| {
+            let mut hits = Vec::new();
+            set.detect(t, None, Layout::default(), &mut set.scratch(), &mut hits);
+            hits.iter().map(|h| (set.id(h.detector).to_string(), h.line)).collect::<Vec<_>>()
+        };
+        let gated = found(&set);
+        let whole = found(&DetectorSet { latin_names: 0, ..DetectorSet::load(&[]).unwrap() });
+        let names: Vec<(&str, usize)> = gated
+            .iter()
+            .filter(|(id, _)| id == "jp.name-romaji" || id == "name-english")
+            .map(|(id, line)| (id.as_str(), *line))
+            .collect();
+        assert_eq!(names, [("jp.name-romaji", 0), ("name-english", 3), ("jp.name-romaji", 5)]);
+        assert_eq!(gated, whole);
     }
 
     #[test]
