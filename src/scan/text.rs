@@ -8,7 +8,7 @@
 //! chunk is done.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -590,24 +590,34 @@ fn records(
         return records;
     }
     let bytes = chunk.text.as_bytes();
+    // Built once: `memmem::find` builds its searcher at every call, which
+    // on prose, a finding every few lines, was a tenth of what a finding
+    // cost.
+    static BLANK: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| ["\n\n", "\n\r\n"].map(memchr::memmem::Finder::new));
     let blank_between = |a: usize, b: usize| {
         let between = &bytes[a.min(b)..a.max(b)];
-        memchr::memmem::find(between, b"\n\n").is_some()
-            || memchr::memmem::find(between, b"\n\r\n").is_some()
+        BLANK.iter().any(|blank| blank.find(between).is_some())
     };
-    let flush = |group: std::ops::Range<usize>, records: &mut [Option<u64>]| {
+    // A group's (detector, value key) pairs, kept from group to group.
+    let mut seen: Vec<(usize, u64)> = Vec::new();
+    let mut flush = |group: std::ops::Range<usize>, records: &mut [Option<u64>]| {
         if group.is_empty() {
             return;
         }
         // Per detector: a name in kanji and its kana reading (氏名, フリガナ)
-        // are one person's, two names in kanji are a list.
-        let mut seen: HashMap<usize, HashSet<u64>> = HashMap::new();
-        for i in group.clone() {
-            if ONCE_PER_PERSON.contains(&w.detectors.spec(hits[i].detector).category) {
-                seen.entry(hits[i].detector).or_default().insert(subjects[i]);
-            }
-        }
-        let list = seen.values().any(|v| v.len() > 1);
+        // are one person's, two names in kanji are a list: some detector
+        // with two values in the group.
+        seen.clear();
+        seen.extend(
+            group
+                .clone()
+                .map(|i| (hits[i].detector, subjects[i]))
+                .filter(|&(d, _)| ONCE_PER_PERSON.contains(&w.detectors.spec(d).category)),
+        );
+        seen.sort_unstable();
+        seen.dedup();
+        let list = seen.windows(2).any(|pair| pair[0].0 == pair[1].0);
         let long = line(group.end - 1) - line(group.start) > MAX_RECORD_LINES;
         if !(list || long) {
             let first = line(group.start);
