@@ -4,8 +4,9 @@
 //! took 5 ms for the Japanese ones and 7 ms for those in Latin letters.
 //!
 //! A table is its keys end to end in one string, where each ends, a flag
-//! per key, and slots holding a key's number (plus one; zero is empty),
-//! found by open addressing with linear probing from [`hash::slot`].
+//! per key, and slots holding a key's number (plus one; zero is empty)
+//! and its tag ([`hash::TAG_BITS`]), found by open addressing with linear
+//! probing from [`hash::slot`].
 
 mod hash;
 
@@ -21,7 +22,8 @@ pub(crate) struct Dictionary {
     /// Per key: for the Japanese surfaces, whether it is also an ordinary
     /// word; false elsewhere.
     flags: &'static [bool],
-    /// Per slot, the number of the key there plus one, or zero.
+    /// Per slot, the tag of the key there above its number plus one, or
+    /// zero.
     slots: &'static [u32],
 }
 
@@ -44,10 +46,15 @@ impl Dictionary {
 
     /// The number of `key`, if it is a word.
     fn find(&self, key: &str) -> Option<usize> {
-        let mut at = hash::slot(key.as_bytes(), self.bits);
+        const NUMBER: u32 = (1 << (32 - hash::TAG_BITS)) - 1;
+        let (mut at, tag) = hash::slot(key.as_bytes(), self.bits);
         loop {
-            let i = usize::try_from(self.slots[at].checked_sub(1)?).ok()?;
-            if self.key(i) == key {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return None;
+            }
+            let i = (slot & NUMBER) as usize - 1;
+            if slot >> (32 - hash::TAG_BITS) == tag && self.key(i) == key {
                 return Some(i);
             }
             at = (at + 1) & (self.slots.len() - 1);
