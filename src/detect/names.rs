@@ -1173,7 +1173,9 @@ const BLOCK: usize = 64;
 /// The offsets of every capital right after a space that follows a letter
 /// ([`is_pair`]), in order.
 ///
-/// Every byte of every text is asked this, so it goes a block at a time:
+/// It reads the whole text only where the gate does not decide where Latin
+/// names may be ([`LATIN_CANDIDATE`]), and otherwise each line the gate
+/// flags. Over a whole text it goes a block at a time:
 /// a block's test is written without branches or bounds checks for the
 /// compiler to vectorise (16 bytes per step with the baseline SSE2: about
 /// one instruction a byte on prose), and a block holding a pair is turned
