@@ -1575,6 +1575,17 @@ mod tests {
         }
     }
 
+    /// `len` strings of `alphabet` end to end, picked by the generator at
+    /// `seed` (a fixed sequence, so that a failure comes again).
+    fn random_line(alphabet: &[&str], len: usize, seed: &mut u32) -> String {
+        (0..len)
+            .map(|_| {
+                *seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                alphabet[(*seed >> 16) as usize % alphabet.len()]
+            })
+            .collect()
+    }
+
     #[test]
     fn the_gate_pattern_matches_a_line_when_it_holds_a_latin_candidate() {
         let names = Names::new(&[], false).unwrap();
@@ -1585,12 +1596,7 @@ mod tests {
         let (mut with, mut without) = (0, 0);
         for len in 1..40 {
             for _ in 0..60 {
-                let line: String = (0..len)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                        alphabet[(seed >> 16) as usize % alphabet.len()]
-                    })
-                    .collect();
+                let line = random_line(&alphabet, len, &mut seed);
                 let holds = names.capital_pairs(line.as_bytes()).next().is_some();
                 assert_eq!(pattern.is_match(&line), holds, "{line:?}");
                 *if holds { &mut with } else { &mut without } += 1;
@@ -1725,12 +1731,7 @@ mod tests {
         let mut scratch = Vec::new();
         for len in [0, 1, 2, 5, 12, 40] {
             for _ in 0..300 {
-                let line: String = (0..len)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                        alphabet[(seed >> 16) as usize % alphabet.len()]
-                    })
-                    .collect();
+                let line = random_line(&alphabet, len, &mut seed);
                 runs(&line, &mut [], &mut scratch);
                 let found: Vec<(Script, Range<usize>)> =
                     scratch.iter().map(|r| (r.script, r.range.clone())).collect();
