@@ -1314,11 +1314,14 @@ fn runs(line: &str, skip: &mut [Range<usize>], runs: &mut Vec<Run>) {
     // Every character of a run is three bytes led by a byte from 0xE3 to
     // 0xEF: the bytes before the next such lead byte are skipped undecoded
     // (a row of a table is mostly numbers, addresses and separators, and
-    // decoding each of its characters was most of this).
+    // decoding each of its characters was most of this). The line is read
+    // a part at a time, from one skipped span to the next, so that each
+    // character costs a test of its lead byte and a decoding: slicing the
+    // line and looking for the next span at every character was half of
+    // what cutting a line of prose cost.
     let b = line.as_bytes();
     let mut i = 0;
-    while let Some(lead) = b[i..].iter().position(|x| (0xE3..=0xEF).contains(x)) {
-        i += lead;
+    while i < b.len() {
         while skip.next_if(|span| span.end <= i).is_some() {}
         if let Some(span) = skip.peek().filter(|span| span.start <= i) {
             // Undecoded, and no run joins across it.
@@ -1328,35 +1331,49 @@ fn runs(line: &str, skip: &mut [Range<usize>], runs: &mut Vec<Run>) {
         // What a character looks ahead at stops at the next skipped span:
         // the line reads as if the span held no Japanese character.
         let line = &line[..skip.peek().map_or(line.len(), |span| span.start)];
-        let Some(c) = line[i..].chars().next() else { break };
-        let end = i + c.len_utf8();
-        let at = i;
-        i = end;
-        let mut script = script_of(c);
-        if matches!(c, 'ノ' | 'ヶ' | 'ケ')
-            && runs.last().is_some_and(|r| r.script == Script::Kanji && r.range.end == at)
-            && line[end..].chars().next().is_some_and(|n| script_of(n) == Some(Script::Kanji))
-        {
-            script = Some(Script::Kanji);
-        }
-        let Some(script) = script else { continue };
-        // An honorific written in kanji (様, 殿, 氏, 君) ends the name before
-        // it: 山田様 is the name 山田 and its honorific; in hiragana (さん,
-        // さま, ちゃん, くん) it starts a run of its own, so that さゆり in
-        // 山本さゆりさんから is a run.
-        let honorific = matches!(c, '様' | '殿' | '氏' | '君')
-            || (matches!(c, 'さ' | 'ち' | 'く')
-                && ["さん", "さま", "ちゃん", "くん"].iter().any(|h| line[at..].starts_with(h)));
-        match runs.last_mut() {
-            Some(r)
-                if r.script == script
-                    && r.range.end == at
-                    && !(honorific && r.honorific_next(line, end)) =>
-            {
-                r.range.end = end
+        while let Some(&lead) = line.as_bytes().get(i) {
+            if !(0xE3..=0xEF).contains(&lead) {
+                i += 1;
+                continue;
             }
-            _ => runs.push(Run { script, range: at..end }),
+            let code = u32::from(lead & 0x0F) << 12
+                | u32::from(b[i + 1] & 0x3F) << 6
+                | u32::from(b[i + 2] & 0x3F);
+            let (at, end) = (i, i + 3);
+            i = end;
+            let Some(c) = char::from_u32(code) else { continue };
+            push_char(runs, line, c, at, end);
         }
+    }
+}
+
+/// Adds the character `c` of `line` (from `at` to `end`) to the `runs`
+/// before it ([`runs`]).
+fn push_char(runs: &mut Vec<Run>, line: &str, c: char, at: usize, end: usize) {
+    let mut script = script_of(c);
+    if matches!(c, 'ノ' | 'ヶ' | 'ケ')
+        && runs.last().is_some_and(|r| r.script == Script::Kanji && r.range.end == at)
+        && line[end..].chars().next().is_some_and(|n| script_of(n) == Some(Script::Kanji))
+    {
+        script = Some(Script::Kanji);
+    }
+    let Some(script) = script else { return };
+    // An honorific written in kanji (様, 殿, 氏, 君) ends the name before
+    // it: 山田様 is the name 山田 and its honorific; in hiragana (さん,
+    // さま, ちゃん, くん) it starts a run of its own, so that さゆり in
+    // 山本さゆりさんから is a run.
+    let honorific = matches!(c, '様' | '殿' | '氏' | '君')
+        || (matches!(c, 'さ' | 'ち' | 'く')
+            && ["さん", "さま", "ちゃん", "くん"].iter().any(|h| line[at..].starts_with(h)));
+    match runs.last_mut() {
+        Some(r)
+            if r.script == script
+                && r.range.end == at
+                && !(honorific && r.honorific_next(line, end)) =>
+        {
+            r.range.end = end
+        }
+        _ => runs.push(Run { script, range: at..end }),
     }
 }
 
