@@ -85,13 +85,13 @@ fn table<'k>(out: &mut String, name: &str, doc: &str, keys: impl Iterator<Item =
     }
     let bits = (entries.len() * 2).max(16).next_power_of_two().trailing_zeros();
     let mut slots = vec![0u32; 1 << bits];
-    assert!(entries.len() < 1 << (32 - hash::TAG_BITS), "{name}: too many keys for a slot");
+    assert!(entries.len() < 1 << hash::NUMBER_BITS, "{name}: too many keys for a slot");
     for (i, (key, _)) in entries.iter().enumerate() {
         let (mut at, tag) = hash::slot(key.as_bytes(), bits);
         while slots[at] != 0 {
             at = (at + 1) % slots.len();
         }
-        slots[at] = tag << (32 - hash::TAG_BITS) | u32::try_from(i + 1).expect("fits a slot");
+        slots[at] = tag << hash::NUMBER_BITS | u32::try_from(i + 1).expect("fits a slot");
     }
     let text: String = entries.iter().map(|(key, _)| *key).collect();
     let mut end = 0;

@@ -46,7 +46,7 @@ impl Dictionary {
 
     /// The number of `key`, if it is a word.
     fn find(&self, key: &str) -> Option<usize> {
-        const NUMBER: u32 = (1 << (32 - hash::TAG_BITS)) - 1;
+        const NUMBER: u32 = (1 << hash::NUMBER_BITS) - 1;
         let (mut at, tag) = hash::slot(key.as_bytes(), self.bits);
         loop {
             let slot = self.slots[at];
@@ -54,7 +54,7 @@ impl Dictionary {
                 return None;
             }
             let i = (slot & NUMBER) as usize - 1;
-            if slot >> (32 - hash::TAG_BITS) == tag && self.key(i) == key {
+            if slot >> hash::NUMBER_BITS == tag && self.key(i) == key {
                 return Some(i);
             }
             at = (at + 1) & (self.slots.len() - 1);

@@ -1026,7 +1026,7 @@ impl DetectorSet {
         // only on the lines that hold one, and the group that reads every
         // byte is left the patterns that tell fewer bytes apart.
         let mut marks: Vec<(String, u64)> = Vec::new();
-        let (gated, hirs): (Vec<_>, Vec<_>) = gated
+        let (mut gated, mut hirs): (Vec<_>, Vec<_>) = gated
             .iter()
             .zip(&gate_patterns)
             .map(|(&i, (pattern, hir))| {
@@ -1053,12 +1053,15 @@ impl DetectorSet {
         } else {
             0
         };
-        let latin_hir = regex_automata::util::syntax::parse_with(names::LATIN_CANDIDATE, &syntax())
-            .map_err(|e| err("(names)", e.to_string()))?;
-        let (mut gated, mut hirs) = (gated, hirs);
-        if latin_names != 0 {
+        let latin_hir = (latin_names != 0)
+            .then(|| {
+                regex_automata::util::syntax::parse_with(names::LATIN_CANDIDATE, &syntax())
+                    .map_err(|e| err("(names)", e.to_string()))
+            })
+            .transpose()?;
+        if let Some(hir) = &latin_hir {
             gated.push((latin_names, names::LATIN_CANDIDATE, false));
-            hirs.push(&latin_hir);
+            hirs.push(hir);
         }
         // The name engines' labels (their detectors' keywords) are listed by
         // the keyword walk too, so that a line without one is not searched

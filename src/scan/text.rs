@@ -590,9 +590,8 @@ fn records(
         return records;
     }
     let bytes = chunk.text.as_bytes();
-    // Built once: `memmem::find` builds its searcher at every call, which
-    // on prose, a finding every few lines, was a tenth of what a finding
-    // cost.
+    // Built once: `memmem::find` builds its searcher at every call (with
+    // a hash map per group, 1.1% of the instructions of a scan of prose).
     static BLANK: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
         std::sync::LazyLock::new(|| ["\n\n", "\n\r\n"].map(memchr::memmem::Finder::new));
     let blank_between = |a: usize, b: usize| {

@@ -27,3 +27,6 @@ pub(super) fn slot(key: &[u8], bits: u32) -> (usize, u32) {
 /// (most lookups: a run of kanji is tried at each length) mostly stops at
 /// the slot, without reading a key of the table elsewhere in memory.
 pub(super) const TAG_BITS: u32 = 16;
+
+/// The bits of a slot below its tag: the key's number plus one.
+pub(super) const NUMBER_BITS: u32 = 32 - TAG_BITS;
