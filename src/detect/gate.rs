@@ -35,7 +35,9 @@
 //! numbers there are matched only by such detectors' patterns. A detector
 //! every match of which holds one of a few words ([`marks`]: `gender`,
 //! `Mr.`, `丁目` or a prefecture, an honorific after a katakana name)
-//! joins those groups too, read on the lines that hold one of its words;
+//! joins those groups too, read on the lines that hold one of its words
+//! (and one of another part's besides, where it has such: [`also`], the
+//! middle dot of a katakana name);
 //! the group that reads every byte keeps the patterns of digits, signs and
 //! classes, and reads their letters by case alone ([`coarse`]). It also
 //! flags the lines where a Latin name may be, for the name engine
@@ -608,16 +610,20 @@ fn coarse(hir: &Hir) -> Option<Hir> {
 /// ASCII case only, so a word spelled with the long s is a word of its
 /// own).
 pub(super) fn marks(hir: &Hir) -> Option<Vec<String>> {
-    let rare = |words: &Vec<String>| {
-        words.iter().all(|w| w.len() >= MARK_BYTES && !w.bytes().all(|b| b.is_ascii_digit()))
-    };
+    held(hir, |w| w.len() >= MARK_BYTES && !w.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The words one of which every match of `hir` holds, each one that
+/// `keep` takes ([`marks`] takes rare words only, [`also`] any).
+fn held(hir: &Hir, keep: fn(&str) -> bool) -> Option<Vec<String>> {
+    let kept = |words: &Vec<String>| words.iter().all(|w| keep(w));
     match hir.kind() {
-        HirKind::Capture(c) => marks(&c.sub),
-        HirKind::Repetition(r) if r.min > 0 => marks(&r.sub),
+        HirKind::Capture(c) => held(&c.sub, keep),
+        HirKind::Repetition(r) if r.min > 0 => held(&r.sub, keep),
         HirKind::Alternation(alternatives) => {
             let mut words = Vec::new();
             for alternative in alternatives {
-                words.extend(marks(alternative)?);
+                words.extend(held(alternative, keep)?);
                 if words.len() > MARKS {
                     few(&mut words)?;
                 }
@@ -625,12 +631,47 @@ pub(super) fn marks(hir: &Hir) -> Option<Vec<String>> {
             few(&mut words).map(|()| words)
         }
         HirKind::Concat(parts) => {
-            let start = prefixes(hir).map(|(w, _)| w).filter(rare);
+            let start = prefixes(hir).map(|(w, _)| w).filter(kept);
             let best = |a: Vec<String>, b: Vec<String>| if b.len() < a.len() { b } else { a };
-            start.into_iter().chain(parts.iter().filter_map(marks)).reduce(best)
+            start.into_iter().chain(parts.iter().filter_map(|p| held(p, keep))).reduce(best)
         }
-        _ => prefixes(hir).map(|(w, _)| w).filter(rare),
+        _ => prefixes(hir).map(|(w, _)| w).filter(kept),
     }
+}
+
+/// Words one of which every match of a marked `hir` holds besides one of
+/// its `marks`, from another of its parts, or `None` when no part has
+/// such words that a mark does not already hold: the detector set reads a
+/// marked line for the detector only when it holds one of them too
+/// ([`super::ContextWords`]). The katakana name before an honorific is
+/// marked by the honorifics, and every line of Japanese prose addressing
+/// someone holds one; its match holds a middle dot (or `=`) besides, and
+/// few of those lines do. A word here may be short or all digits: it is
+/// only looked for on a marked line, never by the walk over every byte.
+/// But not a space: nearly every line holds one (the gender field's
+/// separators are spaces, `:` or `=`), and looking would cost a read of
+/// the line for nothing.
+///
+/// Of several parts, the one whose shortest word is longest (the rarest),
+/// then with the fewest words.
+pub(super) fn also(hir: &Hir, marks: &[String]) -> Option<Vec<String>> {
+    // The parts every match holds: those of a concatenation, inside
+    // captures and repetitions that match at least once.
+    fn parts<'h>(hir: &'h Hir, out: &mut Vec<&'h Hir>) {
+        match hir.kind() {
+            HirKind::Capture(c) => parts(&c.sub, out),
+            HirKind::Repetition(r) if r.min > 0 => parts(&r.sub, out),
+            HirKind::Concat(each) => each.iter().for_each(|p| parts(p, out)),
+            _ => out.push(hir),
+        }
+    }
+    let mut all = Vec::new();
+    parts(hir, &mut all);
+    let shortest = |words: &[String]| words.iter().map(String::len).min().unwrap_or(0);
+    all.into_iter()
+        .filter_map(|part| held(part, |w| !w.trim().is_empty()))
+        .filter(|words| !marks.iter().all(|m| words.iter().any(|w| m.contains(w.as_str()))))
+        .min_by_key(|words| (std::cmp::Reverse(shortest(words)), words.len()))
 }
 
 /// `words` sorted, once each, if they are at most [`MARKS`]: an
@@ -2012,6 +2053,35 @@ mod tests {
         assert_eq!(marks_of(r"[0-9]{3}-[0-9]{4}"), None);
         let many: Vec<String> = (0..=MARKS).map(|i| format!("w{i:03}")).collect();
         assert_eq!(marks_of(&format!("(?:{})x", many.join("|"))), None);
+    }
+
+    #[test]
+    fn a_marked_pattern_also_holds_the_words_of_another_part() {
+        let also_of = |p: &str| {
+            let hir = parse(p);
+            let mut words = also(&hir, &marks(&hir)?)?;
+            words.sort_unstable();
+            Some(words)
+        };
+        // Marked by its honorifics; its match holds a middle dot besides,
+        // a word of one byte among them.
+        let katakana =
+            r"([ァ-ヴ][ァ-ヴー]{1,11}(?:[・･＝=][ァ-ヴ][ァ-ヴー]{1,11}){1,2})(?:[ 　]?(?:様|さん))";
+        assert_eq!(also_of(katakana).unwrap(), ["=", "・", "＝", "･"]);
+        // Of two parts, the one whose shortest word is longest.
+        assert_eq!(also_of(r"ticket[-#](?:ref|rex|rey)[0-9]+").unwrap(), ["ref", "rex", "rey"]);
+        // Letters, looked for in either case.
+        let gender = r"(?:性別|gender)[ \t]*(MALE|FEMALE|OTHER)";
+        assert_eq!(also_of(gender).unwrap(), ["female", "male", "other"]);
+        // Marked by the field's name, it holds one of its values too; not
+        // the separator, which may be a space.
+        let gender = r"(?:性別|gender)(?:[ \t]*[:=][ \t]*|[ \t]+)(男|女)";
+        assert_eq!(also_of(gender).unwrap(), ["女", "男"]);
+        // None: every other part's words are in each mark (`mr. ` holds
+        // ` `), a part has too many, or one is a space.
+        assert_eq!(also_of(r"(?:性別|gender)(?:[ \t]*:|[ \t]+)[0-9]"), None);
+        assert_eq!(also_of(r"(?:(?:Mr|Mrs)\.|Miss) ([A-Z][a-z]+)"), None);
+        assert_eq!(also_of(r"東京都[0-9]+[a-z]"), None);
     }
 
     #[test]

@@ -197,6 +197,18 @@ impl Words {
         state & MATCH != 0
     }
 
+    /// Whether one of the words is in `bytes`.
+    pub(crate) fn in_bytes(&self, bytes: &[u8]) -> bool {
+        let mut state = self.root;
+        for &byte in bytes {
+            if Words::is_match(state) {
+                return true;
+            }
+            state = self.next(state, byte);
+        }
+        Words::is_match(state)
+    }
+
     /// The words ending at `state`, and their lengths.
     pub(crate) fn ends(&self, state: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
         let range = self.words_at(state);
