@@ -2392,14 +2392,24 @@ pub(super) fn is_whole_word(b: &[u8], s: usize, e: usize) -> bool {
     !open_start && !open_end
 }
 
-/// The byte offset `n` characters before `i` (or 0).
+/// The byte offset `n` characters before `i` (or 0). Where those are `n`
+/// bytes of ASCII, without decoding them: the keyword windows of each line
+/// and each value are counted so, and on 8 MB of logs decoding them was
+/// 0.4% of the scan's instructions.
 fn back_chars(t: &str, i: usize, n: usize) -> usize {
-    t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j)
+    match i.checked_sub(n) {
+        Some(from) if t.as_bytes()[from..i].is_ascii() => from,
+        _ => t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j),
+    }
 }
 
-/// The byte offset `n` characters after `i` (or the end).
+/// The byte offset `n` characters after `i` (or the end); as
+/// [`back_chars`], ASCII without decoding.
 fn forward_chars(t: &str, i: usize, n: usize) -> usize {
-    t[i..].char_indices().nth(n).map_or(t.len(), |(j, _)| i + j)
+    match i.checked_add(n).filter(|&to| to <= t.len()) {
+        Some(to) if t.as_bytes()[i..to].is_ascii() => to,
+        _ => t[i..].char_indices().nth(n).map_or(t.len(), |(j, _)| i + j),
+    }
 }
 
 /// A header name reduced for comparison: folded, lower case, without spaces,
@@ -2731,6 +2741,17 @@ mod tests {
         assert_eq!(&t[back_chars(t, t.find('1').unwrap(), 3)..], "月日：1985");
         assert_eq!(&t[..forward_chars(t, 0, 2)], "生年");
         assert_eq!(forward_chars(t, 0, 100), t.len());
+        // ASCII alone, mixed and near either end, against decoding every
+        // character.
+        let t = "ab生年c：12 x日d";
+        for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            for n in 0..=t.chars().count() + 1 {
+                let back = t[..i].char_indices().rev().take(n).last().map_or(i, |(j, _)| j);
+                let forward = t[i..].char_indices().nth(n).map_or(t.len(), |(j, _)| i + j);
+                assert_eq!(back_chars(t, i, n), back, "{i} {n}");
+                assert_eq!(forward_chars(t, i, n), forward, "{i} {n}");
+            }
+        }
     }
 
     #[test]
