@@ -646,7 +646,10 @@ fn held(hir: &Hir, keep: fn(&str) -> bool) -> Option<Vec<String>> {
 /// ([`super::ContextWords`]). The katakana name before an honorific is
 /// marked by the honorifics, and every line of Japanese prose addressing
 /// someone holds one; its match holds a middle dot (or `=`) besides, and
-/// few of those lines do. A word here may be short or all digits: it is
+/// few of those lines do (on 8 MB of the benchmark's prose, none of its
+/// 3,256 lines with an honorific: reading them for it was 2.9% of the
+/// scan's instructions, most of it building the states of the group it
+/// is read in). A word here may be short or all digits: it is
 /// only looked for on a marked line, never by the walk over every byte.
 /// But not a space: nearly every line holds one (the gender field's
 /// separators are spaces, `:` or `=`), and looking would cost a read of
