@@ -2,7 +2,9 @@
 //! keywords, the anchors' literals and the name engines' labels (ASCII case
 //! ignored), laid out as the gate's walk steps it
 //! ([`gate::Rider`](super::gate::Rider)). The name engines search a line
-//! for their labels (with their negative keywords) with one of their own.
+//! for their labels (with their negative keywords) with one of their own,
+//! and a marked line is searched for its detector's other words
+//! ([`gate::also`](super::gate::also)) with another.
 //!
 //! It reads every byte of every text, in the same loop as the gate's DFAs,
 //! and that loop's speed is bounded by its instruction count: with three
