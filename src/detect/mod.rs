@@ -427,8 +427,8 @@ impl gate::Rider for KeywordWalk<'_> {
     }
 
     fn context(&mut self) -> &[gate::Region] {
-        let (t, index, window, window_after) =
-            (self.t, &mut *self.index, self.words.window, self.words.window_after);
+        let (t, index, context_words) = (self.t, &mut *self.index, self.words);
+        let (window, window_after) = (context_words.window, context_words.window_after);
         // Overlapping matches come by end; a shorter keyword inside a
         // longer one can start later and end earlier.
         index.hits.sort_unstable_by_key(|&(start, ..)| start);
@@ -462,10 +462,9 @@ impl gate::Rider for KeywordWalk<'_> {
         }));
         // A word that every match of a detector holds: the line it stands
         // on, if it holds the detector's other words too.
-        let words = self.words;
         index.regions.extend(index.marks.iter().filter_map(|&(start, mark)| {
             let lines = lines(start, start);
-            let detectors = words.marked(mark, &bytes[lines.clone()]);
+            let detectors = context_words.marked(mark, &bytes[lines.clone()]);
             (detectors != 0).then_some(gate::Region { lines, detectors })
         }));
         // By start, keywords of different lengths can put a region's start
