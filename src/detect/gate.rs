@@ -273,7 +273,7 @@ impl Flags {
     /// not before a line asked of [`Flags::at`].
     pub(crate) fn next_line(&self, pos: usize) -> Option<usize> {
         let behind = self.line.end;
-        let i = behind + self.ends[behind..].partition_point(|&(start, ..)| start < pos);
+        let i = behind + super::partition_point_near(&self.ends[behind..], |&(s, ..)| s < pos);
         self.ends.get(i).map(|&(start, ..)| start)
     }
 

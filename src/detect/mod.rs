@@ -1456,9 +1456,8 @@ impl DetectorSet {
             let orig_line_start = line_starts.original_line_start(line_start);
             let row = row_columns.map(|c| c.row(line, &text[orig_line_start..], field_starts));
             let field_of = |folded_start: usize| {
-                row.as_ref().and_then(|r| {
-                    r.field_at(folded.original_offset(folded_start) - orig_line_start)
-                })
+                row.as_ref()
+                    .and_then(|r| r.field_at(line_starts.ahead(folded_start) - orig_line_start))
             };
             // Worked out on the first detector that needs it.
             let mut may_have_context = None;
@@ -1468,8 +1467,8 @@ impl DetectorSet {
                 detector: d,
                 line,
                 line_start: orig_line_start,
-                start: folded.original_offset(start),
-                end: folded.original_offset(end),
+                start: line_starts.ahead(start),
+                end: line_starts.ahead(end),
                 field,
                 confidence,
             };
@@ -1573,8 +1572,8 @@ impl DetectorSet {
                     None if det.refused_at_one_end(line_text, line_start, ends) => {}
                     None => {
                         // Where its hits can lie, in the original text.
-                        let span = folded.original_offset(floor_char_boundary(t, from))
-                            ..folded.original_offset(ceil_char_boundary(t, to));
+                        let span = line_starts.ahead(floor_char_boundary(t, from))
+                            ..line_starts.ahead(ceil_char_boundary(t, to));
                         let by =
                             if det.rivalled { self.outranking(line_hits, d, span) } else { None };
                         match by {
@@ -1594,8 +1593,8 @@ impl DetectorSet {
                             detector: d,
                             line,
                             line_start: orig_line_start,
-                            start: folded.original_offset(line_start + start),
-                            end: folded.original_offset(line_start + end),
+                            start: line_starts.ahead(line_start + start),
+                            end: line_starts.ahead(line_start + end),
                             field,
                             confidence,
                         });
@@ -1769,6 +1768,7 @@ impl DetectorSet {
         let bytes = t.as_bytes();
         let (mut line, mut counted_to, mut labels_from) = (0, 0, 0);
         let mut field_starts = Vec::new();
+        let mut line_starts = folded.forward();
         // The line from `start` to `end`, which holds a candidate.
         let mut read = |start: usize, end: usize| {
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
@@ -1778,18 +1778,19 @@ impl DetectorSet {
             if header_row {
                 return;
             }
-            let orig_line_start = folded.original_line_start(start);
+            let orig_line_start = line_starts.original_line_start(start);
             let row = columns.map(|c| c.row(line, &text[orig_line_start..], &mut field_starts));
             let field_of = |at: usize| {
                 row.as_ref()
-                    .and_then(|r| r.field_at(folded.original_offset(start + at) - orig_line_start))
+                    .and_then(|r| r.field_at(line_starts.ahead(start + at) - orig_line_start))
             };
             let in_name_column = |at: usize| field_of(at).is_some_and(|f| name_fields.contains(&f));
             name_hits.clear();
             let labelled = words.label_on(start..end, &mut labels_from);
             names.latin(line_text, labelled, &in_name_column, name_scratch, name_hits);
             for h in name_hits.iter() {
-                out.extend(self.name_hit(h, line, start, field_of(h.range.start), folded));
+                let field = field_of(h.range.start);
+                out.extend(self.name_hit(h, line, (start, orig_line_start), field, &line_starts));
             }
         };
         let line_end =
@@ -1834,26 +1835,29 @@ impl DetectorSet {
         let Some(names) = &self.names else { return };
         let previous = previous_line(t, line_start);
         if let Some(h) = names.signature(&t[previous.clone()], &t[line_start..]) {
-            out.extend(self.name_hit(&h, line - 1, previous.start, None, folded));
+            let mut lines = folded.forward();
+            let starts = (previous.start, lines.original_line_start(previous.start));
+            out.extend(self.name_hit(&h, line - 1, starts, None, &lines));
         }
     }
 
     /// The hit of a name the engines found at `h.range` of line `line`,
-    /// which starts at folded offset `line_start`.
+    /// which starts at folded offset `line_start` and at original offset
+    /// `orig_line_start`, where `lines` last moved to.
     fn name_hit(
         &self,
         h: &names::NameHit,
         line: usize,
-        line_start: usize,
+        (line_start, orig_line_start): (usize, usize),
         field: Option<usize>,
-        folded: &Folded,
+        lines: &normalize::Forward<'_>,
     ) -> Option<Hit> {
         Some(Hit {
             detector: self.name_detector(h.form)?,
             line,
-            line_start: folded.original_line_start(line_start),
-            start: folded.original_offset(line_start + h.range.start),
-            end: folded.original_offset(line_start + h.range.end),
+            line_start: orig_line_start,
+            start: lines.ahead(line_start + h.range.start),
+            end: lines.ahead(line_start + h.range.end),
             field,
             confidence: h.confidence,
         })
@@ -2113,6 +2117,23 @@ fn next_line(
 fn previous_line(t: &str, line_start: usize) -> std::ops::Range<usize> {
     let end = line_start - 1;
     memchr::memrchr(b'\n', &t.as_bytes()[..end]).map_or(0, |n| n + 1)..end
+}
+
+/// `slice.partition_point(pred)` where the point is likely near the
+/// slice's start: probes at 1, 2, 4, 8, … entries, then a binary search
+/// between the last two. A cursor that moves on through a sorted list (the
+/// fold map's points, the gate's entries by line) asks for the next line's
+/// place a few entries on; a binary search of the whole rest began with
+/// probes far away, each waiting on a cache miss. With the values of each
+/// line mapped back from the line's place too ([`normalize::Forward::ahead`]),
+/// 32 MB of prose took 4.7% less time on one thread, a customer table
+/// 6.7%, logs 2.9%, for 0.6% fewer instructions.
+pub(crate) fn partition_point_near<T>(slice: &[T], pred: impl Fn(&T) -> bool) -> usize {
+    let (mut low, mut bound) = (0, 1);
+    while bound <= slice.len() && pred(&slice[bound - 1]) {
+        (low, bound) = (bound, bound * 2);
+    }
+    low + slice[low..bound.min(slice.len())].partition_point(pred)
 }
 
 /// The nearest character boundary of `t` at or after `i` (`str`'s own needs
@@ -2730,6 +2751,17 @@ mod tests {
         assert!(laned.len() > 500, "{}", laned.len());
         set.gate.lanes_from = usize::MAX;
         assert_eq!(laned, hits_and_searches(&set, &text, false).0);
+    }
+
+    #[test]
+    fn a_search_near_the_start_finds_what_a_binary_search_finds() {
+        for len in 0..70 {
+            let sorted: Vec<usize> = (0..len).map(|i| i * 2).collect();
+            for x in 0..=2 * len + 1 {
+                let near = partition_point_near(&sorted, |&v| v < x);
+                assert_eq!(near, sorted.partition_point(|&v| v < x), "{len} {x}");
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! ASCII, so this module folds those forms into ASCII first. Every fold maps one
 //! character (or one escape) to one character (or none), which keeps the offset
 //! map tiny: it only records the points where the two texts drift apart, and a
-//! lookup is a binary search.
+//! lookup is a binary search (or, for offsets asked in order, a search on
+//! from the last: [`Folded::forward`]).
 //!
 //! What is folded:
 //! - U+FF01..=U+FF5E (full-width ASCII) to ASCII;
@@ -114,15 +115,6 @@ impl Folded {
         self.original_past(self.points.partition_point(|&(f, _)| f <= o), offset)
     }
 
-    /// Where the line that starts at the folded `line_start` starts in the
-    /// original text: just after the line break before it (kept as it is),
-    /// so that a line whose first characters fold away (a byte order mark
-    /// inside a file, a zero-width space) starts at its first byte, not
-    /// after them.
-    pub fn original_line_start(&self, line_start: usize) -> usize {
-        line_start.checked_sub(1).map_or(0, |nl| self.original_offset(nl) + 1)
-    }
-
     /// The original offset of the folded `offset`, past the first `n`
     /// points (those at or before it).
     fn original_past(&self, n: usize, offset: usize) -> usize {
@@ -136,10 +128,10 @@ impl Folded {
     }
 
     /// [`Folded::original_offset`] for offsets asked in increasing order
-    /// (the starts of a text's lines): each lookup goes on from the last,
-    /// where a binary search per line over a text's thousands of points
-    /// (full-width brackets and colons in Japanese prose) waited on a cache
-    /// miss at each step.
+    /// (the starts of a text's lines, and the values on each): each lookup
+    /// goes on from the last, where a binary search per line over a text's
+    /// thousands of points (full-width brackets and colons in Japanese
+    /// prose) waited on a cache miss at each step.
     pub fn forward(&self) -> Forward<'_> {
         Forward { folded: self, next: 0 }
     }
@@ -164,37 +156,45 @@ impl Folded {
 /// See [`Folded::forward`].
 pub struct Forward<'a> {
     folded: &'a Folded,
-    /// How many points lie at or before the last offset asked.
+    /// How many points lie at or before the last offset it moved to.
     next: usize,
 }
 
 impl Forward<'_> {
     /// [`Folded::original_offset`] of `offset`, which is no smaller than the
-    /// last one asked.
+    /// last one it moved to; it moves there.
     pub fn original_offset(&mut self, offset: usize) -> usize {
-        let Folded { points, changed, .. } = self.folded;
-        if !changed {
-            return offset;
-        }
-        let o = offset as u32;
-        // A few steps on, or a search of the rest when the lines skipped
-        // hold many points.
-        let mut steps = 0;
-        while self.next < points.len() && points[self.next].0 <= o {
-            self.next += 1;
-            steps += 1;
-            if steps == 8 {
-                self.next += points[self.next..].partition_point(|&(f, _)| f <= o);
-                break;
-            }
-        }
+        self.next = self.points_to(offset);
         self.folded.original_past(self.next, offset)
     }
 
-    /// [`Folded::original_line_start`] of `line_start`, whose line break
-    /// is no earlier than the last offset asked.
+    /// Where the line that starts at the folded `line_start` starts in the
+    /// original text: just after the line break before it (kept as it is),
+    /// so that a line whose first characters fold away (a byte order mark
+    /// inside a file, a zero-width space) starts at its first byte, not
+    /// after them. That line break is no earlier than the last offset it
+    /// moved to; it moves there.
     pub fn original_line_start(&mut self, line_start: usize) -> usize {
         line_start.checked_sub(1).map_or(0, |nl| self.original_offset(nl) + 1)
+    }
+
+    /// [`Folded::original_offset`] of `offset`, which is no smaller than the
+    /// last one it moved to, without moving: the values of the line whose
+    /// start it moved to last, found in any order.
+    pub fn ahead(&self, offset: usize) -> usize {
+        self.folded.original_past(self.points_to(offset), offset)
+    }
+
+    /// How many points lie at or before `offset`: the next line's are
+    /// mostly a few points on.
+    fn points_to(&self, offset: usize) -> usize {
+        let Folded { points, changed, .. } = self.folded;
+        if !changed {
+            return 0;
+        }
+        let o = offset as u32;
+        debug_assert!(self.next == 0 || points[self.next - 1].0 <= o, "asked backwards");
+        self.next + super::partition_point_near(&points[self.next..], |&(f, _)| f <= o)
     }
 }
 
@@ -463,7 +463,19 @@ mod tests {
                 assert_eq!(forward.original_offset(o), f.original_offset(o), "{stride} {o}");
             }
         }
+        // Each line's start moved to, then its offsets asked in reverse
+        // without moving: the next line's start is still found.
+        let mut lines = f.forward();
+        for (k, line) in t.split_inclusive('\n').enumerate() {
+            let start = t.split_inclusive('\n').take(k).map(str::len).sum::<usize>();
+            let expected = start.checked_sub(1).map_or(0, |nl| f.original_offset(nl) + 1);
+            assert_eq!(lines.original_line_start(start), expected, "{k}");
+            for o in (start..=start + line.len()).rev().filter(|&o| t.is_char_boundary(o)) {
+                assert_eq!(lines.ahead(o), f.original_offset(o), "{k} {o}");
+            }
+        }
         let (plain, f) = fold("no folds");
         assert_eq!(f.forward().original_offset(plain.len()), plain.len());
+        assert_eq!(f.forward().ahead(3), 3);
     }
 }
