@@ -93,6 +93,14 @@ fn table<'k>(out: &mut String, name: &str, doc: &str, keys: impl Iterator<Item =
         }
         slots[at] = tag << hash::NUMBER_BITS | u32::try_from(i + 1).expect("fits a slot");
     }
+    // A word of filter bits for each group of slots, eight bits a key.
+    let words = (entries.len() / 8).max(1).next_power_of_two();
+    let filter_shift = bits - words.trailing_zeros();
+    let mut filter = vec![0u64; words];
+    for (key, _) in &entries {
+        let (at, tag) = hash::slot(key.as_bytes(), bits);
+        filter[at >> filter_shift] |= hash::filter_bits(tag);
+    }
     let text: String = entries.iter().map(|(key, _)| *key).collect();
     let mut end = 0;
     let list = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(",");
@@ -102,9 +110,11 @@ fn table<'k>(out: &mut String, name: &str, doc: &str, keys: impl Iterator<Item =
     }));
     let flags = list(&mut entries.iter().map(|(_, flag)| flag.to_string()));
     let slots = list(&mut slots.iter().map(u32::to_string));
+    let filter = list(&mut filter.iter().map(u64::to_string));
     let _ = writeln!(
         out,
         "#[doc = {doc:?}]\npub(crate) static {name}: Dictionary = Dictionary {{\n    bits: {bits},\n    \
-         text: {text:?},\n    ends: &[{ends}],\n    flags: &[{flags}],\n    slots: &[{slots}],\n}};\n"
+         text: {text:?},\n    ends: &[{ends}],\n    flags: &[{flags}],\n    slots: &[{slots}],\n    \
+         filter_shift: {filter_shift},\n    filter: &[{filter}],\n}};\n"
     );
 }

@@ -6,7 +6,13 @@
 //! A table is its keys end to end in one string, where each ends, a flag
 //! per key, and slots holding a key's number (plus one; zero is empty)
 //! and its tag ([`hash::TAG_BITS`]), found by open addressing with linear
-//! probing from [`hash::slot`].
+//! probing from [`hash::slot`]; and a filter of eight bits a key, two set
+//! for each, that turns most other words away without reading the slots
+//! (in prose, most runs of kanji tried as a surname are none). A slot
+//! table is eight times its filter (128 KB against 16 KB for the
+//! surnames) and its load missed the cache: on 32 MB of prose, lookups
+//! took 2.2% of the samples of a profile without the filter, 1.7% with
+//! it, for the same instructions.
 
 mod hash;
 
@@ -25,6 +31,12 @@ pub(crate) struct Dictionary {
     /// Per slot, the tag of the key there above its number plus one, or
     /// zero.
     slots: &'static [u32],
+    /// A slot's word of `filter` is its number shifted right this much.
+    filter_shift: u32,
+    /// Per group of slots, the bits its keys set ([`hash::filter_bits`]):
+    /// a key whose bits are not all set is no word, found without reading
+    /// the slots.
+    filter: &'static [u64],
 }
 
 impl Dictionary {
@@ -48,6 +60,10 @@ impl Dictionary {
     fn find(&self, key: &str) -> Option<usize> {
         const NUMBER: u32 = (1 << hash::NUMBER_BITS) - 1;
         let (mut at, tag) = hash::slot(key.as_bytes(), self.bits);
+        let bits = hash::filter_bits(tag);
+        if self.filter[at >> self.filter_shift] & bits != bits {
+            return None;
+        }
         loop {
             let slot = self.slots[at];
             if slot == 0 {
@@ -134,6 +150,26 @@ mod tests {
         assert!(JA_SURNAMES_KANA.contains("ヤマタ") && JA_SURNAMES_KANA.contains("ヤマダ"));
         assert!(JA_GIVEN.contains("太郎"));
         assert!(EN_SURNAMES.contains("smith") && EN_COMMON.contains("may"));
+    }
+
+    #[test]
+    fn the_filter_passes_every_word_and_few_others() {
+        for (dictionary, _) in all() {
+            let passes = |key: &str| {
+                let (at, tag) = hash::slot(key.as_bytes(), dictionary.bits);
+                let bits = hash::filter_bits(tag);
+                dictionary.filter[at >> dictionary.filter_shift] & bits == bits
+            };
+            assert!((0..dictionary.len()).all(|i| passes(dictionary.key(i))));
+            // Runs of kanji and words no dictionary holds.
+            let others: Vec<String> = (0..4000u32)
+                .map(|i| char::from_u32(0x4E00 + i * 5).unwrap().to_string() + "議")
+                .chain((0..4000).map(|i| format!("zq{i}x")))
+                .filter(|k| !dictionary.contains(k))
+                .collect();
+            let passed = others.iter().filter(|k| passes(k)).count();
+            assert!(passed * 8 < others.len(), "{passed} of {}", others.len());
+        }
     }
 
     #[test]

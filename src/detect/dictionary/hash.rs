@@ -30,3 +30,10 @@ pub(super) const TAG_BITS: u32 = 16;
 
 /// The bits of a slot below its tag: the key's number plus one.
 pub(super) const NUMBER_BITS: u32 = 32 - TAG_BITS;
+
+/// The two bits a key with `tag` sets in its word of the filter: the word
+/// is its home slot's, the bits are read off the tag, which the slot's
+/// bits do not decide.
+pub(super) fn filter_bits(tag: u32) -> u64 {
+    1 << (tag & 63) | 1 << ((tag >> 6) & 63)
+}
