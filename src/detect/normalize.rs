@@ -190,8 +190,7 @@ impl Forward<'_> {
 
     /// How many points lie at or before `offset`: the next line's are
     /// mostly a few points on, and a value's mostly none past its line's
-    /// start (one comparison: a table's values are asked five or more to
-    /// a row).
+    /// start.
     #[inline(always)]
     fn points_to(&self, offset: usize) -> usize {
         let Folded { points, changed, .. } = self.folded;
@@ -200,13 +199,7 @@ impl Forward<'_> {
         }
         let o = offset as u32;
         debug_assert!(self.next == 0 || points[self.next - 1].0 <= o, "asked backwards");
-        match points.get(self.next) {
-            Some(&(f, _)) if f <= o => {
-                let rest = &points[self.next + 1..];
-                self.next + 1 + super::partition_point_near(rest, |&(f, _)| f <= o)
-            }
-            _ => self.next,
-        }
+        self.next + super::partition_point_near(&points[self.next..], |&(f, _)| f <= o)
     }
 }
 
