@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 /// The policy's categories of personal data (a closed vocabulary: these ids are
 /// a public contract, see DESIGN.md).
@@ -230,7 +231,7 @@ pub struct Finding {
     /// How sure the finding is.
     pub confidence: Confidence,
     /// The value with most of it hidden.
-    pub masked: String,
+    pub masked: SmolStr,
     /// The raw value, only kept with `--show-values`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -327,7 +328,7 @@ impl Finding {
             detector: Arc::from(detector),
             field,
             confidence,
-            masked,
+            masked: SmolStr::from(masked),
             value: None,
             reasons,
             test_data: false,
@@ -708,24 +709,25 @@ pub fn random_hex() -> String {
 /// characters of an address (the prefecture); nothing of a gender or birth date;
 /// otherwise the last few digits or letters, with separators kept so the shape
 /// stays readable.
-pub fn mask(category: Category, value: &str) -> String {
+///
+/// A [`SmolStr`], collected from its characters or parts: masks of up to
+/// 23 bytes (phones, dates, names, most e-mails) are held in place, not on
+/// the heap. Every finding has one, and on a dense customer table
+/// allocating and freeing them was about 3% of a scan's instructions.
+pub fn mask(category: Category, value: &str) -> SmolStr {
     fn head(s: &str, n: usize) -> &str {
         &s[..s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)]
     }
-    let joined = |parts: &[&str]| {
-        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        parts.iter().for_each(|p| out.push_str(p));
-        out
-    };
+    let joined = |parts: &[&str]| parts.iter().copied().collect::<SmolStr>();
     match category {
         Category::Email => match value.rsplit_once('@') {
             Some((local, domain)) => {
                 joined(&[head(local, 2.min(local.chars().count() / 2)), "***@", domain])
             }
-            None => "***".to_string(),
+            None => SmolStr::new_static("***"),
         },
         // Two or three possible values: even the length would tell.
-        Category::Gender => "***".to_string(),
+        Category::Gender => SmolStr::new_static("***"),
         Category::Address | Category::Occupation | Category::Name => {
             let keep = if category == Category::Address { 3 } else { 1 };
             joined(&[head(value, keep), "***"])
@@ -749,38 +751,31 @@ fn kept(category: Category, significant: usize) -> usize {
 }
 
 /// [`mask_chars`] of an ASCII value, without decoding characters.
-fn mask_ascii(category: Category, value: &str) -> String {
+fn mask_ascii(category: Category, value: &str) -> SmolStr {
     let significant = value.bytes().filter(u8::is_ascii_alphanumeric).count();
     let hidden = significant - kept(category, significant);
     let mut seen = 0;
-    let masked: Vec<u8> = value
-        .bytes()
-        .map(|b| {
-            seen += usize::from(b.is_ascii_alphanumeric());
-            if b.is_ascii_alphanumeric() && seen <= hidden { b'*' } else { b }
-        })
-        .collect();
-    String::from_utf8(masked).expect("ASCII stays ASCII")
+    let masked = value.bytes().map(|b| {
+        seen += usize::from(b.is_ascii_alphanumeric());
+        if b.is_ascii_alphanumeric() && seen <= hidden { '*' } else { char::from(b) }
+    });
+    masked.collect()
 }
 
 /// `value` with its significant characters but the last few [`kept`] as `*`.
 /// Digits and Latin letters (half- or full-width) carry the value; kanji
 /// such as 年月日 or 平成 are structure and stay visible.
-fn mask_chars(category: Category, value: &str) -> String {
+fn mask_chars(category: Category, value: &str) -> SmolStr {
     let is_significant =
         |c: char| c.is_ascii_alphanumeric() || ('\u{FF10}'..='\u{FF5A}').contains(&c);
     let significant = value.chars().filter(|&c| is_significant(c)).count();
     let hidden = significant - kept(category, significant);
     let mut seen = 0;
-    let mut out = String::with_capacity(value.len());
-    out.extend(value.chars().map(|c| {
-        if !is_significant(c) {
-            return c;
-        }
-        seen += 1;
-        if seen > hidden { c } else { '*' }
-    }));
-    out
+    let masked = value.chars().map(|c| {
+        seen += usize::from(is_significant(c));
+        if is_significant(c) && seen <= hidden { '*' } else { c }
+    });
+    masked.collect()
 }
 
 #[cfg(test)]
@@ -827,6 +822,22 @@ mod tests {
                 assert_eq!(mask_ascii(category, value), mask_chars(category, value), "{value}");
             }
         }
+    }
+
+    #[test]
+    fn masks_too_long_to_hold_in_place_are_whole() {
+        // Past the 23 bytes a `SmolStr` holds without the heap.
+        let domain = format!("{}.example.jp", "sub.".repeat(20));
+        let email = format!("taro@{domain}");
+        assert_eq!(mask(Category::Email, &email), format!("ta***@{domain}").as_str());
+        let digits = "1234567890".repeat(8);
+        let masked = mask(Category::Phone, &digits);
+        assert_eq!(masked, format!("{}7890", "*".repeat(76)).as_str());
+        assert!(masked.is_heap_allocated());
+        let date = "２０００年１２月３１日".repeat(3);
+        assert_eq!(mask(Category::BirthDate, &date), "****年**月**日".repeat(3).as_str());
+        let short = mask(Category::Phone, "090-1234-5678");
+        assert!(!short.is_heap_allocated(), "a phone's mask is held in place");
     }
 
     #[test]

@@ -258,7 +258,7 @@ impl Observer for Crowd<'_> {
                     // Two spellings of one value (`+81 90…`, `090…`) are
                     // one contact point.
                     let Some(form) = forms.of(f.category, raw).first() else { continue };
-                    let shown = if how.raw { raw.to_string() } else { f.masked.clone() };
+                    let shown = if how.raw { raw.to_string() } else { f.masked.to_string() };
                     contacts.push((f.category, how.key.fingerprint(form), shown));
                 }
             }

@@ -265,7 +265,7 @@ impl FindingEntry {
             category: f.category,
             detector: f.detector.to_string(),
             confidence: f.confidence,
-            masked: f.masked.clone(),
+            masked: f.masked.to_string(),
             value: f.value.clone(),
             record: f.record,
             identifiability: f.identifiability,

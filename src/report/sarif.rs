@@ -16,6 +16,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
+use smol_str::SmolStr;
 
 use super::stream::Format;
 use crate::finding::{Category, Confidence, Finding};
@@ -87,7 +88,7 @@ fn severity(category: Category, confidence: Confidence) -> f64 {
 #[derive(Default)]
 pub(super) struct Occurrences {
     path: Option<Arc<str>>,
-    seen: HashMap<(Arc<str>, String), u32>,
+    seen: HashMap<(Arc<str>, SmolStr), u32>,
 }
 
 impl Format for Sarif {
@@ -191,7 +192,7 @@ impl Format for Sarif {
 }
 
 impl Sarif {
-    fn result(&self, f: &Finding, seen: &mut HashMap<(Arc<str>, String), u32>) -> Value {
+    fn result(&self, f: &Finding, seen: &mut HashMap<(Arc<str>, SmolStr), u32>) -> Value {
         let mut result = json!({
             "ruleId": &*f.detector,
             "level": level(f.confidence),

@@ -170,6 +170,10 @@ impl<'p> FileScan<'p> {
         // largest part, and the worker's next chunk grows its own.
         let mut hits = std::mem::take(&mut w.hits);
         let before = hits.len();
+        // The next chunk of a file is likely as dense: growing its hits from
+        // nothing again copied them over a dozen times (1% of a customer
+        // table's instructions).
+        w.hits = Vec::with_capacity(before);
         // The line's allowance, asked once per line: hits come line by line
         // (the Latin names of a chunk come after the rest, line by line too).
         let mut line_allows: Option<(usize, u16)> = None;

@@ -345,7 +345,7 @@ impl Query {
                 name_kinds |= k.kind.name_bit();
                 fingerprints.insert(key.fingerprint(k));
             }
-            let value = if show { value.to_string() } else { mask(category, value) };
+            let value = if show { value.to_string() } else { mask(category, value).to_string() };
             given.push(Given { field: flag, value });
         }
         if given.is_empty() {
@@ -570,7 +570,7 @@ pub fn records(findings: &[Finding], key: &IndexKey, show: bool) -> Vec<(Place, 
                 line: f.line,
                 column: f.column,
                 cell: cell(f),
-                masked: f.masked.clone(),
+                masked: f.masked.to_string(),
                 value: show.then(|| f.value.as_deref().unwrap_or_default().to_string()),
                 agreed: false,
                 keys,
