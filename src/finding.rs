@@ -980,5 +980,9 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(serde_json::to_value(c).unwrap(), c.id());
         }
+        // Counts by category are arrays indexed by the category itself.
+        for (i, c) in Category::ALL.into_iter().enumerate() {
+            assert_eq!(c as usize, i, "{}", c.id());
+        }
     }
 }

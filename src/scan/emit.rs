@@ -183,10 +183,8 @@ fn write(
     if findings.is_empty() {
         return;
     }
-    for f in findings {
-        location.count(f, cap);
-        stats.count(f);
-    }
+    location.count(findings, cap);
+    stats.count(findings);
     sink.findings(findings);
 }
 
