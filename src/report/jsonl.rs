@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::stream::Format;
-use crate::finding::{Category, Finding, Level, Part};
+use crate::finding::{Category, Confidence, Finding, Level, Part};
 use crate::inventory::purposes::Risk;
 use crate::inventory::{Inventory, ItemError, Location, Skipped};
 
@@ -65,15 +66,15 @@ struct SummaryLine<'a> {
 pub(super) struct Jsonl;
 
 impl Format for Jsonl {
-    type State = ();
+    type State = Repeated;
 
-    fn findings(&self, _: &mut (), findings: &[Finding], out: &mut Vec<u8>) {
+    fn findings(&self, repeated: &mut Repeated, findings: &[Finding], out: &mut Vec<u8>) {
         for f in findings {
-            finding_line(f, out);
+            finding_line(f, out, repeated);
         }
     }
 
-    fn location(&self, _: &mut (), l: &Location, out: &mut Vec<u8>) {
+    fn location(&self, _: &mut Repeated, l: &Location, out: &mut Vec<u8>) {
         line(
             out,
             &LocationLine {
@@ -95,11 +96,11 @@ impl Format for Jsonl {
         );
     }
 
-    fn error(&self, _: &mut (), e: &ItemError, out: &mut Vec<u8>) {
+    fn error(&self, _: &mut Repeated, e: &ItemError, out: &mut Vec<u8>) {
         line(out, &MessageLine { r#type: "error", path: &e.path, message: &e.message });
     }
 
-    fn skipped(&self, _: &mut (), s: &Skipped, out: &mut Vec<u8>) {
+    fn skipped(&self, _: &mut Repeated, s: &Skipped, out: &mut Vec<u8>) {
         line(out, &MessageLine { r#type: "skipped", path: &s.path, message: &s.reason });
     }
 
@@ -130,29 +131,97 @@ impl Format for Jsonl {
     }
 }
 
+/// The parts of finding lines that repeat, escaped once an item: its
+/// findings share their path, and come from a few detectors and fields. On
+/// a customer table, escaping the path, the field and the detector of
+/// every finding was a third of writing its line.
+#[derive(Default)]
+pub(super) struct Repeated {
+    /// `{"type":"finding","path":"…","line":`, by path.
+    heads: Vec<(Arc<str>, Vec<u8>)>,
+    /// `"…"`, by field.
+    fields: Vec<(Arc<str>, Vec<u8>)>,
+    /// `,"category":"…","detector":"…","confidence":"…","masked":`, by
+    /// detector, category and confidence.
+    kinds: Vec<(Kind, Vec<u8>)>,
+}
+
+type Kind = (Arc<str>, Category, Confidence);
+
+/// How many of each part [`Repeated`] keeps: a file with more (a JSON
+/// file with many keys) starts over, so the parts stay bounded.
+const REPEATED: usize = 16;
+
+/// The bytes `list` keeps for the key `same` picks, made by `make` (key
+/// and bytes) the first time.
+fn repeated<K>(
+    list: &mut Vec<(K, Vec<u8>)>,
+    same: impl Fn(&K) -> bool,
+    make: impl FnOnce() -> (K, Vec<u8>),
+) -> &[u8] {
+    let i = match list.iter().position(|(k, _)| same(k)) {
+        Some(i) => i,
+        None => {
+            if list.len() == REPEATED {
+                list.clear();
+            }
+            list.push(make());
+            list.len() - 1
+        }
+    };
+    &list[i].1
+}
+
 /// One finding's line onto `out`, written by hand: on a dense table the
 /// findings' lines are most of the output, and through serde each string was
 /// escaped byte by byte. The fields, their order and what is left out are the
 /// contract's (DESIGN.md); a test holds the bytes to serde's.
-fn finding_line(f: &Finding, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
-    string(out, &f.path);
-    out.extend_from_slice(b",\"line\":");
+fn finding_line(f: &Finding, out: &mut Vec<u8>, repeated: &mut Repeated) {
+    let head = self::repeated(
+        &mut repeated.heads,
+        |p| Arc::ptr_eq(p, &f.path),
+        || {
+            let mut head = b"{\"type\":\"finding\",\"path\":".to_vec();
+            string(&mut head, &f.path);
+            head.extend_from_slice(b",\"line\":");
+            (Arc::clone(&f.path), head)
+        },
+    );
+    out.extend_from_slice(head);
     number_or_null(out, f.line);
     out.extend_from_slice(b",\"column\":");
     number_or_null(out, f.column);
     out.extend_from_slice(b",\"field\":");
     match &f.field {
-        Some(field) => string(out, field),
+        Some(field) => {
+            let field = self::repeated(
+                &mut repeated.fields,
+                |k| Arc::ptr_eq(k, field),
+                || {
+                    let mut quoted = Vec::new();
+                    string(&mut quoted, field);
+                    (Arc::clone(field), quoted)
+                },
+            );
+            out.extend_from_slice(field);
+        }
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"category\":\"");
-    out.extend_from_slice(f.category.id().as_bytes());
-    out.extend_from_slice(b"\",\"detector\":");
-    string(out, &f.detector);
-    out.extend_from_slice(b",\"confidence\":\"");
-    out.extend_from_slice(f.confidence.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"masked\":");
+    let kind = self::repeated(
+        &mut repeated.kinds,
+        |(d, c, k)| Arc::ptr_eq(d, &f.detector) && *c == f.category && *k == f.confidence,
+        || {
+            let mut kind = b",\"category\":\"".to_vec();
+            kind.extend_from_slice(f.category.id().as_bytes());
+            kind.extend_from_slice(b"\",\"detector\":");
+            string(&mut kind, &f.detector);
+            kind.extend_from_slice(b",\"confidence\":\"");
+            kind.extend_from_slice(f.confidence.as_str().as_bytes());
+            kind.extend_from_slice(b"\",\"masked\":");
+            ((Arc::clone(&f.detector), f.category, f.confidence), kind)
+        },
+    );
+    out.extend_from_slice(kind);
     string(out, &f.masked);
     if let Some(value) = &f.value {
         out.extend_from_slice(b",\"value\":");
@@ -304,8 +373,6 @@ fn is_zero(n: &u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Confidence;
-    use std::sync::Arc;
 
     /// The line as serde writes it: the contract the hand-written one keeps.
     #[derive(Serialize)]
@@ -441,10 +508,44 @@ mod tests {
         page.identifiability = Some(Level::Direct);
         let mut huge_cell = full.clone();
         huge_cell.line = Some(u64::from(u32::MAX) + 1);
-        for f in [bare, full, slide, page, huge_cell] {
+        let all = [bare, full, slide, page, huge_cell];
+        // Each alone, then all in one item (written the second time from
+        // the parts it keeps).
+        for f in &all {
             let mut out = Vec::new();
-            finding_line(&f, &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(by_serde(&f)).unwrap());
+            finding_line(f, &mut out, &mut Repeated::default());
+            assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(by_serde(f)).unwrap());
         }
+        let (mut out, mut expected, mut repeated) = (Vec::new(), Vec::new(), Repeated::default());
+        for f in all.iter().chain(&all) {
+            finding_line(f, &mut out, &mut repeated);
+            expected.extend(by_serde(f));
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
+    }
+
+    #[test]
+    fn parts_kept_for_many_fields_and_detectors_stay_few_and_right() {
+        // More fields and detectors than are kept, in turns: each line is
+        // still the one serde writes, and what is kept stays bounded.
+        let path: Arc<str> = Arc::from("share/\"quoted\".json");
+        let (mut out, mut expected, mut repeated) = (Vec::new(), Vec::new(), Repeated::default());
+        for i in 0..3 * REPEATED {
+            let mut f = Finding::about_item(
+                Arc::clone(&path),
+                Category::Phone,
+                &format!("detector_{}", i % (REPEATED + 3)),
+                Some(Arc::from(format!("key\t{i}").as_str())),
+                if i % 2 == 0 { Confidence::High } else { Confidence::Low },
+                "***-****-5678".into(),
+                vec![],
+            );
+            f.line = Some(i as u64 + 1);
+            finding_line(&f, &mut out, &mut repeated);
+            expected.extend(by_serde(&f));
+            assert!(repeated.fields.len() <= REPEATED && repeated.kinds.len() <= REPEATED);
+        }
+        assert_eq!(repeated.heads.len(), 1, "one path");
+        assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
     }
 }
