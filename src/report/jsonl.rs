@@ -526,26 +526,34 @@ mod tests {
 
     #[test]
     fn parts_kept_for_many_fields_and_detectors_stay_few_and_right() {
-        // More fields and detectors than are kept, in turns: each line is
-        // still the one serde writes, and what is kept stays bounded.
+        // Fields in turns of more than are kept (each comes back after the
+        // parts were started over), detectors in turns of fewer (each
+        // comes back to its kept part): each line is still the one serde
+        // writes, and what is kept stays bounded.
         let path: Arc<str> = Arc::from("share/\"quoted\".json");
+        let many = |what: &str, n: usize| -> Vec<Arc<str>> {
+            (0..n).map(|i| Arc::from(format!("{what}\t{i}").as_str())).collect()
+        };
+        let (detectors, fields) = (many("detector", 5), many("key", REPEATED + 3));
         let (mut out, mut expected, mut repeated) = (Vec::new(), Vec::new(), Repeated::default());
-        for i in 0..3 * REPEATED {
+        for i in 0..5 * REPEATED {
             let mut f = Finding::about_item(
                 Arc::clone(&path),
                 Category::Phone,
-                &format!("detector_{}", i % (REPEATED + 3)),
-                Some(Arc::from(format!("key\t{i}").as_str())),
+                "",
+                Some(Arc::clone(&fields[i % fields.len()])),
                 if i % 2 == 0 { Confidence::High } else { Confidence::Low },
                 "***-****-5678".into(),
                 vec![],
             );
+            f.detector = Arc::clone(&detectors[i % detectors.len()]);
             f.line = Some(i as u64 + 1);
             finding_line(&f, &mut out, &mut repeated);
             expected.extend(by_serde(&f));
             assert!(repeated.fields.len() <= REPEATED && repeated.kinds.len() <= REPEATED);
         }
         assert_eq!(repeated.heads.len(), 1, "one path");
+        assert_eq!(repeated.kinds.len(), 10, "five detectors, two confidences");
         assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
     }
 }
