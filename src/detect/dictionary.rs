@@ -60,8 +60,7 @@ impl Dictionary {
     fn find(&self, key: &str) -> Option<usize> {
         const NUMBER: u32 = (1 << hash::NUMBER_BITS) - 1;
         let (mut at, tag) = hash::slot(key.as_bytes(), self.bits);
-        let bits = hash::filter_bits(tag);
-        if self.filter[at >> self.filter_shift] & bits != bits {
+        if !self.may_hold(at, tag) {
             return None;
         }
         loop {
@@ -75,6 +74,14 @@ impl Dictionary {
             }
             at = (at + 1) & (self.slots.len() - 1);
         }
+    }
+
+    /// Whether a key whose home slot is `at` and whose tag is `tag` may be
+    /// a word: its filter bits are all set. When not, it is none, and the
+    /// slots need not be read.
+    fn may_hold(&self, at: usize, tag: u32) -> bool {
+        let bits = hash::filter_bits(tag);
+        self.filter[at >> self.filter_shift] & bits == bits
     }
 
     /// The key numbered `i`.
@@ -157,8 +164,7 @@ mod tests {
         for (dictionary, _) in all() {
             let passes = |key: &str| {
                 let (at, tag) = hash::slot(key.as_bytes(), dictionary.bits);
-                let bits = hash::filter_bits(tag);
-                dictionary.filter[at >> dictionary.filter_shift] & bits == bits
+                dictionary.may_hold(at, tag)
             };
             assert!((0..dictionary.len()).all(|i| passes(dictionary.key(i))));
             // Runs of kanji and words no dictionary holds.

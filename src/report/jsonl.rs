@@ -148,13 +148,13 @@ pub(super) struct Repeated {
 
 type Kind = (Arc<str>, Category, Confidence);
 
-/// How many of each part [`Repeated`] keeps: a file with more (a JSON
+/// How many of each part [`Repeated`] keeps ([`kept`]): a file with more (a JSON
 /// file with many keys) starts over, so the parts stay bounded.
 const REPEATED: usize = 16;
 
 /// The bytes `list` keeps for the key `same` picks, made by `make` (key
 /// and bytes) the first time.
-fn repeated<K>(
+fn kept<K>(
     list: &mut Vec<(K, Vec<u8>)>,
     same: impl Fn(&K) -> bool,
     make: impl FnOnce() -> (K, Vec<u8>),
@@ -177,7 +177,7 @@ fn repeated<K>(
 /// escaped byte by byte. The fields, their order and what is left out are the
 /// contract's (DESIGN.md); a test holds the bytes to serde's.
 fn finding_line(f: &Finding, out: &mut Vec<u8>, repeated: &mut Repeated) {
-    let head = self::repeated(
+    let head = kept(
         &mut repeated.heads,
         |p| Arc::ptr_eq(p, &f.path),
         || {
@@ -194,7 +194,7 @@ fn finding_line(f: &Finding, out: &mut Vec<u8>, repeated: &mut Repeated) {
     out.extend_from_slice(b",\"field\":");
     match &f.field {
         Some(field) => {
-            let field = self::repeated(
+            let field = kept(
                 &mut repeated.fields,
                 |k| Arc::ptr_eq(k, field),
                 || {
@@ -207,7 +207,7 @@ fn finding_line(f: &Finding, out: &mut Vec<u8>, repeated: &mut Repeated) {
         }
         None => out.extend_from_slice(b"null"),
     }
-    let kind = self::repeated(
+    let kind = kept(
         &mut repeated.kinds,
         |(d, c, k)| Arc::ptr_eq(d, &f.detector) && *c == f.category && *k == f.confidence,
         || {
