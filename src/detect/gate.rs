@@ -1007,7 +1007,12 @@ impl<'p> Trials<'p> {
 /// 3.7% fewer instructions (a fifth of the rows' bytes had taken all four
 /// through the full step), and in pairs on 32 MB 0.93 of the time; each
 /// group in a loop of its own ran 0.5% more instructions than two by two,
-/// and 7% more time, its loads no longer overlapped.
+/// and 7% more time, its loads no longer overlapped. Where three groups or
+/// more read a region, they read it in one lane: the first group in three
+/// lanes and the others two by two ran 2.3% more instructions and 5% more
+/// time on that table, and the second pair in two lanes besides 5.7% more
+/// instructions (a match state in one lane takes every lane through the
+/// full step).
 ///
 /// A region of `lanes_from` bytes or more, read by one group or two, is
 /// read in lanes side by side, its parts split at line breaks
