@@ -1004,8 +1004,9 @@ impl<'p> Trials<'p> {
 /// groups read every row, some group is in a match state every few bytes
 /// (an e-mail's domain is one at every byte, a phone number at its last
 /// digits). Against all four in one loop, on 8 MB of a customer table:
-/// 3.7% fewer instructions (a fifth of the rows' bytes had taken all four
-/// through the full step), and in pairs on 32 MB 0.93 of the time; each
+/// 3.2% fewer instructions (a fifth of the rows' bytes had taken all four
+/// through the full step), and in pairs on 32 MB 0.965 of the time on one
+/// thread, 0.963 on two. Measured on the `release` build besides: each
 /// group in a loop of its own ran 0.5% more instructions than two by two,
 /// and 7% more time, its loads no longer overlapped. Where three groups or
 /// more read a region, they read it in one lane: the first group in three
