@@ -110,7 +110,6 @@ use std::ops::Range;
 
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -1845,10 +1844,7 @@ fn slot_of(sid: LazyStateID) -> usize {
 /// each state covers few bytes.
 fn build(patterns: &[(u64, &str)], parsed: &HashMap<&str, &Hir>) -> Result<DFA, String> {
     let hirs: Vec<&Hir> = patterns.iter().map(|&(_, p)| parsed[p]).collect();
-    let nfa = thompson::Compiler::new()
-        .configure(thompson::Config::new().which_captures(WhichCaptures::None))
-        .build_many_from_hir(&hirs)
-        .map_err(|e| e.to_string())?;
+    let nfa = super::compile_nfa(&hirs)?;
     DFA::builder()
         .configure(
             DFA::config()
@@ -2030,6 +2026,7 @@ impl ByteSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex_automata::nfa::thompson::{self, WhichCaptures};
     use regex_automata::util::syntax;
 
     /// Each of `patterns`, parsed as a detector's pattern is.
