@@ -349,6 +349,7 @@ impl<'a> Pipeline<'a> {
                             scan_one(&mut w, seq, item);
                         }
                     }
+                    spare.worker_done(w.detect);
                 });
             }),
             // Without a pool of its own, the scan runs on this thread, each

@@ -285,10 +285,10 @@ impl<'p> FileScan<'p> {
                 None => {
                     // The worker's own scratch is lent out while chunks are
                     // emitted: a spare one judges the key.
-                    let spare = lock(w.spare).pop();
+                    let spare = lock(&w.spare.scratch).pop();
                     let mut scratch = spare.unwrap_or_else(|| w.detectors.scratch());
                     let personal = is_personal(w.detectors, &mut scratch, &key);
-                    lock(w.spare).push(scratch);
+                    lock(&w.spare.scratch).push(scratch);
                     if self.judged.len() >= MAX_JUDGED {
                         self.judged.clear();
                     }
@@ -422,20 +422,20 @@ impl<'p> FileScan<'p> {
         // more scratches than threads, and each warms its lazy DFAs' caches
         // once. Kept apart, two threads warmed four: a third more work on
         // logs.
-        lock(spare).push(std::mem::replace(&mut w.detect, detectors.scratch()));
+        lock(&spare.scratch).push(std::mem::replace(&mut w.detect, detectors.scratch()));
         let this = &*self;
         let parts: Vec<Detected> = batch
             .par_iter()
             .map(|item| {
-                let scratch = lock(spare).pop().unwrap_or_else(|| detectors.scratch());
+                let scratch = lock(&spare.scratch).pop().unwrap_or_else(|| detectors.scratch());
                 let mut helper = Worker::with(detectors, evidence, ocr, spare, scratch);
                 let mut part = this.split();
                 let detected = part.detect(&mut helper, chunk(item));
-                lock(spare).push(helper.detect);
+                lock(&spare.scratch).push(helper.detect);
                 Detected { filled: part.filled.take(), ..detected }
             })
             .collect();
-        if let Some(warm) = lock(spare).pop() {
+        if let Some(warm) = lock(&spare.scratch).pop() {
             w.detect = warm;
         }
         for (item, mut detected) in batch.iter().zip(parts) {

@@ -618,7 +618,8 @@ fn corrupt_twins_are_errors_and_the_scan_goes_on() {
 
 #[test]
 fn a_large_file_is_detected_in_parallel_with_the_same_result() {
-    // About 9 MB: three chunks, the later two detected side by side.
+    // About 9 MB: three chunks, the later two detected side by side once
+    // the other thread, with no file of its own, is idle.
     let t = Tree::new();
     let mut csv = String::from("番号,電話番号,備考\n");
     let mut want = Vec::new();
