@@ -2190,11 +2190,13 @@ where
 }
 
 /// The NFA of `hirs` without captures, for the automata built here (the
-/// gate's groups, the test-data rules). Each thread keeps one compiler:
-/// a compiler's first pattern of non-ASCII classes allocates and clears a
-/// 10,000-entry map (400 KB) that the compilers after it on the thread
-/// reuse. A compiler each, the set-up of a scan of one file wrote that
-/// map nine times, and its pages were a sixth of the scan's page faults.
+/// gate's groups, the test-data rules). Each thread keeps one compiler,
+/// and with it the buffers of its last build: a new compiler allocates
+/// and clears a 10,000-entry map (400 KB) at its first pattern of
+/// non-ASCII classes, which the builds after it on the thread reuse. With
+/// a compiler each, a scan of one file wrote that map nine times; with one
+/// per thread its start-up ran 1.8% fewer instructions and took 5% fewer
+/// page faults.
 fn compile_nfa(hirs: &[&Hir]) -> Result<regex_automata::nfa::thompson::NFA, String> {
     use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
     thread_local! {
