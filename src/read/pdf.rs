@@ -63,12 +63,13 @@ pub fn extract(bytes: &[u8]) -> Result<Pdf, String> {
         }
         let mut pdf = Pdf::default();
         for (&number, &id) in &pages {
-            if let Some(why) = unreadable(&doc, id) {
-                pdf.errors.push((number, why));
-                continue;
-            }
             let mut text = String::new();
+            // The page is looked over first, in the same guard: lopdf's
+            // reading of its objects can panic too, and costs the page only.
             let read = super::guarded("PDF page", || {
+                if let Some(why) = unreadable(&doc, id) {
+                    return Err(why);
+                }
                 output_doc_page(&doc, &mut PlainTextOutput::new(&mut text), number)
                     .map_err(|e| format!("{e:?}"))
             });
@@ -165,7 +166,7 @@ impl<'d> Forms<'d> {
                         return Err("its forms nest too deep");
                     }
                     // A direct stream cannot hold itself: it stands on the
-                    // path as the stream that draws it.
+                    // path as (0, 0), no object's id.
                     self.path.push(id.unwrap_or((0, 0)));
                     let data = if stream.filters().is_ok() {
                         stream.decompressed_content().unwrap_or_else(|_| stream.content.clone())
