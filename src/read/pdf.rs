@@ -330,29 +330,24 @@ mod tests {
             form("/Resources << /XObject << /X3 6 0 R >> >>", "/X3 Do"),
         ];
         assert_eq!(read(&with_forms(mbox, at, &two)), Err(loops.into()));
+        // `n` forms from object 6 on, each drawing the next with `draws`,
+        // and then `last`.
+        let nested = |n: usize, draws: &str, last: String| -> Vec<String> {
+            (6..6 + n)
+                .map(|o| form(&format!("/Resources << /XObject << /N {} 0 R >> >>", o + 1), draws))
+                .chain([last])
+                .collect()
+        };
         // Forty forms, each drawing the next.
-        let chain: Vec<String> = (6..46)
-            .map(|n| form(&format!("/Resources << /XObject << /N {} 0 R >> >>", n + 1), "/N Do"))
-            .chain([form("", "")])
-            .collect();
         let deep = "corrupt PDF page: its forms nest too deep";
+        let chain = nested(40, "/N Do", form("", ""));
         assert_eq!(read(&with_forms(mbox, at, &chain)), Err(deep.into()));
         // Twenty forms, each drawing the next twice: a million drawings.
-        let doubling: Vec<String> = (6..26)
-            .map(|n| {
-                form(&format!("/Resources << /XObject << /N {} 0 R >> >>", n + 1), "/N Do /N Do")
-            })
-            .chain([form("", "")])
-            .collect();
         let many = "corrupt PDF page: its forms are drawn too many times";
+        let doubling = nested(20, "/N Do /N Do", form("", ""));
         assert_eq!(read(&with_forms(mbox, at, &doubling)), Err(many.into()));
-        // Ten forms, each drawing the next twice, are read (1,023 drawings).
-        let ten: Vec<String> = (6..15)
-            .map(|n| {
-                form(&format!("/Resources << /XObject << /N {} 0 R >> >>", n + 1), "/N Do /N Do")
-            })
-            .chain([form(fonts, &drawn("x"))])
-            .collect();
+        // Nine forms, each drawing the next twice, are read (1,023 drawings).
+        let ten = nested(9, "/N Do /N Do", form(fonts, &drawn("x")));
         assert!(read(&with_forms(mbox, at, &ten)).is_ok());
         // A page that is its own parent and has no /MediaBox: pdf-extract
         // looked for one up the loop forever. With one, the loop is never
