@@ -99,10 +99,10 @@ fn unreadable(doc: &Document, page: ObjectId) -> Option<String> {
     // its own, or else the nearest ancestor's (a loop it never reaches is
     // no matter).
     fn resources_of<'d>(doc: &'d Document, d: &'d Dictionary) -> Option<&'d Dictionary> {
-        d.get(b"Resources").ok().and_then(|r| deref(doc, r).as_dict().ok())
+        d.get(b"Resources").and_then(|r| doc.dereference(r)?.1.as_dict()).ok()
     }
     let has_box =
-        |d: &Dictionary| d.get(b"MediaBox").is_ok_and(|b| deref(doc, b).as_array().is_ok());
+        |d: &Dictionary| d.get(b"MediaBox").and_then(|b| doc.dereference(b)?.1.as_array()).is_ok();
     let (mut resources, mut media_box) = (resources_of(doc, dict), has_box(dict));
     while resources.is_none() || !media_box {
         let Ok(parent) = dict.get(b"Parent").and_then(Object::as_reference) else { break };
@@ -138,22 +138,20 @@ struct Forms<'d> {
 impl<'d> Forms<'d> {
     /// How many forms `content`, read with `resources`, draws in all.
     fn draws(&mut self, content: &[u8], resources: &'d Dictionary) -> Result<u64, &'static str> {
-        let xobjects = match resources.get(b"XObject") {
-            Ok(x) => deref(self.doc, x).as_dict().ok(),
-            Err(_) => None,
-        };
+        let xobjects = resources.get(b"XObject").and_then(|x| self.doc.dereference(x)?.1.as_dict());
         // A content stream pdf-extract cannot decode, or a name it cannot
         // find, fails the page there (its own error): no form is drawn.
-        let Some(xobjects) = xobjects.filter(|x| !x.is_empty()) else { return Ok(0) };
+        let Some(xobjects) = xobjects.ok().filter(|x| !x.is_empty()) else { return Ok(0) };
         let Ok(content) = Content::decode(content) else { return Ok(0) };
         let mut total = 0u64;
         for op in content.operations.iter().filter(|op| op.operator == "Do") {
             let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else { continue };
-            let Ok(target) = xobjects.get(name) else { continue };
-            let id = target.as_reference().ok();
-            let Ok(stream) = deref(self.doc, target).as_stream() else { continue };
+            let Ok((id, target)) = xobjects.get(name).and_then(|t| self.doc.dereference(t)) else {
+                continue;
+            };
+            let Ok(stream) = target.as_stream() else { continue };
             let own =
-                stream.dict.get(b"Resources").ok().and_then(|r| deref(self.doc, r).as_dict().ok());
+                stream.dict.get(b"Resources").and_then(|r| self.doc.dereference(r)?.1.as_dict());
             let inner = own.unwrap_or(resources);
             let key = id.map(|id| (id, std::ptr::from_ref(inner) as usize));
             let count = match key.and_then(|k| self.drawn.get(&k)) {
@@ -187,14 +185,6 @@ impl<'d> Forms<'d> {
             }
         }
         Ok(total)
-    }
-}
-
-/// `o`, or the object it refers to (itself when that is missing).
-fn deref<'d>(doc: &'d Document, o: &'d Object) -> &'d Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap_or(o),
-        _ => o,
     }
 }
 
