@@ -200,12 +200,13 @@ impl<'a> Worker<'a> {
         let mut file = FileScan::new(path, display);
         // A large file's chunks after the first (which sets the header and
         // syntax) are detected a batch at a time on the pool's threads once
-        // a thread is idle ([`Spare::idle`]); on one thread, or while every
-        // thread has items of its own, each as it comes, without a copy.
+        // a thread is idle ([`Spare::idle`]: never on one thread, whose
+        // worker is done only when the scan is); till then each as it
+        // comes, without a copy.
         let mut batch = std::mem::take(&mut self.batch);
         let threads = rayon::current_num_threads();
         let result = read::read_file(path, &mut read, &mut |chunk| {
-            if chunk.is_first || !file.splittable() || threads <= 1 || !self.spare.any_idle() {
+            if chunk.is_first || !file.splittable() || !self.spare.any_idle() {
                 file.chunk_to(self, chunk, out);
             } else if batch.add(&chunk) >= threads {
                 batch.detect(&mut file, self, out);
