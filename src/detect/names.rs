@@ -243,6 +243,20 @@ const PLACES: &[&str] = &[
     "博多",
 ];
 
+/// Whether `text` is one of the [`PLACES`]: a binary search of them sorted.
+/// Searched one by one, the list compared a two-kanji surname with each of
+/// the 57 places as long, and 8 MB of prose took 1.3 M more
+/// instructions (3% of the name engine's).
+fn is_place(text: &str) -> bool {
+    static SORTED: std::sync::OnceLock<Vec<&str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut sorted = PLACES.to_vec();
+        sorted.sort_unstable();
+        sorted
+    });
+    sorted.binary_search(&text).is_ok()
+}
+
 /// Half-width marks of a corporate holder name (`ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ`, `ﾔﾏﾀﾞ(ﾕ`):
 /// 株式会社, 有限会社, 合同会社, 医療法人, 財団, 社団, 学校法人 ….
 const COMPANY_MARKS: &[&str] =
@@ -700,9 +714,8 @@ impl Names {
         // dictionaries, and the list of places is searched one by one.
         let vouched = parts.len() == 2 && evidence != Evidence::Bare;
         let place_ok = || vouched || !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
-        let city_ok = || {
-            !PLACES.contains(&text) || evidence == Evidence::Honorific || JA_SURNAMES.contains(text)
-        };
+        let city_ok =
+            || evidence == Evidence::Honorific || !is_place(text) || JA_SURNAMES.contains(text);
         let ok = ok && place_ok() && city_ok() && !is_organisation(before, text, after);
         ok.then(|| (Engine::NameKanji, whole, evidence.confidence()))
     }
@@ -843,7 +856,7 @@ impl Names {
             return None;
         }
         if is_organisation("", value, "")
-            || PLACES.contains(&value)
+            || is_place(value)
             || (value.ends_with(PLACE_ENDINGS)
                 && !value.contains([' ', '\u{3000}'])
                 && !self.explains(value, &[]))
@@ -1552,6 +1565,20 @@ mod tests {
         let expected = [true, false, false, true, false, true, false];
         let mut kana = HalfwidthKana::default();
         assert_eq!(lines.iter().map(|l| kana.on(t, l.clone())).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn places_are_found_whatever_their_order_in_the_list() {
+        assert!(PLACES.iter().all(|p| is_place(p)));
+        for not in ["", "東", "東京都", "京", "博多駅", "山田", "北海", "北海道庁"]
+        {
+            assert!(!is_place(not), "{not}");
+        }
+        // As a label's value alone, a place is no one's name; a surname that
+        // is a place too stays one.
+        let names = Names::new(&[], true).unwrap();
+        assert_eq!(names.column_value("横浜"), None);
+        assert_eq!(names.column_value("山田 太郎"), Some(Engine::NameKanji));
     }
 
     #[test]
