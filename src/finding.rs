@@ -605,6 +605,7 @@ fn short_canonical(value: &str, buf: &mut [u8; SUBJECT_CHUNK]) -> usize {
                     | u32::from(bytes[i + 2] & 0x3F),
             )
         {
+            // A three-byte lead: `value` is UTF-8, so two bytes follow.
             buf[n..n + 3].copy_from_slice(&bytes[i..i + 3]);
             (i, n) = (i + 3, n + 3);
         } else {

@@ -711,7 +711,8 @@ impl Names {
         // A surname and given name written apart with a label or an
         // honorific (八月一日 金市 様) are a name whatever they end in.
         // Each test only where the ones before passed: most runs fail the
-        // dictionaries, and the list of places is searched one by one.
+        // dictionaries. A name with an honorific (most of prose's) needs no
+        // look at the places.
         let vouched = parts.len() == 2 && evidence != Evidence::Bare;
         let place_ok = || vouched || !text.ends_with(PLACE_ENDINGS) || self.explains(text, parts);
         let city_ok =
@@ -1574,8 +1575,7 @@ mod tests {
         {
             assert!(!is_place(not), "{not}");
         }
-        // As a label's value alone, a place is no one's name; a surname that
-        // is a place too stays one.
+        // A place alone under a name header is no one's name; a name is.
         let names = Names::new(&[], true).unwrap();
         assert_eq!(names.column_value("横浜"), None);
         assert_eq!(names.column_value("山田 太郎"), Some(Engine::NameKanji));
