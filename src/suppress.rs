@@ -12,6 +12,17 @@ use crate::finding::Category;
 
 const MARKER: &str = "piimap:allow";
 
+/// Whether `text` holds a `piimap:allow` anywhere: when not, [`allowed`]
+/// is 0 on every line of it. Asked once of a chunk dense with findings
+/// (a table), whose every line would be asked otherwise.
+pub fn any(text: &str) -> bool {
+    FINDER.find(text.as_bytes()).is_some()
+}
+
+/// The marker's searcher, built once: it runs for every line with a hit.
+static FINDER: std::sync::LazyLock<memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memmem::Finder::new(MARKER));
+
 /// The categories (a [`Category::bit`] mask) that a `piimap:allow` on the
 /// line starting at byte `line_start` of `text`, or on the line before it,
 /// allows. Callers ask once per line, not once per hit: the search reads the
@@ -23,9 +34,6 @@ pub fn allowed(text: &str, line_start: usize) -> u16 {
     let previous_start = line_start
         .checked_sub(1)
         .map(|nl| memchr::memrchr(b'\n', &bytes[..nl]).map_or(0, |i| i + 1));
-    // Built once: this runs for every line with a hit.
-    static FINDER: std::sync::LazyLock<memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memmem::Finder::new(MARKER));
     let allows = |line: &str| {
         let mut mask = 0;
         for at in FINDER.find_iter(line.as_bytes()) {
@@ -58,6 +66,16 @@ pub fn allowed(text: &str, line_start: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_without_the_marker_allows_nothing_anywhere() {
+        let marked = "TEL 090-1111-2222\nx # piimap:allowance\n";
+        assert!(any(marked), "any spelling of the marker counts as one");
+        let plain = "TEL 090-1111-2222\n# piimap allow\nTEL 090-3333-4444\n";
+        assert!(!any(plain));
+        let starts = plain.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < plain.len());
+        assert!(std::iter::once(0).chain(starts).all(|at| allowed(plain, at) == 0));
+    }
 
     #[test]
     fn on_the_line_or_the_line_before() {
