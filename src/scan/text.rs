@@ -37,11 +37,6 @@ use crate::suppress;
 /// pass, and a customer table took 4% longer than with 256.
 const SLICE: usize = 256;
 
-/// Fewer hits than one per this many bytes of a chunk are sparse: their
-/// lines are asked for `piimap:allow` one by one, without a search of the
-/// whole chunk first ([`suppress::any`]).
-const BYTES_PER_HIT: usize = 1024;
-
 /// What detecting one chunk found, before any finding is built: the hits
 /// kept, in text order, with each value's subject key and record; how many
 /// were silenced (`piimap:allow`, allowlisted values); for a chunk detected
@@ -183,25 +178,14 @@ impl<'p> FileScan<'p> {
         // (9%): not worth it.
         let mut hits = std::mem::take(&mut w.hits);
         let before = hits.len();
-        // The line's allowance, asked once per line: hits come line by line
+        // Each line's allowance, worked out once: hits come line by line
         // (the Latin names of a chunk come after the rest, line by line too).
-        // Where hits are dense (a table), the chunk is first searched for a
-        // marker at all, and without one no line is asked: 1.2% of a
-        // customer table's instructions. Where they are sparse (logs,
-        // prose), that search cost more than the lines' (0.7% more on logs).
-        let mut line_allows: Option<(usize, u16)> = None;
-        let marked = chunk.positions
-            && (hits.len() < chunk.text.len() / BYTES_PER_HIT || suppress::any(chunk.text));
+        let mut allowances =
+            chunk.positions.then(|| suppress::Allowances::new(chunk.text, hits.len()));
         hits.retain(|hit| {
             let category = w.detectors.spec(hit.detector).category;
-            let allowed_here = marked && {
-                let allows = match line_allows {
-                    Some((start, allows)) if start == hit.line_start => allows,
-                    _ => suppress::allowed(chunk.text, hit.line_start),
-                };
-                line_allows = Some((hit.line_start, allows));
-                allows & category.bit() != 0
-            };
+            let allowed_here =
+                allowances.as_mut().is_some_and(|a| a.of(hit.line_start) & category.bit() != 0);
             !(allowed_here || w.detectors.allowed(&chunk.text[hit.start..hit.end]))
         });
         let suppressed = (before - hits.len()) as u64;
