@@ -832,6 +832,9 @@ impl Row<'_> {
         spans: &mut Vec<(usize, std::ops::Range<usize>)>,
     ) {
         match self {
+            // The row was split on the original line: where that is the
+            // folded line too, its fields' starts give the values.
+            Row::Delimited(r) if folded.unchanged() => r.value_spans(line, spans),
             Row::Delimited(r) => r.header().spans(line, spans),
             Row::Keyed(v, n) => {
                 spans.clear();

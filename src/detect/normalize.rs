@@ -100,6 +100,12 @@ impl Folded {
         }
     }
 
+    /// Whether folding changed nothing: the folded text is the original,
+    /// offsets and all.
+    pub fn unchanged(&self) -> bool {
+        !self.changed
+    }
+
     /// The text to match against: the folded copy, or `src` when nothing changed.
     pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
         if self.changed { &self.text } else { src }
