@@ -451,6 +451,26 @@ impl Ord for Finding {
     }
 }
 
+/// Sorts `findings` (of one item: they share their path) in [`Ord`]'s
+/// order. A text's come in order of where they stand, each strictly
+/// before the next: that is told from where alone, and they are left as
+/// they are. Comparing every field of each pair, which the sort does
+/// though they are in order already, was 2% of a customer table's scan.
+pub fn sort(findings: &mut [Finding]) {
+    // Where (sheet, part, line, column: the order's first keys after the
+    // path) is the same but for a later line, or column on the line.
+    let strictly_before = |w: &[Finding]| {
+        let (a, b) = (&w[0], &w[1]);
+        Arc::ptr_eq(&a.path, &b.path)
+            && a.sheet == b.sheet
+            && a.part == b.part
+            && (a.line < b.line || a.line == b.line && a.column < b.column)
+    };
+    if !findings.windows(2).all(strictly_before) {
+        findings.sort();
+    }
+}
+
 /// What orders findings at one path: where (line, column, or record for
 /// table rows), what, by which detector.
 #[allow(clippy::type_complexity)]
@@ -834,6 +854,49 @@ fn mask_chars(category: Category, value: &str) -> SmolStr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Findings strictly in place order are left as they are; any other
+    /// order, ties of place included, is sorted in full.
+    #[test]
+    fn findings_are_sorted_as_ord_sorts_them() {
+        let path: Arc<str> = Arc::from("t.csv");
+        let at = |line, column, category| {
+            let mut f = Finding::about_item(
+                Arc::clone(&path),
+                category,
+                "d",
+                None,
+                Confidence::High,
+                "***".into(),
+                Vec::new(),
+            );
+            (f.line, f.column) = (Some(line), Some(column));
+            f
+        };
+        let cases = [
+            // In order: left alone, and sorted.
+            vec![at(1, 1, Category::Name), at(1, 9, Category::Phone), at(2, 1, Category::Email)],
+            // Out of order.
+            vec![at(2, 1, Category::Email), at(1, 9, Category::Phone), at(1, 1, Category::Name)],
+            // A tie of place, its categories the wrong way round.
+            vec![at(1, 1, Category::Phone), at(1, 1, Category::Name), at(3, 1, Category::Name)],
+        ];
+        for case in cases {
+            let mut sorted = case.clone();
+            sort(&mut sorted);
+            let mut want = case;
+            want.sort();
+            assert!(sorted.is_sorted());
+            assert_eq!(sorted, want);
+        }
+        // Findings of another path, though further on, are sorted in full:
+        // the path comes first.
+        let mut other = at(2, 1, Category::Name);
+        other.path = Arc::from("a.csv");
+        let mut two = vec![at(1, 1, Category::Name), other];
+        sort(&mut two);
+        assert_eq!((&*two[0].path, &*two[1].path), ("a.csv", "t.csv"));
+    }
 
     #[test]
     fn masks_keep_little() {

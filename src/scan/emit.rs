@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::{ItemSink, Pipeline};
-use crate::finding::Finding;
+use crate::finding::{self, Finding};
 use crate::identify::Identify;
 use crate::inventory::{Inventory, ItemError, Location, Skipped, Stats};
 use crate::source::ItemMeta;
@@ -144,7 +144,7 @@ impl Out for Stream<'_> {
         // stay where they are.
         place.held.extend(batch.extract_if(.., |f| f.is_column() || f.record.is_none()));
         let mut now = batch;
-        now.sort();
+        finding::sort(&mut now);
         place.identify.records(&mut now);
         let cap = policy.evidence_cap;
         write(&mut place.location, &mut self.part.stats, self.sink.as_mut(), cap, &now);
