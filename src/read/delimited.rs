@@ -172,9 +172,9 @@ impl Header {
 /// alone: the three trims, each a search by character, were a twentieth of
 /// a customer table's scan.
 ///
-/// Each end is told by its first byte where that says enough: decoding
-/// both ends as characters and asking whether they are whitespace was most
-/// of the test (a customer table's cells end in ASCII or in kanji).
+/// Each end is told by its character's lead byte where that says enough:
+/// decoding both ends as characters and asking whether they are whitespace
+/// was most of the test (a customer table's cells end in ASCII or kanji).
 fn value_of(field: &str) -> &str {
     let bare = |c: Option<char>| c.is_some_and(|c| c != '"' && !c.is_whitespace());
     // An ASCII byte is a character of its own; whitespace among them is
