@@ -459,14 +459,13 @@ impl Ord for Finding {
 pub fn sort(findings: &mut [Finding]) {
     // Where (sheet, part, line, column: the order's first keys after the
     // path) is the same but for a later line, or column on the line.
-    let strictly_before = |w: &[Finding]| {
-        let (a, b) = (&w[0], &w[1]);
+    let strictly_before = |a: &Finding, b: &Finding| {
         Arc::ptr_eq(&a.path, &b.path)
             && a.sheet == b.sheet
             && a.part == b.part
             && (a.line < b.line || a.line == b.line && a.column < b.column)
     };
-    if !findings.windows(2).all(strictly_before) {
+    if !findings.is_sorted_by(strictly_before) {
         findings.sort();
     }
 }

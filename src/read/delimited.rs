@@ -102,12 +102,17 @@ impl<'a> RowFields<'a> {
         self.header
     }
 
-    /// The 0-based field index of byte `offset` of the line.
-    pub fn field_at(&self, offset: usize) -> usize {
+    /// Where the line's fields start: split on the first call.
+    fn starts(&self) -> std::cell::Ref<'_, &'a mut Vec<usize>> {
         if !self.split.replace(true) {
             self.header.field_starts(self.line, &mut self.starts.borrow_mut());
         }
-        self.starts.borrow().partition_point(|&s| s <= offset).saturating_sub(1)
+        self.starts.borrow()
+    }
+
+    /// The 0-based field index of byte `offset` of the line.
+    pub fn field_at(&self, offset: usize) -> usize {
+        self.starts().partition_point(|&s| s <= offset).saturating_sub(1)
     }
 
     /// Each field's index and the byte range of its value in `line`, as
@@ -121,17 +126,13 @@ impl<'a> RowFields<'a> {
         if self.header.delimiter == Delimiter::Spaces {
             return self.header.spans(line, spans);
         }
-        self.field_at(0);
-        let starts = self.starts.borrow();
-        let base = line.as_ptr() as usize;
+        let starts = self.starts();
         spans.clear();
         for (i, &start) in starts.iter().enumerate() {
             // A field ends at the delimiter (one byte) before the next
             // one's start.
             let end = starts.get(i + 1).map_or(line.len(), |&next| next - 1);
-            let value = value_of(&line[start..end]);
-            let start = value.as_ptr() as usize - base;
-            spans.push((i, start..start + value.len()));
+            spans.push((i, value_span(line, &line[start..end])));
         }
     }
 }
@@ -147,13 +148,8 @@ impl Header {
     /// Each field's index and the byte range of its value in a data `line`
     /// (without surrounding spaces and quotes), into `spans`.
     pub fn spans(&self, line: &str, spans: &mut Vec<(usize, std::ops::Range<usize>)>) {
-        let base = line.as_ptr() as usize;
         spans.clear();
-        self.each_field(line, |i, f| {
-            let value = value_of(f);
-            let start = value.as_ptr() as usize - base;
-            spans.push((i, start..start + value.len()));
-        });
+        self.each_field(line, |i, f| spans.push((i, value_span(line, f))));
     }
 
     /// Calls `each(index, field)` for the fields of `line` as split, with
@@ -200,6 +196,13 @@ fn value_of(field: &str) -> &str {
         return field;
     }
     field.trim().trim_matches('"').trim()
+}
+
+/// Where the value of `field`, a part of `line`, stands in `line`.
+fn value_span(line: &str, field: &str) -> std::ops::Range<usize> {
+    let value = value_of(field);
+    let start = value.as_ptr() as usize - line.as_ptr() as usize;
+    start..start + value.len()
 }
 
 /// The fields of a line.
