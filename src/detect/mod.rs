@@ -1251,6 +1251,15 @@ impl DetectorSet {
         &self.test_data
     }
 
+    /// Whether the text [`DetectorSet::detect`] last read folded to
+    /// itself: then no value found in it folds ([`normalize::fold_cow`]
+    /// of any part of it is that part). Folding only ever looks forward
+    /// from where a change starts, save a dash that needs a digit on
+    /// either side, so a part of a text folds nowhere its whole does not.
+    pub fn folded_to_itself(&self, scratch: &Scratch) -> bool {
+        scratch.folded.unchanged()
+    }
+
     /// Why a value found as `category` is known test data, if it is
     /// ([`testdata::TestData::recognise`], with the worker's caches).
     pub fn recognise_test_data(

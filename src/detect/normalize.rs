@@ -340,6 +340,7 @@ fn is_digit(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[test]
     fn what_may_fold_is_told_from_the_bytes() {
@@ -367,6 +368,42 @@ mod tests {
         for s in &strings {
             assert_eq!(may_fold(s.as_bytes()), defined(s), "{s:?}");
         }
+    }
+
+    /// What [`crate::detect::DetectorSet::folded_to_itself`] relies on: a
+    /// text that folds to itself has no part that folds.
+    #[test]
+    fn no_part_of_a_text_that_folds_to_itself_folds() {
+        let pieces = [
+            "1", "-", "\u{2010}", "ー", "\\u0041", "\\ud83d", "\\ude00", "&amp;", "&#64", ";",
+            "%40", "%4", "0", "Ａ", "\u{200B}", "a", "あ", "１",
+        ];
+        let mut strings = vec![String::new()];
+        let mut last = strings.clone();
+        for _ in 0..4 {
+            last =
+                last.iter().flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}"))).collect();
+            strings.extend(last.iter().cloned());
+        }
+        let (mut unchanged, mut parts) = (0, 0);
+        for s in &strings {
+            if matches!(fold_cow(s), Cow::Owned(_)) {
+                continue;
+            }
+            unchanged += 1;
+            let bounds: Vec<usize> = (0..=s.len()).filter(|&i| s.is_char_boundary(i)).collect();
+            for (k, &a) in bounds.iter().enumerate() {
+                for &b in &bounds[k..] {
+                    assert!(
+                        matches!(fold_cow(&s[a..b]), Cow::Borrowed(_)),
+                        "{:?} of {s:?}",
+                        &s[a..b]
+                    );
+                    parts += 1;
+                }
+            }
+        }
+        assert!(unchanged > 10_000 && parts > 100_000, "{unchanged} {parts}");
     }
 
     fn fold(s: &str) -> (String, Folded) {
