@@ -583,9 +583,10 @@ fn long_subject_key(mut h: foldhash::fast::FoldHasher, value: &str) -> u64 {
 const SHORT_VALUE: usize = SUBJECT_CHUNK / 2;
 
 /// What an ASCII byte is in [`canonical`] form: itself in lower case for a
-/// letter or digit, 0 (dropped) for anything else.
-const ASCII_CANONICAL: [u8; 128] = {
-    let mut table = [0; 128];
+/// letter or digit, 0 (dropped) for anything else. A byte indexes it
+/// without a bounds check; past ASCII it is never read.
+const ASCII_CANONICAL: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b = 0;
     while b < 128 {
         if (b as u8).is_ascii_alphanumeric() {
@@ -599,33 +600,50 @@ const ASCII_CANONICAL: [u8; 128] = {
 /// The [`canonical`] bytes of `value` (at most [`SHORT_VALUE`] bytes) into
 /// `buf`; returns their length. Every value found passes here: an ASCII
 /// byte is a table lookup and a store, kept or overwritten by the next,
-/// without a branch; a kanji or kana (most of a Japanese name or address,
-/// and their own canonical form) a copy of its three bytes. Read byte by
-/// byte with a test for a full chunk at each, the keys of 8 MB of a
-/// customer table took 171 M instructions; read so, 140 M.
+/// without a branch, eight at a time where eight are ASCII; a kanji or
+/// kana (most of a Japanese name or address, and their own canonical form)
+/// a copy of its three bytes, a kanji of U+5000–U+9FFF told by its lead
+/// byte alone. Read byte by byte with a test for a full chunk at each, the
+/// keys of 8 MB of a customer table took 171 M instructions; read so a
+/// byte at a time, 128 M; with the words of ASCII and the kanji by lead
+/// byte, 100 M.
 fn short_canonical(value: &str, buf: &mut [u8; SUBJECT_CHUNK]) -> usize {
     const _: () = assert!(SUBJECT_CHUNK == 1 << u8::BITS, "a byte indexes a chunk");
     debug_assert!(value.len() <= SHORT_VALUE);
     let bytes = value.as_bytes();
     let (mut i, mut n) = (0, 0);
+    // `n` stays below a chunk less two (see SHORT_VALUE): as a byte, it
+    // indexes `buf` without a bounds check.
+    #[inline(always)]
+    fn ascii(buf: &mut [u8; SUBJECT_CHUNK], n: &mut usize, b: u8) {
+        let c = ASCII_CANONICAL[usize::from(b)];
+        buf[usize::from(*n as u8)] = c;
+        *n += usize::from(c != 0);
+    }
     while i < bytes.len() {
+        if let Some(word) = bytes[i..].first_chunk::<8>()
+            && u64::from_ne_bytes(*word) & 0x8080_8080_8080_8080 == 0
+        {
+            word.iter().for_each(|&b| ascii(buf, &mut n, b));
+            i += 8;
+            continue;
+        }
         let b = bytes[i];
         if b.is_ascii() {
-            let c = ASCII_CANONICAL[usize::from(b)];
-            // `n` stays below a chunk (see SHORT_VALUE): as a byte, it
-            // indexes `buf` without a bounds check.
-            buf[usize::from(n as u8)] = c;
-            n += usize::from(c != 0);
+            ascii(buf, &mut n, b);
             i += 1;
-        } else if b & 0xF0 == 0xE0
-            && is_kanji_or_kana(
-                u32::from(b & 0x0F) << 12
-                    | u32::from(bytes[i + 1] & 0x3F) << 6
-                    | u32::from(bytes[i + 2] & 0x3F),
-            )
+        } else if let Some(&[lead, b1, b2]) = bytes[i..].first_chunk::<3>()
+            && ((0xE5..=0xE9).contains(&lead)
+                || lead & 0xF0 == 0xE0
+                    && is_kanji_or_kana(
+                        u32::from(lead & 0x0F) << 12
+                            | u32::from(b1 & 0x3F) << 6
+                            | u32::from(b2 & 0x3F),
+                    ))
         {
-            // A three-byte lead: `value` is UTF-8, so two bytes follow.
-            buf[n..n + 3].copy_from_slice(&bytes[i..i + 3]);
+            for (k, b) in [lead, b1, b2].into_iter().enumerate() {
+                buf[usize::from((n + k) as u8)] = b;
+            }
             (i, n) = (i + 3, n + 3);
         } else {
             let c = value[i..].chars().next().expect("i is at a character");
@@ -1048,6 +1066,11 @@ mod tests {
             "０９０（１２３４）５６７８ ＡＢＣ ｘｙｚ ：；",
             "Émile Zoë Straße İstanbul ΣΊΣΥΦΟΣ",
             "ｶﾀｶﾅ 한국어 𠮷野家 🙂 \u{FEFF}x",
+            // Words of eight ASCII bytes, whole and cut by a kanji; kanji
+            // whose lead byte (E4) also leads symbols that are no letters.
+            "taro.yamada@example.co.jp",
+            "abcdefg山田hijklmnopqrstu-VWXYZ",
+            "一丁目 ䷀ 乙 㐂 丈",
         ];
         let long: String = values.concat().repeat(6);
         assert!(canonical(&long).len() > 2 * SUBJECT_CHUNK, "past two of the hasher's chunks");
