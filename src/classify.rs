@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::finding::{Category, Confidence, Finding};
+use crate::read::delimited::may_be_space;
 
 /// What a column finding (`detector = "column"`) is, for reports that
 /// describe their rules.
@@ -171,7 +172,15 @@ impl Filled {
         if column >= self.0.len() {
             self.0.resize(column + 1, 0);
         }
-        self.0[column] += usize::from(!value.trim().is_empty());
+        // Told by the first byte where that starts no whitespace: a
+        // table's values come trimmed, and trimming each again was 0.7%
+        // of a customer table's scan.
+        let filled = match value.as_bytes().first() {
+            Some(&b) if !may_be_space(b) => true,
+            Some(_) => !value.trim().is_empty(),
+            None => false,
+        };
+        self.0[column] += usize::from(filled);
     }
 
     /// Adds the counts of another part of the same table.
@@ -244,11 +253,16 @@ mod tests {
     #[test]
     fn filled_counts_non_empty_values() {
         let mut filled = Filled::default();
-        for row in [&["a", "", "c"][..], &["a", " "]] {
+        // Whitespace in and past ASCII, and values that start with it.
+        for row in [
+            &["a", "", "c", "\u{3000}", "山田"][..],
+            &["a", " ", "\t\u{a0}", " \u{3000}x", "\u{2003}"],
+            &["", "\u{85}", "\u{3000}\u{3001}", "\u{1680}", "\u{feff}"],
+        ] {
             row.iter().enumerate().for_each(|(i, v)| filled.value(i, v));
         }
-        assert_eq!(filled.0, [2, 0, 1]);
-        filled.add(&Filled(vec![1, 1, 1, 1]));
-        assert_eq!(filled.0, [3, 1, 2, 1]);
+        assert_eq!(filled.0, [2, 0, 2, 1, 2]);
+        filled.add(&Filled(vec![1, 1, 1, 1, 1, 1]));
+        assert_eq!(filled.0, [3, 1, 3, 2, 3, 1]);
     }
 }

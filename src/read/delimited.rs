@@ -173,12 +173,8 @@ impl Header {
 /// was most of the test (a customer table's cells end in ASCII or kanji).
 fn value_of(field: &str) -> &str {
     let bare = |c: Option<char>| c.is_some_and(|c| c != '"' && !c.is_whitespace());
-    // An ASCII byte is a character of its own; whitespace among them is
-    // `\t` to `\r` and the space (as `char::is_whitespace` has it).
-    let bare_byte = |b: u8| b != b'"' && b != b' ' && !(b'\t'..=b'\r').contains(&b);
-    // Whitespace past ASCII (U+0085, U+00A0, U+1680, U+2000 to U+205F,
-    // U+3000) starts with one of these bytes; a kanji starts with none.
-    let may_be_space = |lead: u8| matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    // An ASCII byte is a character of its own.
+    let bare_byte = |b: u8| b != b'"' && !may_be_space(b);
     let bytes = field.as_bytes();
     let first = match bytes.first() {
         Some(&b) if b.is_ascii() => bare_byte(b),
@@ -196,6 +192,18 @@ fn value_of(field: &str) -> &str {
         return field;
     }
     field.trim().trim_matches('"').trim()
+}
+
+/// Whether a character that starts with byte `b` can be whitespace (as
+/// `char::is_whitespace` has it): in ASCII, `\t` to `\r` and the space;
+/// past it, U+0085, U+00A0, U+1680, U+2000 to U+205F and U+3000, whose
+/// lead bytes are C2, E1, E2 and E3. A kanji starts with none.
+pub(crate) fn may_be_space(b: u8) -> bool {
+    if b.is_ascii() {
+        b == b' ' || (b'\t'..=b'\r').contains(&b)
+    } else {
+        matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+    }
 }
 
 /// Where the value of `field`, a part of `line`, stands in `line`.
