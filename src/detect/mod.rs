@@ -2460,11 +2460,9 @@ pub(super) fn is_whole_word(b: &[u8], s: usize, e: usize) -> bool {
 /// character by character, 1.2% of the scan's instructions.
 fn back_chars(t: &str, i: usize, n: usize) -> usize {
     let bytes = &t.as_bytes()[..i];
+    // No characters to count (`n` = 0) are no bytes, all of them ASCII.
     if let Some(from) = i.checked_sub(n).filter(|&from| bytes[from..].is_ascii()) {
         return from;
-    }
-    if n == 0 {
-        return i;
     }
     // The characters still to count, the `left`th start from the end being
     // the one sought.
@@ -2548,6 +2546,20 @@ pub(crate) fn header_key(name: &str) -> String {
 /// `hotel`); Japanese ones may sit inside it (`電話番号` in `お客様電話番号`).
 fn header_matches(name_key: &str, header_key: &str) -> bool {
     if header_key.is_ascii() { name_key == header_key } else { name_key.contains(header_key) }
+}
+
+/// Every string of up to `most` of `pieces` in a row, each once (the empty
+/// string first): the inputs of tests that hold a fast reading of text to
+/// its plain definition.
+#[cfg(test)]
+pub(crate) fn strings_of(pieces: &[&str], most: usize) -> Vec<String> {
+    let mut strings = vec![String::new()];
+    let mut last = strings.clone();
+    for _ in 0..most {
+        last = last.iter().flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}"))).collect();
+        strings.extend(last.iter().cloned());
+    }
+    strings
 }
 
 #[cfg(test)]

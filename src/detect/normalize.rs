@@ -357,15 +357,7 @@ mod tests {
             "🙂", "é",
         ];
         // Every string of up to three pieces.
-        let mut strings = vec![String::new()];
-        for _ in 0..3 {
-            let longer: Vec<String> = strings
-                .iter()
-                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            strings.extend(longer);
-        }
-        for s in &strings {
+        for s in &crate::detect::strings_of(&pieces, 3) {
             assert_eq!(may_fold(s.as_bytes()), defined(s), "{s:?}");
         }
     }
@@ -378,15 +370,8 @@ mod tests {
             "1", "-", "\u{2010}", "ー", "\\u0041", "\\ud83d", "\\ude00", "&amp;", "&#64", ";",
             "%40", "%4", "0", "Ａ", "\u{200B}", "a", "あ", "１",
         ];
-        let mut strings = vec![String::new()];
-        let mut last = strings.clone();
-        for _ in 0..4 {
-            last =
-                last.iter().flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}"))).collect();
-            strings.extend(last.iter().cloned());
-        }
         let (mut unchanged, mut parts) = (0, 0);
-        for s in &strings {
+        for s in &crate::detect::strings_of(&pieces, 4) {
             if matches!(fold_cow(s), Cow::Owned(_)) {
                 continue;
             }

@@ -477,21 +477,14 @@ fn birth_date(value: &str) -> bool {
 /// A date as `(year, month, day)`.
 pub(crate) type Ymd = (u32, u32, u32);
 
-/// The `(year, month, day)` readings of a date as written — Western with any
-/// separators, compact `19850401`, month names, eras (`昭和60年4月1日`,
-/// `S60.4.1`, `平成元年`) — unchecked: one reading, or two for `01/04/1985`
-/// (US and UK order), none when it is not a date's shape. `value` is folded
-/// to ASCII digits already. Allocates nothing in the common case: the
-/// validator and the data-subject index read every birth date.
-pub(crate) fn date_readings(value: &str) -> [Option<Ymd>; 2] {
-    const NONE: [Option<Ymd>; 2] = [None, None];
-    let v = value.trim();
-    // The numbers in it (a date has at most three), and whether three
-    // letters stand together, read by bytes, a character past ASCII at a
-    // time (its length from its lead byte): it ends a number as it would
-    // as a character, and `元` (the first year of an era) is told by its
-    // bytes. Decoded as characters, a customer table's dates took 1.1% of
-    // its scan's instructions.
+/// The numbers of a date as written (the first three kept, and how many
+/// there are) and whether three letters stand together in it, read by
+/// bytes, a character past ASCII at a time (its length from its lead
+/// byte): such a character ends a number as it would read as a character,
+/// and `元` (the first year of an era) counts as 1, told by its bytes.
+/// Decoded as characters, a customer table's dates took 1.1% of its
+/// scan's instructions.
+fn date_numbers(v: &str) -> ([u32; 3], usize, bool) {
     const GAN: &[u8] = "元".as_bytes();
     let bytes = v.as_bytes();
     let mut nums = [0u32; 3];
@@ -530,6 +523,19 @@ pub(crate) fn date_readings(value: &str) -> [Option<Ymd>; 2] {
     if let Some(n) = cur {
         push(n);
     }
+    (nums, count, word)
+}
+
+/// The `(year, month, day)` readings of a date as written — Western with any
+/// separators, compact `19850401`, month names, eras (`昭和60年4月1日`,
+/// `S60.4.1`, `平成元年`) — unchecked: one reading, or two for `01/04/1985`
+/// (US and UK order), none when it is not a date's shape. `value` is folded
+/// to ASCII digits already. Allocates nothing in the common case: the
+/// validator and the data-subject index read every birth date.
+pub(crate) fn date_readings(value: &str) -> [Option<Ymd>; 2] {
+    const NONE: [Option<Ymd>; 2] = [None, None];
+    let v = value.trim();
+    let (nums, count, word) = date_numbers(v);
     if count > 3 {
         return NONE;
     }
@@ -851,97 +857,40 @@ mod tests {
         assert_eq!(date_readings("Ap 1 1985"), [None, None]);
     }
 
-    /// [`date_readings`] as it read a date character by character, before
-    /// it read bytes: the definition the byte loop must keep.
-    fn date_readings_by_characters(value: &str) -> [Option<Ymd>; 2] {
-        const NONE: [Option<Ymd>; 2] = [None, None];
-        let v = value.trim();
-        // Month names only where three letters stand together, as in each of
-        // [`MONTHS`]: most dates have no letter, and an era's initial
-        // (`S60.4.1`) stands alone.
-        let word = v.as_bytes().windows(3).any(|w| w.iter().all(u8::is_ascii_alphabetic));
-        let month_by_name = if word {
-            let lower = v.to_ascii_lowercase();
-            MONTHS.iter().position(|m| lower.contains(m)).map(|i| i as u32 + 1)
-        } else {
-            None
-        };
-        // The numbers in it; a date has at most three.
-        let mut nums = [0u32; 3];
-        let mut count = 0;
+    /// [`date_numbers`] by its definition: the numbers of a date's
+    /// characters, and whether three ASCII letters stand together.
+    fn date_numbers_by_characters(v: &str) -> ([u32; 3], usize, bool) {
+        let mut numbers = Vec::new();
         let mut cur: Option<u32> = None;
         for c in v.chars().chain(std::iter::once(' ')) {
-            let mut push = |n| {
-                if let Some(slot) = nums.get_mut(count) {
-                    *slot = n;
-                }
-                count += 1;
-            };
             if c.is_ascii_digit() {
                 let d = u32::from(c as u8 - b'0');
                 cur = Some(cur.unwrap_or(0).saturating_mul(10).saturating_add(d));
             } else if let Some(n) = cur.take() {
-                push(n);
+                numbers.push(n);
             }
             if c == '元' {
-                push(1);
+                numbers.push(1);
             }
         }
-        if count > 3 {
-            return NONE;
-        }
-        let nums = &nums[..count];
-        if let Some(m) = month_by_name {
-            let [a, b] = nums[..] else { return NONE };
-            return [Some(if a > 31 { (a, m, b) } else { (b, m, a) }), None];
-        }
-        // An era date starts with its era: most dates start with a digit.
-        let era = if v.starts_with(|c: char| c.is_ascii_digit()) {
-            None
-        } else {
-            ERAS.iter().find(|(name, initial, _)| v.starts_with(name) || v.starts_with(*initial))
-        };
-        if let Some(&(_, _, start)) = era {
-            let [y, m, d] = nums[..] else { return NONE };
-            if y == 0 || y > era_max_year(start) {
-                return NONE;
-            }
-            return [Some((start + y - 1, m, d)), None];
-        }
-        match nums[..] {
-            [compact] if v.len() == 8 => {
-                [Some((compact / 10000, compact / 100 % 100, compact % 100)), None]
-            }
-            [y, m, d] if y >= 1000 => [Some((y, m, d)), None],
-            // 04/01/1985 (US) or 01/04/1985 (UK).
-            [a, b, y] if y >= 1000 => {
-                let us = (a <= 12).then_some((y, a, b));
-                let uk = (b <= 12 && a != b).then_some((y, b, a));
-                if us.is_some() { [us, uk] } else { [uk, None] }
-            }
-            _ => NONE,
-        }
+        let mut nums = [0; 3];
+        nums.iter_mut().zip(&numbers).for_each(|(slot, &n)| *slot = n);
+        let word = v.as_bytes().windows(3).any(|w| w.iter().all(u8::is_ascii_alphabetic));
+        (nums, numbers.len(), word)
     }
 
     #[test]
     fn a_date_is_read_by_bytes_as_by_characters() {
-        // Every string of up to four pieces of these (and some longer): the
-        // kanji share the lead byte of `元` (E5) and, for `兄`, its second
-        // byte as well.
+        // Every string of up to four pieces of these: the kanji share the
+        // lead byte of `元` (E5) and, for `兄`, its second byte as well.
         let pieces = [
             "1", "19", "元", "年", "兄", "偶", "a", "B", "Apr", "/", " ", "-", "昭和", "S", "平成",
             ".", "Ｈ", "sept",
         ];
-        let mut strings = vec![String::new()];
-        let mut last = strings.clone();
-        for _ in 0..4 {
-            last =
-                last.iter().flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}"))).collect();
-            strings.extend(last.iter().cloned());
-        }
+        let strings = crate::detect::strings_of(&pieces, 4);
         assert!(strings.len() > 100_000, "{}", strings.len());
         for v in &strings {
-            assert_eq!(date_readings(v), date_readings_by_characters(v), "{v:?}");
+            assert_eq!(date_numbers(v), date_numbers_by_characters(v), "{v:?}");
         }
     }
 
