@@ -159,7 +159,7 @@ impl<'p> FileScan<'p> {
         let header_row = chunk.is_first && self.columns.is_some();
         let header = self.columns.as_ref().and_then(Columns::header);
         if let (Some(filled), Some(header)) = (&mut self.filled, header) {
-            for line in chunk.text.lines().skip(usize::from(header_row)) {
+            for line in lines(chunk.text).skip(usize::from(header_row)) {
                 header.each_value(line, |i, v| filled.value(i, v));
             }
         }
@@ -575,6 +575,23 @@ const MAX_RECORD_LINES: u64 = 40;
 const ONCE_PER_PERSON: [Category; 4] =
     [Category::Name, Category::Email, Category::BirthDate, Category::MyNumber];
 
+/// `text`'s lines as [`str::lines`] cuts them (a `\r` before a line break
+/// dropped, no empty line after a last line break), their breaks found with
+/// the `memchr` crate's search: `str::lines` searches with the standard
+/// library's portable one, and counting a customer table's filled cells
+/// took 274 instructions a row to find its end.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]).filter_map(move |end| {
+        let line = (start < text.len()).then(|| &text[start..end]);
+        start = end + 1;
+        match line {
+            Some(line) if end < text.len() => Some(line.strip_suffix('\r').unwrap_or(line)),
+            line => line,
+        }
+    })
+}
+
 /// The record of each hit of one chunk (`hits` in text order, `subjects`
 /// their values' keys). A table row is a record. In other text, findings on
 /// nearby lines with no blank line between them are one record — a form
@@ -693,7 +710,17 @@ impl ColumnCursor {
 
 #[cfg(test)]
 mod tests {
-    use super::ColumnCursor;
+    use super::{ColumnCursor, lines};
+
+    #[test]
+    fn lines_are_cut_as_str_lines_cuts_them() {
+        let pieces = ["a", "\n", "\r", "\r\n", "é", " "];
+        let strings = crate::detect::strings_of(&pieces, 5);
+        for text in &strings {
+            assert!(lines(text).eq(text.lines()), "{text:?}");
+        }
+        assert_eq!(strings.len(), 9_331);
+    }
 
     #[test]
     fn columns_count_on_within_a_line_and_start_again_on_the_next() {
