@@ -2475,8 +2475,7 @@ fn back_chars(t: &str, i: usize, n: usize) -> usize {
             left -= starts;
             continue;
         }
-        let end = i - 8 * k;
-        return start_back(&bytes[end - 8..end], left).map_or(0, |j| end - 8 + j);
+        return i - 8 * (k + 1) + start_back(word, left).expect("counted");
     }
     start_back(&bytes[..head], left).unwrap_or(0)
 }

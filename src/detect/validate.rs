@@ -435,9 +435,8 @@ fn email(value: &str) -> bool {
         return false;
     };
     let domain = &value[at + 1..];
-    let dots = |find: fn(u8, &[u8]) -> Option<usize>| find(b'.', domain.as_bytes());
-    let tld = dots(memchr::memrchr).map_or(domain, |dot| &domain[dot + 1..]);
-    let first_label = dots(memchr::memchr).map_or(domain, |dot| &domain[..dot]);
+    let tld = memchr::memrchr(b'.', domain.as_bytes()).map_or(domain, |dot| &domain[dot + 1..]);
+    let first_label = memchr::memchr(b'.', domain.as_bytes()).map_or(domain, |dot| &domain[..dot]);
     let retina = first_label.len() >= 2
         && first_label.ends_with('x')
         && first_label[..first_label.len() - 1].bytes().all(|b| b.is_ascii_digit());
