@@ -2867,6 +2867,34 @@ mod tests {
         assert_eq!(laned, hits_and_searches(&set, &text, false).0);
     }
 
+    /// Customer tables of every example and negative example of every
+    /// detector, under headers that name detectors that need context, and
+    /// with their labels (keywords) in some rows: read with a group of
+    /// their own ([`gate::Gate::flag_table`]), the hits of reading them as
+    /// other texts are read.
+    #[test]
+    fn a_table_read_with_a_group_of_its_own_gives_the_hits_of_the_groups() {
+        let mut set = DetectorSet::load(&[]).unwrap();
+        let lines: Vec<String> = every_example(&set, |_| "").lines().map(str::to_string).collect();
+        let headers = [
+            "id,name,phone,email,address,birth_date",
+            "番号,郵便番号,住所,マイナンバー,口座番号,性別",
+            "id,note,memo,comment,text,value",
+        ];
+        for header in headers {
+            let mut table = format!("{header}\n");
+            for (i, line) in lines.iter().enumerate() {
+                table += &format!("{i},{line},{line},x,{line},{line}\n");
+            }
+            assert!(table.len() > gate::TABLE_FROM, "{}", table.len());
+            set.gate.table_from = gate::TABLE_FROM;
+            let own = hits_and_searches(&set, &table, true).0;
+            assert!(own.len() > 1000, "{header}: {}", own.len());
+            set.gate.table_from = usize::MAX;
+            assert_eq!(own, hits_and_searches(&set, &table, true).0, "{header}");
+        }
+    }
+
     #[test]
     fn a_search_near_the_start_finds_what_a_binary_search_finds() {
         for len in 0..70 {
