@@ -294,6 +294,34 @@ fn a_dwg_section_map_with_a_corrupt_count_is_an_error() {
     assert_eq!(code(&out), 2);
 }
 
+/// `tests/data/dwg-corrupt-system-section-size.dwg`: an R2004 drawing of
+/// the fuzzing corpus (made from the synthetic fixtures) as the fuzzer
+/// changed it, so that its page map claims a gigabyte once decompressed.
+/// Its zeros were read as a hundred million page entries: 2.3 GB and five
+/// seconds for 7 KB, until the vendored ezdwg-core refused a system
+/// section larger than the file can describe (`vendor/README.md`).
+#[test]
+fn a_dwg_system_section_larger_than_its_file_is_an_error() {
+    let t = Tree::new();
+    let bytes =
+        std::fs::read(root().join("tests/data/dwg-corrupt-system-section-size.dwg")).unwrap();
+    t.file("drawing.dwg", &bytes);
+    t.file("notes.txt", "連絡先: taro.yamada@example.jp\n");
+    let out = piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "--quiet"]);
+    let values = jsonl(&out);
+    let errors = of_type(&values, "error");
+    assert_eq!(errors.len(), 1, "{values:?}");
+    assert_eq!(errors[0]["path"], "./drawing.dwg");
+    assert_eq!(
+        errors[0]["message"],
+        "corrupt DWG: system section larger than the file can describe"
+    );
+    let findings = of_type(&values, "finding");
+    assert_eq!(findings.len(), 1, "{values:?}");
+    assert_eq!(findings[0]["path"], "./notes.txt");
+    assert_eq!(code(&out), 2);
+}
+
 #[test]
 fn truncated_drawings_give_what_they_hold_and_never_crash() {
     let t = Tree::new();

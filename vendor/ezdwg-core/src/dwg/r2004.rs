@@ -752,6 +752,17 @@ fn read_system_section(bytes: &[u8], address: u64, expected_signature: u32) -> R
     if header.compressed_size == 0 {
         return Ok(Vec::new());
     }
+    // piimap: a system section lists the file's pages (8 to 24 bytes each,
+    // for pages of 32 bytes or more) and its sections: it cannot be larger
+    // than twice the file. A corrupt size claimed a gigabyte, whose zeros
+    // were then read as a hundred million page entries (2.3 GB for a
+    // drawing of 7 KB).
+    if header.decompressed_size as u64 > 2 * bytes.len() as u64 + (64 << 10) {
+        return Err(DwgError::new(
+            ErrorKind::Format,
+            "system section larger than the file can describe",
+        ));
+    }
     match header.compressed_type {
         0x02 => decompress_r18(data, header.decompressed_size as usize),
         _ => Err(DwgError::not_implemented(
@@ -929,10 +940,14 @@ fn load_section_data(
             ));
         }
         let data = &bytes[data_offset..data_end];
-        let decompressed = if section.compressed == 2 {
-            decompress_r18(data, section.max_decompressed_size as usize)?
+        // piimap: only the bytes a page's data gave are copied; the rest of
+        // the output is zeros already. A corrupt map claims pages of
+        // hundreds of megabytes, and copying each in full (zeros
+        // included) wrote gigabytes for a drawing of a few kilobytes.
+        let (decompressed, produced) = if section.compressed == 2 {
+            decompress_r18_produced(data, section.max_decompressed_size as usize)?
         } else {
-            data.to_vec()
+            (data.to_vec(), data.len())
         };
 
         let start = page_idx
@@ -941,7 +956,7 @@ fn load_section_data(
         if start >= output.len() {
             continue;
         }
-        let end = (start + decompressed.len()).min(output.len());
+        let end = (start + produced.min(decompressed.len())).min(output.len());
         output[start..end].copy_from_slice(&decompressed[..end - start]);
     }
 
@@ -1641,6 +1656,13 @@ fn read_modular_char(reader: &mut ByteReader<'_>) -> Result<i64> {
 // byte level.
 
 fn decompress_r18(src: &[u8], dst_size: usize) -> Result<Vec<u8>> {
+    decompress_r18_produced(src, dst_size).map(|(dst, _)| dst)
+}
+
+/// piimap: [`decompress_r18`] and how many of its bytes the data gave (the
+/// rest are zeros). No write reaches past `dst_size`: the output is cut
+/// there at the end, and a corrupt stream's copies grew it without bound.
+fn decompress_r18_produced(src: &[u8], dst_size: usize) -> Result<(Vec<u8>, usize)> {
     let mut dst = vec![0u8; dst_size];
     let mut dst_idx: usize = 0;
     let mut cursor = Cursor::new(src);
@@ -1722,13 +1744,7 @@ fn decompress_r18(src: &[u8], dst_size: usize) -> Result<Vec<u8>> {
         opcode1 = next_opcode1;
     }
 
-    if dst.len() > dst_size {
-        dst.truncate(dst_size);
-    } else if dst.len() < dst_size {
-        dst.resize(dst_size, 0);
-    }
-
-    Ok(dst)
+    Ok((dst, dst_idx.min(dst_size)))
 }
 
 struct Cursor<'a> {
@@ -1797,7 +1813,7 @@ fn read_two_byte_offset(cursor: &mut Cursor<'_>) -> Result<(usize, usize)> {
 }
 
 fn copy_literal(
-    dst: &mut Vec<u8>,
+    dst: &mut [u8],
     dst_idx: usize,
     src: &[u8],
     cursor: &mut Cursor<'_>,
@@ -1813,14 +1829,18 @@ fn copy_literal(
             "literal run exceeds compressed data",
         ));
     }
-    ensure_len(dst, dst_idx + length);
-    dst[dst_idx..dst_idx + length].copy_from_slice(&src[cursor.pos..end]);
+    // piimap: what falls past the output's end is not kept (see
+    // `decompress_r18_produced`).
+    let kept = dst.len().saturating_sub(dst_idx).min(length);
+    if kept > 0 {
+        dst[dst_idx..dst_idx + kept].copy_from_slice(&src[cursor.pos..cursor.pos + kept]);
+    }
     cursor.pos = end;
-    Ok(dst_idx + length)
+    Ok(dst_idx.saturating_add(length))
 }
 
 fn copy_decompressed(
-    dst: &mut Vec<u8>,
+    dst: &mut [u8],
     dst_idx: usize,
     offset: usize,
     length: usize,
@@ -1831,25 +1851,17 @@ fn copy_decompressed(
 
     // Keep behavior permissive for corrupted blocks, matching pydwg's approach.
     if offset > dst_idx {
-        ensure_len(dst, dst_idx + length);
-        return Ok(dst_idx + length);
+        return Ok(dst_idx.saturating_add(length));
     }
 
-    ensure_len(dst, dst_idx + length);
-    let mut out = dst_idx;
-    for _ in 0..length {
-        let src_idx = out - offset;
-        let byte = dst[src_idx];
-        dst[out] = byte;
-        out += 1;
+    // piimap: copies stop at the output's end (see
+    // `decompress_r18_produced`); a byte past it is only ever read by
+    // copies past it too.
+    let end = dst_idx.saturating_add(length).min(dst.len());
+    for out in dst_idx..end {
+        dst[out] = dst[out - offset];
     }
-    Ok(out)
-}
-
-fn ensure_len(dst: &mut Vec<u8>, len: usize) {
-    if dst.len() < len {
-        dst.resize(len, 0);
-    }
+    Ok(dst_idx.saturating_add(length))
 }
 
 #[cfg(test)]
