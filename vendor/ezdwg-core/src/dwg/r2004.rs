@@ -944,10 +944,12 @@ fn load_section_data(
         // the output is zeros already. A corrupt map claims pages of
         // hundreds of megabytes, and copying each in full (zeros
         // included) wrote gigabytes for a drawing of a few kilobytes.
-        let (decompressed, produced) = if section.compressed == 2 {
-            decompress_r18_produced(data, section.max_decompressed_size as usize)?
+        let decompressed;
+        let page = if section.compressed == 2 {
+            decompressed = decompress_r18_produced(data, section.max_decompressed_size as usize)?;
+            &decompressed.0[..decompressed.1]
         } else {
-            (data.to_vec(), data.len())
+            data
         };
 
         let start = page_idx
@@ -956,8 +958,8 @@ fn load_section_data(
         if start >= output.len() {
             continue;
         }
-        let end = (start + produced.min(decompressed.len())).min(output.len());
-        output[start..end].copy_from_slice(&decompressed[..end - start]);
+        let end = (start + page.len()).min(output.len());
+        output[start..end].copy_from_slice(&page[..end - start]);
     }
 
     Ok(output)
