@@ -1516,9 +1516,12 @@ impl DetectorSet {
                 } else {
                     present.holds(det.anchor_mask)
                         && (det.spec.context != ContextRule::Required
+                            // A detector the header names has context on
+                            // every row: the keywords around the line are
+                            // only looked for on behalf of the others.
+                            || row_columns.map_or(0, |c| c.named) & detector_bit(d) != 0
                             || *may_have_context.get_or_insert_with(|| {
                                 self.context_words.near(t, line_start..line_end, words)
-                                    | row_columns.map_or(0, |c| c.named)
                             }) & detector_bit(d)
                                 != 0)
                 };
