@@ -561,13 +561,14 @@ impl Gate {
         // In three lanes ([`walk_lanes`] of no group; their lists of ends
         // stay empty): in one, each step waited on the load of the step
         // before, and a customer table took about a hundredth longer.
-        match (t.len() >= self.lanes_from, riding.rider.line_start(), parts(bytes, 0..t.len())) {
-            (true, Some(line_start), Some(parts)) => {
-                let mut none: [Vec<Ends>; 3] = Default::default();
-                let [a, b, c] = &mut none;
-                walk_lanes([], t, parts, [a, b, c], &mut riding, line_start);
-            }
-            _ => ride(&mut riding, bytes, 0..t.len()),
+        if t.len() >= self.lanes_from
+            && let Some(line_start) = riding.rider.line_start()
+            && let Some(parts) = parts(bytes, 0..t.len())
+        {
+            let none = [&mut Vec::new(), &mut Vec::new(), &mut Vec::new()];
+            walk_lanes([], t, parts, none, &mut riding, line_start);
+        } else {
+            ride(&mut riding, bytes, 0..t.len());
         }
         // On a table the rider's regions are all of it, for every detector
         // with context anywhere in it ([`super::ContextWords::walk`]).

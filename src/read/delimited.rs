@@ -155,16 +155,14 @@ impl Header {
     /// Calls `each(index, field)` for the fields of `line` as split, with
     /// no allocation for CSV/TSV.
     fn each_field<'l>(&self, line: &'l str, mut each: impl FnMut(usize, &'l str)) {
-        let mut call = |(i, f): (usize, &'l str)| each(i, f);
+        let mut i = 0;
+        let mut call = |f| {
+            each(i, f);
+            i += 1;
+        };
         match self.delimiter {
-            Delimiter::Byte(d) => {
-                let mut i = 0;
-                split(line, d, |f| {
-                    call((i, f));
-                    i += 1;
-                });
-            }
-            Delimiter::Spaces => split_spaces(line).into_iter().enumerate().for_each(&mut call),
+            Delimiter::Byte(d) => split(line, d, call),
+            Delimiter::Spaces => split_spaces(line).into_iter().for_each(&mut call),
         }
     }
 }
