@@ -22,6 +22,13 @@ use crate::source::ItemMeta;
 pub(super) trait Out {
     /// Findings of one location (all with one path), in any order.
     fn findings(&mut self, batch: Vec<Finding>);
+    /// The findings of the last batch, if it kept them once done with
+    /// them: the next batch takes their shared parts (path, detector,
+    /// field) rather than clone its own (`FileScan::finding`). Taken, so
+    /// at most one batch is kept.
+    fn spare(&mut self) -> Vec<Finding> {
+        Vec::new()
+    }
     /// Something that could not be read.
     fn error(&mut self, path: String, message: String);
     /// Something not read on purpose.
@@ -51,6 +58,8 @@ pub(crate) struct Stream<'p> {
     /// change adds.
     only_lines: Option<BTreeSet<u64>>,
     part: Inventory,
+    /// The last batch written, for [`Out::spare`].
+    spare: Vec<Finding>,
 }
 
 impl<'p> Stream<'p> {
@@ -62,6 +71,7 @@ impl<'p> Stream<'p> {
             meta: None,
             only_lines: None,
             part: Inventory::default(),
+            spare: Vec::new(),
         }
     }
 
@@ -148,6 +158,11 @@ impl Out for Stream<'_> {
         place.identify.records(&mut now);
         let cap = policy.evidence_cap;
         write(&mut place.location, &mut self.part.stats, self.sink.as_mut(), cap, &now);
+        self.spare = now;
+    }
+
+    fn spare(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.spare)
     }
 
     fn error(&mut self, path: String, message: String) {

@@ -116,6 +116,45 @@ fn large_files_keep_lines_and_columns_across_windows() {
     assert_eq!(of_type(&values, "summary")[0]["bytes"], bytes);
 }
 
+/// A table's findings are built a slice of rows at a time, each taking its
+/// path, detector and field from the finding that stood at its place in the
+/// slice before where they are the same. Rows here fill different columns,
+/// so the places shift from slice to slice: each finding must still carry
+/// its own column's field and detector.
+#[test]
+fn findings_past_a_slice_keep_their_own_field_and_detector() {
+    let mut csv = String::from("name,phone,email\n");
+    let mut want = Vec::new();
+    for i in 0..700u64 {
+        let line = i + 2;
+        let phone = (i % 3 != 0).then(|| format!("090-{:04}-{:04}", 1000 + i, 2000 + i));
+        let email = (i % 2 == 0).then(|| format!("user{i}@docomo.ne.jp"));
+        want.push((line, "name".to_string(), "jp.name-kanji".to_string()));
+        if phone.is_some() {
+            want.push((line, "phone".into(), "jp.phone".into()));
+        }
+        if email.is_some() {
+            want.push((line, "email".into(), "email".into()));
+        }
+        let cells = [Some("山田 太郎".to_string()), phone, email];
+        csv.push_str(&cells.map(Option::unwrap_or_default).join(","));
+        csv.push('\n');
+    }
+    let t = Tree::new();
+    t.file("mixed.csv", &csv);
+    let values = jsonl(&piimap_in(t.path(), &["scan", ".", "--format", "jsonl", "-j1"]));
+    let got: Vec<(u64, String, String)> = values
+        .iter()
+        .filter(|v| is_cell(v))
+        .map(|v| {
+            let s = |k: &str| v[k].as_str().unwrap().to_string();
+            (v["line"].as_u64().unwrap(), s("field"), s("detector"))
+        })
+        .collect();
+    assert!(want.len() > 3 * 256, "several slices: {}", want.len());
+    assert_eq!(got, want);
+}
+
 #[test]
 fn the_html_lists_capped_evidence_and_counts_everything() {
     let t = Tree::new();
