@@ -309,6 +309,33 @@ impl Part {
 }
 
 impl Finding {
+    /// A finding of `detector` at `path` and nothing more: no position, no
+    /// value, no record, low confidence.
+    pub fn empty(path: Arc<str>, category: Category, detector: Arc<str>) -> Finding {
+        Finding {
+            path,
+            line: None,
+            column: None,
+            category,
+            detector,
+            field: None,
+            confidence: Confidence::Low,
+            masked: SmolStr::default(),
+            value: None,
+            reasons: Vec::new(),
+            test_data: false,
+            commit: None,
+            fingerprint: String::new(),
+            record: None,
+            identifiability: None,
+            subject: 0,
+            row: None,
+            sheet: None,
+            part: None,
+            bbox: None,
+        }
+    }
+
     /// A finding about a whole item or column rather than one value (a
     /// floor plan, a classified column): no position, no value, no record.
     pub fn about_item(
@@ -321,26 +348,11 @@ impl Finding {
         reasons: Vec<String>,
     ) -> Finding {
         Finding {
-            path,
-            line: None,
-            column: None,
-            category,
-            detector: Arc::from(detector),
             field,
             confidence,
             masked: SmolStr::from(masked),
-            value: None,
             reasons,
-            test_data: false,
-            commit: None,
-            fingerprint: String::new(),
-            record: None,
-            identifiability: None,
-            subject: 0,
-            row: None,
-            sheet: None,
-            part: None,
-            bbox: None,
+            ..Finding::empty(path, category, Arc::from(detector))
         }
     }
 }

@@ -23,9 +23,9 @@ pub(super) trait Out {
     /// Findings of one location (all with one path), in any order.
     fn findings(&mut self, batch: Vec<Finding>);
     /// The findings of the last batch, if it kept them once done with
-    /// them: the next batch takes their shared parts (path, detector,
-    /// field) rather than clone its own (`FileScan::finding`). Taken, so
-    /// at most one batch is kept.
+    /// them: the next batch is written into them, keeping their shared
+    /// parts (path, detector, field) where they are its own
+    /// (`FileScan::fill`). Taken, so at most one batch is kept.
     fn spare(&mut self) -> Vec<Finding> {
         Vec::new()
     }
