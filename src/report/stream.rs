@@ -211,6 +211,11 @@ impl Spool {
         state.used = true;
         if let Some(mut file) = self.file {
             file.rewind()?;
+            // Read in blocks as large as the memory a spool holds: `copy`'s
+            // own buffer is 8 KB, and a dense table's spool (tens of MB of
+            // lines) took a read call per 8 KB, all under the lock the
+            // other threads wait on to write.
+            let mut file = io::BufReader::with_capacity(SPOOL_MEMORY, file);
             io::copy(&mut file, &mut state.out)?;
         }
         state.out.write_all(&self.memory)
