@@ -1,7 +1,8 @@
 //! Where one item's findings go once detected: [`Stream`] filters them
 //! (allowlists, baselines, a diff's added lines), identifies their records,
 //! counts them into their location and hands them to the item's sink, then
-//! drops them; [`Keep`] keeps them (the self-test, history scans).
+//! keeps the last batch only for the next to be written into
+//! ([`Out::spare`]); [`Keep`] keeps them all (the self-test, history scans).
 //!
 //! A batch holds whole records of one location. Findings about the item
 //! itself — whole-file findings, a drawing's texts, column findings — are
