@@ -64,6 +64,8 @@ struct Known<'a> {
     /// The value folded ([`Detected::folded`]).
     folded: &'a str,
     test_data: Option<Verdict>,
+    /// The column's header or the key the value stands under.
+    field: Option<&'a Arc<str>>,
 }
 
 /// The state of one file while its chunks go by.
@@ -245,6 +247,8 @@ impl<'p> FileScan<'p> {
             // stood there in the last.
             let mut findings = out.spare();
             findings.truncate(end - start);
+            // Keys speak for their values as a header does for its column.
+            let names = self.columns.as_ref().or(keys.as_ref());
             for (k, i) in (start..end).enumerate() {
                 let hit = &hits[i];
                 let column = chunk.positions.then(|| {
@@ -258,6 +262,7 @@ impl<'p> FileScan<'p> {
                     record: records[i],
                     folded,
                     test_data: test_data[i],
+                    field: hit.field.and_then(|f| names.and_then(|c| c.name(f))),
                 };
                 if k == findings.len() {
                     let spec = w.detectors.spec(hit.detector);
@@ -271,11 +276,9 @@ impl<'p> FileScan<'p> {
                 let f = &mut findings[k];
                 self.fill(w, &chunk, hit, column, known, f);
                 if let Some(keys) = &keys {
-                    f.field = hit.field.and_then(|k| keys.name(k)).cloned();
-                    let value = keys.values().and_then(|v| {
+                    f.row = keys.values().and_then(|v| {
                         v.at(hit.line, hit.start - hit.line_start).and_then(|at| v.row(at))
                     });
-                    f.row = value;
                 }
             }
             if keys.is_some() {
@@ -338,7 +341,6 @@ impl<'p> FileScan<'p> {
         let spec = w.detectors.spec(hit.detector);
         let value = &chunk.text[hit.start..hit.end];
         let reason = known.test_data.map(|v| w.detectors.test_data().reason(v));
-        let named = hit.field.and_then(|f| self.columns.as_ref().and_then(|c| c.name(f)));
         // Every field by name, so that a field added to `Finding` is not
         // left as the last finding had it.
         let Finding {
@@ -368,7 +370,7 @@ impl<'p> FileScan<'p> {
         *column = column_at;
         *category = spec.category;
         keep_or_clone(detector, w.detectors.id(hit.detector));
-        match (field.as_mut(), named) {
+        match (field.as_mut(), known.field) {
             (Some(field), Some(named)) => keep_or_clone(field, named),
             (_, named) => *field = named.cloned(),
         }
