@@ -798,23 +798,15 @@ impl Setup {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let detectors = || DetectorSet::load_except(&dirs, &skip);
-        // `prepared`: the location rules' globs compiled now, not when the
-        // first location asks.
-        let loaded_purposes = |prepared: bool| {
-            let loaded = load_purposes(purposes, project);
-            if let (Ok(loaded), true) = (&loaded, prepared) {
-                loaded.prepare();
-            }
-            loaded
-        };
+        let loaded_purposes = || load_purposes(purposes, project);
         // The detectors are compiled on as many threads as the scan reads
-        // with, the purposes (their globs compiled) beside them; under
-        // `-j1` (a pool's thread would only cost its start), or without a
-        // pool, on this thread alone, the globs left to the first location.
+        // with, the purposes loaded beside them; under `-j1` (a pool's
+        // thread would only cost its start), or without a pool, on this
+        // thread alone.
         let pool = (jobs > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build());
         let (detectors, loaded_purposes) = match pool {
-            Some(Ok(pool)) => pool.install(|| rayon::join(detectors, || loaded_purposes(true))),
-            _ => (detectors(), loaded_purposes(false)),
+            Some(Ok(pool)) => pool.install(|| rayon::join(detectors, loaded_purposes)),
+            _ => (detectors(), loaded_purposes()),
         };
         let mut detectors = detectors.context("loading patterns")?;
         detectors.set_project_values(project.allowed_values(), project.test_values());

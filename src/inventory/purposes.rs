@@ -11,8 +11,10 @@
 //!
 //! This module knows nothing of files or detectors.
 
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
+use aho_corasick::AhoCorasick;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -71,15 +73,60 @@ pub struct Purposes {
     pub list: Vec<Purpose>,
     /// The location rules as written (kept to extend them).
     specs: Vec<RuleSpec>,
-    /// Per rule: its globs, checked, and the purposes it assigns.
-    rules: Vec<(Vec<Glob>, Vec<usize>)>,
-    /// Per rule: its globs as one set, compiled when a path is first
-    /// asked about (a user's when the file loads, so that an error shows at
-    /// once): a scan on one thread that finds nothing, as most CI runs,
-    /// never asks, and compiling the built-in ones was a tenth of
-    /// start-up. With threads to spare, the set-up compiles them beside
-    /// the detectors ([`Purposes::prepare`]).
-    sets: std::sync::OnceLock<Vec<GlobSet>>,
+    /// The location rules, compiled.
+    rules: Vec<Rule>,
+    /// Every rule's literals ([`literal`]), ASCII case ignored as the
+    /// globs ignore it: a rule none of whose literals a path holds cannot
+    /// match it, and is not asked.
+    literals: AhoCorasick,
+    /// Per literal of `literals`, its rule.
+    owners: Vec<usize>,
+}
+
+/// A location rule, compiled.
+#[derive(Debug)]
+struct Rule {
+    /// Its globs, checked.
+    globs: Vec<Glob>,
+    /// The purposes it assigns.
+    purposes: Vec<usize>,
+    /// Some glob of it has no [`literal`]: every path asks the rule.
+    always: bool,
+    /// Its globs as one set, compiled when a path that may match first asks
+    /// (a user's when the file loads, so that an error shows at once).
+    /// Compiling the built-in rules' sets was a tenth of the start-up of a
+    /// scan that found something, and most paths hold none of their
+    /// literals (`billing`, `契約`).
+    set: OnceLock<GlobSet>,
+}
+
+impl Rule {
+    /// Its globs as one set.
+    fn compile(&self) -> Result<GlobSet, String> {
+        let mut set = GlobSetBuilder::new();
+        self.globs.iter().for_each(|g| {
+            set.add(g.clone());
+        });
+        set.build().map_err(|e| e.to_string())
+    }
+
+    /// Its set, compiled now if not yet.
+    fn set(&self) -> &GlobSet {
+        self.set
+            .get_or_init(|| self.compile().expect("the built-in location rules compile (tested)"))
+    }
+}
+
+/// The longest run of plain characters of `glob` within a path component:
+/// every path the glob matches holds it, ASCII case ignored (globs ignore
+/// case in ASCII alone, and match other characters as they are: `K`, the
+/// Kelvin sign, is no `k`). `None` where it has none, or where a class,
+/// alternatives or an escape make that harder to be sure of.
+fn literal(glob: &str) -> Option<&str> {
+    if glob.contains(['[', '{', '\\']) {
+        return None;
+    }
+    glob.split(['*', '?', '/']).max_by_key(|run| run.len()).filter(|run| !run.is_empty())
 }
 
 impl Purposes {
@@ -103,8 +150,10 @@ impl Purposes {
     /// [`Purposes::new`], its glob sets compiled now or when first needed.
     fn compiled(file: PurposesFile, now: bool) -> Result<Purposes, String> {
         let mut rules = Vec::new();
+        let (mut literals, mut owners) = (Vec::new(), Vec::new());
         for rule in &file.rule {
             let mut globs = Vec::new();
+            let mut always = false;
             for p in &rule.paths {
                 let glob = GlobBuilder::new(p)
                     .case_insensitive(true)
@@ -112,6 +161,13 @@ impl Purposes {
                     .build()
                     .map_err(|e| e.to_string())?;
                 globs.push(glob);
+                match literal(p) {
+                    Some(run) => {
+                        literals.push(run);
+                        owners.push(rules.len());
+                    }
+                    None => always = true,
+                }
             }
             let ids = rule
                 .purposes
@@ -123,26 +179,21 @@ impl Purposes {
                         .ok_or_else(|| format!("location rule names an unknown purpose: {id}"))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            rules.push((globs, ids));
+            rules.push(Rule { globs, purposes: ids, always, set: OnceLock::new() });
         }
-        let purposes =
-            Purposes { list: file.purpose, specs: file.rule, rules, sets: Default::default() };
         if now {
-            let _ = purposes.sets.set(purposes.compile()?);
+            for rule in &rules {
+                let _ = rule.set.set(rule.compile()?);
+            }
         }
-        Ok(purposes)
-    }
-
-    /// Each rule's globs as one set.
-    fn compile(&self) -> Result<Vec<GlobSet>, String> {
-        let set = |globs: &[Glob]| {
-            let mut set = GlobSetBuilder::new();
-            globs.iter().for_each(|g| {
-                set.add(g.clone());
-            });
-            set.build().map_err(|e| e.to_string())
-        };
-        self.rules.iter().map(|(globs, _)| set(globs)).collect()
+        // A few dozen short words, read on one path per location: the
+        // automaton that is quickest to build.
+        let literals = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(&literals)
+            .map_err(|e| e.to_string())?;
+        Ok(Purposes { list: file.purpose, specs: file.rule, rules, literals, owners })
     }
 
     /// Adds `extra` (from `.piimap.toml`): a purpose with a known id replaces
@@ -159,28 +210,20 @@ impl Purposes {
         Purposes::new(file)
     }
 
-    /// Compiles the rules' glob sets now, not at the first location: a
-    /// set-up with threads to spare does it beside the detectors.
-    pub fn prepare(&self) {
-        self.sets();
-    }
-
-    /// Each rule's globs as one set, compiled when first asked for.
-    fn sets(&self) -> &[GlobSet] {
-        self.sets
-            .get_or_init(|| self.compile().expect("the built-in location rules compile (tested)"))
-    }
-
     /// The indices of the purposes a path serves.
     fn of(&self, path: &str) -> Vec<usize> {
         // `**/x/**` needs a leading directory: match the path as if rooted.
         let rooted = format!("/{}", path.trim_start_matches("./"));
+        let mut asked: Vec<bool> = self.rules.iter().map(|r| r.always).collect();
+        for m in self.literals.find_overlapping_iter(&rooted) {
+            asked[self.owners[m.pattern().as_usize()]] = true;
+        }
         let mut ids: Vec<usize> = self
-            .sets()
+            .rules
             .iter()
-            .zip(&self.rules)
-            .filter(|(set, _)| set.is_match(&rooted))
-            .flat_map(|(_, (_, ids))| ids.iter().copied())
+            .zip(asked)
+            .filter(|(rule, asked)| *asked && rule.set().is_match(&rooted))
+            .flat_map(|(rule, _)| rule.purposes.iter().copied())
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -329,13 +372,22 @@ fn assess_one(l: &mut Location, purposes: &Purposes, now: SystemTime) {
 mod tests {
     use super::*;
 
+    /// How many of `p`'s rules have their glob set compiled.
+    fn compiled(p: &Purposes) -> usize {
+        p.rules.iter().filter(|r| r.set.get().is_some()).count()
+    }
+
     #[test]
     fn default_rules_assign_folders_to_purposes() {
         let p = Purposes::builtin().unwrap();
-        assert!(p.sets.get().is_none(), "the built-in rules compile when first asked");
+        assert_eq!(compiled(&p), 0, "the built-in rules compile when first asked");
         let ids = |path: &str| -> Vec<&str> {
             p.of(path).into_iter().map(|i| p.list[i].id.as_str()).collect()
         };
+        assert!(ids("share/misc/notes.txt").is_empty());
+        assert_eq!(compiled(&p), 0, "a path of ASCII without a rule's literal asks none");
+        assert_eq!(ids("share/BILLING/2024.csv"), ["billing"]);
+        assert_eq!(compiled(&p), 1, "only the rule whose literal it holds");
         assert_eq!(ids("share/Marketing/2024/list.csv"), ["marketing"]);
         assert_eq!(ids("share/アンケート結果/a.txt"), ["marketing"]);
         assert_eq!(ids("./請求/口座振替/x.csv"), ["billing"]);
@@ -344,6 +396,64 @@ mod tests {
         assert!(ids("share/misc/notes.txt").is_empty());
         // A file named like a folder is not in it.
         assert!(ids("share/marketing.txt").is_empty());
+    }
+
+    #[test]
+    fn a_rules_literal_is_its_longest_run_of_plain_characters() {
+        assert_eq!(literal("**/marketing/**"), Some("marketing"));
+        assert_eq!(literal("**/campaign*/**"), Some("campaign"));
+        assert_eq!(literal("**/after-sales/**"), Some("after-sales"));
+        assert_eq!(literal("**/請求*/**"), Some("請求"));
+        assert_eq!(literal("/srv/*/exports/x?.csv"), Some("exports"));
+        assert_eq!(literal("**"), None);
+        assert_eq!(literal("**/[ab]ll/**"), None, "a class");
+        assert_eq!(literal("**/{dm,mail}/**"), None, "alternatives");
+        assert_eq!(literal("**/\\*x/**"), None, "an escape");
+    }
+
+    /// Paths of rules are asked about as the rule's globs alone answer:
+    /// the literals only spare the rules that cannot match.
+    #[test]
+    fn rules_match_as_their_globs_do() {
+        let globs = [
+            "**/support/**",
+            "**/\u{212A}ey/**",
+            "**/請求*/**",
+            "**/[st]upport/**",
+            "**/{dm,mail}/**",
+            "*.csv",
+            "**/Report?/**",
+        ];
+        let paths = [
+            "share/support/a.txt",
+            "share/SUPPORT/a.txt",
+            "share/supports/a.txt",
+            "share/\u{17F}upport/a.txt",
+            "share/key/a.txt",
+            "share/\u{212A}ey/a.txt",
+            "share/請求書/a.txt",
+            "share/billing/a.txt",
+            "share/MAIL/a.txt",
+            "a.csv",
+            "share/reports/x",
+            "share/REPORTS/x",
+        ];
+        for glob in globs {
+            let text = format!(
+                "[[purpose]]\nid = \"a\"\nja = \"あ\"\nen = \"A\"\ncategories = []\n\n[[rule]]\npurposes = [\"a\"]\npaths = [{glob:?}]\n"
+            );
+            let p = Purposes::parse(&text).unwrap();
+            let alone = GlobBuilder::new(glob)
+                .case_insensitive(true)
+                .literal_separator(true)
+                .build()
+                .unwrap()
+                .compile_matcher();
+            for path in paths {
+                let expected = alone.is_match(format!("/{path}"));
+                assert_eq!(!p.of(path).is_empty(), expected, "{glob} on {path}");
+            }
+        }
     }
 
     #[test]
