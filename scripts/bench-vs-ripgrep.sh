@@ -17,9 +17,13 @@
 # (default 5), each pair in turn ripgrep first or piimap first, and the
 # ratio is the median of the pairs' ratios: on a shared machine whose
 # speed drifts by a fifth from minute to minute, a ratio of two separate
-# medians moved as much as the drift. Times are read to the microsecond
-# (bash's clock; GNU time's elapsed time has 10 ms steps, a seventh of
-# ripgrep's time on a 32 MB kind). PIIMAP=path/to/piimap times another
+# medians moved as much as the drift. `best` is the ratio of the two
+# fastest times, which interference from other work disturbs least (on a
+# VM whose neighbours took a fifth of its speed at times, the medians of
+# five pairs on prose read 1.61 and 1.22 minutes apart, for two builds
+# whose instruction counts there differ by 0.4%). Times are read to the
+# microsecond (bash's clock; GNU time's elapsed time has 10 ms steps, a
+# seventh of ripgrep's time on a 32 MB kind). PIIMAP=path/to/piimap times another
 # build (an earlier commit's, to compare) instead of building this tree's.
 set -euo pipefail
 # Decimal points, in bash's clock and in awk, whatever the user's locale.
@@ -52,7 +56,9 @@ run() {
 
 # RUNS pairs of ripgrep and piimap, alternating which goes first:
 # "RG_SECONDS RG_MB PIIMAP_SECONDS PIIMAP_MB RATIO" per pair, then the
-# median of each column, each taken on its own.
+# median of each column, each taken on its own, and the ratio of the two
+# fastest times: interference from other work on the machine only ever
+# adds time, so the fastest run of each is the one least disturbed.
 pairs() {
   local jobs=$1 dir=$2 i rg pm
   for i in $(seq "$runs"); do
@@ -72,20 +78,21 @@ pairs() {
         # Insertion sort: a handful of runs.
         for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
         m[c] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        least[c] = v[1]
       }
-      print m[1], m[2], m[3], m[4], m[5]
+      print m[1], m[2], m[3], m[4], m[5], least[3] / least[1]
     }'
 }
 
-printf '%-6s %4s %10s %10s %9s %8s %8s\n' kind jobs rg_MB/s piimap_MB/s ratio rg_MB pm_MB
+printf '%-6s %4s %10s %10s %9s %9s %8s %8s\n' kind jobs rg_MB/s piimap_MB/s ratio best rg_MB pm_MB
 for kind in logs code prose csv all; do
   dir=$corpus/$kind
   [ "$kind" = all ] && dir=$corpus
   bytes=$(du -sb "$dir" | cut -f1)
   cat "$dir"/* "$dir"/*/* >/dev/null 2>&1 || true # warm the page cache
   for jobs in 1 "$(nproc)"; do
-    read -r rg_s rg_mb pm_s pm_mb ratio < <(pairs "$jobs" "$dir")
-    awk -v k="$kind" -v j="$jobs" -v rg="$rg_s" -v pm="$pm_s" -v b="$bytes" -v r="$ratio" -v rm="$rg_mb" -v pmm="$pm_mb" 'BEGIN {
-      printf "%-6s %4s %10.0f %10.0f %9.2f %8s %8s\n", k, j, b / rg / 1e6, b / pm / 1e6, r, rm, pmm }'
+    read -r rg_s rg_mb pm_s pm_mb ratio best < <(pairs "$jobs" "$dir")
+    awk -v k="$kind" -v j="$jobs" -v rg="$rg_s" -v pm="$pm_s" -v b="$bytes" -v r="$ratio" -v best="$best" -v rm="$rg_mb" -v pmm="$pm_mb" 'BEGIN {
+      printf "%-6s %4s %10.0f %10.0f %9.2f %9.2f %8s %8s\n", k, j, b / rg / 1e6, b / pm / 1e6, r, best, rm, pmm }'
   done
 done
