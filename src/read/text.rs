@@ -27,20 +27,28 @@ const CHUNK: usize = super::WINDOW;
 /// when it has no line break.
 fn cut_point(text: &[u8]) -> Option<usize> {
     let tail = text.len().saturating_sub(CHUNK / 4);
-    // The quarter searched forwards for `\n\n`: the vectorised substring
-    // search tests two bytes at once and stops only at blank lines (on
-    // logs, at none). A reverse substring search goes byte by byte, and
-    // walking the line breaks back from the end, one vectorised search
-    // each, was 2% of a scan of code without blank lines (a break every
-    // 40 bytes). Matches do not overlap, so the last one is taken on to
-    // the end of its run of breaks (`\n\n\n` ends after the third).
+    // Blocks of the quarter from its end, each searched forwards for
+    // `\n\n`: the vectorised substring search tests two bytes at once,
+    // and stops only at blank lines. A reverse substring search goes byte
+    // by byte, and walking the line breaks back from the end, one
+    // vectorised search each, was 2% of a scan of code without blank
+    // lines (a break every 40 bytes); where blank lines are common, the
+    // last block holds one. Blocks overlap by a byte, so a pair across
+    // two is found; matches do not overlap, so the last one is taken on
+    // to the end of its run of breaks (`\n\n\n` ends after the third).
     static BLANK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\n\n"));
-    let after_blank = BLANK.find_iter(&text[tail..]).last().map(|at| {
-        let run = &text[tail + at..];
-        tail + at + run.iter().position(|&b| b != b'\n').unwrap_or(run.len())
-    });
-    after_blank.or_else(|| memchr::memrchr(b'\n', text).map(|i| i + 1))
+    const BLOCK: usize = 4 << 10;
+    let mut end = text.len();
+    while end > tail + 1 {
+        let start = end.saturating_sub(BLOCK).max(tail);
+        if let Some(at) = BLANK.find_iter(&text[start..end]).last() {
+            let run = &text[start + at..];
+            return Some(start + at + run.iter().position(|&b| b != b'\n').unwrap_or(run.len()));
+        }
+        end = start + 1;
+    }
+    memchr::memrchr(b'\n', text).map(|i| i + 1)
 }
 
 /// A line longer than this many bytes is handed on in pieces of about this
@@ -433,7 +441,20 @@ mod tests {
             ["z".repeat(100), "\n\n".into(), "z".repeat(quarter - 2)].concat().into_bytes(),
             // Several blank lines in a row: after the last pair.
             ["w".repeat(quarter), "\n\n\n\nw".into()].concat().into_bytes(),
+            // Code: a blank line every few lines.
+            [line(30), line(30), "\n".into()].concat().repeat(quarter / 20).into_bytes(),
         ];
+        // A blank line at and around the ends of the blocks the quarter is
+        // searched in, from its end (a pair across two blocks included),
+        // then a last line: its break is not where the chunk ends.
+        let cases: Vec<Vec<u8>> = cases
+            .into_iter()
+            .chain((4088..4098).chain(8184..8194).map(|after| {
+                ["v".repeat(quarter), "\n\n".into(), "v".repeat(after), "\nvv".into()]
+                    .concat()
+                    .into_bytes()
+            }))
+            .collect();
         for text in &cases {
             assert_eq!(cut_point(text), reference(text), "{:?}", &text[..text.len().min(40)]);
         }
